@@ -1,0 +1,28 @@
+namespace QuantScope.Engine.Model;
+
+/// <summary>Size of a Llama-style decoder. Immutable; validated by <see cref="Training.TrainConfigValidator"/>.</summary>
+public sealed record ModelConfig
+{
+    /// <summary>Number of decoder blocks (<c>model.layers.N</c>).</summary>
+    public int Layers { get; init; } = 4;
+    /// <summary>Hidden size (hidden_size in HF config).</summary>
+    public int DModel { get; init; } = 128;
+    /// <summary>Attention heads; must divide <see cref="DModel"/>, head size must be even for rotary embeddings.</summary>
+    public int Heads { get; init; } = 4;
+    /// <summary>SwiGLU inner size (intermediate_size); ~8/3 of d_model as in Llama.</summary>
+    public int FfnDim { get; init; } = 344;
+    /// <summary>Vocabulary size; 256 = the byte-level tokenizer of the built-in corpus.</summary>
+    public int VocabSize { get; init; } = 256;
+    /// <summary>Longest sequence the rotary tables are built for, tokens.</summary>
+    public int ContextLength { get; init; } = 128;
+    /// <summary>RMSNorm epsilon.</summary>
+    public double NormEps { get; init; } = 1e-5;
+    /// <summary>Rotary base (rope_theta).</summary>
+    public double RopeTheta { get; init; } = 10000.0;
+
+    /// <summary>For tests: trains in well under a second per step.</summary>
+    public static ModelConfig Tiny { get; } = new() { Layers = 2, DModel = 32, Heads = 2, FfnDim = 64, ContextLength = 32 };
+
+    /// <summary>The dashboard's demo model (~0.8 M parameters): a useful curve in a CPU minute.</summary>
+    public static ModelConfig Demo { get; } = new();
+}

@@ -1,0 +1,4 @@
+namespace QuantScope.Engine.Telemetry;
+
+/// <summary>A validation error of a config, naming the field by its JSON path (e.g. <c>model.layers</c>).</summary>
+public sealed record ConfigError(string Field, string Message);

@@ -1,0 +1,14 @@
+namespace QuantScope.Engine.Telemetry;
+
+/// <summary>The role a quantized tensor plays in a linear layer.</summary>
+public static class TensorRoles
+{
+    /// <summary>The layer's input activation.</summary>
+    public const string Input = "input";
+    /// <summary>The layer's weight.</summary>
+    public const string Weight = "weight";
+    /// <summary>The gradient of the layer's output (backward pass).</summary>
+    public const string GradOutput = "grad_output";
+    /// <summary>No role: scalar, per-step series such as loss.</summary>
+    public const string None = "";
+}
