@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Data;
+
+/// <summary>Wires QuantScope's SQLite store into a host: <c>services.AddQuantScopeData(path)</c>, then <c>app.Services.InitializeDatabaseAsync(ct)</c>.</summary>
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>Error recorded on runs found active when the server starts.</summary>
+    public const string InterruptedError = "The server stopped while this run was active.";
+
+    /// <summary>
+    /// Registers <see cref="QuantScopeDatabase"/>, an <see cref="IDbContextFactory{TContext}"/> for
+    /// <see cref="QuantScopeDbContext"/> (one context per operation), and <see cref="RunRepository"/>,
+    /// <see cref="MetricSeriesWriter"/>, <see cref="MetricSeriesRepository"/> as singletons.
+    /// Creates the directory of <paramref name="databasePath"/> if missing.
+    /// </summary>
+    public static IServiceCollection AddQuantScopeData(this IServiceCollection services, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var database = new QuantScopeDatabase(databasePath);
+        var directory = Path.GetDirectoryName(database.Path);
+        if (!string.IsNullOrEmpty(directory))
+            Directory.CreateDirectory(directory);
+
+        services.AddSingleton(database);
+        services.AddDbContextFactory<QuantScopeDbContext>(options => QuantScopeDbContextOptions.Configure(options, database));
+        services.AddSingleton<RunRepository>();
+        services.AddSingleton<MetricSeriesWriter>();
+        services.AddSingleton<MetricSeriesRepository>();
+        return services;
+    }
+
+    /// <summary>
+    /// Call once at start, before serving: switches the file to WAL, applies pending migrations, and marks runs left
+    /// Pending or Running by a previous process as Interrupted (with <see cref="InterruptedError"/> and EndedAt now).
+    /// </summary>
+    public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var database = services.GetRequiredService<QuantScopeDatabase>();
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        {
+            var mode = await SqlitePragmas.EnableWalAsync(connection, ct);
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"SQLite refused WAL mode for {database.Path} (journal mode is '{mode}').");
+        }
+
+        var factory = services.GetRequiredService<IDbContextFactory<QuantScopeDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Database.MigrateAsync(ct);
+        var now = DateTime.UtcNow;
+        await db.Runs
+            .Where(r => r.Status == RunStatus.Running || r.Status == RunStatus.Pending)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, RunStatus.Interrupted)
+                .SetProperty(r => r.Error, InterruptedError)
+                .SetProperty(r => r.EndedAt, now), ct);
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace QuantScope.Data;
+
+/// <summary>
+/// EF Core context for runs (and the schema of the metric series, which are written and read in raw SQL).
+/// Create one per operation through <see cref="IDbContextFactory{TContext}"/>: Blazor Server circuits share scoped services.
+/// </summary>
+public sealed class QuantScopeDbContext(DbContextOptions<QuantScopeDbContext> options) : DbContext(options)
+{
+    public DbSet<RunEntity> Runs => Set<RunEntity>();
+
+    public DbSet<ScalarPointEntity> ScalarPoints => Set<ScalarPointEntity>();
+
+    public DbSet<LayerPointEntity> LayerPoints => Set<LayerPointEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(QuantScopeDbContext).Assembly);
+}

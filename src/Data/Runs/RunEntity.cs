@@ -1,0 +1,41 @@
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Data;
+
+/// <summary>A run as stored: an engine training run, an external job streaming metrics, or an imported one.</summary>
+public sealed class RunEntity
+{
+    public Guid Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    /// <summary>Where the run comes from: one of <see cref="RunKinds"/>.</summary>
+    public string Kind { get; set; } = RunKinds.Engine;
+
+    /// <summary>Stored as its name (TEXT), so the database reads without the enum.</summary>
+    public RunStatus Status { get; set; } = RunStatus.Pending;
+
+    /// <summary>The config exactly as posted (JSON).</summary>
+    public string ConfigJson { get; set; } = "{}";
+
+    /// <summary>JSON array of full module layer names, the heatmap rows; <c>[]</c> until known. Read with <see cref="GetLayers"/>.</summary>
+    public string LayersJson { get; set; } = RunLayers.Empty;
+
+    /// <summary>UTC.</summary>
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>UTC; set by <see cref="RunRepository.MarkRunningAsync"/>.</summary>
+    public DateTime? StartedAt { get; set; }
+
+    /// <summary>UTC; set by <see cref="RunRepository.MarkEndedAsync"/>.</summary>
+    public DateTime? EndedAt { get; set; }
+
+    /// <summary>Why the run failed or was interrupted; null otherwise.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>Highest step persisted so far; -1 before the first flush.</summary>
+    public int LastStep { get; set; } = -1;
+
+    /// <summary>Parses <see cref="LayersJson"/> (allocates: call once per render, not per cell).</summary>
+    public IReadOnlyList<string> GetLayers() => RunLayers.Parse(LayersJson);
+}

@@ -1,0 +1,21 @@
+namespace QuantScope.Data;
+
+/// <summary>
+/// One row of <c>layer_points</c>: a per-layer metric of one tensor role at one step, as a float32 little-endian
+/// array over the run's layers (<see cref="RunEntity.LayersJson"/> order), so a heatmap is one range scan.
+/// Written by <see cref="MetricSeriesWriter"/> and read by <see cref="MetricSeriesRepository"/> in raw SQL.
+/// </summary>
+public sealed class LayerPointEntity
+{
+    public Guid RunId { get; set; }
+
+    public string Metric { get; set; } = "";
+
+    /// <summary>One of the engine's tensor roles (input, weight, grad_output).</summary>
+    public string Role { get; set; } = "";
+
+    public int Step { get; set; }
+
+    /// <summary>4 bytes per layer, float32 little-endian; NaN and ±Infinity kept bit for bit.</summary>
+    public byte[] Values { get; set; } = [];
+}

@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Data;
+
+/// <summary>
+/// Reads metric series in raw SQL (each read is one range scan of the table's primary key). WAL mode: reads never
+/// wait for the writer and see the last committed flush. Steps ascend in every result.
+/// </summary>
+public sealed class MetricSeriesRepository(QuantScopeDatabase database)
+{
+    /// <summary>A scalar series (loss, lr, ...). NaN values come back as NaN.</summary>
+    public async Task<IReadOnlyList<SeriesPoint>> ReadScalarAsync(Guid runId, string metric, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(metric);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = Command(connection,
+            "SELECT step, value FROM scalar_points WHERE run_id = $run_id AND metric = $metric ORDER BY step;",
+            ("$run_id", DbValues.Key(runId)), ("$metric", metric));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var points = new List<SeriesPoint>();
+        while (await reader.ReadAsync(ct))
+            points.Add(new SeriesPoint(reader.GetInt32(0), ReadScalar(reader, 1)));
+        return points;
+    }
+
+    /// <summary>
+    /// One layer's series of a per-layer metric. Only that layer's 4 bytes are read from each row (SQLite
+    /// <c>substr</c> on the blob); steps whose array does not reach <paramref name="layerIndex"/> are skipped.
+    /// </summary>
+    public async Task<IReadOnlyList<SeriesPoint>> ReadLayerAsync(
+        Guid runId, string metric, string role, int layerIndex, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(metric);
+        ArgumentNullException.ThrowIfNull(role);
+        ArgumentOutOfRangeException.ThrowIfNegative(layerIndex);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = Command(connection,
+            "SELECT step, substr(\"values\", $offset, 4) FROM layer_points " +
+            "WHERE run_id = $run_id AND metric = $metric AND role = $role ORDER BY step;",
+            ("$run_id", DbValues.Key(runId)), ("$metric", metric), ("$role", role),
+            ("$offset", (long)layerIndex * FloatBlob.BytesPerValue + 1)); // substr is 1-based
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var points = new List<SeriesPoint>();
+        while (await reader.ReadAsync(ct))
+        {
+            var bytes = ReadBlob(reader, 1);
+            if (bytes.Length == FloatBlob.BytesPerValue)
+                points.Add(new SeriesPoint(reader.GetInt32(0), FloatBlob.Decode(bytes)[0]));
+        }
+        return points;
+    }
+
+    /// <summary>A per-layer metric of one tensor role over all steps, in one query.</summary>
+    public async Task<Heatmap> ReadHeatmapAsync(Guid runId, string metric, string role, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(metric);
+        ArgumentNullException.ThrowIfNull(role);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = Command(connection,
+            "SELECT step, \"values\" FROM layer_points WHERE run_id = $run_id AND metric = $metric AND role = $role ORDER BY step;",
+            ("$run_id", DbValues.Key(runId)), ("$metric", metric), ("$role", role));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var steps = new List<int>();
+        var values = new List<float[]>();
+        while (await reader.ReadAsync(ct))
+        {
+            steps.Add(reader.GetInt32(0));
+            values.Add(FloatBlob.Decode(ReadBlob(reader, 1)));
+        }
+        return steps.Count == 0 ? Heatmap.Empty : new Heatmap([.. steps], [.. values]);
+    }
+
+    /// <summary>Every scalar point of a run, by step then metric (a page loading history).</summary>
+    public async Task<IReadOnlyList<ScalarPoint>> ReadScalarPointsAsync(Guid runId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = Command(connection,
+            "SELECT step, metric, value FROM scalar_points WHERE run_id = $run_id ORDER BY step, metric;",
+            ("$run_id", DbValues.Key(runId)));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var points = new List<ScalarPoint>();
+        while (await reader.ReadAsync(ct))
+            points.Add(new ScalarPoint(reader.GetInt32(0), reader.GetString(1), ReadScalar(reader, 2)));
+        return points;
+    }
+
+    /// <summary>Every layer point of a run, by step then metric then role (a page loading history).</summary>
+    public async Task<IReadOnlyList<LayerPoint>> ReadLayerPointsAsync(Guid runId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = Command(connection,
+            "SELECT step, metric, role, \"values\" FROM layer_points WHERE run_id = $run_id ORDER BY step, metric, role;",
+            ("$run_id", DbValues.Key(runId)));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var points = new List<LayerPoint>();
+        while (await reader.ReadAsync(ct))
+        {
+            points.Add(new LayerPoint(
+                reader.GetInt32(0), reader.GetString(1), reader.GetString(2), FloatBlob.Decode(ReadBlob(reader, 3))));
+        }
+        return points;
+    }
+
+    /// <summary>NULL in <c>value</c> is how SQLite stores a NaN REAL.</summary>
+    private static float ReadScalar(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? float.NaN : (float)reader.GetDouble(ordinal);
+
+    /// <summary>A zero-length blob (no layers, or <c>substr</c> past the end) may read back as NULL.</summary>
+    private static byte[] ReadBlob(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? [] : (byte[])reader.GetValue(ordinal);
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace QuantScope.Data;
+
+/// <summary>The one place the context's provider options are set (runtime and design time alike).</summary>
+internal static class QuantScopeDbContextOptions
+{
+    public static void Configure(DbContextOptionsBuilder builder, QuantScopeDatabase database) =>
+        builder
+            .UseSqlite(database.ConnectionString)
+            .AddInterceptors(new SqlitePragmaInterceptor());
+}

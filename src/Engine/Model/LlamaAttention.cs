@@ -1,0 +1,61 @@
+using QuantScope.Engine.Quantization;
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Model;
+
+/// <summary>
+/// Causal multi-head self-attention with rotary positions (<c>self_attn</c>): quantized <c>q_proj</c>, <c>k_proj</c>,
+/// <c>v_proj</c>, <c>o_proj</c> (no biases, as in Llama), softmax attention via libtorch's scaled_dot_product_attention.
+/// </summary>
+public sealed class LlamaAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
+{
+    [ComponentName(Name = "q_proj")]
+    private readonly QuantLinear _qProj;
+    [ComponentName(Name = "k_proj")]
+    private readonly QuantLinear _kProj;
+    [ComponentName(Name = "v_proj")]
+    private readonly QuantLinear _vProj;
+    [ComponentName(Name = "o_proj")]
+    private readonly QuantLinear _oProj;
+    private readonly int _heads;
+    private readonly int _headDim;
+
+    /// <summary>Creates the block's attention for <paramref name="config"/>; <paramref name="recipe"/> null = unquantized.</summary>
+    public LlamaAttention(string name, ModelConfig config, DelayedScalingRecipe? recipe) : base(name)
+    {
+        _heads = config.Heads;
+        _headDim = config.DModel / config.Heads;
+        _qProj = new QuantLinear("q_proj", config.DModel, config.DModel, false, recipe);
+        _kProj = new QuantLinear("k_proj", config.DModel, config.DModel, false, recipe);
+        _vProj = new QuantLinear("v_proj", config.DModel, config.DModel, false, recipe);
+        _oProj = new QuantLinear("o_proj", config.DModel, config.DModel, false, recipe);
+        register_module("q_proj", _qProj);
+        register_module("k_proj", _kProj);
+        register_module("v_proj", _vProj);
+        register_module("o_proj", _oProj);
+    }
+
+    /// <summary>x [B, T, D], cos/sin [T, h] -> [B, T, D].</summary>
+    public override Tensor forward(Tensor x, Tensor cos, Tensor sin)
+    {
+        var (b, t) = (x.shape[0], x.shape[1]);
+        using var q = Heads(_qProj.forward(x), b, t); // [B, H, T, h]
+        using var k = Heads(_kProj.forward(x), b, t);
+        using var v = Heads(_vProj.forward(x), b, t);
+        using var qRot = RotaryEmbedding.Apply(q, cos, sin);
+        using var kRot = RotaryEmbedding.Apply(k, cos, sin);
+        using var attended = nn.functional.scaled_dot_product_attention(qRot, kRot, v, is_casual: true); // [B, H, T, h]
+        using var merged = attended.transpose(1, 2).reshape(b, t, _heads * _headDim); // [B, T, D]
+        return _oProj.forward(merged);
+    }
+
+    private Tensor Heads(Tensor projected, long b, long t)
+    {
+        using (projected)
+        {
+            return projected.view(b, t, _heads, _headDim).transpose(1, 2); // [B, T, D] -> [B, H, T, h]
+        }
+    }
+}

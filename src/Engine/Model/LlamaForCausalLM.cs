@@ -1,0 +1,74 @@
+using QuantScope.Engine.Quantization;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Model;
+
+/// <summary>
+/// A Llama-style causal language model whose module names match Hugging Face Llama state-dict keys
+/// (<c>model.embed_tokens</c>, <c>model.layers.3.mlp.down_proj</c>, <c>model.norm</c>, <c>lm_head</c>).
+/// Every projection inside the blocks is a <see cref="QuantLinear"/>; <c>lm_head</c> and the embedding stay full precision.
+/// </summary>
+public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Standard deviation of the normal init of embeddings and projections (HF's initializer_range).</summary>
+    public const double InitStd = 0.02;
+
+    [ComponentName(Name = "model")]
+
+    private readonly LlamaModel _model;
+    [ComponentName(Name = "lm_head")]
+    private readonly Linear _lmHead;
+
+    /// <summary>Builds the model and initialises every weight deterministically from <paramref name="seed"/>.</summary>
+    /// <param name="config">Model size.</param>
+    /// <param name="recipe">Delayed scaling recipe for all block projections; null = full precision everywhere.</param>
+    /// <param name="seed">Weight seed; uses its own generator, never torch's global one.</param>
+    public LlamaForCausalLM(ModelConfig config, DelayedScalingRecipe? recipe, int seed) : base("LlamaForCausalLM")
+    {
+        Config = config;
+        _model = new LlamaModel("model", config, recipe);
+        _lmHead = nn.Linear(config.DModel, config.VocabSize, hasBias: false);
+        register_module("model", _model);
+        register_module("lm_head", _lmHead);
+
+        QuantizedLayers = named_modules()
+            .Where(m => m.module is QuantLinear)
+            .Select(m => (m.name, (QuantLinear)m.module))
+            .ToArray();
+        QuantizedLayerNames = QuantizedLayers.Select(l => l.Name).ToArray();
+        InitWeights(seed);
+    }
+
+    /// <summary>The size this model was built for.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>Full module names of the quantized linears in forward order (q, k, v, o, gate, up, down per block): heatmap rows.</summary>
+    public IReadOnlyList<string> QuantizedLayerNames { get; }
+
+    /// <summary>The quantized linears with their full names, same order as <see cref="QuantizedLayerNames"/>.</summary>
+    public IReadOnlyList<(string Name, QuantLinear Layer)> QuantizedLayers { get; }
+
+    /// <summary>tokens [B, T] int64 -> logits [B, T, vocab].</summary>
+    public override Tensor forward(Tensor tokens)
+    {
+        using var hidden = _model.forward(tokens); // [B, T, D]
+        return _lmHead.forward(hidden); // [B, T, V]
+    }
+
+    /// <summary>Norm weights 1, biases 0, everything else N(0, <see cref="InitStd"/>) drawn in named_parameters order.</summary>
+    private void InitWeights(int seed)
+    {
+        using var generator = new Generator((ulong)seed, CPU);
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            using var scope = NewDisposeScope();
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(1.0);
+            else if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
+            else parameter.copy_(randn(parameter.shape, generator: generator).mul_(InitStd));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using QuantScope.Engine.Quantization;
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Model;
+
+/// <summary>
+/// SwiGLU feed-forward (<c>mlp</c>): down_proj(silu(gate_proj(x)) · up_proj(x)). FC2 = <c>down_proj</c>: its input is
+/// the SwiGLU product, the activation with the heaviest outliers in Llama-style models.
+/// </summary>
+public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "gate_proj")]
+    private readonly QuantLinear _gateProj;
+    [ComponentName(Name = "up_proj")]
+    private readonly QuantLinear _upProj;
+    [ComponentName(Name = "down_proj")]
+    private readonly QuantLinear _downProj;
+
+    /// <summary>Creates the MLP for <paramref name="config"/>; <paramref name="recipe"/> null = unquantized.</summary>
+    public LlamaMlp(string name, ModelConfig config, DelayedScalingRecipe? recipe) : base(name)
+    {
+        _gateProj = new QuantLinear("gate_proj", config.DModel, config.FfnDim, false, recipe);
+        _upProj = new QuantLinear("up_proj", config.DModel, config.FfnDim, false, recipe);
+        _downProj = new QuantLinear("down_proj", config.FfnDim, config.DModel, false, recipe);
+        register_module("gate_proj", _gateProj);
+        register_module("up_proj", _upProj);
+        register_module("down_proj", _downProj);
+    }
+
+    /// <summary>x [B, T, D] -> [B, T, D] (through [B, T, FfnDim]).</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var gate = _gateProj.forward(x); // [B, T, F]
+        using var up = _upProj.forward(x); // [B, T, F]
+        using var product = nn.functional.silu(gate).mul_(up);
+        return _downProj.forward(product); // [B, T, D]
+    }
+}

@@ -1,0 +1,31 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Model;
+
+/// <summary>RMSNorm as in Llama: x / sqrt(mean(x²) + eps) · weight, over the last dimension. Parameter <c>weight</c> [d], init 1.</summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "weight")]
+    private readonly Parameter _weight;
+    private readonly double _eps;
+
+    /// <summary>Creates the norm for width <paramref name="dim"/>.</summary>
+    public RmsNorm(string name, long dim, double eps) : base(name)
+    {
+        _eps = eps;
+        _weight = new Parameter(ones(dim), requires_grad: true);
+        register_parameter("weight", _weight);
+    }
+
+    /// <summary>[..., d] -> [..., d].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var meanSquare = x.square().mean([-1], keepdim: true); // [..., 1]
+        using var inverse = meanSquare.add_(_eps).rsqrt_();
+        using var normed = x.mul(inverse);
+        return normed.mul(_weight);
+    }
+}

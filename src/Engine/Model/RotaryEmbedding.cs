@@ -1,0 +1,48 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Model;
+
+/// <summary>
+/// Rotary position tables in Hugging Face Llama's "rotate half" layout: for head size h, frequency
+/// θ_i = theta^(-2i/h) for i &lt; h/2, duplicated across both halves. Buffers <c>cos</c>, <c>sin</c> [context, h]
+/// are not persisted (derived from the config).
+/// </summary>
+public sealed class RotaryEmbedding : nn.Module
+{
+    [ComponentName(Name = "cos")]
+    private readonly Tensor _cos;
+    [ComponentName(Name = "sin")]
+    private readonly Tensor _sin;
+
+    /// <summary>Builds the tables for <paramref name="contextLength"/> positions.</summary>
+    public RotaryEmbedding(string name, int headDim, int contextLength, double theta) : base(name)
+    {
+        using var scope = NewDisposeScope();
+        var inverseFrequency = arange(0, headDim, 2, dtype: ScalarType.Float64).div_(headDim).mul_(-Math.Log(theta)).exp_(); // [h/2]
+        var positions = arange(contextLength, dtype: ScalarType.Float64); // [T]
+        var angles = outer(positions, inverseFrequency); // [T, h/2]
+        var full = cat([angles, angles], dim: -1); // [T, h]
+        _cos = full.cos().to(ScalarType.Float32).MoveToOuterDisposeScope();
+        _sin = full.sin().to(ScalarType.Float32).MoveToOuterDisposeScope();
+        register_buffer("cos", _cos, persistent: false);
+        register_buffer("sin", _sin, persistent: false);
+    }
+
+    /// <summary>The first <paramref name="length"/> rows of the tables: ([T, h] cos, [T, h] sin).</summary>
+    public (Tensor Cos, Tensor Sin) Slice(long length) => (_cos.narrow(0, 0, length), _sin.narrow(0, 0, length));
+
+    /// <summary>Rotates <paramref name="x"/> [B, H, T, h] by position: x·cos + rotate_half(x)·sin.</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        var half = x.shape[^1] / 2;
+        using var first = x.narrow(-1, 0, half);
+        using var second = x.narrow(-1, half, half);
+        using var negSecond = second.neg();
+        using var rotated = cat([negSecond, first], dim: -1); // rotate_half: (-x2, x1)
+        using var a = x.mul(cos);
+        using var b = rotated.mul(sin);
+        return a.add(b);
+    }
+}

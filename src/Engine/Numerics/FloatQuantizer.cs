@@ -1,0 +1,71 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Numerics;
+
+/// <summary>
+/// Pure functions that put tensors exactly onto a <see cref="FloatFormat"/> grid: round to nearest, ties to even,
+/// saturating to ±max (values are clamped first, so ±inf become ±max), NaN stays NaN. Results keep the input dtype
+/// (float32 holds every FP8 value exactly). TorchSharp has no float8 arithmetic: this is emulation, not FP8 math.
+/// </summary>
+public static class FloatQuantizer
+{
+    /// <summary>
+    /// Quantizes with plain tensor ops (works for any format): per element e = max(floor(log2|x|), min normal exponent),
+    /// spacing = 2^(e - mantissa bits), q = round_half_even(x / spacing) · spacing. Every step is exact in float32
+    /// because spacing is a power of two. If log2 is off by one ulp right at a power of two, both neighbouring
+    /// spacings round such x to the same grid point, so the result does not change.
+    /// </summary>
+    /// <param name="x">Any shape, floating dtype.</param>
+    /// <param name="format">Target grid.</param>
+    /// <returns>A new tensor, same shape and dtype, every finite element on the grid.</returns>
+    public static Tensor Quantize(Tensor x, FloatFormat format)
+    {
+        using var clamped = x.clamp(-format.MaxValue, format.MaxValue); // clamp passes NaN through
+        using var exponent = clamped.abs().log2_().floor_().clamp_min_(format.MinNormalExponent); // log2(0) = -inf -> min exponent
+        using var spacing = exponent.sub_(format.MantissaBits).exp2_();
+        return clamped.div(spacing).round_().mul_(spacing); // torch.round rounds half to even
+    }
+
+    /// <summary>
+    /// Quantizes through libtorch's native float8 cast (faster; only for formats with <see cref="FloatFormat.NativeScalarType"/>).
+    /// The cast does not saturate, so values are clamped to ±max first.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The format has no libtorch dtype.</exception>
+    public static Tensor QuantizeNative(Tensor x, FloatFormat format)
+    {
+        var native = format.NativeScalarType
+            ?? throw new NotSupportedException($"Format '{format.Name}' has no native libtorch dtype; use Quantize.");
+        using var clamped = x.clamp(-format.MaxValue, format.MaxValue);
+        using var narrow = clamped.to(native);
+        return narrow.to(x.dtype);
+    }
+
+    /// <summary>The native cast when the format has one, else the tensor-op emulation. Both give identical results (tested).</summary>
+    public static Tensor QuantizeFastest(Tensor x, FloatFormat format) =>
+        format.NativeScalarType is null ? Quantize(x, format) : QuantizeNative(x, format);
+
+    /// <summary>
+    /// Every representable non-negative finite value of the format, ascending, starting with 0:
+    /// the subnormals k · 2^(min exponent - mantissa bits), then the normals up to <see cref="FloatFormat.MaxValue"/>.
+    /// E4M3 has 127 (0x00..0x7E), E5M2 has 124 (0x00..0x7B).
+    /// </summary>
+    public static IReadOnlyList<double> RepresentableValues(FloatFormat format)
+    {
+        var steps = 1 << format.MantissaBits;
+        var values = new List<double> { 0.0 };
+        for (var k = 1; k < steps; k++)
+            values.Add(k * format.MinSubnormal);
+
+        for (var e = format.MinNormalExponent; e <= format.MaxExponent; e++)
+        {
+            for (var m = 0; m < steps; m++)
+            {
+                var v = (1.0 + (double)m / steps) * Math.Pow(2, e);
+                if (v <= format.MaxValue) values.Add(v);
+            }
+        }
+
+        return values;
+    }
+}

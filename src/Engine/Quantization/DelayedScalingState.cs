@@ -1,0 +1,95 @@
+using QuantScope.Engine.Numerics;
+using TorchSharp;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>
+/// The scaling state of one quantized tensor (one layer, one role): an amax history window and the scale the next
+/// step will use. Buffers (persisted by <c>module.save</c>): <c>amax_history</c> [H] (index 0 = most recent step),
+/// <c>scale</c> and <c>amax_pred</c> (0-d, the prediction the scale came from).
+/// <para>
+/// Timing: the scale used at step t comes from the history ending at step t-1 (<see cref="ScaleFor"/> then
+/// <see cref="Update"/> once per training step). Step 0 has no history: it is scaled by its own amax
+/// (current scaling, once) and then seeds the history. We chose this over TE's initial scale of 1 because a scale of 1
+/// on a fresh model would report misleading saturation and underflow for the first step.
+/// </para>
+/// </summary>
+public sealed class DelayedScalingState : nn.Module
+{
+    [ComponentName(Name = "amax_history")]
+    private readonly Tensor _history;
+    [ComponentName(Name = "scale")]
+    private readonly Tensor _scale;
+    [ComponentName(Name = "amax_pred")]
+    private readonly Tensor _amaxPred;
+
+    /// <summary>Creates a state with an all-zero history and scale 1.</summary>
+    /// <param name="name">Module name.</param>
+    /// <param name="recipe">History length, algorithm and margin.</param>
+    /// <param name="format">The format whose max the scale targets.</param>
+    public DelayedScalingState(string name, DelayedScalingRecipe recipe, FloatFormat format) : base(name)
+    {
+        Recipe = recipe;
+        Format = format;
+        Algorithm = ScaleMath.ParseAlgorithm(recipe.AmaxComputeAlgo);
+        _history = zeros(recipe.AmaxHistoryLength, dtype: ScalarType.Float32);
+        _scale = ones(Array.Empty<long>(), dtype: ScalarType.Float32);
+        _amaxPred = zeros(Array.Empty<long>(), dtype: ScalarType.Float32);
+        register_buffer("amax_history", _history);
+        register_buffer("scale", _scale);
+        register_buffer("amax_pred", _amaxPred);
+    }
+
+    /// <summary>The recipe this state follows.</summary>
+    public DelayedScalingRecipe Recipe { get; }
+
+    /// <summary>The target format.</summary>
+    public FloatFormat Format { get; }
+
+    /// <summary>The parsed <see cref="DelayedScalingRecipe.AmaxComputeAlgo"/>.</summary>
+    public AmaxAlgorithm Algorithm { get; }
+
+    /// <summary>False until the first <see cref="Update"/>; host-side, not persisted.</summary>
+    public bool IsSeeded { get; private set; }
+
+    /// <summary>[H] amax history, index 0 = most recent step (live buffer: do not modify).</summary>
+    public Tensor AmaxHistory => _history;
+
+    /// <summary>0-d scale the next step will use (live buffer: do not modify).</summary>
+    public Tensor Scale => _scale;
+
+    /// <summary>0-d amax prediction <see cref="Scale"/> was computed from (live buffer: do not modify).</summary>
+    public Tensor AmaxPred => _amaxPred;
+
+    /// <summary>
+    /// The (scale, amax_pred) to use for this step, as new 0-d tensors. Before the first update they come from
+    /// <paramref name="amaxNow"/> (see the class remarks); afterwards from the history only, never from amaxNow.
+    /// </summary>
+    public (Tensor Scale, Tensor AmaxPred) ScaleFor(Tensor amaxNow)
+    {
+        using var _ = no_grad();
+        if (IsSeeded) return (_scale.clone(), _amaxPred.clone());
+        var pred = amaxNow.detach().to(ScalarType.Float32).clone();
+        return (ScaleMath.ComputeScale(Format.MaxValue, pred, Recipe.Margin, _scale), pred);
+    }
+
+    /// <summary>
+    /// Ends a step: pushes <paramref name="amaxNow"/> into the history (the oldest value rolls off after H steps) and
+    /// recomputes amax_pred and the scale for the next step. Call once per training step, after <see cref="ScaleFor"/>.
+    /// </summary>
+    public void Update(Tensor amaxNow)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var rolled = _history.roll(1, 0); // shift older by one slot; slot 0 then receives the newest amax
+        rolled[0] = amaxNow.detach().to(ScalarType.Float32);
+        _history.copy_(rolled);
+        var pred = ScaleMath.AmaxPred(_history, Algorithm);
+        var scale = ScaleMath.ComputeScale(Format.MaxValue, pred, Recipe.Margin, _scale);
+        _amaxPred.copy_(pred);
+        _scale.copy_(scale);
+        IsSeeded = true;
+    }
+}

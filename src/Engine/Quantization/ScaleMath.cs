@@ -1,0 +1,65 @@
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>
+/// Delayed-scaling math as small pure tensor functions (no host sync: everything stays on the tensors' device).
+/// Conventions follow Transformer Engine: <c>scale</c> multiplies the tensor before the cast, so
+/// scale = format_max / amax_pred / 2^margin, and the history's index 0 is the most recent step.
+/// </summary>
+public static class ScaleMath
+{
+    /// <summary>Parses a recipe's <c>amaxComputeAlgo</c> ("max" or "most_recent").</summary>
+    /// <exception cref="ArgumentException">Unknown name.</exception>
+    public static AmaxAlgorithm ParseAlgorithm(string name) => name switch
+    {
+        "max" => AmaxAlgorithm.Max,
+        "most_recent" => AmaxAlgorithm.MostRecent,
+        _ => throw new ArgumentException($"Unknown amax algorithm '{name}'.", nameof(name)),
+    };
+
+    /// <summary>Absolute maximum of a tensor as a 0-d tensor; NaN if any element is NaN. Uses aminmax (one pass, no abs copy).</summary>
+    public static Tensor Amax(Tensor x)
+    {
+        using var _ = no_grad();
+        var (min, max) = x.aminmax();
+        using (min)
+        using (max)
+        {
+            return maximum(min.neg(), max); // maximum propagates NaN
+        }
+    }
+
+    /// <summary>The amax prediction from a history window.</summary>
+    /// <param name="history">[H] amax values, index 0 = most recent step.</param>
+    /// <param name="algorithm">Max over the window, or the most recent value.</param>
+    /// <returns>0-d tensor; NaN when the window holds a NaN (max) or the latest is NaN (most recent).</returns>
+    public static Tensor AmaxPred(Tensor history, AmaxAlgorithm algorithm) => algorithm switch
+    {
+        AmaxAlgorithm.Max => history.max(),
+        AmaxAlgorithm.MostRecent => history[0].clone(),
+        _ => throw new ArgumentOutOfRangeException(nameof(algorithm)),
+    };
+
+    /// <summary>
+    /// scale = formatMax / amaxPred / 2^margin. When amaxPred is 0, negative, NaN or ±inf the previous scale is kept
+    /// (there is nothing sensible to scale by). When amaxPred is so tiny that the quotient overflows float32, the
+    /// scale is float32's max (as TE does) rather than +inf.
+    /// </summary>
+    /// <param name="formatMax">Largest finite value of the target format (448 for E4M3).</param>
+    /// <param name="amaxPred">0-d float tensor.</param>
+    /// <param name="margin">Extra headroom in powers of two.</param>
+    /// <param name="previousScale">0-d float tensor, kept when amaxPred is unusable.</param>
+    /// <returns>A new 0-d tensor.</returns>
+    public static Tensor ComputeScale(double formatMax, Tensor amaxPred, int margin, Tensor previousScale)
+    {
+        using var _ = no_grad();
+        // (max / 2^margin) is exact; one correctly rounded division then gives the float32 nearest to the true scale.
+        using var numerator = full_like(amaxPred, formatMax / Math.Pow(2, margin));
+        using var fresh = numerator.div(amaxPred).clamp_max_(float.MaxValue); // amax 0 -> inf here, replaced below
+        using var positive = amaxPred.gt(0.0);
+        using var finite = amaxPred.isfinite();
+        using var usable = positive.logical_and_(finite);
+        return where(usable, fresh, previousScale);
+    }
+}

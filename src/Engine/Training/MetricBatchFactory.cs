@@ -1,0 +1,62 @@
+using QuantScope.Engine.Quantization;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Engine.Training;
+
+/// <summary>Turns a window of host rows (see <see cref="StatsWindow"/>) into a <see cref="MetricBatch"/>, stopping at the first non-finite step.</summary>
+internal static class MetricBatchFactory
+{
+    /// <summary>
+    /// Builds the batch for <paramref name="records"/> (row i belongs to records[i]). Steps from the first diverged one on
+    /// are left out (telemetry carries only finite values) and that divergence is returned in <paramref name="diverged"/>.
+    /// </summary>
+    public static MetricBatch Build(Guid runId, IReadOnlyList<string> layers, bool quantized,
+        IReadOnlyList<StepRecord> records, float[][] rows, out TrainingDivergedException? diverged)
+    {
+        diverged = null;
+        var scalars = new List<ScalarPoint>();
+        var points = new List<LayerPoint>();
+        var metrics = quantized ? LayerStatsLayout.Metrics : [MetricNames.Amax];
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var row = rows[i];
+            diverged = FindDivergence(record.Step, layers, row);
+            if (diverged is not null) break;
+
+            scalars.Add(new ScalarPoint(record.Step, MetricNames.Loss, row[0]));
+            scalars.Add(new ScalarPoint(record.Step, MetricNames.LearningRate, (float)record.LearningRate));
+            scalars.Add(new ScalarPoint(record.Step, MetricNames.StepMillis, (float)record.Millis));
+            scalars.Add(new ScalarPoint(record.Step, MetricNames.Tokens, record.Tokens));
+            foreach (var role in LayerStatsLayout.Roles)
+            {
+                foreach (var metric in metrics)
+                {
+                    var values = new float[layers.Count];
+                    for (var l = 0; l < layers.Count; l++) values[l] = row[StatsWindow.Column(l, role, metric)];
+                    points.Add(new LayerPoint(record.Step, metric, role, values));
+                }
+            }
+        }
+
+        return new MetricBatch(runId, scalars, points);
+    }
+
+    /// <summary>
+    /// Null when the row is finite. Otherwise the first layer (forward order) with a non-finite amax, input before weight:
+    /// a NaN weight shows at its own layer, a NaN born between layers (attention, norm) shows as the next layer's input.
+    /// </summary>
+    private static TrainingDivergedException? FindDivergence(int step, IReadOnlyList<string> layers, float[] row)
+    {
+        for (var l = 0; l < layers.Count; l++)
+        {
+            foreach (var role in LayerStatsLayout.Roles)
+            {
+                if (!float.IsFinite(row[StatsWindow.Column(l, role, MetricNames.Amax)]))
+                    return new TrainingDivergedException(step, layers[l], role);
+            }
+        }
+
+        return float.IsFinite(row[0]) ? null : new TrainingDivergedException(step, null, null);
+    }
+}

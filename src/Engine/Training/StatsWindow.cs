@@ -1,0 +1,51 @@
+using QuantScope.Engine.Quantization;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Training;
+
+/// <summary>
+/// Device-side buffer of the logged values of up to <c>capacity</c> steps: row = step slot,
+/// columns = [loss, layer 0 stats (roles × metrics), layer 1 stats, ...]. Steps write rows without a host sync;
+/// <see cref="CopyToHost"/> is the single device->host copy per logging window.
+/// </summary>
+internal sealed class StatsWindow : IDisposable
+{
+    private readonly Tensor _buffer;
+    private readonly IReadOnlyList<QuantLinear> _layers;
+
+    public StatsWindow(int capacity, IReadOnlyList<QuantLinear> layers)
+    {
+        _layers = layers;
+        Width = 1 + layers.Count * LayerStatsLayout.Width;
+        _buffer = zeros(capacity, Width, dtype: ScalarType.Float32);
+    }
+
+    /// <summary>Values per row: 1 (loss) + layers × roles × metrics.</summary>
+    public int Width { get; }
+
+    /// <summary>Column of (layer, role, metric) in a row.</summary>
+    public static int Column(int layer, string role, string metric) =>
+        1 + layer * LayerStatsLayout.Width + LayerStatsLayout.IndexOf(role, metric);
+
+    /// <summary>Writes the step's loss and every layer's latest stats into row <paramref name="slot"/> (device-side).</summary>
+    public void Record(int slot, Tensor loss)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var layerStats = stack(_layers.Select(l => l.Stats)).reshape(-1); // [L, roles, metrics] -> [L·roles·metrics]
+        var row = cat([loss.detach().reshape(1).to(ScalarType.Float32), layerStats]); // [Width]
+        _buffer[slot].copy_(row);
+    }
+
+    /// <summary>SYNC POINT: copies the first <paramref name="count"/> rows to the host in one transfer.</summary>
+    public float[][] CopyToHost(int count)
+    {
+        using var scope = NewDisposeScope();
+        var flat = _buffer.narrow(0, 0, count).cpu().contiguous().data<float>().ToArray();
+        var rows = new float[count][];
+        for (var i = 0; i < count; i++) rows[i] = flat.AsSpan(i * Width, Width).ToArray();
+        return rows;
+    }
+
+    public void Dispose() => _buffer.Dispose();
+}

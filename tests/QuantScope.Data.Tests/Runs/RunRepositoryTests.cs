@@ -1,0 +1,171 @@
+using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Data.Tests.Runs;
+
+public sealed class RunRepositoryTests
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    [Fact]
+    public async Task CreateAsync_NewRun_GetReturnsSameFieldsWithUtcDates()
+    {
+        await using var temp = new TempDatabase();
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var created = new DateTime(2026, 11, 2, 10, 30, 15, 250, DateTimeKind.Utc);
+        var run = TestRuns.New("fp8-demo", created);
+        run.Kind = RunKinds.External;
+
+        await runs.CreateAsync(run, Ct);
+        var loaded = await runs.GetAsync(run.Id, Ct);
+
+        Assert.NotNull(loaded);
+        Assert.Equal(("fp8-demo", RunKinds.External, RunStatus.Pending, """{"steps":200}""", -1),
+            (loaded.Name, loaded.Kind, loaded.Status, loaded.ConfigJson, loaded.LastStep));
+        Assert.Equal(created, loaded.CreatedAt);
+        Assert.Equal(DateTimeKind.Utc, loaded.CreatedAt.Kind);
+        Assert.Empty(loaded.GetLayers());
+        Assert.Null(loaded.StartedAt);
+        Assert.Null(loaded.EndedAt);
+    }
+
+    [Fact]
+    public async Task CreateAsync_UnknownKind_ThrowsArgumentException()
+    {
+        await using var temp = new TempDatabase();
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var run = TestRuns.New();
+        run.Kind = "mystery";
+
+        await Assert.ThrowsAsync<ArgumentException>(() => runs.CreateAsync(run, Ct));
+        Assert.Empty(await runs.ListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ListAsync_ThreeRuns_NewestFirst()
+    {
+        await using var temp = new TempDatabase();
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var t0 = new DateTime(2026, 11, 1, 12, 0, 0, DateTimeKind.Utc);
+        await runs.CreateAsync(TestRuns.New("middle", t0.AddSeconds(1.5)), Ct);
+        await runs.CreateAsync(TestRuns.New("newest", t0.AddDays(1)), Ct);
+        await runs.CreateAsync(TestRuns.New("oldest", t0), Ct);
+
+        var list = await runs.ListAsync(Ct);
+
+        Assert.Equal(["newest", "middle", "oldest"], list.Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task SetLayersAsync_LayerNames_RoundTripInOrder()
+    {
+        await using var temp = new TempDatabase();
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var run = TestRuns.New();
+        await runs.CreateAsync(run, Ct);
+
+        Assert.True(await runs.SetLayersAsync(run.Id, TestRuns.Layers, Ct));
+
+        Assert.Equal(TestRuns.Layers, (await runs.GetAsync(run.Id, Ct))!.GetLayers());
+    }
+
+    [Fact]
+    public async Task MarkRunningAsync_PendingRun_SetsStatusAndStartedAt()
+    {
+        await using var temp = new TempDatabase();
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var run = TestRuns.New();
+        await runs.CreateAsync(run, Ct);
+        var before = DateTime.UtcNow;
+
+        Assert.True(await runs.MarkRunningAsync(run.Id, Ct));
+
+        var loaded = (await runs.GetAsync(run.Id, Ct))!;
+        Assert.Equal(RunStatus.Running, loaded.Status);
+        Assert.InRange(loaded.StartedAt!.Value, before, DateTime.UtcNow);
+        Assert.Null(loaded.EndedAt);
+    }
+
+    [Fact]
+    public async Task MarkEndedAsync_Failed_SetsStatusErrorAndEndedAt()
+    {
+        await using var temp = new TempDatabase();
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var run = TestRuns.New();
+        await runs.CreateAsync(run, Ct);
+        await runs.MarkRunningAsync(run.Id, Ct);
+        var before = DateTime.UtcNow;
+
+        Assert.True(await runs.MarkEndedAsync(run.Id, RunStatus.Failed, "loss diverged at step 41", Ct));
+
+        var loaded = (await runs.GetAsync(run.Id, Ct))!;
+        Assert.Equal(RunStatus.Failed, loaded.Status);
+        Assert.Equal("loss diverged at step 41", loaded.Error);
+        Assert.InRange(loaded.EndedAt!.Value, before, DateTime.UtcNow);
+        Assert.Equal(DateTimeKind.Utc, loaded.EndedAt.Value.Kind);
+    }
+
+    [Fact]
+    public async Task MarkEndedAsync_NonFinalStatus_ThrowsArgumentException()
+    {
+        await using var temp = new TempDatabase();
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => runs.MarkEndedAsync(Guid.NewGuid(), RunStatus.Running, null, Ct));
+    }
+
+    [Fact]
+    public async Task UpdateLastStepAsync_LowerStep_KeepsHigher()
+    {
+        await using var temp = new TempDatabase();
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var run = TestRuns.New();
+        await runs.CreateAsync(run, Ct);
+
+        Assert.True(await runs.UpdateLastStepAsync(run.Id, 12, Ct));
+        Assert.True(await runs.UpdateLastStepAsync(run.Id, 5, Ct));
+
+        Assert.Equal(12, (await runs.GetAsync(run.Id, Ct))!.LastStep);
+    }
+
+    [Fact]
+    public async Task Updates_UnknownRun_ReturnFalse()
+    {
+        await using var temp = new TempDatabase();
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var id = Guid.NewGuid();
+
+        Assert.False(await runs.SetLayersAsync(id, TestRuns.Layers, Ct));
+        Assert.False(await runs.MarkRunningAsync(id, Ct));
+        Assert.False(await runs.MarkEndedAsync(id, RunStatus.Completed, null, Ct));
+        Assert.False(await runs.UpdateLastStepAsync(id, 3, Ct));
+        Assert.False(await runs.DeleteAsync(id, Ct));
+        Assert.Null(await runs.GetAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_RunWithSeries_RemovesRunAndSeriesOnly()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var runs = services.GetRequiredService<RunRepository>();
+        var doomed = TestRuns.New("doomed");
+        var kept = TestRuns.New("kept");
+        await runs.CreateAsync(doomed, Ct);
+        await runs.CreateAsync(kept, Ct);
+        await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+        [
+            TestRuns.Batch(doomed.Id, [new(0, MetricNames.Loss, 1f)], [new(0, MetricNames.Amax, TensorRoles.Input, [1f])]),
+            TestRuns.Batch(kept.Id, [new(0, MetricNames.Loss, 2f)], [new(0, MetricNames.Amax, TensorRoles.Input, [2f])]),
+        ], Ct);
+
+        Assert.True(await runs.DeleteAsync(doomed.Id, Ct));
+
+        var series = services.GetRequiredService<MetricSeriesRepository>();
+        Assert.Null(await runs.GetAsync(doomed.Id, Ct));
+        Assert.Empty(await series.ReadScalarPointsAsync(doomed.Id, Ct));
+        Assert.Empty(await series.ReadLayerPointsAsync(doomed.Id, Ct));
+        Assert.Single(await series.ReadScalarPointsAsync(kept.Id, Ct));
+        Assert.Single(await series.ReadLayerPointsAsync(kept.Id, Ct));
+    }
+}

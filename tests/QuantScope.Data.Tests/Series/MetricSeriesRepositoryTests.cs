@@ -1,0 +1,81 @@
+using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Data.Tests.Series;
+
+public sealed class MetricSeriesRepositoryTests
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    [Fact]
+    public async Task ReadLayerAsync_IndexBeyondStoredLayers_ReturnsOnlyStepsThatHaveIt()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var run = TestRuns.New();
+        await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
+        await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+        [
+            TestRuns.Batch(run.Id, layerPoints:
+            [
+                new(0, MetricNames.Scale, TensorRoles.Weight, [1f, 2f]),
+                new(1, MetricNames.Scale, TensorRoles.Weight, [1f, 2f, 3f]),
+            ]),
+        ], Ct);
+        var series = services.GetRequiredService<MetricSeriesRepository>();
+
+        Assert.Equal([new SeriesPoint(1, 3f)], await series.ReadLayerAsync(run.Id, MetricNames.Scale, TensorRoles.Weight, 2, Ct));
+        Assert.Empty(await series.ReadLayerAsync(run.Id, MetricNames.Scale, TensorRoles.Weight, 3, Ct));
+    }
+
+    [Fact]
+    public async Task ReadHeatmapAsync_OtherRoleAndRun_AreNotMixedIn()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var runs = services.GetRequiredService<RunRepository>();
+        var run = TestRuns.New("a");
+        var other = TestRuns.New("b");
+        await runs.CreateAsync(run, Ct);
+        await runs.CreateAsync(other, Ct);
+        await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+        [
+            TestRuns.Batch(run.Id, layerPoints: [new(4, MetricNames.Amax, TensorRoles.Input, [1f]), new(4, MetricNames.Amax, TensorRoles.Weight, [2f])]),
+            TestRuns.Batch(other.Id, layerPoints: [new(4, MetricNames.Amax, TensorRoles.Input, [3f])]),
+        ], Ct);
+
+        var heatmap = await services.GetRequiredService<MetricSeriesRepository>().ReadHeatmapAsync(run.Id, MetricNames.Amax, TensorRoles.Input, Ct);
+
+        Assert.Equal([4], heatmap.Steps);
+        Assert.Equal([1f], heatmap.Values.Single());
+    }
+
+    [Fact]
+    public async Task ReadHeatmapAsync_NoPoints_ReturnsEmpty()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+
+        var heatmap = await services.GetRequiredService<MetricSeriesRepository>().ReadHeatmapAsync(Guid.NewGuid(), MetricNames.Amax, TensorRoles.Input, Ct);
+
+        Assert.Empty(heatmap.Steps);
+        Assert.Empty(heatmap.Values);
+    }
+
+    [Fact]
+    public async Task ReadScalarPointsAsync_WrittenOutOfOrder_ReturnsStepsAscending()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var run = TestRuns.New();
+        await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
+        var writer = services.GetRequiredService<MetricSeriesWriter>();
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(7, MetricNames.Loss, 7f), new(2, MetricNames.Loss, 2f)])], Ct);
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(4, MetricNames.Loss, 4f)])], Ct);
+
+        var points = await services.GetRequiredService<MetricSeriesRepository>().ReadScalarPointsAsync(run.Id, Ct);
+
+        Assert.Equal([2, 4, 7], points.Select(p => p.Step));
+        Assert.Equal([2f, 4f, 7f], points.Select(p => p.Value));
+    }
+}

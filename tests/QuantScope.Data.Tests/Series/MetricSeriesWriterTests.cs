@@ -1,0 +1,167 @@
+using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Data.Tests.Series;
+
+public sealed class MetricSeriesWriterTests
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly float NaNWithPayload = BitConverter.Int32BitsToSingle(0x7FC0_0123);
+
+    [Fact]
+    public async Task WriteAsync_TwoFlushesThenRestart_SeriesRoundTripExactly()
+    {
+        await using var temp = new TempDatabase();
+        var first = await temp.OpenAsync();
+        var runs = first.GetRequiredService<RunRepository>();
+        var writer = first.GetRequiredService<MetricSeriesWriter>();
+        var run = TestRuns.New();
+        await runs.CreateAsync(run, Ct);
+        await runs.SetLayersAsync(run.Id, TestRuns.Layers, Ct);
+
+        await writer.WriteAsync(
+        [
+            TestRuns.Batch(run.Id,
+                [new(0, MetricNames.Loss, 4.25f), new(0, MetricNames.LearningRate, 1e-4f), new(1, MetricNames.Loss, 3.875f)],
+                [new(0, MetricNames.Saturation, TensorRoles.Input, [0f, 0.5f, NaNWithPayload]),
+                 new(1, MetricNames.Saturation, TensorRoles.Input, [0.125f, float.PositiveInfinity, -0f])]),
+        ], Ct);
+        await writer.WriteAsync(
+        [
+            TestRuns.Batch(run.Id,
+                [new(2, MetricNames.Loss, float.NaN)],
+                [new(2, MetricNames.Saturation, TensorRoles.Input, [1f, float.NegativeInfinity, 1.401298E-45f]),
+                 new(2, MetricNames.Amax, TensorRoles.Weight, [448f, 57344f, 3.5f])]),
+        ], Ct);
+        await temp.CloseAsync(first);
+
+        var second = await temp.OpenAsync();
+        var series = second.GetRequiredService<MetricSeriesRepository>();
+        var reloaded = await second.GetRequiredService<RunRepository>().GetAsync(run.Id, Ct);
+
+        Assert.NotNull(reloaded);
+        Assert.Equal(TestRuns.Layers, reloaded.GetLayers());
+        Assert.Equal(2, reloaded.LastStep);
+
+        var loss = await series.ReadScalarAsync(run.Id, MetricNames.Loss, Ct);
+        Assert.Equal([0, 1, 2], loss.Select(p => p.Step));
+        Assert.Equal(4.25f, loss[0].Value);
+        Assert.Equal(3.875f, loss[1].Value);
+        Assert.True(float.IsNaN(loss[2].Value));
+        Assert.Equal([new SeriesPoint(0, 1e-4f)], await series.ReadScalarAsync(run.Id, MetricNames.LearningRate, Ct));
+
+        var layer1 = await series.ReadLayerAsync(run.Id, MetricNames.Saturation, TensorRoles.Input, 1, Ct);
+        Assert.Equal([new SeriesPoint(0, 0.5f), new SeriesPoint(1, float.PositiveInfinity), new SeriesPoint(2, float.NegativeInfinity)], layer1);
+
+        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricNames.Saturation, TensorRoles.Input, Ct);
+        Assert.Equal([0, 1, 2], heatmap.Steps);
+        AssertBitsEqual([0f, 0.5f, NaNWithPayload], heatmap.Values[0]);
+        AssertBitsEqual([0.125f, float.PositiveInfinity, -0f], heatmap.Values[1]);
+        AssertBitsEqual([1f, float.NegativeInfinity, 1.401298E-45f], heatmap.Values[2]);
+
+        var scalars = await series.ReadScalarPointsAsync(run.Id, Ct);
+        Assert.Equal(4, scalars.Count);
+        Assert.Equal([0, 0, 1, 2], scalars.Select(p => p.Step));
+        var layerPoints = await series.ReadLayerPointsAsync(run.Id, Ct);
+        Assert.Equal([(0, "saturation", "input"), (1, "saturation", "input"), (2, "amax", "weight"), (2, "saturation", "input")],
+            layerPoints.Select(p => (p.Step, p.Metric, p.Role)));
+        AssertBitsEqual([448f, 57344f, 3.5f], layerPoints[2].Values);
+    }
+
+    [Fact]
+    public async Task WriteAsync_SameStepTwice_ReplacesWithoutDuplicate()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var run = TestRuns.New();
+        await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
+        var writer = services.GetRequiredService<MetricSeriesWriter>();
+
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(5, MetricNames.Loss, 1f)], [new(5, MetricNames.Amax, TensorRoles.Input, [1f, 2f])])], Ct);
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(5, MetricNames.Loss, 2f)], [new(5, MetricNames.Amax, TensorRoles.Input, [3f, 4f])])], Ct);
+
+        var series = services.GetRequiredService<MetricSeriesRepository>();
+        Assert.Equal([new SeriesPoint(5, 2f)], await series.ReadScalarAsync(run.Id, MetricNames.Loss, Ct));
+        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricNames.Amax, TensorRoles.Input, Ct);
+        Assert.Equal([5], heatmap.Steps);
+        Assert.Equal([3f, 4f], heatmap.Values.Single());
+    }
+
+    [Fact]
+    public async Task WriteAsync_UnknownRunInFlush_ThrowsAndWritesNothing()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var run = TestRuns.New();
+        await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
+        var unknown = Guid.NewGuid();
+
+        var error = await Assert.ThrowsAsync<RunNotFoundException>(() => services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+            [TestRuns.Batch(run.Id, [new(0, MetricNames.Loss, 1f)]), TestRuns.Batch(unknown, [new(0, MetricNames.Loss, 1f)])], Ct));
+
+        Assert.Equal(unknown, error.RunId);
+        Assert.Empty(await services.GetRequiredService<MetricSeriesRepository>().ReadScalarPointsAsync(run.Id, Ct));
+        Assert.Equal(-1, (await services.GetRequiredService<RunRepository>().GetAsync(run.Id, Ct))!.LastStep);
+    }
+
+    [Fact]
+    public async Task WriteAsync_LayerPointWithNullValues_ThrowsArgumentExceptionAndWritesNothing()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var run = TestRuns.New();
+        await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+            [TestRuns.Batch(run.Id, [new(0, MetricNames.Loss, 1f)], [new(0, MetricNames.Amax, TensorRoles.Input, null!)])], Ct));
+
+        Assert.Empty(await services.GetRequiredService<MetricSeriesRepository>().ReadScalarPointsAsync(run.Id, Ct));
+    }
+
+    [Fact]
+    public async Task WriteAsync_NegativeStep_ThrowsArgumentException()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var run = TestRuns.New();
+        await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+            [TestRuns.Batch(run.Id, [new(-1, MetricNames.Loss, 1f)])], Ct));
+    }
+
+    [Fact]
+    public async Task WriteAsync_OlderStepAfterNewer_LastStepKeepsMaximum()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var runs = services.GetRequiredService<RunRepository>();
+        var run = TestRuns.New();
+        await runs.CreateAsync(run, Ct);
+        var writer = services.GetRequiredService<MetricSeriesWriter>();
+
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(10, MetricNames.Loss, 1f)])], Ct);
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(3, MetricNames.Loss, 1f)])], Ct);
+
+        Assert.Equal(10, (await runs.GetAsync(run.Id, Ct))!.LastStep);
+    }
+
+    [Fact]
+    public async Task WriteAsync_LayerPointWithoutLayers_RoundTripsAsEmptyArray()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var run = TestRuns.New();
+        await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
+
+        await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+            [TestRuns.Batch(run.Id, layerPoints: [new(0, MetricNames.Amax, TensorRoles.Input, [])])], Ct);
+
+        var heatmap = await services.GetRequiredService<MetricSeriesRepository>().ReadHeatmapAsync(run.Id, MetricNames.Amax, TensorRoles.Input, Ct);
+        Assert.Equal([0], heatmap.Steps);
+        Assert.Empty(heatmap.Values.Single());
+    }
+
+    private static void AssertBitsEqual(float[] expected, float[] actual) =>
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+}

@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Engine.Training;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Tests.Training;
+
+public class TrainerTests
+{
+    private static (List<MetricBatch> Batches, Exception? Error) RunToEnd(Trainer trainer, CancellationToken ct = default)
+    {
+        var channel = Channel.CreateUnbounded<MetricBatch>();
+        Exception? error = null;
+        try
+        {
+            trainer.Run(Guid.NewGuid(), channel.Writer, ct);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        channel.Writer.Complete();
+        var batches = new List<MetricBatch>();
+        while (channel.Reader.TryRead(out var b)) batches.Add(b);
+        return (batches, error);
+    }
+
+    private static float[] Losses(IEnumerable<MetricBatch> batches) =>
+        batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricNames.Loss).Select(s => s.Value).ToArray();
+
+    [Fact]
+    public void Run_TinyConfig_EmitsOneBatchPerStepWithFiniteLossAndFullLayerRows()
+    {
+        using var trainer = new Trainer(TrainConfig.Tiny);
+        var (batches, error) = RunToEnd(trainer);
+        Assert.Null(error);
+        Assert.Equal(TrainConfig.Tiny.Steps, batches.Count);
+        Assert.Equal(14, trainer.Layout.Layers.Count); // 2 blocks x 7 projections
+        for (var step = 0; step < batches.Count; step++)
+        {
+            var batch = batches[step];
+            Assert.Equal(step, batch.LastStep);
+            Assert.Equal([MetricNames.Loss, MetricNames.LearningRate, MetricNames.StepMillis, MetricNames.Tokens], batch.Scalars.Select(s => s.Metric));
+            Assert.True(float.IsFinite(batch.Scalars[0].Value));
+            Assert.Equal((step + 1) * 4 * 32, batch.Scalars[3].Value); // tokens: B · T per step, cumulative
+            Assert.Equal(8, batch.LayerPoints.Count); // 2 roles x (saturation, amax, amax_pred, scale)
+            Assert.All(batch.LayerPoints, p => Assert.Equal(trainer.Layout.Layers.Count, p.Values.Length));
+            Assert.All(batch.LayerPoints, p => Assert.All(p.Values, v => Assert.True(float.IsFinite(v))));
+        }
+
+        var scales = batches[5].LayerPoints.Single(p => p.Metric == MetricNames.Scale && p.Role == TensorRoles.Input);
+        var amaxPred = batches[5].LayerPoints.Single(p => p.Metric == MetricNames.AmaxPred && p.Role == TensorRoles.Input);
+        for (var l = 0; l < scales.Values.Length; l++)
+            Assert.Equal(448f / amaxPred.Values[l], scales.Values[l]); // scale = max / amax_pred, one float32 division
+        var losses = Losses(batches);
+        Assert.True(losses[^1] < losses[0], string.Join(", ", losses));
+    }
+
+    [Fact]
+    public void Run_LogEveryFive_EmitsFiveStepsPerBatchAndOnlyAmaxWhenUnquantized()
+    {
+        using var trainer = new Trainer(TrainConfig.Tiny with { Steps = 12, LogEvery = 5, Quantize = false });
+        var (batches, error) = RunToEnd(trainer);
+        Assert.Null(error);
+        Assert.Equal([4, 9, 11], batches.Select(b => b.LastStep));
+        Assert.Equal(5 * 2, batches[0].LayerPoints.Count); // 5 steps x 2 roles, amax only
+        Assert.All(batches.SelectMany(b => b.LayerPoints), p => Assert.Equal(MetricNames.Amax, p.Metric));
+        Assert.Equal(Enumerable.Range(0, 12), batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricNames.Loss).Select(s => s.Step));
+    }
+
+    [Fact]
+    public void Run_SameSeed_SameLosses()
+    {
+        var config = TrainConfig.Tiny with { Steps = 5 };
+        using var a = new Trainer(config);
+        using var b = new Trainer(config);
+        Assert.Equal(Losses(RunToEnd(a).Batches), Losses(RunToEnd(b).Batches));
+    }
+
+    [Fact]
+    public void Run_CancelledDuringStep3_ThrowsAndStopsWithinOneStep()
+    {
+        using var cts = new CancellationTokenSource();
+        using var trainer = new Trainer(TrainConfig.Tiny);
+        trainer.BeforeStep = step => { if (step == 3) cts.Cancel(); };
+        var (batches, error) = RunToEnd(trainer, cts.Token);
+        Assert.IsAssignableFrom<OperationCanceledException>(error);
+        Assert.InRange(batches.Max(b => b.LastStep), 2, 3);
+    }
+
+    [Fact]
+    public void Run_NaNPoisonedWeight_ThrowsDivergedNamingLayerRoleAndStep()
+    {
+        using var trainer = new Trainer(TrainConfig.Tiny);
+        const string target = "model.layers.1.mlp.up_proj";
+        trainer.BeforeStep = step =>
+        {
+            if (step != 2) return;
+            var weight = trainer.Model.named_parameters().Single(p => p.name == target + ".weight").parameter;
+            using (no_grad()) weight[0, 0] = tensor(float.NaN);
+        };
+
+        var (batches, error) = RunToEnd(trainer);
+        var diverged = Assert.IsType<TrainingDivergedException>(error);
+        Assert.Equal(target, diverged.LayerName);
+        Assert.Equal(TensorRoles.Weight, diverged.Role);
+        Assert.Equal(2, diverged.Step);
+        Assert.Equal([0, 1], batches.Select(b => b.LastStep)); // finite steps before it were written
+    }
+
+    [Fact]
+    public void Constructor_InvalidConfig_ThrowsListingFields()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new Trainer(TrainConfig.Tiny with { Steps = 0, LogEvery = 0 }));
+        Assert.Contains("steps", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("logEvery", ex.Message, StringComparison.Ordinal);
+    }
+}
