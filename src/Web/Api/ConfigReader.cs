@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Engine.Training;
+using QuantScope.Web.Setup;
+
+namespace QuantScope.Web.Api;
+
+/// <summary>
+/// Turns a request body into a validated <see cref="TrainConfig"/>, or into errors that name the field
+/// by its JSON path. An empty body is the demo config.
+/// </summary>
+public static class ConfigReader
+{
+    /// <summary>Largest config body accepted, bytes.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    private static readonly JsonSerializerOptions Strict = CreateStrict();
+
+    /// <summary>Parses and validates; exactly one of the results is set.</summary>
+    public static (TrainConfig? Config, IReadOnlyList<ConfigError> Errors) Read(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body)) return (TrainConfig.Demo, []);
+        TrainConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<TrainConfig>(body, Strict);
+        }
+        catch (JsonException ex)
+        {
+            return (null, [new ConfigError(FieldOf(ex), Describe(ex))]);
+        }
+        if (config is null) return (null, [new ConfigError("$", "the body must be a JSON object")]);
+        var errors = TrainConfigValidator.Validate(config);
+        return errors.Count == 0 ? (config, []) : (null, errors);
+    }
+
+    /// <summary>Reads the body of a request (bounded) and parses it.</summary>
+    public static async Task<(TrainConfig? Config, IReadOnlyList<ConfigError> Errors)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body);
+        var buffer = new char[MaxBodyBytes + 1];
+        var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
+        if (read > MaxBodyBytes) return (null, [new ConfigError("$", $"the body is larger than {MaxBodyBytes} bytes")]);
+        return Read(new string(buffer, 0, read));
+    }
+
+    private static string FieldOf(JsonException ex)
+    {
+        var path = ex.Path ?? "$";
+        // An unknown member is reported at its parent's path; name the member itself.
+        var unknown = UnknownMember(ex.Message);
+        if (unknown is not null) path = path == "$" ? $"$.{unknown}" : $"{path}.{unknown}";
+        return path == "$" ? "$" : path.TrimStart('$', '.');
+    }
+
+    private static string Describe(JsonException ex)
+    {
+        if (UnknownMember(ex.Message) is not null) return "is not a known config field";
+        return ex.Path is null or "$" ? "the body is not valid JSON" : "has the wrong type or is not valid JSON";
+    }
+
+    private static string? UnknownMember(string message)
+    {
+        const string marker = "The JSON property '";
+        var start = message.IndexOf(marker, StringComparison.Ordinal);
+        if (start < 0 || !message.Contains("could not be mapped", StringComparison.Ordinal)) return null;
+        start += marker.Length;
+        var end = message.IndexOf('\'', start);
+        return end > start ? message[start..end] : null;
+    }
+
+    private static JsonSerializerOptions CreateStrict()
+    {
+        var options = JsonDefaults.Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.AllowTrailingCommas = false;
+        options.MaxDepth = 16;
+        return options;
+    }
+}

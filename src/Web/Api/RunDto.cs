@@ -1,0 +1,18 @@
+using System.Text.Json;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Web.Api;
+
+/// <summary>A run as the REST API shows it.</summary>
+public sealed record RunDto(
+    Guid Id,
+    string Name,
+    string Kind,
+    RunStatus Status,
+    JsonElement Config,
+    IReadOnlyList<string> Layers,
+    int LastStep,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? EndedAt,
+    string? Error);

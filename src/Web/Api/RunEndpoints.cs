@@ -1,0 +1,87 @@
+using System.Text.Json;
+using QuantScope.Data;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Web.Runs;
+
+namespace QuantScope.Web.Api;
+
+/// <summary>The REST API over runs: create, list, read, cancel, and read series.</summary>
+public static class RunEndpoints
+{
+    /// <summary>Maps <c>/api/runs</c>.</summary>
+    public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/runs");
+        group.MapPost("", CreateAsync);
+        group.MapGet("", ListAsync);
+        group.MapGet("{id:guid}", GetAsync);
+        group.MapPost("{id:guid}/cancel", Cancel);
+        group.MapGet("{id:guid}/series", SeriesAsync);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, RunCoordinator coordinator, CancellationToken ct)
+    {
+        var (config, errors) = await ConfigReader.ReadAsync(request, ct);
+        if (config is null) return Invalid(errors, "The run config is invalid.");
+        var id = await coordinator.StartAsync(config, ct);
+        return Results.Created($"/api/runs/{id}", new RunCreatedDto(id));
+    }
+
+    private static async Task<IResult> ListAsync(RunRepository runs, CancellationToken ct) =>
+        Results.Ok((await runs.ListAsync(ct)).Select(ToDto));
+
+    private static async Task<IResult> GetAsync(Guid id, RunRepository runs, CancellationToken ct) =>
+        await runs.GetAsync(id, ct) is { } run ? Results.Ok(ToDto(run)) : NotFound(id);
+
+    private static IResult Cancel(Guid id, RunCoordinator coordinator) =>
+        coordinator.Cancel(id) ? Results.Accepted($"/api/runs/{id}") : Results.Problem(
+            statusCode: StatusCodes.Status409Conflict, title: "The run is not running.", detail: $"Run {id} is not active.");
+
+    private static async Task<IResult> SeriesAsync(
+        Guid id, string? metric, string? layer, string? role,
+        RunRepository runs, MetricSeriesRepository series, CancellationToken ct)
+    {
+        if (await runs.GetAsync(id, ct) is not { } run) return NotFound(id);
+        if (string.IsNullOrWhiteSpace(metric)) return Invalid([new ConfigError("metric", "is required")], "Bad series query.");
+
+        IReadOnlyList<SeriesPoint> points;
+        if (MetricNames.Scalars.Contains(metric))
+        {
+            points = await series.ReadScalarAsync(id, metric, ct);
+        }
+        else
+        {
+            var layers = run.GetLayers();
+            var index = layer is null ? -1 : layers.ToList().IndexOf(layer);
+            if (index < 0)
+            {
+                return Invalid([new ConfigError("layer", layer is null
+                    ? $"is required for the per-layer metric '{metric}'"
+                    : $"'{layer}' is not a layer of this run")], "Bad series query.");
+            }
+            role ??= TensorRoles.Input;
+            if (role is not (TensorRoles.Input or TensorRoles.Weight or TensorRoles.GradOutput))
+            {
+                return Invalid([new ConfigError("role", "must be input, weight or grad_output")], "Bad series query.");
+            }
+            points = await series.ReadLayerAsync(id, metric, role, index, ct);
+        }
+        return Results.Ok(points.Select(p => new SeriesPointDto(p.Step, p.Value)));
+    }
+
+    private static IResult Invalid(IReadOnlyList<ConfigError> errors, string title) =>
+        Results.ValidationProblem(
+            errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            title: title);
+
+    private static IResult NotFound(Guid id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Run not found.", detail: $"No run has id {id}.");
+
+    private static RunDto ToDto(RunEntity r)
+    {
+        using var config = JsonDocument.Parse(string.IsNullOrEmpty(r.ConfigJson) ? "{}" : r.ConfigJson);
+        return new RunDto(r.Id, r.Name, r.Kind, r.Status, config.RootElement.Clone(), r.GetLayers(),
+            r.LastStep, r.CreatedAt, r.StartedAt, r.EndedAt, r.Error);
+    }
+}

@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Components;
+using Plotly.Blazor;
+using Plotly.Blazor.Traces;
+using QuantScope.Web.Live;
+
+namespace QuantScope.Web.Components.Charts;
+
+/// <summary>
+/// Layers x steps heatmap that grows by appending one column per step (ExtendTraces on z with a max). z is stored
+/// one row per step and shown transposed, so a new step is an appended row.
+/// </summary>
+public partial class SaturationHeatmap : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<(int Step, float[] Row)> _pending = [];
+    private PlotlyChart? _chart;
+    private IList<ITrace> _data = [];
+    private Plotly.Blazor.Layout _layout = new();
+    private bool _plotted;
+
+    /// <summary>DOM id of the chart.</summary>
+    [Parameter, EditorRequired] public string Id { get; set; } = "";
+
+    /// <summary>Chart title.</summary>
+    [Parameter, EditorRequired] public string Title { get; set; } = "";
+
+    /// <summary>Row labels: full module names, in the order of the values in each row.</summary>
+    [Parameter, EditorRequired] public IReadOnlyList<string> Layers { get; set; } = [];
+
+    /// <summary>History: one row over layers per step.</summary>
+    [Parameter, EditorRequired] public IReadOnlyList<(int Step, float[] Row)> Initial { get; set; } = [];
+
+    /// <summary>Colour-bar label, with its unit.</summary>
+    [Parameter] public string ValueLabel { get; set; } = "";
+
+    /// <summary>Most steps (columns) kept.</summary>
+    [Parameter] public int MaxSteps { get; set; } = 10_000;
+
+    /// <inheritdoc />
+    protected override void OnInitialized()
+    {
+        _layout = ChartStyle.Layout(Title, "step", "", height: Math.Max(320, 60 + 14 * Layers.Count));
+        _layout.Margin.L = 230;
+        _data =
+        [
+            new HeatMap
+            {
+                Name = ValueLabel,
+                Transpose = true,
+                X = Initial.Select(r => (object)r.Step).ToList(),
+                Y = Layers.Cast<object>().ToList(),
+                Z = Initial.Select(r => (object)Row(r.Row)).ToList(),
+                ColorScale = "Viridis",
+                HoverTemplate = "%{y}<br>step %{x}<br>" + ValueLabel + " %{z}<extra></extra>",
+            },
+        ];
+    }
+
+    /// <summary>Appends one column per step.</summary>
+    public async Task AppendAsync(IReadOnlyList<(int Step, float[] Row)> rows)
+    {
+        if (rows.Count == 0) return;
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_plotted || _chart is null)
+            {
+                _pending.AddRange(rows);
+                return;
+            }
+            await _chart.ExtendTrace3D(rows.Select(r => (object)r.Step), null, rows.Select(r => (object)Row(r.Row)), 0, MaxSteps);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static object?[] Row(float[] values) => values.Select(ChartData.Plottable).ToArray();
+
+    private void OnPlotted()
+    {
+        _ = InvokeAsync(async () =>
+        {
+            List<(int Step, float[] Row)> pending;
+            await _gate.WaitAsync();
+            try
+            {
+                _plotted = true;
+                pending = [.. _pending];
+                _pending.Clear();
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            await AppendAsync(pending);
+        });
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _gate.Dispose();
+}

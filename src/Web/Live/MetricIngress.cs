@@ -1,0 +1,46 @@
+using System.Threading.Channels;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Web.Live;
+
+/// <summary>
+/// The one door for telemetry from any source (engine runs now, external jobs later): each batch goes to the
+/// lossless persist queue (waits when full: back-pressure) and then to live viewers (never waits).
+/// </summary>
+public sealed class MetricIngress
+{
+    /// <summary>Batches the persist queue holds before producers wait.</summary>
+    public const int PersistCapacity = 512;
+
+    private readonly Channel<PersistItem> _persist = Channel.CreateBounded<PersistItem>(
+        new BoundedChannelOptions(PersistCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+
+    private readonly LiveRunStore _live;
+
+    /// <summary>Creates the ingress over the live store.</summary>
+    public MetricIngress(LiveRunStore live) => _live = live;
+
+    /// <summary>The persist queue, drained by <see cref="MetricPersistenceService"/>.</summary>
+    public ChannelReader<PersistItem> PersistQueue => _persist.Reader;
+
+    /// <summary>Queues a batch for storage, then shows it to live viewers.</summary>
+    public async ValueTask PublishAsync(MetricBatch batch, CancellationToken ct)
+    {
+        await _persist.Writer.WriteAsync(new PersistBatch(batch), ct);
+        _live.Publish(new MetricsEvent(batch));
+    }
+
+    /// <summary>Announces a status change to live viewers (layers once known).</summary>
+    public void AnnounceStatus(Guid runId, RunStatus status, string? error, IReadOnlyList<string>? layers) =>
+        _live.Publish(new StatusEvent(runId, status, error, layers));
+
+    /// <summary>Queues the end of a run behind its points, and tells live viewers.</summary>
+    public async ValueTask EndRunAsync(Guid runId, RunStatus status, string? error, CancellationToken ct)
+    {
+        await _persist.Writer.WriteAsync(new PersistRunEnd(runId, status, error), ct);
+        AnnounceStatus(runId, status, error, null);
+    }
+
+    /// <summary>No more items: the persistence service drains what is queued and stops.</summary>
+    public void Complete() => _persist.Writer.TryComplete();
+}

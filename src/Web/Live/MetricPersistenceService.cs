@@ -1,0 +1,62 @@
+using QuantScope.Data;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Web.Live;
+
+/// <summary>
+/// Drains the persist queue into SQLite: everything queued at the moment goes in one transaction (batch writer).
+/// On shutdown it writes all that was queued before it stops.
+/// </summary>
+public sealed class MetricPersistenceService(
+    MetricIngress ingress,
+    MetricSeriesWriter writer,
+    RunRepository runs,
+    ILogger<MetricPersistenceService> log) : BackgroundService
+{
+    /// <summary>Batches written in one transaction at the most.</summary>
+    public const int MaxBatchesPerFlush = 256;
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        ingress.Complete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Not tied to stoppingToken: the loop ends when the queue is completed and empty, so nothing queued is lost.
+        var reader = ingress.PersistQueue;
+        var pending = new List<MetricBatch>(MaxBatchesPerFlush);
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (pending.Count < MaxBatchesPerFlush && reader.TryRead(out var item))
+            {
+                if (item is PersistBatch b)
+                {
+                    pending.Add(b.Batch);
+                    continue;
+                }
+                await FlushAsync(pending);
+                var end = (PersistRunEnd)item;
+                await runs.MarkEndedAsync(end.RunId, end.Status, end.Error, CancellationToken.None);
+            }
+            await FlushAsync(pending);
+        }
+    }
+
+    private async Task FlushAsync(List<MetricBatch> pending)
+    {
+        if (pending.Count == 0) return;
+        try
+        {
+            await writer.WriteAsync(pending, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Writing {Count} metric batches failed", pending.Count);
+        }
+        pending.Clear();
+    }
+}

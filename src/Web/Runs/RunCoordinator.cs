@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using QuantScope.Data;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Engine.Training;
+using QuantScope.Web.Live;
+using QuantScope.Web.Setup;
+
+namespace QuantScope.Web.Runs;
+
+/// <summary>
+/// Starts engine runs, each on its own thread, pumps their metrics into the ingress, and records how they end.
+/// Stopping the host cancels the runs (they end as interrupted) before the persistence service drains.
+/// </summary>
+public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, ILogger<RunCoordinator> log) : IHostedService
+{
+    /// <summary>Batches a run may get ahead of the persist queue before its training thread waits.</summary>
+    public const int RunChannelCapacity = 64;
+
+    private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
+    private volatile bool _stopping;
+
+    /// <summary>Ids of the runs training now.</summary>
+    public IReadOnlyCollection<Guid> ActiveRuns => _active.Keys.ToList();
+
+    /// <summary>Records a new run with a validated config and starts training it in the background.</summary>
+    public async Task<Guid> StartAsync(TrainConfig config, CancellationToken ct)
+    {
+        var errors = TrainConfigValidator.Validate(config);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")), nameof(config));
+        }
+        ObjectDisposedException.ThrowIf(_stopping, this);
+
+        var id = Guid.NewGuid();
+        await runs.CreateAsync(new RunEntity
+        {
+            Id = id,
+            Name = config.Name,
+            Kind = RunKinds.Engine,
+            Status = RunStatus.Pending,
+            ConfigJson = JsonSerializer.Serialize(config, JsonDefaults.Options),
+            LayersJson = "[]",
+            CreatedAt = DateTime.UtcNow,
+            LastStep = -1,
+        }, ct);
+
+        var channel = Channel.CreateBounded<MetricBatch>(new BoundedChannelOptions(RunChannelCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true,
+        });
+        var run = new ActiveRun(id, config, new CancellationTokenSource(), channel);
+        _active[id] = run;
+        run.Pump = PumpAsync(run);
+        var thread = new Thread(() => Train(run)) { IsBackground = true, Name = $"train-{id:N}" };
+        thread.Start();
+        return id;
+    }
+
+    /// <summary>Asks a run to stop; it ends within one step as cancelled. False when the run is not active.</summary>
+    public bool Cancel(Guid id)
+    {
+        if (!_active.TryGetValue(id, out var run)) return false;
+        run.Cancellation.Cancel();
+        return true;
+    }
+
+    /// <summary>Waits until the run has ended and its end is queued behind its points.</summary>
+    public Task WaitForEndAsync(Guid id) => _active.TryGetValue(id, out var run) ? run.Ended.Task : Task.CompletedTask;
+
+    // Runs on the run's dedicated thread. Blocking waits are fine here: this thread does nothing else.
+    private void Train(ActiveRun run)
+    {
+        var ct = run.Cancellation.Token;
+        var status = RunStatus.Completed;
+        string? error = null;
+        try
+        {
+            using var trainer = new Trainer(run.Config);
+            var layers = trainer.Layout.Layers;
+            runs.SetLayersAsync(run.Id, layers, ct).GetAwaiter().GetResult();
+            runs.MarkRunningAsync(run.Id, ct).GetAwaiter().GetResult();
+            ingress.AnnounceStatus(run.Id, RunStatus.Running, null, layers);
+            trainer.Run(run.Id, run.Channel.Writer, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            status = _stopping ? RunStatus.Interrupted : RunStatus.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            status = RunStatus.Failed;
+            error = ex.Message;
+            log.LogWarning(ex, "Run {RunId} failed", run.Id);
+        }
+        finally
+        {
+            run.Channel.Writer.TryComplete();
+        }
+        try
+        {
+            // The end goes into the persist queue behind the run's last points.
+            run.Pump!.GetAwaiter().GetResult();
+            ingress.EndRunAsync(run.Id, status, error, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Recording the end of run {RunId} failed", run.Id);
+        }
+        finally
+        {
+            _active.TryRemove(run.Id, out _);
+            run.Ended.TrySetResult();
+        }
+    }
+
+    private async Task PumpAsync(ActiveRun run)
+    {
+        await foreach (var batch in run.Channel.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            await ingress.PublishAsync(batch, CancellationToken.None);
+        }
+    }
+
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    async Task IHostedService.StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        var running = _active.Values.ToList();
+        foreach (var run in running)
+        {
+            run.Cancellation.Cancel();
+        }
+        await Task.WhenAll(running.Select(r => r.Ended.Task)).WaitAsync(cancellationToken);
+    }
+
+    private sealed record ActiveRun(Guid Id, TrainConfig Config, CancellationTokenSource Cancellation, Channel<MetricBatch> Channel)
+    {
+        public Task? Pump { get; set; }
+        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,62 @@
+using QuantScope.Data;
+using QuantScope.Web.Api;
+using QuantScope.Web.Components;
+using QuantScope.Web.Hubs;
+using QuantScope.Web.Live;
+using QuantScope.Web.Runs;
+
+namespace QuantScope.Web.Setup;
+
+/// <summary>Set-up of the QuantScope web host: services, endpoints and database start-up.</summary>
+public static class QuantScopeSetup
+{
+    /// <summary>Largest SignalR message the metrics hub accepts, bytes (the 32 KB default silently drops big batches).</summary>
+    public const long MaxHubMessageBytes = 8 * 1024 * 1024;
+
+    /// <summary>Registers every QuantScope service.</summary>
+    public static WebApplicationBuilder AddQuantScope(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<StorageOptions>(builder.Configuration.GetSection("Storage"));
+        var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        var dbPath = Path.GetFullPath(storage.DatabasePath, builder.Environment.ContentRootPath);
+        services.AddQuantScopeData(dbPath);
+
+        services.AddSingleton<LiveRunStore>();
+        services.AddSingleton<MetricIngress>();
+        // Hosted services stop in reverse order: the coordinator (runs) stops before the persistence drain.
+        services.AddHostedService<MetricPersistenceService>();
+        services.AddSingleton<RunCoordinator>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());
+        services.AddHostedService<HubBroadcaster>();
+
+        services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddSignalR()
+            .AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions))
+            .AddHubOptions<MetricsHub>(o => o.MaximumReceiveMessageSize = MaxHubMessageBytes);
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        return builder;
+    }
+
+    /// <summary>Creates or upgrades the database and marks runs a previous process left running as interrupted.</summary>
+    public static Task InitializeQuantScopeAsync(this IServiceProvider services, CancellationToken ct) =>
+        services.InitializeDatabaseAsync(ct);
+
+    /// <summary>Maps the UI, the API and the hub.</summary>
+    public static WebApplication MapQuantScope(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler();
+        }
+        app.UseStatusCodePages();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRunEndpoints();
+        app.MapHub<MetricsHub>(MetricsHub.Path);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+}
