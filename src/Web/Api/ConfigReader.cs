@@ -50,7 +50,10 @@ public static class ConfigReader
         var path = ex.Path ?? "$";
         // An unknown member is reported at its parent's path; name the member itself.
         var unknown = UnknownMember(ex.Message);
-        if (unknown is not null) path = path == "$" ? $"$.{unknown}" : $"{path}.{unknown}";
+        if (unknown is not null && !path.EndsWith(unknown, StringComparison.Ordinal))
+        {
+            path = path == "$" ? $"$.{unknown}" : $"{path}.{unknown}";
+        }
         return path == "$" ? "$" : path.TrimStart('$', '.');
     }
 

@@ -1,0 +1,171 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Browser.Tests.Support;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Web.Live;
+using Xunit.Abstractions;
+
+namespace QuantScope.Browser.Tests.Pages;
+
+/// <summary>The dashboard in real headless Chromium against the app on 127.0.0.1.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class RunPageTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
+    [BrowserFact]
+    public async Task StartDemoRun_FromDashboard_LossChartGainsPointsAndHeatmapRenders()
+    {
+        var db = DashboardServer.NewDatabasePath();
+        try
+        {
+            await using var server = new DashboardServer(db);
+            await using var browser = await BrowserSession.StartAsync();
+            var page = await browser.NewPageAsync();
+
+            // Server side: when each step's batch entered the live path (ms since epoch).
+            var published = new Dictionary<int, long>();
+            using var subscription = server.Services.GetRequiredService<LiveRunStore>().Subscribe(null);
+            var recorder = RecordPublishTimesAsync(subscription, published);
+
+            await page.GotoAsync(server.BaseUrl + "/");
+            await page.ClickAsync("#start-demo");
+            await page.WaitForURLAsync("**/runs/*");
+            await page.WaitForSelectorAsync("#loss-chart");
+
+            // Browser side: when the loss chart's point count grew (same clock as the server: same machine).
+            await page.EvaluateAsync(@"() => { window.__arrivals = []; let last = 0; setInterval(() => {
+                const d = document.getElementById('loss-chart');
+                const n = d && d.data && d.data[0] && d.data[0].x ? d.data[0].x.length : 0;
+                if (n > last) { window.__arrivals.push([n, Date.now()]); last = n; } }, 10); }");
+
+            var points = await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "loss-chart"), n => n >= 15, Patience);
+            Assert.True(points >= 15, $"the loss chart had {points} points");
+            var steps = await ChartProbe.WaitForAsync(() => ChartProbe.HeatmapStepsAsync(page, "saturation-heatmap"), n => n >= 10, Patience);
+            Assert.True(steps >= 10, $"the heatmap had {steps} steps");
+            await page.WaitForSelectorAsync("#saturation-heatmap .heatmaplayer image");
+            var amaxPoints = await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "amax-chart", 1), n => n >= 10, Patience);
+            Assert.True(amaxPoints >= 10, $"the amax_pred trace had {amaxPoints} points");
+            Assert.Equal("Running", await page.InnerTextAsync("#run-status"));
+
+            var screenshot = Path.Combine(BrowserSession.ArtifactsDirectory, "run-page.png");
+            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+            output.WriteLine($"screenshot: {screenshot}");
+            Assert.True(new FileInfo(screenshot).Length > 10_000);
+
+            ReportLatency(await page.EvaluateAsync<JsonElement>("() => window.__arrivals"), published);
+            await page.ClickAsync("#cancel-run");
+            await ChartProbe.WaitForAsync(() => page.InnerTextAsync("#run-status"), s => s == "Cancelled", Patience);
+            Assert.Equal("Cancelled", await page.InnerTextAsync("#run-status"));
+            subscription.Dispose();
+            await recorder;
+        }
+        finally
+        {
+            DashboardServer.DeleteDatabase(db);
+        }
+    }
+
+    [BrowserFact]
+    public async Task FinishedRun_AfterServerRestart_ShowsChartsFromDatabase()
+    {
+        var db = DashboardServer.NewDatabasePath();
+        const int Steps = 12;
+        try
+        {
+            Guid id;
+            await using (var first = new DashboardServer(db))
+            {
+                using var http = new HttpClient { BaseAddress = new Uri(first.BaseUrl) };
+                var created = await http.PostAsJsonAsync("/api/runs", new
+                {
+                    name = "restart",
+                    model = new { layers = 1, dModel = 32, heads = 2, ffnDim = 64, contextLength = 32 },
+                    steps = Steps, batchSize = 2, seqLen = 16,
+                });
+                created.EnsureSuccessStatusCode();
+                id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+                var status = await ChartProbe.WaitForAsync(
+                    async () => (await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}")).GetProperty("status").GetString(),
+                    s => s == "completed", Patience);
+                Assert.Equal("completed", status);
+            }
+
+            await using var second = new DashboardServer(db);
+            await using var browser = await BrowserSession.StartAsync();
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync($"{second.BaseUrl}/runs/{id}");
+            var points = await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "loss-chart"), n => n >= Steps, Patience);
+            Assert.Equal(Steps, points);
+            Assert.Equal(Steps, await ChartProbe.WaitForAsync(() => ChartProbe.HeatmapStepsAsync(page, "saturation-heatmap"), n => n >= Steps, Patience));
+            Assert.Equal("Completed", await page.InnerTextAsync("#run-status"));
+            Assert.Equal(7, await page.Locator("#layer-table tbody tr").CountAsync());
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSession.ArtifactsDirectory, "finished-run.png"), FullPage = true });
+        }
+        finally
+        {
+            DashboardServer.DeleteDatabase(db);
+        }
+    }
+
+    [BrowserFact]
+    public async Task Dashboard_UnknownRun_SaysNotFound()
+    {
+        var db = DashboardServer.NewDatabasePath();
+        try
+        {
+            await using var server = new DashboardServer(db);
+            await using var browser = await BrowserSession.StartAsync();
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync($"{server.BaseUrl}/runs/{Guid.NewGuid()}");
+            await page.WaitForSelectorAsync("h1:has-text('Run not found')");
+            await page.GotoAsync(server.BaseUrl + "/");
+            await page.WaitForSelectorAsync("#start-demo");
+            Assert.Contains("No runs yet", await page.InnerTextAsync("main"));
+        }
+        finally
+        {
+            DashboardServer.DeleteDatabase(db);
+        }
+    }
+
+    private static async Task RecordPublishTimesAsync(LiveSubscription subscription, Dictionary<int, long> published)
+    {
+        try
+        {
+            await foreach (var e in subscription.ReadAllAsync(CancellationToken.None))
+            {
+                if (e is not MetricsEvent m) continue;
+                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                lock (published)
+                {
+                    foreach (var p in m.Batch.Scalars.Where(p => p.Metric == MetricNames.Loss)) published.TryAdd(p.Step, now);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    // Latency from a step's batch entering the live path to its point appearing in the browser's chart.
+    private void ReportLatency(JsonElement arrivals, Dictionary<int, long> published)
+    {
+        var latencies = new List<long>();
+        lock (published)
+        {
+            foreach (var a in arrivals.EnumerateArray())
+            {
+                var count = a[0].GetInt32();
+                var at = a[1].GetInt64();
+                if (published.TryGetValue(count - 1, out var sent)) latencies.Add(at - sent);
+            }
+        }
+        Assert.NotEmpty(latencies);
+        latencies.Sort();
+        var line = $"step end -> browser point: median {latencies[latencies.Count / 2]} ms, max {latencies[^1]} ms over {latencies.Count} updates";
+        output.WriteLine(line);
+        File.WriteAllText(Path.Combine(BrowserSession.ArtifactsDirectory, "latency.txt"), line + Environment.NewLine);
+    }
+}
