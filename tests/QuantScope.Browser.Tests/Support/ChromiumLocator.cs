@@ -1,6 +1,9 @@
 namespace QuantScope.Browser.Tests.Support;
 
-/// <summary>Finds a Chromium executable: <c>QUANTSCOPE_CHROMIUM</c>, then the usual Debian/Ubuntu paths, then PATH.</summary>
+/// <summary>
+/// Finds a Chromium executable: <c>QUANTSCOPE_CHROMIUM</c>, then the usual Debian/Ubuntu paths, then PATH; on a
+/// Debian machine without one, installs it first (<see cref="ChromiumInstaller"/>).
+/// </summary>
 public static class ChromiumLocator
 {
     /// <summary>Environment variable naming the Chromium executable to use.</summary>
@@ -18,15 +21,14 @@ public static class ChromiumLocator
                 ? configured
                 : throw new InvalidOperationException($"{PathVariable}={configured} does not exist.");
         }
-        foreach (var candidate in Candidates.Concat(FromPath()))
-        {
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new InvalidOperationException(
-            "Chromium was not found. Install Debian's build with `sudo apt-get install -y chromium` (or set " +
+        var found = Search() ?? (ChromiumInstaller.TryInstall() is null ? Search() : null);
+        return found ?? throw new InvalidOperationException(
+            "Chromium was not found" + (ChromiumInstaller.TryInstall() is { } why ? $" and was not installed ({why})" : "") + ". Install Debian's build with `sudo apt-get install -y chromium` (or set " +
             $"{PathVariable} to a Chromium/Chrome executable). To skip the browser tests instead, set " +
             $"{BrowserFactAttribute.SkipVariable}=1.");
     }
+
+    private static string? Search() => Candidates.Concat(FromPath()).FirstOrDefault(File.Exists);
 
     private static IEnumerable<string> FromPath() =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
