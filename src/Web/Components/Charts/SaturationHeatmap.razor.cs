@@ -39,8 +39,9 @@ public partial class SaturationHeatmap : IDisposable
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _layout = ChartStyle.Layout(Title, "step", "", height: Math.Max(320, 60 + 14 * Layers.Count));
+        _layout = ChartStyle.Layout(Title, "step", "", height: Math.Max(320, 90 + 16 * Layers.Count));
         _layout.Margin.L = 230;
+        _layout.YAxis[0].DTick = 1; // label every layer
         _data =
         [
             new HeatMap
