@@ -14,7 +14,7 @@ public static class RunConfigSummary
             using var doc = JsonDocument.Parse(configJson);
             return doc.RootElement.ValueKind == JsonValueKind.Object
                 && doc.RootElement.TryGetProperty("steps", out var steps)
-                && steps.TryGetInt32(out var n) ? n : 0;
+                && steps.ValueKind == JsonValueKind.Number && steps.TryGetInt32(out var n) ? n : 0;
         }
         catch (JsonException)
         {

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using QuantScope.Web.Tests.Support;
+
+namespace QuantScope.Web.Tests.Api;
+
+public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
+{
+    private const string DownProj = "model.layers.0.mlp.down_proj";
+    private readonly QuantScopeWebFactory _factory;
+    private readonly HttpClient _client;
+
+    public RunEndpointsTests(QuantScopeWebFactory factory)
+    {
+        _factory = factory;
+        _client = factory.CreateClient();
+    }
+
+    [Fact]
+    public async Task Create_TinyConfig_RunsToCompletionWithFullSeries()
+    {
+        var response = await _client.PostAsJsonAsync("/api/runs", QuantScopeWebFactory.TinyConfig(12));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal($"/api/runs/{id}", response.Headers.Location?.ToString());
+
+        var run = await QuantScopeWebFactory.WaitForStatusAsync(_client, id, "completed", "failed");
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        Assert.Equal(12, run.GetProperty("config").GetProperty("steps").GetInt32());
+        Assert.Equal(7, run.GetProperty("layers").GetArrayLength());
+        Assert.Equal(11, run.GetProperty("lastStep").GetInt32());
+        Assert.NotEqual(JsonValueKind.Null, run.GetProperty("startedAt").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, run.GetProperty("endedAt").ValueKind);
+
+        var loss = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric=loss");
+        Assert.Equal(Enumerable.Range(0, 12), loss.EnumerateArray().Select(p => p.GetProperty("step").GetInt32()));
+        Assert.All(loss.EnumerateArray(), p => Assert.True(float.IsFinite(p.GetProperty("value").GetSingle())));
+
+        var saturation = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric=saturation&layer={DownProj}");
+        Assert.Equal(12, saturation.GetArrayLength());
+        Assert.All(saturation.EnumerateArray(), p => Assert.InRange(p.GetProperty("value").GetSingle(), 0f, 1f));
+
+        var weightAmax = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric=amax&layer={DownProj}&role=weight");
+        Assert.All(weightAmax.EnumerateArray(), p => Assert.True(p.GetProperty("value").GetSingle() > 0));
+
+        var list = await _client.GetFromJsonAsync<JsonElement>("/api/runs");
+        Assert.Contains(list.EnumerateArray(), r => r.GetProperty("id").GetGuid() == id);
+    }
+
+    [Fact]
+    public async Task Create_EmptyBody_StartsDemoWhichCanBeCancelled()
+    {
+        var response = await _client.PostAsync("/api/runs", new StringContent("", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var run = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}");
+        Assert.Equal("demo", run.GetProperty("name").GetString());
+        Assert.Equal(300, run.GetProperty("config").GetProperty("steps").GetInt32());
+
+        await QuantScopeWebFactory.WaitForStatusAsync(_client, id, "running");
+        Assert.Equal(HttpStatusCode.Accepted, (await _client.PostAsync($"/api/runs/{id}/cancel", null)).StatusCode);
+        var ended = await QuantScopeWebFactory.WaitForStatusAsync(_client, id, "cancelled", "completed", "failed");
+        Assert.Equal("cancelled", ended.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await _client.PostAsync($"/api/runs/{id}/cancel", null)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{not json", "$")]
+    [InlineData("""{"steps":"x"}""", "steps")]
+    [InlineData("""{"foo":1}""", "foo")]
+    [InlineData("""{"model":{"layers":0}}""", "model.layers")]
+    [InlineData("""{"model":{"heads":3}}""", "model.heads")]
+    [InlineData("""{"seqLen":999}""", "seqLen")]
+    [InlineData("""{"recipe":{"amaxComputeAlgo":"median"}}""", "recipe.amaxComputeAlgo")]
+    [InlineData("""{"learningRate":"NaN"}""", "learningRate")]
+    [InlineData("null", "$")]
+    public async Task Create_InvalidBody_Returns400NamingTheField(string body, string field)
+    {
+        var response = await _client.PostAsync("/api/runs", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors: {problem.GetProperty("errors")}");
+    }
+
+    [Fact]
+    public async Task Get_UnknownRun_Returns404()
+    {
+        var id = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/runs/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/runs/{id}/series?metric=loss")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await _client.PostAsync($"/api/runs/{id}/cancel", null)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("", "metric")]
+    [InlineData("?metric=saturation", "layer")]
+    [InlineData("?metric=saturation&layer=model.layers.9.mlp.down_proj", "layer")]
+    [InlineData("?metric=amax&layer=" + DownProj + "&role=bias", "role")]
+    public async Task Series_BadQuery_Returns400NamingTheParameter(string query, string field)
+    {
+        var id = await _factory.CreateRunAsync(_client, QuantScopeWebFactory.TinyConfig(2));
+        await QuantScopeWebFactory.WaitForStatusAsync(_client, id, "completed", "failed");
+        var response = await _client.GetAsync($"/api/runs/{id}/series{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+    }
+}
