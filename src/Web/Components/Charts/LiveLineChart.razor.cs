@@ -12,12 +12,13 @@ namespace QuantScope.Web.Components.Charts;
 /// </summary>
 public partial class LiveLineChart : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly List<(int Trace, IReadOnlyList<(int Step, float Value)> Points)> _pending = [];
+    private readonly PlotGate<(int Trace, IReadOnlyList<(int Step, float Value)> Points)> _gate;
     private PlotlyChart? _chart;
     private IList<ITrace> _data = [];
     private Plotly.Blazor.Layout _layout = new();
-    private bool _plotted;
+
+    /// <summary>Creates the chart; pushes wait for plotly's first draw.</summary>
+    public LiveLineChart() => _gate = new(push => Extend(push.Trace, push.Points));
 
     /// <summary>DOM id of the chart (tests and links find it by this id).</summary>
     [Parameter, EditorRequired] public string Id { get; set; } = "";
@@ -54,66 +55,25 @@ public partial class LiveLineChart : IDisposable
         }).ToList();
 
     /// <summary>Appends points to one trace.</summary>
-    public async Task AppendAsync(int trace, IReadOnlyList<(int Step, float Value)> points)
-    {
-        if (points.Count == 0) return;
-        await _gate.WaitAsync();
-        try
-        {
-            if (!_plotted || _chart is null)
-            {
-                _pending.Add((trace, points));
-                return;
-            }
-            await _chart.ExtendTrace(
-                points.Select(p => (object)p.Step), points.Select(p => ChartData.Plottable(p.Value)!), trace, MaxPoints);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task AppendAsync(int trace, IReadOnlyList<(int Step, float Value)> points) =>
+        points.Count == 0 ? Task.CompletedTask : _gate.PushAsync((trace, points));
 
     /// <summary>Replaces every trace and the title (e.g. another layer picked) and redraws once.</summary>
-    public async Task ReplaceAsync(string title, IReadOnlyList<IReadOnlyList<(int Step, float Value)>> series)
-    {
-        await _gate.WaitAsync();
-        try
+    public Task ReplaceAsync(string title, IReadOnlyList<IReadOnlyList<(int Step, float Value)>> series) =>
+        _gate.ResetAsync(async plotted =>
         {
             Initial = series;
-            _pending.Clear();
             _layout.Title = new Plotly.Blazor.LayoutLib.Title { Text = title };
             // The chart holds this same list: refill it in place, then redraw once.
             _data.Clear();
             foreach (var trace in BuildTraces()) _data.Add(trace);
-            if (_chart is null || !_plotted) return;
-            await _chart.React();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private void OnPlotted()
-    {
-        _ = InvokeAsync(async () =>
-        {
-            await _gate.WaitAsync();
-            List<(int Trace, IReadOnlyList<(int Step, float Value)> Points)> pending;
-            try
-            {
-                _plotted = true;
-                pending = [.. _pending];
-                _pending.Clear();
-            }
-            finally
-            {
-                _gate.Release();
-            }
-            foreach (var (trace, points) in pending) await AppendAsync(trace, points);
+            if (plotted && _chart is not null) await _chart.React();
         });
-    }
+
+    private Task Extend(int trace, IReadOnlyList<(int Step, float Value)> points) =>
+        _chart!.ExtendTrace(points.Select(p => (object)p.Step), points.Select(p => ChartData.Plottable(p.Value)!), trace, MaxPoints);
+
+    private void OnPlotted() => _ = InvokeAsync(_gate.OpenAsync);
 
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();

@@ -11,12 +11,13 @@ namespace QuantScope.Web.Components.Charts;
 /// </summary>
 public partial class SaturationHeatmap : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly List<(int Step, float[] Row)> _pending = [];
+    private readonly PlotGate<IReadOnlyList<(int Step, float[] Row)>> _gate;
     private PlotlyChart? _chart;
     private IList<ITrace> _data = [];
     private Plotly.Blazor.Layout _layout = new();
-    private bool _plotted;
+
+    /// <summary>Creates the heatmap; pushes wait for plotly's first draw.</summary>
+    public SaturationHeatmap() => _gate = new(Extend);
 
     /// <summary>DOM id of the chart.</summary>
     [Parameter, EditorRequired] public string Id { get; set; } = "";
@@ -58,46 +59,15 @@ public partial class SaturationHeatmap : IDisposable
     }
 
     /// <summary>Appends one column per step.</summary>
-    public async Task AppendAsync(IReadOnlyList<(int Step, float[] Row)> rows)
-    {
-        if (rows.Count == 0) return;
-        await _gate.WaitAsync();
-        try
-        {
-            if (!_plotted || _chart is null)
-            {
-                _pending.AddRange(rows);
-                return;
-            }
-            await _chart.ExtendTrace3D(rows.Select(r => (object)r.Step), null, rows.Select(r => (object)Row(r.Row)), 0, MaxSteps);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task AppendAsync(IReadOnlyList<(int Step, float[] Row)> rows) =>
+        rows.Count == 0 ? Task.CompletedTask : _gate.PushAsync(rows);
+
+    private Task Extend(IReadOnlyList<(int Step, float[] Row)> rows) =>
+        _chart!.ExtendTrace3D(rows.Select(r => (object)r.Step), null, rows.Select(r => (object)Row(r.Row)), 0, MaxSteps);
 
     private static object?[] Row(float[] values) => values.Select(ChartData.Plottable).ToArray();
 
-    private void OnPlotted()
-    {
-        _ = InvokeAsync(async () =>
-        {
-            List<(int Step, float[] Row)> pending;
-            await _gate.WaitAsync();
-            try
-            {
-                _plotted = true;
-                pending = [.. _pending];
-                _pending.Clear();
-            }
-            finally
-            {
-                _gate.Release();
-            }
-            await AppendAsync(pending);
-        });
-    }
+    private void OnPlotted() => _ = InvokeAsync(_gate.OpenAsync);
 
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
