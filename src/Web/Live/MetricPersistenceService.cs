@@ -21,10 +21,15 @@ public sealed class MetricPersistenceService(
     {
         ingress.Complete();
         await base.StopAsync(cancellationToken);
+        // .NET 10 starts ExecuteAsync via Task.Run with the stopping token: a stop right after the start cancels it
+        // before it ever runs (the task ends Canceled). Drain here then, so nothing queued is lost.
+        if (ExecuteTask is { IsCanceled: true }) await DrainAsync();
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => DrainAsync();
+
+    private async Task DrainAsync()
     {
         // Not tied to stoppingToken: the loop ends when the queue is completed and empty, so nothing queued is lost.
         var reader = ingress.PersistQueue;

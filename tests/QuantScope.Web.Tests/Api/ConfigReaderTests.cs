@@ -29,6 +29,12 @@ public sealed class ConfigReaderTests
     }
 
     [Theory]
+    [InlineData("{not json", "$")]
+    [InlineData("""{"steps":"x"}""", "steps")]
+    [InlineData("""{"foo":1}""", "foo")]
+    [InlineData("""{"model":{"layers":0}}""", "model.layers")]
+    [InlineData("""{"seqLen": 999}""", "seqLen")]
+    [InlineData("""{"steps": 1,}""", "$")]
     [InlineData("""{"model":{"dModel":"wide"}}""", "model.dModel")]
     [InlineData("""{"model":{"bogus":1}}""", "model.bogus")]
     [InlineData("""{"model":null}""", "model")]
@@ -55,6 +61,19 @@ public sealed class ConfigReaderTests
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(new string(' ', ConfigReader.MaxBodyBytes + 10)));
         var (config, errors) = await ConfigReader.ReadAsync(context.Request, CancellationToken.None);
         Assert.Null(config);
-        Assert.Contains("larger than", Assert.Single(errors).Message);
+        var error = Assert.Single(errors);
+        Assert.Equal("$", error.Field);
+        Assert.Contains("larger than", error.Message);
+    }
+
+    [Fact]
+    public async Task ReadAsync_BodyAtLimit_IsParsed()
+    {
+        var json = """{"steps": 5}""";
+        var context = new DefaultHttpContext();
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json.PadRight(ConfigReader.MaxBodyBytes)));
+        var (config, errors) = await ConfigReader.ReadAsync(context.Request, CancellationToken.None);
+        Assert.Empty(errors);
+        Assert.Equal(5, config!.Steps);
     }
 }

@@ -31,8 +31,11 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
         Assert.Equal(12, run.GetProperty("config").GetProperty("steps").GetInt32());
         Assert.Equal(7, run.GetProperty("layers").GetArrayLength());
         Assert.Equal(11, run.GetProperty("lastStep").GetInt32());
-        Assert.NotEqual(JsonValueKind.Null, run.GetProperty("startedAt").ValueKind);
-        Assert.NotEqual(JsonValueKind.Null, run.GetProperty("endedAt").ValueKind);
+        var created = run.GetProperty("createdAt").GetDateTime();
+        var started = run.GetProperty("startedAt").GetDateTime();
+        var ended = run.GetProperty("endedAt").GetDateTime();
+        Assert.True(created <= started && started <= ended, $"{created:O} {started:O} {ended:O}");
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("error").ValueKind);
 
         var loss = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric=loss");
         Assert.Equal(Enumerable.Range(0, 12), loss.EnumerateArray().Select(p => p.GetProperty("step").GetInt32()));

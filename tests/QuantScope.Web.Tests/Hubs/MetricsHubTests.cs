@@ -37,12 +37,12 @@ public sealed class MetricsHubTests : IClassFixture<QuantScopeWebFactory>
         });
         await hub.StartAsync();
 
-        // 40 steps take long enough that joining right after the start sees most of them.
-        var response = await http.PostAsJsonAsync("/api/runs", QuantScopeWebFactory.TinyConfig(40));
+        // 60 steps take long enough that joining right after the start sees most of them.
+        var response = await http.PostAsJsonAsync("/api/runs", QuantScopeWebFactory.TinyConfig(60));
         var id = (await response.Content.ReadFromJsonAsync<RunCreated>())!.Id;
         await hub.InvokeAsync(nameof(MetricsHub.JoinRun), id);
 
-        var end = await completed.Task.WaitAsync(TimeSpan.FromSeconds(90));
+        var end = await completed.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(RunStatus.Completed, end.Status);
         var run = await http.GetFromJsonAsync<RunLayers>($"/api/runs/{id}", JsonDefaults.Options);
 
@@ -50,7 +50,7 @@ public sealed class MetricsHubTests : IClassFixture<QuantScopeWebFactory>
         Assert.All(batches, b => Assert.Equal(id, b.RunId));
         var steps = batches.SelectMany(b => b.Scalars).Where(p => p.Metric == MetricNames.Loss).Select(p => p.Step).ToList();
         Assert.Equal(steps.Distinct().Count(), steps.Count);
-        Assert.Contains(39, steps);
+        Assert.Contains(59, steps);
         Assert.All(batches.SelectMany(b => b.LayerPoints), p => Assert.Equal(run!.Layers.Count, p.Values.Length));
         Assert.Contains(batches.SelectMany(b => b.LayerPoints), p => p.Metric == MetricNames.Saturation && p.Role == TensorRoles.Input);
     }

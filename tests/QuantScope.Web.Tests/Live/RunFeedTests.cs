@@ -1,45 +1,34 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
+using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Live;
 
 public sealed class RunFeedTests : IAsyncLifetime
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"quantscope-feed-{Guid.NewGuid():N}.db");
-    private ServiceProvider _services = default!;
+    private TempQuantScopeData _data = default!;
 
-    public async Task InitializeAsync()
-    {
-        _services = new ServiceCollection().AddQuantScopeData(_path).BuildServiceProvider();
-        await _services.InitializeDatabaseAsync(CancellationToken.None);
-    }
+    public async Task InitializeAsync() => _data = await TempQuantScopeData.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" }) File.Delete(f);
-    }
+    public async Task DisposeAsync() => await _data.DisposeAsync();
 
     private static MetricBatch Steps(Guid run, int from, int to) => new(run,
         Enumerable.Range(from, to - from + 1).Select(s => new ScalarPoint(s, MetricNames.Loss, 10 - s)).ToList(),
         Enumerable.Range(from, to - from + 1).Select(s => new LayerPoint(s, MetricNames.Saturation, TensorRoles.Input, [s / 100f])).ToList());
 
+    private Task<RunFeed?> OpenAsync(Guid id, LiveRunStore live) =>
+        RunFeed.OpenAsync(id, live, _data.Runs, _data.Series, CancellationToken.None);
+
     [Fact]
     public async Task UpdatesAsync_LiveOverlapsHistory_EachStepOnceWithoutGap()
     {
-        var runs = _services.GetRequiredService<RunRepository>();
         var live = new LiveRunStore();
-        var id = Guid.NewGuid();
-        await runs.CreateAsync(new RunEntity { Id = id, Name = "feed", Kind = RunKinds.Engine, ConfigJson = "{}", LayersJson = "[\"l0\"]" }, CancellationToken.None);
+        var id = await _data.CreateRunAsync("l0");
 
         // Steps 0..4 are stored; 3..4 were also published live (still in the recent buffer); 5..7 arrive after.
-        await _services.GetRequiredService<MetricSeriesWriter>().WriteAsync([Steps(id, 0, 4)], CancellationToken.None);
+        await _data.Writer.WriteAsync([Steps(id, 0, 4)], CancellationToken.None);
         live.Publish(new MetricsEvent(Steps(id, 3, 4)));
-        using var feed = await RunFeed.OpenAsync(id, live, runs, _services.GetRequiredService<MetricSeriesRepository>(), CancellationToken.None);
+        using var feed = await OpenAsync(id, live);
         Assert.NotNull(feed);
         live.Publish(new MetricsEvent(Steps(id, 5, 7)));
         live.Publish(new StatusEvent(id, RunStatus.Completed, null, null));
@@ -47,20 +36,68 @@ public sealed class RunFeedTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var update = await feed.UpdatesAsync(TimeSpan.FromMilliseconds(20), cts.Token).FirstAsync(cts.Token);
 
-        var history = feed.HistoryScalars.Select(p => p.Step);
-        var all = history.Concat(update.Scalars.Select(p => p.Step)).ToList();
+        Assert.Equal(Enumerable.Range(0, 5), feed.HistoryScalars.Select(p => p.Step));
+        Assert.Equal(Enumerable.Range(0, 5), feed.HistoryLayerPoints.Select(p => p.Step));
+        var all = feed.HistoryScalars.Concat(update.Scalars).Select(p => p.Step);
         Assert.Equal(Enumerable.Range(0, 8), all);
         Assert.Equal([5, 6, 7], update.LayerPoints.Select(p => p.Step));
         Assert.Equal(RunStatus.Completed, update.Status?.Status);
     }
 
     [Fact]
+    public async Task UpdatesAsync_StepResentAcrossUpdates_IsShownOnce()
+    {
+        var live = new LiveRunStore();
+        var id = await _data.CreateRunAsync("l0");
+        using var feed = await OpenAsync(id, live);
+        Assert.NotNull(feed);
+        Assert.Empty(feed.HistoryScalars);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await using var updates = feed.UpdatesAsync(TimeSpan.FromMilliseconds(10), cts.Token).GetAsyncEnumerator(cts.Token);
+        live.Publish(new MetricsEvent(Steps(id, 0, 2)));
+        Assert.True(await updates.MoveNextAsync());
+        var first = updates.Current.Scalars.Select(p => p.Step).ToList();
+        live.Publish(new MetricsEvent(Steps(id, 1, 4)));
+        Assert.True(await updates.MoveNextAsync());
+
+        Assert.Equal([0, 1, 2], first);
+        Assert.Equal([3, 4], updates.Current.Scalars.Select(p => p.Step));
+    }
+
+    [Fact]
+    public async Task UpdatesAsync_StatusWithLayersThenWithout_KeepsTheLayers()
+    {
+        var live = new LiveRunStore();
+        var id = await _data.CreateRunAsync();
+        using var feed = await OpenAsync(id, live);
+        Assert.NotNull(feed);
+        live.Publish(new StatusEvent(id, RunStatus.Running, null, ["a", "b"]));
+        live.Publish(new StatusEvent(id, RunStatus.Completed, null, null));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var update = await feed.UpdatesAsync(TimeSpan.FromMilliseconds(20), cts.Token).FirstAsync(cts.Token);
+
+        Assert.Equal(RunStatus.Completed, update.Status?.Status);
+        Assert.Equal(["a", "b"], update.Status?.Layers);
+    }
+
+    [Fact]
     public async Task OpenAsync_UnknownRun_IsNullAndLeavesNoSubscription()
     {
         var live = new LiveRunStore();
-        var feed = await RunFeed.OpenAsync(Guid.NewGuid(), live, _services.GetRequiredService<RunRepository>(),
-            _services.GetRequiredService<MetricSeriesRepository>(), CancellationToken.None);
+        var feed = await OpenAsync(Guid.NewGuid(), live);
         Assert.Null(feed);
+        Assert.Equal(0, live.SubscriberCount);
+    }
+
+    [Fact]
+    public async Task Dispose_OpenFeed_Unsubscribes()
+    {
+        var live = new LiveRunStore();
+        var feed = await OpenAsync(await _data.CreateRunAsync(), live);
+        Assert.Equal(1, live.SubscriberCount);
+        feed!.Dispose();
         Assert.Equal(0, live.SubscriberCount);
     }
 }

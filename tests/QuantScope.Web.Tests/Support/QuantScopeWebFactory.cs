@@ -38,10 +38,10 @@ public sealed class QuantScopeWebFactory : WebApplicationFactory<Program>
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    /// <summary>Polls the run until its status is one of <paramref name="statuses"/> (or 90 s pass).</summary>
+    /// <summary>Polls the run until its status is one of <paramref name="statuses"/> (or 60 s pass).</summary>
     public static async Task<JsonElement> WaitForStatusAsync(HttpClient client, Guid id, params string[] statuses)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             var run = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", JsonDefaults.Options);

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Web.Live;
+using QuantScope.Web.Tests.Support;
+
+namespace QuantScope.Web.Tests.Live;
+
+public sealed class MetricPersistenceServiceTests : IAsyncLifetime
+{
+    private TempQuantScopeData _data = default!;
+
+    public async Task InitializeAsync() => _data = await TempQuantScopeData.CreateAsync();
+
+    public async Task DisposeAsync() => await _data.DisposeAsync();
+
+    private static MetricBatch Step(Guid run, int step) => new(run,
+        [new ScalarPoint(step, MetricNames.Loss, 5f - step / 100f)],
+        [new LayerPoint(step, MetricNames.Saturation, TensorRoles.Input, [0.5f, float.NaN])]);
+
+    private MetricPersistenceService Create(MetricIngress ingress) =>
+        new(ingress, _data.Writer, _data.Runs, NullLogger<MetricPersistenceService>.Instance);
+
+    [Fact]
+    public async Task ExecuteAsync_RunEnded_RecordsTheEndOnlyAfterAllItsPoints()
+    {
+        var ingress = new MetricIngress(new LiveRunStore());
+        var service = Create(ingress);
+        var run = await _data.CreateRunAsync("l0", "l1");
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            for (var s = 0; s < 300; s++) await ingress.PublishAsync(Step(run, s), CancellationToken.None);
+            await ingress.EndRunAsync(run, RunStatus.Completed, null, CancellationToken.None);
+
+            var stored = await PollAsync(() => _data.Runs.GetAsync(run, CancellationToken.None), r => r?.Status == RunStatus.Completed);
+            // The end is applied after the flush of the points queued before it: all are there the moment it shows.
+            var loss = await _data.Series.ReadScalarAsync(run, MetricNames.Loss, CancellationToken.None);
+            Assert.Equal(Enumerable.Range(0, 300), loss.Select(p => p.Step));
+            Assert.Equal(299, stored!.LastStep);
+            Assert.NotNull(stored.EndedAt);
+            var saturation = await _data.Series.ReadLayerAsync(run, MetricNames.Saturation, TensorRoles.Input, 1, CancellationToken.None);
+            Assert.Equal(300, saturation.Count);
+            Assert.All(saturation, p => Assert.True(float.IsNaN(p.Value)));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task StopAsync_ItemsStillQueued_WritesThemBeforeStopping()
+    {
+        var ingress = new MetricIngress(new LiveRunStore());
+        var service = Create(ingress);
+        var run = await _data.CreateRunAsync("l0", "l1");
+        // Queued before the service starts, and stopped at once (ExecuteAsync may not have begun): nothing may be lost.
+        for (var s = 0; s < 50; s++) await ingress.PublishAsync(Step(run, s), CancellationToken.None);
+        await ingress.EndRunAsync(run, RunStatus.Cancelled, null, CancellationToken.None);
+
+        await service.StartAsync(CancellationToken.None);
+        await service.StopAsync(CancellationToken.None);
+
+        var loss = await _data.Series.ReadScalarAsync(run, MetricNames.Loss, CancellationToken.None);
+        Assert.Equal(50, loss.Count);
+        Assert.Equal(RunStatus.Cancelled, (await _data.Runs.GetAsync(run, CancellationToken.None))!.Status);
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline) return value;
+            await Task.Delay(20);
+        }
+    }
+}
