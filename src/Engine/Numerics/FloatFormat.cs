@@ -21,13 +21,22 @@ public sealed record FloatFormat(
     int Bias,
     double MaxValue,
     bool HasInfinities,
-    torch.ScalarType? NativeScalarType)
+    torch.ScalarType? NativeScalarType) : INumberFormat
 {
     /// <summary>OCP FP8 E4M3 ("fn": no infinities): max 448, min normal 2^-6, min subnormal 2^-9. libtorch float8_e4m3fn = 24.</summary>
     public static FloatFormat E4M3 { get; } = new("e4m3", 4, 3, 7, 448.0, false, (torch.ScalarType)24);
 
     /// <summary>OCP FP8 E5M2 (IEEE-like, has infinities): max 57344, min normal 2^-14, min subnormal 2^-16. libtorch float8_e5m2 = 23.</summary>
     public static FloatFormat E5M2 { get; } = new("e5m2", 5, 2, 15, 57344.0, true, (torch.ScalarType)23);
+
+    /// <summary>OCP FP4 E2M1 (MX spec, no infinities or NaN): bias 1, grid 0, 0.5, 1, 1.5, 2, 3, 4, 6; min subnormal 0.5.</summary>
+    public static FloatFormat E2M1 { get; } = new("e2m1", 2, 1, 1, 6.0, false, null);
+
+    /// <summary>Emulated quantize-dequantize, see <see cref="FloatQuantizer.Quantize"/>.</summary>
+    public torch.Tensor QuantizeDequantize(torch.Tensor x) => FloatQuantizer.Quantize(x, this);
+
+    /// <summary>See <see cref="FloatQuantizer.RepresentableValues"/>.</summary>
+    public IReadOnlyList<double> RepresentableValues() => FloatQuantizer.RepresentableValues(this);
 
     /// <summary>Unbiased exponent of the smallest normal value (1 - bias); subnormals share this exponent's spacing.</summary>
     public int MinNormalExponent => 1 - Bias;
@@ -47,6 +56,7 @@ public sealed record FloatFormat(
     {
         "e4m3" => E4M3,
         "e5m2" => E5M2,
+        "e2m1" => E2M1,
         _ => throw new ArgumentException($"Unknown float format '{name}'.", nameof(name)),
     };
 }

@@ -1,0 +1,51 @@
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Numerics;
+
+/// <summary>
+/// Symmetric INT-n fake quantization: scale = absmax / (2^(n-1) - 1), q = clamp(round_half_even(x / scale),
+/// -2^(n-1), 2^(n-1) - 1), result q · scale, all in the input dtype. absmax is taken over the FINITE elements of each
+/// scale group, so one NaN does not poison its group: a NaN element stays NaN, the others quantize normally; ±inf
+/// saturate to ±absmax (or 0 when the group has no nonzero finite value). A group with absmax 0 gives zeros.
+/// </summary>
+public static class IntQuantizer
+{
+    /// <summary>Quantize-dequantize <paramref name="x"/> (any shape, floating dtype).</summary>
+    /// <exception cref="ArgumentException">PerGroup and the last dim is not divisible by <paramref name="groupSize"/>.</exception>
+    public static Tensor QuantizeDequantize(Tensor x, IntFormat format, IntGranularity granularity, int groupSize = 0)
+    {
+        using var scope = NewDisposeScope();
+        var shape = x.shape;
+        var finite = x.isfinite();
+        var mag = where(finite, x.abs(), zeros_like(x));
+        Tensor absmax;
+        if (granularity == IntGranularity.PerTensor)
+        {
+            absmax = mag.max();
+        }
+        else if (granularity == IntGranularity.PerChannel || x.dim() == 0)
+        {
+            absmax = x.dim() == 0 ? mag : mag.amax([-1], keepdim: true);
+        }
+        else
+        {
+            ValidateGroupSize(groupSize);
+            var last = shape[^1];
+            if (last % groupSize != 0)
+                throw new ArgumentException($"Last dim {last} is not divisible by groupSize {groupSize}.", nameof(groupSize));
+            long[] grouped = [.. shape[..^1], last / groupSize, groupSize];
+            absmax = mag.reshape(grouped).amax([-1], keepdim: true).expand(grouped).reshape(shape);
+        }
+
+        var qmax = (1 << (format.Bits - 1)) - 1;
+        var scale = absmax.div(qmax);
+        var safeScale = where(scale.eq(0), ones_like(scale), scale); // zero group: q*0 = 0 below
+        var q = x.div(safeScale).round_().clamp_(-(qmax + 1), qmax); // round = half to even; NaN passes
+        return q.mul_(scale).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Checks 16 &lt;= G &lt;= 1024.</summary>
+    internal static int ValidateGroupSize(int groupSize) => groupSize is >= 16 and <= 1024
+        ? groupSize
+        : throw new ArgumentException($"groupSize must be 16..1024, got {groupSize}.", nameof(groupSize));
+}

@@ -1,0 +1,57 @@
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Numerics;
+
+/// <summary>
+/// OCP MX v1.0 block format: each block of <see cref="BlockSize"/> consecutive values along the last dim shares an
+/// E8M0 scale X = 2^(floor(log2 absmax) - emax_elem), exponent clamped to [-127, 127]; elements x / X are put on the
+/// <see cref="Element"/> grid (ties to even, saturating to the element max) and dequantized as elem · X.
+/// Math runs in float64 (X = 2^-127 is a float32 subnormal) and is exact; the result is cast back to the input dtype.
+/// Deviation from the spec, chosen: absmax uses finite elements only, so NaN stays a local NaN and ±inf saturate,
+/// instead of the spec's whole-block NaN. An all-zero block gives zeros. Limits and grid are the element's (units of X).
+/// </summary>
+/// <param name="Name">Registry name.</param>
+/// <param name="Element">Element format (E4M3, E5M2 or E2M1).</param>
+/// <param name="BlockSize">Values per shared scale, 32 in MX v1.0.</param>
+public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 32) : INumberFormat
+{
+    /// <summary>MXFP8 with E4M3 elements (emax 8).</summary>
+    public static MxFormat Mxfp8E4M3 { get; } = new("mxfp8-e4m3", FloatFormat.E4M3);
+
+    /// <summary>MXFP8 with E5M2 elements (emax 15).</summary>
+    public static MxFormat Mxfp8E5M2 { get; } = new("mxfp8-e5m2", FloatFormat.E5M2);
+
+    /// <summary>MXFP4 with E2M1 elements (emax 2, max 6).</summary>
+    public static MxFormat Mxfp4 { get; } = new("mxfp4", FloatFormat.E2M1);
+
+    /// <inheritdoc/>
+    public double MaxValue => Element.MaxValue;
+
+    /// <inheritdoc/>
+    public double MinNormal => Element.MinNormal;
+
+    /// <inheritdoc/>
+    public double MinSubnormal => Element.MinSubnormal;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> RepresentableValues() => Element.RepresentableValues();
+
+    /// <summary>Quantize-dequantize; the last dim must be divisible by <see cref="BlockSize"/>.</summary>
+    /// <exception cref="ArgumentException">The last dim is not a multiple of the block size.</exception>
+    public Tensor QuantizeDequantize(Tensor x)
+    {
+        var last = x.dim() == 0 ? 1 : x.shape[^1];
+        if (last % BlockSize != 0)
+            throw new ArgumentException($"Last dim {last} is not divisible by the MX block size {BlockSize}.", nameof(x));
+        using var scope = NewDisposeScope();
+        var shape = x.shape;
+        long[] blocked = [.. shape[..^1], last / BlockSize, BlockSize];
+        var xd = x.to(ScalarType.Float64).reshape(blocked);
+        var mag = where(xd.isfinite(), xd.abs(), zeros_like(xd));
+        var absmax = mag.amax([-1], keepdim: true);
+        var sharedExp = HiF8Format.ExactFloorLog2(absmax).sub_(Element.MaxExponent).clamp_(-127, 127); // log2(0) = -inf -> -127
+        var scale = sharedExp.exp2_(); // E8M0, exact in float64
+        var elems = FloatQuantizer.Quantize(xd.div(scale), Element); // exact division by a power of two
+        return elems.mul_(scale).reshape(shape).to(x.dtype).MoveToOuterDisposeScope();
+    }
+}

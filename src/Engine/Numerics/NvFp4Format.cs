@@ -1,0 +1,57 @@
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Numerics;
+
+/// <summary>
+/// NVFP4 as in Transformer Engine's recipe, float32 math:
+/// s_global = (448 · 6) / amax_tensor (1 when amax is 0); per 16-value block along the last dim
+/// block_scale = E4M3(amax_block / 6 · s_global); q = E2M1(x · s_global / block_scale) (ties to even, saturating);
+/// result = q · block_scale / s_global. Blocks whose E4M3 scale is 0 give zeros. amax values use finite elements
+/// only (NaN stays a local NaN, ±inf saturate). Limits and grid are E2M1's, in units of block_scale / s_global.
+/// </summary>
+public sealed class NvFp4Format : INumberFormat
+{
+    /// <summary>Values per E4M3 block scale.</summary>
+    public const int BlockSize = 16;
+
+    /// <summary>The single NVFP4 instance.</summary>
+    public static NvFp4Format Instance { get; } = new();
+
+    private NvFp4Format() { }
+
+    /// <inheritdoc/>
+    public string Name => "nvfp4";
+
+    /// <inheritdoc/>
+    public double MaxValue => FloatFormat.E2M1.MaxValue;
+
+    /// <inheritdoc/>
+    public double MinNormal => FloatFormat.E2M1.MinNormal;
+
+    /// <inheritdoc/>
+    public double MinSubnormal => FloatFormat.E2M1.MinSubnormal;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<double> RepresentableValues() => FloatFormat.E2M1.RepresentableValues();
+
+    /// <summary>Quantize-dequantize; the last dim must be divisible by 16.</summary>
+    /// <exception cref="ArgumentException">The last dim is not a multiple of 16.</exception>
+    public Tensor QuantizeDequantize(Tensor x)
+    {
+        var last = x.dim() == 0 ? 1 : x.shape[^1];
+        if (last % BlockSize != 0)
+            throw new ArgumentException($"Last dim {last} is not divisible by the NVFP4 block size {BlockSize}.", nameof(x));
+        using var scope = NewDisposeScope();
+        var shape = x.shape;
+        long[] blocked = [.. shape[..^1], last / BlockSize, BlockSize];
+        var xf = x.to(ScalarType.Float32).reshape(blocked);
+        var mag = where(xf.isfinite(), xf.abs(), zeros_like(xf));
+        var amax = mag.max();
+        var sGlobal = where(amax.eq(0), ones_like(amax), full_like(amax, 448f * 6f).div(amax));
+        var blockAmax = mag.amax([-1], keepdim: true);
+        var blockScale = FloatQuantizer.Quantize(blockAmax.div(6f).mul(sGlobal), FloatFormat.E4M3);
+        var safe = where(blockScale.eq(0), ones_like(blockScale), blockScale);
+        var q = FloatQuantizer.Quantize(xf.mul(sGlobal).div(safe), FloatFormat.E2M1);
+        return q.mul(blockScale).div(sGlobal).reshape(shape).to(x.dtype).MoveToOuterDisposeScope();
+    }
+}
