@@ -60,8 +60,25 @@ public sealed class MetricPersistenceService(
         }
         catch (Exception ex)
         {
-            log.LogError(ex, "Writing {Count} metric batches failed", pending.Count);
+            // One bad run (e.g. deleted meanwhile) must not cost the other runs their points: retry run by run.
+            log.LogWarning(ex, "Writing {Count} metric batches in one flush failed; writing run by run", pending.Count);
+            foreach (var run in pending.GroupBy(b => b.RunId))
+            {
+                await WriteRunAsync(run.Key, run.ToList());
+            }
         }
         pending.Clear();
+    }
+
+    private async Task WriteRunAsync(Guid runId, List<MetricBatch> batches)
+    {
+        try
+        {
+            await writer.WriteAsync(batches, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Dropped {Count} metric batches of run {RunId}", batches.Count, runId);
+        }
     }
 }

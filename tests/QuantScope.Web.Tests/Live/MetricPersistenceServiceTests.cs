@@ -49,6 +49,34 @@ public sealed class MetricPersistenceServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExecuteAsync_FlushHoldsUnknownRun_OtherRunsKeepTheirPoints()
+    {
+        var ingress = new MetricIngress(new LiveRunStore());
+        var service = Create(ingress);
+        var run = await _data.CreateRunAsync("l0", "l1");
+        var deleted = Guid.NewGuid();
+        // Queued before the start, so all of it lands in one flush together with the unknown run's batch.
+        for (var s = 0; s < 20; s++)
+        {
+            await ingress.PublishAsync(Step(run, s), CancellationToken.None);
+            await ingress.PublishAsync(Step(deleted, s), CancellationToken.None);
+        }
+        await ingress.EndRunAsync(run, RunStatus.Completed, null, CancellationToken.None);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await PollAsync(() => _data.Runs.GetAsync(run, CancellationToken.None), r => r?.Status == RunStatus.Completed);
+            var loss = await _data.Series.ReadScalarAsync(run, MetricNames.Loss, CancellationToken.None);
+            Assert.Equal(Enumerable.Range(0, 20), loss.Select(p => p.Step));
+            Assert.Empty(await _data.Series.ReadScalarAsync(deleted, MetricNames.Loss, CancellationToken.None));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task StopAsync_ItemsStillQueued_WritesThemBeforeStopping()
     {
         var ingress = new MetricIngress(new LiveRunStore());
