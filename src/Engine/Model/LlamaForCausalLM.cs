@@ -42,6 +42,21 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         InitWeights(seed);
     }
 
+    /// <summary>
+    /// Builds the model and applies <paramref name="plan"/> per layer and role (resolved against the full module names
+    /// and in-features; see <see cref="EffectivePlan"/>). Weights are initialised exactly as with the recipe constructor.
+    /// </summary>
+    public LlamaForCausalLM(ModelConfig config, QuantPlan plan, int seed) : this(config, (DelayedScalingRecipe?)null, seed)
+    {
+        var inFeatures = QuantizedLayers.ToDictionary(l => l.Name, l => l.Layer.InFeatures);
+        EffectivePlan = plan.Resolve(QuantizedLayerNames, name => inFeatures[name]);
+        foreach (var (name, layer) in QuantizedLayers)
+            layer.Configure(EffectivePlan.RecipeFor(name, Telemetry.TensorRoles.Input), EffectivePlan.RecipeFor(name, Telemetry.TensorRoles.Weight));
+    }
+
+    /// <summary>The resolved plan when built from a <see cref="QuantPlan"/>; null for the recipe constructor.</summary>
+    public ResolvedPlan? EffectivePlan { get; }
+
     /// <summary>The size this model was built for.</summary>
     public ModelConfig Config { get; }
 

@@ -7,4 +7,6 @@ public enum AmaxAlgorithm
     Max,
     /// <summary>The most recent amax only ("most_recent"): reacts fastest, no memory of spikes.</summary>
     MostRecent,
+    /// <summary>Mean over the filled part of the history window ("mean"): smooths noisy amax, lags spikes.</summary>
+    Mean,
 }

@@ -4,14 +4,19 @@ namespace QuantScope.Engine.Quantization;
 /// Delayed tensor scaling as Transformer Engine defines it: the scale used at step t comes from an amax history
 /// that ends at step t-1. Immutable; the per-tensor state lives in <c>DelayedScalingState</c>.
 /// </summary>
-public sealed record DelayedScalingRecipe
+public sealed record DelayedScalingRecipe : IScalingRecipe
 {
-    /// <summary>Number format of the forward tensors (inputs and weights). Only "e4m3" in the walking skeleton.</summary>
+    /// <summary>Element number format of the scaled tensors: "e4m3", "e5m2" or "hif8" (HiF8 scales to max_val 15).</summary>
     public string Format { get; init; } = "e4m3";
     /// <summary>Length of the amax history window, steps (TE's amax_history_len).</summary>
     public int AmaxHistoryLength { get; init; } = 16;
-    /// <summary>How amax_pred is taken from the history: "max" (TE default), "most_recent".</summary>
+    /// <summary>How amax_pred is taken from the history: "max" (TE default), "most_recent", "mean".</summary>
     public string AmaxComputeAlgo { get; init; } = "max";
     /// <summary>Extra headroom: scale = format_max / amax_pred / 2^margin.</summary>
     public int Margin { get; init; }
+    /// <summary>
+    /// Recompute amax_pred and the scale every N steps (1 = every step). The history still records every step;
+    /// between updates the scale is held. Larger periods save work and mimic hardware recipes that rescale rarely.
+    /// </summary>
+    public int UpdatePeriod { get; init; } = 1;
 }

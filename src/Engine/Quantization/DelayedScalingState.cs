@@ -28,12 +28,14 @@ public sealed class DelayedScalingState : nn.Module
     /// <summary>Creates a state with an all-zero history and scale 1.</summary>
     /// <param name="name">Module name.</param>
     /// <param name="recipe">History length, algorithm and margin.</param>
-    /// <param name="format">The format whose max the scale targets.</param>
-    public DelayedScalingState(string name, DelayedScalingRecipe recipe, FloatFormat format) : base(name)
+    /// <param name="format">The element format whose max (HiF8: max_val 15, see <see cref="ScaleMath.TargetMax"/>) the scale targets.</param>
+    public DelayedScalingState(string name, DelayedScalingRecipe recipe, INumberFormat format) : base(name)
     {
         Recipe = recipe;
         Format = format;
         Algorithm = ScaleMath.ParseAlgorithm(recipe.AmaxComputeAlgo);
+        TargetMax = ScaleMath.TargetMax(format);
+        if (recipe.UpdatePeriod < 1) throw new ArgumentOutOfRangeException(nameof(recipe), "UpdatePeriod must be at least 1.");
         _history = zeros(recipe.AmaxHistoryLength, dtype: ScalarType.Float32);
         _scale = ones(Array.Empty<long>(), dtype: ScalarType.Float32);
         _amaxPred = zeros(Array.Empty<long>(), dtype: ScalarType.Float32);
@@ -46,7 +48,13 @@ public sealed class DelayedScalingState : nn.Module
     public DelayedScalingRecipe Recipe { get; }
 
     /// <summary>The target format.</summary>
-    public FloatFormat Format { get; }
+    public INumberFormat Format { get; }
+
+    /// <summary>The value amax_pred is scaled to (format max, or 15 for HiF8).</summary>
+    public double TargetMax { get; }
+
+    /// <summary>Number of <see cref="Update"/> calls so far; host-side, not persisted.</summary>
+    public int Updates { get; private set; }
 
     /// <summary>The parsed <see cref="DelayedScalingRecipe.AmaxComputeAlgo"/>.</summary>
     public AmaxAlgorithm Algorithm { get; }
@@ -72,12 +80,14 @@ public sealed class DelayedScalingState : nn.Module
         using var _ = no_grad();
         if (IsSeeded) return (_scale.clone(), _amaxPred.clone());
         var pred = amaxNow.detach().to(ScalarType.Float32).clone();
-        return (ScaleMath.ComputeScale(Format.MaxValue, pred, Recipe.Margin, _scale), pred);
+        return (ScaleMath.ComputeScale(TargetMax, pred, Recipe.Margin, _scale), pred);
     }
 
     /// <summary>
     /// Ends a step: pushes <paramref name="amaxNow"/> into the history (the oldest value rolls off after H steps) and
     /// recomputes amax_pred and the scale for the next step. Call once per training step, after <see cref="ScaleFor"/>.
+    /// With <see cref="DelayedScalingRecipe.UpdatePeriod"/> N &gt; 1 the scale is recomputed on the first update and
+    /// then after every N-th update; in between it is held (the history still records every step).
     /// </summary>
     public void Update(Tensor amaxNow)
     {
@@ -86,10 +96,12 @@ public sealed class DelayedScalingState : nn.Module
         var rolled = _history.roll(1, 0); // shift older by one slot; slot 0 then receives the newest amax
         rolled[0] = amaxNow.detach().to(ScalarType.Float32);
         _history.copy_(rolled);
-        var pred = ScaleMath.AmaxPred(_history, Algorithm);
-        var scale = ScaleMath.ComputeScale(Format.MaxValue, pred, Recipe.Margin, _scale);
+        Updates++;
+        IsSeeded = true;
+        if (Updates != 1 && Updates % Recipe.UpdatePeriod != 0) return;
+        var pred = ScaleMath.AmaxPred(_history, Algorithm, Updates);
+        var scale = ScaleMath.ComputeScale(TargetMax, pred, Recipe.Margin, _scale);
         _amaxPred.copy_(pred);
         _scale.copy_(scale);
-        IsSeeded = true;
     }
 }

@@ -14,8 +14,9 @@ public static class FakeQuantizer
     /// <summary>Fake-quantizes <paramref name="x"/> with <paramref name="scale"/> onto <paramref name="format"/>.</summary>
     /// <param name="x">Any shape, float32; may require grad.</param>
     /// <param name="scale">0-d float32 (or broadcastable) scale; multiplies x before the cast.</param>
-    /// <param name="format">Target grid (the native libtorch cast is used when the format has one).</param>
-    public static FakeQuantResult Apply(Tensor x, Tensor scale, FloatFormat format)
+    /// <param name="format">Target element grid: FP8 through the fast (native when available) cast, others such as HiF8
+    /// through <see cref="INumberFormat.QuantizeDequantize"/>. Saturation counts |x·scale| above the format max.</param>
+    public static FakeQuantResult Apply(Tensor x, Tensor scale, INumberFormat format)
     {
         Tensor q;
         Tensor saturation;
@@ -27,7 +28,7 @@ public static class FakeQuantizer
             using var clipped = scaled.sub(clamped);
             using var count = clipped.count_nonzero();
             saturation = count.to(ScalarType.Float32).div_(Math.Max(1, x.numel()));
-            using var onGrid = FloatQuantizer.QuantizeFastest(clamped, format);
+            using var onGrid = format is FloatFormat ff ? FloatQuantizer.QuantizeFastest(clamped, ff) : format.QuantizeDequantize(clamped);
             q = onGrid.div(scale); // no graph: created under no_grad, so it acts as a constant
         }
 
@@ -36,6 +37,27 @@ public static class FakeQuantizer
         using (var zeroWithGrad = x.sub(detached))
         {
             return new FakeQuantResult(q.add(zeroWithGrad), saturation);
+        }
+    }
+
+    /// <summary>
+    /// Fake-quantizes onto a block-scaled format (INT-n, MX, NVFP4) that computes its own scales; straight-through
+    /// gradient. Saturation is 0 by construction (each block's scale comes from the block's own max).
+    /// </summary>
+    public static FakeQuantResult ApplyBlock(Tensor x, INumberFormat format)
+    {
+        Tensor q;
+        using (no_grad())
+        using (var detached = x.detach())
+        {
+            q = format.QuantizeDequantize(detached);
+        }
+
+        using (q)
+        using (var detached = x.detach())
+        using (var zeroWithGrad = x.sub(detached))
+        {
+            return new FakeQuantResult(q.add(zeroWithGrad), zeros(Array.Empty<long>(), dtype: ScalarType.Float32, device: x.device));
         }
     }
 }

@@ -11,7 +11,7 @@ public static class LayerStatsLayout
     /// <summary>Row order: the layer's input activation, then its weight.</summary>
     public static IReadOnlyList<string> Roles { get; } = [TensorRoles.Input, TensorRoles.Weight];
 
-    /// <summary>Column order. amax_pred, scale and saturation are 0 when the layer runs unquantized.</summary>
+    /// <summary>Column order. amax_pred, scale and saturation are 0 for a high-precision role; block-scaled roles report amax_pred = amax, scale = 1, saturation = 0.</summary>
     public static IReadOnlyList<string> Metrics { get; } =
         [MetricNames.Amax, MetricNames.AmaxPred, MetricNames.Scale, MetricNames.Saturation];
 

@@ -7,13 +7,13 @@ using static TorchSharp.torch;
 namespace QuantScope.Engine.Quantization;
 
 /// <summary>
-/// A linear layer (y = x·Wᵀ + b) that fake-quantizes its input and its weight, each with its own
-/// <see cref="DelayedScalingState"/> (children <c>input_scaling</c>, <c>weight_scaling</c>). Parameter names match
-/// torch's Linear (<c>weight</c> [out, in], optional <c>bias</c> [out]) so checkpoints map 1:1.
+/// A linear layer (y = x·Wᵀ + b) that fake-quantizes its input and its weight, each by its own recipe
+/// (<see cref="IScalingRecipe"/>: delayed, current or block scaling; null = high precision) with its own state
+/// (children <c>input_scaling</c>, <c>weight_scaling</c>). Parameter names match torch's Linear (<c>weight</c>
+/// [out, in], optional <c>bias</c> [out]) so checkpoints map 1:1.
 /// <para>
-/// Every forward writes the step's stats into the device buffer <see cref="Stats"/> (no host sync). When built without
-/// a recipe the layer runs in full precision and records only amax (other columns stay 0): amax still shows the
-/// activation ranges and locates non-finite values.
+/// Every forward writes the step's stats into the device buffer <see cref="Stats"/> (no host sync). A high-precision
+/// role records only amax (other columns stay 0): amax still shows the activation ranges and locates non-finite values.
 /// </para>
 /// </summary>
 public sealed class QuantLinear : nn.Module<Tensor, Tensor>
@@ -25,9 +25,9 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "bias")]
     private readonly Parameter? _bias;
     [ComponentName(Name = "input_scaling")]
-    private readonly DelayedScalingState? _inputScaling;
+    private nn.Module? _inputScaling;
     [ComponentName(Name = "weight_scaling")]
-    private readonly DelayedScalingState? _weightScaling;
+    private nn.Module? _weightScaling;
     [ComponentName(Name = "stats")]
     private readonly Tensor _stats;
 
@@ -36,8 +36,14 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <param name="inFeatures">Input width.</param>
     /// <param name="outFeatures">Output width.</param>
     /// <param name="hasBias">Whether to add a bias (Llama projections have none).</param>
-    /// <param name="recipe">Delayed scaling recipe; null = full precision.</param>
-    public QuantLinear(string name, long inFeatures, long outFeatures, bool hasBias, DelayedScalingRecipe? recipe) : base(name)
+    /// <param name="recipe">Delayed scaling recipe for input and weight; null = full precision.</param>
+    public QuantLinear(string name, long inFeatures, long outFeatures, bool hasBias, DelayedScalingRecipe? recipe)
+        : this(name, inFeatures, outFeatures, hasBias, recipe, recipe)
+    {
+    }
+
+    /// <summary>Creates the layer with a recipe per role (null = that role stays high precision).</summary>
+    public QuantLinear(string name, long inFeatures, long outFeatures, bool hasBias, IScalingRecipe? input, IScalingRecipe? weight) : base(name)
     {
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
@@ -49,17 +55,9 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
             register_parameter("bias", _bias);
         }
 
-        if (recipe is not null)
-        {
-            Format = FloatFormat.FromName(recipe.Format);
-            _inputScaling = new DelayedScalingState("input_scaling", recipe, Format);
-            _weightScaling = new DelayedScalingState("weight_scaling", recipe, Format);
-            register_module("input_scaling", _inputScaling);
-            register_module("weight_scaling", _weightScaling);
-        }
-
         _stats = zeros(LayerStatsLayout.Roles.Count, LayerStatsLayout.Metrics.Count);
         register_buffer("stats", _stats, persistent: false);
+        Configure(input, weight);
     }
 
     /// <summary>Input width.</summary>
@@ -68,10 +66,22 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <summary>Output width.</summary>
     public long OutFeatures { get; }
 
-    /// <summary>The quantization format, or null when the layer runs in full precision.</summary>
-    public FloatFormat? Format { get; }
+    /// <summary>Recipe of the input role, or null (high precision).</summary>
+    public IScalingRecipe? InputRecipe { get; private set; }
 
-    /// <summary>True when input and weight are fake-quantized.</summary>
+    /// <summary>Recipe of the weight role, or null (high precision).</summary>
+    public IScalingRecipe? WeightRecipe { get; private set; }
+
+    /// <summary>Format of the input role, or null.</summary>
+    public INumberFormat? InputFormat { get; private set; }
+
+    /// <summary>Format of the weight role, or null.</summary>
+    public INumberFormat? WeightFormat { get; private set; }
+
+    /// <summary>The input's quantization format (else the weight's), or null when the layer runs in full precision.</summary>
+    public INumberFormat? Format => InputFormat ?? WeightFormat;
+
+    /// <summary>True when the input or the weight is fake-quantized.</summary>
     public bool IsQuantized => Format is not null;
 
     /// <summary>[out, in] weight.</summary>
@@ -80,11 +90,11 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <summary>[out] bias or null.</summary>
     public Parameter? Bias => _bias;
 
-    /// <summary>Scaling state of the input role, or null when unquantized.</summary>
-    public DelayedScalingState? InputScaling => _inputScaling;
+    /// <summary>Delayed scaling state of the input role, or null when it is not delayed-scaled.</summary>
+    public DelayedScalingState? InputScaling => _inputScaling as DelayedScalingState;
 
-    /// <summary>Scaling state of the weight role, or null when unquantized.</summary>
-    public DelayedScalingState? WeightScaling => _weightScaling;
+    /// <summary>Delayed scaling state of the weight role, or null when it is not delayed-scaled.</summary>
+    public DelayedScalingState? WeightScaling => _weightScaling as DelayedScalingState;
 
     /// <summary>
     /// Live [roles, metrics] stats of the latest forward (layout: <see cref="LayerStatsLayout"/>); device-side,
@@ -92,37 +102,81 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor Stats => _stats;
 
+    /// <summary>
+    /// Sets the recipes of both roles (building fresh scaling states). Meant for model construction, before the first
+    /// forward: the model is built first so that a <c>QuantPlan</c> can be resolved against full layer names.
+    /// </summary>
+    internal void Configure(IScalingRecipe? input, IScalingRecipe? weight)
+    {
+        InputRecipe = input;
+        WeightRecipe = weight;
+        InputFormat = input is null ? null : NumberFormats.Get(input.Format);
+        WeightFormat = weight is null ? null : NumberFormats.Get(weight.Format);
+        _inputScaling = Attach("input_scaling", input, InputFormat, _inputScaling);
+        _weightScaling = Attach("weight_scaling", weight, WeightFormat, _weightScaling);
+    }
+
+    private nn.Module? Attach(string name, IScalingRecipe? recipe, INumberFormat? format, nn.Module? old)
+    {
+        nn.Module? state = recipe switch
+        {
+            DelayedScalingRecipe d => new DelayedScalingState(name, d, format!),
+            CurrentScalingRecipe c => new CurrentScalingState(name, c, format!),
+            _ => null,
+        };
+        if (state is not null) register_module(name, state);
+        else if (old is not null) _internal_submodules.Remove(name);
+        old?.Dispose();
+        return state;
+    }
+
     /// <summary>x [..., in] -> [..., out]. In training mode each call advances both scaling states by one step.</summary>
     public override Tensor forward(Tensor x)
     {
-        using var input = Prepare(x, _inputScaling, 0);
-        using var weight = Prepare(_weight, _weightScaling, 1);
+        using var input = Prepare(x, InputRecipe, InputFormat, _inputScaling, 0);
+        using var weight = Prepare(_weight, WeightRecipe, WeightFormat, _weightScaling, 1);
         return nn.functional.linear(input, weight, _bias);
     }
 
-    private Tensor Prepare(Tensor t, DelayedScalingState? state, int row)
+    private Tensor Prepare(Tensor t, IScalingRecipe? recipe, INumberFormat? format, nn.Module? state, int row)
     {
         using var amax = ScaleMath.Amax(t);
-        if (state is null || Format is null)
+        if (recipe is null || format is null)
         {
             using (no_grad()) _stats[row][0].copy_(amax);
             return t.alias();
         }
 
-        var (scale, pred) = state.ScaleFor(amax);
+        Tensor scale, pred;
+        FakeQuantResult result;
+        switch (state)
+        {
+            case DelayedScalingState delayed:
+                (scale, pred) = delayed.ScaleFor(amax);
+                result = FakeQuantizer.Apply(t, scale, format);
+                if (training) delayed.Update(amax);
+                break;
+            case CurrentScalingState current:
+                scale = current.ScaleFor(amax, training);
+                pred = amax.clone();
+                result = FakeQuantizer.Apply(t, scale, format);
+                break;
+            default: // block formats: their own scales
+                scale = ones_like(amax);
+                pred = amax.clone();
+                result = FakeQuantizer.ApplyBlock(t, format);
+                break;
+        }
+
         using (scale)
         using (pred)
+        using (result.Saturation)
+        using (no_grad())
+        using (var row4 = stack([amax, pred, scale, result.Saturation]))
         {
-            var result = FakeQuantizer.Apply(t, scale, Format);
-            using (result.Saturation)
-            using (no_grad())
-            using (var row4 = stack([amax, pred, scale, result.Saturation]))
-            {
-                _stats[row].copy_(row4);
-            }
-
-            if (training) state.Update(amax);
-            return result.Output;
+            _stats[row].copy_(row4);
         }
+
+        return result.Output;
     }
 }

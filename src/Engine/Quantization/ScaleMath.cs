@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Quantization;
@@ -9,12 +10,26 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public static class ScaleMath
 {
-    /// <summary>Parses a recipe's <c>amaxComputeAlgo</c> ("max" or "most_recent").</summary>
+    /// <summary>
+    /// HiF8's scaling target (max_val): Ascend's HiF8 training scales amax to 15, far below the format max (2^15),
+    /// keeping values in the tapered-precision middle of the grid where mantissa bits remain.
+    /// </summary>
+    public const double HiF8MaxVal = 15.0;
+
+    /// <summary>Names accepted by <see cref="ParseAlgorithm"/>.</summary>
+    public static IReadOnlyList<string> AlgorithmNames { get; } = ["max", "most_recent", "mean"];
+
+    /// <summary>The value amax_pred is scaled to: <see cref="HiF8MaxVal"/> for HiF8, the format max otherwise.</summary>
+    public static double TargetMax(INumberFormat format) =>
+        format is HiF8Format ? HiF8MaxVal : format.MaxValue;
+
+    /// <summary>Parses a recipe's <c>amaxComputeAlgo</c> ("max", "most_recent" or "mean").</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
     public static AmaxAlgorithm ParseAlgorithm(string name) => name switch
     {
         "max" => AmaxAlgorithm.Max,
         "most_recent" => AmaxAlgorithm.MostRecent,
+        "mean" => AmaxAlgorithm.Mean,
         _ => throw new ArgumentException($"Unknown amax algorithm '{name}'.", nameof(name)),
     };
 
@@ -32,14 +47,24 @@ public static class ScaleMath
 
     /// <summary>The amax prediction from a history window.</summary>
     /// <param name="history">[H] amax values, index 0 = most recent step.</param>
-    /// <param name="algorithm">Max over the window, or the most recent value.</param>
-    /// <returns>0-d tensor; NaN when the window holds a NaN (max) or the latest is NaN (most recent).</returns>
-    public static Tensor AmaxPred(Tensor history, AmaxAlgorithm algorithm) => algorithm switch
+    /// <param name="algorithm">Max over the window, the most recent value, or the mean of the filled slots.</param>
+    /// <param name="filled">How many slots (from index 0) hold real amax values; the rest are the zero fill of a fresh
+    /// history. Only the mean uses it (zeros cannot raise a max of non-negative amax). Clamped to 1..H.</param>
+    /// <returns>0-d tensor; NaN when the window holds a NaN (max, mean) or the latest is NaN (most recent).</returns>
+    public static Tensor AmaxPred(Tensor history, AmaxAlgorithm algorithm, int filled = int.MaxValue) => algorithm switch
     {
         AmaxAlgorithm.Max => history.max(),
         AmaxAlgorithm.MostRecent => history[0].clone(),
+        AmaxAlgorithm.Mean => MeanOfFilled(history, filled),
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm)),
     };
+
+    private static Tensor MeanOfFilled(Tensor history, int filled)
+    {
+        var n = (int)Math.Clamp(filled, 1, history.shape[0]);
+        using var head = history.narrow(0, 0, n);
+        return head.mean();
+    }
 
     /// <summary>
     /// scale = formatMax / amaxPred / 2^margin. When amaxPred is 0, negative, NaN or ±inf the previous scale is kept

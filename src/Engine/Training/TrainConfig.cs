@@ -25,10 +25,20 @@ public sealed record TrainConfig
     public int Seed { get; init; } = 1;
     /// <summary>Fake-quantize every linear layer's input and weight; false trains in full precision.</summary>
     public bool Quantize { get; init; } = true;
-    /// <summary>Scaling recipe for the quantized tensors.</summary>
+    /// <summary>Scaling recipe for the quantized tensors (used when <see cref="Plan"/> is null).</summary>
     public DelayedScalingRecipe Recipe { get; init; } = new();
+    /// <summary>
+    /// Named quantization plan (<see cref="QuantPlan.PresetNames"/>: per-layer, per-role formats and recipes). Null = derive
+    /// from <see cref="Quantize"/> and <see cref="Recipe"/> (every linear's input and weight, one delayed recipe).
+    /// When set it wins over <see cref="Quantize"/> and <see cref="Recipe"/>.
+    /// </summary>
+    public string? Plan { get; init; }
     /// <summary>Emit metrics every N steps (1 = every step).</summary>
     public int LogEvery { get; init; } = 1;
+
+    /// <summary>The plan this config runs: the preset named by <see cref="Plan"/>, else derived from quantize + recipe.</summary>
+    public QuantPlan ResolvePlan() =>
+        Plan is not null ? QuantPlan.Preset(Plan) : Quantize ? QuantPlan.FromRecipe(Recipe) : QuantPlan.HighPrecision;
 
     /// <summary>The dashboard's demo run.</summary>
     public static TrainConfig Demo { get; } = new();

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Engine.Training;
@@ -5,8 +6,9 @@ namespace QuantScope.Engine.Training;
 /// <summary>Checks a <see cref="TrainConfig"/> once, at the edge. Fields are named by their JSON path.</summary>
 public static class TrainConfigValidator
 {
-    private static readonly string[] Algorithms = ["max", "most_recent"];
-    private static readonly string[] Formats = ["e4m3"];
+    private static readonly string[] Algorithms = ["max", "most_recent", "mean"];
+    /// <summary>Element formats a per-tensor scaling recipe can target (block formats carry their own scales).</summary>
+    private static readonly string[] Formats = ["e4m3", "e5m2", "hif8"];
 
     /// <summary>All problems with the config; empty when it is valid.</summary>
     public static IReadOnlyList<ConfigError> Validate(TrainConfig config)
@@ -50,11 +52,15 @@ public static class TrainConfigValidator
         }
         else
         {
-            Check(Formats.Contains(r.Format), "recipe.format", $"must be one of: {string.Join(", ", Formats)}");
+            Check(r.Format is not null && Formats.Contains(r.Format.ToLowerInvariant()), "recipe.format", $"must be one of: {string.Join(", ", Formats)}");
             Check(r.AmaxHistoryLength is >= 1 and <= 4096, "recipe.amaxHistoryLength", "must be between 1 and 4096");
             Check(Algorithms.Contains(r.AmaxComputeAlgo), "recipe.amaxComputeAlgo", $"must be one of: {string.Join(", ", Algorithms)}");
             Check(r.Margin is >= 0 and <= 16, "recipe.margin", "must be between 0 and 16");
+            Check(r.UpdatePeriod is >= 1 and <= 1_000_000, "recipe.updatePeriod", "must be between 1 and 1000000");
         }
+
+        if (config.Plan is not null)
+            Check(QuantPlan.TryGetPreset(config.Plan, out _), "plan", $"must be null or one of: {string.Join(", ", QuantPlan.PresetNames)}");
 
         return errors;
     }

@@ -28,6 +28,7 @@ public sealed class Trainer : IDisposable
     private readonly BatchSampler _sampler;
     private readonly OptimizerHelper _optimizer;
     private readonly Parameter[] _parameters;
+    private readonly bool _quantized;
     private bool _started;
 
     /// <summary>Validates <paramref name="config"/> and builds the model, data and optimizer.</summary>
@@ -39,8 +40,12 @@ public sealed class Trainer : IDisposable
             throw new ArgumentException("Invalid training config: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")), nameof(config));
 
         _config = config;
-        _model = new LlamaForCausalLM(config.Model, config.Quantize ? config.Recipe : null, config.Seed);
+        _model = new LlamaForCausalLM(config.Model, config.ResolvePlan(), config.Seed);
         Layout = new RunLayout(_model.QuantizedLayerNames);
+        var resolved = _model.EffectivePlan!;
+        EffectivePlan = resolved.ToPlanEntries();
+        PlanWarnings = resolved.Warnings;
+        _quantized = _model.QuantizedLayers.Any(l => l.Layer.IsQuantized);
         var tokens = new ByteTokenizer().Encode(SyntheticCorpus.Generate(config.Seed));
         _sampler = new BatchSampler(tokens, config.Seed);
         _parameters = _model.parameters().ToArray();
@@ -58,6 +63,15 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The quantized layers by full module name, in heatmap row order (also for unquantized runs).</summary>
     public RunLayout Layout { get; }
+
+    /// <summary>
+    /// The effective quantization plan: per layer (Layout order) its input and weight (and grad_output where the plan
+    /// records one, marked not applied), with format, recipe and fallback notes.
+    /// </summary>
+    public IReadOnlyList<PlanEntry> EffectivePlan { get; }
+
+    /// <summary>Plan rules that matched no layer, and block-size fallbacks.</summary>
+    public IReadOnlyList<string> PlanWarnings { get; }
 
     /// <summary>The validated config.</summary>
     public TrainConfig Config => _config;
@@ -109,7 +123,7 @@ public sealed class Trainer : IDisposable
             if (pending.Count == _config.LogEvery || step == _config.Steps - 1)
             {
                 var rows = window.CopyToHost(pending.Count); // the window's single device->host copy
-                var batch = MetricBatchFactory.Build(runId, Layout.Layers, _config.Quantize, pending, rows, out var diverged);
+                var batch = MetricBatchFactory.Build(runId, Layout.Layers, _quantized, pending, rows, out var diverged);
                 pending.Clear();
                 if (batch.Scalars.Count > 0) WriteBlocking(output, batch, ct);
                 if (diverged is not null) throw diverged;

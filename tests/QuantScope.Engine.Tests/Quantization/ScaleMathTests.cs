@@ -70,6 +70,6 @@ public class ScaleMathTests
     {
         Assert.Equal(AmaxAlgorithm.Max, ScaleMath.ParseAlgorithm("max"));
         Assert.Equal(AmaxAlgorithm.MostRecent, ScaleMath.ParseAlgorithm("most_recent"));
-        Assert.Throws<ArgumentException>(() => ScaleMath.ParseAlgorithm("mean"));
+        Assert.Throws<ArgumentException>(() => ScaleMath.ParseAlgorithm("median"));
     }
 }

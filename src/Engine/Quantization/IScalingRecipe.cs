@@ -1,0 +1,12 @@
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>
+/// What to do with one tensor role (immutable): which number format, and where its scale comes from. Implemented by
+/// <see cref="DelayedScalingRecipe"/> (history of past amax), <see cref="CurrentScalingRecipe"/> (this step's amax)
+/// and <see cref="BlockScalingRecipe"/> (the format's own per-block or per-group scales).
+/// </summary>
+public interface IScalingRecipe
+{
+    /// <summary>Registry name of the number format (see <see cref="Numerics.NumberFormats"/>).</summary>
+    string Format { get; }
+}

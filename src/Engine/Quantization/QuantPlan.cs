@@ -1,0 +1,222 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>
+/// Mixed precision as data (immutable): an ordered list of <see cref="QuantRule"/>s mapping layer-name globs and tensor
+/// roles to a format and recipe. For each (layer, role) the first matching rule wins; no match = high precision.
+/// Named presets: <see cref="PresetNames"/>.
+/// </summary>
+/// <param name="Name">Preset or display name.</param>
+/// <param name="Rules">Rules in priority order.</param>
+public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rules)
+{
+    /// <summary>Format shown for a high-precision role (the engine computes in float32).</summary>
+    public const string HighPrecisionFormat = "fp32";
+
+    /// <summary>Recipe shown for a high-precision role.</summary>
+    public const string HighPrecisionRecipe = "high precision";
+
+    private const string NotApplied = "not applied: the backward (grad_output) quantizer is not implemented yet";
+
+    /// <summary>No rules: everything high precision (the <c>quantize: false</c> run).</summary>
+    public static QuantPlan HighPrecision { get; } = new("high-precision", []);
+
+    /// <summary>The preset names, in display order.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } =
+    [
+        "fp8-delayed", "fp8-hybrid-delayed", "fp8-e4m3-current", "hif8-pangu",
+        "w4a4-g128", "w4a4-g128-fc2-int8", "mxfp8", "mxfp4", "nvfp4",
+    ];
+
+    /// <summary>Every layer's input and weight with one delayed-scaling recipe (what <c>quantize</c> + <c>recipe</c> mean).</summary>
+    public static QuantPlan FromRecipe(DelayedScalingRecipe recipe, string name = "custom") => new(name,
+    [
+        new QuantRule { Layer = "**", Role = TensorRoles.Input, Format = recipe.Format, Delayed = recipe },
+        new QuantRule { Layer = "**", Role = TensorRoles.Weight, Format = recipe.Format, Delayed = recipe },
+    ]);
+
+    /// <summary>Finds a preset by name (case-insensitive).</summary>
+    public static bool TryGetPreset(string name, [MaybeNullWhen(false)] out QuantPlan plan)
+    {
+        plan = name.ToLowerInvariant() switch
+        {
+            "fp8-delayed" => FromRecipe(new DelayedScalingRecipe(), "fp8-delayed"),
+            "fp8-hybrid-delayed" => Hybrid(),
+            "fp8-e4m3-current" => Both("fp8-e4m3-current", "**", "e4m3", RecipeKind.Current),
+            "hif8-pangu" => HiF8Pangu(),
+            "w4a4-g128" => Both("w4a4-g128", "**", "int4-g128", RecipeKind.Block),
+            "w4a4-g128-fc2-int8" => new("w4a4-g128-fc2-int8",
+            [
+                new QuantRule { Layer = "model.layers.*.mlp.down_proj", Role = TensorRoles.Input, Format = "int8-pt", Recipe = RecipeKind.Current },
+                .. Both("", "**", "int4-g128", RecipeKind.Block).Rules,
+            ]),
+            "mxfp8" => Both("mxfp8", "**", "mxfp8-e4m3", RecipeKind.Block),
+            "mxfp4" => Both("mxfp4", "**", "mxfp4", RecipeKind.Block),
+            "nvfp4" => Both("nvfp4", "**", "nvfp4", RecipeKind.Block),
+            _ => null,
+        };
+        return plan is not null;
+    }
+
+    /// <summary>Like <see cref="TryGetPreset"/> but throws.</summary>
+    /// <exception cref="ArgumentException">Unknown preset.</exception>
+    public static QuantPlan Preset(string name) =>
+        TryGetPreset(name, out var p) ? p : throw new ArgumentException($"Unknown quantization plan '{name}'.", nameof(name));
+
+    /// <summary>Resolves the plan against layer names (no in-features: no group-size checks).</summary>
+    public ResolvedPlan Resolve(IReadOnlyList<string> layerNames) => Resolve(layerNames, null);
+
+    /// <summary>
+    /// Resolves the plan: input and weight entries for every layer (first matching rule wins), grad_output entries
+    /// where a rule asks (recorded, not applied), warnings for rules that matched nothing. When a block or group size
+    /// does not divide a layer's in-features, INT groups fall back to per-channel and MX/NVFP4 to high precision,
+    /// with a note and a warning (never an exception).
+    /// </summary>
+    /// <param name="layerNames">Full module names in layer order.</param>
+    /// <param name="inFeatures">In-features of a layer by name, or null to skip the divisibility check.</param>
+    public ResolvedPlan Resolve(IReadOnlyList<string> layerNames, Func<string, long>? inFeatures)
+    {
+        var blocks = layerNames.Select(BlockIndex).Where(i => i >= 0).DefaultIfEmpty(-1).Max() + 1;
+        var regexes = Rules.Select(r => GlobToRegex(r.Layer)).ToArray();
+        var used = new bool[Rules.Count];
+        var entries = new List<ResolvedEntry>();
+        var warnings = new List<string>();
+
+        foreach (var role in new[] { TensorRoles.Input, TensorRoles.Weight, TensorRoles.GradOutput })
+        {
+            foreach (var layer in layerNames)
+            {
+                var index = FirstMatch(layer, role, regexes, blocks);
+                if (index < 0)
+                {
+                    if (role != TensorRoles.GradOutput) entries.Add(new ResolvedEntry(layer, role, null, true, null));
+                    continue;
+                }
+
+                used[index] = true;
+                var rule = Rules[index];
+                var recipe = rule.BuildRecipe(rule.Format);
+                if (role == TensorRoles.GradOutput)
+                {
+                    entries.Add(new ResolvedEntry(layer, role, recipe, false, NotApplied));
+                    continue;
+                }
+
+                string? note = null;
+                if (recipe is { } requested && inFeatures is not null)
+                    (recipe, note) = CheckBlocks(requested, inFeatures(layer));
+                if (note is not null) warnings.Add($"{layer} {role}: {note}");
+                entries.Add(new ResolvedEntry(layer, role, recipe, true, note));
+            }
+        }
+
+        for (var i = 0; i < Rules.Count; i++)
+            if (!used[i])
+                warnings.Insert(0, $"rule {i + 1} ({Rules[i].Layer}, {Rules[i].Role}) matched no layer");
+
+        // Order: per layer, its roles (input, weight, grad_output), following layerNames.
+        var order = layerNames.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
+        var sorted = entries.OrderBy(e => order.GetValueOrDefault(e.Layer)).ThenBy(e => RoleOrder(e.Role)).ToArray();
+        return new ResolvedPlan(sorted, warnings);
+    }
+
+    private static int RoleOrder(string role) => role switch
+    {
+        TensorRoles.Input => 0,
+        TensorRoles.Weight => 1,
+        _ => 2,
+    };
+
+    private int FirstMatch(string layer, string role, Regex[] regexes, int blocks)
+    {
+        var block = BlockIndex(layer);
+        for (var i = 0; i < Rules.Count; i++)
+        {
+            var r = Rules[i];
+            if (r.Role != role || !regexes[i].IsMatch(layer)) continue;
+            if (r.SkipFirstBlocks > 0 || r.SkipLastBlocks > 0)
+            {
+                if (block < 0 || block < r.SkipFirstBlocks || block >= blocks - r.SkipLastBlocks) continue;
+            }
+
+            return i;
+        }
+
+        return -1;
+    }
+
+    private static (IScalingRecipe? Recipe, string? Note) CheckBlocks(IScalingRecipe recipe, long inFeatures)
+    {
+        if (!NumberFormats.TryGet(recipe.Format, out var format)) return (recipe, null);
+        switch (format)
+        {
+            case IntFormat { Granularity: IntGranularity.PerGroup } f when inFeatures % f.GroupSize != 0:
+                var fallback = new BlockScalingRecipe { Format = $"int{f.Bits}" };
+                return (fallback, $"group size {f.GroupSize} does not divide in-features {inFeatures}: fell back to int{f.Bits} per channel");
+            case MxFormat m when inFeatures % m.BlockSize != 0:
+                return (null, $"block size {m.BlockSize} does not divide in-features {inFeatures}: fell back to high precision");
+            case NvFp4Format when inFeatures % NvFp4Format.BlockSize != 0:
+                return (null, $"block size {NvFp4Format.BlockSize} does not divide in-features {inFeatures}: fell back to high precision");
+            default:
+                return (recipe, null);
+        }
+    }
+
+    /// <summary>Block index N of a name containing <c>layers.N.</c>, or -1.</summary>
+    public static int BlockIndex(string layer)
+    {
+        var m = BlockRegex().Match(layer);
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
+    }
+
+    /// <summary>Glob to anchored regex: <c>**</c> any text, <c>*</c> any text without dots, <c>?</c> one character.</summary>
+    public static Regex GlobToRegex(string glob)
+    {
+        var parts = new System.Text.StringBuilder("^");
+        for (var i = 0; i < glob.Length; i++)
+        {
+            var c = glob[i];
+            if (c == '*' && i + 1 < glob.Length && glob[i + 1] == '*') { parts.Append(".*"); i++; }
+            else if (c == '*') parts.Append("[^.]*");
+            else if (c == '?') parts.Append('.');
+            else parts.Append(Regex.Escape(c.ToString()));
+        }
+
+        return new Regex(parts.Append('$').ToString(), RegexOptions.CultureInvariant);
+    }
+
+    [GeneratedRegex(@"(?:^|\.)layers\.(\d+)\.")]
+    private static partial Regex BlockRegex();
+
+    private static QuantPlan Both(string name, string glob, string format, RecipeKind kind) => new(name,
+    [
+        new QuantRule { Layer = glob, Role = TensorRoles.Input, Format = format, Recipe = kind },
+        new QuantRule { Layer = glob, Role = TensorRoles.Weight, Format = format, Recipe = kind },
+    ]);
+
+    private static QuantPlan Hybrid()
+    {
+        var h1024 = new DelayedScalingRecipe { AmaxHistoryLength = 1024, AmaxComputeAlgo = "max" };
+        return new("fp8-hybrid-delayed",
+        [
+            new QuantRule { Layer = "**", Role = TensorRoles.Input, Format = "e4m3", Delayed = h1024 },
+            new QuantRule { Layer = "**", Role = TensorRoles.Weight, Format = "e4m3", Delayed = h1024 },
+            new QuantRule { Layer = "**", Role = TensorRoles.GradOutput, Format = "e5m2", Delayed = h1024 },
+        ]);
+    }
+
+    private static QuantPlan HiF8Pangu()
+    {
+        var h64 = new DelayedScalingRecipe { Format = "hif8", AmaxHistoryLength = 64, AmaxComputeAlgo = "max" };
+        return new("hif8-pangu",
+        [
+            new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRoles.Input, Format = "hif8", Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
+            new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRoles.Weight, Format = "hif8", Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
+        ]);
+    }
+}

@@ -1,0 +1,49 @@
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>Where a rule's scale comes from, or <see cref="Keep"/> = leave the tensor in high precision.</summary>
+public enum RecipeKind
+{
+    /// <summary>Per-tensor delayed scaling from an amax history (<see cref="DelayedScalingRecipe"/>).</summary>
+    Delayed,
+    /// <summary>Per-tensor scaling from this step's amax (<see cref="CurrentScalingRecipe"/>).</summary>
+    Current,
+    /// <summary>The format's own per-block/group scales (<see cref="BlockScalingRecipe"/>).</summary>
+    Block,
+    /// <summary>High precision: no quantization.</summary>
+    Keep,
+}
+
+/// <summary>
+/// One rule of a <see cref="QuantPlan"/> (immutable). Matches layers by a glob over the full module name
+/// (<c>*</c> = one name segment without dots, <c>**</c> = anything, <c>?</c> = one character), for one tensor role.
+/// </summary>
+public sealed record QuantRule
+{
+    /// <summary>Glob over full module names, e.g. <c>model.layers.*.mlp.down_proj</c>.</summary>
+    public required string Layer { get; init; }
+    /// <summary>Tensor role: <see cref="TensorRoles.Input"/>, <see cref="TensorRoles.Weight"/> or <see cref="TensorRoles.GradOutput"/>.</summary>
+    public required string Role { get; init; }
+    /// <summary>Number format name; ignored for <see cref="RecipeKind.Keep"/>.</summary>
+    public string Format { get; init; } = "e4m3";
+    /// <summary>Recipe kind.</summary>
+    public RecipeKind Recipe { get; init; } = RecipeKind.Delayed;
+    /// <summary>History length, algorithm, margin and update period for delayed scaling (its Format is replaced by <see cref="Format"/>).</summary>
+    public DelayedScalingRecipe Delayed { get; init; } = new();
+    /// <summary>Margin for current scaling.</summary>
+    public int Margin { get; init; }
+    /// <summary>Only blocks with index &gt;= this match (names without <c>model.layers.N</c> then never match).</summary>
+    public int SkipFirstBlocks { get; init; }
+    /// <summary>Only blocks with index &lt; block count - this match.</summary>
+    public int SkipLastBlocks { get; init; }
+
+    /// <summary>The recipe this rule builds for a tensor, or null for <see cref="RecipeKind.Keep"/>.</summary>
+    public IScalingRecipe? BuildRecipe(string format) => Recipe switch
+    {
+        RecipeKind.Delayed => Delayed with { Format = format },
+        RecipeKind.Current => new CurrentScalingRecipe { Format = format, Margin = Margin },
+        RecipeKind.Block => new BlockScalingRecipe { Format = format },
+        _ => null,
+    };
+}

@@ -1,0 +1,129 @@
+using QuantScope.Engine.Quantization;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Engine.Tests.Quantization;
+
+public class QuantPlanTests
+{
+    private static string[] Names(int blocks) =>
+        Enumerable.Range(0, blocks).SelectMany(i => new[] { "q_proj", "k_proj", "v_proj", "o_proj" }.Select(p => $"model.layers.{i}.self_attn.{p}")
+            .Concat(new[] { "gate_proj", "up_proj", "down_proj" }.Select(p => $"model.layers.{i}.mlp.{p}"))).ToArray();
+
+    [Theory]
+    [InlineData("model.layers.*.mlp.down_proj", "model.layers.3.mlp.down_proj", true)]
+    [InlineData("model.layers.*.mlp.down_proj", "model.layers.3.mlp.up_proj", false)]
+    [InlineData("model.layers.*.down_proj", "model.layers.3.mlp.down_proj", false)]
+    [InlineData("model.**.down_proj", "model.layers.3.mlp.down_proj", true)]
+    [InlineData("**", "anything.at.all", true)]
+    [InlineData("model.layers.?.mlp.*_proj", "model.layers.7.mlp.gate_proj", true)]
+    [InlineData("model.layers.?.mlp.*_proj", "model.layers.17.mlp.gate_proj", false)]
+    public void Glob_Matches(string glob, string name, bool expected) =>
+        Assert.Equal(expected, QuantPlan.GlobToRegex(glob).IsMatch(name));
+
+    [Fact]
+    public void Resolve_FirstMatchingRuleWins_NoMatchIsHighPrecision()
+    {
+        var plan = new QuantPlan("t",
+        [
+            new QuantRule { Layer = "model.layers.*.mlp.down_proj", Role = TensorRoles.Input, Recipe = RecipeKind.Keep },
+            new QuantRule { Layer = "model.layers.*.mlp.*", Role = TensorRoles.Input, Format = "e5m2", Recipe = RecipeKind.Current },
+            new QuantRule { Layer = "model.layers.*.mlp.*", Role = TensorRoles.Weight, Format = "mxfp4", Recipe = RecipeKind.Block },
+        ]);
+        var r = plan.Resolve(Names(1));
+        Assert.Null(r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Input));
+        Assert.Equal(new CurrentScalingRecipe { Format = "e5m2" }, r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Input));
+        Assert.Equal(new BlockScalingRecipe { Format = "mxfp4" }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Weight));
+        Assert.Null(r.RecipeFor("model.layers.0.self_attn.q_proj", TensorRoles.Weight));
+        Assert.Equal(7 * 2, r.Entries.Count);
+        Assert.Empty(r.Warnings);
+        var rows = r.ToPlanEntries();
+        Assert.Contains(new PlanEntry("model.layers.0.self_attn.q_proj", TensorRoles.Input, "fp32", "high precision", null), rows);
+        Assert.Contains(new PlanEntry("model.layers.0.mlp.up_proj", TensorRoles.Input, "e5m2", "current(margin=0)", null), rows);
+    }
+
+    [Fact]
+    public void Resolve_RuleMatchingNothing_Warns()
+    {
+        var plan = new QuantPlan("t", [new QuantRule { Layer = "model.layers.*.mlp.fc9", Role = TensorRoles.Weight }]);
+        var r = plan.Resolve(Names(2));
+        Assert.Equal(["rule 1 (model.layers.*.mlp.fc9, weight) matched no layer"], r.Warnings);
+        Assert.All(r.Entries, e => Assert.Null(e.Recipe));
+    }
+
+    [Fact]
+    public void HiF8Pangu_SixBlocks_OnlyBlock3MlpQuantized()
+    {
+        var r = QuantPlan.Preset("hif8-pangu").Resolve(Names(6));
+        var quantized = r.Entries.Where(e => e.Recipe is not null).Select(e => $"{e.Layer}/{e.Role}").ToArray();
+        Assert.Equal(
+        [
+            "model.layers.3.mlp.gate_proj/input", "model.layers.3.mlp.gate_proj/weight",
+            "model.layers.3.mlp.up_proj/input", "model.layers.3.mlp.up_proj/weight",
+            "model.layers.3.mlp.down_proj/input", "model.layers.3.mlp.down_proj/weight",
+        ], quantized);
+        var d = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.3.mlp.down_proj", TensorRoles.Weight));
+        Assert.Equal(("hif8", 64, "max"), (d.Format, d.AmaxHistoryLength, d.AmaxComputeAlgo));
+        Assert.Contains(new PlanEntry("model.layers.3.mlp.up_proj", TensorRoles.Input, "hif8", "delayed(h=64,max,margin=0,max_val=15)", null), r.ToPlanEntries());
+        Assert.Equal(6 * 7 * 2, r.Entries.Count);
+        Assert.Empty(r.Warnings);
+    }
+
+    [Fact]
+    public void HiF8Pangu_FourBlocks_MatchesNothingAndWarns()
+    {
+        var r = QuantPlan.Preset("hif8-pangu").Resolve(Names(4));
+        Assert.All(r.Entries, e => Assert.Null(e.Recipe));
+        Assert.Equal(2, r.Warnings.Count);
+    }
+
+    [Fact]
+    public void Hybrid_GradOutputRecordedButNotApplied()
+    {
+        var r = QuantPlan.Preset("fp8-hybrid-delayed").Resolve(Names(1));
+        var grad = r.Entries.Where(e => e.Role == TensorRoles.GradOutput).ToArray();
+        Assert.Equal(7, grad.Length);
+        Assert.All(grad, e => Assert.False(e.Applied));
+        Assert.All(grad, e => Assert.Contains("not applied", e.Note));
+        Assert.All(grad, e => Assert.Equal("e5m2", e.Recipe!.Format));
+        Assert.Null(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.GradOutput));
+        var w = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Weight));
+        Assert.Equal(("e4m3", 1024), (w.Format, w.AmaxHistoryLength));
+    }
+
+    [Fact]
+    public void W4A4_GroupNotDividingInFeatures_FallsBackWithWarning()
+    {
+        var names = new[] { "model.layers.0.mlp.up_proj", "model.layers.0.mlp.down_proj" };
+        var r = QuantPlan.Preset("w4a4-g128").Resolve(names, n => n.EndsWith("down_proj", StringComparison.Ordinal) ? 256 : 32);
+        Assert.Equal(new BlockScalingRecipe { Format = "int4-g128" }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Weight));
+        Assert.Equal(new BlockScalingRecipe { Format = "int4" }, r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Weight));
+        Assert.Equal(2, r.Warnings.Count);
+        Assert.All(r.Warnings, w => Assert.Contains("group size 128 does not divide in-features 32", w));
+    }
+
+    [Fact]
+    public void W4A4Fc2Int8_DownProjInputIsInt8PerTensorCurrent()
+    {
+        var r = QuantPlan.Preset("w4a4-g128-fc2-int8").Resolve(Names(1));
+        Assert.Equal(new CurrentScalingRecipe { Format = "int8-pt" }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Input));
+        Assert.Equal(new BlockScalingRecipe { Format = "int4-g128" }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Weight));
+        Assert.Equal(new BlockScalingRecipe { Format = "int4-g128" }, r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Input));
+    }
+
+    [Fact]
+    public void Presets_AllResolvable_UnknownThrows()
+    {
+        foreach (var name in QuantPlan.PresetNames) Assert.Equal(name, QuantPlan.Preset(name).Name);
+        Assert.False(QuantPlan.TryGetPreset("fp3", out _));
+        Assert.Throws<ArgumentException>(() => QuantPlan.Preset("fp3"));
+    }
+
+    [Fact]
+    public void FromRecipe_IsTheDefaultFp8Delayed()
+    {
+        var a = QuantPlan.FromRecipe(new DelayedScalingRecipe()).Resolve(Names(1)).ToPlanEntries();
+        var b = QuantPlan.Preset("fp8-delayed").Resolve(Names(1)).ToPlanEntries();
+        Assert.Equal(a, b);
+        Assert.All(a, e => Assert.Equal(("e4m3", "delayed(h=16,max,margin=0)"), (e.Format, e.Recipe)));
+    }
+}

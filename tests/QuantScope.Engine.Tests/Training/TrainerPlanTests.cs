@@ -1,0 +1,124 @@
+using System.Threading.Channels;
+using QuantScope.Engine.Model;
+using QuantScope.Engine.Quantization;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Engine.Training;
+
+namespace QuantScope.Engine.Tests.Training;
+
+public class TrainerPlanTests
+{
+    private static TrainConfig SixBlocks(string? plan) => TrainConfig.Tiny with
+    {
+        Model = ModelConfig.Tiny with { Layers = 6 },
+        Steps = 3,
+        BatchSize = 2,
+        SeqLen = 16,
+        Plan = plan,
+    };
+
+    private static List<MetricBatch> RunBatches(Trainer trainer)
+    {
+        var channel = Channel.CreateUnbounded<MetricBatch>();
+        trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
+        channel.Writer.Complete();
+        var batches = new List<MetricBatch>();
+        while (channel.Reader.TryRead(out var b)) batches.Add(b);
+        return batches;
+    }
+
+    private static float[] Run(Trainer trainer)
+    {
+        var channel = Channel.CreateUnbounded<MetricBatch>();
+        trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
+        channel.Writer.Complete();
+        var batches = new List<MetricBatch>();
+        while (channel.Reader.TryRead(out var b)) batches.Add(b);
+        return batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricNames.Loss).Select(s => s.Value).ToArray();
+    }
+
+    public static TheoryData<string> Presets => new(QuantPlan.PresetNames);
+
+    [Theory]
+    [MemberData(nameof(Presets))]
+    public void EveryPreset_TrainsThreeSteps_FiniteLoss(string preset)
+    {
+        using var trainer = new Trainer(SixBlocks(preset));
+        var losses = Run(trainer);
+        Assert.Equal(3, losses.Length);
+        Assert.All(losses, l => Assert.True(float.IsFinite(l)));
+        Assert.Equal(trainer.Layout.Layers.Count * 2 + (preset == "fp8-hybrid-delayed" ? trainer.Layout.Layers.Count : 0), trainer.EffectivePlan.Count);
+    }
+
+    [Fact]
+    public void HiF8Pangu_SixBlocks_EffectivePlanQuantizesOnlyBlock3Mlp()
+    {
+        using var trainer = new Trainer(SixBlocks("hif8-pangu"));
+        var quantized = trainer.EffectivePlan.Where(e => e.Recipe != "high precision").Select(e => e.Layer).Distinct().ToArray();
+        Assert.Equal(["model.layers.3.mlp.gate_proj", "model.layers.3.mlp.up_proj", "model.layers.3.mlp.down_proj"], quantized);
+        Assert.All(trainer.EffectivePlan.Where(e => e.Recipe != "high precision"), e => Assert.Equal("hif8", e.Format));
+        Assert.Empty(trainer.PlanWarnings);
+        var layers = trainer.Model.QuantizedLayers.ToDictionary(l => l.Name, l => l.Layer);
+        Assert.True(layers["model.layers.3.mlp.down_proj"].IsQuantized);
+        Assert.Equal(15.0, layers["model.layers.3.mlp.down_proj"].InputScaling!.TargetMax);
+        Assert.False(layers["model.layers.2.mlp.down_proj"].IsQuantized);
+        Assert.False(layers["model.layers.3.self_attn.q_proj"].IsQuantized);
+    }
+
+    [Fact]
+    public void Mxfp4_BlockRoles_ReportAmaxPredEqualsAmaxAndNoSaturation()
+    {
+        using var trainer = new Trainer(SixBlocks("mxfp4"));
+        var points = RunBatches(trainer).SelectMany(b => b.LayerPoints).ToArray();
+        foreach (var role in new[] { TensorRoles.Input, TensorRoles.Weight })
+        {
+            var amax = points.Where(p => p.Role == role && p.Metric == MetricNames.Amax).SelectMany(p => p.Values).ToArray();
+            var pred = points.Where(p => p.Role == role && p.Metric == MetricNames.AmaxPred).SelectMany(p => p.Values).ToArray();
+            Assert.Equal(amax, pred);
+            Assert.All(amax, a => Assert.True(a > 0));
+        }
+
+        Assert.All(points.Where(p => p.Metric == MetricNames.Saturation).SelectMany(p => p.Values), s => Assert.Equal(0f, s));
+    }
+
+    [Fact]
+    public void HiF8Pangu_HighPrecisionLayers_StillReportAmax()
+    {
+        using var trainer = new Trainer(SixBlocks("hif8-pangu"));
+        var points = RunBatches(trainer).SelectMany(b => b.LayerPoints).ToArray();
+        var row = trainer.Layout.Layers.ToList().IndexOf("model.layers.0.mlp.down_proj");
+        var amax = points.First(p => p.Role == TensorRoles.Input && p.Metric == MetricNames.Amax).Values[row];
+        var scale = points.First(p => p.Role == TensorRoles.Input && p.Metric == MetricNames.Scale).Values[row];
+        Assert.True(amax > 0);
+        Assert.Equal(0f, scale);
+        var q = trainer.Layout.Layers.ToList().IndexOf("model.layers.3.mlp.down_proj");
+        Assert.True(points.First(p => p.Role == TensorRoles.Input && p.Metric == MetricNames.Scale).Values[q] > 0);
+    }
+
+    [Fact]
+    public void W4A4_TinyDims_FallsBackPerChannelWithWarning()
+    {
+        using var trainer = new Trainer(SixBlocks("w4a4-g128"));
+        Assert.NotEmpty(trainer.PlanWarnings);
+        Assert.Equal(trainer.EffectivePlan.Count, trainer.PlanWarnings.Count); // dModel 32, ffn 64: no layer divides 128
+        Assert.All(trainer.EffectivePlan, e => Assert.Equal("int4", e.Format));
+        Assert.All(trainer.EffectivePlan, e => Assert.Contains("group size 128 does not divide", e.Note));
+    }
+
+    [Fact]
+    public void NoPlan_DerivesFromQuantizeAndRecipe()
+    {
+        using var trainer = new Trainer(TrainConfig.Tiny with { Recipe = new DelayedScalingRecipe { Format = "e5m2", AmaxComputeAlgo = "mean" } });
+        Assert.All(trainer.EffectivePlan, e => Assert.Equal(("e5m2", "delayed(h=16,mean,margin=0)"), (e.Format, e.Recipe)));
+        using var off = new Trainer(TrainConfig.Tiny with { Quantize = false });
+        Assert.All(off.EffectivePlan, e => Assert.Equal("high precision", e.Recipe));
+    }
+
+    [Fact]
+    public void UnknownPlan_IsAConfigErrorOnPlan()
+    {
+        var errors = TrainConfigValidator.Validate(TrainConfig.Tiny with { Plan = "fp3" });
+        Assert.Equal(["plan"], errors.Select(e => e.Field));
+        Assert.Throws<ArgumentException>(() => new Trainer(TrainConfig.Tiny with { Plan = "fp3" }));
+    }
+}
