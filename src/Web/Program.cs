@@ -1,4 +1,7 @@
+using QuantScope.Web.Cli;
 using QuantScope.Web.Setup;
+
+if (QuantScopeCli.IsVerb(args)) return await QuantScopeCli.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddQuantScope();
@@ -6,7 +9,8 @@ builder.AddQuantScope();
 var app = builder.Build();
 await app.Services.InitializeQuantScopeAsync(app.Lifetime.ApplicationStopping);
 app.MapQuantScope();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so that WebApplicationFactory tests can start the app.</summary>
 public partial class Program;

@@ -54,6 +54,7 @@ public static class QuantScopeSetup
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRunEndpoints();
+        app.MapFormatEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
