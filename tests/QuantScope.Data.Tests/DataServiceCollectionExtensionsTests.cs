@@ -81,6 +81,30 @@ public sealed class DataServiceCollectionExtensionsTests
         Assert.False(db.Database.HasPendingModelChanges());
     }
 
+    [Fact]
+    public async Task InitializeDatabaseAsync_DatabaseOfFirstVersion_UpgradesAndKeepsRuns()
+    {
+        await using var temp = new TempDatabase();
+        var old = await temp.OpenAsync(initialize: false);
+        var runId = Guid.NewGuid();
+        await using (var db = await old.GetRequiredService<IDbContextFactory<QuantScopeDbContext>>().CreateDbContextAsync(Ct))
+        {
+            // The schema exactly as the first release wrote it, with a run in it.
+            await Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>(db).MigrateAsync("InitialCreate", Ct);
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO runs (id, name, kind, status, config_json, layers_json, created_at, last_step) " +
+                "VALUES ({0}, 'old', 'engine', 'Completed', '{{}}', '[]', '2026-11-01 00:00:00', 9)", [runId.ToString("D")], Ct);
+        }
+        await temp.CloseAsync(old);
+
+        var upgraded = await temp.OpenAsync();
+        var run = await upgraded.GetRequiredService<RunRepository>().GetAsync(runId, Ct);
+        Assert.NotNull(run);
+        Assert.Equal(("old", 9, "{}"), (run.Name, run.LastStep, run.PlanJson));
+        await using var check = await upgraded.GetRequiredService<IDbContextFactory<QuantScopeDbContext>>().CreateDbContextAsync(Ct);
+        Assert.Empty(await check.Database.GetPendingMigrationsAsync(Ct));
+    }
+
     private static async Task<string?> ScalarAsync(SqliteConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();

@@ -21,6 +21,12 @@ public sealed class RunEntity
     /// <summary>JSON array of full module layer names, the heatmap rows; <c>[]</c> until known. Read with <see cref="GetLayers"/>.</summary>
     public string LayersJson { get; set; } = RunLayers.Empty;
 
+    /// <summary>
+    /// The quantization plan the run actually used (JSON object: plan name, one entry per layer and role, warnings),
+    /// as opposed to the one requested; <c>{}</c> until known.
+    /// </summary>
+    public string PlanJson { get; set; } = "{}";
+
     /// <summary>UTC.</summary>
     public DateTime CreatedAt { get; set; }
 

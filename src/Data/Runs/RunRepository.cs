@@ -49,6 +49,20 @@ public sealed class RunRepository(IDbContextFactory<QuantScopeDbContext> context
         return await UpdateAsync(id, q => q.ExecuteUpdateAsync(s => s.SetProperty(r => r.LayersJson, json), ct), ct);
     }
 
+    /// <summary>Stores the effective quantization plan (a JSON object); false when the run does not exist.</summary>
+    /// <exception cref="System.Text.Json.JsonException">The text is not a JSON object.</exception>
+    public async Task<bool> SetPlanAsync(Guid id, string planJson, CancellationToken ct)
+    {
+        using (var doc = System.Text.Json.JsonDocument.Parse(planJson))
+        {
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new System.Text.Json.JsonException("The plan must be a JSON object.");
+            }
+        }
+        return await UpdateAsync(id, q => q.ExecuteUpdateAsync(s => s.SetProperty(r => r.PlanJson, planJson), ct), ct);
+    }
+
     /// <summary>Status Running, <see cref="RunEntity.StartedAt"/> now.</summary>
     public Task<bool> MarkRunningAsync(Guid id, CancellationToken ct)
     {

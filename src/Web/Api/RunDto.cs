@@ -11,6 +11,7 @@ public sealed record RunDto(
     RunStatus Status,
     JsonElement Config,
     IReadOnlyList<string> Layers,
+    JsonElement EffectivePlan,
     int LastStep,
     DateTime CreatedAt,
     DateTime? StartedAt,

@@ -81,7 +81,8 @@ public static class RunEndpoints
     private static RunDto ToDto(RunEntity r)
     {
         using var config = JsonDocument.Parse(string.IsNullOrEmpty(r.ConfigJson) ? "{}" : r.ConfigJson);
-        return new RunDto(r.Id, r.Name, r.Kind, r.Status, config.RootElement.Clone(), r.GetLayers(),
+        using var plan = JsonDocument.Parse(string.IsNullOrEmpty(r.PlanJson) ? "{}" : r.PlanJson);
+        return new RunDto(r.Id, r.Name, r.Kind, r.Status, config.RootElement.Clone(), r.GetLayers(), plan.RootElement.Clone(),
             r.LastStep, r.CreatedAt, r.StartedAt, r.EndedAt, r.Error);
     }
 }

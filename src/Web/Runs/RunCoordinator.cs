@@ -81,6 +81,8 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, IL
             using var trainer = new Trainer(run.Config);
             var layers = trainer.Layout.Layers;
             runs.SetLayersAsync(run.Id, layers, ct).GetAwaiter().GetResult();
+            var plan = new EffectivePlanDto(run.Config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings);
+            runs.SetPlanAsync(run.Id, JsonSerializer.Serialize(plan, JsonDefaults.Options), ct).GetAwaiter().GetResult();
             runs.MarkRunningAsync(run.Id, ct).GetAwaiter().GetResult();
             ingress.AnnounceStatus(run.Id, RunStatus.Running, null, layers);
             trainer.Run(run.Id, run.Channel.Writer, ct);

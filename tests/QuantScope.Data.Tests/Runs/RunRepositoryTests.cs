@@ -57,6 +57,22 @@ public sealed class RunRepositoryTests
     }
 
     [Fact]
+    public async Task SetPlanAsync_JsonObject_RoundTripsAndRejectsNonObjects()
+    {
+        await using var temp = new TempDatabase();
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var run = TestRuns.New();
+        await runs.CreateAsync(run, CancellationToken.None);
+        Assert.Equal("{}", (await runs.GetAsync(run.Id, CancellationToken.None))!.PlanJson);
+
+        const string plan = "{\"name\":\"fp8-delayed\",\"entries\":[{\"layer\":\"model.layers.0.mlp.down_proj\",\"role\":\"input\"}]}";
+        Assert.True(await runs.SetPlanAsync(run.Id, plan, CancellationToken.None));
+        Assert.Equal(plan, (await runs.GetAsync(run.Id, CancellationToken.None))!.PlanJson);
+        await Assert.ThrowsAnyAsync<System.Text.Json.JsonException>(() => runs.SetPlanAsync(run.Id, "[1]", CancellationToken.None));
+        Assert.False(await runs.SetPlanAsync(Guid.NewGuid(), plan, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SetLayersAsync_LayerNames_RoundTripInOrder()
     {
         await using var temp = new TempDatabase();

@@ -30,6 +30,12 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
         Assert.Equal("completed", run.GetProperty("status").GetString());
         Assert.Equal(12, run.GetProperty("config").GetProperty("steps").GetInt32());
         Assert.Equal(7, run.GetProperty("layers").GetArrayLength());
+        var plan = run.GetProperty("effectivePlan");
+        Assert.Equal("custom", plan.GetProperty("name").GetString()); // derived from quantize + recipe
+        var entries = plan.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(14, entries.Count); // 7 linear layers x (input, weight)
+        Assert.All(entries, e => Assert.Equal("e4m3", e.GetProperty("format").GetString()));
+        Assert.Contains(entries, e => e.GetProperty("layer").GetString() == DownProj && e.GetProperty("role").GetString() == "input");
         Assert.Equal(11, run.GetProperty("lastStep").GetInt32());
         var created = run.GetProperty("createdAt").GetDateTime();
         var started = run.GetProperty("startedAt").GetDateTime();
@@ -79,6 +85,7 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
     [InlineData("""{"recipe":{"amaxComputeAlgo":"median"}}""", "recipe.amaxComputeAlgo")]
     [InlineData("""{"learningRate":"NaN"}""", "learningRate")]
     [InlineData("null", "$")]
+    [InlineData("""{"plan":"fp9"}""", "plan")]
     public async Task Create_InvalidBody_Returns400NamingTheField(string body, string field)
     {
         var response = await _client.PostAsync("/api/runs", new StringContent(body, Encoding.UTF8, "application/json"));
