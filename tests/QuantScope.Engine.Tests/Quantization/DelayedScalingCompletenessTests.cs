@@ -6,22 +6,6 @@ namespace QuantScope.Engine.Tests.Quantization;
 
 public class DelayedScalingCompletenessTests
 {
-    private static float[] ScalesUsed(DelayedScalingState state, float[] amaxPerStep)
-    {
-        var used = new float[amaxPerStep.Length];
-        for (var t = 0; t < amaxPerStep.Length; t++)
-        {
-            using var amax = tensor(amaxPerStep[t]);
-            var (scale, pred) = state.ScaleFor(amax);
-            used[t] = TensorAssert.Scalar(scale);
-            scale.Dispose();
-            pred.Dispose();
-            state.Update(amax);
-        }
-
-        return used;
-    }
-
     public static TheoryData<float[], int, float> MeanTable => new()
     {
         // history (index 0 = most recent), filled slots, expected mean
@@ -52,7 +36,7 @@ public class DelayedScalingCompletenessTests
     public void State_Mean_UsesMeanOfHandHistory()
     {
         using var state = new DelayedScalingState("s", new DelayedScalingRecipe { AmaxHistoryLength = 4, AmaxComputeAlgo = "mean" }, FloatFormat.E4M3);
-        var used = ScalesUsed(state, [1, 3, 2, 8, 4, 4]);
+        var used = ScalingReplay.ScalesUsed(state, [1, 3, 2, 8, 4, 4]);
         // step0 own amax 1 -> 448; then means of filled history: {1}=1, {3,1}=2, {2,3,1}=2, {8,2,3,1}=3.5, {4,8,2,3}=4.25
         Assert.Equal([448f, 448f, 224f, 224f, 128f, 448f / 4.25f], used);
     }
@@ -61,7 +45,7 @@ public class DelayedScalingCompletenessTests
     public void State_UpdatePeriod_HoldsScaleBetweenUpdates()
     {
         using var state = new DelayedScalingState("s", new DelayedScalingRecipe { AmaxHistoryLength = 4, AmaxComputeAlgo = "most_recent", UpdatePeriod = 3 }, FloatFormat.E4M3);
-        var used = ScalesUsed(state, [1, 2, 4, 8, 16, 32, 64, 1]);
+        var used = ScalingReplay.ScalesUsed(state, [1, 2, 4, 8, 16, 32, 64, 1]);
         // updates 1 (first), 3, 6 recompute: after update 1 -> 448/1; held; after update 3 (amax 4) -> 112; held;
         // after update 6 (amax 32) -> 14
         Assert.Equal([448f, 448f, 448f, 112f, 112f, 112f, 14f, 14f], used);
@@ -72,7 +56,7 @@ public class DelayedScalingCompletenessTests
     {
         using var state = new DelayedScalingState("s", new DelayedScalingRecipe { Format = "hif8", Margin = 1 }, HiF8Format.Instance);
         Assert.Equal(15.0, state.TargetMax);
-        var used = ScalesUsed(state, [3, 3]);
+        var used = ScalingReplay.ScalesUsed(state, [3, 3]);
         Assert.Equal([2.5f, 2.5f], used); // 15 / 3 / 2^1
     }
 
