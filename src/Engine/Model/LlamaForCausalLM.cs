@@ -44,14 +44,20 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Builds the model and applies <paramref name="plan"/> per layer and role (resolved against the full module names
-    /// and in-features; see <see cref="EffectivePlan"/>). Weights are initialised exactly as with the recipe constructor.
+    /// and widths; see <see cref="EffectivePlan"/>). Weights are initialised exactly as with the recipe constructor.
     /// </summary>
     public LlamaForCausalLM(ModelConfig config, QuantPlan plan, int seed) : this(config, (DelayedScalingRecipe?)null, seed)
     {
-        var inFeatures = QuantizedLayers.ToDictionary(l => l.Name, l => l.Layer.InFeatures);
-        EffectivePlan = plan.Resolve(QuantizedLayerNames, name => inFeatures[name]);
+        var byName = QuantizedLayers.ToDictionary(l => l.Name, l => l.Layer);
+        EffectivePlan = plan.Resolve(QuantizedLayerNames,
+            (name, role) => role == Telemetry.TensorRoles.GradOutput ? byName[name].OutFeatures : byName[name].InFeatures);
         foreach (var (name, layer) in QuantizedLayers)
-            layer.Configure(EffectivePlan.RecipeFor(name, Telemetry.TensorRoles.Input), EffectivePlan.RecipeFor(name, Telemetry.TensorRoles.Weight));
+        {
+            layer.Configure(
+                EffectivePlan.RecipeFor(name, Telemetry.TensorRoles.Input),
+                EffectivePlan.RecipeFor(name, Telemetry.TensorRoles.Weight),
+                EffectivePlan.RecipeFor(name, Telemetry.TensorRoles.GradOutput));
+        }
     }
 
     /// <summary>The resolved plan when built from a <see cref="QuantPlan"/>; null for the recipe constructor.</summary>

@@ -7,7 +7,8 @@ namespace QuantScope.Engine.Quantization;
 /// The quantization op: fake quantization with a straight-through gradient. Forward = Q(x·scale)/scale, computed on a
 /// detached copy; backward = identity everywhere, including saturated elements (we do not zero the gradient of clipped
 /// values: the STE passes through, as in TE/torchao QAT). Implemented as <c>q + (x - x.detach())</c>: the bracket is
-/// exactly 0 for finite x, so the forward value is exactly q, while its gradient to x is 1.
+/// exactly 0 for finite x, so the forward value is exactly q, while its gradient to x is 1. A tensor that does not
+/// require grad (a gradient quantized in the backward pass) gets q itself.
 /// </summary>
 public static class FakeQuantizer
 {
@@ -32,6 +33,7 @@ public static class FakeQuantizer
             q = onGrid.div(scale); // no graph: created under no_grad, so it acts as a constant
         }
 
+        if (!x.requires_grad) return new FakeQuantResult(q, saturation); // e.g. a gradient in the backward pass
         using (q)
         using (var detached = x.detach())
         using (var zeroWithGrad = x.sub(detached))
@@ -53,11 +55,13 @@ public static class FakeQuantizer
             q = format.QuantizeDequantize(detached);
         }
 
+        var none = zeros(Array.Empty<long>(), dtype: ScalarType.Float32, device: x.device);
+        if (!x.requires_grad) return new FakeQuantResult(q, none);
         using (q)
         using (var detached = x.detach())
         using (var zeroWithGrad = x.sub(detached))
         {
-            return new FakeQuantResult(q.add(zeroWithGrad), zeros(Array.Empty<long>(), dtype: ScalarType.Float32, device: x.device));
+            return new FakeQuantResult(q.add(zeroWithGrad), none);
         }
     }
 }

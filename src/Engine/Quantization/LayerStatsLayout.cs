@@ -8,8 +8,8 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public static class LayerStatsLayout
 {
-    /// <summary>Row order: the layer's input activation, then its weight.</summary>
-    public static IReadOnlyList<string> Roles { get; } = [TensorRoles.Input, TensorRoles.Weight];
+    /// <summary>Row order: the layer's input activation, its weight, then its output gradient (backward pass).</summary>
+    public static IReadOnlyList<string> Roles { get; } = [TensorRoles.Input, TensorRoles.Weight, TensorRoles.GradOutput];
 
     /// <summary>Column order. amax_pred, scale and saturation are 0 for a high-precision role; block-scaled roles report amax_pred = amax, scale = 1, saturation = 0.</summary>
     public static IReadOnlyList<string> Metrics { get; } =

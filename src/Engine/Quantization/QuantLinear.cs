@@ -7,13 +7,15 @@ using static TorchSharp.torch;
 namespace QuantScope.Engine.Quantization;
 
 /// <summary>
-/// A linear layer (y = x·Wᵀ + b) that fake-quantizes its input and its weight, each by its own recipe
-/// (<see cref="IScalingRecipe"/>: delayed, current or block scaling; null = high precision) with its own state
-/// (children <c>input_scaling</c>, <c>weight_scaling</c>). Parameter names match torch's Linear (<c>weight</c>
-/// [out, in], optional <c>bias</c> [out]) so checkpoints map 1:1.
+/// A linear layer (y = x·Wᵀ + b) that fake-quantizes its input and its weight in the forward pass and the gradient of
+/// its output in the backward pass, each by its own recipe (<see cref="IScalingRecipe"/>: delayed, current or block
+/// scaling; null = high precision) with its own state (children <c>input_scaling</c>, <c>weight_scaling</c>,
+/// <c>grad_output_scaling</c>). Parameter names match torch's Linear (<c>weight</c> [out, in], optional <c>bias</c>
+/// [out]) so checkpoints map 1:1.
 /// <para>
 /// Every forward writes the step's stats into the device buffer <see cref="Stats"/> (no host sync). A high-precision
 /// role records only amax (other columns stay 0): amax still shows the activation ranges and locates non-finite values.
+/// The grad_output row is written by the backward pass, and only when that role is quantized (else it stays 0).
 /// </para>
 /// </summary>
 public sealed class QuantLinear : nn.Module<Tensor, Tensor>
@@ -28,6 +30,8 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     private nn.Module? _inputScaling;
     [ComponentName(Name = "weight_scaling")]
     private nn.Module? _weightScaling;
+    [ComponentName(Name = "grad_output_scaling")]
+    private nn.Module? _gradOutputScaling;
     [ComponentName(Name = "stats")]
     private readonly Tensor _stats;
 
@@ -72,11 +76,17 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <summary>Recipe of the weight role, or null (high precision).</summary>
     public IScalingRecipe? WeightRecipe { get; private set; }
 
+    /// <summary>Recipe of the output-gradient role (backward pass), or null (high precision).</summary>
+    public IScalingRecipe? GradOutputRecipe { get; private set; }
+
     /// <summary>Format of the input role, or null.</summary>
     public INumberFormat? InputFormat { get; private set; }
 
     /// <summary>Format of the weight role, or null.</summary>
     public INumberFormat? WeightFormat { get; private set; }
+
+    /// <summary>Format of the output-gradient role, or null.</summary>
+    public INumberFormat? GradOutputFormat { get; private set; }
 
     /// <summary>The input's quantization format (else the weight's), or null when the layer runs in full precision.</summary>
     public INumberFormat? Format => InputFormat ?? WeightFormat;
@@ -96,6 +106,9 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <summary>Delayed scaling state of the weight role, or null when it is not delayed-scaled.</summary>
     public DelayedScalingState? WeightScaling => _weightScaling as DelayedScalingState;
 
+    /// <summary>Delayed scaling state of the output-gradient role, or null when it is not delayed-scaled.</summary>
+    public DelayedScalingState? GradOutputScaling => _gradOutputScaling as DelayedScalingState;
+
     /// <summary>
     /// Live [roles, metrics] stats of the latest forward (layout: <see cref="LayerStatsLayout"/>); device-side,
     /// overwritten by each forward. Copy it before the next forward if you need it.
@@ -103,39 +116,64 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     public Tensor Stats => _stats;
 
     /// <summary>
-    /// Sets the recipes of both roles (building fresh scaling states). Meant for model construction, before the first
+    /// Sets the recipes of the three roles (building fresh scaling states). Meant for model construction, before the first
     /// forward: the model is built first so that a <c>QuantPlan</c> can be resolved against full layer names.
     /// </summary>
-    internal void Configure(IScalingRecipe? input, IScalingRecipe? weight)
+    internal void Configure(IScalingRecipe? input, IScalingRecipe? weight, IScalingRecipe? gradOutput = null)
     {
         InputRecipe = input;
         WeightRecipe = weight;
+        GradOutputRecipe = gradOutput;
         InputFormat = input is null ? null : NumberFormats.Get(input.Format);
         WeightFormat = weight is null ? null : NumberFormats.Get(weight.Format);
+        GradOutputFormat = gradOutput is null ? null : NumberFormats.Get(gradOutput.Format);
         _inputScaling = Attach("input_scaling", input, InputFormat, _inputScaling);
         _weightScaling = Attach("weight_scaling", weight, WeightFormat, _weightScaling);
+        _gradOutputScaling = Attach("grad_output_scaling", gradOutput, GradOutputFormat, _gradOutputScaling);
     }
 
     private nn.Module? Attach(string name, IScalingRecipe? recipe, INumberFormat? format, nn.Module? old)
     {
-        nn.Module? state = recipe switch
+        var state = recipe is null ? null : RoleQuantizer.CreateState(name, recipe, format!);
+        if (old is not null)
         {
-            DelayedScalingRecipe d => new DelayedScalingState(name, d, format!),
-            CurrentScalingRecipe c => new CurrentScalingState(name, c, format!),
-            _ => null,
-        };
+            _internal_submodules.Remove(name);
+            old.Dispose();
+        }
+
         if (state is not null) register_module(name, state);
-        else if (old is not null) _internal_submodules.Remove(name);
-        old?.Dispose();
         return state;
     }
 
-    /// <summary>x [..., in] -> [..., out]. In training mode each call advances both scaling states by one step.</summary>
+    /// <summary>
+    /// x [..., in] -> [..., out]. In training mode each call advances the input and weight scaling states by one step,
+    /// and the backward pass of its output advances the grad_output state (when that role is quantized).
+    /// </summary>
     public override Tensor forward(Tensor x)
     {
         using var input = Prepare(x, InputRecipe, InputFormat, _inputScaling, 0);
         using var weight = Prepare(_weight, WeightRecipe, WeightFormat, _weightScaling, 1);
-        return nn.functional.linear(input, weight, _bias);
+        var y = nn.functional.linear(input, weight, _bias);
+        if (GradOutputRecipe is null || !training || !y.requires_grad) return y;
+        using (y) return GradOutputFunction.Attach(y, this);
+    }
+
+    /// <summary>
+    /// The backward half: quantizes dL/dy by the grad_output recipe and records its stats row. Called by autograd
+    /// (<see cref="GradOutputFunction"/>) once per backward pass.
+    /// </summary>
+    internal Tensor QuantizeGradOutput(Tensor gradOutput)
+    {
+        using var _ = no_grad();
+        using var amax = ScaleMath.Amax(gradOutput);
+        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training);
+        using (stats)
+        using (var row = _stats[2])
+        {
+            row.copy_(stats);
+        }
+
+        return output;
     }
 
     private Tensor Prepare(Tensor t, IScalingRecipe? recipe, INumberFormat? format, nn.Module? state, int row)
@@ -143,40 +181,23 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         using var amax = ScaleMath.Amax(t);
         if (recipe is null || format is null)
         {
-            using (no_grad()) _stats[row][0].copy_(amax);
+            using (no_grad())
+            using (var cell = _stats[row, 0])
+            {
+                cell.copy_(amax);
+            }
+
             return t.alias();
         }
 
-        Tensor scale, pred;
-        FakeQuantResult result;
-        switch (state)
-        {
-            case DelayedScalingState delayed:
-                (scale, pred) = delayed.ScaleFor(amax);
-                result = FakeQuantizer.Apply(t, scale, format);
-                if (training) delayed.Update(amax);
-                break;
-            case CurrentScalingState current:
-                scale = current.ScaleFor(amax, training);
-                pred = amax.clone();
-                result = FakeQuantizer.Apply(t, scale, format);
-                break;
-            default: // block formats: their own scales
-                scale = ones_like(amax);
-                pred = amax.clone();
-                result = FakeQuantizer.ApplyBlock(t, format);
-                break;
-        }
-
-        using (scale)
-        using (pred)
-        using (result.Saturation)
+        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training);
+        using (stats)
         using (no_grad())
-        using (var row4 = stack([amax, pred, scale, result.Saturation]))
+        using (var target = _stats[row])
         {
-            _stats[row].copy_(row4);
+            target.copy_(stats);
         }
 
-        return result.Output;
+        return output;
     }
 }

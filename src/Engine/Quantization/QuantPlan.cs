@@ -21,8 +21,6 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
     /// <summary>Recipe shown for a high-precision role.</summary>
     public const string HighPrecisionRecipe = "high precision";
 
-    private const string NotApplied = "not applied: the backward (grad_output) quantizer is not implemented yet";
-
     /// <summary>No rules: everything high precision (the <c>quantize: false</c> run).</summary>
     public static QuantPlan HighPrecision { get; } = new("high-precision", []);
 
@@ -68,18 +66,19 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
     public static QuantPlan Preset(string name) =>
         TryGetPreset(name, out var p) ? p : throw new ArgumentException($"Unknown quantization plan '{name}'.", nameof(name));
 
-    /// <summary>Resolves the plan against layer names (no in-features: no group-size checks).</summary>
+    /// <summary>Resolves the plan against layer names (no layer widths: no block-size checks).</summary>
     public ResolvedPlan Resolve(IReadOnlyList<string> layerNames) => Resolve(layerNames, null);
 
     /// <summary>
     /// Resolves the plan: input and weight entries for every layer (first matching rule wins), grad_output entries
-    /// where a rule asks (recorded, not applied), warnings for rules that matched nothing. When a block or group size
-    /// does not divide a layer's in-features, INT groups fall back to per-channel and MX/NVFP4 to high precision,
-    /// with a note and a warning (never an exception).
+    /// where a rule asks, warnings for rules that matched nothing. When a block or group size does not divide the
+    /// dimension the blocks run along, INT groups fall back to per-channel and MX/NVFP4 to high precision, with a note
+    /// and a warning (never an exception).
     /// </summary>
     /// <param name="layerNames">Full module names in layer order.</param>
-    /// <param name="inFeatures">In-features of a layer by name, or null to skip the divisibility check.</param>
-    public ResolvedPlan Resolve(IReadOnlyList<string> layerNames, Func<string, long>? inFeatures)
+    /// <param name="blockDim">Length of the last dimension of a (layer, role) tensor, the one blocks run along
+    /// (in-features for input and weight, out-features for grad_output), or null to skip the divisibility check.</param>
+    public ResolvedPlan Resolve(IReadOnlyList<string> layerNames, Func<string, string, long>? blockDim)
     {
         var blocks = layerNames.Select(BlockIndex).Where(i => i >= 0).DefaultIfEmpty(-1).Max() + 1;
         var regexes = Rules.Select(r => GlobToRegex(r.Layer)).ToArray();
@@ -94,24 +93,18 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
                 var index = FirstMatch(layer, role, regexes, blocks);
                 if (index < 0)
                 {
-                    if (role != TensorRoles.GradOutput) entries.Add(new ResolvedEntry(layer, role, null, true, null));
+                    if (role != TensorRoles.GradOutput) entries.Add(new ResolvedEntry(layer, role, null, null));
                     continue;
                 }
 
                 used[index] = true;
                 var rule = Rules[index];
                 var recipe = rule.BuildRecipe(rule.Format);
-                if (role == TensorRoles.GradOutput)
-                {
-                    entries.Add(new ResolvedEntry(layer, role, recipe, false, NotApplied));
-                    continue;
-                }
-
                 string? note = null;
-                if (recipe is { } requested && inFeatures is not null)
-                    (recipe, note) = CheckBlocks(requested, inFeatures(layer));
+                if (recipe is { } requested && blockDim is not null)
+                    (recipe, note) = CheckBlocks(requested, blockDim(layer, role), role == TensorRoles.GradOutput ? "out-features" : "in-features");
                 if (note is not null) warnings.Add($"{layer} {role}: {note}");
-                entries.Add(new ResolvedEntry(layer, role, recipe, true, note));
+                entries.Add(new ResolvedEntry(layer, role, recipe, note));
             }
         }
 
@@ -150,18 +143,18 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
         return -1;
     }
 
-    private static (IScalingRecipe? Recipe, string? Note) CheckBlocks(IScalingRecipe recipe, long inFeatures)
+    private static (IScalingRecipe? Recipe, string? Note) CheckBlocks(IScalingRecipe recipe, long width, string dim)
     {
         if (!NumberFormats.TryGet(recipe.Format, out var format)) return (recipe, null);
         switch (format)
         {
-            case IntFormat { Granularity: IntGranularity.PerGroup } f when inFeatures % f.GroupSize != 0:
+            case IntFormat { Granularity: IntGranularity.PerGroup } f when width % f.GroupSize != 0:
                 var fallback = new BlockScalingRecipe { Format = $"int{f.Bits}" };
-                return (fallback, $"group size {f.GroupSize} does not divide in-features {inFeatures}: fell back to int{f.Bits} per channel");
-            case MxFormat m when inFeatures % m.BlockSize != 0:
-                return (null, $"block size {m.BlockSize} does not divide in-features {inFeatures}: fell back to high precision");
-            case NvFp4Format when inFeatures % NvFp4Format.BlockSize != 0:
-                return (null, $"block size {NvFp4Format.BlockSize} does not divide in-features {inFeatures}: fell back to high precision");
+                return (fallback, $"group size {f.GroupSize} does not divide {dim} {width}: fell back to int{f.Bits} per channel");
+            case MxFormat m when width % m.BlockSize != 0:
+                return (null, $"block size {m.BlockSize} does not divide {dim} {width}: fell back to high precision");
+            case NvFp4Format when width % NvFp4Format.BlockSize != 0:
+                return (null, $"block size {NvFp4Format.BlockSize} does not divide {dim} {width}: fell back to high precision");
             default:
                 return (recipe, null);
         }
@@ -217,6 +210,7 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
         [
             new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRoles.Input, Format = "hif8", Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
             new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRoles.Weight, Format = "hif8", Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
+            new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRoles.GradOutput, Format = "hif8", Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
         ]);
     }
 }

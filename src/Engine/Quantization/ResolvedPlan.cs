@@ -6,18 +6,17 @@ namespace QuantScope.Engine.Quantization;
 /// <param name="Layer">Full module name.</param>
 /// <param name="Role">Tensor role.</param>
 /// <param name="Recipe">What runs, or null = high precision.</param>
-/// <param name="Applied">False when the plan asks for it but the engine does not implement it yet (grad_output).</param>
-/// <param name="Note">Fallback or not-applied explanation, or null.</param>
-public sealed record ResolvedEntry(string Layer, string Role, IScalingRecipe? Recipe, bool Applied, string? Note);
+/// <param name="Note">Fallback explanation, or null.</param>
+public sealed record ResolvedEntry(string Layer, string Role, IScalingRecipe? Recipe, string? Note);
 
 /// <summary>A <see cref="QuantPlan"/> resolved against a model's layers: one entry per (layer, role), plus warnings.</summary>
 /// <param name="Entries">Input and weight for every layer (in layer order), then grad_output where a rule asks for it.</param>
 /// <param name="Warnings">Rules that matched nothing, and fallbacks.</param>
 public sealed record ResolvedPlan(IReadOnlyList<ResolvedEntry> Entries, IReadOnlyList<string> Warnings)
 {
-    /// <summary>The recipe applied to (layer, role), or null for high precision (or not applied).</summary>
+    /// <summary>The recipe applied to (layer, role), or null for high precision.</summary>
     public IScalingRecipe? RecipeFor(string layer, string role) =>
-        Entries.FirstOrDefault(e => e.Layer == layer && e.Role == role && e.Applied)?.Recipe;
+        Entries.FirstOrDefault(e => e.Layer == layer && e.Role == role)?.Recipe;
 
     /// <summary>The plain telemetry rows (format <c>fp32</c> / recipe <c>high precision</c> for unquantized roles).</summary>
     public IReadOnlyList<PlanEntry> ToPlanEntries() =>

@@ -29,6 +29,7 @@ public sealed class Trainer : IDisposable
     private readonly OptimizerHelper _optimizer;
     private readonly Parameter[] _parameters;
     private readonly bool _quantized;
+    private readonly IReadOnlyList<string> _roles;
     private bool _started;
 
     /// <summary>Validates <paramref name="config"/> and builds the model, data and optimizer.</summary>
@@ -46,6 +47,8 @@ public sealed class Trainer : IDisposable
         EffectivePlan = resolved.ToPlanEntries();
         PlanWarnings = resolved.Warnings;
         _quantized = _model.QuantizedLayers.Any(l => l.Layer.IsQuantized);
+        var gradients = _model.QuantizedLayers.Any(l => l.Layer.GradOutputRecipe is not null);
+        _roles = LayerStatsLayout.Roles.Where(r => gradients || r != TensorRoles.GradOutput).ToArray();
         var tokens = new ByteTokenizer().Encode(SyntheticCorpus.Generate(config.Seed));
         _sampler = new BatchSampler(tokens, config.Seed);
         _parameters = _model.parameters().ToArray();
@@ -66,7 +69,7 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// The effective quantization plan: per layer (Layout order) its input and weight (and grad_output where the plan
-    /// records one, marked not applied), with format, recipe and fallback notes.
+    /// quantizes it), with format, recipe and fallback notes.
     /// </summary>
     public IReadOnlyList<PlanEntry> EffectivePlan { get; }
 
@@ -123,7 +126,7 @@ public sealed class Trainer : IDisposable
             if (pending.Count == _config.LogEvery || step == _config.Steps - 1)
             {
                 var rows = window.CopyToHost(pending.Count); // the window's single device->host copy
-                var batch = MetricBatchFactory.Build(runId, Layout.Layers, _quantized, pending, rows, out var diverged);
+                var batch = MetricBatchFactory.Build(runId, Layout.Layers, _roles, _quantized, pending, rows, out var diverged);
                 pending.Clear();
                 if (batch.Scalars.Count > 0) WriteBlocking(output, batch, ct);
                 if (diverged is not null) throw diverged;

@@ -54,8 +54,12 @@ public static class BenchCommand
         train.AddColumn("variant");
         train.AddColumn(new TableColumn("median ms").RightAligned());
         train.AddColumn(new TableColumn("ratio").RightAligned());
-        train.AddRow("plain", r.PlainMillis.ToString("F1", CultureInfo.InvariantCulture), "1.00x");
-        train.AddRow("fake quant", r.QuantMillis.ToString("F1", CultureInfo.InvariantCulture), r.Ratio.ToString("F2", CultureInfo.InvariantCulture) + "x");
+        for (var i = 0; i < TrainStepBench.Variants.Count; i++)
+        {
+            train.AddRow(Markup.Escape(TrainStepBench.Variants[i].Name), r.MedianMillis[i].ToString("F1", CultureInfo.InvariantCulture),
+                r.Ratio(i).ToString("F2", CultureInfo.InvariantCulture) + "x");
+        }
+
         console.Write(train);
         return 0;
     }
@@ -63,7 +67,7 @@ public static class BenchCommand
 
 /// <summary>How much to measure.</summary>
 /// <param name="Sizes">Element counts with the repetitions for each.</param>
-/// <param name="TrainRounds">Interleaved rounds; each builds a fresh plain and fake-quant trainer.</param>
+/// <param name="TrainRounds">Interleaved rounds; each builds a fresh trainer per variant.</param>
 /// <param name="StepsPerRound">Timed steps per trainer per round (one extra warm-up step is run and dropped).</param>
 public sealed record BenchPlan(IReadOnlyList<(int Elements, int Reps)> Sizes, int TrainRounds, int StepsPerRound)
 {

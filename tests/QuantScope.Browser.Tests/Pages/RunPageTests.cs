@@ -30,9 +30,10 @@ public sealed class RunPageTests(ITestOutputHelper output)
             var recorder = RecordPublishTimesAsync(subscription, published);
 
             await page.GotoAsync(server.BaseUrl + "/");
+            await browser.WaitForAsync(page, "#runs-table, p.empty", Patience); // the circuit is up and the list loaded
             await page.ClickAsync("#start-demo");
-            await page.WaitForURLAsync("**/runs/*");
-            await page.WaitForSelectorAsync("#loss-chart");
+            await browser.WaitForUrlAsync(page, "**/runs/*", Patience);
+            await browser.WaitForAsync(page, "#loss-chart", Patience);
 
             // Browser side: when the loss chart's point count grew (same clock as the server: same machine).
             await page.EvaluateAsync(@"() => { window.__arrivals = []; let last = 0; setInterval(() => {

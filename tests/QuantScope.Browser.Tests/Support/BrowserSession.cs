@@ -36,11 +36,54 @@ public sealed class BrowserSession : IAsyncDisposable
         return new BrowserSession(playwright, browser);
     }
 
-    /// <summary>A page of the given size.</summary>
+    /// <summary>What the pages printed to their console and the errors they threw, for failure messages.</summary>
+    public IReadOnlyCollection<string> ConsoleLog => _console;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _console = new();
+
+    /// <summary>A page of the given size whose console output and errors go to <see cref="ConsoleLog"/>.</summary>
     public async Task<IPage> NewPageAsync(int width = 1400, int height = 1600)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        page.Console += (_, m) => _console.Enqueue($"console.{m.Type}: {m.Text}");
+        page.PageError += (_, e) => _console.Enqueue($"page error: {e}");
+        return page;
+    }
+
+    /// <summary>
+    /// Waits until the dashboard's interactive circuit has rendered <paramref name="selector"/>; on timeout fails with
+    /// the page's text and console log, so a CI failure says what the browser saw.
+    /// </summary>
+    public async Task WaitForAsync(IPage page, string selector, TimeSpan timeout)
+    {
+        try
+        {
+            await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = (float)timeout.TotalMilliseconds });
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(await DescribeAsync(page, $"'{selector}' did not appear within {timeout.TotalSeconds} s"), ex);
+        }
+    }
+
+    /// <summary>Waits for the page to reach a URL (client-side navigation included); on timeout fails like <see cref="WaitForAsync"/>.</summary>
+    public async Task WaitForUrlAsync(IPage page, string glob, TimeSpan timeout)
+    {
+        try
+        {
+            await page.WaitForURLAsync(glob, new PageWaitForURLOptions { Timeout = (float)timeout.TotalMilliseconds });
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(await DescribeAsync(page, $"no navigation to '{glob}' within {timeout.TotalSeconds} s"), ex);
+        }
+    }
+
+    private async Task<string> DescribeAsync(IPage page, string what)
+    {
+        var text = await page.EvaluateAsync<string>("() => document.body ? document.body.innerText : '(no body)'");
+        return $"{what}. URL: {page.Url}\nPage text:\n{text}\nConsole:\n{string.Join("\n", _console)}";
     }
 
     /// <summary>Folder for screenshots kept as test artifacts.</summary>

@@ -62,10 +62,4 @@ public class QuantLinearTests
         Assert.Equal(0f, Stat(layer, TensorRoles.Input, MetricNames.Scale));
         Assert.False(layer.IsQuantized);
     }
-
-    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
-    {
-        public bool Equals(float a, float b) => Math.Abs(a - b) <= tolerance;
-        public int GetHashCode(float value) => 0;
-    }
 }

@@ -57,14 +57,14 @@ public class QuantPlanTests
         var quantized = r.Entries.Where(e => e.Recipe is not null).Select(e => $"{e.Layer}/{e.Role}").ToArray();
         Assert.Equal(
         [
-            "model.layers.3.mlp.gate_proj/input", "model.layers.3.mlp.gate_proj/weight",
-            "model.layers.3.mlp.up_proj/input", "model.layers.3.mlp.up_proj/weight",
-            "model.layers.3.mlp.down_proj/input", "model.layers.3.mlp.down_proj/weight",
+            "model.layers.3.mlp.gate_proj/input", "model.layers.3.mlp.gate_proj/weight", "model.layers.3.mlp.gate_proj/grad_output",
+            "model.layers.3.mlp.up_proj/input", "model.layers.3.mlp.up_proj/weight", "model.layers.3.mlp.up_proj/grad_output",
+            "model.layers.3.mlp.down_proj/input", "model.layers.3.mlp.down_proj/weight", "model.layers.3.mlp.down_proj/grad_output",
         ], quantized);
         var d = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.3.mlp.down_proj", TensorRoles.Weight));
         Assert.Equal(("hif8", 64, "max"), (d.Format, d.AmaxHistoryLength, d.AmaxComputeAlgo));
         Assert.Contains(new PlanEntry("model.layers.3.mlp.up_proj", TensorRoles.Input, "hif8", "delayed(h=64,max,margin=0,max_val=15)", null), r.ToPlanEntries());
-        Assert.Equal(6 * 7 * 2, r.Entries.Count);
+        Assert.Equal(6 * 7 * 2 + 3, r.Entries.Count);
         Assert.Empty(r.Warnings);
     }
 
@@ -73,19 +73,19 @@ public class QuantPlanTests
     {
         var r = QuantPlan.Preset("hif8-pangu").Resolve(Names(4));
         Assert.All(r.Entries, e => Assert.Null(e.Recipe));
-        Assert.Equal(2, r.Warnings.Count);
+        Assert.Equal(3, r.Warnings.Count); // the W, A and G rules each matched nothing
     }
 
     [Fact]
-    public void Hybrid_GradOutputRecordedButNotApplied()
+    public void Hybrid_GradOutputIsE5M2DelayedOnEveryLayer()
     {
         var r = QuantPlan.Preset("fp8-hybrid-delayed").Resolve(Names(1));
         var grad = r.Entries.Where(e => e.Role == TensorRoles.GradOutput).ToArray();
         Assert.Equal(7, grad.Length);
-        Assert.All(grad, e => Assert.False(e.Applied));
-        Assert.All(grad, e => Assert.Contains("not applied", e.Note));
+        Assert.All(grad, e => Assert.Null(e.Note));
         Assert.All(grad, e => Assert.Equal("e5m2", e.Recipe!.Format));
-        Assert.Null(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.GradOutput));
+        var g = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.GradOutput));
+        Assert.Equal(("e5m2", 1024, "max"), (g.Format, g.AmaxHistoryLength, g.AmaxComputeAlgo));
         var w = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Weight));
         Assert.Equal(("e4m3", 1024), (w.Format, w.AmaxHistoryLength));
     }
@@ -94,11 +94,23 @@ public class QuantPlanTests
     public void W4A4_GroupNotDividingInFeatures_FallsBackWithWarning()
     {
         var names = new[] { "model.layers.0.mlp.up_proj", "model.layers.0.mlp.down_proj" };
-        var r = QuantPlan.Preset("w4a4-g128").Resolve(names, n => n.EndsWith("down_proj", StringComparison.Ordinal) ? 256 : 32);
+        var r = QuantPlan.Preset("w4a4-g128").Resolve(names, (n, _) => n.EndsWith("down_proj", StringComparison.Ordinal) ? 256 : 32);
         Assert.Equal(new BlockScalingRecipe { Format = "int4-g128" }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Weight));
         Assert.Equal(new BlockScalingRecipe { Format = "int4" }, r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Weight));
         Assert.Equal(2, r.Warnings.Count);
         Assert.All(r.Warnings, w => Assert.Contains("group size 128 does not divide in-features 32", w));
+    }
+
+    [Fact]
+    public void GradOutputBlocks_CheckedAgainstOutFeatures()
+    {
+        var plan = new QuantPlan("g", [new QuantRule { Layer = "**", Role = TensorRoles.GradOutput, Format = "mxfp4", Recipe = RecipeKind.Block }]);
+        var names = new[] { "a", "b" };
+        // Blocks of a gradient [.., out] run along out-features: 64 divides by 32, 48 does not.
+        var r = plan.Resolve(names, (n, role) => role == TensorRoles.GradOutput ? (n == "a" ? 64 : 48) : 32);
+        Assert.Equal(new BlockScalingRecipe { Format = "mxfp4" }, r.RecipeFor("a", TensorRoles.GradOutput));
+        Assert.Null(r.RecipeFor("b", TensorRoles.GradOutput));
+        Assert.Equal("b grad_output: block size 32 does not divide out-features 48: fell back to high precision", Assert.Single(r.Warnings));
     }
 
     [Fact]

@@ -47,7 +47,9 @@ public class TrainerPlanTests
         var losses = Run(trainer);
         Assert.Equal(3, losses.Length);
         Assert.All(losses, l => Assert.True(float.IsFinite(l)));
-        Assert.Equal(trainer.Layout.Layers.Count * 2 + (preset == "fp8-hybrid-delayed" ? trainer.Layout.Layers.Count : 0), trainer.EffectivePlan.Count);
+        // grad_output entries: every layer in the hybrid recipe, the 3 MLP projections of block 3 in hif8-pangu.
+        var gradEntries = preset switch { "fp8-hybrid-delayed" => trainer.Layout.Layers.Count, "hif8-pangu" => 3, _ => 0 };
+        Assert.Equal(trainer.Layout.Layers.Count * 2 + gradEntries, trainer.EffectivePlan.Count);
     }
 
     [Fact]
@@ -63,6 +65,37 @@ public class TrainerPlanTests
         Assert.Equal(15.0, layers["model.layers.3.mlp.down_proj"].InputScaling!.TargetMax);
         Assert.False(layers["model.layers.2.mlp.down_proj"].IsQuantized);
         Assert.False(layers["model.layers.3.self_attn.q_proj"].IsQuantized);
+    }
+
+    [Fact]
+    public void Hybrid_GradOutputPoints_FollowDelayedScalingOfE5M2()
+    {
+        using var trainer = new Trainer(SixBlocks("fp8-hybrid-delayed"));
+        Assert.All(trainer.EffectivePlan.Where(e => e.Role == TensorRoles.GradOutput),
+            e => Assert.Equal(("e5m2", "delayed(h=1024,max,margin=0)", (string?)null), (e.Format, e.Recipe, e.Note)));
+        var points = RunBatches(trainer).SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput).ToArray();
+        float[] At(int step, string metric) => points.Single(p => p.Step == step && p.Metric == metric).Values;
+
+        Assert.Equal(3 * LayerStatsLayout.Metrics.Count, points.Length);
+        for (var step = 0; step < 3; step++)
+        {
+            var amax = At(step, MetricNames.Amax);
+            var pred = At(step, MetricNames.AmaxPred);
+            var scale = At(step, MetricNames.Scale);
+            Assert.All(amax, a => Assert.True(a > 0 && float.IsFinite(a)));
+            for (var l = 0; l < amax.Length; l++) TensorAssert.BitEqual(57344f / pred[l], scale[l], $"step {step} layer {l}");
+        }
+
+        // Delayed: step 1 is scaled by step 0's amax; step 2 by the max over steps 0 and 1.
+        Assert.Equal(At(0, MetricNames.Amax), At(1, MetricNames.AmaxPred));
+        Assert.Equal(At(0, MetricNames.Amax).Zip(At(1, MetricNames.Amax), Math.Max), At(2, MetricNames.AmaxPred));
+    }
+
+    [Fact]
+    public void FwdOnlyPreset_EmitsNoGradOutputPoints()
+    {
+        using var trainer = new Trainer(SixBlocks("fp8-delayed"));
+        Assert.DoesNotContain(RunBatches(trainer).SelectMany(b => b.LayerPoints), p => p.Role == TensorRoles.GradOutput);
     }
 
     [Fact]

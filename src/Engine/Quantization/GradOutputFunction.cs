@@ -1,0 +1,34 @@
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>
+/// Autograd node placed on a <see cref="QuantLinear"/>'s output: identity in the forward pass; in the backward pass it
+/// hands the incoming output gradient (dL/dy) to the layer's grad_output quantizer, so the gradient that flows into
+/// the layer's matmul backward (and on to the weight gradient and the previous layer) is the quantized one, as in
+/// Transformer Engine's HYBRID recipe (E5M2 gradients).
+/// </summary>
+internal sealed class GradOutputFunction : autograd.SingleTensorFunction<GradOutputFunction>
+{
+    private const string LayerKey = "layer";
+
+    /// <inheritdoc />
+    public override string Name => nameof(GradOutputFunction);
+
+    /// <summary>Wraps <paramref name="output"/> so that its gradient passes through <paramref name="layer"/>'s grad_output quantizer.</summary>
+    public static Tensor Attach(Tensor output, QuantLinear layer) => apply(output, layer);
+
+    /// <inheritdoc />
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        ctx.save_data(LayerKey, vars[1]);
+        return ((Tensor)vars[0]).alias();
+    }
+
+    /// <inheritdoc />
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+    {
+        var layer = (QuantLinear)ctx.get_data(LayerKey);
+        return [layer.QuantizeGradOutput(grad_output), null!];
+    }
+}

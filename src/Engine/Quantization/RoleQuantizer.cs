@@ -1,0 +1,64 @@
+using QuantScope.Engine.Numerics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>
+/// Quantizes one tensor role of a layer (input, weight or output gradient) by its recipe and scaling state, and
+/// gives the role's stats row. Shared by the forward roles of <see cref="QuantLinear"/> and its backward
+/// (grad_output) quantizer so that all three follow exactly the same scaling rules.
+/// </summary>
+internal static class RoleQuantizer
+{
+    /// <summary>
+    /// Fake-quantizes <paramref name="t"/>. Returns the quantized tensor (straight-through gradient when
+    /// <paramref name="t"/> requires grad) and a new [4] stats row in <see cref="LayerStatsLayout.Metrics"/> order:
+    /// amax, amax_pred, scale, saturation.
+    /// </summary>
+    /// <param name="t">The tensor to quantize.</param>
+    /// <param name="amax">0-d amax of <paramref name="t"/> (already computed by the caller).</param>
+    /// <param name="format">The role's element format.</param>
+    /// <param name="state">The role's scaling state: <see cref="DelayedScalingState"/>, <see cref="CurrentScalingState"/>,
+    /// or null for a block format that scales itself.</param>
+    /// <param name="advance">True in training: delayed states take this step's amax, current states remember their scale.</param>
+    public static (Tensor Output, Tensor Stats) Quantize(Tensor t, Tensor amax, INumberFormat format, nn.Module? state, bool advance)
+    {
+        Tensor scale, pred;
+        FakeQuantResult result;
+        switch (state)
+        {
+            case DelayedScalingState delayed:
+                (scale, pred) = delayed.ScaleFor(amax);
+                result = FakeQuantizer.Apply(t, scale, format);
+                if (advance) delayed.Update(amax);
+                break;
+            case CurrentScalingState current:
+                scale = current.ScaleFor(amax, advance);
+                pred = amax.clone();
+                result = FakeQuantizer.Apply(t, scale, format);
+                break;
+            default: // block formats: their own scales
+                scale = ones_like(amax);
+                pred = amax.clone();
+                result = FakeQuantizer.ApplyBlock(t, format);
+                break;
+        }
+
+        using (scale)
+        using (pred)
+        using (result.Saturation)
+        using (no_grad())
+        {
+            return (result.Output, stack([amax, pred, scale, result.Saturation]));
+        }
+    }
+
+    /// <summary>The scaling state a recipe needs (null for block recipes), named <paramref name="name"/>.</summary>
+    public static nn.Module? CreateState(string name, IScalingRecipe recipe, INumberFormat format) => recipe switch
+    {
+        DelayedScalingRecipe d => new DelayedScalingState(name, d, format),
+        CurrentScalingRecipe c => new CurrentScalingState(name, c, format),
+        _ => null,
+    };
+}
