@@ -36,6 +36,13 @@ public sealed class CurrentScalingState : nn.Module
     /// <summary>0-d last scale (live buffer: do not modify).</summary>
     public Tensor Scale => _scale;
 
+    /// <summary>Back to scale 1 (quantization switched on again after a high-precision phase).</summary>
+    public void Reset()
+    {
+        using var _ = no_grad();
+        _scale.fill_(1f);
+    }
+
     /// <summary>The scale for this step from <paramref name="amaxNow"/> (a new 0-d tensor); remembered when <paramref name="remember"/>.</summary>
     public Tensor ScaleFor(Tensor amaxNow, bool remember)
     {

@@ -84,6 +84,20 @@ public sealed class DelayedScalingState : nn.Module
     }
 
     /// <summary>
+    /// Forgets everything: zero history, scale 1, amax_pred 0, unseeded (the next step seeds itself again). Used when
+    /// quantization switches on after a high-precision warmup, so the warmup's ranges do not set the first scales.
+    /// </summary>
+    public void Reset()
+    {
+        using var _ = no_grad();
+        _history.zero_();
+        _scale.fill_(1f);
+        _amaxPred.zero_();
+        Updates = 0;
+        IsSeeded = false;
+    }
+
+    /// <summary>
     /// Ends a step: pushes <paramref name="amaxNow"/> into the history (the oldest value rolls off after H steps) and
     /// recomputes amax_pred and the scale for the next step. Call once per training step, after <see cref="ScaleFor"/>.
     /// With <see cref="DelayedScalingRecipe.UpdatePeriod"/> N &gt; 1 the scale is recomputed on the first update and

@@ -94,6 +94,31 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <summary>True when the input or the weight is fake-quantized.</summary>
     public bool IsQuantized => Format is not null;
 
+    /// <summary>
+    /// False during a high-precision (BF16) warmup: every role then runs unquantized and records only its amax. Setting
+    /// it back to true resets every scaling state (<see cref="DelayedScalingState.Reset"/>), so the first quantized step
+    /// seeds its histories afresh, as Transformer Engine does when FP8 is switched on.
+    /// </summary>
+    public bool QuantizationEnabled
+    {
+        get => _enabled;
+        set
+        {
+            if (value && !_enabled)
+            {
+                foreach (var state in new[] { _inputScaling, _weightScaling, _gradOutputScaling })
+                {
+                    if (state is DelayedScalingState d) d.Reset();
+                    else if (state is CurrentScalingState c) c.Reset();
+                }
+            }
+
+            _enabled = value;
+        }
+    }
+
+    private bool _enabled = true;
+
     /// <summary>[out, in] weight.</summary>
     public Parameter Weight => _weight;
 
@@ -151,10 +176,21 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// </summary>
     public override Tensor forward(Tensor x)
     {
-        using var input = Prepare(x, InputRecipe, InputFormat, _inputScaling, 0);
-        using var weight = Prepare(_weight, WeightRecipe, WeightFormat, _weightScaling, 1);
+        using var input = Prepare(x, _enabled ? InputRecipe : null, InputFormat, _inputScaling, 0);
+        using var weight = Prepare(_weight, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, 1);
         var y = nn.functional.linear(input, weight, _bias);
-        if (GradOutputRecipe is null || !training || !y.requires_grad) return y;
+        if (GradOutputRecipe is null) return y;
+        if (!_enabled || !training || !y.requires_grad)
+        {
+            using (no_grad())
+            using (var gradRow = _stats[2])
+            {
+                gradRow.zero_(); // this step's backward will not write it
+            }
+
+            return y;
+        }
+
         using (y) return GradOutputFunction.Attach(y, this);
     }
 
@@ -182,8 +218,10 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         if (recipe is null || format is null)
         {
             using (no_grad())
-            using (var cell = _stats[row, 0])
+            using (var target = _stats[row])
+            using (var cell = target[0])
             {
+                target.zero_(); // no stale scale or saturation from an earlier quantized phase
                 cell.copy_(amax);
             }
 

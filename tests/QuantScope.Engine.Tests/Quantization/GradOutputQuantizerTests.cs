@@ -113,6 +113,33 @@ public class GradOutputQuantizerTests
     }
 
     [Fact]
+    public void Warmup_DisabledThenEnabled_RunsHighPrecisionThenReseedsEveryHistory()
+    {
+        var r = new DelayedScalingRecipe { Format = "e5m2", AmaxHistoryLength = 4 };
+        using var layer = new QuantLinear("fc", 2, 2, false, r, r);
+        layer.Configure(r, r, r);
+        using (no_grad()) layer.Weight.copy_(tensor(new[] { 1f, 2f, 3f, 4f }).view(2, 2));
+        layer.train();
+        Backward(layer, [1f, 0.3f]); // quantized: seeds all three histories with amax 1 (g), 2 (x), 4 (W)
+        layer.QuantizationEnabled = false;
+
+        // Warmup step: exact gradient (0.3 is not on the E5M2 grid at scale 57344), amax only, histories untouched.
+        var (dx, _) = Backward(layer, [8f, 0.3f]);
+        Assert.Equal([8f + 0.9f, 16f + 1.2f], dx, new FloatTolerance(1e-5f));
+        Assert.Equal([2f, 0f, 0f, 0f], TensorAssert.Floats(layer.Stats).Take(4));
+        Assert.Equal([0f, 0f, 0f, 0f], TensorAssert.Floats(layer.Stats).Skip(8));
+        Assert.Equal(1, layer.GradOutputScaling!.Updates);
+
+        // Switched on: every state forgets the earlier quantized step and seeds from the current one (g amax 8).
+        layer.QuantizationEnabled = true;
+        Assert.All(new[] { layer.InputScaling!, layer.WeightScaling!, layer.GradOutputScaling }, s => Assert.False(s.IsSeeded));
+        Backward(layer, [8f, 0.3f]);
+        Assert.Equal(8f, Stat(layer, MetricNames.AmaxPred));
+        Assert.Equal(57344f / 8f, Stat(layer, MetricNames.Scale));
+        Assert.Equal([8f, 0f, 0f, 0f], TensorAssert.Floats(layer.GradOutputScaling.AmaxHistory));
+    }
+
+    [Fact]
     public void NonFiniteGradient_ShowsInGradOutputAmax()
     {
         using var layer = Layer(new DelayedScalingRecipe { Format = "e5m2" });
