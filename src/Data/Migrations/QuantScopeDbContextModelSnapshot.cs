@@ -107,6 +107,10 @@ namespace QuantScope.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<string>("SummaryJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary_json");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt")

@@ -39,6 +39,9 @@ public sealed class RunEntity
     /// <summary>Why the run failed or was interrupted; null otherwise.</summary>
     public string? Error { get; set; }
 
+    /// <summary>The run's summary (a JSON object: losses, APE, saturation, forgetting, tasks) once it ended; null before.</summary>
+    public string? SummaryJson { get; set; }
+
     /// <summary>Highest step persisted so far; -1 before the first flush.</summary>
     public int LastStep { get; set; } = -1;
 

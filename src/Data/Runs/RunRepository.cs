@@ -53,14 +53,23 @@ public sealed class RunRepository(IDbContextFactory<QuantScopeDbContext> context
     /// <exception cref="System.Text.Json.JsonException">The text is not a JSON object.</exception>
     public async Task<bool> SetPlanAsync(Guid id, string planJson, CancellationToken ct)
     {
-        using (var doc = System.Text.Json.JsonDocument.Parse(planJson))
-        {
-            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
-            {
-                throw new System.Text.Json.JsonException("The plan must be a JSON object.");
-            }
-        }
+        RequireObject(planJson, "plan");
         return await UpdateAsync(id, q => q.ExecuteUpdateAsync(s => s.SetProperty(r => r.PlanJson, planJson), ct), ct);
+    }
+
+    /// <summary>Stores the run's summary (a JSON object); false when the run does not exist.</summary>
+    /// <exception cref="System.Text.Json.JsonException">The text is not a JSON object.</exception>
+    public async Task<bool> SetSummaryAsync(Guid id, string summaryJson, CancellationToken ct)
+    {
+        RequireObject(summaryJson, "summary");
+        return await UpdateAsync(id, q => q.ExecuteUpdateAsync(s => s.SetProperty(r => r.SummaryJson, summaryJson), ct), ct);
+    }
+
+    private static void RequireObject(string json, string what)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            throw new System.Text.Json.JsonException($"The {what} must be a JSON object.");
     }
 
     /// <summary>Status Running, <see cref="RunEntity.StartedAt"/> now.</summary>

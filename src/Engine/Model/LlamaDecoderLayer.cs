@@ -31,14 +31,23 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor
         register_module("post_attention_layernorm", _postAttentionLayernorm);
     }
 
+    /// <summary>Residual dropout on the attention and MLP outputs in training mode, or null (none).</summary>
+    public SeededDropout? Dropout { get; set; }
+
     /// <summary>x [B, T, D], cos/sin [T, h] -> [B, T, D].</summary>
     public override Tensor forward(Tensor x, Tensor cos, Tensor sin)
     {
         using var normed = _inputLayernorm.forward(x);
-        using var attended = _selfAttn.forward(normed, cos, sin);
+        using var attended = Drop(_selfAttn.forward(normed, cos, sin));
         using var h = x.add(attended);
         using var normed2 = _postAttentionLayernorm.forward(h);
-        using var mlpOut = _mlp.forward(normed2);
+        using var mlpOut = Drop(_mlp.forward(normed2));
         return h.add(mlpOut);
+    }
+
+    private Tensor Drop(Tensor t)
+    {
+        if (Dropout is null || !training) return t;
+        using (t) return Dropout.Apply(t);
     }
 }

@@ -72,11 +72,46 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     /// <summary>The quantized linears with their full names, same order as <see cref="QuantizedLayerNames"/>.</summary>
     public IReadOnlyList<(string Name, QuantLinear Layer)> QuantizedLayers { get; }
 
+    /// <summary>
+    /// The dtype of every matmul in the linear layers and <c>lm_head</c> (Float32 or BFloat16; weights stay FP32 master
+    /// copies, outputs come back in FP32). Attention scores, softmax, norms and the loss always run in FP32.
+    /// </summary>
+    public ScalarType ComputeType { get; private set; } = ScalarType.Float32;
+
+    /// <summary>Sets <see cref="ComputeType"/> on the model and all its quantized linears.</summary>
+    public void SetComputeType(ScalarType type)
+    {
+        if (type is not (ScalarType.Float32 or ScalarType.BFloat16)) throw new ArgumentOutOfRangeException(nameof(type), type, "Float32 or BFloat16.");
+        ComputeType = type;
+        foreach (var (_, layer) in QuantizedLayers) layer.ComputeType = type;
+    }
+
+    /// <summary>Residual dropout with probability <paramref name="p"/> (0 = none) from a generator seeded with <paramref name="seed"/>.</summary>
+    public void SetDropout(double p, int seed)
+    {
+        _dropout?.Dispose();
+        _dropout = p > 0 ? new SeededDropout(p, seed) : null;
+        foreach (var block in _model.Layers) block.Dropout = _dropout;
+    }
+
+    private SeededDropout? _dropout;
+
     /// <summary>tokens [B, T] int64 -> logits [B, T, vocab].</summary>
     public override Tensor forward(Tensor tokens)
     {
         using var hidden = _model.forward(tokens); // [B, T, D]
-        return _lmHead.forward(hidden); // [B, T, V]
+        if (ComputeType == ScalarType.Float32) return _lmHead.forward(hidden); // [B, T, V]
+        using var h = hidden.to(ComputeType);
+        using var w = _lmHead.weight!.to(ComputeType);
+        using var logits = nn.functional.linear(h, w);
+        return logits.to(ScalarType.Float32);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _dropout?.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>Norm weights 1, biases 0, everything else N(0, <see cref="InitStd"/>) drawn in named_parameters order.</summary>

@@ -34,6 +34,9 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         register_module("rotary_emb", _rotaryEmb);
     }
 
+    /// <summary>The decoder blocks in order.</summary>
+    public IReadOnlyList<LlamaDecoderLayer> Layers => _layers.ToArray();
+
     /// <summary>The size this stack was built for.</summary>
     public ModelConfig Config { get; }
 

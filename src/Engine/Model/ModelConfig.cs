@@ -20,9 +20,32 @@ public sealed record ModelConfig
     /// <summary>Rotary base (rope_theta).</summary>
     public double RopeTheta { get; init; } = 10000.0;
 
-    /// <summary>For tests: trains in well under a second per step.</summary>
+    /// <summary>For tests: trains in well under a second per step (~0.03 M parameters).</summary>
     public static ModelConfig Tiny { get; } = new() { Layers = 2, DModel = 32, Heads = 2, FfnDim = 64, ContextLength = 32 };
 
-    /// <summary>The dashboard's demo model (~0.8 M parameters): a useful curve in a CPU minute.</summary>
-    public static ModelConfig Demo { get; } = new();
+    /// <summary>The dashboard's demo model (~1.25 M parameters): a useful curve in a CPU minute.</summary>
+    public static ModelConfig Demo { get; } = new() { Layers = 6 };
+
+    /// <summary>~10 M parameters: minutes per hundred steps on a CPU; for benchmarks and closer-to-real runs.</summary>
+    public static ModelConfig Small { get; } = new() { Layers = 8, DModel = 320, Heads = 5, FfnDim = 864, ContextLength = 256 };
+
+    /// <summary>The preset names accepted where a config says <c>"model": "NAME"</c>.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "demo", "small"];
+
+    /// <summary>The preset called <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static ModelConfig? Preset(string name) => name.ToLowerInvariant() switch
+    {
+        "tiny" => Tiny,
+        "demo" => Demo,
+        "small" => Small,
+        _ => null,
+    };
+
+    /// <summary>Number of trainable parameters (embeddings, blocks, final norm, lm_head).</summary>
+    public long ParameterCount()
+    {
+        long d = DModel, f = FfnDim, v = VocabSize;
+        var block = 4 * d * d + 3 * d * f + 2 * d;
+        return 2 * v * d + Layers * block + d;
+    }
 }

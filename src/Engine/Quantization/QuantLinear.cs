@@ -178,7 +178,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     {
         using var input = Prepare(x, _enabled ? InputRecipe : null, InputFormat, _inputScaling, 0);
         using var weight = Prepare(_weight, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, 1);
-        var y = nn.functional.linear(input, weight, _bias);
+        var y = Matmul(input, weight);
         if (GradOutputRecipe is null) return y;
         if (!_enabled || !training || !y.requires_grad)
         {
@@ -192,6 +192,19 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         }
 
         using (y) return GradOutputFunction.Attach(y, this);
+    }
+
+    /// <summary>Dtype of the matmul (Float32, or BFloat16 with FP32 output); the quantizers always work in FP32.</summary>
+    public ScalarType ComputeType { get; set; } = ScalarType.Float32;
+
+    private Tensor Matmul(Tensor input, Tensor weight)
+    {
+        if (ComputeType == ScalarType.Float32) return nn.functional.linear(input, weight, _bias);
+        using var i = input.to(ComputeType);
+        using var w = weight.to(ComputeType);
+        using var b = _bias?.to(ComputeType);
+        using var y = nn.functional.linear(i, w, b);
+        return y.to(ScalarType.Float32);
     }
 
     /// <summary>

@@ -20,6 +20,36 @@ public static class MetricNames
     /// <summary>Per layer: the scale applied before casting (format max / amax_pred).</summary>
     public const string Scale = "scale";
 
-    /// <summary>Metrics that are one value per step (not per layer).</summary>
-    public static readonly IReadOnlySet<string> Scalars = new HashSet<string> { Loss, LearningRate, StepMillis, Tokens };
+    /// <summary>Loss of the unquantized twin on the same batch, nats per token.</summary>
+    public const string BaselineLoss = "baseline_loss";
+    /// <summary>|loss - baseline_loss| / baseline_loss x 100, percent, per step.</summary>
+    public const string LossApe = "loss_ape";
+    /// <summary>Pretraining-phase loss, nats per token, indexed by pretraining step.</summary>
+    public const string PretrainLoss = "pretrain_loss";
+    /// <summary>Held-out loss on the pretraining data (forgetting), nats per token, at evaluation steps.</summary>
+    public const string HeldOutLoss = "heldout_loss";
+    /// <summary>The twin's <see cref="HeldOutLoss"/>.</summary>
+    public const string BaselineHeldOutLoss = "baseline_heldout_loss";
+    /// <summary>Knowledge-probe next-token accuracy, fraction 0..1, at evaluation steps.</summary>
+    public const string ProbeAccuracy = "probe_acc";
+    /// <summary>The twin's <see cref="ProbeAccuracy"/>.</summary>
+    public const string BaselineProbeAccuracy = "baseline_probe_acc";
+
+    /// <summary>Prefix of task metrics: <c>task.NAME.acc</c>, <c>task.NAME.acc_norm</c>; the twin's start with <c>baseline_</c>.</summary>
+    public const string TaskPrefix = "task.";
+
+    /// <summary>Accuracy metric of task <paramref name="name"/> (fraction 0..1), or of the twin's when <paramref name="baseline"/>.</summary>
+    public static string TaskAccuracy(string name, bool baseline = false, bool normalised = false) =>
+        (baseline ? "baseline_" : "") + TaskPrefix + name + (normalised ? ".acc_norm" : ".acc");
+
+    /// <summary>Metrics that are one value per step (not per layer), apart from the task metrics.</summary>
+    public static readonly IReadOnlySet<string> Scalars = new HashSet<string>
+    {
+        Loss, LearningRate, StepMillis, Tokens, BaselineLoss, LossApe, PretrainLoss, HeldOutLoss, BaselineHeldOutLoss,
+        ProbeAccuracy, BaselineProbeAccuracy,
+    };
+
+    /// <summary>True for a per-step scalar metric, task metrics included.</summary>
+    public static bool IsScalar(string metric) =>
+        Scalars.Contains(metric) || metric.StartsWith(TaskPrefix, StringComparison.Ordinal) || metric.StartsWith("baseline_" + TaskPrefix, StringComparison.Ordinal);
 }

@@ -13,9 +13,13 @@ public static class LrSchedule
     public static int WarmupSteps(int totalSteps) => Math.Clamp(totalSteps / 10, 1, 100);
 
     /// <summary>Learning rate for 0-based <paramref name="step"/> of <paramref name="totalSteps"/>.</summary>
-    public static double At(int step, int totalSteps, double peak)
+    /// <param name="step">0-based step.</param>
+    /// <param name="totalSteps">Steps in the phase.</param>
+    /// <param name="peak">Peak learning rate.</param>
+    /// <param name="warmupSteps">Linear warmup length; null = <see cref="WarmupSteps"/>; 0 = start at the peak.</param>
+    public static double At(int step, int totalSteps, double peak, int? warmupSteps = null)
     {
-        var warmup = WarmupSteps(totalSteps);
+        var warmup = warmupSteps ?? WarmupSteps(totalSteps);
         if (step < warmup) return peak * (step + 1) / warmup; // step 0 already trains, with peak / warmup
 
         var decaySteps = Math.Max(1, totalSteps - 1 - warmup);

@@ -5,7 +5,7 @@ namespace QuantScope.Engine.Training;
 
 /// <summary>
 /// Device-side buffer of the logged values of up to <c>capacity</c> steps: row = step slot,
-/// columns = [loss, layer 0 stats (roles × metrics), layer 1 stats, ...]. Steps write rows without a host sync;
+/// columns = [loss, baseline loss (0 without a twin), layer 0 stats (roles × metrics), layer 1 stats, ...]. Steps write rows without a host sync;
 /// <see cref="CopyToHost"/> is the single device->host copy per logging window.
 /// </summary>
 internal sealed class StatsWindow : IDisposable
@@ -16,24 +16,33 @@ internal sealed class StatsWindow : IDisposable
     public StatsWindow(int capacity, IReadOnlyList<QuantLinear> layers)
     {
         _layers = layers;
-        Width = 1 + layers.Count * LayerStatsLayout.Width;
+        Width = LayerOffset + layers.Count * LayerStatsLayout.Width;
         _buffer = zeros(capacity, Width, dtype: ScalarType.Float32);
     }
 
-    /// <summary>Values per row: 1 (loss) + layers × roles × metrics.</summary>
+    /// <summary>Column of the loss.</summary>
+    public const int LossColumn = 0;
+
+    /// <summary>Column of the twin's loss.</summary>
+    public const int BaselineLossColumn = 1;
+
+    private const int LayerOffset = 2;
+
+    /// <summary>Values per row: 2 (losses) + layers × roles × metrics.</summary>
     public int Width { get; }
 
     /// <summary>Column of (layer, role, metric) in a row.</summary>
     public static int Column(int layer, string role, string metric) =>
-        1 + layer * LayerStatsLayout.Width + LayerStatsLayout.IndexOf(role, metric);
+        LayerOffset + layer * LayerStatsLayout.Width + LayerStatsLayout.IndexOf(role, metric);
 
-    /// <summary>Writes the step's loss and every layer's latest stats into row <paramref name="slot"/> (device-side).</summary>
-    public void Record(int slot, Tensor loss)
+    /// <summary>Writes the step's losses and every layer's latest stats into row <paramref name="slot"/> (device-side).</summary>
+    public void Record(int slot, Tensor loss, Tensor? baselineLoss)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var layerStats = stack(_layers.Select(l => l.Stats)).reshape(-1); // [L, roles, metrics] -> [L·roles·metrics]
-        var row = cat([loss.detach().reshape(1).to(ScalarType.Float32), layerStats]); // [Width]
+        var twin = baselineLoss is null ? zeros(1) : baselineLoss.detach().reshape(1).to(ScalarType.Float32);
+        var row = cat([loss.detach().reshape(1).to(ScalarType.Float32), twin, layerStats]); // [Width]
         _buffer[slot].copy_(row);
     }
 

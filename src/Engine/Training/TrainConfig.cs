@@ -4,41 +4,57 @@ using QuantScope.Engine.Quantization;
 namespace QuantScope.Engine.Training;
 
 /// <summary>
-/// Everything a training run needs. Immutable, validated once at the edge (<see cref="TrainConfigValidator"/>).
-/// A JSON body of <c>{}</c> is the demo config.
+/// One experiment: optional pretraining, then the main phase (BF16 warmup, then QAT under a quant plan), optionally
+/// with a BF16 twin in lockstep. Immutable, validated once at the edge (<see cref="TrainConfigValidator"/>). A JSON
+/// body of <c>{}</c> is the demo config.
 /// </summary>
 public sealed record TrainConfig
 {
     /// <summary>Display name of the run.</summary>
     public string Name { get; init; } = "demo";
-    /// <summary>Model size.</summary>
+    /// <summary>Model size (config readers also accept a preset name: <see cref="ModelConfig.PresetNames"/>).</summary>
     public ModelConfig Model { get; init; } = ModelConfig.Demo;
-    /// <summary>Optimizer steps to run.</summary>
+    /// <summary>Seed for weights, data, batch order and dropout: the same seed gives the same run.</summary>
+    public int Seed { get; init; } = 1;
+    /// <summary>Optional high-precision pretraining before the main phase; null = start from the seed's random weights.</summary>
+    public PretrainConfig? Pretrain { get; init; }
+    /// <summary>The main phase's text.</summary>
+    public DataConfig Data { get; init; } = new();
+    /// <summary>Main-phase optimizer steps (BF16 warmup included).</summary>
     public int Steps { get; init; } = 300;
     /// <summary>Sequences per batch.</summary>
     public int BatchSize { get; init; } = 16;
-    /// <summary>Tokens per sequence; at most <see cref="ModelConfig.ContextLength"/>.</summary>
+    /// <summary>Tokens per sequence; at most the model's context length.</summary>
     public int SeqLen { get; init; } = 64;
-    /// <summary>Peak AdamW learning rate (cosine decay after a short linear warmup).</summary>
+    /// <summary>Peak AdamW learning rate of the main phase.</summary>
     public double LearningRate { get; init; } = 3e-3;
-    /// <summary>Seed for weights and data order: the same seed gives the same run.</summary>
-    public int Seed { get; init; } = 1;
-    /// <summary>Fake-quantize every linear layer's input and weight; false trains in full precision.</summary>
-    public bool Quantize { get; init; } = true;
-    /// <summary>Scaling recipe for the quantized tensors (used when <see cref="Plan"/> is null).</summary>
-    public DelayedScalingRecipe Recipe { get; init; } = new();
-    /// <summary>
-    /// Named quantization plan (<see cref="QuantPlan.PresetNames"/>: per-layer, per-role formats and recipes). Null = derive
-    /// from <see cref="Quantize"/> and <see cref="Recipe"/> (every linear's input and weight, one delayed recipe).
-    /// When set it wins over <see cref="Quantize"/> and <see cref="Recipe"/>.
-    /// </summary>
-    public string? Plan { get; init; }
+    /// <summary>Linear LR warmup steps before the cosine decay; null = 10 % of the steps (1..100).</summary>
+    public int? LrWarmupSteps { get; init; }
+    /// <summary>AdamW weight decay on matrices (norm weights get none).</summary>
+    public double WeightDecay { get; init; } = 0.1;
+    /// <summary>Global gradient-norm clip; 0 = no clipping.</summary>
+    public double GradClip { get; init; } = 1.0;
+    /// <summary>Residual dropout probability in [0, 1).</summary>
+    public double Dropout { get; init; }
+    /// <summary>Main-phase steps run without quantization before QAT starts (histories reset when it does).</summary>
+    public int Bf16WarmupSteps { get; init; }
+    /// <summary>Also train the unquantized twin on the same batches, in lockstep, for loss APE and relative drops.</summary>
+    public bool Baseline { get; init; }
+    /// <summary>The QAT plan; null = no quantization at all.</summary>
+    public QuantConfig? Quant { get; init; } = new();
+    /// <summary>Evaluate (held-out loss, probes, tasks) at the start, every N main steps and at the end; 0 = never.</summary>
+    public int EvalEvery { get; init; }
+    /// <summary>Extra multiple-choice tasks: JSONL files of <c>{"context", "choices", "gold"}</c>.</summary>
+    public IReadOnlyList<string> Tasks { get; init; } = [];
+    /// <summary>Matmul precision of the high-precision parts: <c>bf16</c> (weights stay FP32 masters) or <c>fp32</c>.</summary>
+    public string Precision { get; init; } = "bf16";
+    /// <summary>The "last K steps" of the loss-APE summary (all steps when the run is shorter).</summary>
+    public int ApeLastSteps { get; init; } = 1000;
     /// <summary>Emit metrics every N steps (1 = every step).</summary>
     public int LogEvery { get; init; } = 1;
 
-    /// <summary>The plan this config runs: the preset named by <see cref="Plan"/>, else derived from quantize + recipe.</summary>
-    public QuantPlan ResolvePlan() =>
-        Plan is not null ? QuantPlan.Preset(Plan) : Quantize ? QuantPlan.FromRecipe(Recipe) : QuantPlan.HighPrecision;
+    /// <summary>The main phase's plan: <see cref="Quant"/>'s, or everything high precision when it is null.</summary>
+    public QuantPlan ResolvePlan() => Quant?.ToPlan() ?? QuantPlan.HighPrecision;
 
     /// <summary>The dashboard's demo run.</summary>
     public static TrainConfig Demo { get; } = new();

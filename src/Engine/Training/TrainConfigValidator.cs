@@ -1,3 +1,5 @@
+using QuantScope.Engine.Model;
+using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
 
@@ -7,11 +9,15 @@ namespace QuantScope.Engine.Training;
 public static class TrainConfigValidator
 {
     private static readonly string[] Algorithms = ["max", "most_recent", "mean"];
-    /// <summary>Element formats a per-tensor scaling recipe can target (block formats carry their own scales).</summary>
-    private static readonly string[] Formats = ["e4m3", "e5m2", "hif8"];
+    private static readonly string[] Roles = [TensorRoles.Input, TensorRoles.Weight, TensorRoles.GradOutput];
+
+    /// <summary>The accepted <see cref="TrainConfig.Precision"/> values.</summary>
+    public static IReadOnlyList<string> Precisions { get; } = ["bf16", "fp32"];
 
     /// <summary>All problems with the config; empty when it is valid.</summary>
-    public static IReadOnlyList<ConfigError> Validate(TrainConfig config)
+    /// <param name="config">The config.</param>
+    /// <param name="baseDirectory">Folder that relative data and task paths resolve against (null = working directory).</param>
+    public static IReadOnlyList<ConfigError> Validate(TrainConfig config, string? baseDirectory = null)
     {
         var errors = new List<ConfigError>();
         void Check(bool ok, string field, string message)
@@ -23,45 +29,89 @@ public static class TrainConfigValidator
         Check(config.Steps is >= 1 and <= 1_000_000, "steps", "must be between 1 and 1000000");
         Check(config.BatchSize is >= 1 and <= 4096, "batchSize", "must be between 1 and 4096");
         Check(config.SeqLen >= 2, "seqLen", "must be at least 2");
-        Check(double.IsFinite(config.LearningRate) && config.LearningRate > 0 && config.LearningRate <= 1, "learningRate", "must be a finite number in (0, 1]");
+        CheckRate(config.LearningRate, "learningRate", Check);
+        Check(config.LrWarmupSteps is not { } w || (w >= 0 && w <= config.Steps), "lrWarmupSteps", "must be between 0 and steps");
+        Check(double.IsFinite(config.WeightDecay) && config.WeightDecay is >= 0 and <= 10, "weightDecay", "must be between 0 and 10");
+        Check(double.IsFinite(config.GradClip) && config.GradClip >= 0, "gradClip", "must be 0 (off) or a positive finite number");
+        Check(config.Dropout is >= 0 and < 1, "dropout", "must be in [0, 1)");
+        Check(config.Bf16WarmupSteps >= 0 && config.Bf16WarmupSteps <= config.Steps, "bf16WarmupSteps", "must be between 0 and steps");
+        Check(config.EvalEvery >= 0, "evalEvery", "must be 0 (no evaluation) or a positive number of steps");
+        Check(config.Precision is not null && Precisions.Contains(config.Precision), "precision", $"must be one of: {string.Join(", ", Precisions)}");
+        Check(config.ApeLastSteps >= 1, "apeLastSteps", "must be at least 1");
         Check(config.LogEvery >= 1, "logEvery", "must be at least 1");
 
-        var m = config.Model;
-        if (m is null)
+        if (config.Model is null) errors.Add(new ConfigError("model", "is required"));
+        else CheckModel(config.Model, config.SeqLen, Check);
+
+        CheckData(config.Data, "data", baseDirectory, Check);
+        if (config.Pretrain is { } p)
         {
-            errors.Add(new ConfigError("model", "is required"));
-        }
-        else
-        {
-            Check(m.Layers is >= 1 and <= 128, "model.layers", "must be between 1 and 128");
-            Check(m.DModel is >= 8 and <= 8192, "model.dModel", "must be between 8 and 8192");
-            Check(m.Heads >= 1 && m.DModel % Math.Max(1, m.Heads) == 0, "model.heads", "must be at least 1 and divide model.dModel");
-            Check(m.Heads >= 1 && m.DModel / Math.Max(1, m.Heads) % 2 == 0, "model.heads", "head size (dModel / heads) must be even for rotary embeddings");
-            Check(m.FfnDim is >= 1 and <= 65536, "model.ffnDim", "must be between 1 and 65536");
-            Check(m.VocabSize is >= 256 and <= 300_000, "model.vocabSize", "must be between 256 (byte-level) and 300000");
-            Check(m.ContextLength is >= 2 and <= 32768, "model.contextLength", "must be between 2 and 32768");
-            Check(double.IsFinite(m.NormEps) && m.NormEps > 0, "model.normEps", "must be a positive finite number");
-            Check(double.IsFinite(m.RopeTheta) && m.RopeTheta > 1, "model.ropeTheta", "must be a finite number above 1");
-            Check(config.SeqLen <= m.ContextLength, "seqLen", "must not exceed model.contextLength");
+            Check(p.Steps is >= 1 and <= 1_000_000, "pretrain.steps", "must be between 1 and 1000000");
+            CheckRate(p.LearningRate, "pretrain.learningRate", Check);
+            CheckData(p.Data, "pretrain.data", baseDirectory, Check);
         }
 
-        var r = config.Recipe;
-        if (r is null)
-        {
-            errors.Add(new ConfigError("recipe", "is required"));
-        }
-        else
-        {
-            Check(r.Format is not null && Formats.Contains(r.Format.ToLowerInvariant()), "recipe.format", $"must be one of: {string.Join(", ", Formats)}");
-            Check(r.AmaxHistoryLength is >= 1 and <= 4096, "recipe.amaxHistoryLength", "must be between 1 and 4096");
-            Check(Algorithms.Contains(r.AmaxComputeAlgo), "recipe.amaxComputeAlgo", $"must be one of: {string.Join(", ", Algorithms)}");
-            Check(r.Margin is >= 0 and <= 16, "recipe.margin", "must be between 0 and 16");
-            Check(r.UpdatePeriod is >= 1 and <= 1_000_000, "recipe.updatePeriod", "must be between 1 and 1000000");
-        }
-
-        if (config.Plan is not null)
-            Check(QuantPlan.TryGetPreset(config.Plan, out _), "plan", $"must be null or one of: {string.Join(", ", QuantPlan.PresetNames)}");
-
+        if (config.Quant is { } q) CheckQuant(q, Check);
+        for (var i = 0; i < (config.Tasks?.Count ?? 0); i++)
+            Check(File.Exists(Resolve(config.Tasks![i], baseDirectory)), $"tasks[{i}]", $"file '{config.Tasks[i]}' does not exist");
         return errors;
+    }
+
+    /// <summary>A config path resolved against <paramref name="baseDirectory"/> (absolute paths stay as they are).</summary>
+    public static string Resolve(string path, string? baseDirectory) =>
+        Path.GetFullPath(path, baseDirectory ?? Directory.GetCurrentDirectory());
+
+    private static void CheckRate(double rate, string field, Action<bool, string, string> check) =>
+        check(double.IsFinite(rate) && rate > 0 && rate <= 1, field, "must be a finite number in (0, 1]");
+
+    private static void CheckModel(ModelConfig m, int seqLen, Action<bool, string, string> check)
+    {
+        check(m.Layers is >= 1 and <= 128, "model.layers", "must be between 1 and 128");
+        check(m.DModel is >= 8 and <= 8192, "model.dModel", "must be between 8 and 8192");
+        check(m.Heads >= 1 && m.DModel % Math.Max(1, m.Heads) == 0, "model.heads", "must be at least 1 and divide model.dModel");
+        check(m.Heads >= 1 && m.DModel / Math.Max(1, m.Heads) % 2 == 0, "model.heads", "head size (dModel / heads) must be even for rotary embeddings");
+        check(m.FfnDim is >= 1 and <= 65536, "model.ffnDim", "must be between 1 and 65536");
+        check(m.VocabSize is >= 256 and <= 300_000, "model.vocabSize", "must be between 256 (byte-level) and 300000");
+        check(m.ContextLength is >= 2 and <= 32768, "model.contextLength", "must be between 2 and 32768");
+        check(double.IsFinite(m.NormEps) && m.NormEps > 0, "model.normEps", "must be a positive finite number");
+        check(double.IsFinite(m.RopeTheta) && m.RopeTheta > 1, "model.ropeTheta", "must be a finite number above 1");
+        check(seqLen <= m.ContextLength, "seqLen", "must not exceed model.contextLength");
+    }
+
+    private static void CheckData(DataConfig? data, string field, string? baseDirectory, Action<bool, string, string> check)
+    {
+        if (data is null)
+        {
+            check(false, field, "is required");
+            return;
+        }
+
+        check(DataConfig.Kinds.Contains(data.Kind), $"{field}.kind", $"must be one of: {string.Join(", ", DataConfig.Kinds)}");
+        if (data.Kind != DataConfig.Text) return;
+        if (string.IsNullOrWhiteSpace(data.Path)) check(false, $"{field}.path", "is required when kind is text");
+        else check(File.Exists(Resolve(data.Path, baseDirectory)), $"{field}.path", $"file '{data.Path}' does not exist");
+    }
+
+    private static void CheckQuant(QuantConfig q, Action<bool, string, string> check)
+    {
+        if (q.Rules is not { Count: > 0 })
+            check(q.Preset is not null && QuantPlan.TryGetPreset(q.Preset, out _), "quant.preset", $"must be one of: {string.Join(", ", QuantPlan.PresetNames)}");
+        check(q.HistoryLength is null or >= 1 and <= 4096, "quant.historyLength", "must be between 1 and 4096");
+        check(q.Algorithm is null || Algorithms.Contains(q.Algorithm), "quant.algorithm", $"must be one of: {string.Join(", ", Algorithms)}");
+        check(q.Margin is null or >= 0 and <= 16, "quant.margin", "must be between 0 and 16");
+        check(q.Format is null || NumberFormats.TryGet(q.Format, out _), "quant.format", "is not a known number format (see GET /api/formats)");
+        for (var i = 0; i < (q.Rules?.Count ?? 0); i++)
+        {
+            var r = q.Rules![i];
+            var at = $"quant.rules[{i}]";
+            check(!string.IsNullOrWhiteSpace(r.Layer), $"{at}.layer", "is required (a glob over module names)");
+            check(Roles.Contains(r.Role), $"{at}.role", $"must be one of: {string.Join(", ", Roles)}");
+            check(r.Recipe == RecipeKind.Keep || NumberFormats.TryGet(r.Format, out _), $"{at}.format", "is not a known number format");
+            check(r.Delayed.AmaxHistoryLength is >= 1 and <= 4096, $"{at}.delayed.amaxHistoryLength", "must be between 1 and 4096");
+            check(Algorithms.Contains(r.Delayed.AmaxComputeAlgo), $"{at}.delayed.amaxComputeAlgo", $"must be one of: {string.Join(", ", Algorithms)}");
+            check(r.Delayed.Margin is >= 0 and <= 16 && r.Margin is >= 0 and <= 16, $"{at}.margin", "must be between 0 and 16");
+            check(r.Delayed.UpdatePeriod is >= 1 and <= 1_000_000, $"{at}.delayed.updatePeriod", "must be between 1 and 1000000");
+            check(r.SkipFirstBlocks >= 0 && r.SkipLastBlocks >= 0, $"{at}.skipFirstBlocks", "block skips must not be negative");
+        }
     }
 }

@@ -4,44 +4,42 @@ using QuantScope.Engine.Data;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Training;
 
 /// <summary>
-/// Trains a <see cref="LlamaForCausalLM"/> on the built-in synthetic corpus and streams metrics. Synchronous: call
-/// <see cref="Run"/> on a dedicated thread (TorchSharp dispose scopes are thread-static). Deterministic for a fixed
-/// seed: weights, corpus and batch order all derive from <see cref="TrainConfig.Seed"/>, never from global RNG state.
+/// Runs one experiment (<see cref="TrainConfig"/>) and streams its metrics: optional pretraining (cached), then the main
+/// phase — a BF16 warmup, then QAT under the plan — with an optional unquantized twin stepping in lockstep on the same
+/// batches, and (when <see cref="TrainConfig.EvalEvery"/> is set) evaluations at the start, every N steps and at the end.
+/// Synchronous: call <see cref="Run"/> on a dedicated thread (TorchSharp dispose scopes are thread-static).
+/// Deterministic for a fixed seed: weights, data, batch order and dropout derive from the seed, never from global RNG.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    /// <summary>Global gradient-norm clip (nanoGPT's grad_clip), applied with tensor ops so it never syncs.</summary>
-    public const double GradClip = 1.0;
-
-    /// <summary>AdamW weight decay on matrices (embeddings, projections); norms get none.</summary>
-    public const double WeightDecay = 0.1;
-
     private readonly TrainConfig _config;
+    private readonly TrainerOptions _options;
+    private readonly ExperimentData _data;
     private readonly LlamaForCausalLM _model;
-    private readonly BatchSampler _sampler;
-    private readonly OptimizerHelper _optimizer;
-    private readonly Parameter[] _parameters;
+    private readonly LlamaForCausalLM? _twin;
     private readonly bool _quantized;
     private readonly IReadOnlyList<string> _roles;
     private bool _started;
+    private SummaryBuilder? _summary;
 
-    /// <summary>Validates <paramref name="config"/> and builds the model, data and optimizer.</summary>
+    /// <summary>Validates <paramref name="config"/> and builds the data and models.</summary>
     /// <exception cref="ArgumentException">The config is invalid; the message lists every error by JSON path.</exception>
-    public Trainer(TrainConfig config)
+    public Trainer(TrainConfig config, TrainerOptions? options = null)
     {
-        var errors = TrainConfigValidator.Validate(config);
+        _options = options ?? new TrainerOptions();
+        var errors = TrainConfigValidator.Validate(config, _options.BaseDirectory);
         if (errors.Count > 0)
             throw new ArgumentException("Invalid training config: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")), nameof(config));
 
         _config = config;
-        _model = new LlamaForCausalLM(config.Model, config.ResolvePlan(), config.Seed);
+        _data = ExperimentData.Load(config, _options.BaseDirectory);
+        _model = Build(config.ResolvePlan());
+        _twin = config.Baseline ? Build(QuantPlan.HighPrecision) : null;
         Layout = new RunLayout(_model.QuantizedLayerNames);
         var resolved = _model.EffectivePlan!;
         EffectivePlan = resolved.ToPlanEntries();
@@ -49,28 +47,12 @@ public sealed class Trainer : IDisposable
         _quantized = _model.QuantizedLayers.Any(l => l.Layer.IsQuantized);
         var gradients = _model.QuantizedLayers.Any(l => l.Layer.GradOutputRecipe is not null);
         _roles = LayerStatsLayout.Roles.Where(r => gradients || r != TensorRoles.GradOutput).ToArray();
-        var tokens = new ByteTokenizer().Encode(SyntheticCorpus.Generate(config.Seed));
-        _sampler = new BatchSampler(tokens, config.Seed);
-        _parameters = _model.parameters().ToArray();
-
-        // betas (0.9, 0.95) as in nanoGPT/Llama; decay only matrices (dim >= 2).
-        var decay = _parameters.Where(p => p.dim() >= 2).ToArray();
-        var noDecay = _parameters.Where(p => p.dim() < 2).ToArray();
-        _optimizer = optim.AdamW(
-            [
-                new AdamW.ParamGroup(decay, lr: config.LearningRate, beta1: 0.9, beta2: 0.95, weight_decay: WeightDecay),
-                new AdamW.ParamGroup(noDecay, lr: config.LearningRate, beta1: 0.9, beta2: 0.95, weight_decay: 0.0),
-            ],
-            lr: config.LearningRate, beta1: 0.9, beta2: 0.95);
     }
 
     /// <summary>The quantized layers by full module name, in heatmap row order (also for unquantized runs).</summary>
     public RunLayout Layout { get; }
 
-    /// <summary>
-    /// The effective quantization plan: per layer (Layout order) its input and weight (and grad_output where the plan
-    /// quantizes it), with format, recipe and fallback notes.
-    /// </summary>
+    /// <summary>The effective quantization plan of the main phase: per layer its input, weight (and grad_output where quantized).</summary>
     public IReadOnlyList<PlanEntry> EffectivePlan { get; }
 
     /// <summary>Plan rules that matched no layer, and block-size fallbacks.</summary>
@@ -82,89 +64,119 @@ public sealed class Trainer : IDisposable
     /// <summary>The model being trained (tests poison weights through it).</summary>
     internal LlamaForCausalLM Model => _model;
 
-    /// <summary>Test hook: called on the training thread before each step, outside its dispose scope.</summary>
+    /// <summary>The unquantized twin, or null.</summary>
+    internal LlamaForCausalLM? Twin => _twin;
+
+    /// <summary>Test hook: called on the training thread before each main step, outside its dispose scope.</summary>
     internal Action<int>? BeforeStep { get; set; }
 
     /// <summary>
-    /// Runs all steps on the calling thread. Every <see cref="TrainConfig.LogEvery"/> steps (and after the last) the
-    /// window's stats are copied to the host once and written to <paramref name="output"/> as one batch holding every
-    /// step of the window; the write waits for space. The channel is never completed here: the caller does that.
-    /// Can be called once per trainer.
+    /// Runs every phase on the calling thread and returns the summary. Main-phase metrics are copied to the host once
+    /// per <see cref="TrainConfig.LogEvery"/> steps and written to <paramref name="output"/> as one batch per window;
+    /// writes wait for space. The channel is never completed here: the caller does that. Can be called once.
     /// </summary>
-    /// <exception cref="OperationCanceledException">Cancelled; at most one more step runs after the request. Steps not yet flushed are dropped.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; at most one more step runs after the request.</exception>
     /// <exception cref="TrainingDivergedException">Non-finite loss or amax; the finite steps before it were written first.</exception>
     /// <exception cref="InvalidOperationException">Called twice, or the channel was completed by someone else.</exception>
-    public void Run(Guid runId, ChannelWriter<MetricBatch> output, CancellationToken ct)
+    public RunSummary Run(Guid runId, ChannelWriter<MetricBatch> output, CancellationToken ct, IProgress<TrainingProgress>? progress = null)
     {
         if (_started) throw new InvalidOperationException("A trainer runs once.");
         _started = true;
+        var summary = _summary = new SummaryBuilder(Layout.Layers,
+            _model.QuantizedLayers.Select(l => l.Layer.InputRecipe is DelayedScalingRecipe).ToArray(), _config.Bf16WarmupSteps, _config.ApeLastSteps);
+        void Emit(MetricBatch batch)
+        {
+            summary.Add(batch);
+            WriteBlocking(output, batch, ct);
+        }
 
+        if (_config.Pretrain is not null)
+            Pretrainer.Run(_model, _config, _data.Pretrain!, _options.CheckpointDirectory, Emit, runId, progress, ct);
+        if (_twin is not null) ParameterCheckpoint.Copy(_model, _twin);
+        _model.SetDropout(_config.Dropout, _config.Seed); // fresh, identical mask streams for the run and its twin
+        _twin?.SetDropout(_config.Dropout, _config.Seed);
+
+        var evaluate = _config.EvalEvery > 0;
+        if (evaluate) Evaluate(runId, 0, Emit, progress);
+        MainPhase(runId, Emit, progress, ct);
+        if (evaluate) Evaluate(runId, _config.Steps, Emit, progress);
+        return summary.Build(runId, "completed");
+    }
+
+    /// <summary>The summary of what has been emitted so far (after a failure or cancellation), with that status.</summary>
+    public RunSummary? SummarySoFar(Guid runId, string status) => _summary?.Build(runId, status);
+
+    private void MainPhase(Guid runId, Action<MetricBatch> emit, IProgress<TrainingProgress>? progress, CancellationToken ct)
+    {
         var layers = _model.QuantizedLayers.Select(l => l.Layer).ToArray();
         using var window = new StatsWindow(_config.LogEvery, layers);
+        using var main = new ModelTrainer(_model, _config.LearningRate, _config.WeightDecay, _config.GradClip);
+        using var twin = _twin is null ? null : new ModelTrainer(_twin, _config.LearningRate, _config.WeightDecay, _config.GradClip);
+        var sampler = new BatchSampler(_data.Main.Train, _config.Seed);
         var pending = new List<StepRecord>(_config.LogEvery);
         var tokensPerStep = (long)_config.BatchSize * _config.SeqLen;
         var watch = new Stopwatch();
-        _model.train();
+        SetQuantization(_config.Bf16WarmupSteps == 0);
 
         for (var step = 0; step < _config.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
             BeforeStep?.Invoke(step);
-            var lr = LrSchedule.At(step, _config.Steps, _config.LearningRate);
-            foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
+            if (step == _config.Bf16WarmupSteps && step > 0) SetQuantization(true); // resets every scaling history
+            var lr = LrSchedule.At(step, _config.Steps, _config.LearningRate, _config.LrWarmupSteps);
 
             watch.Restart();
             using (NewDisposeScope())
             {
-                var loss = TrainStep();
-                window.Record(pending.Count, loss);
+                var batch = sampler.Next(_config.BatchSize, _config.SeqLen); // [B, T+1]: one batch for both models
+                var inputs = batch.narrow(1, 0, _config.SeqLen);
+                var targets = batch.narrow(1, 1, _config.SeqLen);
+                var loss = main.Step(inputs, targets, lr);
+                var twinLoss = twin?.Step(inputs, targets, lr);
+                window.Record(pending.Count, loss, twinLoss);
             }
 
-            watch.Stop(); // CPU ops are synchronous, so this is the step's compute time (on a GPU it would need a sync)
+            watch.Stop(); // CPU ops are synchronous, so this is the step's compute time (twin included)
             pending.Add(new StepRecord(step, lr, watch.Elapsed.TotalMilliseconds, tokensPerStep * (step + 1)));
+            progress?.Report(new TrainingProgress(step < _config.Bf16WarmupSteps ? "warmup" : "qat", step + 1, _config.Steps));
 
-            if (pending.Count == _config.LogEvery || step == _config.Steps - 1)
+            var evalNow = _config.EvalEvery > 0 && (step + 1) % _config.EvalEvery == 0 && step + 1 < _config.Steps;
+            if (pending.Count == _config.LogEvery || step == _config.Steps - 1 || evalNow)
             {
                 var rows = window.CopyToHost(pending.Count); // the window's single device->host copy
-                var batch = MetricBatchFactory.Build(runId, Layout.Layers, _roles, _quantized, pending, rows, out var diverged);
+                var batch = MetricBatchFactory.Build(runId, Layout.Layers, _roles, _quantized, _twin is not null, pending, rows, out var diverged);
                 pending.Clear();
-                if (batch.Scalars.Count > 0) WriteBlocking(output, batch, ct);
+                if (batch.Scalars.Count > 0) emit(batch);
                 if (diverged is not null) throw diverged;
             }
+
+            if (evalNow) Evaluate(runId, step + 1, emit, progress);
         }
     }
 
-    /// <summary>Disposes the model and optimizer state.</summary>
+    private void Evaluate(Guid runId, int step, Action<MetricBatch> emit, IProgress<TrainingProgress>? progress)
+    {
+        progress?.Report(new TrainingProgress("eval", step, _config.Steps));
+        emit(new MetricBatch(runId, EvaluationStep.Run(step, _model, _twin, _data, _config.SeqLen), []));
+    }
+
+    private void SetQuantization(bool on)
+    {
+        foreach (var (_, layer) in _model.QuantizedLayers) layer.QuantizationEnabled = on;
+    }
+
+    private LlamaForCausalLM Build(QuantPlan plan)
+    {
+        var model = new LlamaForCausalLM(_config.Model, plan, _config.Seed);
+        if (_config.Precision == "bf16") model.SetComputeType(ScalarType.BFloat16);
+        return model;
+    }
+
+    /// <summary>Disposes the models.</summary>
     public void Dispose()
     {
-        _optimizer.Dispose();
         _model.Dispose();
-    }
-
-    /// <summary>One optimizer step on a fresh batch; all temporaries belong to the caller's dispose scope.</summary>
-    private Tensor TrainStep()
-    {
-        var batch = _sampler.Next(_config.BatchSize, _config.SeqLen); // [B, T+1]
-        var inputs = batch.narrow(1, 0, _config.SeqLen); // [B, T]
-        var targets = batch.narrow(1, 1, _config.SeqLen); // [B, T] next tokens
-        var logits = _model.forward(inputs); // [B, T, V]
-        var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1)); // [B·T, V] vs [B·T]
-        _optimizer.zero_grad();
-        loss.backward();
-        ClipGradients();
-        _optimizer.step();
-        return loss;
-    }
-
-    /// <summary>Scales all gradients so their global L2 norm is at most <see cref="GradClip"/>; tensor ops only, no sync.</summary>
-    private void ClipGradients()
-    {
-        using var noGrad = no_grad();
-        var grads = _parameters.Select(p => p.grad).OfType<Tensor>().ToArray();
-        if (grads.Length == 0) return;
-        var total = stack(grads.Select(g => g.square().sum())).sum().sqrt_(); // 0-d
-        var coefficient = total.add_(1e-6).reciprocal_().mul_(GradClip).clamp_max_(1.0); // NaN stays NaN: divergence shows next step
-        foreach (var g in grads) g.mul_(coefficient);
+        _twin?.Dispose();
     }
 
     private static void WriteBlocking(ChannelWriter<MetricBatch> output, MetricBatch batch, CancellationToken ct)

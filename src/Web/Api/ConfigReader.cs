@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using QuantScope.Engine.Model;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Setup;
@@ -24,7 +26,17 @@ public static class ConfigReader
         TrainConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<TrainConfig>(body, Strict);
+            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+            if (node is JsonObject root && root["model"] is JsonValue name && name.TryGetValue<string>(out var preset))
+            {
+                // "model": "demo" -> the preset's sizes, so the rest of the reader sees one shape.
+                var model = ModelConfig.Preset(preset);
+                if (model is null)
+                    return (null, [new ConfigError("model", $"unknown model preset '{preset}': use one of {string.Join(", ", ModelConfig.PresetNames)} or an object of sizes")]);
+                root["model"] = JsonSerializer.SerializeToNode(model, Strict);
+            }
+
+            config = node.Deserialize<TrainConfig>(Strict);
         }
         catch (JsonException ex)
         {

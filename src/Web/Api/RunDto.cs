@@ -16,4 +16,5 @@ public sealed record RunDto(
     DateTime CreatedAt,
     DateTime? StartedAt,
     DateTime? EndedAt,
-    string? Error);
+    string? Error,
+    JsonElement? Summary);

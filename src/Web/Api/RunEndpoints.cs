@@ -46,7 +46,7 @@ public static class RunEndpoints
         if (string.IsNullOrWhiteSpace(metric)) return Invalid([new ConfigError("metric", "is required")], "Bad series query.");
 
         IReadOnlyList<SeriesPoint> points;
-        if (MetricNames.Scalars.Contains(metric))
+        if (MetricNames.IsScalar(metric))
         {
             points = await series.ReadScalarAsync(id, metric, ct);
         }
@@ -82,7 +82,14 @@ public static class RunEndpoints
     {
         using var config = JsonDocument.Parse(string.IsNullOrEmpty(r.ConfigJson) ? "{}" : r.ConfigJson);
         using var plan = JsonDocument.Parse(string.IsNullOrEmpty(r.PlanJson) ? "{}" : r.PlanJson);
+        JsonElement? summary = null;
+        if (!string.IsNullOrEmpty(r.SummaryJson))
+        {
+            using var doc = JsonDocument.Parse(r.SummaryJson);
+            summary = doc.RootElement.Clone();
+        }
+
         return new RunDto(r.Id, r.Name, r.Kind, r.Status, config.RootElement.Clone(), r.GetLayers(), plan.RootElement.Clone(),
-            r.LastStep, r.CreatedAt, r.StartedAt, r.EndedAt, r.Error);
+            r.LastStep, r.CreatedAt, r.StartedAt, r.EndedAt, r.Error, summary);
     }
 }

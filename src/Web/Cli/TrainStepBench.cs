@@ -49,7 +49,7 @@ public static class TrainStepBench
         var steps = timedSteps + 1; // step 0 warms up and is dropped
         var config = TrainConfig.Demo with
         {
-            Name = "bench-" + (quantPlan ?? "plain"), Quantize = quantPlan is not null, Plan = quantPlan, Steps = steps, LogEvery = steps,
+            Name = "bench-" + (quantPlan ?? "plain"), Quant = quantPlan is null ? null : new QuantConfig { Preset = quantPlan }, Steps = steps, LogEvery = steps,
         };
         var channel = Channel.CreateUnbounded<MetricBatch>();
         using (var trainer = new Trainer(config))

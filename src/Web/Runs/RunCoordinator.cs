@@ -13,8 +13,11 @@ namespace QuantScope.Web.Runs;
 /// Starts engine runs, each on its own thread, pumps their metrics into the ingress, and records how they end.
 /// Stopping the host cancels the runs (they end as interrupted) before the persistence service drains.
 /// </summary>
-public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, ILogger<RunCoordinator> log) : IHostedService
+public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, QuantScopeDatabase database, ILogger<RunCoordinator> log) : IHostedService
 {
+    /// <summary>Cached pretraining checkpoints live in this folder next to the database file.</summary>
+    public const string CheckpointFolder = "checkpoints";
+
     /// <summary>Batches a run may get ahead of the persist queue before its training thread waits.</summary>
     public const int RunChannelCapacity = 64;
 
@@ -76,16 +79,18 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, IL
         var ct = run.Cancellation.Token;
         var status = RunStatus.Completed;
         string? error = null;
+        Trainer? trainer = null;
+        RunSummary? summary = null;
         try
         {
-            using var trainer = new Trainer(run.Config);
+            trainer = new Trainer(run.Config, Options());
             var layers = trainer.Layout.Layers;
             runs.SetLayersAsync(run.Id, layers, ct).GetAwaiter().GetResult();
             var plan = new EffectivePlanDto(run.Config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings);
             runs.SetPlanAsync(run.Id, JsonSerializer.Serialize(plan, JsonDefaults.Options), ct).GetAwaiter().GetResult();
             runs.MarkRunningAsync(run.Id, ct).GetAwaiter().GetResult();
             ingress.AnnounceStatus(run.Id, RunStatus.Running, null, layers);
-            trainer.Run(run.Id, run.Channel.Writer, ct);
+            summary = trainer.Run(run.Id, run.Channel.Writer, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -100,9 +105,13 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, IL
         finally
         {
             run.Channel.Writer.TryComplete();
+            summary ??= trainer?.SummarySoFar(run.Id, status.ToString().ToLowerInvariant());
+            trainer?.Dispose();
         }
         try
         {
+            if (summary is not null)
+                runs.SetSummaryAsync(run.Id, JsonSerializer.Serialize(summary, JsonDefaults.Options), CancellationToken.None).GetAwaiter().GetResult();
             // The end goes into the persist queue behind the run's last points.
             run.Pump!.GetAwaiter().GetResult();
             ingress.EndRunAsync(run.Id, status, error, CancellationToken.None).AsTask().GetAwaiter().GetResult();
@@ -117,6 +126,11 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, IL
             run.Ended.TrySetResult();
         }
     }
+
+    private TrainerOptions Options() => new()
+    {
+        CheckpointDirectory = Path.Combine(Path.GetDirectoryName(database.Path)!, CheckpointFolder),
+    };
 
     private async Task PumpAsync(ActiveRun run)
     {

@@ -1,34 +1,84 @@
 using QuantScope.Engine.Quantization;
+using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Training;
 
 public class TrainConfigValidatorTests
 {
-    private static string[] Fields(TrainConfig c) => TrainConfigValidator.Validate(c).Select(e => e.Field).ToArray();
+    private static string[] Fields(TrainConfig c, string? baseDirectory = null) =>
+        TrainConfigValidator.Validate(c, baseDirectory).Select(e => e.Field).ToArray();
 
     [Theory]
     [InlineData("e4m3")]
     [InlineData("e5m2")]
     [InlineData("hif8")]
-    [InlineData("HiF8")]
-    public void Recipe_ElementFormats_Valid(string format) =>
-        Assert.Empty(Fields(TrainConfig.Tiny with { Recipe = new DelayedScalingRecipe { Format = format } }));
+    [InlineData("int4-g128")]
+    public void QuantFormatOverride_KnownFormats_Valid(string format) =>
+        Assert.Empty(Fields(TrainConfig.Tiny with { Quant = new QuantConfig { Format = format } }));
 
     [Theory]
-    [InlineData("mxfp4")]
-    [InlineData("int4")]
     [InlineData("e3m4")]
-    public void Recipe_NonElementFormats_Rejected(string format) =>
-        Assert.Equal(["recipe.format"], Fields(TrainConfig.Tiny with { Recipe = new DelayedScalingRecipe { Format = format } }));
+    [InlineData("fp8")]
+    public void QuantFormatOverride_Unknown_Rejected(string format) =>
+        Assert.Equal(["quant.format"], Fields(TrainConfig.Tiny with { Quant = new QuantConfig { Format = format } }));
 
     [Fact]
-    public void Recipe_Mean_Valid() =>
-        Assert.Empty(Fields(TrainConfig.Tiny with { Recipe = new DelayedScalingRecipe { AmaxComputeAlgo = "mean" } }));
+    public void Quant_UnknownPresetBadAlgorithmAndHistory_EachNamed() =>
+        Assert.Equal(["quant.preset", "quant.historyLength", "quant.algorithm"],
+            Fields(TrainConfig.Tiny with { Quant = new QuantConfig { Preset = "fp3", HistoryLength = 0, Algorithm = "median" } }));
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(-1)]
-    public void Recipe_UpdatePeriod_Rejected(int period) =>
-        Assert.Equal(["recipe.updatePeriod"], Fields(TrainConfig.Tiny with { Recipe = new DelayedScalingRecipe { UpdatePeriod = period } }));
+    [Fact]
+    public void QuantRules_BadRuleFieldsNamedByIndex()
+    {
+        var rules = new[]
+        {
+            new QuantRule { Layer = "**", Role = TensorRoles.Input },
+            new QuantRule { Layer = "", Role = "bias", Format = "e9m9", Delayed = new DelayedScalingRecipe { UpdatePeriod = 0 } },
+        };
+        Assert.Equal(["quant.rules[1].layer", "quant.rules[1].role", "quant.rules[1].format", "quant.rules[1].delayed.updatePeriod"],
+            Fields(TrainConfig.Tiny with { Quant = new QuantConfig { Preset = null, Rules = rules } }));
+    }
+
+    [Fact]
+    public void Phases_OutOfRangeValuesNamed()
+    {
+        var config = TrainConfig.Tiny with
+        {
+            Steps = 10, Bf16WarmupSteps = 11, LrWarmupSteps = -1, Dropout = 1, GradClip = double.NaN, WeightDecay = -0.1,
+            EvalEvery = -5, Precision = "fp16", Pretrain = new PretrainConfig { Steps = -3, LearningRate = 0 },
+        };
+        Assert.Equal(
+            ["lrWarmupSteps", "weightDecay", "gradClip", "dropout", "bf16WarmupSteps", "evalEvery", "precision", "pretrain.steps", "pretrain.learningRate"],
+            Fields(config));
+    }
+
+    [Fact]
+    public void Data_TextNeedsAnExistingPath()
+    {
+        Assert.Equal(["data.path"], Fields(TrainConfig.Tiny with { Data = new DataConfig { Kind = DataConfig.Text } }));
+        Assert.Equal(["data.path"], Fields(TrainConfig.Tiny with { Data = new DataConfig { Kind = DataConfig.Text, Path = "no-such-file.txt" } }));
+        Assert.Equal(["data.kind"], Fields(TrainConfig.Tiny with { Data = new DataConfig { Kind = "csv" } }));
+        Assert.Equal(["pretrain.data.path", "tasks[0]"], Fields(TrainConfig.Tiny with
+        {
+            Pretrain = new PretrainConfig { Data = new DataConfig { Kind = DataConfig.Text, Path = "missing.txt" } },
+            Tasks = ["missing.jsonl"],
+        }));
+    }
+
+    [Fact]
+    public void Data_RelativePathResolvesAgainstBaseDirectory()
+    {
+        var dir = Directory.CreateTempSubdirectory("qs-config-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "corpus.txt"), "hello\n");
+            var config = TrainConfig.Tiny with { Data = new DataConfig { Kind = DataConfig.Text, Path = "corpus.txt" } };
+            Assert.Empty(Fields(config, dir.FullName));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

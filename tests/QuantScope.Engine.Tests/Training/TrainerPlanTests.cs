@@ -14,7 +14,7 @@ public class TrainerPlanTests
         Steps = 3,
         BatchSize = 2,
         SeqLen = 16,
-        Plan = plan,
+        Quant = plan is null ? null : new QuantConfig { Preset = plan },
     };
 
     private static List<MetricBatch> RunBatches(Trainer trainer)
@@ -139,19 +139,27 @@ public class TrainerPlanTests
     }
 
     [Fact]
-    public void NoPlan_DerivesFromQuantizeAndRecipe()
+    public void PresetOverrides_ApplyToEveryDelayedRule_NullQuantIsHighPrecision()
     {
-        using var trainer = new Trainer(TrainConfig.Tiny with { Recipe = new DelayedScalingRecipe { Format = "e5m2", AmaxComputeAlgo = "mean" } });
-        Assert.All(trainer.EffectivePlan, e => Assert.Equal(("e5m2", "delayed(h=16,mean,margin=0)"), (e.Format, e.Recipe)));
-        using var off = new Trainer(TrainConfig.Tiny with { Quantize = false });
+        using var trainer = new Trainer(TrainConfig.Tiny with { Quant = new QuantConfig { Format = "e5m2", Algorithm = "mean", HistoryLength = 4 } });
+        Assert.All(trainer.EffectivePlan, e => Assert.Equal(("e5m2", "delayed(h=4,mean,margin=0)"), (e.Format, e.Recipe)));
+        using var off = new Trainer(TrainConfig.Tiny with { Quant = null });
         Assert.All(off.EffectivePlan, e => Assert.Equal("high precision", e.Recipe));
     }
 
     [Fact]
-    public void UnknownPlan_IsAConfigErrorOnPlan()
+    public void HybridFormatOverride_KeepsE5M2Gradients()
     {
-        var errors = TrainConfigValidator.Validate(TrainConfig.Tiny with { Plan = "fp3" });
-        Assert.Equal(["plan"], errors.Select(e => e.Field));
-        Assert.Throws<ArgumentException>(() => new Trainer(TrainConfig.Tiny with { Plan = "fp3" }));
+        var plan = new QuantConfig { Preset = "fp8-hybrid-delayed", Format = "hif8" }.ToPlan().Resolve(["model.layers.0.mlp.up_proj"]);
+        Assert.Equal("hif8", plan.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Input)!.Format);
+        Assert.Equal("e5m2", plan.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.GradOutput)!.Format);
+    }
+
+    [Fact]
+    public void UnknownPreset_IsAConfigErrorOnQuantPreset()
+    {
+        var errors = TrainConfigValidator.Validate(TrainConfig.Tiny with { Quant = new QuantConfig { Preset = "fp3" } });
+        Assert.Equal(["quant.preset"], errors.Select(e => e.Field));
+        Assert.Throws<ArgumentException>(() => new Trainer(TrainConfig.Tiny with { Quant = new QuantConfig { Preset = "fp3" } }));
     }
 }

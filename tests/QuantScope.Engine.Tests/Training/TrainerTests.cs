@@ -60,7 +60,7 @@ public class TrainerTests
     [Fact]
     public void Run_LogEveryFive_EmitsFiveStepsPerBatchAndOnlyAmaxWhenUnquantized()
     {
-        using var trainer = new Trainer(TrainConfig.Tiny with { Steps = 12, LogEvery = 5, Quantize = false });
+        using var trainer = new Trainer(TrainConfig.Tiny with { Steps = 12, LogEvery = 5, Quant = null });
         var (batches, error) = RunToEnd(trainer);
         Assert.Null(error);
         Assert.Equal([4, 9, 11], batches.Select(b => b.LastStep));

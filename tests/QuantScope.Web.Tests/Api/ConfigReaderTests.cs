@@ -1,3 +1,4 @@
+using QuantScope.Engine.Model;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using QuantScope.Engine.Training;
@@ -20,12 +21,49 @@ public sealed class ConfigReaderTests
     [Fact]
     public void Read_PartialConfig_KeepsDefaultsForTheRest()
     {
-        var (config, errors) = ConfigReader.Read("""{"steps": 7, "recipe": {"amaxHistoryLength": 64}}""");
+        var (config, errors) = ConfigReader.Read("""{"steps": 7, "quant": {"historyLength": 64}}""");
         Assert.Empty(errors);
         Assert.Equal(7, config!.Steps);
-        Assert.Equal(64, config.Recipe.AmaxHistoryLength);
-        Assert.Equal("max", config.Recipe.AmaxComputeAlgo);
+        Assert.Equal(64, config.Quant!.HistoryLength);
+        Assert.Equal("fp8-delayed", config.Quant.Preset);
         Assert.Equal(TrainConfig.Demo.Model, config.Model);
+    }
+
+    [Fact]
+    public void Read_TheIssueExample_ParsesEveryField()
+    {
+        var (config, errors) = ConfigReader.Read("""
+            { "name": "hif8 max/64 lr 1e-5", "model": "demo", "seed": 1,
+              "pretrain": { "data": { "kind": "builtin" }, "steps": 400, "learningRate": 3e-3 },
+              "data": { "kind": "builtin-pretrain" },
+              "steps": 300, "batchSize": 16, "seqLen": 128, "learningRate": 1e-5, "lrWarmupSteps": 20,
+              "weightDecay": 0.1, "gradClip": 1.0, "dropout": 0.0, "bf16WarmupSteps": 50, "baseline": true,
+              "quant": { "preset": "hif8-pangu", "historyLength": 64, "algorithm": "max" },
+              "evalEvery": 50 }
+            """);
+        Assert.Empty(errors);
+        Assert.Equal(ModelConfig.Demo, config!.Model);
+        Assert.Equal((400, 3e-3, "builtin"), (config.Pretrain!.Steps, config.Pretrain.LearningRate, config.Pretrain.Data.Kind));
+        Assert.Equal(("builtin-pretrain", 20, 50, true, 50), (config.Data.Kind, config.LrWarmupSteps!.Value, config.Bf16WarmupSteps, config.Baseline, config.EvalEvery));
+        Assert.Equal(("hif8-pangu", 64, "max"), (config.Quant!.Preset, config.Quant.HistoryLength!.Value, config.Quant.Algorithm));
+    }
+
+    [Fact]
+    public void Read_ModelPresetNameOrSizes()
+    {
+        Assert.Equal(ModelConfig.Small, ConfigReader.Read("""{"model":"small","seqLen":64}""").Config!.Model);
+        Assert.Equal(3, ConfigReader.Read("""{"model":{"layers":3}}""").Config!.Model.Layers);
+        var error = Assert.Single(ConfigReader.Read("""{"model":"huge"}""").Errors);
+        Assert.Equal("model", error.Field);
+        Assert.Contains("unknown model preset 'huge'", error.Message);
+    }
+
+    [Fact]
+    public void Read_QuantNull_TrainsWithoutQuantization()
+    {
+        var (config, errors) = ConfigReader.Read("""{"quant": null}""");
+        Assert.Empty(errors);
+        Assert.Null(config!.Quant);
     }
 
     [Theory]

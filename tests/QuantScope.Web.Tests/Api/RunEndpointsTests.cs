@@ -31,7 +31,7 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
         Assert.Equal(12, run.GetProperty("config").GetProperty("steps").GetInt32());
         Assert.Equal(7, run.GetProperty("layers").GetArrayLength());
         var plan = run.GetProperty("effectivePlan");
-        Assert.Equal("custom", plan.GetProperty("name").GetString()); // derived from quantize + recipe
+        Assert.Equal("fp8-delayed", plan.GetProperty("name").GetString()); // the default quant preset
         var entries = plan.GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal(14, entries.Count); // 7 linear layers x (input, weight)
         Assert.All(entries, e => Assert.Equal("e4m3", e.GetProperty("format").GetString()));
@@ -82,10 +82,12 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
     [InlineData("""{"model":{"layers":0}}""", "model.layers")]
     [InlineData("""{"model":{"heads":3}}""", "model.heads")]
     [InlineData("""{"seqLen":999}""", "seqLen")]
-    [InlineData("""{"recipe":{"amaxComputeAlgo":"median"}}""", "recipe.amaxComputeAlgo")]
+    [InlineData("""{"quant":{"algorithm":"median"}}""", "quant.algorithm")]
+    [InlineData("""{"data":{"kind":"text","path":"no/such/file.txt"}}""", "data.path")]
+    [InlineData("""{"model":"huge"}""", "model")]
     [InlineData("""{"learningRate":"NaN"}""", "learningRate")]
     [InlineData("null", "$")]
-    [InlineData("""{"plan":"fp9"}""", "plan")]
+    [InlineData("""{"quant":{"preset":"fp9"}}""", "quant.preset")]
     public async Task Create_InvalidBody_Returns400NamingTheField(string body, string field)
     {
         var response = await _client.PostAsync("/api/runs", new StringContent(body, Encoding.UTF8, "application/json"));

@@ -1,0 +1,176 @@
+using QuantScope.Engine.Data;
+using QuantScope.Engine.Model;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Evaluation;
+
+/// <summary>
+/// Held-out loss, knowledge-probe accuracy and multiple-choice scoring of a <see cref="LlamaForCausalLM"/>. Every
+/// method runs in eval mode under <c>no_grad</c>, restores the model's previous mode, and frees each batch's tensors
+/// in its own dispose scope; results come back as managed numbers (one device-to-host copy per batch).
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>Windows (or probes) per forward pass: bounds activation memory, amortises per-call overhead.</summary>
+    private const int RowsPerBatch = 16;
+
+    private static readonly ByteTokenizer Tokenizer = new();
+
+    /// <summary>
+    /// Mean next-token cross-entropy, nats per token, over up to <paramref name="maxWindows"/> non-overlapping windows
+    /// of <paramref name="seqLen"/> + 1 tokens spread evenly over <paramref name="tokens"/> (see <see cref="WindowStarts"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seqLen"/> is not in 1..context length, or <paramref name="maxWindows"/> &lt; 1.</exception>
+    /// <exception cref="ArgumentException">The stream is shorter than one window.</exception>
+    public static double HeldOutLoss(LlamaForCausalLM model, int[] tokens, int seqLen, int maxWindows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(seqLen, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(seqLen, model.Config.ContextLength);
+        var window = seqLen + 1;
+        var starts = WindowStarts(tokens.Length, window, maxWindows);
+        double lossSum = 0; // nats, summed over every scored token
+        using var mode = new EvalModeScope(model);
+        for (var first = 0; first < starts.Count; first += RowsPerBatch)
+        {
+            using var scope = NewDisposeScope();
+            var rows = starts.Skip(first).Take(RowsPerBatch).Select(s => tokens[s..(s + window)]).ToArray();
+            var (inputs, targets) = TokenBatch.Shifted(rows); // [n, seqLen] each
+            var logits = model.forward(inputs); // [n, seqLen, V]
+            var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1), reduction: nn.Reduction.Sum);
+            lossSum += loss.item<float>(); // sync point: one scalar to the host per batch
+        }
+
+        return lossSum / ((double)starts.Count * seqLen);
+    }
+
+    /// <summary>
+    /// Start offsets of min(<paramref name="maxWindows"/>, length / window) non-overlapping windows spread evenly from the
+    /// stream's start to its end (first at 0, last ending at the stream's end when more than one). Deterministic.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxWindows"/> or <paramref name="window"/> &lt; 1.</exception>
+    /// <exception cref="ArgumentException">The stream is shorter than one window.</exception>
+    public static IReadOnlyList<int> WindowStarts(int streamLength, int window, int maxWindows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxWindows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        if (streamLength < window) throw new ArgumentException($"Stream of {streamLength} tokens is shorter than one window of {window}.", nameof(streamLength));
+        var count = Math.Min(maxWindows, streamLength / window);
+        if (count == 1) return [0];
+        // Spacing (length - window) / (count - 1) >= window because count * window <= length: no overlap after flooring.
+        var span = (long)(streamLength - window);
+        return Enumerable.Range(0, count).Select(k => (int)(k * span / (count - 1))).ToArray();
+    }
+
+    /// <summary>
+    /// Teacher-forced knowledge recall: each probe's prompt + answer is fed once, and the fraction (0..1) of answer
+    /// bytes that the argmax of the previous position predicts, over all answer bytes of all probes. Sequences longer
+    /// than context length + 1 lose bytes from the left (prompt first; an over-long answer keeps its last bytes).
+    /// </summary>
+    /// <exception cref="ArgumentException">No probes, or an empty prompt or answer.</exception>
+    public static double ProbeAccuracy(LlamaForCausalLM model, IReadOnlyList<KnowledgeProbe> probes)
+    {
+        if (probes.Count == 0) throw new ArgumentException("No probes to score.", nameof(probes));
+        var encoded = probes.Select(p => Encode(p.Prompt, p.Answer, model.Config.ContextLength, nameof(probes))).ToArray();
+        long correct = 0, total = 0;
+        using var mode = new EvalModeScope(model);
+        for (var first = 0; first < encoded.Length; first += RowsPerBatch)
+        {
+            using var scope = NewDisposeScope();
+            var rows = encoded.Skip(first).Take(RowsPerBatch).ToArray();
+            var (inputs, _) = TokenBatch.Shifted(rows.Select(r => r.Tokens).ToArray()); // [n, T]
+            var predicted = model.forward(inputs).argmax(-1).data<long>().ToArray(); // [n, T] flattened; sync point
+            var width = (int)inputs.shape[1];
+            for (var row = 0; row < rows.Length; row++)
+            {
+                var (seq, answerStart) = rows[row];
+                for (var j = answerStart; j < seq.Length; j++) // position j - 1 predicts byte j
+                {
+                    if (predicted[row * width + j - 1] == seq[j]) correct++;
+                    total++;
+                }
+            }
+        }
+
+        return (double)correct / total;
+    }
+
+    /// <summary>
+    /// lm-evaluation-harness multiple-choice scoring: <c>acc</c> picks the choice with the highest log-likelihood,
+    /// <c>acc_norm</c> the highest log-likelihood per UTF-8 byte of the choice (lm-eval divides by the choice's
+    /// character count; for the byte tokenizer on ASCII text bytes and characters coincide; a choice cut to the context
+    /// is divided by the bytes scored). Ties go to the first choice.
+    /// </summary>
+    /// <exception cref="ArgumentException">The task has no items, an item's gold is out of range, or an item is invalid (see <see cref="LogLikelihoods"/>).</exception>
+    public static TaskScore Score(LlamaForCausalLM model, McTask task)
+    {
+        if (task.Items.Count == 0) throw new ArgumentException($"Task {task.Name} has no items.", nameof(task));
+        int acc = 0, accNorm = 0;
+        using var mode = new EvalModeScope(model);
+        foreach (var item in task.Items)
+        {
+            if (item.Gold < 0 || item.Gold >= item.Choices.Count)
+                throw new ArgumentException($"Task {task.Name}: gold {item.Gold} is out of range for {item.Choices.Count} choices.", nameof(task));
+            var (logLik, scoredBytes) = ChoiceLogLikelihoods(model, item);
+            var perByte = logLik.Select((ll, i) => ll / scoredBytes[i]).ToArray();
+            if (FirstArgMax(logLik) == item.Gold) acc++;
+            if (FirstArgMax(perByte) == item.Gold) accNorm++;
+        }
+
+        var n = task.Items.Count;
+        return new TaskScore(task.Name, (double)acc / n, (double)accNorm / n, n);
+    }
+
+    /// <summary>
+    /// Log-likelihood (nats) of each choice given the item's context: the sum of log-softmax at the choice's token
+    /// positions. All choices of the item go through one right-padded batch; the context is cut from the left so
+    /// context + choice fits context length + 1 tokens (a choice longer than the context length is scored on its last
+    /// context-length bytes only).
+    /// </summary>
+    /// <exception cref="ArgumentException">Empty context or choice, or no choices.</exception>
+    public static double[] LogLikelihoods(LlamaForCausalLM model, McItem item)
+    {
+        using var mode = new EvalModeScope(model);
+        return ChoiceLogLikelihoods(model, item).LogLik;
+    }
+
+    /// <summary>Per choice: log-likelihood (nats) and the number of bytes it covers (all of the choice unless it was cut).</summary>
+    private static (double[] LogLik, int[] ScoredBytes) ChoiceLogLikelihoods(LlamaForCausalLM model, McItem item)
+    {
+        if (item.Choices.Count == 0) throw new ArgumentException("An item has no choices.", nameof(item));
+        var rows = item.Choices.Select(c => Encode(item.Context, c, model.Config.ContextLength, nameof(item))).ToArray();
+        using var scope = NewDisposeScope();
+        var (inputs, targets) = TokenBatch.Shifted(rows.Select(r => r.Tokens).ToArray()); // [choices, T]
+        var logProbs = nn.functional.log_softmax(model.forward(inputs), -1); // [choices, T, V]
+        var width = (int)inputs.shape[1];
+        var picked = logProbs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).data<float>().ToArray(); // [choices, T]; sync point
+        var result = new double[rows.Length];
+        for (var row = 0; row < rows.Length; row++)
+        {
+            var (seq, choiceStart) = rows[row];
+            for (var j = choiceStart; j < seq.Length; j++) result[row] += picked[row * width + j - 1]; // position j - 1 predicts token j
+        }
+
+        return (result, rows.Select(r => r.Tokens.Length - r.ContinuationStart).ToArray());
+    }
+
+    /// <summary>
+    /// prefix + continuation as byte tokens cut from the left to at most context + 1 tokens, and the index where the
+    /// scored continuation starts: at least 1, so a continuation longer than the context length keeps only its last
+    /// context-length tokens (lm-eval's slicing would misalign there; we score what fits instead of failing a run).
+    /// </summary>
+    private static (int[] Tokens, int ContinuationStart) Encode(string prefix, string continuation, int contextLength, string parameter)
+    {
+        var head = Tokenizer.Encode(prefix);
+        var tail = Tokenizer.Encode(continuation);
+        if (head.Length == 0 || tail.Length == 0) throw new ArgumentException("Contexts, prompts, choices and answers must not be empty.", parameter);
+        var tokens = TokenBatch.KeepLast([.. head, .. tail], contextLength + 1);
+        return (tokens, Math.Max(1, tokens.Length - tail.Length));
+    }
+
+    private static int FirstArgMax(IReadOnlyList<double> values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Count; i++) if (values[i] > values[best]) best = i; // strict: ties keep the first
+        return best;
+    }
+}

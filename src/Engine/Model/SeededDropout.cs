@@ -1,0 +1,37 @@
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Model;
+
+/// <summary>
+/// Dropout whose masks come from its own generator, not torch's global one: two models built with the same seed
+/// (a quantized run and its BF16 twin stepping in lockstep) draw identical masks, and concurrent runs in one process
+/// do not disturb each other.
+/// </summary>
+public sealed class SeededDropout : IDisposable
+{
+    private readonly Generator _generator;
+
+    /// <summary>Creates the dropout with drop probability <paramref name="p"/> in [0, 1).</summary>
+    public SeededDropout(double p, int seed)
+    {
+        if (!(p is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout must be in [0, 1).");
+        P = p;
+        _generator = new Generator((ulong)seed, CPU);
+    }
+
+    /// <summary>Drop probability.</summary>
+    public double P { get; }
+
+    /// <summary>x with each element zeroed with probability P and the rest scaled by 1/(1-P) (inverted dropout).</summary>
+    public Tensor Apply(Tensor x)
+    {
+        if (P == 0) return x.alias();
+        using var uniform = rand(x.shape, generator: _generator);
+        using var keep = uniform.ge(P);
+        using var mask = keep.to(x.dtype).to(x.device).div_(1 - P);
+        return x.mul(mask);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _generator.Dispose();
+}

@@ -1,0 +1,48 @@
+using QuantScope.Engine.Evaluation;
+using QuantScope.Engine.Model;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Engine.Training;
+
+/// <summary>
+/// Evaluates the run's model (and the twin's) after a number of main steps: held-out loss on the pretraining data
+/// (forgetting), knowledge-probe accuracy and every task's acc / acc_norm, as scalars at that step.
+/// </summary>
+internal static class EvaluationStep
+{
+    /// <summary>Held-out windows per evaluation (deterministic, evenly spread).</summary>
+    public const int HeldOutWindows = 16;
+
+    /// <summary>The scalars of one evaluation at <paramref name="step"/> (= main steps trained so far).</summary>
+    public static IReadOnlyList<ScalarPoint> Run(int step, LlamaForCausalLM model, LlamaForCausalLM? twin, ExperimentData data, int seqLen)
+    {
+        var points = new List<ScalarPoint>();
+        Add(points, step, model, baseline: false, data, seqLen);
+        if (twin is not null) Add(points, step, twin, baseline: true, data, seqLen);
+        return points;
+    }
+
+    private static void Add(List<ScalarPoint> points, int step, LlamaForCausalLM model, bool baseline, ExperimentData data, int seqLen)
+    {
+        var loss = Evaluator.HeldOutLoss(model, data.Forgetting.HeldOut, seqLen, HeldOutWindows);
+        points.Add(new ScalarPoint(step, baseline ? MetricNames.BaselineHeldOutLoss : MetricNames.HeldOutLoss, (float)loss));
+        // A continuation must fit the context with at least one token before it; contexts are cut from the left.
+        var room = model.Config.ContextLength - 1;
+        bool Fits(string s) => System.Text.Encoding.UTF8.GetByteCount(s) <= room;
+        var probes = data.Probes.Where(p => Fits(p.Answer)).ToArray();
+        if (probes.Length > 0)
+        {
+            var probe = Evaluator.ProbeAccuracy(model, probes);
+            points.Add(new ScalarPoint(step, baseline ? MetricNames.BaselineProbeAccuracy : MetricNames.ProbeAccuracy, (float)probe));
+        }
+
+        foreach (var full in data.Tasks)
+        {
+            var task = full with { Items = full.Items.Where(i => i.Choices.All(Fits)).ToArray() };
+            if (task.Items.Count == 0) continue;
+            var score = Evaluator.Score(model, task);
+            points.Add(new ScalarPoint(step, MetricNames.TaskAccuracy(task.Name, baseline), (float)score.Acc));
+            points.Add(new ScalarPoint(step, MetricNames.TaskAccuracy(task.Name, baseline, normalised: true), (float)score.AccNorm));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using QuantScope.Engine.Data;
+
+namespace QuantScope.Engine.Training;
+
+/// <summary>
+/// The token streams and evaluation sets of one experiment, built once from its config: the main phase's train and
+/// held-out tokens, the pretraining stream, the held-out pretraining tokens forgetting is measured on, the built-in
+/// world's knowledge probes and tasks (when the built-in world is in play) and the user's JSONL tasks.
+/// </summary>
+internal sealed class ExperimentData
+{
+    /// <summary>Characters generated per built-in part (about 0.5 MB of bytes: plenty for the small model's runs).</summary>
+    public const int BuiltinChars = 400_000;
+    public const double HeldOutFraction = 0.1;
+    public const int ProbeCount = 64;
+    public const int TaskItems = 48;
+
+    private ExperimentData(TextDataset main, TextDataset? pretrain, TextDataset forgetting, IReadOnlyList<KnowledgeProbe> probes, IReadOnlyList<McTask> tasks)
+    {
+        Main = main;
+        Pretrain = pretrain;
+        Forgetting = forgetting;
+        Probes = probes;
+        Tasks = tasks;
+    }
+
+    /// <summary>The main phase's text.</summary>
+    public TextDataset Main { get; }
+
+    /// <summary>The pretraining text, or null without a pretraining phase.</summary>
+    public TextDataset? Pretrain { get; }
+
+    /// <summary>Held-out part of this is the forgetting set: the pretraining data, or the built-in knowledge part without pretraining.</summary>
+    public TextDataset Forgetting { get; }
+
+    /// <summary>Knowledge probes (built-in world), possibly empty.</summary>
+    public IReadOnlyList<KnowledgeProbe> Probes { get; }
+
+    /// <summary>Multiple-choice tasks: the built-in world's three, then the config's JSONL files.</summary>
+    public IReadOnlyList<McTask> Tasks { get; }
+
+    /// <summary>Builds everything; paths resolve against <paramref name="baseDirectory"/>.</summary>
+    public static ExperimentData Load(TrainConfig config, string? baseDirectory)
+    {
+        var world = new Lazy<SyntheticWorld>(() => SyntheticWorld.Create(config.Seed));
+        TextDataset Read(DataConfig data) => data.Kind switch
+        {
+            DataConfig.Builtin => TextDataset.FromText(world.Value.NewDomainPart(BuiltinChars), HeldOutFraction),
+            DataConfig.BuiltinPretrain => TextDataset.FromText(world.Value.KnowledgePart(BuiltinChars), HeldOutFraction),
+            _ => TextDataset.Load(TrainConfigValidator.Resolve(data.Path!, baseDirectory), HeldOutFraction),
+        };
+
+        var main = Read(config.Data);
+        var pretrain = config.Pretrain is { } p ? Read(p.Data) : null;
+        var forgetting = pretrain ?? (config.Data.Kind == DataConfig.BuiltinPretrain ? main : Read(new DataConfig { Kind = DataConfig.BuiltinPretrain }));
+        var builtin = config.Data.Kind != DataConfig.Text || config.Pretrain?.Data.Kind is DataConfig.Builtin or DataConfig.BuiltinPretrain;
+        var probes = builtin ? world.Value.Probes(ProbeCount) : [];
+        var tasks = (builtin ? world.Value.Tasks(TaskItems) : [])
+            .Concat(config.Tasks.Select(t => McTaskReader.Read(TrainConfigValidator.Resolve(t, baseDirectory))))
+            .ToArray();
+        return new ExperimentData(main, pretrain, forgetting, probes, tasks);
+    }
+}

@@ -1,0 +1,138 @@
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Engine.Training;
+
+/// <summary>
+/// Folds a run's metric batches into its <see cref="RunSummary"/>. Works on plain telemetry only, so it gives the same
+/// answer live and from stored series.
+/// </summary>
+public sealed class SummaryBuilder
+{
+    private readonly IReadOnlyList<string> _layers;
+    private readonly bool[] _delayedInputs;
+    private readonly int _qatStart;
+    private readonly int _apeLastSteps;
+    private readonly SortedDictionary<int, double> _loss = new();
+    private readonly SortedDictionary<int, double> _baselineLoss = new();
+    private readonly Dictionary<string, SortedDictionary<int, double>> _evals = new();
+    private readonly Dictionary<int, float[]> _amax = new();
+    private readonly Dictionary<int, float[]> _amaxPred = new();
+    private readonly Dictionary<int, float[]> _saturation = new();
+
+    /// <summary>Creates the builder.</summary>
+    /// <param name="layers">Layer names in telemetry order.</param>
+    /// <param name="delayedInputs">Per layer: its input is quantized under delayed scaling (the pairs stepRate counts).</param>
+    /// <param name="qatStart">First main step with quantization on (the BF16 warmup length).</param>
+    /// <param name="apeLastSteps">K of the "last K steps" APE mean.</param>
+    public SummaryBuilder(IReadOnlyList<string> layers, IReadOnlyList<bool> delayedInputs, int qatStart, int apeLastSteps)
+    {
+        _layers = layers;
+        _delayedInputs = delayedInputs.ToArray();
+        _qatStart = qatStart;
+        _apeLastSteps = apeLastSteps;
+    }
+
+    /// <summary>Takes in one batch.</summary>
+    public void Add(MetricBatch batch)
+    {
+        foreach (var s in batch.Scalars)
+        {
+            if (s.Metric == MetricNames.Loss) _loss[s.Step] = s.Value;
+            else if (s.Metric == MetricNames.BaselineLoss) _baselineLoss[s.Step] = s.Value;
+            else if (IsEval(s.Metric)) Series(s.Metric)[s.Step] = s.Value;
+        }
+
+        foreach (var p in batch.LayerPoints)
+        {
+            if (p.Role != TensorRoles.Input || p.Step < _qatStart) continue;
+            var target = p.Metric switch
+            {
+                MetricNames.Amax => _amax,
+                MetricNames.AmaxPred => _amaxPred,
+                MetricNames.Saturation => _saturation,
+                _ => null,
+            };
+            if (target is not null) target[p.Step] = p.Values;
+        }
+    }
+
+    /// <summary>The summary so far, with <paramref name="status"/> (completed, failed, cancelled).</summary>
+    public RunSummary Build(Guid runId, string status)
+    {
+        double? finalLoss = _loss.Count > 0 ? _loss.Last().Value : null;
+        BaselineSummary? baseline = _baselineLoss.Count > 0 ? new BaselineSummary(_baselineLoss.Last().Value) : null;
+        return new RunSummary(runId, status, _loss.Count, finalLoss, baseline, Ape(), Saturation(), Forgetting(), Tasks());
+    }
+
+    private static bool IsEval(string metric) =>
+        metric is MetricNames.HeldOutLoss or MetricNames.BaselineHeldOutLoss or MetricNames.ProbeAccuracy or MetricNames.BaselineProbeAccuracy
+        || (MetricNames.IsScalar(metric) && metric.Contains(MetricNames.TaskPrefix, StringComparison.Ordinal));
+
+    private SortedDictionary<int, double> Series(string metric)
+    {
+        if (!_evals.TryGetValue(metric, out var series)) _evals[metric] = series = new SortedDictionary<int, double>();
+        return series;
+    }
+
+    private LossApeSummary? Ape()
+    {
+        var steps = _loss.Keys.Where(_baselineLoss.ContainsKey).ToArray();
+        if (steps.Length == 0) return null;
+        var (mean, last) = LossApe.Summarise(steps.Select(s => _loss[s]).ToArray(), steps.Select(s => _baselineLoss[s]).ToArray(), _apeLastSteps);
+        return new LossApeSummary(mean, last);
+    }
+
+    private SaturationSummary? Saturation()
+    {
+        var layers = Enumerable.Range(0, _layers.Count).Where(l => _delayedInputs[l]).ToArray();
+        var steps = _saturation.Keys.Where(s => _amax.ContainsKey(s) && _amaxPred.ContainsKey(s)).ToArray();
+        if (layers.Length == 0 || steps.Length == 0) return null;
+
+        long pairs = 0, exceeded = 0;
+        double sum = 0, max = 0;
+        var perLayer = new (double Sum, int Exceeded)[_layers.Count];
+        foreach (var step in steps)
+        {
+            foreach (var l in layers)
+            {
+                var over = _amax[step][l] > _amaxPred[step][l];
+                var fraction = (double)_saturation[step][l];
+                pairs++;
+                if (over) exceeded++;
+                sum += fraction;
+                max = Math.Max(max, fraction);
+                perLayer[l] = (perLayer[l].Sum + fraction, perLayer[l].Exceeded + (over ? 1 : 0));
+            }
+        }
+
+        var worst = layers.OrderByDescending(l => perLayer[l].Sum).ThenByDescending(l => perLayer[l].Exceeded).First();
+        var worstName = perLayer[worst].Sum > 0 || perLayer[worst].Exceeded > 0 ? _layers[worst] : null;
+        return new SaturationSummary((double)exceeded / pairs, max, sum / pairs, worstName);
+    }
+
+    private ForgettingSummary? Forgetting()
+    {
+        if (!_evals.TryGetValue(MetricNames.HeldOutLoss, out var loss) || !_evals.TryGetValue(MetricNames.ProbeAccuracy, out var probe)) return null;
+        return new ForgettingSummary(
+            loss.First().Value, loss.Last().Value, Last(MetricNames.BaselineHeldOutLoss),
+            probe.First().Value, probe.Last().Value, Last(MetricNames.BaselineProbeAccuracy));
+    }
+
+    private IReadOnlyList<TaskSummary> Tasks()
+    {
+        var names = _evals.Keys
+            .Where(k => k.StartsWith(MetricNames.TaskPrefix, StringComparison.Ordinal) && k.EndsWith(".acc", StringComparison.Ordinal))
+            .Select(k => k[MetricNames.TaskPrefix.Length..^".acc".Length])
+            .Order(StringComparer.Ordinal);
+        return names.Select(name =>
+        {
+            var acc = Last(MetricNames.TaskAccuracy(name))!.Value;
+            var norm = Last(MetricNames.TaskAccuracy(name, normalised: true)) ?? double.NaN;
+            var baseline = Last(MetricNames.TaskAccuracy(name, baseline: true));
+            double? drop = baseline is > 0 ? (baseline.Value - acc) / baseline.Value * 100.0 : null;
+            return new TaskSummary(name, acc, norm, baseline, drop);
+        }).ToArray();
+    }
+
+    private double? Last(string metric) => _evals.TryGetValue(metric, out var s) && s.Count > 0 ? s.Last().Value : null;
+}
