@@ -1,0 +1,106 @@
+using System.Threading.Channels;
+using QuantScope.Engine.Model;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Engine.Training;
+
+namespace QuantScope.Engine.Tests.Training;
+
+/// <summary>The experiment claims of the issue, shown on the tiny model.</summary>
+public class ExperimentTests
+{
+    private static TrainConfig Tiny(int steps) => TrainConfig.Tiny with { Steps = steps, BatchSize = 4, SeqLen = 32 };
+
+    private static (RunSummary Summary, List<MetricBatch> Batches) Run(TrainConfig config, TrainerOptions? options = null)
+    {
+        using var trainer = new Trainer(config, options);
+        var channel = Channel.CreateUnbounded<MetricBatch>();
+        var summary = trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
+        channel.Writer.Complete();
+        var batches = new List<MetricBatch>();
+        while (channel.Reader.TryRead(out var b)) batches.Add(b);
+        return (summary, batches);
+    }
+
+    private static float[] Series(List<MetricBatch> batches, string metric) =>
+        batches.SelectMany(b => b.Scalars).Where(s => s.Metric == metric).OrderBy(s => s.Step).Select(s => s.Value).ToArray();
+
+    [Fact]
+    public void TwinWithQuantizationOff_LossesBitIdentical_EvenWithDropout()
+    {
+        var (summary, batches) = Run(Tiny(8) with { Quant = null, Baseline = true, Dropout = 0.1 });
+        var loss = Series(batches, MetricNames.Loss);
+        var twin = Series(batches, MetricNames.BaselineLoss);
+        Assert.Equal(8, loss.Length);
+        for (var i = 0; i < loss.Length; i++) TensorAssert.BitEqual(loss[i], twin[i], $"step {i}");
+        Assert.All(Series(batches, MetricNames.LossApe), a => Assert.Equal(0f, a));
+        Assert.Equal(new LossApeSummary(0, 0), summary.LossApe);
+        Assert.Null(summary.Saturation);
+    }
+
+    [Fact]
+    public void TwinWithFp8_SameBatchesDifferentNumerics_ApeMatchesSeries()
+    {
+        var (summary, batches) = Run(Tiny(6) with { Baseline = true });
+        var loss = Series(batches, MetricNames.Loss);
+        var twin = Series(batches, MetricNames.BaselineLoss);
+        var ape = Series(batches, MetricNames.LossApe);
+        for (var i = 0; i < loss.Length; i++) Assert.Equal(Math.Abs(loss[i] - twin[i]) / twin[i] * 100, ape[i], 3);
+        Assert.True(ape.Any(a => a > 0), "fake quantization changes the loss");
+        // Step 0: same initial weights and batch; only the forward numerics differ, so the losses are within 1 %.
+        Assert.True(ape[0] < 1, $"step 0 APE {ape[0]} %");
+        Assert.Equal(twin[^1], summary.Baseline!.FinalLoss!.Value, 5);
+    }
+
+    [Fact]
+    public void MostRecentH1_ExceedsMoreOftenThanMaxH64()
+    {
+        var config = Tiny(30) with { LearningRate = 1e-2 };
+        var mostRecent = Run(config with { Quant = new QuantConfig { Algorithm = "most_recent", HistoryLength = 1 } }).Summary.Saturation!;
+        var max = Run(config with { Quant = new QuantConfig { Algorithm = "max", HistoryLength = 64 } }).Summary.Saturation!;
+        Assert.True(mostRecent.StepRate > max.StepRate, $"most_recent/1 {mostRecent.StepRate} vs max/64 {max.StepRate}");
+        Assert.NotNull(mostRecent.WorstLayer);
+    }
+
+    [Fact]
+    public void Bf16Warmup_NoQuantizationThenHistoriesSeedAfresh()
+    {
+        var (summary, batches) = Run(Tiny(6) with { Bf16WarmupSteps = 3 });
+        LayerPoint At(int step, string metric) => batches.SelectMany(b => b.LayerPoints).Single(p => p.Step == step && p.Role == TensorRoles.Input && p.Metric == metric);
+        for (var step = 0; step < 3; step++) Assert.All(At(step, MetricNames.Scale).Values, s => Assert.Equal(0f, s));
+        // Step 3 is the first QAT step: a fresh history seeds from its own amax.
+        Assert.Equal(At(3, MetricNames.Amax).Values, At(3, MetricNames.AmaxPred).Values);
+        Assert.All(At(3, MetricNames.Scale).Values, s => Assert.True(s > 0));
+        Assert.Equal(At(3, MetricNames.Amax).Values, At(4, MetricNames.AmaxPred).Values);
+        Assert.NotNull(summary.Saturation);
+    }
+
+    [Fact]
+    public void AfterPretraining_HighLearningRateForgetsMore_AndThePretrainIsCached()
+    {
+        var cache = Directory.CreateTempSubdirectory("qs-pretrain-");
+        try
+        {
+            var options = new TrainerOptions { CheckpointDirectory = cache.FullName };
+            var config = Tiny(30) with
+            {
+                Model = ModelConfig.Tiny with { ContextLength = 64 }, SeqLen = 64, BatchSize = 8, Quant = null, EvalEvery = 30,
+                Pretrain = new PretrainConfig { Steps = 150, LearningRate = 1e-2 },
+            };
+            var (low, lowBatches) = Run(config with { LearningRate = 1e-5 }, options);
+            Assert.Single(Directory.GetFiles(cache.FullName, "pretrain-*.qsck"));
+            var (high, highBatches) = Run(config with { LearningRate = 1e-3 }, options);
+
+            Assert.Equal(150, Series(lowBatches, MetricNames.PretrainLoss).Length);
+            Assert.Empty(Series(highBatches, MetricNames.PretrainLoss)); // loaded from the cache, not trained again
+            Assert.Equal(low.Forgetting!.HeldOutLossStart, high.Forgetting!.HeldOutLossStart); // same starting weights
+            var lowRise = low.Forgetting.HeldOutLossEnd - low.Forgetting.HeldOutLossStart;
+            var highRise = high.Forgetting.HeldOutLossEnd - high.Forgetting.HeldOutLossStart;
+            Assert.True(highRise > lowRise, $"held-out loss rise: lr 1e-3 {highRise}, lr 1e-5 {lowRise}");
+            Assert.Equal(["continuation", "facts", "reasoning"], high.Tasks.Select(t => t.Name));
+        }
+        finally
+        {
+            cache.Delete(recursive: true);
+        }
+    }
+}

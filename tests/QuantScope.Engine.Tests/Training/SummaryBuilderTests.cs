@@ -1,0 +1,62 @@
+using QuantScope.Engine.Telemetry;
+using QuantScope.Engine.Training;
+
+namespace QuantScope.Engine.Tests.Training;
+
+public class SummaryBuilderTests
+{
+    private static readonly string[] Layers = ["a", "b", "c"];
+
+    private static MetricBatch Step(int step, float loss, float baseline, float[] amax, float[] pred, float[] saturation) => new(Guid.Empty,
+        [new ScalarPoint(step, MetricNames.Loss, loss), new ScalarPoint(step, MetricNames.BaselineLoss, baseline)],
+        [
+            new LayerPoint(step, MetricNames.Amax, TensorRoles.Input, amax),
+            new LayerPoint(step, MetricNames.AmaxPred, TensorRoles.Input, pred),
+            new LayerPoint(step, MetricNames.Saturation, TensorRoles.Input, saturation),
+            new LayerPoint(step, MetricNames.Saturation, TensorRoles.Weight, [1f, 1f, 1f]), // weights never count
+        ]);
+
+    [Fact]
+    public void Saturation_CountsOnlyDelayedInputsInQatSteps()
+    {
+        // Layer c is not delayed-scaled; step 0 is the BF16 warmup and is ignored.
+        var b = new SummaryBuilder(Layers, [true, true, false], qatStart: 1, apeLastSteps: 1000);
+        b.Add(Step(0, 4f, 4f, [9f, 9f, 9f], [1f, 1f, 1f], [0.5f, 0.5f, 0.5f]));
+        b.Add(Step(1, 3f, 2f, [2f, 1f, 9f], [1f, 1f, 1f], [0.25f, 0f, 0.9f]));
+        b.Add(Step(2, 2f, 2f, [1f, 3f, 9f], [2f, 2f, 1f], [0f, 0.125f, 0.9f]));
+        var s = b.Build(Guid.Empty, "completed");
+
+        // Pairs (a,1) (b,1) (a,2) (b,2): exceeded at (a,1) and (b,2) -> 2/4; fractions 0.25, 0, 0, 0.125.
+        Assert.Equal(new SaturationSummary(0.5, 0.25, 0.09375, "a"), s.Saturation);
+        Assert.Equal(3, s.Steps);
+        Assert.Equal(2.0, s.FinalLoss);
+        Assert.Equal(new BaselineSummary(2.0), s.Baseline);
+        // APE per step: 0, 50, 0 -> mean 16.67 %.
+        Assert.Equal(50.0 / 3, s.LossApe!.MeanPct, 12);
+    }
+
+    [Fact]
+    public void ForgettingAndTasks_FromFirstAndLastEvaluation()
+    {
+        var b = new SummaryBuilder(Layers, [false, false, false], 0, 1000);
+        b.Add(new MetricBatch(Guid.Empty,
+        [
+            new ScalarPoint(0, MetricNames.HeldOutLoss, 1.5f), new ScalarPoint(0, MetricNames.ProbeAccuracy, 0.75f),
+            new ScalarPoint(0, MetricNames.TaskAccuracy("facts"), 0.25f),
+        ], []));
+        b.Add(new MetricBatch(Guid.Empty,
+        [
+            new ScalarPoint(10, MetricNames.HeldOutLoss, 2.5f), new ScalarPoint(10, MetricNames.BaselineHeldOutLoss, 2f),
+            new ScalarPoint(10, MetricNames.ProbeAccuracy, 0.5f), new ScalarPoint(10, MetricNames.BaselineProbeAccuracy, 0.625f),
+            new ScalarPoint(10, MetricNames.TaskAccuracy("facts"), 0.375f), new ScalarPoint(10, MetricNames.TaskAccuracy("facts", normalised: true), 0.5f),
+            new ScalarPoint(10, MetricNames.TaskAccuracy("facts", baseline: true), 0.5f),
+        ], []));
+        var s = b.Build(Guid.Empty, "completed");
+
+        Assert.Equal(new ForgettingSummary(1.5, 2.5, 2.0, 0.75, 0.5, 0.625), s.Forgetting);
+        Assert.Equal(new TaskSummary("facts", 0.375, 0.5, 0.5, 25.0), Assert.Single(s.Tasks));
+        Assert.Null(s.Saturation);
+        Assert.Null(s.LossApe);
+        Assert.Null(s.FinalLoss);
+    }
+}
