@@ -12,8 +12,8 @@ internal sealed class ExperimentData
     /// <summary>Characters generated per built-in part (about 0.5 MB of bytes: plenty for the small model's runs).</summary>
     public const int BuiltinChars = 400_000;
     public const double HeldOutFraction = 0.1;
-    public const int ProbeCount = 64;
-    public const int TaskItems = 48;
+    public const int ProbeCount = 48;
+    public const int TaskItems = 32;
 
     private ExperimentData(TextDataset main, TextDataset? pretrain, TextDataset forgetting, IReadOnlyList<KnowledgeProbe> probes, IReadOnlyList<McTask> tasks)
     {

@@ -6,13 +6,13 @@ namespace QuantScope.Web.Live;
 
 /// <summary>
 /// A viewer's view of one run: history from the store, then live updates, with no gap and no double. It subscribes
-/// first, reads the store second, and drops live points whose step was already in the history.
+/// first, reads the store second, and drops live points whose step was already in the history — per series (a metric,
+/// and its role for layer points): evaluations, pretraining and training number their steps independently.
 /// </summary>
 public sealed class RunFeed : IDisposable
 {
     private readonly LiveSubscription _subscription;
-    private int _lastScalarStep;
-    private int _lastLayerStep;
+    private readonly Dictionary<string, int> _lastStep = new(StringComparer.Ordinal);
 
     private RunFeed(LiveSubscription subscription, RunEntity run, IReadOnlyList<ScalarPoint> scalars, IReadOnlyList<LayerPoint> layerPoints)
     {
@@ -20,8 +20,8 @@ public sealed class RunFeed : IDisposable
         Run = run;
         HistoryScalars = scalars;
         HistoryLayerPoints = layerPoints;
-        _lastScalarStep = scalars.Count == 0 ? -1 : scalars.Max(p => p.Step);
-        _lastLayerStep = layerPoints.Count == 0 ? -1 : layerPoints.Max(p => p.Step);
+        foreach (var p in scalars) Seen(p.Metric, p.Step);
+        foreach (var p in layerPoints) Seen(LayerKey(p), p.Step);
     }
 
     /// <summary>The run as stored when the feed opened.</summary>
@@ -94,22 +94,25 @@ public sealed class RunFeed : IDisposable
 
     private void Take(MetricBatch batch, List<ScalarPoint> scalars, List<LayerPoint> layerPoints)
     {
-        var maxScalar = _lastScalarStep;
         foreach (var p in batch.Scalars)
         {
-            if (p.Step <= _lastScalarStep) continue;
-            scalars.Add(p);
-            maxScalar = Math.Max(maxScalar, p.Step);
+            if (Seen(p.Metric, p.Step)) scalars.Add(p);
         }
-        var maxLayer = _lastLayerStep;
+
         foreach (var p in batch.LayerPoints)
         {
-            if (p.Step <= _lastLayerStep) continue;
-            layerPoints.Add(p);
-            maxLayer = Math.Max(maxLayer, p.Step);
+            if (Seen(LayerKey(p), p.Step)) layerPoints.Add(p);
         }
-        _lastScalarStep = maxScalar;
-        _lastLayerStep = maxLayer;
+    }
+
+    private static string LayerKey(LayerPoint p) => p.Metric + "/" + p.Role;
+
+    /// <summary>True (and remembered) when <paramref name="step"/> is new for that series.</summary>
+    private bool Seen(string series, int step)
+    {
+        if (_lastStep.TryGetValue(series, out var last) && step <= last) return false;
+        _lastStep[series] = step;
+        return true;
     }
 
     /// <inheritdoc />

@@ -66,6 +66,28 @@ public sealed class RunFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdatesAsync_SeriesNumberStepsIndependently_NoneIsDropped()
+    {
+        var live = new LiveRunStore();
+        var id = await _data.CreateRunAsync("l0");
+        using var feed = await OpenAsync(id, live);
+        Assert.NotNull(feed);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await using var updates = feed.UpdatesAsync(TimeSpan.FromMilliseconds(10), cts.Token).GetAsyncEnumerator(cts.Token);
+        // Pretraining steps 0..2, an evaluation at main step 0, then main steps 0..1: three series, each from step 0.
+        live.Publish(new MetricsEvent(new MetricBatch(id, [.. Enumerable.Range(0, 3).Select(s => new ScalarPoint(s, MetricNames.PretrainLoss, 5))], [])));
+        live.Publish(new MetricsEvent(new MetricBatch(id, [new ScalarPoint(0, MetricNames.HeldOutLoss, 2)], [])));
+        live.Publish(new MetricsEvent(Steps(id, 0, 1)));
+        var seen = new List<ScalarPoint>();
+        while (seen.Count < 6 && await updates.MoveNextAsync()) seen.AddRange(updates.Current.Scalars);
+
+        Assert.Equal([0, 1, 2], seen.Where(p => p.Metric == MetricNames.PretrainLoss).Select(p => p.Step));
+        Assert.Equal([0], seen.Where(p => p.Metric == MetricNames.HeldOutLoss).Select(p => p.Step));
+        Assert.Equal([0, 1], seen.Where(p => p.Metric == MetricNames.Loss).Select(p => p.Step));
+    }
+
+    [Fact]
     public async Task UpdatesAsync_StatusWithLayersThenWithout_KeepsTheLayers()
     {
         var live = new LiveRunStore();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using QuantScope.Data;
@@ -5,6 +6,7 @@ using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Components.Charts;
 using QuantScope.Web.Live;
 using QuantScope.Web.Runs;
+using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Components.Pages;
 
@@ -16,9 +18,14 @@ public partial class RunPage
     private static readonly TimeSpan Throttle = TimeSpan.FromMilliseconds(200);
     private static readonly IReadOnlyList<string> LossTraces = ["loss"];
     private static readonly IReadOnlyList<string> AmaxTraces = ["amax (now)", "amax_pred (delayed)"];
+    private static readonly IReadOnlyList<string> EvalTraces = [MetricNames.HeldOutLoss, MetricNames.BaselineHeldOutLoss];
+    // The coordinator stores the summary before it announces the end; the retries only cover a store that lags.
+    private static readonly TimeSpan SummaryRetryDelay = TimeSpan.FromMilliseconds(500);
+    private const int SummaryAttempts = 5;
 
     private readonly CancellationTokenSource _cts = new();
     private readonly List<LayerPoint> _inputStats = [];
+    private readonly List<ScalarPoint> _evalPoints = [];
     private RunFeed? _feed;
     private bool _missing;
     private RunStatus _status;
@@ -31,9 +38,13 @@ public partial class RunPage
     private IReadOnlyList<(int Step, float[] Row)> _saturationInitial = [];
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _amaxInitial = [];
     private IReadOnlyList<LayerSummary> _summary = [];
+    private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _evalInitial = [];
+    private RunSummary? _runSummary;
+    private bool _summaryLoading;
     private LiveLineChart? _loss;
     private LiveLineChart? _amax;
     private SaturationHeatmap? _heatmap;
+    private LiveLineChart? _eval;
     private bool _consuming;
 
     /// <summary>The run's id, from the address.</summary>
@@ -66,6 +77,9 @@ public partial class RunPage
         _amaxLayer = ChartData.DefaultLayer(_layers);
         _amaxInitial = AmaxSeries(_amaxLayer);
         _summary = Summarize();
+        _runSummary = ReadSummary(run.SummaryJson);
+        _evalPoints.AddRange(_feed.HistoryScalars.Where(IsEvalPoint));
+        _evalInitial = EvalSeries();
     }
 
     /// <inheritdoc />
@@ -107,6 +121,7 @@ public partial class RunPage
                 _layers = layers;
                 _amaxLayer = ChartData.DefaultLayer(_layers);
             }
+            if (IsEnded(_status) && _runSummary is null) _ = LoadSummaryAsync(_cts.Token);
             rerender = true;
         }
         if (update.Scalars.Count > 0)
@@ -115,10 +130,24 @@ public partial class RunPage
             rerender = true;
         }
         _inputStats.AddRange(update.LayerPoints.Where(IsAmaxPanelPoint));
+        // Decided here, synchronously: a chart not rendered yet gets its points through Initial when it first renders.
+        var evalPoints = update.Scalars.Where(IsEvalPoint).ToList();
+        var appendEval = _eval is not null;
+        _evalPoints.AddRange(evalPoints);
+        if (!appendEval && evalPoints.Count > 0)
+        {
+            _evalInitial = EvalSeries();
+            rerender = true;
+        }
         if (_layers.Count > 0) _summary = Summarize();
         if (rerender || update.LayerPoints.Count > 0) StateHasChanged();
 
         if (_loss is not null) await _loss.AppendAsync(0, ChartData.Scalar(update.Scalars, MetricNames.Loss));
+        if (appendEval)
+        {
+            await _eval!.AppendAsync(0, ChartData.Scalar(evalPoints, MetricNames.HeldOutLoss));
+            await _eval.AppendAsync(1, ChartData.Scalar(evalPoints, MetricNames.BaselineHeldOutLoss));
+        }
         if (_heatmap is not null) await _heatmap.AppendAsync(ChartData.Rows(update.LayerPoints, MetricNames.Saturation, TensorRoles.Input));
         if (_amax is not null)
         {
@@ -135,6 +164,54 @@ public partial class RunPage
         if (_amax is not null) await _amax.ReplaceAsync(AmaxTitle, _amaxInitial);
     }
 
+    // Reads the summary stored with the run, retrying a few times (see SummaryRetryDelay).
+    private async Task LoadSummaryAsync(CancellationToken ct)
+    {
+        if (_summaryLoading) return;
+        _summaryLoading = true;
+        try
+        {
+            for (var attempt = 0; attempt < SummaryAttempts && _runSummary is null; attempt++)
+            {
+                if (attempt > 0) await Task.Delay(SummaryRetryDelay, ct);
+                var summary = ReadSummary((await Runs.GetAsync(Id, ct))?.SummaryJson);
+                if (summary is null) continue;
+                await InvokeAsync(() =>
+                {
+                    _runSummary = summary;
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.LogWarning(ex, "Loading the summary of run {RunId} failed", Id);
+        }
+        finally
+        {
+            _summaryLoading = false;
+        }
+    }
+
+    private RunSummary? ReadSummary(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<RunSummary>(json, JsonDefaults.Options);
+        }
+        catch (JsonException ex)
+        {
+            Log.LogWarning(ex, "The stored summary of run {RunId} is not readable", Id);
+            return null;
+        }
+    }
+
+    private static bool IsEnded(RunStatus status) => status is not (RunStatus.Pending or RunStatus.Running);
+
     private Task CancelAsync()
     {
         Coordinator.Cancel(Id);
@@ -145,6 +222,14 @@ public partial class RunPage
 
     private static bool IsAmaxPanelPoint(LayerPoint p) =>
         p.Role == TensorRoles.Input && p.Metric is MetricNames.Amax or MetricNames.AmaxPred or MetricNames.Saturation;
+
+    private static bool IsEvalPoint(ScalarPoint p) => p.Metric is MetricNames.HeldOutLoss or MetricNames.BaselineHeldOutLoss;
+
+    private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> EvalSeries() =>
+    [
+        ChartData.Scalar(_evalPoints, MetricNames.HeldOutLoss),
+        ChartData.Scalar(_evalPoints, MetricNames.BaselineHeldOutLoss),
+    ];
 
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> AmaxSeries(int layer) =>
     [
