@@ -11,7 +11,7 @@ public sealed class LayerPointEntity
 
     public string Metric { get; set; } = "";
 
-    /// <summary>One of the engine's tensor roles (input, weight, grad_output).</summary>
+    /// <summary>One of the engine's tensor roles (input, weight, grad).</summary>
     public string Role { get; set; } = "";
 
     public int Step { get; set; }

@@ -2,7 +2,7 @@ namespace QuantScope.Engine.Quantization;
 
 /// <summary>
 /// Block-scaled formats (INT-n per channel/group, MXFP8, MXFP4, NVFP4) carry their own scales inside the format, so
-/// there is no per-tensor scale to choose: the tensor is quantized as is. Stats report amax_pred = amax, scale = 1 and
+/// there is no per-tensor scale to choose: the tensor is quantized as is. Stats report amaxPred = amax, scale = 1 and
 /// saturation = 0 (a block scale is derived from the block's own max, so nothing clips).
 /// </summary>
 public sealed record BlockScalingRecipe : IScalingRecipe

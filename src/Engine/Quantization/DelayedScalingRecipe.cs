@@ -10,12 +10,12 @@ public sealed record DelayedScalingRecipe : IScalingRecipe
     public string Format { get; init; } = "e4m3";
     /// <summary>Length of the amax history window, steps (TE's amax_history_len).</summary>
     public int AmaxHistoryLength { get; init; } = 16;
-    /// <summary>How amax_pred is taken from the history: "max" (TE default), "most_recent", "mean".</summary>
+    /// <summary>How amaxPred is taken from the history: "max" (TE default), "most_recent", "mean".</summary>
     public string AmaxComputeAlgo { get; init; } = "max";
-    /// <summary>Extra headroom: scale = format_max / amax_pred / 2^margin.</summary>
+    /// <summary>Extra headroom: scale = format_max / amaxPred / 2^margin.</summary>
     public int Margin { get; init; }
     /// <summary>
-    /// Recompute amax_pred and the scale every N steps (1 = every step). The history still records every step;
+    /// Recompute amaxPred and the scale every N steps (1 = every step). The history still records every step;
     /// between updates the scale is held. Larger periods save work and mimic hardware recipes that rescale rarely.
     /// </summary>
     public int UpdatePeriod { get; init; } = 1;

@@ -8,7 +8,7 @@ namespace QuantScope.Engine.Quantization;
 /// <summary>
 /// The scaling state of one quantized tensor (one layer, one role): an amax history window and the scale the next
 /// step will use. Buffers (persisted by <c>module.save</c>): <c>amax_history</c> [H] (index 0 = most recent step),
-/// <c>scale</c> and <c>amax_pred</c> (0-d, the prediction the scale came from).
+/// <c>scale</c> and <c>amaxPred</c> (0-d, the prediction the scale came from).
 /// <para>
 /// Timing: the scale used at step t comes from the history ending at step t-1 (<see cref="ScaleFor"/> then
 /// <see cref="Update"/> once per training step). Step 0 has no history: it is scaled by its own amax
@@ -22,7 +22,7 @@ public sealed class DelayedScalingState : nn.Module
     private readonly Tensor _history;
     [ComponentName(Name = "scale")]
     private readonly Tensor _scale;
-    [ComponentName(Name = "amax_pred")]
+    [ComponentName(Name = "amaxPred")]
     private readonly Tensor _amaxPred;
 
     /// <summary>Creates a state with an all-zero history and scale 1.</summary>
@@ -41,7 +41,7 @@ public sealed class DelayedScalingState : nn.Module
         _amaxPred = zeros(Array.Empty<long>(), dtype: ScalarType.Float32);
         register_buffer("amax_history", _history);
         register_buffer("scale", _scale);
-        register_buffer("amax_pred", _amaxPred);
+        register_buffer("amaxPred", _amaxPred);
     }
 
     /// <summary>The recipe this state follows.</summary>
@@ -50,7 +50,7 @@ public sealed class DelayedScalingState : nn.Module
     /// <summary>The target format.</summary>
     public INumberFormat Format { get; }
 
-    /// <summary>The value amax_pred is scaled to (format max, or 15 for HiF8).</summary>
+    /// <summary>The value amaxPred is scaled to (format max, or 15 for HiF8).</summary>
     public double TargetMax { get; }
 
     /// <summary>Number of <see cref="Update"/> calls so far; host-side, not persisted.</summary>
@@ -72,7 +72,7 @@ public sealed class DelayedScalingState : nn.Module
     public Tensor AmaxPred => _amaxPred;
 
     /// <summary>
-    /// The (scale, amax_pred) to use for this step, as new 0-d tensors. Before the first update they come from
+    /// The (scale, amaxPred) to use for this step, as new 0-d tensors. Before the first update they come from
     /// <paramref name="amaxNow"/> (see the class remarks); afterwards from the history only, never from amaxNow.
     /// </summary>
     public (Tensor Scale, Tensor AmaxPred) ScaleFor(Tensor amaxNow)
@@ -84,7 +84,7 @@ public sealed class DelayedScalingState : nn.Module
     }
 
     /// <summary>
-    /// Forgets everything: zero history, scale 1, amax_pred 0, unseeded (the next step seeds itself again). Used when
+    /// Forgets everything: zero history, scale 1, amaxPred 0, unseeded (the next step seeds itself again). Used when
     /// quantization switches on after a high-precision warmup, so the warmup's ranges do not set the first scales.
     /// </summary>
     public void Reset()
@@ -99,7 +99,7 @@ public sealed class DelayedScalingState : nn.Module
 
     /// <summary>
     /// Ends a step: pushes <paramref name="amaxNow"/> into the history (the oldest value rolls off after H steps) and
-    /// recomputes amax_pred and the scale for the next step. Call once per training step, after <see cref="ScaleFor"/>.
+    /// recomputes amaxPred and the scale for the next step. Call once per training step, after <see cref="ScaleFor"/>.
     /// With <see cref="DelayedScalingRecipe.UpdatePeriod"/> N &gt; 1 the scale is recomputed on the first update and
     /// then after every N-th update; in between it is held (the history still records every step).
     /// </summary>

@@ -4,7 +4,7 @@ namespace QuantScope.Engine.Quantization;
 
 /// <summary>
 /// Autograd node placed on a <see cref="QuantLinear"/>'s output: identity in the forward pass; in the backward pass it
-/// hands the incoming output gradient (dL/dy) to the layer's grad_output quantizer, so the gradient that flows into
+/// hands the incoming output gradient (dL/dy) to the layer's grad quantizer, so the gradient that flows into
 /// the layer's matmul backward (and on to the weight gradient and the previous layer) is the quantized one, as in
 /// Transformer Engine's HYBRID recipe (E5M2 gradients).
 /// </summary>
@@ -15,7 +15,7 @@ internal sealed class GradOutputFunction : autograd.SingleTensorFunction<GradOut
     /// <inheritdoc />
     public override string Name => nameof(GradOutputFunction);
 
-    /// <summary>Wraps <paramref name="output"/> so that its gradient passes through <paramref name="layer"/>'s grad_output quantizer.</summary>
+    /// <summary>Wraps <paramref name="output"/> so that its gradient passes through <paramref name="layer"/>'s grad quantizer.</summary>
     public static Tensor Attach(Tensor output, QuantLinear layer) => apply(output, layer);
 
     /// <inheritdoc />
@@ -26,9 +26,9 @@ internal sealed class GradOutputFunction : autograd.SingleTensorFunction<GradOut
     }
 
     /// <inheritdoc />
-    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
     {
         var layer = (QuantLinear)ctx.get_data(LayerKey);
-        return [layer.QuantizeGradOutput(grad_output), null!];
+        return [layer.QuantizeGradOutput(grad), null!];
     }
 }

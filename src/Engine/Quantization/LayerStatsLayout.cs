@@ -11,9 +11,9 @@ public static class LayerStatsLayout
     /// <summary>Row order: the layer's input activation, its weight, then its output gradient (backward pass).</summary>
     public static IReadOnlyList<string> Roles { get; } = [TensorRoles.Input, TensorRoles.Weight, TensorRoles.GradOutput];
 
-    /// <summary>Column order. amax_pred, scale and saturation are 0 for a high-precision role; block-scaled roles report amax_pred = amax, scale = 1, saturation = 0.</summary>
+    /// <summary>Column order. amaxPred, scale and saturation are 0 for a high-precision role; block-scaled roles report amaxPred = amax, scale = 1, saturation = 0.</summary>
     public static IReadOnlyList<string> Metrics { get; } =
-        [MetricNames.Amax, MetricNames.AmaxPred, MetricNames.Scale, MetricNames.Saturation];
+        [MetricNames.Amax, MetricNames.AmaxPred, MetricNames.Scale, MetricNames.OverflowFraction];
 
     /// <summary>Values per layer per step (roles × metrics).</summary>
     public static int Width => Roles.Count * Metrics.Count;

@@ -10,12 +10,12 @@ namespace QuantScope.Engine.Quantization;
 /// A linear layer (y = x·Wᵀ + b) that fake-quantizes its input and its weight in the forward pass and the gradient of
 /// its output in the backward pass, each by its own recipe (<see cref="IScalingRecipe"/>: delayed, current or block
 /// scaling; null = high precision) with its own state (children <c>input_scaling</c>, <c>weight_scaling</c>,
-/// <c>grad_output_scaling</c>). Parameter names match torch's Linear (<c>weight</c> [out, in], optional <c>bias</c>
+/// <c>grad_scaling</c>). Parameter names match torch's Linear (<c>weight</c> [out, in], optional <c>bias</c>
 /// [out]) so checkpoints map 1:1.
 /// <para>
 /// Every forward writes the step's stats into the device buffer <see cref="Stats"/> (no host sync). A high-precision
 /// role records only amax (other columns stay 0): amax still shows the activation ranges and locates non-finite values.
-/// The grad_output row is written by the backward pass, and only when that role is quantized (else it stays 0).
+/// The grad row is written by the backward pass, and only when that role is quantized (else it stays 0).
 /// </para>
 /// </summary>
 public sealed class QuantLinear : nn.Module<Tensor, Tensor>
@@ -30,7 +30,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     private nn.Module? _inputScaling;
     [ComponentName(Name = "weight_scaling")]
     private nn.Module? _weightScaling;
-    [ComponentName(Name = "grad_output_scaling")]
+    [ComponentName(Name = "grad_scaling")]
     private nn.Module? _gradOutputScaling;
     [ComponentName(Name = "stats")]
     private readonly Tensor _stats;
@@ -154,7 +154,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         GradOutputFormat = gradOutput is null ? null : NumberFormats.Get(gradOutput.Format);
         _inputScaling = Attach("input_scaling", input, InputFormat, _inputScaling);
         _weightScaling = Attach("weight_scaling", weight, WeightFormat, _weightScaling);
-        _gradOutputScaling = Attach("grad_output_scaling", gradOutput, GradOutputFormat, _gradOutputScaling);
+        _gradOutputScaling = Attach("grad_scaling", gradOutput, GradOutputFormat, _gradOutputScaling);
     }
 
     private nn.Module? Attach(string name, IScalingRecipe? recipe, INumberFormat? format, nn.Module? old)
@@ -172,7 +172,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// x [..., in] -> [..., out]. In training mode each call advances the input and weight scaling states by one step,
-    /// and the backward pass of its output advances the grad_output state (when that role is quantized).
+    /// and the backward pass of its output advances the grad state (when that role is quantized).
     /// </summary>
     public override Tensor forward(Tensor x)
     {
@@ -208,7 +208,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The backward half: quantizes dL/dy by the grad_output recipe and records its stats row. Called by autograd
+    /// The backward half: quantizes dL/dy by the grad recipe and records its stats row. Called by autograd
     /// (<see cref="GradOutputFunction"/>) once per backward pass.
     /// </summary>
     internal Tensor QuantizeGradOutput(Tensor gradOutput)

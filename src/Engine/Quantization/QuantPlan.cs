@@ -70,14 +70,14 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
     public ResolvedPlan Resolve(IReadOnlyList<string> layerNames) => Resolve(layerNames, null);
 
     /// <summary>
-    /// Resolves the plan: input and weight entries for every layer (first matching rule wins), grad_output entries
+    /// Resolves the plan: input and weight entries for every layer (first matching rule wins), grad entries
     /// where a rule asks, warnings for rules that matched nothing. When a block or group size does not divide the
     /// dimension the blocks run along, INT groups fall back to per-channel and MX/NVFP4 to high precision, with a note
     /// and a warning (never an exception).
     /// </summary>
     /// <param name="layerNames">Full module names in layer order.</param>
     /// <param name="blockDim">Length of the last dimension of a (layer, role) tensor, the one blocks run along
-    /// (in-features for input and weight, out-features for grad_output), or null to skip the divisibility check.</param>
+    /// (in-features for input and weight, out-features for grad), or null to skip the divisibility check.</param>
     public ResolvedPlan Resolve(IReadOnlyList<string> layerNames, Func<string, string, long>? blockDim)
     {
         var blocks = layerNames.Select(BlockIndex).Where(i => i >= 0).DefaultIfEmpty(-1).Max() + 1;
@@ -112,7 +112,7 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
             if (!used[i])
                 warnings.Insert(0, $"rule {i + 1} ({Rules[i].Layer}, {Rules[i].Role}) matched no layer");
 
-        // Order: per layer, its roles (input, weight, grad_output), following layerNames.
+        // Order: per layer, its roles (input, weight, grad), following layerNames.
         var order = layerNames.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
         var sorted = entries.OrderBy(e => order.GetValueOrDefault(e.Layer)).ThenBy(e => RoleOrder(e.Role)).ToArray();
         return new ResolvedPlan(sorted, warnings);

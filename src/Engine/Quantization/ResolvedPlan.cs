@@ -10,7 +10,7 @@ namespace QuantScope.Engine.Quantization;
 public sealed record ResolvedEntry(string Layer, string Role, IScalingRecipe? Recipe, string? Note);
 
 /// <summary>A <see cref="QuantPlan"/> resolved against a model's layers: one entry per (layer, role), plus warnings.</summary>
-/// <param name="Entries">Input and weight for every layer (in layer order), then grad_output where a rule asks for it.</param>
+/// <param name="Entries">Input and weight for every layer (in layer order), then grad where a rule asks for it.</param>
 /// <param name="Warnings">Rules that matched nothing, and fallbacks.</param>
 public sealed record ResolvedPlan(IReadOnlyList<ResolvedEntry> Entries, IReadOnlyList<string> Warnings)
 {

@@ -7,14 +7,14 @@ namespace QuantScope.Engine.Quantization;
 /// <summary>
 /// Quantizes one tensor role of a layer (input, weight or output gradient) by its recipe and scaling state, and
 /// gives the role's stats row. Shared by the forward roles of <see cref="QuantLinear"/> and its backward
-/// (grad_output) quantizer so that all three follow exactly the same scaling rules.
+/// (grad) quantizer so that all three follow exactly the same scaling rules.
 /// </summary>
 internal static class RoleQuantizer
 {
     /// <summary>
     /// Fake-quantizes <paramref name="t"/>. Returns the quantized tensor (straight-through gradient when
     /// <paramref name="t"/> requires grad) and a new [4] stats row in <see cref="LayerStatsLayout.Metrics"/> order:
-    /// amax, amax_pred, scale, saturation.
+    /// amax, amaxPred, scale, saturation.
     /// </summary>
     /// <param name="t">The tensor to quantize.</param>
     /// <param name="amax">0-d amax of <paramref name="t"/> (already computed by the caller).</param>

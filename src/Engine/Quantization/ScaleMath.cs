@@ -6,7 +6,7 @@ namespace QuantScope.Engine.Quantization;
 /// <summary>
 /// Delayed-scaling math as small pure tensor functions (no host sync: everything stays on the tensors' device).
 /// Conventions follow Transformer Engine: <c>scale</c> multiplies the tensor before the cast, so
-/// scale = format_max / amax_pred / 2^margin, and the history's index 0 is the most recent step.
+/// scale = format_max / amaxPred / 2^margin, and the history's index 0 is the most recent step.
 /// </summary>
 public static class ScaleMath
 {
@@ -19,7 +19,7 @@ public static class ScaleMath
     /// <summary>Names accepted by <see cref="ParseAlgorithm"/>.</summary>
     public static IReadOnlyList<string> AlgorithmNames { get; } = ["max", "most_recent", "mean"];
 
-    /// <summary>The value amax_pred is scaled to: <see cref="HiF8MaxVal"/> for HiF8, the format max otherwise.</summary>
+    /// <summary>The value amaxPred is scaled to: <see cref="HiF8MaxVal"/> for HiF8, the format max otherwise.</summary>
     public static double TargetMax(INumberFormat format) =>
         format is HiF8Format ? HiF8MaxVal : format.MaxValue;
 

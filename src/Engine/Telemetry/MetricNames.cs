@@ -12,12 +12,12 @@ public static class MetricNames
     /// <summary>Tokens seen so far (cumulative).</summary>
     public const string Tokens = "tokens";
     /// <summary>Per layer: fraction (0..1) of elements whose |x·scale| exceeded the format max (clipped).</summary>
-    public const string Saturation = "saturation";
+    public const string OverflowFraction = "overflowFraction";
     /// <summary>Per layer: absolute maximum of the tensor at this step (before scaling).</summary>
     public const string Amax = "amax";
     /// <summary>Per layer: the delayed amax prediction the tensor was scaled with (from the history ending at the previous step).</summary>
-    public const string AmaxPred = "amax_pred";
-    /// <summary>Per layer: the scale applied before casting (format max / amax_pred).</summary>
+    public const string AmaxPred = "amaxPred";
+    /// <summary>Per layer: the scale applied before casting (format max / amaxPred).</summary>
     public const string Scale = "scale";
 
     /// <summary>Loss of the unquantized twin on the same batch, nats per token.</summary>

@@ -8,7 +8,7 @@ public static class TensorRoles
     /// <summary>The layer's weight.</summary>
     public const string Weight = "weight";
     /// <summary>The gradient of the layer's output (backward pass).</summary>
-    public const string GradOutput = "grad_output";
+    public const string GradOutput = "grad";
     /// <summary>No role: scalar, per-step series such as loss.</summary>
     public const string None = "";
 }

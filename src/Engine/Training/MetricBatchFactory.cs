@@ -12,7 +12,7 @@ internal static class MetricBatchFactory
     /// <summary>
     /// Builds the batch for <paramref name="records"/> (row i belongs to records[i]). Steps from the first diverged one on
     /// are left out (telemetry carries only finite values) and that divergence is returned in <paramref name="diverged"/>.
-    /// Only <paramref name="roles"/> are emitted (grad_output only when some layer quantizes it: its row is 0 otherwise).
+    /// Only <paramref name="roles"/> are emitted (grad only when some layer quantizes it: its row is 0 otherwise).
     /// </summary>
     public static MetricBatch Build(Guid runId, IReadOnlyList<string> layers, IReadOnlyList<string> roles, bool quantized, bool baseline,
         IReadOnlyList<StepRecord> records, float[][] rows, out TrainingDivergedException? diverged)
@@ -55,8 +55,8 @@ internal static class MetricBatchFactory
 
     /// <summary>
     /// Null when the row is finite. Otherwise the first layer (forward order) with a non-finite amax, input before weight
-    /// before grad_output: a NaN weight shows at its own layer, a NaN born between layers (attention, norm) shows as the
-    /// next layer's input, a gradient that overflows in the backward pass shows as that layer's grad_output.
+    /// before grad: a NaN weight shows at its own layer, a NaN born between layers (attention, norm) shows as the
+    /// next layer's input, a gradient that overflows in the backward pass shows as that layer's grad.
     /// </summary>
     private static TrainingDivergedException? FindDivergence(int step, IReadOnlyList<string> layers, float[] row, bool baseline)
     {

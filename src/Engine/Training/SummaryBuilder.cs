@@ -49,7 +49,7 @@ public sealed class SummaryBuilder
             {
                 MetricNames.Amax => _amax,
                 MetricNames.AmaxPred => _amaxPred,
-                MetricNames.Saturation => _saturation,
+                MetricNames.OverflowFraction => _saturation,
                 _ => null,
             };
             if (target is not null) target[p.Step] = p.Values;

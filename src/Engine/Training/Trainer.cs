@@ -52,7 +52,7 @@ public sealed class Trainer : IDisposable
     /// <summary>The quantized layers by full module name, in heatmap row order (also for unquantized runs).</summary>
     public RunLayout Layout { get; }
 
-    /// <summary>The effective quantization plan of the main phase: per layer its input, weight (and grad_output where quantized).</summary>
+    /// <summary>The effective quantization plan of the main phase: per layer its input, weight (and grad where quantized).</summary>
     public IReadOnlyList<PlanEntry> EffectivePlan { get; }
 
     /// <summary>Plan rules that matched no layer, and block-size fallbacks.</summary>

@@ -63,7 +63,7 @@ public static class RunEndpoints
             role ??= TensorRoles.Input;
             if (role is not (TensorRoles.Input or TensorRoles.Weight or TensorRoles.GradOutput))
             {
-                return Invalid([new ConfigError("role", "must be input, weight or grad_output")], "Bad series query.");
+                return Invalid([new ConfigError("role", "must be input, weight or grad")], "Bad series query.");
             }
             points = await series.ReadLayerAsync(id, metric, role, index, ct);
         }

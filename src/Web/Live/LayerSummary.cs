@@ -1,8 +1,8 @@
 namespace QuantScope.Web.Live;
 
-/// <summary>One row of the per-layer table: the latest input amax against the delayed amax_pred it was scaled with.</summary>
+/// <summary>One row of the per-layer table: the latest input amax against the delayed amaxPred it was scaled with.</summary>
 public sealed record LayerSummary(string Layer, float Amax, float AmaxPred, float Saturation)
 {
-    /// <summary>amax / amax_pred: above 1 means the tensor outran its history and clipped.</summary>
+    /// <summary>amax / amaxPred: above 1 means the tensor outran its history and clipped.</summary>
     public float Ratio => AmaxPred > 0 ? Amax / AmaxPred : float.NaN;
 }

@@ -47,7 +47,7 @@ public sealed class RunPageTests(ITestOutputHelper output)
             Assert.True(steps >= 10, $"the heatmap had {steps} steps");
             await page.WaitForSelectorAsync("#saturation-heatmap .heatmaplayer image");
             var amaxPoints = await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "amax-chart", 1), n => n >= 10, Patience);
-            Assert.True(amaxPoints >= 10, $"the amax_pred trace had {amaxPoints} points");
+            Assert.True(amaxPoints >= 10, $"the amaxPred trace had {amaxPoints} points");
             Assert.Equal("Running", await page.InnerTextAsync("#run-status"));
 
             var screenshot = Path.Combine(BrowserSession.ArtifactsDirectory, "run-page.png");

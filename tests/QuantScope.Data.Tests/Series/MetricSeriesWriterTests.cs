@@ -23,14 +23,14 @@ public sealed class MetricSeriesWriterTests
         [
             TestRuns.Batch(run.Id,
                 [new(0, MetricNames.Loss, 4.25f), new(0, MetricNames.LearningRate, 1e-4f), new(1, MetricNames.Loss, 3.875f)],
-                [new(0, MetricNames.Saturation, TensorRoles.Input, [0f, 0.5f, NaNWithPayload]),
-                 new(1, MetricNames.Saturation, TensorRoles.Input, [0.125f, float.PositiveInfinity, -0f])]),
+                [new(0, MetricNames.OverflowFraction, TensorRoles.Input, [0f, 0.5f, NaNWithPayload]),
+                 new(1, MetricNames.OverflowFraction, TensorRoles.Input, [0.125f, float.PositiveInfinity, -0f])]),
         ], Ct);
         await writer.WriteAsync(
         [
             TestRuns.Batch(run.Id,
                 [new(2, MetricNames.Loss, float.NaN)],
-                [new(2, MetricNames.Saturation, TensorRoles.Input, [1f, float.NegativeInfinity, 1.401298E-45f]),
+                [new(2, MetricNames.OverflowFraction, TensorRoles.Input, [1f, float.NegativeInfinity, 1.401298E-45f]),
                  new(2, MetricNames.Amax, TensorRoles.Weight, [448f, 57344f, 3.5f])]),
         ], Ct);
         await temp.CloseAsync(first);
@@ -50,10 +50,10 @@ public sealed class MetricSeriesWriterTests
         Assert.True(float.IsNaN(loss[2].Value));
         Assert.Equal([new SeriesPoint(0, 1e-4f)], await series.ReadScalarAsync(run.Id, MetricNames.LearningRate, Ct));
 
-        var layer1 = await series.ReadLayerAsync(run.Id, MetricNames.Saturation, TensorRoles.Input, 1, Ct);
+        var layer1 = await series.ReadLayerAsync(run.Id, MetricNames.OverflowFraction, TensorRoles.Input, 1, Ct);
         Assert.Equal([new SeriesPoint(0, 0.5f), new SeriesPoint(1, float.PositiveInfinity), new SeriesPoint(2, float.NegativeInfinity)], layer1);
 
-        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricNames.Saturation, TensorRoles.Input, Ct);
+        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricNames.OverflowFraction, TensorRoles.Input, Ct);
         Assert.Equal([0, 1, 2], heatmap.Steps);
         AssertBitsEqual([0f, 0.5f, NaNWithPayload], heatmap.Values[0]);
         AssertBitsEqual([0.125f, float.PositiveInfinity, -0f], heatmap.Values[1]);
@@ -63,7 +63,7 @@ public sealed class MetricSeriesWriterTests
         Assert.Equal(4, scalars.Count);
         Assert.Equal([0, 0, 1, 2], scalars.Select(p => p.Step));
         var layerPoints = await series.ReadLayerPointsAsync(run.Id, Ct);
-        Assert.Equal([(0, "saturation", "input"), (1, "saturation", "input"), (2, "amax", "weight"), (2, "saturation", "input")],
+        Assert.Equal([(0, "overflowFraction", "input"), (1, "overflowFraction", "input"), (2, "amax", "weight"), (2, "overflowFraction", "input")],
             layerPoints.Select(p => (p.Step, p.Metric, p.Role)));
         AssertBitsEqual([448f, 57344f, 3.5f], layerPoints[2].Values);
     }

@@ -27,7 +27,7 @@ public class CurrentAndBlockScalingTests
         using (no_grad()) layer.Weight.fill_(0.5f);
         using (var first = tensor(new[] { 0.5f, -1f, 0.25f, 0.75f }).view(1, 4)) layer.forward(first).Dispose();
         using (var spike = tensor(new[] { 0.5f, -1f, 0.25f, 100f }).view(1, 4)) layer.forward(spike).Dispose();
-        Assert.Equal(0f, Stat(layer, TensorRoles.Input, MetricNames.Saturation));
+        Assert.Equal(0f, Stat(layer, TensorRoles.Input, MetricNames.OverflowFraction));
         Assert.Equal(100f, Stat(layer, TensorRoles.Input, MetricNames.AmaxPred));
         Assert.Equal(4.48f, Stat(layer, TensorRoles.Input, MetricNames.Scale));
         Assert.Null(layer.InputScaling);
@@ -49,7 +49,7 @@ public class CurrentAndBlockScalingTests
         var wAmax = Stat(layer, TensorRoles.Weight, MetricNames.Amax);
         Assert.Equal(wAmax, Stat(layer, TensorRoles.Weight, MetricNames.AmaxPred));
         Assert.Equal(1f, Stat(layer, TensorRoles.Weight, MetricNames.Scale));
-        Assert.Equal(0f, Stat(layer, TensorRoles.Weight, MetricNames.Saturation));
+        Assert.Equal(0f, Stat(layer, TensorRoles.Weight, MetricNames.OverflowFraction));
         Assert.True(layer.IsQuantized);
     }
 

@@ -47,7 +47,7 @@ public class GradOutputQuantizerTests
         Assert.Equal(1f, Stat(layer, MetricNames.Amax));
         Assert.Equal(1f, Stat(layer, MetricNames.AmaxPred));
         Assert.Equal(57344f, Stat(layer, MetricNames.Scale));
-        Assert.Equal(0f, Stat(layer, MetricNames.Saturation));
+        Assert.Equal(0f, Stat(layer, MetricNames.OverflowFraction));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class GradOutputQuantizerTests
         Assert.Equal(2f, Stat(layer, MetricNames.Amax));
         Assert.Equal(1f, Stat(layer, MetricNames.AmaxPred));
         Assert.Equal(57344f, Stat(layer, MetricNames.Scale));
-        Assert.Equal(0.5f, Stat(layer, MetricNames.Saturation));
+        Assert.Equal(0.5f, Stat(layer, MetricNames.OverflowFraction));
         Assert.Equal(2f, TensorAssert.Floats(layer.GradOutputScaling!.AmaxHistory)[0]);
     }
 
@@ -107,8 +107,8 @@ public class GradOutputQuantizerTests
         Assert.False(layer.GradOutputScaling!.IsSeeded);
         Assert.Equal(15.0, layer.GradOutputScaling.TargetMax);
         Assert.Equal(
-            ["input_scaling.amax_history", "input_scaling.scale", "input_scaling.amax_pred",
-             "grad_output_scaling.amax_history", "grad_output_scaling.scale", "grad_output_scaling.amax_pred"],
+            ["input_scaling.amax_history", "input_scaling.scale", "input_scaling.amaxPred",
+             "grad_scaling.amax_history", "grad_scaling.scale", "grad_scaling.amaxPred"],
             layer.named_buffers().Select(b => b.name).Where(n => n.Contains("_scaling.")).ToArray());
     }
 

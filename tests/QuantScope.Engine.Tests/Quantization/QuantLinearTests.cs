@@ -23,14 +23,14 @@ public class QuantLinearTests
         using var second = tensor(new[] { 0.5f, -1.5f, 1f, 2f, 0.25f, -0.75f, 3f, 1f }).view(2, 4);
         layer.forward(second).Dispose();
 
-        Assert.Equal(0.375f, Stat(layer, TensorRoles.Input, MetricNames.Saturation));
+        Assert.Equal(0.375f, Stat(layer, TensorRoles.Input, MetricNames.OverflowFraction));
         Assert.Equal(3f, Stat(layer, TensorRoles.Input, MetricNames.Amax));
         Assert.Equal(1f, Stat(layer, TensorRoles.Input, MetricNames.AmaxPred));
         Assert.Equal(448f, Stat(layer, TensorRoles.Input, MetricNames.Scale));
         // The weight has amax 2 on both steps: scale 224, nothing saturates.
         Assert.Equal(2f, Stat(layer, TensorRoles.Weight, MetricNames.Amax));
         Assert.Equal(224f, Stat(layer, TensorRoles.Weight, MetricNames.Scale));
-        Assert.Equal(0f, Stat(layer, TensorRoles.Weight, MetricNames.Saturation));
+        Assert.Equal(0f, Stat(layer, TensorRoles.Weight, MetricNames.OverflowFraction));
     }
 
     [Fact]

@@ -57,9 +57,9 @@ public class QuantPlanTests
         var quantized = r.Entries.Where(e => e.Recipe is not null).Select(e => $"{e.Layer}/{e.Role}").ToArray();
         Assert.Equal(
         [
-            "model.layers.3.mlp.gate_proj/input", "model.layers.3.mlp.gate_proj/weight", "model.layers.3.mlp.gate_proj/grad_output",
-            "model.layers.3.mlp.up_proj/input", "model.layers.3.mlp.up_proj/weight", "model.layers.3.mlp.up_proj/grad_output",
-            "model.layers.3.mlp.down_proj/input", "model.layers.3.mlp.down_proj/weight", "model.layers.3.mlp.down_proj/grad_output",
+            "model.layers.3.mlp.gate_proj/input", "model.layers.3.mlp.gate_proj/weight", "model.layers.3.mlp.gate_proj/grad",
+            "model.layers.3.mlp.up_proj/input", "model.layers.3.mlp.up_proj/weight", "model.layers.3.mlp.up_proj/grad",
+            "model.layers.3.mlp.down_proj/input", "model.layers.3.mlp.down_proj/weight", "model.layers.3.mlp.down_proj/grad",
         ], quantized);
         var d = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.3.mlp.down_proj", TensorRoles.Weight));
         Assert.Equal(("hif8", 64, "max"), (d.Format, d.AmaxHistoryLength, d.AmaxComputeAlgo));
@@ -110,7 +110,7 @@ public class QuantPlanTests
         var r = plan.Resolve(names, (n, role) => role == TensorRoles.GradOutput ? (n == "a" ? 64 : 48) : 32);
         Assert.Equal(new BlockScalingRecipe { Format = "mxfp4" }, r.RecipeFor("a", TensorRoles.GradOutput));
         Assert.Null(r.RecipeFor("b", TensorRoles.GradOutput));
-        Assert.Equal("b grad_output: block size 32 does not divide out-features 48: fell back to high precision", Assert.Single(r.Warnings));
+        Assert.Equal("b grad: block size 32 does not divide out-features 48: fell back to high precision", Assert.Single(r.Warnings));
     }
 
     [Fact]

@@ -12,8 +12,8 @@ public class SummaryBuilderTests
         [
             new LayerPoint(step, MetricNames.Amax, TensorRoles.Input, amax),
             new LayerPoint(step, MetricNames.AmaxPred, TensorRoles.Input, pred),
-            new LayerPoint(step, MetricNames.Saturation, TensorRoles.Input, saturation),
-            new LayerPoint(step, MetricNames.Saturation, TensorRoles.Weight, [1f, 1f, 1f]), // weights never count
+            new LayerPoint(step, MetricNames.OverflowFraction, TensorRoles.Input, saturation),
+            new LayerPoint(step, MetricNames.OverflowFraction, TensorRoles.Weight, [1f, 1f, 1f]), // weights never count
         ]);
 
     [Fact]

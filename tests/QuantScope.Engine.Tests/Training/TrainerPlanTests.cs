@@ -47,7 +47,7 @@ public class TrainerPlanTests
         var losses = Run(trainer);
         Assert.Equal(3, losses.Length);
         Assert.All(losses, l => Assert.True(float.IsFinite(l)));
-        // grad_output entries: every layer in the hybrid recipe, the 3 MLP projections of block 3 in hif8-pangu.
+        // grad entries: every layer in the hybrid recipe, the 3 MLP projections of block 3 in hif8-pangu.
         var gradEntries = preset switch { "fp8-hybrid-delayed" => trainer.Layout.Layers.Count, "hif8-pangu" => 3, _ => 0 };
         Assert.Equal(trainer.Layout.Layers.Count * 2 + gradEntries, trainer.EffectivePlan.Count);
     }
@@ -111,7 +111,7 @@ public class TrainerPlanTests
             Assert.All(amax, a => Assert.True(a > 0));
         }
 
-        Assert.All(points.Where(p => p.Metric == MetricNames.Saturation).SelectMany(p => p.Values), s => Assert.Equal(0f, s));
+        Assert.All(points.Where(p => p.Metric == MetricNames.OverflowFraction).SelectMany(p => p.Values), s => Assert.Equal(0f, s));
     }
 
     [Fact]

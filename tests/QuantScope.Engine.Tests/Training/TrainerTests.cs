@@ -44,7 +44,7 @@ public class TrainerTests
             Assert.Equal([MetricNames.Loss, MetricNames.LearningRate, MetricNames.StepMillis, MetricNames.Tokens], batch.Scalars.Select(s => s.Metric));
             Assert.True(float.IsFinite(batch.Scalars[0].Value));
             Assert.Equal((step + 1) * 4 * 32, batch.Scalars[3].Value); // tokens: B · T per step, cumulative
-            Assert.Equal(8, batch.LayerPoints.Count); // 2 roles x (saturation, amax, amax_pred, scale)
+            Assert.Equal(8, batch.LayerPoints.Count); // 2 roles x (saturation, amax, amaxPred, scale)
             Assert.All(batch.LayerPoints, p => Assert.Equal(trainer.Layout.Layers.Count, p.Values.Length));
             Assert.All(batch.LayerPoints, p => Assert.All(p.Values, v => Assert.True(float.IsFinite(v))));
         }
@@ -52,7 +52,7 @@ public class TrainerTests
         var scales = batches[5].LayerPoints.Single(p => p.Metric == MetricNames.Scale && p.Role == TensorRoles.Input);
         var amaxPred = batches[5].LayerPoints.Single(p => p.Metric == MetricNames.AmaxPred && p.Role == TensorRoles.Input);
         for (var l = 0; l < scales.Values.Length; l++)
-            Assert.Equal(448f / amaxPred.Values[l], scales.Values[l]); // scale = max / amax_pred, one float32 division
+            Assert.Equal(448f / amaxPred.Values[l], scales.Values[l]); // scale = max / amaxPred, one float32 division
         var losses = Losses(batches);
         Assert.True(losses[^1] < losses[0], string.Join(", ", losses));
     }

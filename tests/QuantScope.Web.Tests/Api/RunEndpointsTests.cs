@@ -19,6 +19,35 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
     }
 
     [Fact]
+    public async Task Create_ExperimentWithTwinAndEvaluation_StoresSummaryAndEvalSeries()
+    {
+        const string Body = """
+            {"name":"exp","model":"tiny","steps":6,"batchSize":2,"seqLen":16,"baseline":true,"evalEvery":6,
+             "bf16WarmupSteps":2,"quant":{"preset":"fp8-delayed","historyLength":4}}
+            """;
+        var response = await _client.PostAsync("/api/runs", new StringContent(Body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var run = await QuantScopeWebFactory.WaitForStatusAsync(_client, id, "completed", "failed");
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+
+        var summary = run.GetProperty("summary");
+        Assert.Equal(id, summary.GetProperty("runId").GetGuid());
+        Assert.Equal(("completed", 6), (summary.GetProperty("status").GetString(), summary.GetProperty("steps").GetInt32()));
+        Assert.True(summary.GetProperty("lossApe").GetProperty("meanPct").GetDouble() >= 0);
+        Assert.True(summary.GetProperty("baseline").GetProperty("finalLoss").GetDouble() > 0);
+        Assert.Equal(["continuation", "facts", "reasoning"], summary.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+
+        // Evaluations before the first step and after the last; the twin's loss on every step.
+        var heldOut = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric=heldout_loss");
+        Assert.Equal([0, 6], heldOut.EnumerateArray().Select(p => p.GetProperty("step").GetInt32()));
+        var twin = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric=baseline_loss");
+        Assert.Equal(6, twin.GetArrayLength());
+        var facts = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric=baseline_task.facts.acc");
+        Assert.Equal(2, facts.GetArrayLength());
+    }
+
+    [Fact]
     public async Task Create_TinyConfig_RunsToCompletionWithFullSeries()
     {
         var response = await _client.PostAsJsonAsync("/api/runs", QuantScopeWebFactory.TinyConfig(12));
@@ -47,7 +76,7 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
         Assert.Equal(Enumerable.Range(0, 12), loss.EnumerateArray().Select(p => p.GetProperty("step").GetInt32()));
         Assert.All(loss.EnumerateArray(), p => Assert.True(float.IsFinite(p.GetProperty("value").GetSingle())));
 
-        var saturation = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric=saturation&layer={DownProj}");
+        var saturation = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric=overflowFraction&layer={DownProj}");
         Assert.Equal(12, saturation.GetArrayLength());
         Assert.All(saturation.EnumerateArray(), p => Assert.InRange(p.GetProperty("value").GetSingle(), 0f, 1f));
 
@@ -108,8 +137,8 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
 
     [Theory]
     [InlineData("", "metric")]
-    [InlineData("?metric=saturation", "layer")]
-    [InlineData("?metric=saturation&layer=model.layers.9.mlp.down_proj", "layer")]
+    [InlineData("?metric=overflowFraction", "layer")]
+    [InlineData("?metric=overflowFraction&layer=model.layers.9.mlp.down_proj", "layer")]
     [InlineData("?metric=amax&layer=" + DownProj + "&role=bias", "role")]
     public async Task Series_BadQuery_Returns400NamingTheParameter(string query, string field)
     {

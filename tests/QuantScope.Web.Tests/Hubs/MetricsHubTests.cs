@@ -52,7 +52,7 @@ public sealed class MetricsHubTests : IClassFixture<QuantScopeWebFactory>
         Assert.Equal(steps.Distinct().Count(), steps.Count);
         Assert.Contains(59, steps);
         Assert.All(batches.SelectMany(b => b.LayerPoints), p => Assert.Equal(run!.Layers.Count, p.Values.Length));
-        Assert.Contains(batches.SelectMany(b => b.LayerPoints), p => p.Metric == MetricNames.Saturation && p.Role == TensorRoles.Input);
+        Assert.Contains(batches.SelectMany(b => b.LayerPoints), p => p.Metric == MetricNames.OverflowFraction && p.Role == TensorRoles.Input);
     }
 
     private sealed record RunCreated(Guid Id);

@@ -15,7 +15,7 @@ public sealed class MetricPersistenceServiceTests : IAsyncLifetime
 
     private static MetricBatch Step(Guid run, int step) => new(run,
         [new ScalarPoint(step, MetricNames.Loss, 5f - step / 100f)],
-        [new LayerPoint(step, MetricNames.Saturation, TensorRoles.Input, [0.5f, float.NaN])]);
+        [new LayerPoint(step, MetricNames.OverflowFraction, TensorRoles.Input, [0.5f, float.NaN])]);
 
     private MetricPersistenceService Create(MetricIngress ingress) =>
         new(ingress, _data.Writer, _data.Runs, NullLogger<MetricPersistenceService>.Instance);
@@ -38,7 +38,7 @@ public sealed class MetricPersistenceServiceTests : IAsyncLifetime
             Assert.Equal(Enumerable.Range(0, 300), loss.Select(p => p.Step));
             Assert.Equal(299, stored!.LastStep);
             Assert.NotNull(stored.EndedAt);
-            var saturation = await _data.Series.ReadLayerAsync(run, MetricNames.Saturation, TensorRoles.Input, 1, CancellationToken.None);
+            var saturation = await _data.Series.ReadLayerAsync(run, MetricNames.OverflowFraction, TensorRoles.Input, 1, CancellationToken.None);
             Assert.Equal(300, saturation.Count);
             Assert.All(saturation, p => Assert.True(float.IsNaN(p.Value)));
         }

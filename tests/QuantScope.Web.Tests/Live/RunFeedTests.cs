@@ -14,7 +14,7 @@ public sealed class RunFeedTests : IAsyncLifetime
 
     private static MetricBatch Steps(Guid run, int from, int to) => new(run,
         Enumerable.Range(from, to - from + 1).Select(s => new ScalarPoint(s, MetricNames.Loss, 10 - s)).ToList(),
-        Enumerable.Range(from, to - from + 1).Select(s => new LayerPoint(s, MetricNames.Saturation, TensorRoles.Input, [s / 100f])).ToList());
+        Enumerable.Range(from, to - from + 1).Select(s => new LayerPoint(s, MetricNames.OverflowFraction, TensorRoles.Input, [s / 100f])).ToList());
 
     private Task<RunFeed?> OpenAsync(Guid id, LiveRunStore live) =>
         RunFeed.OpenAsync(id, live, _data.Runs, _data.Series, CancellationToken.None);

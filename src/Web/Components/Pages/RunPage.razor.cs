@@ -17,7 +17,7 @@ public partial class RunPage
 {
     private static readonly TimeSpan Throttle = TimeSpan.FromMilliseconds(200);
     private static readonly IReadOnlyList<string> LossTraces = ["loss"];
-    private static readonly IReadOnlyList<string> AmaxTraces = ["amax (now)", "amax_pred (delayed)"];
+    private static readonly IReadOnlyList<string> AmaxTraces = ["amax (now)", "amaxPred (delayed)"];
     private static readonly IReadOnlyList<string> EvalTraces = [MetricNames.HeldOutLoss, MetricNames.BaselineHeldOutLoss];
     // The coordinator stores the summary before it announces the end; the retries only cover a store that lags.
     private static readonly TimeSpan SummaryRetryDelay = TimeSpan.FromMilliseconds(500);
@@ -71,7 +71,7 @@ public partial class RunPage
         _steps = RunConfigSummary.Steps(run.ConfigJson);
         _layers = run.GetLayers();
         _lossInitial = [ChartData.Scalar(_feed.HistoryScalars, MetricNames.Loss)];
-        _saturationInitial = ChartData.Rows(_feed.HistoryLayerPoints, MetricNames.Saturation, TensorRoles.Input);
+        _saturationInitial = ChartData.Rows(_feed.HistoryLayerPoints, MetricNames.OverflowFraction, TensorRoles.Input);
         _inputStats.AddRange(_feed.HistoryLayerPoints.Where(IsAmaxPanelPoint));
         _lastStep = Math.Max(run.LastStep, _feed.HistoryScalars.Select(p => p.Step).DefaultIfEmpty(-1).Max());
         _amaxLayer = ChartData.DefaultLayer(_layers);
@@ -148,7 +148,7 @@ public partial class RunPage
             await _eval!.AppendAsync(0, ChartData.Scalar(evalPoints, MetricNames.HeldOutLoss));
             await _eval.AppendAsync(1, ChartData.Scalar(evalPoints, MetricNames.BaselineHeldOutLoss));
         }
-        if (_heatmap is not null) await _heatmap.AppendAsync(ChartData.Rows(update.LayerPoints, MetricNames.Saturation, TensorRoles.Input));
+        if (_heatmap is not null) await _heatmap.AppendAsync(ChartData.Rows(update.LayerPoints, MetricNames.OverflowFraction, TensorRoles.Input));
         if (_amax is not null)
         {
             await _amax.AppendAsync(0, ChartData.Layer(update.LayerPoints, MetricNames.Amax, TensorRoles.Input, _amaxLayer));
@@ -221,7 +221,7 @@ public partial class RunPage
     private string AmaxTitle => $"{_layers[_amaxLayer]} · input";
 
     private static bool IsAmaxPanelPoint(LayerPoint p) =>
-        p.Role == TensorRoles.Input && p.Metric is MetricNames.Amax or MetricNames.AmaxPred or MetricNames.Saturation;
+        p.Role == TensorRoles.Input && p.Metric is MetricNames.Amax or MetricNames.AmaxPred or MetricNames.OverflowFraction;
 
     private static bool IsEvalPoint(ScalarPoint p) => p.Metric is MetricNames.HeldOutLoss or MetricNames.BaselineHeldOutLoss;
 
@@ -241,7 +241,7 @@ public partial class RunPage
     {
         var amax = ChartData.Latest(_inputStats, MetricNames.Amax, TensorRoles.Input, _layers.Count);
         var pred = ChartData.Latest(_inputStats, MetricNames.AmaxPred, TensorRoles.Input, _layers.Count);
-        var sat = ChartData.Latest(_inputStats, MetricNames.Saturation, TensorRoles.Input, _layers.Count);
+        var sat = ChartData.Latest(_inputStats, MetricNames.OverflowFraction, TensorRoles.Input, _layers.Count);
         return _layers.Select((name, i) => new LayerSummary(name, amax[i], pred[i], sat[i])).ToList();
     }
 
