@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using QuantScope.Engine.Training;
 using Spectre.Console;
 using TorchSharp;
 
@@ -7,16 +8,17 @@ namespace QuantScope.Web.Cli;
 
 /// <summary>
 /// <c>bench [--quick]</c>: quantizer cost relative to one elementwise multiply of the same tensor (CPU), and the cost
-/// of a fake-quant training step relative to a plain one, as measured in this run. Variants are interleaved and
-/// medians reported because the machine is shared.
+/// of a fake-quant training step relative to a plain one, and experiment throughput (tokens/s of the demo and small
+/// models under BF16, FP32, FP8, HiF8 and W4A4 relative to BF16, and the cost of the BF16 twin), as measured in this
+/// run. Variants are interleaved and medians reported because the machine is shared.
 /// </summary>
 public static class BenchCommand
 {
     /// <summary>Builds the verb: tables to <paramref name="stdout"/>, progress to <paramref name="stderr"/>.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var quick = new Option<bool>("--quick") { Description = "1 M and 4 M values, fewer repetitions and steps." };
-        var command = new Command("bench", "Print quantizer and fake-quant training-step cost ratios.") { quick };
+        var quick = new Option<bool>("--quick") { Description = "1 M and 4 M values, fewer repetitions, rounds and steps." };
+        var command = new Command("bench", "Print quantizer, fake-quant training-step and experiment throughput ratios.") { quick };
         command.SetAction(parsed => Run(parsed.GetValue(quick), stdout, stderr));
         return command;
     }
@@ -32,11 +34,13 @@ public static class BenchCommand
         var plan = quick ? BenchPlan.Quick : BenchPlan.Full;
         IReadOnlyList<QuantizeBench.SizeResult> sizes = [];
         TrainStepBench.Result? steps = null;
+        IReadOnlyList<ExperimentBenchRow> experiments = [];
 
         progress.Status().Start("Starting", ctx =>
         {
             sizes = QuantizeBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
             steps = TrainStepBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
+            experiments = ExperimentBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
         });
 
         console.WriteLine($"Quantize time / one elementwise multiply of the same float32 tensor (CPU, {torch.get_num_threads()} threads, median of interleaved reps{(quick ? ", quick" : "")}):");
@@ -61,7 +65,33 @@ public static class BenchCommand
         }
 
         console.Write(train);
+        WriteExperiments(console, plan, experiments);
         return 0;
+    }
+
+    private static void WriteExperiments(IAnsiConsole console, BenchPlan plan, IReadOnlyList<ExperimentBenchRow> rows)
+    {
+        static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+        var batch = TrainConfig.Demo;
+        var steps = string.Join(", ", rows.DistinctBy(r => r.Model).Select(r => $"{r.Model} {r.Steps}"));
+        console.WriteLine($"Experiment throughput: training steps of {batch.BatchSize} x {batch.SeqLen} tokens, medians of interleaved rounds ({steps} timed steps per variant, first step of each trainer dropped).");
+        console.WriteLine("fp8 = fp8-delayed, hif8 = fp8-delayed with format hif8, w4a4 = w4a4-g128 (bf16 matmuls elsewhere). vs bf16 = tokens/s / the same model's bf16 tokens/s. twin = step time with the BF16 twin / fp8 without it (expected ~ 1 + bf16 step / fp8 step):");
+        var table = new Table();
+        table.AddColumn("model");
+        table.AddColumn("variant");
+        table.AddColumn(new TableColumn("ms/step").RightAligned());
+        table.AddColumn(new TableColumn("tokens/s").RightAligned());
+        table.AddColumn(new TableColumn("vs bf16").RightAligned());
+        table.AddColumn(new TableColumn("twin (exp.)").RightAligned());
+        foreach (var r in rows)
+        {
+            var twin = r.TwinCost is { } cost ? $"{F(cost, "F2")}x ({F(r.ExpectedTwinCost ?? double.NaN, "F2")}x)" : "";
+            table.AddRow(r.Model, Markup.Escape(r.Variant), F(r.MedianMillis, "F1"), F(r.TokensPerSecond, "F0"), F(r.VsBf16, "F2") + "x", twin);
+        }
+
+        console.Write(table);
+        if (rows.Any(r => r.Variant.Contains("per-ch.", StringComparison.Ordinal)))
+            console.WriteLine("N/M per-ch.: w4a4-g128 fell back to per-channel INT4 on N of the M quantized layers (128 does not divide their in-features).");
     }
 }
 
@@ -69,11 +99,21 @@ public static class BenchCommand
 /// <param name="Sizes">Element counts with the repetitions for each.</param>
 /// <param name="TrainRounds">Interleaved rounds; each builds a fresh trainer per variant.</param>
 /// <param name="StepsPerRound">Timed steps per trainer per round (one extra warm-up step is run and dropped).</param>
-public sealed record BenchPlan(IReadOnlyList<(int Elements, int Reps)> Sizes, int TrainRounds, int StepsPerRound)
+/// <param name="ExperimentRounds">Interleaved rounds of the experiment throughput bench (<see cref="ExperimentBench"/>).</param>
+/// <param name="ExperimentModels">Model presets of that bench, with timed steps per trainer per round (plus one warm-up).</param>
+public sealed record BenchPlan(
+    IReadOnlyList<(int Elements, int Reps)> Sizes,
+    int TrainRounds,
+    int StepsPerRound,
+    int ExperimentRounds,
+    IReadOnlyList<(string Model, int StepsPerRound)> ExperimentModels)
 {
-    /// <summary>1 M and 16 M values; 40 timed steps each.</summary>
-    public static BenchPlan Full { get; } = new([(1 << 20, 15), (16 << 20, 7)], 8, 5);
+    /// <summary>1 M and 16 M values; 40 timed steps each; experiments: 5 rounds, 30 demo and 15 small steps per variant.</summary>
+    public static BenchPlan Full { get; } = new([(1 << 20, 15), (16 << 20, 7)], 8, 5, 5, [("demo", 6), ("small", 3)]);
 
-    /// <summary>1 M and 4 M values; 20 timed steps each.</summary>
-    public static BenchPlan Quick { get; } = new([(1 << 20, 9), (4 << 20, 5)], 4, 5);
+    /// <summary>
+    /// 1 M and 4 M values; 20 timed steps each; experiments: 2 rounds, 6 demo and 4 small steps per variant (a small
+    /// step takes about a second on two cores, a HiF8 one several).
+    /// </summary>
+    public static BenchPlan Quick { get; } = new([(1 << 20, 9), (4 << 20, 5)], 4, 5, 2, [("demo", 3), ("small", 2)]);
 }
