@@ -36,7 +36,11 @@ public static class DataServiceCollectionExtensions
     /// Call once at start, before serving: switches the file to WAL, applies pending migrations, and marks runs left
     /// Pending or Running by a previous process as Interrupted (with <see cref="InterruptedError"/> and EndedAt now).
     /// </summary>
-    public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken ct)
+    /// <param name="services">The host's services.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="markInterrupted">False for a second process on the same file (the <c>run</c> verb next to a running
+    /// dashboard): it must not end the other process's live runs.</param>
+    public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken ct, bool markInterrupted = true)
     {
         ArgumentNullException.ThrowIfNull(services);
         var database = services.GetRequiredService<QuantScopeDatabase>();
@@ -50,6 +54,7 @@ public static class DataServiceCollectionExtensions
         var factory = services.GetRequiredService<IDbContextFactory<QuantScopeDbContext>>();
         await using var db = await factory.CreateDbContextAsync(ct);
         await db.Database.MigrateAsync(ct);
+        if (!markInterrupted) return;
         var now = DateTime.UtcNow;
         await db.Runs
             .Where(r => r.Status == RunStatus.Running || r.Status == RunStatus.Pending)

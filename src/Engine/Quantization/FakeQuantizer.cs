@@ -9,59 +9,77 @@ namespace QuantScope.Engine.Quantization;
 /// values: the STE passes through, as in TE/torchao QAT). Implemented as <c>q + (x - x.detach())</c>: the bracket is
 /// exactly 0 for finite x, so the forward value is exactly q, while its gradient to x is 1. A tensor that does not
 /// require grad (a gradient quantized in the backward pass) gets q itself.
+/// <para>
+/// The statistics reuse the quantizer's own intermediates (the scaled tensor, the dequantized values): see
+/// <see cref="FakeQuantResult.Stats"/> for the layout.
+/// </para>
 /// </summary>
 public static class FakeQuantizer
 {
+    /// <summary>Values of <see cref="FakeQuantResult.Stats"/>: overflow, then (with full stats) underflow, MSE, SQNR and the four HiF8 tiers.</summary>
+    public const int FullStatsWidth = 8;
+
     /// <summary>Fake-quantizes <paramref name="x"/> with <paramref name="scale"/> onto <paramref name="format"/>.</summary>
     /// <param name="x">Any shape, float32; may require grad.</param>
     /// <param name="scale">0-d float32 (or broadcastable) scale; multiplies x before the cast.</param>
     /// <param name="format">Target element grid: FP8 through the fast (native when available) cast, others such as HiF8
-    /// through <see cref="INumberFormat.QuantizeDequantize"/>. Saturation counts |x·scale| above the format max.</param>
-    public static FakeQuantResult Apply(Tensor x, Tensor scale, INumberFormat format)
+    /// through <see cref="INumberFormat.QuantizeDequantize"/>. Overflow counts |x·scale| above the scaling target
+    /// (<see cref="ScaleMath.TargetMax"/>: the format max, or HiF8's max_val 15).</param>
+    /// <param name="fullStats">Also compute underflow, MSE, SQNR (and HiF8 tiers); otherwise only the overflow.</param>
+    public static FakeQuantResult Apply(Tensor x, Tensor scale, INumberFormat format, bool fullStats = false)
     {
-        Tensor q;
-        Tensor saturation;
+        Tensor q, stats;
         using (no_grad())
+        using (var scope = NewDisposeScope())
         {
-            using var scaled = x.mul(scale);
-            using var clamped = scaled.clamp(-format.MaxValue, format.MaxValue);
+            var scaled = x.detach().mul(scale);
+            var clamped = scaled.clamp(-format.MaxValue, format.MaxValue);
+            var target = ScaleMath.TargetMax(format);
             // Elements beyond ±max are exactly those changed by the clamp (count_nonzero is far cheaper than bool.sum()).
-            using var clipped = scaled.sub(clamped);
-            using var count = clipped.count_nonzero();
-            saturation = count.to(ScalarType.Float32).div_(Math.Max(1, x.numel()));
-            using var onGrid = format is FloatFormat ff ? FloatQuantizer.QuantizeFastest(clamped, ff) : format.QuantizeDequantize(clamped);
-            q = onGrid.div(scale); // no graph: created under no_grad, so it acts as a constant
+            var overflow = target >= format.MaxValue
+                ? scaled.sub(clamped).count_nonzero().to(ScalarType.Float32).div_(Math.Max(1, x.numel()))
+                : QuantErrorStats.OverflowFraction(scaled, target);
+            var onGrid = format is FloatFormat ff ? FloatQuantizer.QuantizeFastest(clamped, ff) : format.QuantizeDequantize(clamped);
+            q = onGrid.div(scale).MoveToOuterDisposeScope(); // no graph: created under no_grad, so it acts as a constant
+            stats = (fullStats ? Full(x, q, overflow, format is HiF8Format ? scaled : null) : overflow.reshape(1)).MoveToOuterDisposeScope();
         }
 
-        if (!x.requires_grad) return new FakeQuantResult(q, saturation); // e.g. a gradient in the backward pass
-        using (q)
-        using (var detached = x.detach())
-        using (var zeroWithGrad = x.sub(detached))
-        {
-            return new FakeQuantResult(q.add(zeroWithGrad), saturation);
-        }
+        return WithStraightThrough(x, q, stats);
     }
 
     /// <summary>
     /// Fake-quantizes onto a block-scaled format (INT-n, MX, NVFP4) that computes its own scales; straight-through
-    /// gradient. Saturation is 0 by construction (each block's scale comes from the block's own max).
+    /// gradient. Overflow is 0 by construction (each block's scale comes from the block's own max).
     /// </summary>
-    public static FakeQuantResult ApplyBlock(Tensor x, INumberFormat format)
+    public static FakeQuantResult ApplyBlock(Tensor x, INumberFormat format, bool fullStats = false)
     {
-        Tensor q;
+        Tensor q, stats;
         using (no_grad())
-        using (var detached = x.detach())
+        using (var scope = NewDisposeScope())
         {
-            q = format.QuantizeDequantize(detached);
+            q = format.QuantizeDequantize(x.detach()).MoveToOuterDisposeScope();
+            var overflow = zeros(Array.Empty<long>(), dtype: ScalarType.Float32, device: x.device);
+            stats = (fullStats ? Full(x, q, overflow, null) : overflow.reshape(1)).MoveToOuterDisposeScope();
         }
 
-        var none = zeros(Array.Empty<long>(), dtype: ScalarType.Float32, device: x.device);
-        if (!x.requires_grad) return new FakeQuantResult(q, none);
+        return WithStraightThrough(x, q, stats);
+    }
+
+    private static Tensor Full(Tensor x, Tensor q, Tensor overflow, Tensor? hif8Scaled)
+    {
+        var error = QuantErrorStats.Compute(x, q); // [underflow, mse, sqnr]
+        var tiers = hif8Scaled is null ? full([4], float.NaN, device: x.device) : HiF8TierStats.Compute(hif8Scaled);
+        return cat([overflow.reshape(1), error, tiers]);
+    }
+
+    private static FakeQuantResult WithStraightThrough(Tensor x, Tensor q, Tensor stats)
+    {
+        if (!x.requires_grad) return new FakeQuantResult(q, stats);
         using (q)
         using (var detached = x.detach())
         using (var zeroWithGrad = x.sub(detached))
         {
-            return new FakeQuantResult(q.add(zeroWithGrad), none);
+            return new FakeQuantResult(q.add(zeroWithGrad), stats);
         }
     }
 }

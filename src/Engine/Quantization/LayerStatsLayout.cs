@@ -11,9 +11,32 @@ public static class LayerStatsLayout
     /// <summary>Row order: the layer's input activation, its weight, then its output gradient (backward pass).</summary>
     public static IReadOnlyList<string> Roles { get; } = [TensorRoles.Input, TensorRoles.Weight, TensorRoles.GradOutput];
 
-    /// <summary>Column order. amaxPred, scale and saturation are 0 for a high-precision role; block-scaled roles report amaxPred = amax, scale = 1, saturation = 0.</summary>
+    /// <summary>
+    /// Column order. A value that was not measured on a step is NaN: every column but amax for a high-precision role,
+    /// the error columns off stats steps, the HiF8 tiers for other formats, kurtosis / channelRatio / the error split
+    /// outside the input row, the norms outside the weight row. Block-scaled roles report amaxPred = amax, scale = 1.
+    /// </summary>
     public static IReadOnlyList<string> Metrics { get; } =
-        [MetricNames.Amax, MetricNames.AmaxPred, MetricNames.Scale, MetricNames.OverflowFraction];
+    [
+        MetricNames.Amax, MetricNames.AmaxPred, MetricNames.Scale, MetricNames.OverflowFraction,
+        MetricNames.UnderflowFraction, MetricNames.Mse, MetricNames.SqnrDb,
+        MetricNames.Hif8Tier3Bit, MetricNames.Hif8Tier2Bit, MetricNames.Hif8Tier1Bit, MetricNames.Hif8Tier0Bit,
+        MetricNames.Kurtosis, MetricNames.ChannelRatio,
+        MetricNames.ErrorWeightOnly, MetricNames.ErrorInputOnly, MetricNames.ErrorBoth,
+        MetricNames.WeightNorm, MetricNames.GradNorm,
+    ];
+
+    /// <summary>First column of the input row's shape statistics (kurtosis, channelRatio).</summary>
+    public static int ShapeColumn => IndexIn(Metrics, MetricNames.Kurtosis, "metric");
+
+    /// <summary>First column of the error split (weight only, input only, both).</summary>
+    public static int ErrorSplitColumn => IndexIn(Metrics, MetricNames.ErrorWeightOnly, "metric");
+
+    /// <summary>Column of the weight norm.</summary>
+    public static int WeightNormColumn => IndexIn(Metrics, MetricNames.WeightNorm, "metric");
+
+    /// <summary>Column of the weight-gradient norm.</summary>
+    public static int GradNormColumn => IndexIn(Metrics, MetricNames.GradNorm, "metric");
 
     /// <summary>Values per layer per step (roles × metrics).</summary>
     public static int Width => Roles.Count * Metrics.Count;

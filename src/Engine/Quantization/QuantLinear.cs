@@ -172,26 +172,55 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// x [..., in] -> [..., out]. In training mode each call advances the input and weight scaling states by one step,
-    /// and the backward pass of its output advances the grad state (when that role is quantized).
+    /// and the backward pass of its output advances the grad state (when that role is quantized). Writes this step's
+    /// stats row (unmeasured values NaN): always amax, amaxPred, scale and overflow; with <see cref="CollectStats"/> the
+    /// error statistics, the input's shape, the weight norm and (with <see cref="TopChannelCount"/>) its top channels;
+    /// with <see cref="SplitError"/> the weight/input error split.
     /// </summary>
     public override Tensor forward(Tensor x)
     {
+        using (no_grad()) _stats.fill_(float.NaN);
         using var input = Prepare(x, _enabled ? InputRecipe : null, InputFormat, _inputScaling, 0);
         using var weight = Prepare(_weight, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, 1);
+        if (CollectStats) LayerStatsWriter.Shape(_stats, _topChannels, x, _weight, TopChannelCount);
         var y = Matmul(input, weight);
-        if (GradOutputRecipe is null) return y;
-        if (!_enabled || !training || !y.requires_grad)
-        {
-            using (no_grad())
-            using (var gradRow = _stats[2])
-            {
-                gradRow.zero_(); // this step's backward will not write it
-            }
-
-            return y;
-        }
-
+        if (SplitError) LayerStatsWriter.ErrorSplit(_stats, x, _weight, input, weight, y, Matmul);
+        if (GradOutputRecipe is null || !_enabled || !training || !y.requires_grad) return y;
         using (y) return GradOutputFunction.Attach(y, this);
+    }
+
+    /// <summary>Compute the full statistics on this step (set by the trainer per step; default on).</summary>
+    public bool CollectStats { get; set; } = true;
+
+    /// <summary>Compute the weight/input error split on this step (three extra matmuls; default off).</summary>
+    public bool SplitError { get; set; }
+
+    /// <summary>How many top input channels to track on stats steps (0 = none; the trainer sets it for FC2).</summary>
+    public int TopChannelCount
+    {
+        get => _topChannelCount;
+        set
+        {
+            _topChannelCount = value;
+            _topChannels?.Dispose();
+            _topChannels = value > 0 ? full([2, value], float.NaN) : null;
+        }
+    }
+
+    private int _topChannelCount;
+    private Tensor? _topChannels;
+
+    /// <summary>[2, k] device buffer: the top channels' absmax (row 0) and indices (row 1) of the latest stats step, or null.</summary>
+    public Tensor? TopChannels => _topChannels;
+
+    /// <summary>After the backward pass: records ||dL/dW|| (before clipping) in the weight row on stats steps.</summary>
+    public void RecordGradNorm()
+    {
+        if (!CollectStats || _weight.grad is not { } grad) return;
+        using var noGrad = no_grad();
+        using var norm = grad.norm();
+        using var cell = _stats[1, LayerStatsLayout.GradNormColumn];
+        cell.copy_(norm);
     }
 
     /// <summary>Dtype of the matmul (Float32, or BFloat16 with FP32 output); the quantizers always work in FP32.</summary>
@@ -215,13 +244,8 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     {
         using var _ = no_grad();
         using var amax = ScaleMath.Amax(gradOutput);
-        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training);
-        using (stats)
-        using (var row = _stats[2])
-        {
-            row.copy_(stats);
-        }
-
+        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, CollectStats);
+        using (stats) LayerStatsWriter.Row(_stats, 2, stats);
         return output;
     }
 
@@ -230,25 +254,24 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         using var amax = ScaleMath.Amax(t);
         if (recipe is null || format is null)
         {
-            using (no_grad())
-            using (var target = _stats[row])
-            using (var cell = target[0])
-            {
-                target.zero_(); // no stale scale or saturation from an earlier quantized phase
-                cell.copy_(amax);
-            }
-
+            using (no_grad()) LayerStatsWriter.Row(_stats, row, amax.reshape(1));
             return t.alias();
         }
 
-        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training);
+        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training, CollectStats);
         using (stats)
         using (no_grad())
-        using (var target = _stats[row])
         {
-            target.copy_(stats);
+            LayerStatsWriter.Row(_stats, row, stats);
         }
 
         return output;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _topChannels?.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -13,8 +13,9 @@ internal static class RoleQuantizer
 {
     /// <summary>
     /// Fake-quantizes <paramref name="t"/>. Returns the quantized tensor (straight-through gradient when
-    /// <paramref name="t"/> requires grad) and a new [4] stats row in <see cref="LayerStatsLayout.Metrics"/> order:
-    /// amax, amaxPred, scale, saturation.
+    /// <paramref name="t"/> requires grad) and a new stats vector, the first columns of <see cref="LayerStatsLayout.Metrics"/>:
+    /// amax, amaxPred, scale, overflowFraction, and with <paramref name="fullStats"/> also underflowFraction, mse, sqnrDb
+    /// and the four HiF8 tiers.
     /// </summary>
     /// <param name="t">The tensor to quantize.</param>
     /// <param name="amax">0-d amax of <paramref name="t"/> (already computed by the caller).</param>
@@ -22,7 +23,8 @@ internal static class RoleQuantizer
     /// <param name="state">The role's scaling state: <see cref="DelayedScalingState"/>, <see cref="CurrentScalingState"/>,
     /// or null for a block format that scales itself.</param>
     /// <param name="advance">True in training: delayed states take this step's amax, current states remember their scale.</param>
-    public static (Tensor Output, Tensor Stats) Quantize(Tensor t, Tensor amax, INumberFormat format, nn.Module? state, bool advance)
+    /// <param name="fullStats">Compute the error statistics too (a stats step).</param>
+    public static (Tensor Output, Tensor Stats) Quantize(Tensor t, Tensor amax, INumberFormat format, nn.Module? state, bool advance, bool fullStats)
     {
         Tensor scale, pred;
         FakeQuantResult result;
@@ -30,27 +32,27 @@ internal static class RoleQuantizer
         {
             case DelayedScalingState delayed:
                 (scale, pred) = delayed.ScaleFor(amax);
-                result = FakeQuantizer.Apply(t, scale, format);
+                result = FakeQuantizer.Apply(t, scale, format, fullStats);
                 if (advance) delayed.Update(amax);
                 break;
             case CurrentScalingState current:
                 scale = current.ScaleFor(amax, advance);
                 pred = amax.clone();
-                result = FakeQuantizer.Apply(t, scale, format);
+                result = FakeQuantizer.Apply(t, scale, format, fullStats);
                 break;
             default: // block formats: their own scales
                 scale = ones_like(amax);
                 pred = amax.clone();
-                result = FakeQuantizer.ApplyBlock(t, format);
+                result = FakeQuantizer.ApplyBlock(t, format, fullStats);
                 break;
         }
 
         using (scale)
         using (pred)
-        using (result.Saturation)
+        using (result.Stats)
         using (no_grad())
         {
-            return (result.Output, stack([amax, pred, scale, result.Saturation]));
+            return (result.Output, cat([stack([amax, pred, scale]), result.Stats]));
         }
     }
 

@@ -20,6 +20,43 @@ public static class MetricNames
     /// <summary>Per layer: the scale applied before casting (format max / amaxPred).</summary>
     public const string Scale = "scale";
 
+    /// <summary>Per layer and role: nonzero elements that quantized to zero / all elements (fraction 0..1).</summary>
+    public const string UnderflowFraction = "underflowFraction";
+    /// <summary>Per layer and role: mean((Q(x) - x)²), in x's units squared.</summary>
+    public const string Mse = "mse";
+    /// <summary>Per layer and role: 10·log10(Σx² / Σ(Q(x) - x)²), dB (300 when lossless).</summary>
+    public const string SqnrDb = "sqnrDb";
+    /// <summary>Per layer and role (HiF8 only): fraction of scaled values in the 3-bit-mantissa tier (|E| ≤ 3).</summary>
+    public const string Hif8Tier3Bit = "hif8Tier3Bit";
+    /// <summary>HiF8: fraction in the 2-bit tier (3 &lt; |E| ≤ 7).</summary>
+    public const string Hif8Tier2Bit = "hif8Tier2Bit";
+    /// <summary>HiF8: fraction in the 1-bit tier (7 &lt; |E| ≤ 15).</summary>
+    public const string Hif8Tier1Bit = "hif8Tier1Bit";
+    /// <summary>HiF8: fraction in the 0-bit tier (-22 ≤ E &lt; -15).</summary>
+    public const string Hif8Tier0Bit = "hif8Tier0Bit";
+    /// <summary>Per layer, input: Pearson kurtosis m4/m2² of the activation (3 = normal).</summary>
+    public const string Kurtosis = "kurtosis";
+    /// <summary>Per layer, input: largest channel absmax / median channel absmax.</summary>
+    public const string ChannelRatio = "channelRatio";
+    /// <summary>Per layer, input: ||x·Q(W)ᵀ - x·Wᵀ|| / ||x·Wᵀ|| on error-split steps.</summary>
+    public const string ErrorWeightOnly = "errorWeightOnly";
+    /// <summary>Per layer, input: ||Q(x)·Wᵀ - x·Wᵀ|| / ||x·Wᵀ||.</summary>
+    public const string ErrorInputOnly = "errorInputOnly";
+    /// <summary>Per layer, input: ||Q(x)·Q(W)ᵀ - x·Wᵀ|| / ||x·Wᵀ||.</summary>
+    public const string ErrorBoth = "errorBoth";
+    /// <summary>Per layer, weight: Frobenius norm of W.</summary>
+    public const string WeightNorm = "weightNorm";
+    /// <summary>Per layer, weight: Frobenius norm of dL/dW before clipping.</summary>
+    public const string GradNorm = "gradNorm";
+    /// <summary>Per layer and role: 1 when amax exceeded amaxPred (the delayed scale was too small), else 0.</summary>
+    public const string SaturationEvent = "saturationEvent";
+    /// <summary>Per layer and role: mean of <see cref="SaturationEvent"/> over the last 16 logged steps.</summary>
+    public const string SaturationRate = "saturationRate";
+    /// <summary>Per layer and role: amax / amaxPred.</summary>
+    public const string AmaxRatio = "amaxRatio";
+    /// <summary>Prefix of the FC2 outlier scalars: <c>outliers.LAYER.RANK.channel</c> and <c>outliers.LAYER.RANK.absmax</c>.</summary>
+    public const string OutlierPrefix = "outliers.";
+
     /// <summary>Loss of the unquantized twin on the same batch, nats per token.</summary>
     public const string BaselineLoss = "baseline_loss";
     /// <summary>|loss - baseline_loss| / baseline_loss x 100, percent, per step.</summary>
@@ -51,5 +88,6 @@ public static class MetricNames
 
     /// <summary>True for a per-step scalar metric, task metrics included.</summary>
     public static bool IsScalar(string metric) =>
-        Scalars.Contains(metric) || metric.StartsWith(TaskPrefix, StringComparison.Ordinal) || metric.StartsWith("baseline_" + TaskPrefix, StringComparison.Ordinal);
+        Scalars.Contains(metric) || metric.StartsWith(TaskPrefix, StringComparison.Ordinal)
+        || metric.StartsWith("baseline_" + TaskPrefix, StringComparison.Ordinal) || metric.StartsWith(OutlierPrefix, StringComparison.Ordinal);
 }

@@ -3,29 +3,35 @@ using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Engine.Training;
 
-/// <summary>Turns a window of host rows (see <see cref="StatsWindow"/>) into a <see cref="MetricBatch"/>, stopping at the first non-finite step.</summary>
-internal static class MetricBatchFactory
+/// <summary>
+/// Turns a window of host rows (see <see cref="StatsWindow"/>) into a <see cref="MetricBatch"/>, stopping at the first
+/// non-finite step. A (metric, role) is emitted for a step only when some layer measured it (non-NaN); the saturation
+/// event, its trailing rate and amax/amaxPred are derived here on the host, where the history of events lives.
+/// </summary>
+internal sealed class MetricBatchFactory(IReadOnlyList<string> layers, IReadOnlyList<bool> gradLayers, bool baseline, StatsWindow window)
 {
     /// <summary>What a divergence of the twin names as its layer.</summary>
     public const string BaselineName = "baseline twin";
 
+    /// <summary>Logged steps the saturation rate averages over.</summary>
+    public const int SaturationWindow = 16;
+
+    private readonly Dictionary<string, Queue<float[]>> _events = new();
+
     /// <summary>
     /// Builds the batch for <paramref name="records"/> (row i belongs to records[i]). Steps from the first diverged one on
     /// are left out (telemetry carries only finite values) and that divergence is returned in <paramref name="diverged"/>.
-    /// Only <paramref name="roles"/> are emitted (grad only when some layer quantizes it: its row is 0 otherwise).
     /// </summary>
-    public static MetricBatch Build(Guid runId, IReadOnlyList<string> layers, IReadOnlyList<string> roles, bool quantized, bool baseline,
-        IReadOnlyList<StepRecord> records, float[][] rows, out TrainingDivergedException? diverged)
+    public MetricBatch Build(Guid runId, IReadOnlyList<StepRecord> records, float[][] rows, out TrainingDivergedException? diverged)
     {
         diverged = null;
         var scalars = new List<ScalarPoint>();
         var points = new List<LayerPoint>();
-        var metrics = quantized ? LayerStatsLayout.Metrics : [MetricNames.Amax];
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
             var row = rows[i];
-            diverged = FindDivergence(record.Step, layers, row, baseline);
+            diverged = FindDivergence(record.Step, row);
             if (diverged is not null) break;
 
             scalars.Add(new ScalarPoint(record.Step, MetricNames.Loss, row[StatsWindow.LossColumn]));
@@ -39,31 +45,88 @@ internal static class MetricBatchFactory
             scalars.Add(new ScalarPoint(record.Step, MetricNames.LearningRate, (float)record.LearningRate));
             scalars.Add(new ScalarPoint(record.Step, MetricNames.StepMillis, (float)record.Millis));
             scalars.Add(new ScalarPoint(record.Step, MetricNames.Tokens, record.Tokens));
-            foreach (var role in roles)
+            foreach (var role in LayerStatsLayout.Roles)
             {
-                foreach (var metric in metrics)
-                {
-                    var values = new float[layers.Count];
-                    for (var l = 0; l < layers.Count; l++) values[l] = row[StatsWindow.Column(l, role, metric)];
-                    points.Add(new LayerPoint(record.Step, metric, role, values));
-                }
+                foreach (var metric in LayerStatsLayout.Metrics) Add(points, record.Step, metric, role, Column(row, role, metric));
+                AddSaturation(points, record.Step, role, Column(row, role, MetricNames.Amax), Column(row, role, MetricNames.AmaxPred));
             }
+
+            AddOutliers(scalars, record.Step, row);
         }
 
         return new MetricBatch(runId, scalars, points);
     }
 
+    private float[] Column(float[] row, string role, string metric)
+    {
+        var values = new float[layers.Count];
+        for (var l = 0; l < layers.Count; l++) values[l] = row[StatsWindow.Column(l, role, metric)];
+        return values;
+    }
+
+    private static void Add(List<LayerPoint> points, int step, string metric, string role, float[] values)
+    {
+        if (values.Any(v => !float.IsNaN(v))) points.Add(new LayerPoint(step, metric, role, values));
+    }
+
+    private void AddSaturation(List<LayerPoint> points, int step, string role, float[] amax, float[] pred)
+    {
+        var events = new float[amax.Length];
+        var ratio = new float[amax.Length];
+        for (var l = 0; l < amax.Length; l++)
+        {
+            var measured = float.IsFinite(amax[l]) && float.IsFinite(pred[l]) && pred[l] > 0;
+            events[l] = measured ? (amax[l] > pred[l] ? 1f : 0f) : float.NaN;
+            ratio[l] = measured ? amax[l] / pred[l] : float.NaN;
+        }
+
+        if (events.All(float.IsNaN)) return;
+        if (!_events.TryGetValue(role, out var history)) _events[role] = history = new Queue<float[]>();
+        history.Enqueue(events);
+        if (history.Count > SaturationWindow) history.Dequeue();
+        var rate = new float[amax.Length];
+        for (var l = 0; l < amax.Length; l++)
+        {
+            var seen = history.Select(e => e[l]).Where(v => !float.IsNaN(v)).ToArray();
+            rate[l] = seen.Length == 0 ? float.NaN : seen.Average();
+        }
+
+        points.Add(new LayerPoint(step, MetricNames.SaturationEvent, role, events));
+        points.Add(new LayerPoint(step, MetricNames.SaturationRate, role, rate));
+        points.Add(new LayerPoint(step, MetricNames.AmaxRatio, role, ratio));
+    }
+
+    private void AddOutliers(List<ScalarPoint> scalars, int step, float[] row)
+    {
+        for (var l = 0; l < layers.Count; l++)
+        {
+            var start = window.TopChannelsColumn(l);
+            if (start < 0) continue;
+            var k = window.TopChannelCount(l);
+            for (var r = 0; r < k; r++)
+            {
+                var magnitude = row[start + r];
+                if (float.IsNaN(magnitude)) continue;
+                var prefix = $"{MetricNames.OutlierPrefix}{layers[l]}.{r}";
+                scalars.Add(new ScalarPoint(step, prefix + ".absmax", magnitude));
+                scalars.Add(new ScalarPoint(step, prefix + ".channel", row[start + k + r]));
+            }
+        }
+    }
+
     /// <summary>
     /// Null when the row is finite. Otherwise the first layer (forward order) with a non-finite amax, input before weight
     /// before grad: a NaN weight shows at its own layer, a NaN born between layers (attention, norm) shows as the
-    /// next layer's input, a gradient that overflows in the backward pass shows as that layer's grad.
+    /// next layer's input, a gradient that overflows in the backward pass shows as that layer's grad (only layers that
+    /// quantize their gradient measure it).
     /// </summary>
-    private static TrainingDivergedException? FindDivergence(int step, IReadOnlyList<string> layers, float[] row, bool baseline)
+    private TrainingDivergedException? FindDivergence(int step, float[] row)
     {
         for (var l = 0; l < layers.Count; l++)
         {
             foreach (var role in LayerStatsLayout.Roles)
             {
+                if (role == TensorRoles.GradOutput && !gradLayers[l]) continue;
                 if (!float.IsFinite(row[StatsWindow.Column(l, role, MetricNames.Amax)]))
                     return new TrainingDivergedException(step, layers[l], role);
             }

@@ -35,7 +35,11 @@ internal sealed class ModelTrainer : IDisposable
     public LlamaForCausalLM Model { get; }
 
     /// <summary>One optimizer step on inputs/targets [B, T] at <paramref name="lr"/>; the loss (0-d) and all temporaries belong to the caller's dispose scope.</summary>
-    public Tensor Step(Tensor inputs, Tensor targets, double lr)
+    /// <param name="inputs">Input tokens.</param>
+    /// <param name="targets">Next tokens.</param>
+    /// <param name="lr">Learning rate.</param>
+    /// <param name="afterBackward">Called between the backward pass and the clip (gradient statistics).</param>
+    public Tensor Step(Tensor inputs, Tensor targets, double lr, Action? afterBackward = null)
     {
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
         Model.train();
@@ -43,6 +47,7 @@ internal sealed class ModelTrainer : IDisposable
         var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1)); // [B·T, V] vs [B·T]
         _optimizer.zero_grad();
         loss.backward();
+        afterBackward?.Invoke();
         if (_gradClip > 0) ClipGradients();
         _optimizer.step();
         return loss;

@@ -5,7 +5,8 @@ namespace QuantScope.Engine.Training;
 
 /// <summary>
 /// Device-side buffer of the logged values of up to <c>capacity</c> steps: row = step slot,
-/// columns = [loss, baseline loss (0 without a twin), layer 0 stats (roles × metrics), layer 1 stats, ...]. Steps write rows without a host sync;
+/// columns = [loss, baseline loss (0 without a twin), layer 0 stats (roles × metrics), layer 1 stats, ..., then the
+/// top-channel buffers ([absmax × k, channel × k]) of the layers that track them]. Steps write rows without a host sync;
 /// <see cref="CopyToHost"/> is the single device->host copy per logging window.
 /// </summary>
 internal sealed class StatsWindow : IDisposable
@@ -16,9 +17,25 @@ internal sealed class StatsWindow : IDisposable
     public StatsWindow(int capacity, IReadOnlyList<QuantLinear> layers)
     {
         _layers = layers;
-        Width = LayerOffset + layers.Count * LayerStatsLayout.Width;
+        var column = LayerOffset + layers.Count * LayerStatsLayout.Width;
+        _topOffsets = new int[layers.Count];
+        for (var l = 0; l < layers.Count; l++)
+        {
+            _topOffsets[l] = layers[l].TopChannels is null ? -1 : column;
+            column += 2 * layers[l].TopChannelCount;
+        }
+
+        Width = column;
         _buffer = zeros(capacity, Width, dtype: ScalarType.Float32);
     }
+
+    private readonly int[] _topOffsets;
+
+    /// <summary>First column of layer <paramref name="layer"/>'s top channels (k absmax values, then k channel indices), or -1.</summary>
+    public int TopChannelsColumn(int layer) => _topOffsets[layer];
+
+    /// <summary>k of layer <paramref name="layer"/>'s top channels (0 when it tracks none).</summary>
+    public int TopChannelCount(int layer) => _layers[layer].TopChannels is null ? 0 : _layers[layer].TopChannelCount;
 
     /// <summary>Column of the loss.</summary>
     public const int LossColumn = 0;
@@ -42,7 +59,8 @@ internal sealed class StatsWindow : IDisposable
         using var noGrad = no_grad();
         var layerStats = stack(_layers.Select(l => l.Stats)).reshape(-1); // [L, roles, metrics] -> [L·roles·metrics]
         var twin = baselineLoss is null ? zeros(1) : baselineLoss.detach().reshape(1).to(ScalarType.Float32);
-        var row = cat([loss.detach().reshape(1).to(ScalarType.Float32), twin, layerStats]); // [Width]
+        var tops = _layers.Where(l => l.TopChannels is not null).Select(l => l.TopChannels!.reshape(-1));
+        var row = cat([loss.detach().reshape(1).to(ScalarType.Float32), twin, layerStats, .. tops]); // [Width]
         _buffer[slot].copy_(row);
     }
 

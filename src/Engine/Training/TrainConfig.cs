@@ -50,6 +50,8 @@ public sealed record TrainConfig
     public string Precision { get; init; } = "bf16";
     /// <summary>The "last K steps" of the loss-APE summary (all steps when the run is shorter).</summary>
     public int ApeLastSteps { get; init; } = 1000;
+    /// <summary>How often the per-layer diagnostics are computed.</summary>
+    public StatsConfig Stats { get; init; } = new();
     /// <summary>Emit metrics every N steps (1 = every step).</summary>
     public int LogEvery { get; init; } = 1;
 

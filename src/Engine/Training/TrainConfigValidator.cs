@@ -39,6 +39,16 @@ public static class TrainConfigValidator
         Check(config.Precision is not null && Precisions.Contains(config.Precision), "precision", $"must be one of: {string.Join(", ", Precisions)}");
         Check(config.ApeLastSteps >= 1, "apeLastSteps", "must be at least 1");
         Check(config.LogEvery >= 1, "logEvery", "must be at least 1");
+        if (config.Stats is null)
+        {
+            errors.Add(new ConfigError("stats", "is required"));
+        }
+        else
+        {
+            Check(config.Stats.Every >= 0, "stats.every", "must be 0 (off) or a positive number of steps");
+            Check(config.Stats.ErrorSplitEvery >= 0, "stats.errorSplitEvery", "must be 0 (off) or a positive number of steps");
+            Check(config.Stats.TopChannels is >= 0 and <= 64, "stats.topChannels", "must be between 0 and 64");
+        }
 
         if (config.Model is null) errors.Add(new ConfigError("model", "is required"));
         else CheckModel(config.Model, config.SeqLen, Check);

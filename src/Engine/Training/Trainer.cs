@@ -22,8 +22,6 @@ public sealed class Trainer : IDisposable
     private readonly ExperimentData _data;
     private readonly LlamaForCausalLM _model;
     private readonly LlamaForCausalLM? _twin;
-    private readonly bool _quantized;
-    private readonly IReadOnlyList<string> _roles;
     private bool _started;
     private SummaryBuilder? _summary;
 
@@ -40,13 +38,13 @@ public sealed class Trainer : IDisposable
         _data = ExperimentData.Load(config, _options.BaseDirectory);
         _model = Build(config.ResolvePlan());
         _twin = config.Baseline ? Build(QuantPlan.HighPrecision) : null;
+        if (_twin is not null) SetStats(_twin, false); // only the run's own layers are reported
         Layout = new RunLayout(_model.QuantizedLayerNames);
         var resolved = _model.EffectivePlan!;
         EffectivePlan = resolved.ToPlanEntries();
         PlanWarnings = resolved.Warnings;
-        _quantized = _model.QuantizedLayers.Any(l => l.Layer.IsQuantized);
-        var gradients = _model.QuantizedLayers.Any(l => l.Layer.GradOutputRecipe is not null);
-        _roles = LayerStatsLayout.Roles.Where(r => gradients || r != TensorRoles.GradOutput).ToArray();
+        foreach (var (name, layer) in _model.QuantizedLayers)
+            if (name.EndsWith(".mlp.down_proj", StringComparison.Ordinal)) layer.TopChannelCount = config.Stats.TopChannels;
     }
 
     /// <summary>The quantized layers by full module name, in heatmap row order (also for unquantized runs).</summary>
@@ -91,7 +89,11 @@ public sealed class Trainer : IDisposable
         }
 
         if (_config.Pretrain is not null)
+        {
+            SetStats(_model, false);
             Pretrainer.Run(_model, _config, _data.Pretrain!, _options.CheckpointDirectory, Emit, runId, progress, ct);
+        }
+
         if (_twin is not null) ParameterCheckpoint.Copy(_model, _twin);
         _model.SetDropout(_config.Dropout, _config.Seed); // fresh, identical mask streams for the run and its twin
         _twin?.SetDropout(_config.Dropout, _config.Seed);
@@ -110,6 +112,8 @@ public sealed class Trainer : IDisposable
     {
         var layers = _model.QuantizedLayers.Select(l => l.Layer).ToArray();
         using var window = new StatsWindow(_config.LogEvery, layers);
+        var factory = new MetricBatchFactory(Layout.Layers, layers.Select(l => l.GradOutputRecipe is not null).ToArray(), _twin is not null, window);
+        var stats = _config.Stats;
         using var main = new ModelTrainer(_model, _config.LearningRate, _config.WeightDecay, _config.GradClip);
         using var twin = _twin is null ? null : new ModelTrainer(_twin, _config.LearningRate, _config.WeightDecay, _config.GradClip);
         var sampler = new BatchSampler(_data.Main.Train, _config.Seed);
@@ -124,6 +128,13 @@ public sealed class Trainer : IDisposable
             BeforeStep?.Invoke(step);
             if (step == _config.Bf16WarmupSteps && step > 0) SetQuantization(true); // resets every scaling history
             var lr = LrSchedule.At(step, _config.Steps, _config.LearningRate, _config.LrWarmupSteps);
+            var collect = stats.Every > 0 && step % stats.Every == 0;
+            var split = stats.ErrorSplitEvery > 0 && step % stats.ErrorSplitEvery == 0;
+            foreach (var layer in layers)
+            {
+                layer.CollectStats = collect;
+                layer.SplitError = split;
+            }
 
             watch.Restart();
             using (NewDisposeScope())
@@ -131,7 +142,7 @@ public sealed class Trainer : IDisposable
                 var batch = sampler.Next(_config.BatchSize, _config.SeqLen); // [B, T+1]: one batch for both models
                 var inputs = batch.narrow(1, 0, _config.SeqLen);
                 var targets = batch.narrow(1, 1, _config.SeqLen);
-                var loss = main.Step(inputs, targets, lr);
+                var loss = main.Step(inputs, targets, lr, collect ? () => RecordGradNorms(layers) : null);
                 var twinLoss = twin?.Step(inputs, targets, lr);
                 window.Record(pending.Count, loss, twinLoss);
             }
@@ -144,7 +155,7 @@ public sealed class Trainer : IDisposable
             if (pending.Count == _config.LogEvery || step == _config.Steps - 1 || evalNow)
             {
                 var rows = window.CopyToHost(pending.Count); // the window's single device->host copy
-                var batch = MetricBatchFactory.Build(runId, Layout.Layers, _roles, _quantized, _twin is not null, pending, rows, out var diverged);
+                var batch = factory.Build(runId, pending, rows, out var diverged);
                 pending.Clear();
                 if (batch.Scalars.Count > 0) emit(batch);
                 if (diverged is not null) throw diverged;
@@ -156,8 +167,23 @@ public sealed class Trainer : IDisposable
 
     private void Evaluate(Guid runId, int step, Action<MetricBatch> emit, IProgress<TrainingProgress>? progress)
     {
+        SetStats(_model, false); // evaluation forwards are not training steps: no diagnostics
         progress?.Report(new TrainingProgress("eval", step, _config.Steps));
         emit(new MetricBatch(runId, EvaluationStep.Run(step, _model, _twin, _data, _config.SeqLen), []));
+    }
+
+    private static void SetStats(LlamaForCausalLM model, bool on)
+    {
+        foreach (var (_, layer) in model.QuantizedLayers)
+        {
+            layer.CollectStats = on;
+            layer.SplitError = false;
+        }
+    }
+
+    private static void RecordGradNorms(QuantLinear[] layers)
+    {
+        foreach (var layer in layers) layer.RecordGradNorm();
     }
 
     private void SetQuantization(bool on)

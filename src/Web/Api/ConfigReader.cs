@@ -20,7 +20,11 @@ public static class ConfigReader
     private static readonly JsonSerializerOptions Strict = CreateStrict();
 
     /// <summary>Parses and validates; exactly one of the results is set.</summary>
-    public static (TrainConfig? Config, IReadOnlyList<ConfigError> Errors) Read(string body)
+    /// <param name="body">The config JSON.</param>
+    /// <param name="baseDirectory">
+    /// Folder that relative data and task paths resolve against (the config file's folder for the CLI; null = working directory).
+    /// </param>
+    public static (TrainConfig? Config, IReadOnlyList<ConfigError> Errors) Read(string body, string? baseDirectory = null)
     {
         if (string.IsNullOrWhiteSpace(body)) return (TrainConfig.Demo, []);
         TrainConfig? config;
@@ -43,7 +47,7 @@ public static class ConfigReader
             return (null, [new ConfigError(FieldOf(ex), Describe(ex))]);
         }
         if (config is null) return (null, [new ConfigError("$", "the body must be a JSON object")]);
-        var errors = TrainConfigValidator.Validate(config);
+        var errors = TrainConfigValidator.Validate(config, baseDirectory);
         return errors.Count == 0 ? (config, []) : (null, errors);
     }
 

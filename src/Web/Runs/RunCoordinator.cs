@@ -22,6 +22,7 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
     public const int RunChannelCapacity = 64;
 
     private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
+    private readonly EngineRunRecorder _recorder = new(runs);
     private volatile bool _stopping;
 
     /// <summary>Ids of the runs training now.</summary>
@@ -38,17 +39,7 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
         ObjectDisposedException.ThrowIf(_stopping, this);
 
         var id = Guid.NewGuid();
-        await runs.CreateAsync(new RunEntity
-        {
-            Id = id,
-            Name = config.Name,
-            Kind = RunKinds.Engine,
-            Status = RunStatus.Pending,
-            ConfigJson = JsonSerializer.Serialize(config, JsonDefaults.Options),
-            LayersJson = "[]",
-            CreatedAt = DateTime.UtcNow,
-            LastStep = -1,
-        }, ct);
+        await _recorder.CreateAsync(id, config, ct);
 
         var channel = Channel.CreateBounded<MetricBatch>(new BoundedChannelOptions(RunChannelCapacity)
         {
@@ -84,12 +75,8 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
         try
         {
             trainer = new Trainer(run.Config, Options());
-            var layers = trainer.Layout.Layers;
-            runs.SetLayersAsync(run.Id, layers, ct).GetAwaiter().GetResult();
-            var plan = new EffectivePlanDto(run.Config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings);
-            runs.SetPlanAsync(run.Id, JsonSerializer.Serialize(plan, JsonDefaults.Options), ct).GetAwaiter().GetResult();
-            runs.MarkRunningAsync(run.Id, ct).GetAwaiter().GetResult();
-            ingress.AnnounceStatus(run.Id, RunStatus.Running, null, layers);
+            _recorder.MarkStartedAsync(run.Id, trainer, ct).GetAwaiter().GetResult();
+            ingress.AnnounceStatus(run.Id, RunStatus.Running, null, trainer.Layout.Layers);
             summary = trainer.Run(run.Id, run.Channel.Writer, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -110,8 +97,7 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
         }
         try
         {
-            if (summary is not null)
-                runs.SetSummaryAsync(run.Id, JsonSerializer.Serialize(summary, JsonDefaults.Options), CancellationToken.None).GetAwaiter().GetResult();
+            if (summary is not null) _recorder.SetSummaryAsync(run.Id, summary, CancellationToken.None).GetAwaiter().GetResult();
             // The end goes into the persist queue behind the run's last points.
             run.Pump!.GetAwaiter().GetResult();
             ingress.EndRunAsync(run.Id, status, error, CancellationToken.None).AsTask().GetAwaiter().GetResult();

@@ -45,7 +45,7 @@ public class CurrentAndBlockScalingTests
         using var wq = MxFormat.Mxfp4.QuantizeDequantize(layer.Weight.detach());
         using var expected = nn.functional.linear(x, wq);
         Assert.True(y.allclose(expected, rtol: 1e-5, atol: 1e-5));
-        Assert.Equal(0f, Stat(layer, TensorRoles.Input, MetricNames.Scale)); // high precision: amax only
+        Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricNames.Scale))); // high precision: amax only
         var wAmax = Stat(layer, TensorRoles.Weight, MetricNames.Amax);
         Assert.Equal(wAmax, Stat(layer, TensorRoles.Weight, MetricNames.AmaxPred));
         Assert.Equal(1f, Stat(layer, TensorRoles.Weight, MetricNames.Scale));

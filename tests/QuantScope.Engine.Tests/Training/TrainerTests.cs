@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using static TorchSharp.torch;
@@ -41,12 +42,31 @@ public class TrainerTests
         {
             var batch = batches[step];
             Assert.Equal(step, batch.LastStep);
-            Assert.Equal([MetricNames.Loss, MetricNames.LearningRate, MetricNames.StepMillis, MetricNames.Tokens], batch.Scalars.Select(s => s.Metric));
+            Assert.Equal([MetricNames.Loss, MetricNames.LearningRate, MetricNames.StepMillis, MetricNames.Tokens], batch.Scalars.Take(4).Select(s => s.Metric));
+            // The 4 largest input channels of each FC2 (2 blocks): absmax and channel index, largest first.
+            var outliers = batch.Scalars.Skip(4).ToArray();
+            Assert.Equal(2 * 4 * 2, outliers.Length);
+            Assert.Equal("outliers.model.layers.1.mlp.down_proj.3.channel", outliers[^1].Metric);
+            var magnitudes = outliers.Where(o => o.Metric.EndsWith(".absmax", StringComparison.Ordinal)).Take(4).Select(o => o.Value).ToArray();
+            Assert.Equal(magnitudes.OrderByDescending(v => v), magnitudes);
+            Assert.All(outliers.Where(o => o.Metric.EndsWith(".channel", StringComparison.Ordinal)), o => Assert.InRange(o.Value, 0, 63)); // tiny FFN 64
             Assert.True(float.IsFinite(batch.Scalars[0].Value));
             Assert.Equal((step + 1) * 4 * 32, batch.Scalars[3].Value); // tokens: B · T per step, cumulative
-            Assert.Equal(8, batch.LayerPoints.Count); // 2 roles x (saturation, amax, amaxPred, scale)
+            var expected = new List<(string, string)>();
+            foreach (var role in new[] { TensorRoles.Input, TensorRoles.Weight })
+            {
+                // Every step is a stats step; the error split comes every 10 steps; HiF8 tiers never (E4M3).
+                expected.AddRange(LayerStatsLayout.Metrics
+                    .Where(m => !m.StartsWith("hif8", StringComparison.Ordinal))
+                    .Where(m => role == TensorRoles.Input ? m is not (MetricNames.WeightNorm or MetricNames.GradNorm) : m is not (MetricNames.Kurtosis or MetricNames.ChannelRatio))
+                    .Where(m => role == TensorRoles.Input && step % 10 == 0 || !m.StartsWith("error", StringComparison.Ordinal))
+                    .Select(m => (m, role)));
+                expected.AddRange([(MetricNames.SaturationEvent, role), (MetricNames.SaturationRate, role), (MetricNames.AmaxRatio, role)]);
+            }
+
+            Assert.Equal(expected, batch.LayerPoints.Select(p => (p.Metric, p.Role)));
             Assert.All(batch.LayerPoints, p => Assert.Equal(trainer.Layout.Layers.Count, p.Values.Length));
-            Assert.All(batch.LayerPoints, p => Assert.All(p.Values, v => Assert.True(float.IsFinite(v))));
+            Assert.All(batch.LayerPoints, p => Assert.All(p.Values, v => Assert.False(float.IsNaN(v), $"{p.Metric}/{p.Role} step {step}")));
         }
 
         var scales = batches[5].LayerPoints.Single(p => p.Metric == MetricNames.Scale && p.Role == TensorRoles.Input);
@@ -64,8 +84,11 @@ public class TrainerTests
         var (batches, error) = RunToEnd(trainer);
         Assert.Null(error);
         Assert.Equal([4, 9, 11], batches.Select(b => b.LastStep));
-        Assert.Equal(5 * 2, batches[0].LayerPoints.Count); // 5 steps x 2 roles, amax only
-        Assert.All(batches.SelectMany(b => b.LayerPoints), p => Assert.Equal(MetricNames.Amax, p.Metric));
+        // Unquantized: per role only what needs no quantizer: amax, the input's shape, the weight's norms.
+        Assert.Equal(
+            [(MetricNames.Amax, TensorRoles.Input), (MetricNames.Kurtosis, TensorRoles.Input), (MetricNames.ChannelRatio, TensorRoles.Input),
+             (MetricNames.Amax, TensorRoles.Weight), (MetricNames.WeightNorm, TensorRoles.Weight), (MetricNames.GradNorm, TensorRoles.Weight)],
+            batches[0].LayerPoints.Where(p => p.Step == 1).Select(p => (p.Metric, p.Role)));
         Assert.Equal(Enumerable.Range(0, 12), batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricNames.Loss).Select(s => s.Step));
     }
 

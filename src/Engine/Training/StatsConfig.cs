@@ -1,0 +1,14 @@
+namespace QuantScope.Engine.Training;
+
+/// <summary>How often the per-layer diagnostics are computed (amax, amaxPred, scale and overflow come every step regardless).</summary>
+public sealed record StatsConfig
+{
+    /// <summary>Full statistics (underflow, MSE, SQNR, HiF8 tiers, kurtosis, channel ratio, norms, FC2 outliers) every N steps; 0 = never.</summary>
+    public int Every { get; init; } = 1;
+
+    /// <summary>The weight/input error split (three extra matmuls per layer) every N steps; 0 = never.</summary>
+    public int ErrorSplitEvery { get; init; } = 10;
+
+    /// <summary>Top-k input channels tracked for every <c>mlp.down_proj</c> (FC2); 0 = none.</summary>
+    public int TopChannels { get; init; } = 4;
+}
