@@ -17,6 +17,7 @@ public static class RunEndpoints
         group.MapGet("{id:guid}", GetAsync);
         group.MapPost("{id:guid}/cancel", Cancel);
         group.MapGet("{id:guid}/series", SeriesAsync);
+        group.MapGet("{id:guid}/heatmap", HeatmapAsync);
         return app;
     }
 
@@ -68,6 +69,33 @@ public static class RunEndpoints
             points = await series.ReadLayerAsync(id, metric, role, index, ct);
         }
         return Results.Ok(points.Select(p => new SeriesPointDto(p.Step, p.Value)));
+    }
+
+    private static async Task<IResult> HeatmapAsync(
+        Guid id, string? metric, string? role, RunRepository runs, MetricSeriesRepository series, CancellationToken ct)
+    {
+        if (await runs.GetAsync(id, ct) is not { } run) return NotFound(id);
+        if (string.IsNullOrWhiteSpace(metric) || MetricNames.IsScalar(metric))
+            return Invalid([new ConfigError("metric", "is required and must be a per-layer metric (e.g. overflowFraction)")], "Bad heatmap query.");
+        role ??= TensorRoles.Input;
+        if (role is not (TensorRoles.Input or TensorRoles.Weight or TensorRoles.GradOutput))
+            return Invalid([new ConfigError("role", "must be input, weight or grad")], "Bad heatmap query.");
+
+        var layers = run.GetLayers();
+        var heatmap = await series.ReadHeatmapAsync(id, metric, role, ct);
+        // Stored per step over layers; served per layer over steps, NaN (not measured) as null.
+        var values = new float?[layers.Count][];
+        for (var l = 0; l < layers.Count; l++)
+        {
+            values[l] = new float?[heatmap.Steps.Length];
+            for (var j = 0; j < heatmap.Steps.Length; j++)
+            {
+                var row = heatmap.Values[j];
+                values[l][j] = l < row.Length && !float.IsNaN(row[l]) ? row[l] : null;
+            }
+        }
+
+        return Results.Ok(new HeatmapDto(layers, heatmap.Steps, values));
     }
 
     private static IResult Invalid(IReadOnlyList<ConfigError> errors, string title) =>

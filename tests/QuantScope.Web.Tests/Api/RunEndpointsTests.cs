@@ -48,6 +48,36 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
     }
 
     [Fact]
+    public async Task Heatmap_LayersBySteps_NullWhereNotMeasured()
+    {
+        const string Body = """{"name":"hm","model":"tiny","steps":4,"batchSize":2,"seqLen":16,"stats":{"every":2,"errorSplitEvery":0}}""";
+        var response = await _client.PostAsync("/api/runs", new StringContent(Body, Encoding.UTF8, "application/json"));
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("completed", (await QuantScopeWebFactory.WaitForStatusAsync(_client, id, "completed", "failed")).GetProperty("status").GetString());
+
+        var overflow = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/heatmap?metric=overflowFraction&role=input");
+        Assert.Equal(14, overflow.GetProperty("layers").GetArrayLength());
+        Assert.Equal([0, 1, 2, 3], overflow.GetProperty("steps").EnumerateArray().Select(s => s.GetInt32()));
+        var rows = overflow.GetProperty("values").EnumerateArray().ToArray();
+        Assert.Equal(14, rows.Length);
+        Assert.All(rows, r => Assert.All(r.EnumerateArray(), v => Assert.InRange(v.GetSingle(), 0f, 1f)));
+
+        // Full stats every 2 steps: SQNR exists at steps 0 and 2 only.
+        var sqnr = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/heatmap?metric=sqnrDb&role=weight");
+        Assert.Equal([0, 2], sqnr.GetProperty("steps").EnumerateArray().Select(s => s.GetInt32()));
+        Assert.All(sqnr.GetProperty("values").EnumerateArray(), r => Assert.All(r.EnumerateArray(), v => Assert.True(v.GetSingle() > 10)));
+
+        // The HiF8 tiers are NaN for E4M3 tensors: not stored at all.
+        var tiers = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/heatmap?metric=hif8Tier3Bit");
+        Assert.Equal(0, tiers.GetProperty("steps").GetArrayLength());
+
+        var bad = await _client.GetAsync($"/api/runs/{id}/heatmap?metric=loss");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync($"/api/runs/{id}/heatmap?metric=mse&role=bias")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/api/runs/{Guid.NewGuid()}/heatmap?metric=mse")).StatusCode);
+    }
+
+    [Fact]
     public async Task Create_TinyConfig_RunsToCompletionWithFullSeries()
     {
         var response = await _client.PostAsJsonAsync("/api/runs", QuantScopeWebFactory.TinyConfig(12));
