@@ -179,7 +179,12 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// </summary>
     public override Tensor forward(Tensor x)
     {
-        using (no_grad()) _stats.fill_(float.NaN);
+        using (no_grad())
+        {
+            _stats.fill_(float.NaN);
+            _whatIf?.fill_(float.NaN);
+        }
+
         using var input = Prepare(x, _enabled ? InputRecipe : null, InputFormat, _inputScaling, 0);
         using var weight = Prepare(_weight, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, 1);
         if (CollectStats) LayerStatsWriter.Shape(_stats, _topChannels, x, _weight, TopChannelCount);
@@ -209,6 +214,27 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
 
     private int _topChannelCount;
     private Tensor? _topChannels;
+
+    /// <summary>
+    /// Formats whose overflow / underflow / MSE / SQNR are computed on stats steps on this layer's tensors without
+    /// affecting training (<see cref="WhatIfStats"/>). Set before the first forward.
+    /// </summary>
+    public IReadOnlyList<INumberFormat> WhatIfFormats
+    {
+        get => _whatIfFormats;
+        set
+        {
+            _whatIfFormats = value;
+            _whatIf?.Dispose();
+            _whatIf = value.Count > 0 ? full([LayerStatsLayout.Roles.Count, value.Count * WhatIfStats.Metrics.Count], float.NaN) : null;
+        }
+    }
+
+    private IReadOnlyList<INumberFormat> _whatIfFormats = [];
+    private Tensor? _whatIf;
+
+    /// <summary>[roles, formats × 4] device buffer of the what-if statistics of the latest stats step, or null.</summary>
+    public Tensor? WhatIf => _whatIf;
 
     /// <summary>[2, k] device buffer: the top channels' absmax (row 0) and indices (row 1) of the latest stats step, or null.</summary>
     public Tensor? TopChannels => _topChannels;
@@ -246,12 +272,23 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         using var amax = ScaleMath.Amax(gradOutput);
         var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, CollectStats);
         using (stats) LayerStatsWriter.Row(_stats, 2, stats);
+        if (CollectStats) WriteWhatIf(2, gradOutput, amax);
         return output;
+    }
+
+    private void WriteWhatIf(int row, Tensor t, Tensor amax)
+    {
+        if (_whatIf is null) return;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var values = cat(_whatIfFormats.Select(f => WhatIfStats.Compute(t, amax, f)).ToArray());
+        _whatIf[row].copy_(values);
     }
 
     private Tensor Prepare(Tensor t, IScalingRecipe? recipe, INumberFormat? format, nn.Module? state, int row)
     {
         using var amax = ScaleMath.Amax(t);
+        if (CollectStats) WriteWhatIf(row, t, amax);
         if (recipe is null || format is null)
         {
             using (no_grad()) LayerStatsWriter.Row(_stats, row, amax.reshape(1));
@@ -271,7 +308,12 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _topChannels?.Dispose();
+        if (disposing)
+        {
+            _topChannels?.Dispose();
+            _whatIf?.Dispose();
+        }
+
         base.Dispose(disposing);
     }
 }

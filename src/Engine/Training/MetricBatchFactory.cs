@@ -8,7 +8,8 @@ namespace QuantScope.Engine.Training;
 /// non-finite step. A (metric, role) is emitted for a step only when some layer measured it (non-NaN); the saturation
 /// event, its trailing rate and amax/amaxPred are derived here on the host, where the history of events lives.
 /// </summary>
-internal sealed class MetricBatchFactory(IReadOnlyList<string> layers, IReadOnlyList<bool> gradLayers, bool baseline, StatsWindow window)
+internal sealed class MetricBatchFactory(
+    IReadOnlyList<string> layers, IReadOnlyList<bool> gradLayers, bool baseline, StatsWindow window, IReadOnlyList<string> whatIfFormats)
 {
     /// <summary>What a divergence of the twin names as its layer.</summary>
     public const string BaselineName = "baseline twin";
@@ -52,6 +53,7 @@ internal sealed class MetricBatchFactory(IReadOnlyList<string> layers, IReadOnly
             }
 
             AddOutliers(scalars, record.Step, row);
+            AddWhatIf(points, record.Step, row);
         }
 
         return new MetricBatch(runId, scalars, points);
@@ -94,6 +96,30 @@ internal sealed class MetricBatchFactory(IReadOnlyList<string> layers, IReadOnly
         points.Add(new LayerPoint(step, MetricNames.SaturationEvent, role, events));
         points.Add(new LayerPoint(step, MetricNames.SaturationRate, role, rate));
         points.Add(new LayerPoint(step, MetricNames.AmaxRatio, role, ratio));
+    }
+
+    private void AddWhatIf(List<LayerPoint> points, int step, float[] row)
+    {
+        var formats = whatIfFormats;
+        if (formats.Count == 0) return;
+        var perRole = formats.Count * WhatIfStats.Metrics.Count;
+        for (var r = 0; r < LayerStatsLayout.Roles.Count; r++)
+        {
+            for (var f = 0; f < formats.Count; f++)
+            {
+                for (var m = 0; m < WhatIfStats.Metrics.Count; m++)
+                {
+                    var values = new float[layers.Count];
+                    for (var l = 0; l < layers.Count; l++)
+                    {
+                        var start = window.WhatIfColumn(l);
+                        values[l] = start < 0 ? float.NaN : row[start + r * perRole + f * WhatIfStats.Metrics.Count + m];
+                    }
+
+                    Add(points, step, WhatIfStats.MetricName(formats[f], WhatIfStats.Metrics[m]), LayerStatsLayout.Roles[r], values);
+                }
+            }
+        }
     }
 
     private void AddOutliers(List<ScalarPoint> scalars, int step, float[] row)

@@ -11,4 +11,7 @@ public sealed record StatsConfig
 
     /// <summary>Top-k input channels tracked for every <c>mlp.down_proj</c> (FC2); 0 = none.</summary>
     public int TopChannels { get; init; } = 4;
+
+    /// <summary>Extra formats (registry names, e.g. <c>mxfp8-e4m3</c>, <c>mxfp4</c>) whose overflow, underflow, MSE and SQNR are computed on the same tensors on stats steps, without affecting training.</summary>
+    public IReadOnlyList<string> WhatIf { get; init; } = [];
 }

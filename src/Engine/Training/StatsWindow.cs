@@ -25,11 +25,22 @@ internal sealed class StatsWindow : IDisposable
             column += 2 * layers[l].TopChannelCount;
         }
 
+        _whatIfOffsets = new int[layers.Count];
+        for (var l = 0; l < layers.Count; l++)
+        {
+            _whatIfOffsets[l] = layers[l].WhatIf is null ? -1 : column;
+            column += (int)(layers[l].WhatIf?.numel() ?? 0);
+        }
+
         Width = column;
         _buffer = zeros(capacity, Width, dtype: ScalarType.Float32);
     }
 
     private readonly int[] _topOffsets;
+    private readonly int[] _whatIfOffsets;
+
+    /// <summary>First column of layer <paramref name="layer"/>'s what-if block ([roles, formats × 4] row-major), or -1.</summary>
+    public int WhatIfColumn(int layer) => _whatIfOffsets[layer];
 
     /// <summary>First column of layer <paramref name="layer"/>'s top channels (k absmax values, then k channel indices), or -1.</summary>
     public int TopChannelsColumn(int layer) => _topOffsets[layer];
@@ -60,7 +71,8 @@ internal sealed class StatsWindow : IDisposable
         var layerStats = stack(_layers.Select(l => l.Stats)).reshape(-1); // [L, roles, metrics] -> [L·roles·metrics]
         var twin = baselineLoss is null ? zeros(1) : baselineLoss.detach().reshape(1).to(ScalarType.Float32);
         var tops = _layers.Where(l => l.TopChannels is not null).Select(l => l.TopChannels!.reshape(-1));
-        var row = cat([loss.detach().reshape(1).to(ScalarType.Float32), twin, layerStats, .. tops]); // [Width]
+        var whatIf = _layers.Where(l => l.WhatIf is not null).Select(l => l.WhatIf!.reshape(-1));
+        var row = cat([loss.detach().reshape(1).to(ScalarType.Float32), twin, layerStats, .. tops, .. whatIf]); // [Width]
         _buffer[slot].copy_(row);
     }
 

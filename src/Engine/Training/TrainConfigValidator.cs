@@ -48,6 +48,8 @@ public static class TrainConfigValidator
             Check(config.Stats.Every >= 0, "stats.every", "must be 0 (off) or a positive number of steps");
             Check(config.Stats.ErrorSplitEvery >= 0, "stats.errorSplitEvery", "must be 0 (off) or a positive number of steps");
             Check(config.Stats.TopChannels is >= 0 and <= 64, "stats.topChannels", "must be between 0 and 64");
+            for (var i = 0; i < (config.Stats.WhatIf?.Count ?? 0); i++)
+                Check(NumberFormats.TryGet(config.Stats.WhatIf![i], out _), $"stats.whatIf[{i}]", "is not a known number format (see GET /api/formats)");
         }
 
         if (config.Model is null) errors.Add(new ConfigError("model", "is required"));

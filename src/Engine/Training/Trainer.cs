@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using QuantScope.Engine.Data;
 using QuantScope.Engine.Model;
+using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
 using static TorchSharp.torch;
@@ -43,8 +44,12 @@ public sealed class Trainer : IDisposable
         var resolved = _model.EffectivePlan!;
         EffectivePlan = resolved.ToPlanEntries();
         PlanWarnings = resolved.Warnings;
+        var whatIf = config.Stats.WhatIf.Select(NumberFormats.Get).ToArray();
         foreach (var (name, layer) in _model.QuantizedLayers)
+        {
             if (name.EndsWith(".mlp.down_proj", StringComparison.Ordinal)) layer.TopChannelCount = config.Stats.TopChannels;
+            layer.WhatIfFormats = whatIf;
+        }
     }
 
     /// <summary>The quantized layers by full module name, in heatmap row order (also for unquantized runs).</summary>
@@ -112,7 +117,7 @@ public sealed class Trainer : IDisposable
     {
         var layers = _model.QuantizedLayers.Select(l => l.Layer).ToArray();
         using var window = new StatsWindow(_config.LogEvery, layers);
-        var factory = new MetricBatchFactory(Layout.Layers, layers.Select(l => l.GradOutputRecipe is not null).ToArray(), _twin is not null, window);
+        var factory = new MetricBatchFactory(Layout.Layers, layers.Select(l => l.GradOutputRecipe is not null).ToArray(), _twin is not null, window, _config.Stats.WhatIf);
         var stats = _config.Stats;
         using var main = new ModelTrainer(_model, _config.LearningRate, _config.WeightDecay, _config.GradClip);
         using var twin = _twin is null ? null : new ModelTrainer(_twin, _config.LearningRate, _config.WeightDecay, _config.GradClip);

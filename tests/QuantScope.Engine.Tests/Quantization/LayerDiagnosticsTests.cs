@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
@@ -109,5 +110,57 @@ public class LayerDiagnosticsTests
         Assert.Equal(59, last.Step);
         var worst = trainer.Layout.Layers[Array.IndexOf(last.Values, last.Values.Max())];
         Assert.EndsWith("mlp.down_proj", worst);
+    }
+
+    [Fact]
+    public void WhatIf_HandComputed_E5M2AndMxfp4()
+    {
+        // x = [1, 0.3, 0, 0.001]: E5M2 current scaling to 57344/1: 0.3·57344 = 17203.2 -> 16384 (step 4096), 0.001·57344
+        // = 57.344 -> 56 (step 8 in [32, 64)); nothing overflows.
+        using var x = tensor(new[] { 1f, 0.3f, 0f, 0.001f });
+        using var amax = tensor(1f);
+        var e5m2 = TensorAssert.Floats(WhatIfStats.Compute(x, amax, NumberFormats.Get("e5m2")));
+        var d1 = 16384.0 / 57344 - 0.3;
+        var d3 = 56.0 / 57344 - 0.001;
+        Assert.Equal(0f, e5m2[0]);
+        Assert.Equal(0f, e5m2[1]);
+        Assert.Equal((d1 * d1 + d3 * d3) / 4, e5m2[2], 7);
+
+        // MXFP4 on a 32-value block: absmax 1 -> X = 2^(0 - 2) = 0.25, elements on E2M1·0.25: 0.3 -> 0.25, 0.001 -> 0 (underflow).
+        using var block = cat([x, zeros(28)]);
+        var mx = TensorAssert.Floats(WhatIfStats.Compute(block, amax, NumberFormats.Get("mxfp4")));
+        Assert.Equal(0f, mx[0]);
+        Assert.Equal(1f / 32, mx[1]);
+        Assert.Equal((0.05 * 0.05 + 0.001 * 0.001) / 32, mx[2], 7);
+    }
+
+    [Fact]
+    public void WhatIf_InTraining_IsReportedAndDoesNotChangeTheRun()
+    {
+        var config = TrainConfig.Tiny with { Steps = 3 };
+        float[] Losses(TrainConfig c, List<LayerPoint> sink)
+        {
+            using var trainer = new Trainer(c);
+            var channel = Channel.CreateUnbounded<MetricBatch>();
+            trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
+            channel.Writer.Complete();
+            var losses = new List<float>();
+            while (channel.Reader.TryRead(out var b))
+            {
+                losses.AddRange(b.Scalars.Where(p => p.Metric == MetricNames.Loss).Select(p => p.Value));
+                sink.AddRange(b.LayerPoints);
+            }
+
+            return [.. losses];
+        }
+
+        var plain = Losses(config, []);
+        var points = new List<LayerPoint>();
+        var withWhatIf = Losses(config with { Stats = new StatsConfig { WhatIf = ["mxfp4", "hif8"] } }, points);
+        Assert.Equal(plain, withWhatIf);
+        var underflow = points.Where(p => p.Metric == "whatIf.mxfp4.underflowFraction" && p.Role == TensorRoles.Input).ToArray();
+        Assert.Equal(3, underflow.Length);
+        Assert.All(underflow.SelectMany(p => p.Values), v => Assert.InRange(v, 0f, 1f));
+        Assert.Contains(points, p => p.Metric == "whatIf.hif8.overflowFraction" && p.Role == TensorRoles.Weight);
     }
 }
