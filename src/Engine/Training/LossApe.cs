@@ -7,7 +7,7 @@ namespace QuantScope.Engine.Training;
 public static class LossApe
 {
     /// <summary>APE of one step, percent.</summary>
-    public static double At(double quantLoss, double baselineLoss) => Math.Abs(quantLoss - baselineLoss) / baselineLoss * 100.0;
+    public static double At(double quantLoss, double baselineLoss) => Math.Abs(quantLoss - baselineLoss) / Math.Abs(baselineLoss) * 100.0;
 
     /// <summary>Mean APE (percent) over all steps and over the last <paramref name="lastSteps"/> (all when shorter).</summary>
     /// <exception cref="ArgumentException">The series differ in length or are empty.</exception>
