@@ -91,6 +91,13 @@ namespace QuantScope.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<string>("Notes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("")
+                        .HasColumnName("notes");
+
                     b.Property<string>("PlanJson")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -110,6 +117,13 @@ namespace QuantScope.Data.Migrations
                     b.Property<string>("SummaryJson")
                         .HasColumnType("TEXT")
                         .HasColumnName("summary_json");
+
+                    b.Property<string>("TagsJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]")
+                        .HasColumnName("tags_json");
 
                     b.HasKey("Id");
 

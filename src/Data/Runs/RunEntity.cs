@@ -42,6 +42,12 @@ public sealed class RunEntity
     /// <summary>The run's summary (a JSON object: losses, APE, saturation, forgetting, tasks) once it ended; null before.</summary>
     public string? SummaryJson { get; set; }
 
+    /// <summary>Free-form labels (a JSON array of strings), e.g. <c>["hif8", "ablation"]</c>.</summary>
+    public string TagsJson { get; set; } = "[]";
+
+    /// <summary>The user's free-text notes on the run.</summary>
+    public string Notes { get; set; } = "";
+
     /// <summary>Highest step persisted so far; -1 before the first flush.</summary>
     public int LastStep { get; set; } = -1;
 

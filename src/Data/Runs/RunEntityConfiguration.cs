@@ -18,6 +18,8 @@ internal sealed class RunEntityConfiguration : IEntityTypeConfiguration<RunEntit
         builder.Property(r => r.LayersJson).HasColumnName("layers_json").IsRequired();
         builder.Property(r => r.PlanJson).HasColumnName("plan_json").IsRequired().HasDefaultValue("{}");
         builder.Property(r => r.SummaryJson).HasColumnName("summary_json");
+        builder.Property(r => r.TagsJson).HasColumnName("tags_json").IsRequired().HasDefaultValue("[]");
+        builder.Property(r => r.Notes).HasColumnName("notes").IsRequired().HasDefaultValue("");
         builder.Property(r => r.CreatedAt).HasColumnName("created_at").HasConversion(DbValues.Utc);
         builder.Property(r => r.StartedAt).HasColumnName("started_at").HasConversion(DbValues.NullableUtc);
         builder.Property(r => r.EndedAt).HasColumnName("ended_at").HasConversion(DbValues.NullableUtc);

@@ -57,6 +57,16 @@ public sealed class RunRepository(IDbContextFactory<QuantScopeDbContext> context
         return await UpdateAsync(id, q => q.ExecuteUpdateAsync(s => s.SetProperty(r => r.PlanJson, planJson), ct), ct);
     }
 
+    /// <summary>Renames the run, replaces its tags and notes (each only when given); false when the run does not exist.</summary>
+    public Task<bool> EditAsync(Guid id, string? name, IReadOnlyList<string>? tags, string? notes, CancellationToken ct)
+    {
+        var tagsJson = tags is null ? null : System.Text.Json.JsonSerializer.Serialize(tags);
+        return UpdateAsync(id, q => q.ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Name, r => name ?? r.Name)
+            .SetProperty(r => r.TagsJson, r => tagsJson ?? r.TagsJson)
+            .SetProperty(r => r.Notes, r => notes ?? r.Notes), ct), ct);
+    }
+
     /// <summary>Stores the run's summary (a JSON object); false when the run does not exist.</summary>
     /// <exception cref="System.Text.Json.JsonException">The text is not a JSON object.</exception>
     public async Task<bool> SetSummaryAsync(Guid id, string summaryJson, CancellationToken ct)

@@ -17,4 +17,6 @@ public sealed record RunDto(
     DateTime? StartedAt,
     DateTime? EndedAt,
     string? Error,
-    JsonElement? Summary);
+    JsonElement? Summary,
+    IReadOnlyList<string> Tags,
+    string Notes);

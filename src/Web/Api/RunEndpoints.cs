@@ -16,6 +16,8 @@ public static class RunEndpoints
         group.MapGet("", ListAsync);
         group.MapGet("{id:guid}", GetAsync);
         group.MapPost("{id:guid}/cancel", Cancel);
+        group.MapMethods("{id:guid}", ["PATCH"], EditAsync);
+        group.MapDelete("{id:guid}", DeleteAsync);
         group.MapGet("{id:guid}/series", SeriesAsync);
         group.MapGet("{id:guid}/heatmap", HeatmapAsync);
         return app;
@@ -34,6 +36,22 @@ public static class RunEndpoints
 
     private static async Task<IResult> GetAsync(Guid id, RunRepository runs, CancellationToken ct) =>
         await runs.GetAsync(id, ct) is { } run ? Results.Ok(ToDto(run)) : NotFound(id);
+
+    private static async Task<IResult> EditAsync(Guid id, RunEditDto? edit, RunRepository runs, CancellationToken ct)
+    {
+        if (edit is null) return Invalid([new ConfigError("$", "the body must be a JSON object")], "Bad run edit.");
+        var errors = edit.Validate();
+        if (errors.Count > 0) return Invalid(errors, "Bad run edit.");
+        if (!await runs.EditAsync(id, edit.Name?.Trim(), edit.Tags?.Select(t => t.Trim()).ToArray(), edit.Notes, ct)) return NotFound(id);
+        return Results.Ok(ToDto((await runs.GetAsync(id, ct))!));
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid id, RunRepository runs, RunCoordinator coordinator, CancellationToken ct)
+    {
+        if (coordinator.ActiveRuns.Contains(id))
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run is still training.", detail: $"Cancel run {id} first.");
+        return await runs.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id);
+    }
 
     private static IResult Cancel(Guid id, RunCoordinator coordinator) =>
         coordinator.Cancel(id) ? Results.Accepted($"/api/runs/{id}") : Results.Problem(
@@ -118,6 +136,7 @@ public static class RunEndpoints
         }
 
         return new RunDto(r.Id, r.Name, r.Kind, r.Status, config.RootElement.Clone(), r.GetLayers(), plan.RootElement.Clone(),
-            r.LastStep, r.CreatedAt, r.StartedAt, r.EndedAt, r.Error, summary);
+            r.LastStep, r.CreatedAt, r.StartedAt, r.EndedAt, r.Error, summary,
+            JsonSerializer.Deserialize<string[]>(string.IsNullOrEmpty(r.TagsJson) ? "[]" : r.TagsJson) ?? [], r.Notes);
     }
 }
