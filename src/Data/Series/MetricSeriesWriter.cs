@@ -8,6 +8,7 @@ namespace QuantScope.Data;
 /// raw commands (~10x EF's AddRange here), <c>INSERT OR REPLACE</c> so a re-sent step replaces instead of
 /// duplicating, and <c>runs.last_step</c> raised to the highest step in the same transaction. Thread-safe: each
 /// call uses its own pooled connection; SQLite serialises concurrent flushes (busy waits up to the command timeout).
+/// <see cref="WriteMergedAsync"/> is the mode for external runs, whose batches may each carry only some layers of a step.
 /// </summary>
 public sealed class MetricSeriesWriter(QuantScopeDatabase database)
 {
@@ -15,6 +16,8 @@ public sealed class MetricSeriesWriter(QuantScopeDatabase database)
         "UPDATE runs SET last_step = MAX(last_step, $step) WHERE id = $run_id;";
     private const string InsertScalarSql =
         "INSERT OR REPLACE INTO scalar_points (run_id, metric, step, value) VALUES ($run_id, $metric, $step, $value);";
+    private const string SelectLayerSql =
+        "SELECT \"values\" FROM layer_points WHERE run_id = $run_id AND metric = $metric AND role = $role AND step = $step;";
     private const string InsertLayerSql =
         "INSERT OR REPLACE INTO layer_points (run_id, metric, role, step, \"values\") VALUES ($run_id, $metric, $role, $step, $values);";
 
@@ -23,7 +26,32 @@ public sealed class MetricSeriesWriter(QuantScopeDatabase database)
     /// (null values, negative step, no metric) and <see cref="RunNotFoundException"/> for an unknown run; in both cases
     /// nothing of the flush is written.
     /// </summary>
-    public async Task WriteAsync(IReadOnlyList<MetricBatch> batches, CancellationToken ct)
+    public Task WriteAsync(IReadOnlyList<MetricBatch> batches, CancellationToken ct) => WriteCoreAsync(batches, merge: false, ct);
+
+    /// <summary>
+    /// Like <see cref="WriteAsync"/>, but a layer point whose (run, metric, role, step) row exists is MERGED into it
+    /// instead of replacing it: the stored array is padded to the longer of the two lengths, and every non-NaN value of
+    /// the new point overwrites its slot, NaN slots keep what was stored. Read and write happen in the same transaction,
+    /// so batches of one flush that name the same step merge in order. Scalars still replace (one value per step).
+    /// </summary>
+    public Task WriteMergedAsync(IReadOnlyList<MetricBatch> batches, CancellationToken ct) => WriteCoreAsync(batches, merge: true, ct);
+
+    /// <summary>
+    /// The merge rule of <see cref="WriteMergedAsync"/>: length max(|stored|, |incoming|); incoming non-NaN wins,
+    /// otherwise the stored value, otherwise NaN (a slot neither array reaches).
+    /// </summary>
+    public static float[] Merge(ReadOnlySpan<float> stored, ReadOnlySpan<float> incoming)
+    {
+        var merged = new float[Math.Max(stored.Length, incoming.Length)];
+        for (var i = 0; i < merged.Length; i++)
+        {
+            var fresh = i < incoming.Length ? incoming[i] : float.NaN;
+            merged[i] = !float.IsNaN(fresh) ? fresh : i < stored.Length ? stored[i] : float.NaN;
+        }
+        return merged;
+    }
+
+    private async Task WriteCoreAsync(IReadOnlyList<MetricBatch> batches, bool merge, CancellationToken ct)
     {
         MetricBatchValidator.Validate(batches);
         if (batches.Count == 0)
@@ -38,6 +66,10 @@ public sealed class MetricSeriesWriter(QuantScopeDatabase database)
         using var insertLayer = Prepare(connection, transaction, InsertLayerSql,
             ("$run_id", SqliteType.Text), ("$metric", SqliteType.Text), ("$role", SqliteType.Text),
             ("$step", SqliteType.Integer), ("$values", SqliteType.Blob));
+        using var selectLayer = merge
+            ? Prepare(connection, transaction, SelectLayerSql,
+                ("$run_id", SqliteType.Text), ("$metric", SqliteType.Text), ("$role", SqliteType.Text), ("$step", SqliteType.Integer))
+            : null;
 
         foreach (var batch in batches)
         {
@@ -66,12 +98,24 @@ public sealed class MetricSeriesWriter(QuantScopeDatabase database)
                 insertLayer.Parameters[1].Value = point.Metric;
                 insertLayer.Parameters[2].Value = point.Role;
                 insertLayer.Parameters[3].Value = point.Step;
-                insertLayer.Parameters[4].Value = FloatBlob.Encode(point.Values);
+                var values = selectLayer is null ? point.Values : MergeWithStored(selectLayer, runId, point);
+                insertLayer.Parameters[4].Value = FloatBlob.Encode(values);
                 insertLayer.ExecuteNonQuery();
             }
         }
 
         await transaction.CommitAsync(ct);
+    }
+
+    private static float[] MergeWithStored(SqliteCommand select, string runId, LayerPoint point)
+    {
+        select.Parameters[0].Value = runId;
+        select.Parameters[1].Value = point.Metric;
+        select.Parameters[2].Value = point.Role;
+        select.Parameters[3].Value = point.Step;
+        var stored = select.ExecuteScalar();
+        // No row (null), or a zero-length blob read back as NULL (DBNull): nothing to keep.
+        return stored is byte[] bytes ? Merge(FloatBlob.Decode(bytes), point.Values) : point.Values;
     }
 
     private static SqliteCommand Prepare(

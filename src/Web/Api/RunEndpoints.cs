@@ -25,6 +25,7 @@ public static class RunEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, RunCoordinator coordinator, CancellationToken ct)
     {
+        if (await IngestEndpoints.TryCreateExternalAsync(request, ct) is { } external) return external;
         var (config, errors) = await ConfigReader.ReadAsync(request, ct);
         if (config is null) return Invalid(errors, "The run config is invalid.");
         var id = await coordinator.StartAsync(config, ct);
@@ -58,16 +59,18 @@ public static class RunEndpoints
             statusCode: StatusCodes.Status409Conflict, title: "The run is not running.", detail: $"Run {id} is not active.");
 
     private static async Task<IResult> SeriesAsync(
-        Guid id, string? metric, string? layer, string? role,
+        Guid id, string? metric, string? layer, string? role, int? points,
         RunRepository runs, MetricSeriesRepository series, CancellationToken ct)
     {
         if (await runs.GetAsync(id, ct) is not { } run) return NotFound(id);
         if (string.IsNullOrWhiteSpace(metric)) return Invalid([new ConfigError("metric", "is required")], "Bad series query.");
 
-        IReadOnlyList<SeriesPoint> points;
-        if (MetricNames.IsScalar(metric))
+        if (points is < 2) return Invalid([new ConfigError("points", "must be at least 2")], "Bad series query.");
+        IReadOnlyList<SeriesPoint> values = [];
+        // Our own scalar names, or (imported and external runs) any name the run stored as a scalar.
+        if (MetricNames.IsScalar(metric) || (layer is null && (values = await series.ReadScalarAsync(id, metric, ct)).Count > 0))
         {
-            points = await series.ReadScalarAsync(id, metric, ct);
+            if (values.Count == 0) values = await series.ReadScalarAsync(id, metric, ct);
         }
         else
         {
@@ -84,9 +87,11 @@ public static class RunEndpoints
             {
                 return Invalid([new ConfigError("role", "must be input, weight or grad")], "Bad series query.");
             }
-            points = await series.ReadLayerAsync(id, metric, role, index, ct);
+            values = await series.ReadLayerAsync(id, metric, role, index, ct);
         }
-        return Results.Ok(points.Select(p => new SeriesPointDto(p.Step, p.Value)));
+
+        if (points is { } max) values = SeriesDownsampler.MinMax(values, max); // long runs: keep each bucket's extremes
+        return Results.Ok(values.Select(p => new SeriesPointDto(p.Step, p.Value)));
     }
 
     private static async Task<IResult> HeatmapAsync(

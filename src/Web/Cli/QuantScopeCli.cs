@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace QuantScope.Web.Cli;
 
 /// <summary>
-/// The command-line verbs that share the web app's executable: <c>run</c>, <c>quantize</c> and <c>bench</c>. Program.cs routes
+/// The command-line verbs that share the web app's executable: <c>run</c>, <c>quantize</c>, <c>bench</c>, <c>export</c> and the others listed below. Program.cs routes
 /// here only when <see cref="IsVerb"/> says so; everything else (no args, <c>--urls ...</c>, <c>key=value</c>) starts
 /// the web app. Streams are parameters so tests run verbs in-process.
 /// </summary>
@@ -30,7 +30,10 @@ public static class QuantScopeCli
         {
             QuantizeCommand.Create(stdin, stdout, stderr),
             BenchCommand.Create(stdout, stderr),
+            CompareCommand.Create(stdout, stderr),
             RunCommand.Create(stdout, stderr),
+            ImportCommand.Create(stdout, stderr),
+            ExportCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -24,9 +24,15 @@ public sealed class MetricIngress
     public ChannelReader<PersistItem> PersistQueue => _persist.Reader;
 
     /// <summary>Queues a batch for storage, then shows it to live viewers.</summary>
-    public async ValueTask PublishAsync(MetricBatch batch, CancellationToken ct)
+    public ValueTask PublishAsync(MetricBatch batch, CancellationToken ct) => PublishAsync(batch, merge: false, ct);
+
+    /// <summary>
+    /// As <see cref="PublishAsync(MetricBatch, CancellationToken)"/>; with <paramref name="merge"/> the store merges
+    /// layer points into rows of the same step (NaN = this batch did not measure that layer) instead of replacing them.
+    /// </summary>
+    public async ValueTask PublishAsync(MetricBatch batch, bool merge, CancellationToken ct)
     {
-        await _persist.Writer.WriteAsync(new PersistBatch(batch), ct);
+        await _persist.Writer.WriteAsync(new PersistBatch(batch, merge), ct);
         _live.Publish(new MetricsEvent(batch));
     }
 

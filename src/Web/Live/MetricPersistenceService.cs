@@ -33,14 +33,14 @@ public sealed class MetricPersistenceService(
     {
         // Not tied to stoppingToken: the loop ends when the queue is completed and empty, so nothing queued is lost.
         var reader = ingress.PersistQueue;
-        var pending = new List<MetricBatch>(MaxBatchesPerFlush);
+        var pending = new List<PersistBatch>(MaxBatchesPerFlush);
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
             while (pending.Count < MaxBatchesPerFlush && reader.TryRead(out var item))
             {
                 if (item is PersistBatch b)
                 {
-                    pending.Add(b.Batch);
+                    pending.Add(b);
                     continue;
                 }
                 await FlushAsync(pending);
@@ -51,12 +51,24 @@ public sealed class MetricPersistenceService(
         }
     }
 
-    private async Task FlushAsync(List<MetricBatch> pending)
+    private async Task FlushAsync(List<PersistBatch> pending)
+    {
+        if (pending.Count == 0) return;
+        // A run is either engine (replace) or external (merge), so splitting a flush by mode keeps each run's order.
+        await FlushModeAsync(pending.Where(b => !b.Merge).Select(b => b.Batch).ToList(), merge: false);
+        await FlushModeAsync(pending.Where(b => b.Merge).Select(b => b.Batch).ToList(), merge: true);
+        pending.Clear();
+    }
+
+    private Task WriteAsync(List<MetricBatch> batches, bool merge) =>
+        merge ? writer.WriteMergedAsync(batches, CancellationToken.None) : writer.WriteAsync(batches, CancellationToken.None);
+
+    private async Task FlushModeAsync(List<MetricBatch> pending, bool merge)
     {
         if (pending.Count == 0) return;
         try
         {
-            await writer.WriteAsync(pending, CancellationToken.None);
+            await WriteAsync(pending, merge);
         }
         catch (Exception ex)
         {
@@ -64,17 +76,16 @@ public sealed class MetricPersistenceService(
             log.LogWarning(ex, "Writing {Count} metric batches in one flush failed; writing run by run", pending.Count);
             foreach (var run in pending.GroupBy(b => b.RunId))
             {
-                await WriteRunAsync(run.Key, run.ToList());
+                await WriteRunAsync(run.Key, run.ToList(), merge);
             }
         }
-        pending.Clear();
     }
 
-    private async Task WriteRunAsync(Guid runId, List<MetricBatch> batches)
+    private async Task WriteRunAsync(Guid runId, List<MetricBatch> batches, bool merge)
     {
         try
         {
-            await writer.WriteAsync(batches, CancellationToken.None);
+            await WriteAsync(batches, merge);
         }
         catch (Exception ex)
         {

@@ -5,8 +5,11 @@ namespace QuantScope.Web.Live;
 /// <summary>An entry of the lossless persist queue: metric points, or the end of a run (applied after its points).</summary>
 public abstract record PersistItem;
 
-/// <summary>Points to write.</summary>
-public sealed record PersistBatch(MetricBatch Batch) : PersistItem;
+/// <summary>
+/// Points to write. <paramref name="Merge"/>: layer points merge into an existing row of the same step instead of
+/// replacing it (external runs, whose batches may each carry only some layers of a step).
+/// </summary>
+public sealed record PersistBatch(MetricBatch Batch, bool Merge = false) : PersistItem;
 
 /// <summary>The run ended; recorded only after every point queued before it is written.</summary>
 public sealed record PersistRunEnd(Guid RunId, RunStatus Status, string? Error) : PersistItem;

@@ -2,6 +2,7 @@ using QuantScope.Data;
 using QuantScope.Web.Api;
 using QuantScope.Web.Components;
 using QuantScope.Web.Hubs;
+using QuantScope.Web.Ingest;
 using QuantScope.Web.Live;
 using QuantScope.Web.Runs;
 
@@ -27,8 +28,10 @@ public static class QuantScopeSetup
         // Hosted services stop in reverse order: the coordinator (runs) stops before the persistence drain.
         services.AddHostedService<MetricPersistenceService>();
         services.AddSingleton<RunCoordinator>();
+        services.AddSingleton<RunComparer>();
         services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());
         services.AddHostedService<HubBroadcaster>();
+        services.AddSingleton<ExternalRunIngestor>();
 
         services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
         services.AddProblemDetails();
@@ -54,7 +57,11 @@ public static class QuantScopeSetup
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRunEndpoints();
+        app.MapIngestEndpoints();
         app.MapFormatEndpoints();
+        app.MapImportEndpoints();
+        app.MapExportEndpoints();
+        app.MapCompareEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Web.Ingest;
+
+/// <summary>
+/// Validates a <see cref="MetricColumnsDto"/> completely before anything is written: column presence and types,
+/// equal lengths, the point limit, and every element (errors name the field and index, e.g. <c>roles[4]</c>).
+/// </summary>
+public static class MetricColumnsReader
+{
+    /// <summary>Points one batch may carry at most (split bigger uploads; the Python client sends far fewer).</summary>
+    public const int MaxPoints = 100_000;
+
+    /// <summary>Longest metric or layer name accepted, characters.</summary>
+    public const int MaxNameLength = 512;
+
+    /// <summary>Field errors reported at most (the first ones; a batch wrong everywhere need not echo itself).</summary>
+    public const int MaxErrors = 20;
+
+    /// <summary>Parses and validates; exactly one of the results is set.</summary>
+    public static (IReadOnlyList<IngestPoint>? Points, IReadOnlyList<ConfigError> Errors) Read(MetricColumnsDto? dto)
+    {
+        if (dto is null) return (null, [new ConfigError("$", "the body must be a JSON object with steps, names and values")]);
+        var errors = new List<ConfigError>();
+        var steps = Column(dto.Steps, "steps", required: true, errors);
+        var names = Column(dto.Names, "names", required: true, errors);
+        var values = Column(dto.Values, "values", required: true, errors);
+        var layers = Column(dto.Layers, "layers", required: false, errors);
+        var roles = Column(dto.Roles, "roles", required: false, errors);
+        if (errors.Count > 0) return (null, errors);
+
+        var count = steps!.Value.GetArrayLength();
+        if (count > MaxPoints)
+            return (null, [new ConfigError("steps", $"has {count} points; a batch holds at most {MaxPoints}: split it")]);
+        foreach (var (column, field) in new[] { (names, "names"), (values, "values"), (layers, "layers"), (roles, "roles") })
+        {
+            if (column is { } c && c.GetArrayLength() != count)
+                errors.Add(new ConfigError(field, $"has {c.GetArrayLength()} elements but steps has {count}: all columns must be the same length"));
+        }
+        if (errors.Count > 0) return (null, errors);
+
+        var points = new IngestPoint[count];
+        var stepsAt = steps.Value.EnumerateArray().ToArray();
+        var namesAt = names!.Value.EnumerateArray().ToArray();
+        var valuesAt = values!.Value.EnumerateArray().ToArray();
+        var layersAt = layers?.EnumerateArray().ToArray();
+        var rolesAt = roles?.EnumerateArray().ToArray();
+        for (var i = 0; i < count && errors.Count < MaxErrors; i++)
+        {
+            var step = ReadStep(stepsAt[i], i, errors);
+            var name = ReadName(namesAt[i], "names", i, required: true, errors);
+            var value = ReadValue(valuesAt[i], i, errors);
+            var layer = layersAt is null ? null : ReadName(layersAt[i], "layers", i, required: false, errors);
+            var role = rolesAt is null ? null : ReadRole(rolesAt[i], i, errors);
+            if (layer is null && role is not null)
+                errors.Add(new ConfigError($"roles[{i}]", $"must be null for a scalar point (layers[{i}] is null)"));
+            if (layer is not null && name is not null && MetricNames.IsScalar(name))
+                errors.Add(new ConfigError($"layers[{i}]", $"must be null: '{name}' is a per-step scalar metric"));
+            if (layer is not null) role ??= TensorRoles.Input;
+            points[i] = new IngestPoint(step, name ?? "", layer, role, value);
+        }
+        return errors.Count > 0 ? (null, errors.Take(MaxErrors).ToList()) : (points, []);
+    }
+
+    private static JsonElement? Column(JsonElement column, string field, bool required, List<ConfigError> errors)
+    {
+        if (column.ValueKind == JsonValueKind.Array) return column;
+        if (column.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            if (required) errors.Add(new ConfigError(field, "is required (an array)"));
+            return null;
+        }
+        errors.Add(new ConfigError(field, $"must be an array, not {column.ValueKind.ToString().ToLowerInvariant()}"));
+        return null;
+    }
+
+    private static int ReadStep(JsonElement e, int i, List<ConfigError> errors)
+    {
+        if (e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var step) && step >= 0) return step;
+        errors.Add(new ConfigError($"steps[{i}]", $"must be an integer from 0 to {int.MaxValue}, not {Show(e)}"));
+        return 0;
+    }
+
+    private static string? ReadName(JsonElement e, string field, int i, bool required, List<ConfigError> errors)
+    {
+        if (e.ValueKind == JsonValueKind.Null && !required) return null;
+        if (e.ValueKind == JsonValueKind.String && e.GetString() is { } s && !string.IsNullOrWhiteSpace(s) && s.Length <= MaxNameLength)
+            return s;
+        var expected = required ? "a non-empty string" : "null or a non-empty string";
+        errors.Add(new ConfigError($"{field}[{i}]", $"must be {expected} of at most {MaxNameLength} characters, not {Show(e)}"));
+        return null;
+    }
+
+    private static string? ReadRole(JsonElement e, int i, List<ConfigError> errors)
+    {
+        if (e.ValueKind == JsonValueKind.Null) return null;
+        var role = e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+        if (role is TensorRoles.Input or TensorRoles.Weight or TensorRoles.GradOutput) return role;
+        errors.Add(new ConfigError($"roles[{i}]",
+            $"must be null, '{TensorRoles.Input}', '{TensorRoles.Weight}' or '{TensorRoles.GradOutput}', not {Show(e)}"));
+        return null;
+    }
+
+    private static float ReadValue(JsonElement e, int i, List<ConfigError> errors)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Number when e.TryGetDouble(out var d):
+                return (float)d; // beyond float range becomes ±Infinity, as a float32 tensor would hold it
+            case JsonValueKind.Null:
+                return float.NaN; // Python's json writes NaN as a bare token that JSON forbids: clients send null
+            case JsonValueKind.String when e.GetString() is "NaN" or "Infinity" or "-Infinity":
+                return float.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            default:
+                errors.Add(new ConfigError($"values[{i}]", $"must be a number, null, \"NaN\", \"Infinity\" or \"-Infinity\", not {Show(e)}"));
+                return float.NaN;
+        }
+    }
+
+    private static string Show(JsonElement e)
+    {
+        var text = e.GetRawText();
+        return text.Length <= 40 ? text : text[..40] + "...";
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Data;
+using QuantScope.Web.Tests.Support;
+
+namespace QuantScope.Web.Tests.Import;
+
+/// <summary><c>POST /api/import</c> on the test server, read back through the app's own repositories.</summary>
+public sealed class ImportEndpointsTests : IClassFixture<QuantScopeWebFactory>
+{
+    private readonly QuantScopeWebFactory _factory;
+
+    public ImportEndpointsTests(QuantScopeWebFactory factory) => _factory = factory;
+
+    [Fact]
+    public async Task Post_MultipartFile_CreatesExternalRunAndAnswersTheResult()
+    {
+        using var client = _factory.CreateClient();
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes("step=1 loss=2.5 tokens=1.05M\nstep=2 loss=2.25 tokens=2.1M\n"));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        form.Add(file, "file", "train.log");
+
+        using var response = await client.PostAsync("/api/import?name=uploaded", form);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(4, result.GetProperty("points").GetInt32());
+        Assert.Equal(["loss", "tokens"], result.GetProperty("metrics").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("kv", result.GetProperty("format").GetString());
+        Assert.Empty(result.GetProperty("skipped").EnumerateArray());
+
+        var id = result.GetProperty("runId").GetGuid();
+        var run = await _factory.Services.GetRequiredService<RunRepository>().GetAsync(id, CancellationToken.None);
+        Assert.NotNull(run);
+        Assert.Equal((RunKinds.External, "uploaded"), (run.Kind, run.Name));
+        var tokens = await _factory.Services.GetRequiredService<MetricSeriesRepository>().ReadScalarAsync(id, "tokens", CancellationToken.None);
+        Assert.Equal([new SeriesPoint(1, 1050000f), new SeriesPoint(2, 2100000f)], tokens);
+    }
+
+    [Fact]
+    public async Task Post_RawBodyWithFormat_ImportsCsvAndReportsSkippedRows()
+    {
+        using var client = _factory.CreateClient();
+        using var body = new StringContent("step,loss\n1,2.5\nzz,1\n", Encoding.UTF8, "text/csv");
+
+        using var response = await client.PostAsync("/api/import?format=csv", body);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, result.GetProperty("points").GetInt32());
+        Assert.StartsWith("line 3: step 'zz'", result.GetProperty("skipped")[0].GetString());
+        var run = await _factory.Services.GetRequiredService<RunRepository>().GetAsync(result.GetProperty("runId").GetGuid(), CancellationToken.None);
+        Assert.Equal("upload", run!.Name);
+    }
+
+    [Fact]
+    public async Task Post_Unrecognisable_BadRequest()
+    {
+        using var client = _factory.CreateClient();
+        using var body = new StringContent("just some words\n", Encoding.UTF8, "text/plain");
+
+        using var response = await client.PostAsync("/api/import", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Cannot tell the format", await response.Content.ReadAsStringAsync());
+    }
+}
