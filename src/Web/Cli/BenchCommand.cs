@@ -9,8 +9,8 @@ namespace QuantScope.Web.Cli;
 /// <summary>
 /// <c>bench [--quick]</c>: quantizer cost relative to one elementwise multiply of the same tensor (CPU), and the cost
 /// of a fake-quant training step relative to a plain one, and experiment throughput (tokens/s of the demo and small
-/// models under BF16, FP32, FP8, HiF8 and W4A4 relative to BF16, and the cost of the BF16 twin), as measured in this
-/// run. Variants are interleaved and medians reported because the machine is shared.
+/// models under BF16, FP32, FP8, HiF8 and W4A4 relative to BF16, and the cost of the BF16 twin), and the cost of the
+/// per-layer diagnostics on a fake-quant step of those models, as measured in this run. Variants are interleaved and medians reported because the machine is shared.
 /// </summary>
 public static class BenchCommand
 {
@@ -18,9 +18,32 @@ public static class BenchCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var quick = new Option<bool>("--quick") { Description = "1 M and 4 M values, fewer repetitions, rounds and steps." };
-        var command = new Command("bench", "Print quantizer, fake-quant training-step and experiment throughput ratios.") { quick };
-        command.SetAction(parsed => Run(parsed.GetValue(quick), stdout, stderr));
+        var store = new Option<bool>("--store") { Description = "Only the metric store: write rate, heatmap read, bytes per value, downsampled read." };
+        var command = new Command("bench", "Print quantizer, fake-quant training-step, experiment throughput, diagnostics cost and metric store figures.") { quick, store };
+        command.SetAction((parsed, ct) => parsed.GetValue(store)
+            ? RunStoreAsync(parsed.GetValue(quick), stdout, stderr, ct)
+            : Task.FromResult(Run(parsed.GetValue(quick), stdout, stderr)));
         return command;
+    }
+
+    /// <summary>The metric store's figures against their targets (a temporary database; a few seconds).</summary>
+    public static async Task<int> RunStoreAsync(bool quick, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        await stderr.WriteLineAsync("Store: writing and reading a temporary database...");
+        var r = await StoreBench.RunAsync(quick ? 2 : 4, _ => { }, ct);
+        string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+        console.WriteLine($"Metric store: {StoreBench.Layers} layers x {StoreBench.Steps:N0} steps, {F(r.Values, "N0")} values (batched, WAL, synchronous=NORMAL):");
+        var table = new Table();
+        table.AddColumn("figure");
+        table.AddColumn(new TableColumn("measured").RightAligned());
+        table.AddColumn(new TableColumn("target").RightAligned());
+        table.AddRow("values written / s", F(r.ValuesPerSecond, "N0"), ">= 1,000,000");
+        table.AddRow($"heatmap read ({StoreBench.Layers} x {StoreBench.Steps:N0}), ms", F(r.HeatmapMillis, "F1"), "<= 100");
+        table.AddRow("bytes per stored value", F(r.BytesPerValue, "F2"), "<= 5");
+        table.AddRow($"{StoreBench.Steps:N0}-step series read + min/max to 500 points, ms", F(r.DownsampleMillis, "F1"), "–");
+        console.Write(table);
+        return 0;
     }
 
     /// <summary>
@@ -35,12 +58,14 @@ public static class BenchCommand
         IReadOnlyList<QuantizeBench.SizeResult> sizes = [];
         TrainStepBench.Result? steps = null;
         IReadOnlyList<ExperimentBenchRow> experiments = [];
+        IReadOnlyList<DiagnosticsBenchRow> diagnostics = [];
 
         progress.Status().Start("Starting", ctx =>
         {
             sizes = QuantizeBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
             steps = TrainStepBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
             experiments = ExperimentBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
+            diagnostics = DiagnosticsBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
         });
 
         console.WriteLine($"Quantize time / one elementwise multiply of the same float32 tensor (CPU, {torch.get_num_threads()} threads, median of interleaved reps{(quick ? ", quick" : "")}):");
@@ -66,7 +91,29 @@ public static class BenchCommand
 
         console.Write(train);
         WriteExperiments(console, plan, experiments);
+        WriteDiagnostics(console, diagnostics);
         return 0;
+    }
+
+    private static void WriteDiagnostics(IAnsiConsole console, IReadOnlyList<DiagnosticsBenchRow> rows)
+    {
+        static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+        var steps = string.Join(", ", rows.DistinctBy(r => r.Model).Select(r => $"{r.Model} {r.Steps}"));
+        console.WriteLine($"Diagnostics cost: fp8-delayed training steps with per-layer stats / the same step without ({steps} timed steps per variant, interleaved rounds, first step of each trainer dropped).");
+        console.WriteLine("off = only amax, amaxPred, scale and overflow (the quantizer needs them). ratio = median / off median; * = mean / off mean, because only 1 step in 10 pays and the median would hide it; exp. = 1 + (every-step ratio - 1) / 10. The error split row is the split's own cost per split step.");
+        var table = new Table();
+        table.AddColumn("model");
+        table.AddColumn("variant");
+        table.AddColumn(new TableColumn("median ms").RightAligned());
+        table.AddColumn(new TableColumn("mean ms").RightAligned());
+        table.AddColumn(new TableColumn("ratio (exp.)").RightAligned());
+        foreach (var r in rows)
+        {
+            var ratio = F(r.Ratio, "F3") + "x" + (r.RatioOfMeans ? "*" : "") + (r.Expected is { } e ? $" ({F(e, "F3")}x)" : "");
+            table.AddRow(r.Model, Markup.Escape(r.Variant), F(r.MedianMillis, "F1"), F(r.MeanMillis, "F1"), ratio);
+        }
+
+        console.Write(table);
     }
 
     private static void WriteExperiments(IAnsiConsole console, BenchPlan plan, IReadOnlyList<ExperimentBenchRow> rows)
@@ -101,19 +148,30 @@ public static class BenchCommand
 /// <param name="StepsPerRound">Timed steps per trainer per round (one extra warm-up step is run and dropped).</param>
 /// <param name="ExperimentRounds">Interleaved rounds of the experiment throughput bench (<see cref="ExperimentBench"/>).</param>
 /// <param name="ExperimentModels">Model presets of that bench, with timed steps per trainer per round (plus one warm-up).</param>
+/// <param name="DiagnosticsRounds">Interleaved rounds of the diagnostics cost bench (<see cref="DiagnosticsBench"/>).</param>
+/// <param name="DiagnosticsModels">Model presets of that bench, with timed steps per trainer per round (plus one
+/// warm-up): a multiple of <see cref="DiagnosticsBench.Cycle"/> so every-10 variants hold whole periods.</param>
 public sealed record BenchPlan(
     IReadOnlyList<(int Elements, int Reps)> Sizes,
     int TrainRounds,
     int StepsPerRound,
     int ExperimentRounds,
-    IReadOnlyList<(string Model, int StepsPerRound)> ExperimentModels)
+    IReadOnlyList<(string Model, int StepsPerRound)> ExperimentModels,
+    int DiagnosticsRounds,
+    IReadOnlyList<(string Model, int StepsPerRound)> DiagnosticsModels)
 {
-    /// <summary>1 M and 16 M values; 40 timed steps each; experiments: 5 rounds, 30 demo and 15 small steps per variant.</summary>
-    public static BenchPlan Full { get; } = new([(1 << 20, 15), (16 << 20, 7)], 8, 5, 5, [("demo", 6), ("small", 3)]);
+    /// <summary>
+    /// 1 M and 16 M values; 40 timed steps each; experiments: 5 rounds, 30 demo and 15 small steps per variant;
+    /// diagnostics: 4 rounds, 120 demo and 80 small steps per variant.
+    /// </summary>
+    public static BenchPlan Full { get; } = new([(1 << 20, 15), (16 << 20, 7)], 8, 5, 5, [("demo", 6), ("small", 3)],
+        4, [("demo", 30), ("small", 20)]);
 
     /// <summary>
     /// 1 M and 4 M values; 20 timed steps each; experiments: 2 rounds, 6 demo and 4 small steps per variant (a small
-    /// step takes about a second on two cores, a HiF8 one several).
+    /// step takes about a second on two cores, a HiF8 one several); diagnostics: 2 rounds, 20 demo and 20 small steps
+    /// per variant (about a minute of small steps on two idle cores).
     /// </summary>
-    public static BenchPlan Quick { get; } = new([(1 << 20, 9), (4 << 20, 5)], 4, 5, 2, [("demo", 3), ("small", 2)]);
+    public static BenchPlan Quick { get; } = new([(1 << 20, 9), (4 << 20, 5)], 4, 5, 2, [("demo", 3), ("small", 2)],
+        2, [("demo", 10), ("small", 10)]);
 }

@@ -1,6 +1,4 @@
-using System.Threading.Channels;
 using QuantScope.Engine.Model;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 
 namespace QuantScope.Web.Cli;
@@ -137,17 +135,8 @@ public static class ExperimentBench
 
     private static (List<double> Millis, string? Note) RunSteps(TrainConfig config)
     {
-        var channel = Channel.CreateUnbounded<MetricBatch>();
-        string? note;
-        using (var trainer = new Trainer(config))
-        {
-            note = FallbackNote(trainer.PlanWarnings, trainer.Layout.Layers.Count);
-            trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
-        }
-
-        channel.Writer.Complete();
-        var batches = new List<MetricBatch>();
-        while (channel.Reader.TryRead(out var batch)) batches.Add(batch);
-        return (BenchMath.StepMillis(batches, firstStep: 1), note);
+        string? note = null;
+        var millis = BenchTrainer.StepMillis(config, trainer => note = FallbackNote(trainer.PlanWarnings, trainer.Layout.Layers.Count));
+        return (millis, note);
     }
 }

@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 
 namespace QuantScope.Web.Cli;
@@ -51,13 +49,6 @@ public static class TrainStepBench
         {
             Name = "bench-" + (quantPlan ?? "plain"), Quant = quantPlan is null ? null : new QuantConfig { Preset = quantPlan }, Steps = steps, LogEvery = steps,
         };
-        var channel = Channel.CreateUnbounded<MetricBatch>();
-        using (var trainer = new Trainer(config))
-            trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
-        channel.Writer.Complete();
-
-        var batches = new List<MetricBatch>();
-        while (channel.Reader.TryRead(out var batch)) batches.Add(batch);
-        return BenchMath.StepMillis(batches, firstStep: 1);
+        return BenchTrainer.StepMillis(config);
     }
 }

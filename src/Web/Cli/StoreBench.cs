@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Data;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Web.Cli;
+
+/// <summary>
+/// The metric store's targets, measured on a temporary database: values written per second (batched, WAL,
+/// synchronous=NORMAL), a 48-layer × 10,000-step heatmap read, bytes on disk per stored value, and a min/max
+/// downsampled read of a 10,000-step series.
+/// </summary>
+public static class StoreBench
+{
+    /// <summary>What one measurement found.</summary>
+    /// <param name="Values">Values written.</param>
+    /// <param name="ValuesPerSecond">Write throughput.</param>
+    /// <param name="HeatmapMillis">Median time to read the 48 × 10,000 heatmap.</param>
+    /// <param name="BytesPerValue">Database file size (after a WAL checkpoint) / values written.</param>
+    /// <param name="DownsampleMillis">Median time to read a 10,000-step scalar series and reduce it to 500 points.</param>
+    public sealed record Result(long Values, double ValuesPerSecond, double HeatmapMillis, double BytesPerValue, double DownsampleMillis);
+
+    /// <summary>Layers of the benchmark run.</summary>
+    public const int Layers = 48;
+
+    /// <summary>Steps of the benchmark run.</summary>
+    public const int Steps = 10_000;
+
+    /// <summary>Runs the measurement (a few seconds); <paramref name="metrics"/> per-layer series of Layers × Steps values each.</summary>
+    public static async Task<Result> RunAsync(int metrics, Action<string> status, CancellationToken ct)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"quantscope-storebench-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var services = new ServiceCollection().AddQuantScopeData(path).BuildServiceProvider();
+            await services.InitializeDatabaseAsync(ct);
+            var runs = services.GetRequiredService<RunRepository>();
+            var id = Guid.NewGuid();
+            var layers = Enumerable.Range(0, Layers).Select(l => $"model.layers.{l / 7}.proj{l % 7}").ToArray();
+            await runs.CreateAsync(new RunEntity
+            {
+                Id = id, Name = "store-bench", Kind = RunKinds.External, Status = RunStatus.Completed, ConfigJson = "{}",
+                LayersJson = RunLayers.Serialize(layers), CreatedAt = DateTime.UtcNow,
+            }, ct);
+
+            status("Store: writing");
+            var writer = services.GetRequiredService<MetricSeriesWriter>();
+            var random = new Random(1);
+            var names = Enumerable.Range(0, metrics).Select(m => $"bench{m}").ToArray();
+            var watch = Stopwatch.StartNew();
+            long values = 0;
+            const int StepsPerBatch = 500; // one flush = one transaction, as the persistence service batches
+            for (var start = 0; start < Steps; start += StepsPerBatch)
+            {
+                var points = new List<LayerPoint>();
+                var scalars = new List<ScalarPoint>();
+                for (var step = start; step < start + StepsPerBatch; step++)
+                {
+                    scalars.Add(new ScalarPoint(step, MetricNames.Loss, (float)random.NextDouble()));
+                    foreach (var name in names)
+                        points.Add(new LayerPoint(step, name, TensorRoles.Input, [.. Enumerable.Range(0, Layers).Select(_ => (float)random.NextDouble())]));
+                }
+
+                await writer.WriteAsync([new MetricBatch(id, scalars, points)], ct);
+                values += scalars.Count + (long)points.Count * Layers;
+            }
+
+            var writeSeconds = watch.Elapsed.TotalSeconds;
+            status("Store: reading");
+            var series = services.GetRequiredService<MetricSeriesRepository>();
+            var heatmap = Median(await TimeAsync(5, () => series.ReadHeatmapAsync(id, names[0], TensorRoles.Input, ct)));
+            var downsample = Median(await TimeAsync(5, async () => SeriesDownsampler.MinMax(await series.ReadScalarAsync(id, MetricNames.Loss, ct), 500)));
+            var bytes = await SizeAfterCheckpointAsync(services.GetRequiredService<QuantScopeDatabase>(), path, ct);
+            return new Result(values, values / writeSeconds, heatmap, (double)bytes / values, downsample);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+                if (File.Exists(file)) File.Delete(file);
+        }
+    }
+
+    private static async Task<List<double>> TimeAsync<T>(int reps, Func<Task<T>> read)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < reps; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await read();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        return times;
+    }
+
+    private static double Median(List<double> values) => BenchMath.Median(values);
+
+    private static async Task<long> SizeAfterCheckpointAsync(QuantScopeDatabase database, string path, CancellationToken ct)
+    {
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        return new FileInfo(path).Length + (File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length : 0);
+    }
+}
