@@ -9,7 +9,7 @@ namespace QuantScope.Engine.Training;
 /// event, its trailing rate and amax/amaxPred are derived here on the host, where the history of events lives.
 /// </summary>
 internal sealed class MetricBatchFactory(
-    IReadOnlyList<string> layers, IReadOnlyList<bool> gradLayers, bool baseline, StatsWindow window, IReadOnlyList<string> whatIfFormats)
+    IReadOnlyList<string> layers, IReadOnlyList<bool> gradLayers, int qatStart, bool baseline, StatsWindow window, IReadOnlyList<string> whatIfFormats)
 {
     /// <summary>What a divergence of the twin names as its layer.</summary>
     public const string BaselineName = "baseline twin";
@@ -152,7 +152,8 @@ internal sealed class MetricBatchFactory(
         {
             foreach (var role in LayerStatsLayout.Roles)
             {
-                if (role == TensorRoles.GradOutput && !gradLayers[l]) continue;
+                // The gradient is only measured where it is quantized, and only once QAT has started.
+                if (role == TensorRoles.GradOutput && (!gradLayers[l] || step < qatStart)) continue;
                 if (!float.IsFinite(row[StatsWindow.Column(l, role, MetricNames.Amax)]))
                     return new TrainingDivergedException(step, layers[l], role);
             }

@@ -76,6 +76,16 @@ public class ExperimentTests
     }
 
     [Fact]
+    public void Bf16Warmup_WithQuantizedGradients_IsNotADivergence()
+    {
+        // During the warmup the gradient is not quantized, so not measured: that must not read as a NaN gradient.
+        var (summary, batches) = Run(Tiny(5) with { Bf16WarmupSteps = 2, Quant = new QuantConfig { Preset = "fp8-hybrid-delayed" } });
+        Assert.Equal(5, summary.Steps);
+        var grad = batches.SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput && p.Metric == MetricNames.Amax).ToArray();
+        Assert.Equal([2, 3, 4], grad.Select(p => p.Step));
+    }
+
+    [Fact]
     public void AfterPretraining_HighLearningRateForgetsMore_AndThePretrainIsCached()
     {
         var cache = Directory.CreateTempSubdirectory("qs-pretrain-");
