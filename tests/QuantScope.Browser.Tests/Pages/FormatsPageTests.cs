@@ -20,7 +20,7 @@ public sealed class FormatsPageTests(ITestOutputHelper output)
             var page = await browser.NewPageAsync();
             await page.GotoAsync(server.BaseUrl + "/");
             await page.ClickAsync("a[href='/formats']");
-            await page.WaitForURLAsync("**/formats");
+            await browser.WaitForUrlAsync(page, "/formats$", Patience);
             // The chart is drawn by the interactive circuit: once it has points, the page answers events.
             Assert.True(await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "format-grid"), n => n > 0, Patience) > 0);
             Assert.Contains("emulated", await page.InnerTextAsync("main"), StringComparison.OrdinalIgnoreCase);

@@ -74,7 +74,7 @@ public sealed class NewRunPageTests
             await page.FillAsync("#config-json",
                 """{"name":"form-run","model":"tiny","steps":8,"batchSize":2,"seqLen":16,"baseline":true,"evalEvery":8}""");
             await page.ClickAsync("#start-run");
-            await browser.WaitForUrlAsync(page, "**/runs/*-*-*-*-*", Patience); // a run id, not /runs/new
+            await browser.WaitForUrlAsync(page, @"/runs/[0-9a-f-]{36}$", Patience); // a run id, not /runs/new
             await browser.WaitForAsync(page, "h1:has-text('form-run')", Patience); // the run page has rendered
 
             // The page stays open while the run ends: the summary must appear without a reload.

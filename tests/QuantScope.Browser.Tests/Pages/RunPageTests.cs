@@ -32,7 +32,7 @@ public sealed class RunPageTests(ITestOutputHelper output)
             await page.GotoAsync(server.BaseUrl + "/");
             await browser.WaitForAsync(page, "#runs-table, p.empty", Patience); // the circuit is up and the list loaded
             await page.ClickAsync("#start-demo");
-            await browser.WaitForUrlAsync(page, "**/runs/*", Patience);
+            await browser.WaitForUrlAsync(page, @"/runs/[0-9a-f-]{36}$", Patience);
             await browser.WaitForAsync(page, "#loss-chart", Patience);
 
             // Browser side: when the loss chart's point count grew (same clock as the server: same machine).

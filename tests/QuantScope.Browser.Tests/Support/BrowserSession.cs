@@ -67,16 +67,20 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the page to reach a URL (client-side navigation included); on timeout fails like <see cref="WaitForAsync"/>.</summary>
-    public async Task WaitForUrlAsync(IPage page, string glob, TimeSpan timeout)
+    /// <summary>
+    /// Waits until the page's URL matches <paramref name="pattern"/> (a regex), polling <c>page.Url</c>: Blazor navigates
+    /// with pushState, and Playwright's WaitForURL (which also waits for a load event) missed such a navigation on CI
+    /// although the URL had changed. On timeout fails like <see cref="WaitForAsync"/>.
+    /// </summary>
+    public async Task WaitForUrlAsync(IPage page, string pattern, TimeSpan timeout)
     {
-        try
+        var regex = new System.Text.RegularExpressions.Regex(pattern);
+        var deadline = DateTime.UtcNow + timeout;
+        while (!regex.IsMatch(page.Url))
         {
-            await page.WaitForURLAsync(glob, new PageWaitForURLOptions { Timeout = (float)timeout.TotalMilliseconds });
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException(await DescribeAsync(page, $"no navigation to '{glob}' within {timeout.TotalSeconds} s"), ex);
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException(await DescribeAsync(page, $"the URL did not match '{pattern}' within {timeout.TotalSeconds} s"));
+            await Task.Delay(100);
         }
     }
 
