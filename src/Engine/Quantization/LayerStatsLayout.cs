@@ -9,7 +9,7 @@ namespace QuantScope.Engine.Quantization;
 public static class LayerStatsLayout
 {
     /// <summary>Row order: the layer's input activation, its weight, then its output gradient (backward pass).</summary>
-    public static IReadOnlyList<string> Roles { get; } = [TensorRoles.Input, TensorRoles.Weight, TensorRoles.GradOutput];
+    public static IReadOnlyList<string> Roles => TensorRoles.All;
 
     /// <summary>
     /// Column order. A value that was not measured on a step is NaN: every column but amax for a high-precision role,

@@ -9,6 +9,12 @@ public static class TensorRoles
     public const string Weight = "weight";
     /// <summary>The gradient of the layer's output (backward pass).</summary>
     public const string GradOutput = "grad";
+    /// <summary>The three tensor roles, in forward order (input, weight) then backward (grad).</summary>
+    public static IReadOnlyList<string> All { get; } = [Input, Weight, GradOutput];
+
+    /// <summary>True for input, weight or grad.</summary>
+    public static bool IsKnown(string? role) => role is Input or Weight or GradOutput;
+
     /// <summary>No role: scalar, per-step series such as loss.</summary>
     public const string None = "";
 }

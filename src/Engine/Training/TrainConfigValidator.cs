@@ -9,7 +9,6 @@ namespace QuantScope.Engine.Training;
 public static class TrainConfigValidator
 {
     private static readonly string[] Algorithms = ["max", "most_recent", "mean"];
-    private static readonly string[] Roles = [TensorRoles.Input, TensorRoles.Weight, TensorRoles.GradOutput];
 
     /// <summary>The accepted <see cref="TrainConfig.Precision"/> values.</summary>
     public static IReadOnlyList<string> Precisions { get; } = ["bf16", "fp32"];
@@ -117,7 +116,7 @@ public static class TrainConfigValidator
             var r = q.Rules![i];
             var at = $"quant.rules[{i}]";
             check(!string.IsNullOrWhiteSpace(r.Layer), $"{at}.layer", "is required (a glob over module names)");
-            check(Roles.Contains(r.Role), $"{at}.role", $"must be one of: {string.Join(", ", Roles)}");
+            check(TensorRoles.IsKnown(r.Role), $"{at}.role", $"must be one of: {string.Join(", ", TensorRoles.All)}");
             check(r.Recipe == RecipeKind.Keep || NumberFormats.TryGet(r.Format, out _), $"{at}.format", "is not a known number format");
             check(r.Delayed.AmaxHistoryLength is >= 1 and <= 4096, $"{at}.delayed.amaxHistoryLength", "must be between 1 and 4096");
             check(Algorithms.Contains(r.Delayed.AmaxComputeAlgo), $"{at}.delayed.amaxComputeAlgo", $"must be one of: {string.Join(", ", Algorithms)}");

@@ -66,13 +66,10 @@ public static class RunEndpoints
         if (string.IsNullOrWhiteSpace(metric)) return Invalid([new ConfigError("metric", "is required")], "Bad series query.");
 
         if (points is < 2) return Invalid([new ConfigError("points", "must be at least 2")], "Bad series query.");
-        IReadOnlyList<SeriesPoint> values = [];
         // Our own scalar names, or (imported and external runs) any name the run stored as a scalar.
-        if (MetricNames.IsScalar(metric) || (layer is null && (values = await series.ReadScalarAsync(id, metric, ct)).Count > 0))
-        {
-            if (values.Count == 0) values = await series.ReadScalarAsync(id, metric, ct);
-        }
-        else
+        var scalar = MetricNames.IsScalar(metric);
+        IReadOnlyList<SeriesPoint> values = scalar || layer is null ? await series.ReadScalarAsync(id, metric, ct) : [];
+        if (!scalar && values.Count == 0)
         {
             var layers = run.GetLayers();
             var index = layer is null ? -1 : layers.ToList().IndexOf(layer);
@@ -83,7 +80,7 @@ public static class RunEndpoints
                     : $"'{layer}' is not a layer of this run")], "Bad series query.");
             }
             role ??= TensorRoles.Input;
-            if (role is not (TensorRoles.Input or TensorRoles.Weight or TensorRoles.GradOutput))
+            if (!TensorRoles.IsKnown(role))
             {
                 return Invalid([new ConfigError("role", "must be input, weight or grad")], "Bad series query.");
             }
@@ -101,7 +98,7 @@ public static class RunEndpoints
         if (string.IsNullOrWhiteSpace(metric) || MetricNames.IsScalar(metric))
             return Invalid([new ConfigError("metric", "is required and must be a per-layer metric (e.g. overflowFraction)")], "Bad heatmap query.");
         role ??= TensorRoles.Input;
-        if (role is not (TensorRoles.Input or TensorRoles.Weight or TensorRoles.GradOutput))
+        if (!TensorRoles.IsKnown(role))
             return Invalid([new ConfigError("role", "must be input, weight or grad")], "Bad heatmap query.");
 
         var layers = run.GetLayers();

@@ -36,11 +36,8 @@ public static class CompareCommand
     {
         if (!Guid.TryParse(run, out var a)) return await FailAsync(stderr, "--run", "must be a run id");
         if (!Guid.TryParse(baseline, out var b)) return await FailAsync(stderr, "--baseline", "must be a run id");
-        var database = Path.GetFullPath(dbPath ?? new StorageOptions().DatabasePath);
-        if (!File.Exists(database)) return await FailAsync(stderr, "--db", $"no database at '{database}'");
-
-        await using var services = new ServiceCollection().AddQuantScopeData(database).BuildServiceProvider();
-        await services.InitializeDatabaseAsync(ct, markInterrupted: false);
+        await using var services = await CliDatabase.OpenAsync(CliDatabase.PathOf(dbPath), mustExist: true, stderr, ct);
+        if (services is null) return QuantScopeCli.UsageError;
         var comparer = new RunComparer(services.GetRequiredService<RunRepository>(), services.GetRequiredService<MetricSeriesRepository>());
         var (result, field, error) = await comparer.CompareAsync(a, b, metric, last, ct);
         if (result is null) return await FailAsync(stderr, "--" + field, error!);

@@ -36,25 +36,9 @@ public static class ExportCommand
     /// <summary>The verb's work; returns the exit code.</summary>
     public static async Task<int> RunAsync(ExportRequest request, string outPath, string? dbPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var database = Path.GetFullPath(dbPath ?? new StorageOptions().DatabasePath);
-        if (!File.Exists(database))
-        {
-            await stderr.WriteLineAsync($"--db: no database at '{database}'.");
-            return QuantScopeCli.UsageError;
-        }
-
-        ServiceProvider? services = null;
-        try
-        {
-            services = new ServiceCollection().AddQuantScopeData(database).BuildServiceProvider();
-            await services.InitializeDatabaseAsync(ct, markInterrupted: false); // a dashboard may be training on this file
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            if (services is not null) await services.DisposeAsync();
-            await stderr.WriteLineAsync($"--db: cannot open the database '{database}': {ex.Message}");
-            return QuantScopeCli.UsageError;
-        }
+        var database = CliDatabase.PathOf(dbPath);
+        var services = await CliDatabase.OpenAsync(database, mustExist: true, stderr, ct);
+        if (services is null) return QuantScopeCli.UsageError;
 
         await using (services)
         {

@@ -70,19 +70,9 @@ public static class ImportCommand
             return QuantScopeCli.UsageError;
         }
 
-        var database = Path.GetFullPath(dbPath ?? new StorageOptions().DatabasePath);
-        ServiceProvider? services = null;
-        try
-        {
-            services = new ServiceCollection().AddQuantScopeData(database).BuildServiceProvider();
-            await services.InitializeDatabaseAsync(ct, markInterrupted: false); // a dashboard may be training on this file
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            if (services is not null) await services.DisposeAsync();
-            await stderr.WriteLineAsync($"--db: cannot open the database '{database}': {ex.Message}");
-            return QuantScopeCli.UsageError;
-        }
+        var database = CliDatabase.PathOf(dbPath);
+        var services = await CliDatabase.OpenAsync(database, mustExist: false, stderr, ct);
+        if (services is null) return QuantScopeCli.UsageError;
 
         await using (services)
         {

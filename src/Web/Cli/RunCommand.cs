@@ -58,21 +58,18 @@ public static class RunCommand
         var (config, configDirectory) = await LoadConfigAsync(configPath, stderr);
         if (config is null) return QuantScopeCli.UsageError;
 
-        var database = Path.GetFullPath(dbPath ?? new StorageOptions().DatabasePath);
-        ServiceProvider? services = null;
+        var database = CliDatabase.PathOf(dbPath);
+        ServiceProvider? services;
         try
         {
-            services = new ServiceCollection().AddQuantScopeData(database).BuildServiceProvider();
-            // Migrates the file if needed; it also marks runs another process left running as interrupted.
-            await services.InitializeDatabaseAsync(ct, markInterrupted: false); // a dashboard may be training on this file
+            services = await CliDatabase.OpenAsync(database, mustExist: false, stderr, ct);
         }
-        catch (Exception ex)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            if (services is not null) await services.DisposeAsync();
-            if (ex is OperationCanceledException && ct.IsCancellationRequested) return Cancelled;
-            await stderr.WriteLineAsync($"--db: cannot open the database '{database}': {ex.Message}");
-            return QuantScopeCli.UsageError;
+            return Cancelled;
         }
+
+        if (services is null) return QuantScopeCli.UsageError;
 
         await using (services)
         {

@@ -36,7 +36,7 @@ public sealed class RunExporter(RunRepository runs, MetricSeriesRepository serie
         if (MetricNames.IsScalar(metric))
             return ExportOutcome.Invalid("metric", $"'{metric}' is a scalar metric; a heatmap needs a per-layer metric (e.g. overflowFraction)");
         var role = request.Role ?? TensorRoles.Input;
-        if (!IsRole(role)) return ExportOutcome.Invalid("role", RoleMessage);
+        if (!TensorRoles.IsKnown(role)) return ExportOutcome.Invalid("role", RoleMessage);
 
         var layers = run.GetLayers();
         var width = request.Width ?? HeatmapImage.DefaultWidth;
@@ -83,7 +83,7 @@ public sealed class RunExporter(RunRepository runs, MetricSeriesRepository serie
                     : $"'{request.Layer}' is not a layer of this run");
             }
             var role = request.Role ?? TensorRoles.Input;
-            if (!IsRole(role)) return ExportOutcome.Invalid("role", RoleMessage);
+            if (!TensorRoles.IsKnown(role)) return ExportOutcome.Invalid("role", RoleMessage);
             points = await series.ReadLayerAsync(run.Id, metric, role, index, ct);
             name = FileName(run, $"{metric}-{role}-{request.Layer}");
         }
@@ -106,8 +106,6 @@ public sealed class RunExporter(RunRepository runs, MetricSeriesRepository serie
         string.IsNullOrWhiteSpace(metric) ? ExportOutcome.Invalid("metric", "is required")
         : metric.Length > 200 || metric.Any(char.IsControl) ? ExportOutcome.Invalid("metric", "is not a metric name")
         : null;
-
-    private static bool IsRole(string role) => role is TensorRoles.Input or TensorRoles.Weight or TensorRoles.GradOutput;
 
     /// <summary>"RUNNAME-what", with characters that are unsafe in file names replaced by '_'.</summary>
     private static string FileName(RunEntity run, string what)

@@ -14,14 +14,9 @@ public static class JsonlLogImporter
     /// <summary>Reads <paramref name="stream"/> into <paramref name="into"/>.</summary>
     public static void Read(Stream stream, ImportedSeries into, CancellationToken ct)
     {
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (number, line) in LogLines.Read(stream, ct))
         {
-            ct.ThrowIfCancellationRequested();
-            lineNumber++;
-            if (line.Trim().Length == 0) continue;
-            ReadLine(line, $"line {lineNumber}", into);
+            if (line.Trim().Length > 0) ReadLine(line, $"line {number}", into);
         }
     }
 

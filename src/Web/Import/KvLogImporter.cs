@@ -15,14 +15,7 @@ public static partial class KvLogImporter
     /// <summary>Reads <paramref name="stream"/> into <paramref name="into"/>.</summary>
     public static void Read(Stream stream, ImportedSeries into, CancellationToken ct)
     {
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
-        {
-            ct.ThrowIfCancellationRequested();
-            lineNumber++;
-            ReadLine(line, lineNumber, into);
-        }
+        foreach (var (number, line) in LogLines.Read(stream, ct)) ReadLine(line, number, into);
     }
 
     /// <summary>True when some line of <paramref name="text"/> carries a step pair (what the sniffer looks for).</summary>

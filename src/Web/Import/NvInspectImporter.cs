@@ -17,12 +17,8 @@ public static partial class NvInspectImporter
     /// <summary>Reads <paramref name="stream"/> into <paramref name="into"/>.</summary>
     public static void Read(Stream stream, ImportedSeries into, CancellationToken ct)
     {
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var (lineNumber, line) in LogLines.Read(stream, ct))
         {
-            ct.ThrowIfCancellationRequested();
-            lineNumber++;
             var match = LineRegex().Match(line);
             if (!match.Success) continue;
             var where = $"line {lineNumber}";

@@ -96,7 +96,7 @@ public static class MetricColumnsReader
     {
         if (e.ValueKind == JsonValueKind.Null) return null;
         var role = e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-        if (role is TensorRoles.Input or TensorRoles.Weight or TensorRoles.GradOutput) return role;
+        if (TensorRoles.IsKnown(role)) return role;
         errors.Add(new ConfigError($"roles[{i}]",
             $"must be null, '{TensorRoles.Input}', '{TensorRoles.Weight}' or '{TensorRoles.GradOutput}', not {Show(e)}"));
         return null;
