@@ -112,7 +112,7 @@ public sealed class DelayedScalingState : nn.Module
         _history.copy_(rolled);
         Updates++;
         IsSeeded = true;
-        if (Updates != 1 && Updates % Recipe.UpdatePeriod != 0) return;
+        if (!ScaleMath.RecomputesAt(Updates, Recipe.UpdatePeriod)) return;
         var pred = ScaleMath.AmaxPred(_history, Algorithm, Updates);
         var scale = ScaleMath.ComputeScale(TargetMax, pred, Recipe.Margin, _scale);
         _amaxPred.copy_(pred);

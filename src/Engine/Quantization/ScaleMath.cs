@@ -87,4 +87,56 @@ public static class ScaleMath
         using var usable = positive.logical_and_(finite);
         return where(usable, fresh, previousScale);
     }
+
+    /// <summary>
+    /// The update rule shared by <see cref="DelayedScalingState"/> and the managed replay: after the
+    /// <paramref name="updates"/>-th history update (1-based), amaxPred and the scale are recomputed on the first update
+    /// and then on every <paramref name="updatePeriod"/>-th; in between the scale is held.
+    /// </summary>
+    public static bool RecomputesAt(int updates, int updatePeriod) => updates == 1 || updates % updatePeriod == 0;
+
+    /// <summary>
+    /// Managed twin of <see cref="AmaxPred(Tensor, AmaxAlgorithm, int)"/> in float32 (for replays on the host): the
+    /// same window, algorithm and NaN rules. Max and most-recent are bit-identical to the tensor version (they pick one
+    /// stored value); the mean may differ in the last bit (summation order).
+    /// </summary>
+    /// <param name="history">[H] amax values, index 0 = most recent step, zero-filled where not yet written.</param>
+    /// <param name="algorithm">Max over the window, the most recent value, or the mean of the filled slots.</param>
+    /// <param name="filled">Slots holding real amax values (the mean only); clamped to 1..H.</param>
+    public static float AmaxPred(ReadOnlySpan<float> history, AmaxAlgorithm algorithm, int filled = int.MaxValue)
+    {
+        if (history.IsEmpty) throw new ArgumentException("The history is empty.", nameof(history));
+        switch (algorithm)
+        {
+            case AmaxAlgorithm.Max:
+                var max = float.NegativeInfinity;
+                foreach (var v in history)
+                {
+                    if (float.IsNaN(v)) return float.NaN; // torch.max propagates NaN
+                    if (v > max) max = v;
+                }
+                return max;
+            case AmaxAlgorithm.MostRecent:
+                return history[0];
+            case AmaxAlgorithm.Mean:
+                var n = Math.Clamp(filled, 1, history.Length);
+                var sum = 0f;
+                for (var i = 0; i < n; i++) sum += history[i];
+                return sum / n;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(algorithm));
+        }
+    }
+
+    /// <summary>
+    /// Managed twin of <see cref="ComputeScale(double, Tensor, int, Tensor)"/> in float32, bit-identical to it:
+    /// scale = (float)(formatMax / 2^margin) / amaxPred (one float32 division), at most float32's max, and
+    /// <paramref name="previousScale"/> when amaxPred is 0, negative, NaN or ±inf.
+    /// </summary>
+    public static float ComputeScale(double formatMax, float amaxPred, int margin, float previousScale)
+    {
+        if (!(amaxPred > 0f) || !float.IsFinite(amaxPred)) return previousScale;
+        var numerator = (float)(formatMax / Math.Pow(2, margin));
+        return Math.Min(numerator / amaxPred, float.MaxValue);
+    }
 }
