@@ -1,4 +1,5 @@
 using Plotly.Blazor;
+using Plotly.Blazor.ConfigLib;
 using Plotly.Blazor.LayoutLib;
 
 namespace QuantScope.Web.Components.Charts;
@@ -6,8 +7,17 @@ namespace QuantScope.Web.Components.Charts;
 /// <summary>The look shared by every chart.</summary>
 public static class ChartStyle
 {
-    /// <summary>Plotly config: responsive, no logo.</summary>
-    public static Config Config => new() { Responsive = true, DisplayLogo = false };
+    /// <summary>Plotly config: responsive, no logo, the modebar always shown (its camera button downloads a PNG).</summary>
+    public static Config Config => ConfigFor("quantscope-chart");
+
+    /// <summary>The config of one chart: its modebar PNG download is named after the chart.</summary>
+    public static Config ConfigFor(string fileName) => new()
+    {
+        Responsive = true,
+        DisplayLogo = false,
+        DisplayModeBar = DisplayModeBarEnum.True,
+        ToImageButtonOptions = new { format = "png", filename = fileName, scale = 2 },
+    };
 
     /// <summary>A layout with a title and axis titles.</summary>
     public static Plotly.Blazor.Layout Layout(string title, string xTitle, string yTitle, int height = 320) => new()

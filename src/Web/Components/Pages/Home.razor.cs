@@ -1,18 +1,31 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using QuantScope.Data;
 using QuantScope.Engine.Training;
+using QuantScope.Web.Compare;
 using QuantScope.Web.Live;
 using QuantScope.Web.Runs;
 
 namespace QuantScope.Web.Components.Pages;
 
-/// <summary>The runs table and the demo button; refreshes when any run changes status or advances.</summary>
+/// <summary>
+/// The runs table: live status and progress, search and filters, multi-select to compare, delete with confirmation,
+/// and the demo button. Refreshes from the store at most once a second, and only when some run changed.
+/// </summary>
 public partial class Home
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    private static readonly IReadOnlyList<string> Kinds = [RunKinds.Engine, RunKinds.External, RunKinds.Imported];
 
     private readonly CancellationTokenSource _cts = new();
-    private IReadOnlyList<RunEntity>? _runs;
+    private readonly HashSet<Guid> _selected = [];
+    private IReadOnlyList<RunOverview>? _runs;
+    private IReadOnlyList<RunOverview> _shown = [];
+    private string? _search;
+    private string? _statusFilter;
+    private string? _kindFilter;
+    private Guid? _confirmDelete;
     private bool _starting;
     private string? _error;
     private LiveSubscription? _subscription;
@@ -23,12 +36,77 @@ public partial class Home
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<Home> Log { get; set; } = default!;
 
+    private string? Search
+    {
+        get => _search;
+        set { _search = value; Apply(); }
+    }
+
+    private string? StatusFilter
+    {
+        get => _statusFilter;
+        set { _statusFilter = value; Apply(); }
+    }
+
+    private string? KindFilter
+    {
+        get => _kindFilter;
+        set { _kindFilter = value; Apply(); }
+    }
+
+    private bool CanCompare => _selected.Count is >= CompareService.MinRuns and <= CompareService.MaxRuns;
+
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()
     {
         _subscription = Live.Subscribe(null);
-        _runs = await Runs.ListAsync(_cts.Token);
+        SetRuns(await Runs.ListAsync(_cts.Token));
         _ = RefreshOnActivityAsync(_cts.Token);
+    }
+
+    private void SetRuns(IReadOnlyList<RunEntity> runs)
+    {
+        _runs = runs.Select(RunOverviews.From).ToList();
+        _selected.IntersectWith(_runs.Select(r => r.Id));
+        Apply();
+    }
+
+    private void Apply() => _shown = _runs is null ? [] : RunOverviews.Filter(_runs, _search, _statusFilter, _kindFilter);
+
+    private void Toggle(Guid id, ChangeEventArgs e)
+    {
+        if (e.Value is true) _selected.Add(id);
+        else _selected.Remove(id);
+    }
+
+    private void CompareSelected()
+    {
+        if (!CanCompare || _runs is null) return;
+        // Table order, so the first two (A and B of the difference heatmap) are the first two selected rows shown.
+        var ids = _runs.Where(r => _selected.Contains(r.Id)).Select(r => r.Id.ToString());
+        Navigation.NavigateTo("/compare?runs=" + string.Join(',', ids));
+    }
+
+    private async Task DeleteAsync(Guid id)
+    {
+        _confirmDelete = null;
+        _error = null;
+        if (Coordinator.ActiveRuns.Contains(id))
+        {
+            _error = "That run is still training: cancel it first.";
+            return;
+        }
+        try
+        {
+            await Runs.DeleteAsync(id, _cts.Token);
+            _selected.Remove(id);
+            SetRuns(await Runs.ListAsync(_cts.Token));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.LogError(ex, "Deleting run {RunId} failed", id);
+            _error = $"The run could not be deleted: {ex.Message}";
+        }
     }
 
     private async Task StartDemoAsync()
@@ -60,7 +138,7 @@ public partial class Home
                 var runs = await Runs.ListAsync(ct);
                 await InvokeAsync(() =>
                 {
-                    _runs = runs;
+                    SetRuns(runs);
                     StateHasChanged();
                 });
                 await Task.Delay(RefreshInterval, ct);
@@ -75,11 +153,10 @@ public partial class Home
         }
     }
 
-    private static string Duration(RunEntity run)
+    private static string Duration(RunOverview run)
     {
-        if (run.StartedAt is not { } started) return "–";
-        var span = (run.EndedAt ?? DateTime.UtcNow) - started;
-        return span.TotalHours >= 1 ? span.ToString(@"h\:mm\:ss") : span.ToString(@"m\:ss");
+        if (run.Duration(DateTime.UtcNow) is not { } span) return RunOverviews.Missing;
+        return span.TotalHours >= 1 ? span.ToString(@"h\:mm\:ss", Invariant) : span.ToString(@"m\:ss", Invariant);
     }
 
     /// <inheritdoc />
