@@ -1,0 +1,57 @@
+namespace QuantScope.Engine.Analysis.Diagnosis;
+
+/// <summary>
+/// Every threshold the detectors use, with the defaults QuantScope ships (immutable; override with <c>with</c>).
+/// Fractions are 0..1; steps are training steps.
+/// </summary>
+public sealed record DiagnosisThresholds
+{
+    /// <summary>Saturation: a layer is flagged when amax &gt; amaxPred on at least this fraction of its QAT steps.</summary>
+    public double SaturationRateWarning { get; init; } = 0.05;
+    /// <summary>Saturation: critical at or above this fraction in the worst layer.</summary>
+    public double SaturationRateCritical { get; init; } = 0.25;
+    /// <summary>Saturation: and at least this many events in that layer (short runs need more than one).</summary>
+    public int MinSaturationEvents { get; init; } = 3;
+    /// <summary>Saturation: the history length the fix recommends and the replay predicts with (max algorithm).</summary>
+    public int RecommendedHistoryLength { get; init; } = 64;
+
+    /// <summary>Forgetting: held-out loss above the twin's by at least this fraction of the twin's (0.05 = 5 %).</summary>
+    public double HeldOutLossGap { get; init; } = 0.05;
+    /// <summary>Forgetting: probe accuracy below the twin's by at least this much (absolute, 0.05 = 5 points).</summary>
+    public double ProbeAccuracyDrop { get; init; } = 0.05;
+    /// <summary>Forgetting: "early" = within this fraction of the QAT steps.</summary>
+    public double EarlyQatFraction { get; init; } = 0.5;
+    /// <summary>Forgetting: a peak LR at or above this is called high (10× the OpenPangu study's 1e-5).</summary>
+    public double HighLearningRate { get; init; } = 1e-4;
+
+    /// <summary>Outliers: a layer dominates when its mean is at least this multiple of the median of the other layers.</summary>
+    public double DominanceRatio { get; init; } = 4.0;
+    /// <summary>Outliers: and (for kurtosis) at least this value (3 = normal).</summary>
+    public double MinKurtosis { get; init; } = 10.0;
+    /// <summary>Outliers: at least this many layers must have the metric to speak of dominance.</summary>
+    public int MinLayers { get; init; } = 3;
+
+    /// <summary>Underflow: gradients flushed to zero in at least this fraction (mean over QAT steps).</summary>
+    public double GradUnderflowFraction { get; init; } = 0.05;
+    /// <summary>Underflow: inputs or weights flushed to zero in at least this fraction.</summary>
+    public double ActivationUnderflowFraction { get; init; } = 0.10;
+    /// <summary>Underflow: critical at or above this fraction.</summary>
+    public double UnderflowCritical { get; init; } = 0.5;
+
+    /// <summary>Divergence: the trailing window the loss z-score uses, steps.</summary>
+    public int SpikeWindow { get; init; } = 20;
+    /// <summary>Divergence: finite losses the window must hold before a z-score is taken.</summary>
+    public int SpikeMinHistory { get; init; } = 10;
+    /// <summary>Divergence: a spike has z = (loss - window mean) / window std at least this.</summary>
+    public double SpikeZScore { get; init; } = 6.0;
+    /// <summary>Divergence: and is at least this fraction above the window mean (ignores noise on a flat loss).</summary>
+    public double SpikeMinRelativeJump { get; init; } = 0.10;
+    /// <summary>Divergence: critical from this many spikes on.</summary>
+    public int SpikeCriticalCount { get; init; } = 3;
+
+    /// <summary>How many layers or steps a finding lists.</summary>
+    public int MaxListed { get; init; } = 5;
+
+    /// <summary>The defaults.</summary>
+    public static DiagnosisThresholds Default { get; } = new();
+}

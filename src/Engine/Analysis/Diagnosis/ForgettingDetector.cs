@@ -1,0 +1,89 @@
+using QuantScope.Engine.Telemetry;
+using static QuantScope.Engine.Analysis.Diagnosis.DiagnosisText;
+
+namespace QuantScope.Engine.Analysis.Diagnosis;
+
+/// <summary>
+/// Forgetting: held-out pretraining loss above the BF16 twin's by <see cref="DiagnosisThresholds.HeldOutLossGap"/>
+/// (relative) or probe accuracy below it by <see cref="DiagnosisThresholds.ProbeAccuracyDrop"/> (absolute) at an
+/// evaluation after QAT started. Without a twin, a held-out loss rising that much since QAT began is only an info
+/// (fine-tuning forgets in BF16 too).
+/// </summary>
+public static class ForgettingDetector
+{
+    /// <summary>Zero or one finding.</summary>
+    public static IEnumerable<Finding> Detect(DiagnosisInput input, DiagnosisThresholds t)
+    {
+        var start = input.QatStart();
+        var loss = Gaps(input, MetricNames.HeldOutLoss, MetricNames.BaselineHeldOutLoss, start, (v, b) => b > 0 ? (v - b) / b : double.NaN, t.HeldOutLossGap);
+        var probe = Gaps(input, MetricNames.ProbeAccuracy, MetricNames.BaselineProbeAccuracy, start, (v, b) => b - v, t.ProbeAccuracyDrop);
+        if (loss.Count == 0 && probe.Count == 0)
+        {
+            if (NoTwinRise(input, start, t) is { } info) yield return info;
+            yield break;
+        }
+
+        var steps = loss.Select(g => g.Step).Concat(probe.Select(g => g.Step)).Distinct().Order().ToArray();
+        var first = steps[0];
+        var parts = new List<string>();
+        if (loss.Count > 0)
+        {
+            var peak = loss.MaxBy(g => g.Gap);
+            parts.Add($"held-out loss above the BF16 twin's by up to {Pct(peak.Gap)} (step {peak.Step}: {Num(peak.Value)} vs {Num(peak.Baseline)})");
+        }
+
+        if (probe.Count > 0)
+        {
+            var peak = probe.MaxBy(g => g.Gap);
+            parts.Add($"probe accuracy below the twin's by up to {Num(peak.Gap * 100)} points (step {peak.Step}: {Pct(peak.Value)} vs {Pct(peak.Baseline)})");
+        }
+
+        var early = input.Requested?.Steps is { } total && first <= start + t.EarlyQatFraction * (total - start);
+        var evidence = string.Join("; ", parts) + $". First at step {first}" + (early ? ", early in QAT" : "") + $" (QAT from step {start}).";
+        var critical = loss.Any(g => g.Gap >= 2 * t.HeldOutLossGap) || probe.Any(g => g.Gap >= 2 * t.ProbeAccuracyDrop);
+        yield return new Finding(DetectorIds.Forgetting, critical ? FindingSeverity.Critical : FindingSeverity.Warning,
+            "QAT forgets what the BF16 twin keeps", evidence, [], steps.Take(t.MaxListed).ToArray(),
+            new ChartHint(loss.Count > 0 ? MetricNames.HeldOutLoss : MetricNames.ProbeAccuracy, TensorRoles.None, null), Fix(input.Requested, t));
+    }
+
+    private static List<(int Step, double Value, double Baseline, double Gap)> Gaps(
+        DiagnosisInput input, string metric, string baseline, int start, Func<double, double, double> gap, double threshold)
+    {
+        var found = new List<(int, double, double, double)>();
+        if (input.Scalar(metric) is not { } run || input.Scalar(baseline) is not { } twin) return found;
+        var twinAt = twin.Finite().ToDictionary(p => p.Step, p => (double)p.Value);
+        foreach (var (step, value) in run.Finite(start + 1))
+        {
+            if (!twinAt.TryGetValue(step, out var b)) continue;
+            var g = gap(value, b);
+            if (g >= threshold) found.Add((step, value, b, g));
+        }
+
+        return found;
+    }
+
+    private static Finding? NoTwinRise(DiagnosisInput input, int start, DiagnosisThresholds t)
+    {
+        if (input.Scalar(MetricNames.BaselineHeldOutLoss) is not null || input.Scalar(MetricNames.HeldOutLoss) is not { } heldOut) return null;
+        var before = heldOut.Finite().Where(p => p.Step <= start).Select(p => (double)p.Value).LastOrDefault(double.NaN);
+        if (!(before > 0)) return null;
+        var after = heldOut.Finite(start + 1).ToArray();
+        if (after.Length == 0) return null;
+        var peak = after.MaxBy(p => p.Value);
+        var rise = (peak.Value - before) / before;
+        if (rise < t.HeldOutLossGap) return null;
+        return new Finding(DetectorIds.Forgetting, FindingSeverity.Info, "Held-out loss rose during QAT (no BF16 twin to compare)",
+            $"held-out loss {Num(before)} at QAT start, {Num(peak.Value)} at step {peak.Step} (+{Pct(rise)}); without a twin this cannot be told apart from ordinary fine-tuning forgetting.",
+            [], [peak.Step], new ChartHint(MetricNames.HeldOutLoss, TensorRoles.None, null),
+            "Rerun with baseline: true to measure QAT's share; " + Fix(input.Requested, t));
+    }
+
+    private static string Fix(RequestedSettings? requested, DiagnosisThresholds t)
+    {
+        var notes = new List<string>();
+        if (requested?.LearningRate is { } lr && lr >= t.HighLearningRate) notes.Add($"the LR {Num(lr)} is high");
+        if (requested?.Bf16WarmupSteps == 0) notes.Add("QAT started without a BF16 warmup");
+        var why = notes.Count == 0 ? "" : $" ({string.Join(", ", notes)})";
+        return $"Warm up in BF16 (bf16WarmupSteps), lower the LR{why}: the OpenPangu study used 500 BF16 steps and 1e-5.";
+    }
+}
