@@ -10,6 +10,8 @@ public sealed class QuantScopeDbContext(DbContextOptions<QuantScopeDbContext> op
 {
     public DbSet<RunEntity> Runs => Set<RunEntity>();
 
+    public DbSet<SeriesEntity> Series => Set<SeriesEntity>();
+
     public DbSet<ScalarPointEntity> ScalarPoints => Set<ScalarPointEntity>();
 
     public DbSet<LayerPointEntity> LayerPoints => Set<LayerPointEntity>();

@@ -19,17 +19,9 @@ namespace QuantScope.Data.Migrations
 
             modelBuilder.Entity("QuantScope.Data.LayerPointEntity", b =>
                 {
-                    b.Property<string>("RunId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("run_id");
-
-                    b.Property<string>("Metric")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("metric");
-
-                    b.Property<string>("Role")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("role");
+                    b.Property<long>("SeriesId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("series_id");
 
                     b.Property<int>("Step")
                         .HasColumnType("INTEGER")
@@ -40,7 +32,7 @@ namespace QuantScope.Data.Migrations
                         .HasColumnType("BLOB")
                         .HasColumnName("values");
 
-                    b.HasKey("RunId", "Metric", "Role", "Step");
+                    b.HasKey("SeriesId", "Step");
 
                     b.ToTable("layer_points", null, t =>
                         {
@@ -135,13 +127,9 @@ namespace QuantScope.Data.Migrations
 
             modelBuilder.Entity("QuantScope.Data.ScalarPointEntity", b =>
                 {
-                    b.Property<string>("RunId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("run_id");
-
-                    b.Property<string>("Metric")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("metric");
+                    b.Property<long>("SeriesId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("series_id");
 
                     b.Property<int>("Step")
                         .HasColumnType("INTEGER")
@@ -151,7 +139,7 @@ namespace QuantScope.Data.Migrations
                         .HasColumnType("REAL")
                         .HasColumnName("value");
 
-                    b.HasKey("RunId", "Metric", "Step");
+                    b.HasKey("SeriesId", "Step");
 
                     b.ToTable("scalar_points", null, t =>
                         {
@@ -159,16 +147,64 @@ namespace QuantScope.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("QuantScope.Data.SeriesEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Kind", "Metric", "Role")
+                        .IsUnique()
+                        .HasDatabaseName("ux_series_name");
+
+                    b.ToTable("series", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_series_kind", "kind IN ('scalar', 'layer')");
+                        });
+                });
+
             modelBuilder.Entity("QuantScope.Data.LayerPointEntity", b =>
                 {
-                    b.HasOne("QuantScope.Data.RunEntity", null)
+                    b.HasOne("QuantScope.Data.SeriesEntity", null)
                         .WithMany()
-                        .HasForeignKey("RunId")
+                        .HasForeignKey("SeriesId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
             modelBuilder.Entity("QuantScope.Data.ScalarPointEntity", b =>
+                {
+                    b.HasOne("QuantScope.Data.SeriesEntity", null)
+                        .WithMany()
+                        .HasForeignKey("SeriesId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("QuantScope.Data.SeriesEntity", b =>
                 {
                     b.HasOne("QuantScope.Data.RunEntity", null)
                         .WithMany()

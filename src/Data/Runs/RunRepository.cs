@@ -117,8 +117,10 @@ public sealed class RunRepository(IDbContextFactory<QuantScopeDbContext> context
         await using var db = await contextFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Explicit deletes rather than trusting ON DELETE CASCADE alone: correct even on a connection without foreign_keys.
-        await db.LayerPoints.Where(p => p.RunId == id).ExecuteDeleteAsync(ct);
-        await db.ScalarPoints.Where(p => p.RunId == id).ExecuteDeleteAsync(ct);
+        var series = db.Series.Where(s => s.RunId == id).Select(s => s.Id);
+        await db.LayerPoints.Where(p => series.Contains(p.SeriesId)).ExecuteDeleteAsync(ct);
+        await db.ScalarPoints.Where(p => series.Contains(p.SeriesId)).ExecuteDeleteAsync(ct);
+        await db.Series.Where(s => s.RunId == id).ExecuteDeleteAsync(ct);
         var deleted = await db.Runs.Where(r => r.Id == id).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
         return deleted > 0;

@@ -1,18 +1,14 @@
 namespace QuantScope.Data;
 
 /// <summary>
-/// One row of <c>layer_points</c>: a per-layer metric of one tensor role at one step, as a float32 little-endian
-/// array over the run's layers (<see cref="RunEntity.LayersJson"/> order), so a heatmap is one range scan.
-/// Written by <see cref="MetricSeriesWriter"/> and read by <see cref="MetricSeriesRepository"/> in raw SQL.
+/// One row of <c>layer_points</c>: a per-layer series (<see cref="SeriesEntity"/> of kind <see cref="SeriesKinds.Layer"/>)
+/// at one step, as a float32 little-endian array over the run's layers (<see cref="RunEntity.LayersJson"/> order), so a
+/// heatmap is one range scan of the key (series_id, step). Written by <see cref="MetricSeriesWriter"/> and read by
+/// <see cref="MetricSeriesRepository"/> in raw SQL.
 /// </summary>
 public sealed class LayerPointEntity
 {
-    public Guid RunId { get; set; }
-
-    public string Metric { get; set; } = "";
-
-    /// <summary>One of the engine's tensor roles (input, weight, grad).</summary>
-    public string Role { get; set; } = "";
+    public long SeriesId { get; set; }
 
     public int Step { get; set; }
 

@@ -4,18 +4,25 @@ using QuantScope.Engine.Telemetry;
 namespace QuantScope.Data;
 
 /// <summary>
-/// Reads metric series in raw SQL (each read is one range scan of the table's primary key). WAL mode: reads never
-/// wait for the writer and see the last committed flush. Steps ascend in every result.
+/// Reads metric series in raw SQL: the series is looked up by name in <c>series</c> (unique index), then its points
+/// are one range scan of the point table's key (series_id, step). WAL mode: reads never wait for the writer and see
+/// the last committed flush. Steps ascend in every result.
 /// </summary>
 public sealed class MetricSeriesRepository(QuantScopeDatabase database)
 {
+    // Scalar subqueries, evaluated once per read: no row (an unknown series) makes the id NULL and the read empty.
+    private const string ScalarSeriesId =
+        $"(SELECT id FROM series WHERE run_id = $run_id AND kind = '{SeriesKinds.Scalar}' AND metric = $metric AND role = '')";
+    private const string LayerSeriesId =
+        $"(SELECT id FROM series WHERE run_id = $run_id AND kind = '{SeriesKinds.Layer}' AND metric = $metric AND role = $role)";
+
     /// <summary>A scalar series (loss, lr, ...). NaN values come back as NaN.</summary>
     public async Task<IReadOnlyList<SeriesPoint>> ReadScalarAsync(Guid runId, string metric, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(metric);
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = Command(connection,
-            "SELECT step, value FROM scalar_points WHERE run_id = $run_id AND metric = $metric ORDER BY step;",
+            $"SELECT step, value FROM scalar_points WHERE series_id = {ScalarSeriesId} ORDER BY step;",
             ("$run_id", DbValues.Key(runId)), ("$metric", metric));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var points = new List<SeriesPoint>();
@@ -36,8 +43,7 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
         ArgumentOutOfRangeException.ThrowIfNegative(layerIndex);
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = Command(connection,
-            "SELECT step, substr(\"values\", $offset, 4) FROM layer_points " +
-            "WHERE run_id = $run_id AND metric = $metric AND role = $role ORDER BY step;",
+            $"SELECT step, substr(\"values\", $offset, 4) FROM layer_points WHERE series_id = {LayerSeriesId} ORDER BY step;",
             ("$run_id", DbValues.Key(runId)), ("$metric", metric), ("$role", role),
             ("$offset", (long)layerIndex * FloatBlob.BytesPerValue + 1)); // substr is 1-based
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -58,7 +64,7 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
         ArgumentNullException.ThrowIfNull(role);
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = Command(connection,
-            "SELECT step, \"values\" FROM layer_points WHERE run_id = $run_id AND metric = $metric AND role = $role ORDER BY step;",
+            $"SELECT step, \"values\" FROM layer_points WHERE series_id = {LayerSeriesId} ORDER BY step;",
             ("$run_id", DbValues.Key(runId)), ("$metric", metric), ("$role", role));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var steps = new List<int>();
@@ -76,7 +82,8 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = Command(connection,
-            "SELECT step, metric, value FROM scalar_points WHERE run_id = $run_id ORDER BY step, metric;",
+            "SELECT p.step, s.metric, p.value FROM series AS s JOIN scalar_points AS p ON p.series_id = s.id " +
+            $"WHERE s.run_id = $run_id AND s.kind = '{SeriesKinds.Scalar}' ORDER BY p.step, s.metric;",
             ("$run_id", DbValues.Key(runId)));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var points = new List<ScalarPoint>();
@@ -90,7 +97,8 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = Command(connection,
-            "SELECT step, metric, role, \"values\" FROM layer_points WHERE run_id = $run_id ORDER BY step, metric, role;",
+            "SELECT p.step, s.metric, s.role, p.\"values\" FROM series AS s JOIN layer_points AS p ON p.series_id = s.id " +
+            $"WHERE s.run_id = $run_id AND s.kind = '{SeriesKinds.Layer}' ORDER BY p.step, s.metric, s.role;",
             ("$run_id", DbValues.Key(runId)));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var points = new List<LayerPoint>();

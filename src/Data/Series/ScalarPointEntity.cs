@@ -1,14 +1,13 @@
 namespace QuantScope.Data;
 
 /// <summary>
-/// One row of <c>scalar_points</c>: a per-step value (loss, lr, ...). Mapped so migrations own the schema;
-/// written by <see cref="MetricSeriesWriter"/> and read by <see cref="MetricSeriesRepository"/> in raw SQL.
+/// One row of <c>scalar_points</c>: a per-step value (loss, lr, ...) of a series of kind <see cref="SeriesKinds.Scalar"/>.
+/// Mapped so migrations own the schema; written by <see cref="MetricSeriesWriter"/> and read by
+/// <see cref="MetricSeriesRepository"/> in raw SQL.
 /// </summary>
 public sealed class ScalarPointEntity
 {
-    public Guid RunId { get; set; }
-
-    public string Metric { get; set; } = "";
+    public long SeriesId { get; set; }
 
     public int Step { get; set; }
 

@@ -88,6 +88,28 @@ public sealed class MetricSeriesWriterTests
     }
 
     [Fact]
+    public async Task WriteAsync_SameStepTwiceInOneFlush_LastOneWins()
+    {
+        await using var temp = new TempDatabase();
+        var services = await temp.OpenAsync();
+        var run = TestRuns.New();
+        await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
+
+        // Rows are sorted by key before writing; the sort must keep arrival order for equal keys.
+        await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+        [
+            TestRuns.Batch(run.Id, [new(7, MetricNames.Loss, 1f), new(6, MetricNames.Loss, 0f)], [new(7, MetricNames.Amax, TensorRoles.Input, [1f])]),
+            TestRuns.Batch(run.Id, [new(7, MetricNames.Loss, 2f)], [new(7, MetricNames.Amax, TensorRoles.Input, [2f]), new(6, MetricNames.Amax, TensorRoles.Input, [0f])]),
+        ], Ct);
+
+        var series = services.GetRequiredService<MetricSeriesRepository>();
+        Assert.Equal([new SeriesPoint(6, 0f), new SeriesPoint(7, 2f)], await series.ReadScalarAsync(run.Id, MetricNames.Loss, Ct));
+        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricNames.Amax, TensorRoles.Input, Ct);
+        Assert.Equal([6, 7], heatmap.Steps);
+        Assert.Equal([2f], heatmap.Values[1]);
+    }
+
+    [Fact]
     public async Task WriteAsync_UnknownRunInFlush_ThrowsAndWritesNothing()
     {
         await using var temp = new TempDatabase();
