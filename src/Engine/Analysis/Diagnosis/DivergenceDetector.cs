@@ -5,7 +5,7 @@ namespace QuantScope.Engine.Analysis.Diagnosis;
 
 /// <summary>
 /// Divergence: a non-finite loss (or a stored divergence error), and loss spikes — a step whose loss has
-/// z = (loss - mean) / std of the trailing <see cref="DiagnosisThresholds.SpikeWindow"/> finite losses at least
+/// z = (loss - mean) / std of the trailing <see cref="DiagnosisThresholds.SpikeWindow"/> finite losses (spikes already found left out) at least
 /// <see cref="DiagnosisThresholds.SpikeZScore"/> and lies at least <see cref="DiagnosisThresholds.SpikeMinRelativeJump"/>
 /// above that mean. Spikes the BF16 twin shares at the same step are data, not quantization: they lower the severity.
 /// </summary>
@@ -44,20 +44,28 @@ public static class DivergenceDetector
 
     private static List<(int Step, double Value, double Mean, double Z)> Spikes(StepSeries series, DiagnosisThresholds t)
     {
-        var finite = series.Finite().ToArray();
         var spikes = new List<(int, double, double, double)>();
-        for (var i = 0; i < finite.Length; i++)
+        var history = new List<double>(); // finite losses that were not spikes: a spike must not hide the next one
+        foreach (var (step, v) in series.Finite())
         {
-            var window = finite[Math.Max(0, i - t.SpikeWindow)..i];
-            if (window.Length < t.SpikeMinHistory) continue;
-            var mean = window.Average(p => (double)p.Value);
-            var std = Math.Sqrt(window.Average(p => (p.Value - mean) * (p.Value - mean)));
-            double value = finite[i].Value;
-            if (value < mean * (1 + t.SpikeMinRelativeJump) || value <= mean) continue;
-            var z = std > 0 ? (value - mean) / std : double.PositiveInfinity;
-            if (z >= t.SpikeZScore) spikes.Add((finite[i].Step, value, mean, z));
+            double value = v;
+            var window = history.Skip(Math.Max(0, history.Count - t.SpikeWindow)).ToArray();
+            if (window.Length >= t.SpikeMinHistory && value > mean(window) * (1 + t.SpikeMinRelativeJump) && value > mean(window))
+            {
+                var m = mean(window);
+                var std = Math.Sqrt(window.Average(x => (x - m) * (x - m)));
+                var z = std > 0 ? (value - m) / std : double.PositiveInfinity;
+                if (z >= t.SpikeZScore)
+                {
+                    spikes.Add((step, value, m, z));
+                    continue;
+                }
+            }
+
+            history.Add(value);
         }
 
+        static double mean(double[] w) => w.Average();
         return spikes;
     }
 }

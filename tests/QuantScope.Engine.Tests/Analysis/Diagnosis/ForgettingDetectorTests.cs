@@ -1,0 +1,42 @@
+using QuantScope.Engine.Analysis.Diagnosis;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Engine.Tests.Analysis.Diagnosis;
+
+public class ForgettingDetectorTests
+{
+    [Fact]
+    public void Detect_HeldOutLossAboveTwinEarlyAtHighLr_WarnsWithWarmupAndLrFix()
+    {
+        var input = HealthyRun.Input().With(MetricNames.HeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.1f, 3.0f]));
+        input = input with { Requested = input.Requested! with { LearningRate = 1e-3 } };
+        var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Warning, finding.Severity); // 7.6 % > 5 %, below 10 %
+        Assert.Equal([30], finding.Steps);
+        Assert.Contains("7.6 %", finding.Evidence);
+        Assert.Contains("early in QAT", finding.Evidence);
+        Assert.Contains("the LR 0.001 is high", finding.Fix);
+        Assert.Contains("without a BF16 warmup", finding.Fix);
+        Assert.Contains("500 BF16 steps and 1e-5", finding.Fix);
+    }
+
+    [Fact]
+    public void Detect_ProbeAccuracyFarBelowTwin_Critical()
+    {
+        var input = HealthyRun.Input().With(MetricNames.ProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.40f, 0.42f]));
+        var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Critical, finding.Severity);
+        Assert.Equal([30, 60], finding.Steps);
+        Assert.Equal(MetricNames.ProbeAccuracy, finding.Chart.Metric);
+    }
+
+    [Fact]
+    public void Detect_NoTwinButHeldOutRising_InfoAskingForBaseline()
+    {
+        var input = HealthyRun.Input().With(MetricNames.HeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.3f, 3.4f]));
+        input = input with { Scalars = input.Scalars.Where(s => !s.Key.StartsWith("baseline_", StringComparison.Ordinal)).ToDictionary() };
+        var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Info, finding.Severity);
+        Assert.Contains("baseline: true", finding.Fix);
+    }
+}

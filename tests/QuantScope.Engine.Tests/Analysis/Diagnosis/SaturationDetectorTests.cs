@@ -1,0 +1,52 @@
+using QuantScope.Engine.Analysis.Diagnosis;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Engine.Tests.Analysis.Diagnosis;
+
+public class SaturationDetectorTests
+{
+    [Fact]
+    public void Detect_SpikyDownProjUnderMostRecent_FlagsItWithReplayPredictionAndLongerMaxFix()
+    {
+        // down_proj of block 1 (layer 3): amax spikes every 6 steps; under most_recent each spike saturates.
+        static float Amax(int s, int l) => l == 3 && s % 6 == 5 ? 50f : 1f;
+        var input = HealthyRun.Input()
+            .With(MetricNames.Amax, TensorRoles.Input, HealthyRun.PerLayer(Amax))
+            .With(MetricNames.SaturationEvent, TensorRoles.Input, HealthyRun.PerLayer((s, l) => l == 3 && s % 6 == 5 ? 1f : 0f))
+            .With(MetricNames.OverflowFraction, TensorRoles.Input, HealthyRun.PerLayer((s, l) => l == 3 && s % 6 == 5 ? 0.02f : 0f));
+        input = input with
+        {
+            Plan = input.Plan.Select(p => p with { Recipe = "delayed(h=16,most_recent,margin=0)" }).ToArray(),
+        };
+
+        var finding = Assert.Single(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Warning, finding.Severity); // 10 of 60 = 17 %: below the 25 % critical line
+        Assert.Equal(["model.layers.1.mlp.down_proj"], finding.Layers);
+        Assert.Equal([5, 11, 17, 23, 29], finding.Steps);
+        Assert.Contains("10 of 60 steps (17 %)", finding.Evidence);
+        Assert.Contains("Settings: most_recent/H=16.", finding.Evidence);
+        Assert.Contains("Replay of model.layers.1.mlp.down_proj with max/H=64: 1.7 % (1 of 60 steps)", finding.Evidence); // only the first spike
+        Assert.Contains("2.0 % of elements clipped", finding.Evidence);
+        Assert.Contains("historyLength 64", finding.Fix);
+        Assert.Equal(new ChartHint(MetricNames.SaturationEvent, TensorRoles.Input, "model.layers.1.mlp.down_proj"), finding.Chart);
+    }
+
+    [Fact]
+    public void Detect_HalfTheStepsSaturateUnderLongMax_CriticalWithMarginFix()
+    {
+        var input = HealthyRun.Input().With(MetricNames.SaturationEvent, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => s % 2));
+        input = input with { Plan = input.Plan.Select(p => p with { Recipe = "delayed(h=64,max,margin=0)" }).ToArray() };
+        var finding = Assert.Single(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Critical, finding.Severity);
+        Assert.Equal(4, finding.Layers.Count);
+        Assert.Contains("margin 1", finding.Fix);
+    }
+
+    [Fact]
+    public void Detect_EventsOnlyDuringWarmup_Ignored()
+    {
+        var input = HealthyRun.Input().With(MetricNames.SaturationEvent, TensorRoles.Input, HealthyRun.PerLayer((s, _) => s < 20 ? 1f : 0f));
+        input = input with { Requested = input.Requested! with { Bf16WarmupSteps = 20 } };
+        Assert.Empty(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
+    }
+}
