@@ -62,6 +62,7 @@ public static class QuantScopeSetup
         app.MapImportEndpoints();
         app.MapExportEndpoints();
         app.MapCompareEndpoints();
+        app.MapLawEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
