@@ -1,4 +1,5 @@
 using QuantScope.Data;
+using QuantScope.Web.Analysis;
 using QuantScope.Web.Api;
 using QuantScope.Web.Components;
 using QuantScope.Web.Hubs;
@@ -29,6 +30,7 @@ public static class QuantScopeSetup
         services.AddHostedService<MetricPersistenceService>();
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<RunComparer>();
+        services.AddQuantScopeAnalysis();
         services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());
         services.AddHostedService<HubBroadcaster>();
         services.AddSingleton<ExternalRunIngestor>();
@@ -62,6 +64,8 @@ public static class QuantScopeSetup
         app.MapImportEndpoints();
         app.MapExportEndpoints();
         app.MapCompareEndpoints();
+        app.MapDiagnosisEndpoints();
+        app.MapReplayEndpoints();
         app.MapLawEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using QuantScope.Engine.Analysis.Diagnosis;
+using QuantScope.Web.Analysis;
+using QuantScope.Web.Api;
+
+namespace QuantScope.Web.Components.Charts;
+
+/// <summary>
+/// The run's diagnosis: each finding with its severity, evidence and fix, then the replay table of the worst layer
+/// (saturation rate against history length H, one row per amax algorithm). Loads once per run id; the
+/// <see cref="RefreshAsync"/> button re-reads a live run.
+/// </summary>
+public partial class DiagnosisPanel
+{
+    private IReadOnlyList<Finding>? _findings;
+    private ReplayLayerDto? _worst;
+    private IReadOnlyList<int> _lengths = [];
+    private string? _replayNote;
+    private Guid _loaded;
+
+    /// <summary>The run to diagnose.</summary>
+    [Parameter, EditorRequired] public Guid RunId { get; set; }
+
+    [Inject] private RunDiagnoser Diagnoser { get; set; } = default!;
+
+    [Inject] private RunReplayer Replayer { get; set; } = default!;
+
+    /// <inheritdoc />
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_loaded == RunId) return;
+        _loaded = RunId;
+        await RefreshAsync();
+    }
+
+    /// <summary>Reads the findings and the default replay again.</summary>
+    public async Task RefreshAsync()
+    {
+        _findings = await Diagnoser.DiagnoseAsync(RunId, CancellationToken.None) ?? [];
+        var (replay, _, _, error) = await Replayer.ReplayAsync(RunId, new ReplayRequestDto(null, null, null, null, null, null), CancellationToken.None);
+        _worst = replay?.Layers.FirstOrDefault(l => l.Layer == replay.WorstLayer);
+        _lengths = _worst?.Sweep.Select(c => c.HistoryLength).Distinct().ToArray() ?? [];
+        _replayNote = replay is null ? error : _worst is null ? "no layer recorded an amax" : null;
+    }
+
+    /// <summary>CSS class of a severity badge.</summary>
+    public static string SeverityClass(FindingSeverity severity) => "severity severity-" + severity.ToString().ToLowerInvariant();
+
+    /// <summary>A rate (0..1) as a percent with one decimal, "–" when not measured.</summary>
+    public static string Rate(double rate) =>
+        double.IsFinite(rate) ? (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "–";
+
+    private ReplayCellDto? Cell(string algorithm, int h) =>
+        _worst?.Sweep.FirstOrDefault(c => c.Algorithm == algorithm && c.HistoryLength == h);
+}
