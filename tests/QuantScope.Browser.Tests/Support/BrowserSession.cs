@@ -101,6 +101,25 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Folder for page screenshots (<c>artifacts/screenshots</c> under the test output).</summary>
+    public static string ScreenshotsDirectory
+    {
+        get
+        {
+            var dir = Path.Combine(ArtifactsDirectory, "screenshots");
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    /// <summary>Saves a full-page screenshot as <c>artifacts/screenshots/NAME.png</c> and returns its path.</summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(ScreenshotsDirectory, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Data;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Web.Compare;
+using QuantScope.Web.Tests.Support;
+
+namespace QuantScope.Web.Tests.Compare;
+
+public sealed class CompareServiceTests(QuantScopeWebFactory factory) : IClassFixture<QuantScopeWebFactory>
+{
+    private async Task<Guid> RunAsync(string[] layers, params (int Step, float[] Row)[] overflow)
+    {
+        var id = Guid.NewGuid();
+        var runs = factory.Services.GetRequiredService<RunRepository>();
+        await runs.CreateAsync(new RunEntity { Id = id, Name = "h", Kind = RunKinds.External, Status = RunStatus.Completed, ConfigJson = "{}", LayersJson = RunLayers.Serialize(layers), CreatedAt = DateTime.UtcNow }, CancellationToken.None);
+        await factory.Services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+            [new MetricBatch(id, [.. overflow.Select(o => new ScalarPoint(o.Step, MetricNames.Tokens, 100f * (o.Step + 1)))],
+                [.. overflow.Select(o => new LayerPoint(o.Step, MetricNames.OverflowFraction, TensorRoles.Input, o.Row))])], CancellationToken.None);
+        return id;
+    }
+
+    [Theory]
+    [InlineData(null, "pick 2 to 6 runs (got 0)")]
+    [InlineData("x,y", "'x' is not a run id")]
+    public void ParseIds_Bad_Says(string? query, string error) => Assert.Equal(error, CompareService.ParseIds(query).Error);
+
+    [Fact]
+    public void ParseIds_RepeatedIdKept_SevenTooMany()
+    {
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        Assert.Equal([a, b, a], CompareService.ParseIds($"{a}, {b},{a}").Ids);
+        Assert.NotNull(CompareService.ParseIds(string.Join(',', Enumerable.Range(0, 7).Select(_ => Guid.NewGuid()))).Error);
+    }
+
+    [Fact]
+    public async Task HeatmapDiff_Api_AMinusBOverCommonStepsAndItselfZero()
+    {
+        var client = factory.CreateClient();
+        var a = await RunAsync(["l0", "l1"], (0, [0.5f, 0.25f]), (1, [0.75f, 0f]));
+        var b = await RunAsync(["l1", "l0"], (1, [0.5f, 0.25f]), (2, [1f, 1f]));
+        var diff = await client.GetFromJsonAsync<JsonElement>($"/api/compare/heatmap-diff?a={a}&b={b}&metric=overflowFraction&role=input");
+        Assert.Equal(["l0", "l1"], diff.GetProperty("layers").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([1], diff.GetProperty("steps").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(0.5f, diff.GetProperty("values")[0][0].GetSingle());
+        Assert.Equal(-0.5f, diff.GetProperty("values")[1][0].GetSingle());
+
+        var self = await client.GetFromJsonAsync<JsonElement>($"/api/compare/heatmap-diff?a={a}&b={a}&metric=overflowFraction");
+        Assert.All(self.GetProperty("values").EnumerateArray().SelectMany(r => r.EnumerateArray()), v => Assert.Equal(0f, v.GetSingle()));
+        Assert.Equal(2, self.GetProperty("steps").GetArrayLength());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/compare/heatmap-diff?a={a}&b={Guid.NewGuid()}&metric=overflowFraction")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/compare/heatmap-diff?a={a}&b={b}&metric=loss")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/compare/heatmap-diff?a={a}&b={b}&metric=overflowFraction&role=bias")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SeriesAndSummary_TokensAxisAndOverflowFromHeatmap()
+    {
+        var a = await RunAsync(["l0", "l1"], (0, [0.5f, 0f]), (1, [0.25f, 0.1f]));
+        var service = new CompareService(factory.Services.GetRequiredService<RunRepository>(), factory.Services.GetRequiredService<MetricSeriesRepository>());
+        var run = (await factory.Services.GetRequiredService<RunRepository>().GetAsync(a, CancellationToken.None))!;
+        var tokens = await service.SeriesAsync(run, MetricNames.Tokens, byTokens: true, 100, CancellationToken.None);
+        Assert.Equal([100.0, 200.0], tokens.X);
+        var row = await service.SummaryAsync(run, CancellationToken.None);
+        Assert.Equal(0.5, row.OverflowMax!.Value, 6);
+        Assert.Equal(0.2125, row.OverflowMean!.Value, 6);
+        Assert.Equal(["l0", "l1"], row.WorstLayers);
+        Assert.Null(row.ApeMeanPct);
+    }
+}
