@@ -25,8 +25,8 @@ public sealed class RunReplayer(RunRepository runs, MetricSeriesRepository serie
         if (!TensorRoles.IsKnown(role)) return Bad("role", "must be input, weight or grad");
         var lengths = request.HistoryLengths ?? ReplaySweep.DefaultHistoryLengths;
         if (lengths.Count is 0 or > 32) return Bad("historyLengths", "must list 1 to 32 history lengths");
-        if (lengths.FirstOrDefault(h => h is < 1 or > MaxHistoryLength) is var badH && badH != 0)
-            return Bad("historyLengths", $"{badH} is not a history length between 1 and {MaxHistoryLength}");
+        foreach (var h in lengths)
+            if (h is < 1 or > MaxHistoryLength) return Bad("historyLengths", $"{h} is not a history length between 1 and {MaxHistoryLength}");
         var names = request.Algorithms ?? ["max", "most_recent"];
         if (names.Count == 0) return Bad("algorithms", "must list at least one of max, most_recent, mean");
         var algorithms = new List<AmaxAlgorithm>();

@@ -1,0 +1,41 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using QuantScope.Data;
+using QuantScope.Web.Setup;
+using QuantScope.Web.Tests.Support;
+
+namespace QuantScope.Web.Tests.Api;
+
+public sealed class DiagnosisEndpointsTests(QuantScopeWebFactory factory) : IClassFixture<QuantScopeWebFactory>
+{
+    [Fact]
+    public async Task Diagnose_SpikyMostRecentRun_ReportsSaturationOfTheSpikyLayerWithReplayAndFix()
+    {
+        var id = await AnalysisSeed.RunAsync(factory, RunKinds.Imported, "delayed(h=16,most_recent,margin=0)");
+        var body = await factory.CreateClient().GetFromJsonAsync<JsonElement>($"/api/runs/{id}/diagnosis", JsonDefaults.Options);
+        var finding = Assert.Single(body.GetProperty("findings").EnumerateArray());
+        Assert.Equal("amax-saturation", finding.GetProperty("detector").GetString());
+        Assert.Equal("warning", finding.GetProperty("severity").GetString()); // 10 of 60 steps
+        Assert.Equal(["model.layers.0.mlp.down_proj"], finding.GetProperty("layers").EnumerateArray().Select(l => l.GetString()));
+        Assert.Contains("with max/H=64: 1.7 %", finding.GetProperty("evidence").GetString());
+        Assert.Contains("historyLength 64", finding.GetProperty("fix").GetString());
+        var chart = finding.GetProperty("chart");
+        Assert.Equal(("saturationEvent", "input"), (chart.GetProperty("metric").GetString(), chart.GetProperty("role").GetString()));
+    }
+
+    [Fact]
+    public async Task Diagnose_FlatRun_NoFindings()
+    {
+        var id = await AnalysisSeed.RunAsync(factory, RunKinds.External, null, spiky: false);
+        var body = await factory.CreateClient().GetFromJsonAsync<JsonElement>($"/api/runs/{id}/diagnosis");
+        Assert.Equal(0, body.GetProperty("findings").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Diagnose_UnknownRun_404()
+    {
+        var response = await factory.CreateClient().GetAsync($"/api/runs/{Guid.NewGuid()}/diagnosis");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
