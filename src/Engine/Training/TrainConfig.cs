@@ -54,6 +54,12 @@ public sealed record TrainConfig
     public StatsConfig Stats { get; init; } = new();
     /// <summary>Emit metrics every N steps (1 = every step).</summary>
     public int LogEvery { get; init; } = 1;
+    /// <summary>
+    /// Save the model's parameters every N main steps and after the last step (<c>step-N.qsck</c> plus a manifest, under
+    /// the trainer's checkpoint folder / run id), for post-training quantization of checkpoints; 0 = no checkpoints.
+    /// Off by default: a demo-size checkpoint is ~5 MB and most runs never need one.
+    /// </summary>
+    public int CheckpointEvery { get; init; }
 
     /// <summary>The main phase's plan: <see cref="Quant"/>'s, or everything high precision when it is null.</summary>
     public QuantPlan ResolvePlan() => Quant?.ToPlan() ?? QuantPlan.HighPrecision;

@@ -38,6 +38,7 @@ public static class TrainConfigValidator
         Check(config.Precision is not null && Precisions.Contains(config.Precision), "precision", $"must be one of: {string.Join(", ", Precisions)}");
         Check(config.ApeLastSteps >= 1, "apeLastSteps", "must be at least 1");
         Check(config.LogEvery >= 1, "logEvery", "must be at least 1");
+        Check(config.CheckpointEvery >= 0 && config.CheckpointEvery <= config.Steps, "checkpointEvery", "must be 0 (no checkpoints) or a number of steps between 1 and steps");
         if (config.Stats is null)
         {
             errors.Add(new ConfigError("stats", "is required"));

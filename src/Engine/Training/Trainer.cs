@@ -125,6 +125,7 @@ public sealed class Trainer : IDisposable
         var pending = new List<StepRecord>(_config.LogEvery);
         var tokensPerStep = (long)_config.BatchSize * _config.SeqLen;
         var watch = new Stopwatch();
+        var checkpoints = CheckpointWriter.Create(_options.CheckpointDirectory, runId, _config);
         SetQuantization(_config.Bf16WarmupSteps == 0);
 
         for (var step = 0; step < _config.Steps; step++)
@@ -167,6 +168,7 @@ public sealed class Trainer : IDisposable
             }
 
             if (evalNow) Evaluate(runId, step + 1, emit, progress);
+            checkpoints?.AfterStep(_model, step + 1);
         }
     }
 
