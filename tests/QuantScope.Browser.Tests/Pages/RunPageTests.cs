@@ -50,8 +50,7 @@ public sealed class RunPageTests(ITestOutputHelper output)
             Assert.True(amaxPoints >= 10, $"the amaxPred trace had {amaxPoints} points");
             Assert.Equal("Running", await page.InnerTextAsync("#run-status"));
 
-            var screenshot = Path.Combine(BrowserSession.ArtifactsDirectory, "run-page.png");
-            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+            var screenshot = await BrowserSession.ScreenshotAsync(page, "run-page-live");
             output.WriteLine($"screenshot: {screenshot}");
             Assert.True(new FileInfo(screenshot).Length > 10_000);
 
@@ -102,7 +101,49 @@ public sealed class RunPageTests(ITestOutputHelper output)
             Assert.Equal(Steps, await ChartProbe.WaitForAsync(() => ChartProbe.HeatmapStepsAsync(page, "saturation-heatmap"), n => n >= Steps, Patience));
             Assert.Equal("Completed", await page.InnerTextAsync("#run-status"));
             Assert.Equal(7, await page.Locator("#layer-table tbody tr").CountAsync());
-            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSession.ArtifactsDirectory, "finished-run.png"), FullPage = true });
+            output.WriteLine(await BrowserSession.ScreenshotAsync(page, "run-page-after-restart"));
+        }
+        finally
+        {
+            DashboardServer.DeleteDatabase(db);
+        }
+    }
+
+    [BrowserFact]
+    public async Task FinishedRun_HeatmapPickersClickAndPngExport_Work()
+    {
+        var db = DashboardServer.NewDatabasePath();
+        try
+        {
+            await using var server = new DashboardServer(db);
+            using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+            var id = await TestRuns.StartAsync(http, TestRuns.Config("export", 12));
+            Assert.Equal("completed", await TestRuns.WaitForStatusAsync(http, id, "completed", Patience));
+
+            await using var browser = await BrowserSession.StartAsync();
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync($"{server.BaseUrl}/runs/{id}");
+            Assert.Equal(12, await ChartProbe.WaitForAsync(() => ChartProbe.HeatmapStepsAsync(page, "saturation-heatmap"), n => n >= 12, Patience));
+            Assert.EndsWith("mlp.down_proj", await page.InnerTextAsync("#layer-name"));
+            Assert.True(await page.Locator("#plan-table tbody tr").CountAsync() >= 7);
+            Assert.True(await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "flow-chart"), n => n >= 12, Patience) >= 12);
+
+            // Another metric: the heatmap is redrawn from the same run, and the export links follow the pick.
+            await page.SelectOptionAsync("#heatmap-metric", "sqnrDb");
+            await ChartProbe.WaitForAsync(() => page.GetAttributeAsync("#export-heatmap-png", "href"), h => h!.Contains("metric=sqnrDb"), Patience);
+            await page.SelectOptionAsync("#heatmap-metric", "overflowFraction");
+            await ChartProbe.WaitForAsync(() => page.GetAttributeAsync("#export-heatmap-png", "href"), h => h!.Contains("metric=overflowFraction"), Patience);
+            await page.WaitForSelectorAsync("#saturation-heatmap .heatmaplayer image");
+
+            var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-heatmap-png"));
+            var bytes = await File.ReadAllBytesAsync((await download.PathAsync())!);
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+            var width = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4));
+            var height = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4));
+            output.WriteLine($"heatmap PNG {width} x {height}, {bytes.Length} bytes");
+            Assert.InRange(width, 100, 10_000);
+            Assert.InRange(height, 100, 10_000);
+            output.WriteLine(await BrowserSession.ScreenshotAsync(page, "run-page-finished"));
         }
         finally
         {

@@ -16,6 +16,7 @@ public partial class LiveLineChart : IDisposable
     private PlotlyChart? _chart;
     private IList<ITrace> _data = [];
     private Plotly.Blazor.Layout _layout = new();
+    private Config _config = new();
 
     /// <summary>Creates the chart; pushes wait for plotly's first draw.</summary>
     public LiveLineChart() => _gate = new(push => Extend(push.Trace, push.Points));
@@ -35,13 +36,20 @@ public partial class LiveLineChart : IDisposable
     /// <summary>Y axis title, with its unit.</summary>
     [Parameter] public string YTitle { get; set; } = "";
 
+    /// <summary>X axis title with its unit.</summary>
+    [Parameter] public string XTitle { get; set; } = "step";
+
+    /// <summary>Maps a step to its x value (e.g. tokens seen); null keeps the step. A step it maps to null is not drawn.</summary>
+    [Parameter] public Func<int, double?>? XOf { get; set; }
+
     /// <summary>Most points kept per trace, in the browser and in the server copy.</summary>
     [Parameter] public int MaxPoints { get; set; } = 50_000;
 
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _layout = ChartStyle.Layout(Title, "step", YTitle);
+        _config = ChartStyle.ConfigFor(Id);
+        _layout = ChartStyle.Layout(Title, XTitle, YTitle);
         _data = BuildTraces();
     }
 
@@ -50,13 +58,17 @@ public partial class LiveLineChart : IDisposable
         {
             Name = name,
             Mode = ModeFlag.Lines,
-            X = (i < Initial.Count ? Initial[i] : []).Select(p => (object)p.Step).ToList(),
-            Y = (i < Initial.Count ? Initial[i] : []).Select(p => ChartData.Plottable(p.Value)).Cast<object>().ToList(),
+            X = Mapped(i < Initial.Count ? Initial[i] : []).Select(p => p.X).ToList(),
+            Y = Mapped(i < Initial.Count ? Initial[i] : []).Select(p => ChartData.Plottable(p.Value)).Cast<object>().ToList(),
         }).ToList();
 
     /// <summary>Appends points to one trace.</summary>
     public Task AppendAsync(int trace, IReadOnlyList<(int Step, float Value)> points) =>
         points.Count == 0 ? Task.CompletedTask : _gate.PushAsync((trace, points));
+
+    private List<(object X, float Value)> Mapped(IReadOnlyList<(int Step, float Value)> points) => XOf is null
+        ? points.Select(p => ((object)p.Step, p.Value)).ToList()
+        : points.Select(p => (X: XOf(p.Step), p.Value)).Where(p => p.X is not null).Select(p => ((object)p.X!.Value, p.Value)).ToList();
 
     /// <summary>Replaces every trace and the title (e.g. another layer picked) and redraws once.</summary>
     public Task ReplaceAsync(string title, IReadOnlyList<IReadOnlyList<(int Step, float Value)>> series) =>
@@ -70,8 +82,12 @@ public partial class LiveLineChart : IDisposable
             if (plotted && _chart is not null) await _chart.React();
         });
 
-    private Task Extend(int trace, IReadOnlyList<(int Step, float Value)> points) =>
-        _chart!.ExtendTrace(points.Select(p => (object)p.Step), points.Select(p => ChartData.Plottable(p.Value)!), trace, MaxPoints);
+    private Task Extend(int trace, IReadOnlyList<(int Step, float Value)> points)
+    {
+        var mapped = Mapped(points);
+        return mapped.Count == 0 ? Task.CompletedTask
+            : _chart!.ExtendTrace(mapped.Select(p => p.X), mapped.Select(p => ChartData.Plottable(p.Value)!), trace, MaxPoints);
+    }
 
     private void OnPlotted() => _ = InvokeAsync(_gate.OpenAsync);
 

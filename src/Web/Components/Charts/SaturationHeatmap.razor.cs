@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
+using Plotly.Blazor.Interop;
 using Plotly.Blazor.Traces;
 using QuantScope.Web.Live;
 
@@ -15,6 +16,9 @@ public partial class SaturationHeatmap : IDisposable
     private PlotlyChart? _chart;
     private IList<ITrace> _data = [];
     private Plotly.Blazor.Layout _layout = new();
+    private Config _config = new();
+    private int _lastStep = int.MinValue;
+    private bool _clicksSubscribed;
 
     /// <summary>Creates the heatmap; pushes wait for plotly's first draw.</summary>
     public SaturationHeatmap() => _gate = new(Extend);
@@ -34,13 +38,17 @@ public partial class SaturationHeatmap : IDisposable
     /// <summary>Colour-bar label, with its unit.</summary>
     [Parameter] public string ValueLabel { get; set; } = "";
 
+    /// <summary>Called with the layer (full module name) of a clicked cell.</summary>
+    [Parameter] public EventCallback<string> OnLayerClicked { get; set; }
+
     /// <summary>Most steps (columns) kept.</summary>
     [Parameter] public int MaxSteps { get; set; } = 10_000;
 
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _layout = ChartStyle.Layout(Title, "step", "", height: Math.Max(320, 90 + 16 * Layers.Count));
+        _config = ChartStyle.ConfigFor(Id);
+        _layout = ChartStyle.Layout(Title, "step", "layer (full module name)", height: Math.Max(320, 90 + 16 * Layers.Count));
         _layout.Margin.L = 230;
         _layout.YAxis[0].DTick = 1; // label every layer
         _data =
@@ -52,22 +60,42 @@ public partial class SaturationHeatmap : IDisposable
                 X = Initial.Select(r => (object)r.Step).ToList(),
                 Y = Layers.Cast<object>().ToList(),
                 Z = Initial.Select(r => (object)Row(r.Row)).ToList(),
-                ColorScale = "Viridis",
+                ColorScale = "Viridis", // perceptually uniform and colour-blind safe
+                ColorBar = new Plotly.Blazor.Traces.HeatMapLib.ColorBar { Title = new Plotly.Blazor.Traces.HeatMapLib.ColorBarLib.Title { Text = ValueLabel } },
                 HoverTemplate = "%{y}<br>step %{x}<br>" + ValueLabel + " %{z}<extra></extra>",
             },
         ];
+        if (Initial.Count > 0) _lastStep = Initial[^1].Step;
     }
 
-    /// <summary>Appends one column per step.</summary>
-    public Task AppendAsync(IReadOnlyList<(int Step, float[] Row)> rows) =>
-        rows.Count == 0 ? Task.CompletedTask : _gate.PushAsync(rows);
+    /// <summary>Appends one column per step; steps already shown are skipped (a metric switch re-reads the history).</summary>
+    public Task AppendAsync(IReadOnlyList<(int Step, float[] Row)> rows)
+    {
+        var fresh = rows.Where(r => r.Step > _lastStep).ToList();
+        if (fresh.Count == 0) return Task.CompletedTask;
+        _lastStep = fresh[^1].Step;
+        return _gate.PushAsync(fresh);
+    }
 
     private Task Extend(IReadOnlyList<(int Step, float[] Row)> rows) =>
         _chart!.ExtendTrace3D(rows.Select(r => (object)r.Step), null, rows.Select(r => (object)Row(r.Row)), 0, MaxSteps);
 
     private static object?[] Row(float[] values) => values.Select(ChartData.Plottable).ToArray();
 
-    private void OnPlotted() => _ = InvokeAsync(_gate.OpenAsync);
+    private void OnPlotted() => _ = InvokeAsync(OpenAsync);
+
+    private async Task OpenAsync()
+    {
+        await _gate.OpenAsync();
+        if (_clicksSubscribed || !OnLayerClicked.HasDelegate || _chart is null) return;
+        _clicksSubscribed = true;
+        await _chart.SubscribeClickEvent();
+    }
+
+    private void OnClick(IEnumerable<EventDataPoint> points)
+    {
+        if (points.FirstOrDefault()?.Y?.ToString() is { } layer) _ = InvokeAsync(() => OnLayerClicked.InvokeAsync(layer));
+    }
 
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();

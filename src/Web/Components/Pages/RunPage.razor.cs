@@ -1,31 +1,31 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Web;
 using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
+using QuantScope.Web.Compare;
 using QuantScope.Web.Components.Charts;
 using QuantScope.Web.Live;
 using QuantScope.Web.Runs;
-using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Components.Pages;
 
 /// <summary>
-/// One run: history from the store, then live updates pushed to the charts every ~200 ms by appending.
+/// One run: history from the store, then live updates pushed to the charts every ~200 ms by appending. Pickers switch
+/// the heatmap's metric and role (the heatmap is recreated from the points held here); a heatmap click opens that layer.
 /// </summary>
 public partial class RunPage
 {
     private static readonly TimeSpan Throttle = TimeSpan.FromMilliseconds(200);
     private static readonly IReadOnlyList<string> LossTraces = ["loss"];
-    private static readonly IReadOnlyList<string> AmaxTraces = ["amax (now)", "amaxPred (delayed)"];
     private static readonly IReadOnlyList<string> EvalTraces = [MetricNames.HeldOutLoss, MetricNames.BaselineHeldOutLoss];
     // The coordinator stores the summary before it announces the end; the retries only cover a store that lags.
     private static readonly TimeSpan SummaryRetryDelay = TimeSpan.FromMilliseconds(500);
     private const int SummaryAttempts = 5;
 
     private readonly CancellationTokenSource _cts = new();
-    private readonly List<LayerPoint> _inputStats = [];
-    private readonly List<ScalarPoint> _evalPoints = [];
+    // Every point of the run so far (history, then live): the float arrays are shared with the feed, not copied.
+    private readonly List<LayerPoint> _layerPoints = [];
+    private readonly List<ScalarPoint> _scalars = [];
+    private readonly Dictionary<int, double> _tokens = [];
     private RunFeed? _feed;
     private bool _missing;
     private RunStatus _status;
@@ -33,17 +33,23 @@ public partial class RunPage
     private int _lastStep = -1;
     private int _steps;
     private IReadOnlyList<string> _layers = [];
-    private int _amaxLayer;
+    private int _layerIndex;
+    private string _heatMetric = MetricNames.OverflowFraction;
+    private string _heatRole = TensorRoles.Input;
+    private int _heatKey;
+    private bool _lossByTokens;
+    private bool _hasEval;
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _lossInitial = [];
-    private IReadOnlyList<(int Step, float[] Row)> _saturationInitial = [];
-    private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _amaxInitial = [];
+    private IReadOnlyList<(int Step, float[] Row)> _heatInitial = [];
     private IReadOnlyList<LayerSummary> _summary = [];
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _evalInitial = [];
+    private EffectivePlanDto? _plan;
+    private IReadOnlyDictionary<string, string> _config = new Dictionary<string, string>();
     private RunSummary? _runSummary;
     private bool _summaryLoading;
     private LiveLineChart? _loss;
-    private LiveLineChart? _amax;
     private SaturationHeatmap? _heatmap;
+    private LayerPanel? _layerPanel;
     private LiveLineChart? _eval;
     private bool _consuming;
 
@@ -55,6 +61,14 @@ public partial class RunPage
     [Inject] private MetricSeriesRepository Series { get; set; } = default!;
     [Inject] private RunCoordinator Coordinator { get; set; } = default!;
     [Inject] private ILogger<RunPage> Log { get; set; } = default!;
+
+    private string HeatLabel => MetricOptions.LabelOf(MetricOptions.Heatmap, _heatMetric);
+
+    private string HeatTitle => $"{HeatLabel} · {_heatRole} · layers × steps";
+
+    private Func<int, double?>? LossXOf => _lossByTokens ? TokensAt : null;
+
+    private string ExportUrl(string file) => $"/api/runs/{Id}/{file}?metric={_heatMetric}&role={_heatRole}";
 
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()
@@ -70,16 +84,17 @@ public partial class RunPage
         _error = run.Error;
         _steps = RunConfigSummary.Steps(run.ConfigJson);
         _layers = run.GetLayers();
-        _lossInitial = [ChartData.Scalar(_feed.HistoryScalars, MetricNames.Loss)];
-        _saturationInitial = ChartData.Rows(_feed.HistoryLayerPoints, MetricNames.OverflowFraction, TensorRoles.Input);
-        _inputStats.AddRange(_feed.HistoryLayerPoints.Where(IsAmaxPanelPoint));
+        _plan = RunOverviews.ReadPlan(run.PlanJson);
+        _config = ConfigFlattener.Flatten(run.ConfigJson);
+        Take(_feed.HistoryScalars, _feed.HistoryLayerPoints);
+        _lossInitial = [ChartData.Scalar(_scalars, MetricNames.Loss)];
+        _heatInitial = ChartData.Rows(_layerPoints, _heatMetric, _heatRole);
         _lastStep = Math.Max(run.LastStep, _feed.HistoryScalars.Select(p => p.Step).DefaultIfEmpty(-1).Max());
-        _amaxLayer = ChartData.DefaultLayer(_layers);
-        _amaxInitial = AmaxSeries(_amaxLayer);
+        _layerIndex = ChartData.DefaultLayer(_layers);
         _summary = Summarize();
-        _runSummary = ReadSummary(run.SummaryJson);
-        _evalPoints.AddRange(_feed.HistoryScalars.Where(IsEvalPoint));
+        _runSummary = RunOverviews.ReadSummary(run.SummaryJson);
         _evalInitial = EvalSeries();
+        _hasEval = _evalInitial.Any(s => s.Count > 0);
     }
 
     /// <inheritdoc />
@@ -109,9 +124,18 @@ public partial class RunPage
         }
     }
 
+    private void Take(IEnumerable<ScalarPoint> scalars, IEnumerable<LayerPoint> layerPoints)
+    {
+        foreach (var p in scalars)
+        {
+            _scalars.Add(p);
+            if (p.Metric == MetricNames.Tokens) _tokens[p.Step] = p.Value;
+        }
+        _layerPoints.AddRange(layerPoints);
+    }
+
     private async Task ApplyAsync(RunFeedUpdate update)
     {
-        var rerender = false;
         if (update.Status is { } status)
         {
             _status = status.Status;
@@ -119,28 +143,22 @@ public partial class RunPage
             if (status.Layers is { Count: > 0 } layers && _layers.Count == 0)
             {
                 _layers = layers;
-                _amaxLayer = ChartData.DefaultLayer(_layers);
+                _layerIndex = ChartData.DefaultLayer(_layers);
             }
             if (IsEnded(_status) && _runSummary is null) _ = LoadSummaryAsync(_cts.Token);
-            rerender = true;
         }
-        if (update.Scalars.Count > 0)
-        {
-            _lastStep = Math.Max(_lastStep, update.Scalars.Max(p => p.Step));
-            rerender = true;
-        }
-        _inputStats.AddRange(update.LayerPoints.Where(IsAmaxPanelPoint));
+        if (update.Scalars.Count > 0) _lastStep = Math.Max(_lastStep, update.Scalars.Max(p => p.Step));
+        Take(update.Scalars, update.LayerPoints);
         // Decided here, synchronously: a chart not rendered yet gets its points through Initial when it first renders.
         var evalPoints = update.Scalars.Where(IsEvalPoint).ToList();
         var appendEval = _eval is not null;
-        _evalPoints.AddRange(evalPoints);
         if (!appendEval && evalPoints.Count > 0)
         {
             _evalInitial = EvalSeries();
-            rerender = true;
+            _hasEval = true;
         }
         if (_layers.Count > 0) _summary = Summarize();
-        if (rerender || update.LayerPoints.Count > 0) StateHasChanged();
+        StateHasChanged();
 
         if (_loss is not null) await _loss.AppendAsync(0, ChartData.Scalar(update.Scalars, MetricNames.Loss));
         if (appendEval)
@@ -148,21 +166,43 @@ public partial class RunPage
             await _eval!.AppendAsync(0, ChartData.Scalar(evalPoints, MetricNames.HeldOutLoss));
             await _eval.AppendAsync(1, ChartData.Scalar(evalPoints, MetricNames.BaselineHeldOutLoss));
         }
-        if (_heatmap is not null) await _heatmap.AppendAsync(ChartData.Rows(update.LayerPoints, MetricNames.OverflowFraction, TensorRoles.Input));
-        if (_amax is not null)
-        {
-            await _amax.AppendAsync(0, ChartData.Layer(update.LayerPoints, MetricNames.Amax, TensorRoles.Input, _amaxLayer));
-            await _amax.AppendAsync(1, ChartData.Layer(update.LayerPoints, MetricNames.AmaxPred, TensorRoles.Input, _amaxLayer));
-        }
+        if (_heatmap is not null) await _heatmap.AppendAsync(ChartData.Rows(update.LayerPoints, _heatMetric, _heatRole));
+        if (_layerPanel is not null) await _layerPanel.AppendAsync(update.LayerPoints);
     }
 
-    private async Task OnLayerPickedAsync(ChangeEventArgs e)
+    private void OnHeatMetric(ChangeEventArgs e)
     {
-        if (!int.TryParse(e.Value?.ToString(), out var index) || index < 0 || index >= _layers.Count) return;
-        _amaxLayer = index;
-        _amaxInitial = AmaxSeries(index);
-        if (_amax is not null) await _amax.ReplaceAsync(AmaxTitle, _amaxInitial);
+        _heatMetric = e.Value?.ToString() ?? MetricNames.OverflowFraction;
+        RebuildHeatmap();
     }
+
+    private void OnHeatRole(ChangeEventArgs e)
+    {
+        _heatRole = e.Value?.ToString() ?? TensorRoles.Input;
+        RebuildHeatmap();
+    }
+
+    private void RebuildHeatmap()
+    {
+        _heatInitial = ChartData.Rows(_layerPoints, _heatMetric, _heatRole);
+        _heatKey++;
+    }
+
+    private void OnLossAxis(ChangeEventArgs e)
+    {
+        _lossByTokens = e.Value?.ToString() == "tokens";
+        _lossInitial = [ChartData.Scalar(_scalars, MetricNames.Loss)];
+    }
+
+    private double? TokensAt(int step) => _tokens.TryGetValue(step, out var t) ? t : null;
+
+    private void OnLayerClicked(string layer)
+    {
+        var index = _layers.ToList().IndexOf(layer);
+        if (index >= 0) _layerIndex = index;
+    }
+
+    private void OnLayerIndexChanged(int index) => _layerIndex = index;
 
     // Reads the summary stored with the run, retrying a few times (see SummaryRetryDelay).
     private async Task LoadSummaryAsync(CancellationToken ct)
@@ -174,11 +214,13 @@ public partial class RunPage
             for (var attempt = 0; attempt < SummaryAttempts && _runSummary is null; attempt++)
             {
                 if (attempt > 0) await Task.Delay(SummaryRetryDelay, ct);
-                var summary = ReadSummary((await Runs.GetAsync(Id, ct))?.SummaryJson);
+                var run = await Runs.GetAsync(Id, ct);
+                var summary = RunOverviews.ReadSummary(run?.SummaryJson);
                 if (summary is null) continue;
                 await InvokeAsync(() =>
                 {
                     _runSummary = summary;
+                    _plan ??= RunOverviews.ReadPlan(run?.PlanJson);
                     StateHasChanged();
                 });
             }
@@ -196,20 +238,6 @@ public partial class RunPage
         }
     }
 
-    private RunSummary? ReadSummary(string? json)
-    {
-        if (string.IsNullOrWhiteSpace(json)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<RunSummary>(json, JsonDefaults.Options);
-        }
-        catch (JsonException ex)
-        {
-            Log.LogWarning(ex, "The stored summary of run {RunId} is not readable", Id);
-            return null;
-        }
-    }
-
     private static bool IsEnded(RunStatus status) => status is not (RunStatus.Pending or RunStatus.Running);
 
     private Task CancelAsync()
@@ -218,30 +246,19 @@ public partial class RunPage
         return Task.CompletedTask;
     }
 
-    private string AmaxTitle => $"{_layers[_amaxLayer]} · input";
-
-    private static bool IsAmaxPanelPoint(LayerPoint p) =>
-        p.Role == TensorRoles.Input && p.Metric is MetricNames.Amax or MetricNames.AmaxPred or MetricNames.OverflowFraction;
-
     private static bool IsEvalPoint(ScalarPoint p) => p.Metric is MetricNames.HeldOutLoss or MetricNames.BaselineHeldOutLoss;
 
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> EvalSeries() =>
     [
-        ChartData.Scalar(_evalPoints, MetricNames.HeldOutLoss),
-        ChartData.Scalar(_evalPoints, MetricNames.BaselineHeldOutLoss),
-    ];
-
-    private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> AmaxSeries(int layer) =>
-    [
-        ChartData.Layer(_inputStats, MetricNames.Amax, TensorRoles.Input, layer),
-        ChartData.Layer(_inputStats, MetricNames.AmaxPred, TensorRoles.Input, layer),
+        ChartData.Scalar(_scalars, MetricNames.HeldOutLoss),
+        ChartData.Scalar(_scalars, MetricNames.BaselineHeldOutLoss),
     ];
 
     private IReadOnlyList<LayerSummary> Summarize()
     {
-        var amax = ChartData.Latest(_inputStats, MetricNames.Amax, TensorRoles.Input, _layers.Count);
-        var pred = ChartData.Latest(_inputStats, MetricNames.AmaxPred, TensorRoles.Input, _layers.Count);
-        var sat = ChartData.Latest(_inputStats, MetricNames.OverflowFraction, TensorRoles.Input, _layers.Count);
+        var amax = ChartData.Latest(_layerPoints, MetricNames.Amax, TensorRoles.Input, _layers.Count);
+        var pred = ChartData.Latest(_layerPoints, MetricNames.AmaxPred, TensorRoles.Input, _layers.Count);
+        var sat = ChartData.Latest(_layerPoints, MetricNames.OverflowFraction, TensorRoles.Input, _layers.Count);
         return _layers.Select((name, i) => new LayerSummary(name, amax[i], pred[i], sat[i])).ToList();
     }
 

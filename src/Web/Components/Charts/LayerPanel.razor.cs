@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Components;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Web.Live;
+
+namespace QuantScope.Web.Components.Charts;
+
+/// <summary>
+/// One layer's input over steps: amax against the delayed amaxPred (with the history length), overflow and underflow,
+/// the error split, and for FC2 the top outlier channels. Charts are recreated (keyed) when another layer is picked and
+/// grow by appending otherwise.
+/// </summary>
+public partial class LayerPanel
+{
+    private static readonly IReadOnlyList<string> AmaxTraces = ["amax (now)", "amaxPred (delayed)"];
+    private static readonly IReadOnlyList<string> FlowTraces = ["overflow fraction", "underflow fraction"];
+    private static readonly IReadOnlyList<string> ErrorTraces = ["weight only", "input only", "both"];
+    private static readonly string[] AmaxMetrics = [MetricNames.Amax, MetricNames.AmaxPred];
+    private static readonly string[] FlowMetrics = [MetricNames.OverflowFraction, MetricNames.UnderflowFraction];
+    private static readonly string[] ErrorMetrics = [MetricNames.ErrorWeightOnly, MetricNames.ErrorInputOnly, MetricNames.ErrorBoth];
+
+    private LiveLineChart? _amax;
+    private LiveLineChart? _flow;
+    private LiveLineChart? _error;
+    private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _amaxInitial = [];
+    private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _flowInitial = [];
+    private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _errorInitial = [];
+    private IReadOnlyList<OutlierChannel> _outliers = [];
+    private int _builtFor = -1;
+    private int _scalarsSeen = -1;
+
+    /// <summary>The run's layers (full module names).</summary>
+    [Parameter, EditorRequired] public IReadOnlyList<string> Layers { get; set; } = [];
+
+    /// <summary>Index of the layer shown.</summary>
+    [Parameter, EditorRequired] public int LayerIndex { get; set; }
+
+    /// <summary>Raised when the user picks another layer here.</summary>
+    [Parameter, EditorRequired] public EventCallback<int> LayerIndexChanged { get; set; }
+
+    /// <summary>Every per-layer point of the run so far (history and live).</summary>
+    [Parameter, EditorRequired] public IReadOnlyList<LayerPoint> Points { get; set; } = [];
+
+    /// <summary>Every scalar point of the run so far (the outlier channels are scalars).</summary>
+    [Parameter, EditorRequired] public IReadOnlyList<ScalarPoint> Scalars { get; set; } = [];
+
+    /// <summary>The amax history length the layer's input was scaled with, if delayed scaling.</summary>
+    [Parameter] public int? HistoryWindow { get; set; }
+
+    private string AmaxTitle => $"amax against amaxPred · input · " +
+        (HistoryWindow is { } h ? $"amaxPred = max of the last {h} steps' amax" : "no delayed history (current scaling or none)");
+
+    /// <inheritdoc />
+    protected override void OnParametersSet()
+    {
+        if (_builtFor != LayerIndex)
+        {
+            _builtFor = LayerIndex;
+            _amaxInitial = Series(Points, AmaxMetrics);
+            _flowInitial = Series(Points, FlowMetrics);
+            _errorInitial = Series(Points, ErrorMetrics);
+            _scalarsSeen = -1;
+        }
+        if (_scalarsSeen != Scalars.Count && LayerPanelData.IsDownProjection(Layers[LayerIndex]))
+        {
+            _scalarsSeen = Scalars.Count;
+            _outliers = LayerPanelData.Outliers(Scalars, Layers[LayerIndex]);
+        }
+    }
+
+    /// <summary>Appends new points of the shown layer to its charts.</summary>
+    public async Task AppendAsync(IReadOnlyList<LayerPoint> points)
+    {
+        if (points.Count == 0) return;
+        await AppendAsync(_amax, points, AmaxMetrics);
+        await AppendAsync(_flow, points, FlowMetrics);
+        await AppendAsync(_error, points, ErrorMetrics);
+    }
+
+    private async Task AppendAsync(LiveLineChart? chart, IReadOnlyList<LayerPoint> points, string[] metrics)
+    {
+        if (chart is null) return;
+        for (var t = 0; t < metrics.Length; t++) await chart.AppendAsync(t, ChartData.Layer(points, metrics[t], TensorRoles.Input, LayerIndex));
+    }
+
+    private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> Series(IReadOnlyList<LayerPoint> points, string[] metrics) =>
+        metrics.Select(m => ChartData.Layer(points, m, TensorRoles.Input, LayerIndex)).ToList();
+
+    private Task OnPickedAsync(ChangeEventArgs e) =>
+        int.TryParse(e.Value?.ToString(), out var index) && index >= 0 && index < Layers.Count
+            ? LayerIndexChanged.InvokeAsync(index)
+            : Task.CompletedTask;
+}
