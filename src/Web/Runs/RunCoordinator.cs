@@ -29,7 +29,13 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
     public IReadOnlyCollection<Guid> ActiveRuns => _active.Keys.ToList();
 
     /// <summary>Records a new run with a validated config and starts training it in the background.</summary>
-    public async Task<Guid> StartAsync(TrainConfig config, CancellationToken ct)
+    public Task<Guid> StartAsync(TrainConfig config, CancellationToken ct) => StartAsync(config, null, ct);
+
+    /// <summary>
+    /// Starts training a validated config in the background: a new run, or (<paramref name="pendingId"/>) one already
+    /// recorded as pending with this config (a sweep records all its runs up front, then starts them in turn).
+    /// </summary>
+    public async Task<Guid> StartAsync(TrainConfig config, Guid? pendingId, CancellationToken ct)
     {
         var errors = TrainConfigValidator.Validate(config);
         if (errors.Count > 0)
@@ -38,8 +44,8 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
         }
         ObjectDisposedException.ThrowIf(_stopping, this);
 
-        var id = Guid.NewGuid();
-        await _recorder.CreateAsync(id, config, ct);
+        var id = pendingId ?? Guid.NewGuid();
+        if (pendingId is null) await _recorder.CreateAsync(id, config, ct);
 
         var channel = Channel.CreateBounded<MetricBatch>(new BoundedChannelOptions(RunChannelCapacity)
         {

@@ -6,6 +6,7 @@ using QuantScope.Web.Hubs;
 using QuantScope.Web.Ingest;
 using QuantScope.Web.Live;
 using QuantScope.Web.Runs;
+using QuantScope.Web.Sweeps;
 
 namespace QuantScope.Web.Setup;
 
@@ -32,6 +33,7 @@ public static class QuantScopeSetup
         services.AddSingleton<RunComparer>();
         services.AddQuantScopeAnalysis();
         services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());
+        services.AddQuantScopeSweeps(builder.Configuration); // after the coordinator: the sweep runner stops first
         services.AddHostedService<HubBroadcaster>();
         services.AddSingleton<ExternalRunIngestor>();
 
@@ -67,6 +69,7 @@ public static class QuantScopeSetup
         app.MapDiagnosisEndpoints();
         app.MapReplayEndpoints();
         app.MapLawEndpoints();
+        app.MapSweepEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

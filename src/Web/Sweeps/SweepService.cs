@@ -1,0 +1,27 @@
+using QuantScope.Engine.Telemetry;
+using QuantScope.Engine.Training.Sweeps;
+using QuantScope.Web.Api;
+
+namespace QuantScope.Web.Sweeps;
+
+/// <summary>Creates sweeps from their JSON: parse, expand and validate every run (as <c>POST /api/runs</c> would), start.</summary>
+public sealed class SweepService(SweepRunner runner)
+{
+    /// <summary>The expanded sweep, or the errors naming the sweep field, grid field and value (exactly one is set).</summary>
+    public static (SweepConfig? Sweep, SweepExpansion? Expansion, IReadOnlyList<ConfigError> Errors) Expand(string json, string? baseDirectory = null)
+    {
+        var (sweep, errors) = SweepConfigParser.Parse(json);
+        if (sweep is null) return (null, null, errors);
+        var expansion = SweepExpander.Expand(sweep, body => ConfigReader.Read(body, baseDirectory), baseDirectory);
+        return expansion.IsValid ? (sweep, expansion, []) : (null, null, expansion.Errors);
+    }
+
+    /// <summary>Validates and starts the sweep described by <paramref name="json"/>.</summary>
+    public async Task<(SweepCreatedDto? Created, IReadOnlyList<ConfigError> Errors)> CreateAsync(string json, CancellationToken ct)
+    {
+        var (sweep, expansion, errors) = Expand(json);
+        if (sweep is null) return (null, errors);
+        var (id, runs) = await runner.StartAsync(sweep, expansion!.Points, ct);
+        return (new SweepCreatedDto(id, runs), []);
+    }
+}
