@@ -35,6 +35,8 @@ public static class QuantScopeCli
             ImportCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
             LawCommand.Create(stdout, stderr),
+            SweepCommand.Create(stdout, stderr),
+            PtqCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

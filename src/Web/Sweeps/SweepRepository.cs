@@ -4,8 +4,8 @@ using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Web.Sweeps;
 
-/// <summary>Sweeps as their runs' tags describe them (<see cref="SweepTags"/>), with the live state of the runner.</summary>
-public sealed class SweepRepository(RunRepository runs, SweepRunner runner)
+/// <summary>Sweeps as their runs' tags describe them (<see cref="SweepTags"/>), with the live state of the runner (none in the CLI).</summary>
+public sealed class SweepRepository(RunRepository runs, SweepRunner? runner = null)
 {
     /// <summary>All sweeps, newest first, without their runs.</summary>
     public async Task<IReadOnlyList<SweepDto>> ListAsync(CancellationToken ct)
@@ -41,7 +41,7 @@ public sealed class SweepRepository(RunRepository runs, SweepRunner runner)
     {
         members.Sort((a, b) => a.Membership.Index.CompareTo(b.Membership.Index));
         var statuses = members.Select(m => m.Run.Status).ToList();
-        var status = runner.StateOf(id) ?? Derive(statuses);
+        var status = runner?.StateOf(id) ?? Derive(statuses);
         var runsDto = withRuns ? members.Select(m => ToRun(m.Run, m.Membership)).ToList() : null;
         return new SweepDto(id, members[0].Membership.Name, status, members[0].Membership.Settings.Select(s => s.Field).ToList(),
             members.Count, statuses.Count(s => s == RunStatus.Completed), statuses.Count(s => s == RunStatus.Failed),
