@@ -76,3 +76,6 @@ public static class QuantScopeSetup
     }
 
 }
+using QuantScope.Web.Ptq;
+        services.AddQuantScopePtq();
+        app.MapPtqEndpoints();
