@@ -4,46 +4,50 @@ namespace QuantScope.Engine.Quantization;
 
 /// <summary>
 /// Shape of an activation's distribution, cheap enough for every step: kurtosis from raw power sums (no centred
-/// passes) and the ratio of the largest to the median per-channel absmax (channels = the last dimension), which is what
-/// makes FC2 inputs hard to quantize. 0-d float32 device tensors; nothing syncs.
+/// passes, combined on the host in float64) and the ratio of the largest to the median per-channel absmax (channels =
+/// the last dimension), which is what makes FC2 inputs hard to quantize. Device functions never sync.
 /// </summary>
 public static class DistributionStats
 {
-    /// <summary>
-    /// Pearson kurtosis m4 / m2² (3 for a normal distribution, 1.8 for a uniform one) over all elements, from
-    /// Σx, Σx², Σx³, Σx⁴ combined in float64. NaN for a constant tensor.
-    /// </summary>
-    public static Tensor Kurtosis(Tensor x)
+    /// <summary>Device: float32 [Σx, Σx³, Σx⁴] (Σx² is the quantizer's signal energy, <see cref="QuantErrorStats.Sums"/>).</summary>
+    public static Tensor PowerSums(Tensor x)
     {
         using var scope = NewDisposeScope();
         var flat = x.detach().reshape(-1);
-        var n = (double)Math.Max(1, flat.numel());
         var square = flat.mul(flat);
-        var sums = stack([flat.sum(), square.sum(), square.dot(flat), square.dot(square)]).to(ScalarType.Float64).div_(n);
-        var (m1, m2raw, m3raw, m4raw) = (sums[0], sums[1], sums[2], sums[3]);
-        var mean2 = m1.mul(m1);
-        var variance = m2raw.sub(mean2);
-        // m4 = E[x⁴] - 4μE[x³] + 6μ²E[x²] - 3μ⁴
-        var m4 = m4raw.sub(m1.mul(m3raw).mul_(4)).add_(mean2.mul(m2raw).mul_(6)).sub_(mean2.mul(mean2).mul_(3));
-        return m4.div(variance.mul(variance)).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        return stack([flat.sum(), square.dot(flat), square.dot(square)]).MoveToOuterDisposeScope();
     }
 
-    /// <summary>max over channels of the channel absmax / its median over channels (1 when all channels are alike).</summary>
-    public static Tensor ChannelRatio(Tensor x)
+    /// <summary>Device: float32 [C] absmax of every channel (the last dimension).</summary>
+    public static Tensor ChannelAbsMax(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var channels = x.shape[^1];
-        var perChannel = x.detach().reshape(-1, channels).abs().amax([0]); // [C]
-        return perChannel.max().div(perChannel.median()).MoveToOuterDisposeScope();
+        // abs + amax over rows: measured 15x faster on CPU than aminmax(dim 0), whose strided reduction is slow.
+        return x.detach().reshape(-1, x.shape[^1]).abs().amax([0]).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The <paramref name="k"/> channels with the largest absmax: (values [k], channel indices [k] as float32), largest first.</summary>
-    public static (Tensor Values, Tensor Channels) TopChannels(Tensor x, int k)
+    /// <summary>
+    /// Host: Pearson kurtosis m4 / m2² (3 for a normal distribution, 1.8 for a uniform one) from the element count and
+    /// Σx, Σx², Σx³, Σx⁴. NaN for a constant tensor.
+    /// </summary>
+    public static double Kurtosis(double elements, double sum, double sumSquares, double sumCubes, double sumFourth)
+    {
+        var n = Math.Max(1, elements);
+        var (m1, m2raw, m3raw, m4raw) = (sum / n, sumSquares / n, sumCubes / n, sumFourth / n);
+        var mean2 = m1 * m1;
+        var variance = m2raw - mean2;
+        var m4 = m4raw - 4 * m1 * m3raw + 6 * mean2 * m2raw - 3 * mean2 * mean2; // E[(x - μ)⁴] from raw moments
+        return variance == 0 ? double.NaN : m4 / (variance * variance);
+    }
+
+    /// <summary>Host: max over channels of the channel absmax (= the tensor's amax) / its median over channels.</summary>
+    public static double ChannelRatio(double amax, double channelMedian) => amax / channelMedian;
+
+    /// <summary>Device: the <paramref name="k"/> channels with the largest absmax: (values [k], channel indices [k] as float32), largest first.</summary>
+    public static (Tensor Values, Tensor Channels) TopChannels(Tensor perChannelAbsMax, int k)
     {
         using var scope = NewDisposeScope();
-        var channels = x.shape[^1];
-        var perChannel = x.detach().reshape(-1, channels).abs().amax([0]);
-        var (values, indices) = perChannel.topk((int)Math.Min(k, channels));
+        var (values, indices) = perChannelAbsMax.topk((int)Math.Min(k, perChannelAbsMax.shape[0]));
         return (values.MoveToOuterDisposeScope(), indices.to(ScalarType.Float32).MoveToOuterDisposeScope());
     }
 }

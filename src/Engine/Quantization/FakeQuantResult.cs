@@ -4,11 +4,21 @@ namespace QuantScope.Engine.Quantization;
 
 /// <summary>What <see cref="FakeQuantizer.Apply"/> returns.</summary>
 /// <param name="Output">Q(x·scale)/scale in the forward pass, identity gradient to x in the backward pass; x's shape.</param>
-/// <param name="Stats">float32 device vector: [overflowFraction] (fraction 0..1 of elements with |x·scale| above the
-/// scaling target; NaN counts too), or with full stats [overflowFraction, underflowFraction, mse, sqnrDb, hif8Tier3Bit,
-/// hif8Tier2Bit, hif8Tier1Bit, hif8Tier0Bit] (tiers NaN for other formats).</param>
+/// <param name="Stats">float64 device vector of raw counts and sums, the <see cref="RawStatsLayout"/> columns from
+/// Elements on: [elements, overflow count] (elements with |x·scale| above the scaling target; NaN counts too), or with
+/// full stats also [nonzero x, nonzero q, Σ(q - x)², Σx², 8 HiF8 magnitude bins (-1 for other formats)]. The host
+/// turns them into fractions, MSE and SQNR (<see cref="LayerStatsFinalizer"/>).</param>
 public readonly record struct FakeQuantResult(Tensor Output, Tensor Stats)
 {
-    /// <summary>The overflow fraction alone (a new 0-d tensor).</summary>
-    public Tensor Saturation => Stats[0];
+    /// <summary>The overflow fraction alone: overflow count / elements (a new 0-d float32 tensor).</summary>
+    public Tensor Saturation
+    {
+        get
+        {
+            using var overflow = Stats[1];
+            using var elements = Stats[0];
+            using var fraction = overflow.div(elements);
+            return fraction.to(ScalarType.Float32);
+        }
+    }
 }

@@ -16,16 +16,13 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public static class FakeQuantizer
 {
-    /// <summary>Values of <see cref="FakeQuantResult.Stats"/>: overflow, then (with full stats) underflow, MSE, SQNR and the four HiF8 tiers.</summary>
-    public const int FullStatsWidth = 8;
-
     /// <summary>Fake-quantizes <paramref name="x"/> with <paramref name="scale"/> onto <paramref name="format"/>.</summary>
     /// <param name="x">Any shape, float32; may require grad.</param>
     /// <param name="scale">0-d float32 (or broadcastable) scale; multiplies x before the cast.</param>
     /// <param name="format">Target element grid: FP8 through the fast (native when available) cast, others such as HiF8
     /// through <see cref="INumberFormat.QuantizeDequantize"/>. Overflow counts |x·scale| above the scaling target
     /// (<see cref="ScaleMath.TargetMax"/>: the format max, or HiF8's max_val 15).</param>
-    /// <param name="fullStats">Also compute underflow, MSE, SQNR (and HiF8 tiers); otherwise only the overflow.</param>
+    /// <param name="fullStats">Also count and sum for underflow, MSE, SQNR (and HiF8 tiers); otherwise only the overflow.</param>
     public static FakeQuantResult Apply(Tensor x, Tensor scale, INumberFormat format, bool fullStats = false)
     {
         Tensor q, stats;
@@ -35,13 +32,11 @@ public static class FakeQuantizer
             var scaled = x.detach().mul(scale);
             var clamped = scaled.clamp(-format.MaxValue, format.MaxValue);
             var target = ScaleMath.TargetMax(format);
-            // Elements beyond ±max are exactly those changed by the clamp (count_nonzero is far cheaper than bool.sum()).
-            var overflow = target >= format.MaxValue
-                ? scaled.sub(clamped).count_nonzero().to(ScalarType.Float32).div_(Math.Max(1, x.numel()))
-                : QuantErrorStats.OverflowFraction(scaled, target);
+            // Elements beyond ±max are exactly those changed by the clamp: reuse it when the target is the format max.
+            var overflow = target >= format.MaxValue ? scaled.sub(clamped).count_nonzero() : QuantErrorStats.OverflowCount(scaled, target);
             var onGrid = format is FloatFormat ff ? FloatQuantizer.QuantizeFastest(clamped, ff) : format.QuantizeDequantize(clamped);
             q = onGrid.div(scale).MoveToOuterDisposeScope(); // no graph: created under no_grad, so it acts as a constant
-            stats = (fullStats ? Full(x, q, overflow, format is HiF8Format ? scaled : null) : overflow.reshape(1)).MoveToOuterDisposeScope();
+            stats = Raw(x, q, overflow, fullStats, format is HiF8Format ? scaled : null).MoveToOuterDisposeScope();
         }
 
         return WithStraightThrough(x, q, stats);
@@ -58,18 +53,24 @@ public static class FakeQuantizer
         using (var scope = NewDisposeScope())
         {
             q = format.QuantizeDequantize(x.detach()).MoveToOuterDisposeScope();
-            var overflow = zeros(Array.Empty<long>(), dtype: ScalarType.Float32, device: x.device);
-            stats = (fullStats ? Full(x, q, overflow, null) : overflow.reshape(1)).MoveToOuterDisposeScope();
+            var overflow = zeros(Array.Empty<long>(), dtype: ScalarType.Int64, device: x.device);
+            stats = Raw(x, q, overflow, fullStats, null).MoveToOuterDisposeScope();
         }
 
         return WithStraightThrough(x, q, stats);
     }
 
-    private static Tensor Full(Tensor x, Tensor q, Tensor overflow, Tensor? hif8Scaled)
+    // float64 [elements, overflow count] or, with full stats, also [nonzero x, nonzero q, Σ(q-x)², Σx², 8 HiF8 bins].
+    private static Tensor Raw(Tensor x, Tensor q, Tensor overflow, bool fullStats, Tensor? hif8Scaled)
     {
-        var error = QuantErrorStats.Compute(x, q); // [underflow, mse, sqnr]
-        var tiers = hif8Scaled is null ? full([4], float.NaN, device: x.device) : HiF8TierStats.Compute(hif8Scaled);
-        return cat([overflow.reshape(1), error, tiers]);
+        var elements = tensor(x.numel(), device: x.device);
+        if (!fullStats) return stack([elements, overflow]).to(ScalarType.Float64);
+        var (counts, energies) = QuantErrorStats.Sums(x, q);
+        var bins = hif8Scaled is null
+            ? full([HiF8TierStats.Bins], -1L, dtype: ScalarType.Int64, device: x.device) // -1 marks "not HiF8"
+            : HiF8TierStats.CountBins(hif8Scaled);
+        var integers = cat([stack([elements, overflow]), counts]).to(ScalarType.Float64);
+        return cat([integers, energies.to(ScalarType.Float64), bins.to(ScalarType.Float64)]);
     }
 
     private static FakeQuantResult WithStraightThrough(Tensor x, Tensor q, Tensor stats)

@@ -5,25 +5,32 @@ namespace QuantScope.Engine.Quantization;
 /// <summary>
 /// Where a HiF8 tensor's scaled values fall among HiF8's mantissa tiers (E = floor(log2|v|)): 3 bits for |E| ≤ 3,
 /// 2 bits for |E| ≤ 7, 1 bit for |E| ≤ 15, 0 bits down to E = -22 (values below 2^-23 become 0, values from 2^16 on
-/// are beyond the 1-bit tier). Fractions of all elements, 0-d float32 device tensors.
+/// are beyond the 1-bit tier). The device counts magnitudes into <see cref="Bins"/> bins in one bucketize pass; the host
+/// turns the counts into tier fractions.
 /// </summary>
 public static class HiF8TierStats
 {
-    // Magnitude thresholds, ascending: counting |v| >= t for each turns the tiers into differences of counts.
-    private static readonly double[] Thresholds =
-        [Math.Pow(2, -23), Math.Pow(2, -15), Math.Pow(2, -7), Math.Pow(2, -3), Math.Pow(2, 4), Math.Pow(2, 8), Math.Pow(2, 16)];
+    // Magnitude thresholds, ascending; bin b holds t[b-1] <= |v| < t[b] (bin 0: below 2^-23, bin 7: 2^16 and up).
+    private static readonly float[] Thresholds =
+        [MathF.Pow(2, -23), MathF.Pow(2, -15), MathF.Pow(2, -7), MathF.Pow(2, -3), MathF.Pow(2, 4), MathF.Pow(2, 8), MathF.Pow(2, 16)];
 
-    /// <summary>[tier3, tier2, tier1, tier0] fractions of the scaled tensor <paramref name="scaled"/>.</summary>
-    public static Tensor Compute(Tensor scaled)
+    /// <summary>Number of magnitude bins (thresholds + 1).</summary>
+    public const int Bins = 8;
+
+    /// <summary>Device: int64 [<see cref="Bins"/>] counts of the scaled tensor's magnitudes per bin (NaN lands in the last bin, outside every tier).</summary>
+    public static Tensor CountBins(Tensor scaled)
     {
         using var scope = NewDisposeScope();
         var magnitude = scaled.detach().abs().reshape(-1);
-        var counts = stack(Thresholds.Select(t => magnitude.ge(t).count_nonzero()).ToArray()).to(ScalarType.Float32); // [7]
-        var c = Enumerable.Range(0, Thresholds.Length).Select(i => counts[i]).ToArray();
-        var tier3 = c[3].sub(c[4]);
-        var tier2 = c[2].sub(c[3]).add(c[4].sub(c[5]));
-        var tier1 = c[1].sub(c[2]).add(c[5].sub(c[6]));
-        var tier0 = c[0].sub(c[1]);
-        return stack([tier3, tier2, tier1, tier0]).div_(Math.Max(1, magnitude.numel())).MoveToOuterDisposeScope();
+        var boundaries = tensor(Thresholds, device: scaled.device);
+        return magnitude.bucketize(boundaries, right: true).bincount(null, Bins).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Host: [tier3, tier2, tier1, tier0] fractions of <paramref name="elements"/> from the bin counts.</summary>
+    public static double[] Tiers(ReadOnlySpan<double> bins, double elements)
+    {
+        var n = Math.Max(1, elements);
+        // Bins 4 = [2^-3, 2^4): |E| <= 3; 3 and 5: |E| <= 7 (either side); 2 and 6: |E| <= 15; 1: E from -22 to -16.
+        return [bins[4] / n, (bins[3] + bins[5]) / n, (bins[2] + bins[6]) / n, bins[1] / n];
     }
 }

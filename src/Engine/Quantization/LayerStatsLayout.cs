@@ -4,7 +4,8 @@ namespace QuantScope.Engine.Quantization;
 
 /// <summary>
 /// Layout of a <see cref="QuantLinear"/>'s per-step stats buffer: [<see cref="Roles"/>.Count, <see cref="Metrics"/>.Count]
-/// float32, row = tensor role, column = metric. The trainer copies these rows to the host once per logged window.
+/// float32, row = tensor role, column = metric. The device holds raw counts and sums instead (<see cref="RawStatsLayout"/>),
+/// which <see cref="LayerStatsFinalizer"/> turns into these columns on the host once per logged window.
 /// </summary>
 public static class LayerStatsLayout
 {
@@ -26,28 +27,20 @@ public static class LayerStatsLayout
         MetricNames.WeightNorm, MetricNames.GradNorm,
     ];
 
-    /// <summary>First column of the input row's shape statistics (kurtosis, channelRatio).</summary>
-    public static int ShapeColumn => IndexIn(Metrics, MetricNames.Kurtosis, "metric");
-
-    /// <summary>First column of the error split (weight only, input only, both).</summary>
-    public static int ErrorSplitColumn => IndexIn(Metrics, MetricNames.ErrorWeightOnly, "metric");
-
-    /// <summary>Column of the weight norm.</summary>
-    public static int WeightNormColumn => IndexIn(Metrics, MetricNames.WeightNorm, "metric");
-
-    /// <summary>Column of the weight-gradient norm.</summary>
-    public static int GradNormColumn => IndexIn(Metrics, MetricNames.GradNorm, "metric");
-
     /// <summary>Values per layer per step (roles × metrics).</summary>
     public static int Width => Roles.Count * Metrics.Count;
 
     /// <summary>Flat index of (role, metric) inside one layer's row-major buffer.</summary>
     public static int IndexOf(string role, string metric)
     {
-        var r = IndexIn(Roles, role, nameof(role));
-        var m = IndexIn(Metrics, metric, nameof(metric));
-        return r * Metrics.Count + m;
+        return RoleIndex(role) * Metrics.Count + MetricIndex(metric);
     }
+
+    /// <summary>Column of <paramref name="metric"/> in a role's row.</summary>
+    public static int MetricIndex(string metric) => IndexIn(Metrics, metric, nameof(metric));
+
+    /// <summary>Row of <paramref name="role"/>.</summary>
+    public static int RoleIndex(string role) => IndexIn(Roles, role, nameof(role));
 
     private static int IndexIn(IReadOnlyList<string> list, string value, string paramName)
     {

@@ -3,33 +3,46 @@ using static TorchSharp.torch;
 namespace QuantScope.Engine.Quantization;
 
 /// <summary>
-/// Writes a <see cref="QuantLinear"/>'s statistics into its [roles, metrics] device buffer (layout:
-/// <see cref="LayerStatsLayout"/>). Device-side only: nothing here syncs with the host.
+/// Writes a <see cref="QuantLinear"/>'s raw statistics into its [roles, <see cref="RawStatsLayout.Width"/>] float64
+/// device buffer. Device-side only: nothing here syncs with the host.
 /// </summary>
 internal static class LayerStatsWriter
 {
-    /// <summary>Copies <paramref name="values"/> into the first columns of row <paramref name="row"/>.</summary>
-    public static void Row(Tensor stats, int row, Tensor values)
+    /// <summary>Copies <paramref name="values"/> into row <paramref name="row"/> from column <paramref name="column"/> on.</summary>
+    public static void Row(Tensor stats, int row, Tensor values, int column = 0)
     {
         using var noGrad = no_grad();
         using var target = stats[row];
-        using var head = target.narrow(0, 0, values.shape[0]);
-        head.copy_(values);
+        using var part = target.narrow(0, column, values.shape[0]);
+        part.copy_(values);
     }
 
-    /// <summary>Input kurtosis and channel ratio, weight norm, and the top input channels when <paramref name="k"/> &gt; 0.</summary>
-    public static void Shape(Tensor stats, Tensor? topChannels, Tensor x, Tensor weight, int k)
+    /// <summary>
+    /// The input's power sums and channel median, and its top channels when <paramref name="k"/> &gt; 0; Σx² of a
+    /// role the quantizer did not measure (<paramref name="inputMeasured"/>, <paramref name="weightMeasured"/> false):
+    /// the input's for its kurtosis, the weight's for its norm.
+    /// </summary>
+    public static void Shape(Tensor stats, Tensor? topChannels, Tensor x, Tensor weight, int k, bool inputMeasured, bool weightMeasured)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var shape = stack([DistributionStats.Kurtosis(x), DistributionStats.ChannelRatio(x)]);
-        stats[0].narrow(0, LayerStatsLayout.ShapeColumn, 2).copy_(shape);
-        stats[1, LayerStatsLayout.WeightNormColumn].copy_(weight.norm());
+        var perChannel = DistributionStats.ChannelAbsMax(x); // [C]
+        Row(stats, 0, cat([DistributionStats.PowerSums(x), perChannel.median().reshape(1)]), RawStatsLayout.SumX);
+        if (!inputMeasured) Row(stats, 0, SizeAndEnergy(x), RawStatsLayout.Elements);
+        if (!weightMeasured) Row(stats, 1, SizeAndEnergy(weight), RawStatsLayout.Elements);
         if (topChannels is null || k <= 0) return;
-        var (values, channels) = DistributionStats.TopChannels(x, k);
+        var (values, channels) = DistributionStats.TopChannels(perChannel, k);
         topChannels.fill_(float.NaN);
         topChannels[0].narrow(0, 0, values.shape[0]).copy_(values);
         topChannels[1].narrow(0, 0, channels.shape[0]).copy_(channels);
+    }
+
+    // [elements, NaN (overflow), NaN, NaN, NaN, Σx²]: only what the shape and norm statistics need.
+    private static Tensor SizeAndEnergy(Tensor t)
+    {
+        var flat = t.detach().reshape(-1);
+        var head = tensor(new[] { flat.numel(), double.NaN, double.NaN, double.NaN, double.NaN }, device: t.device);
+        return cat([head, flat.dot(flat).reshape(1).to(ScalarType.Float64)]);
     }
 
     /// <summary>
@@ -45,6 +58,6 @@ internal static class LayerStatsWriter
         var inputOnly = matmul(qInput.detach(), weight.detach());
         var reference = exact.norm();
         var errors = stack([weightOnly.sub(exact).norm(), inputOnly.sub(exact).norm(), both.detach().sub(exact).norm()]).div(reference);
-        stats[0].narrow(0, LayerStatsLayout.ErrorSplitColumn, 3).copy_(errors);
+        Row(stats, 0, errors, RawStatsLayout.ErrorSplit);
     }
 }

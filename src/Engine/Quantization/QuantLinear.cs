@@ -13,9 +13,10 @@ namespace QuantScope.Engine.Quantization;
 /// <c>grad_scaling</c>). Parameter names match torch's Linear (<c>weight</c> [out, in], optional <c>bias</c>
 /// [out]) so checkpoints map 1:1.
 /// <para>
-/// Every forward writes the step's stats into the device buffer <see cref="Stats"/> (no host sync). A high-precision
-/// role records only amax (other columns stay 0): amax still shows the activation ranges and locates non-finite values.
-/// The grad row is written by the backward pass, and only when that role is quantized (else it stays 0).
+/// Every forward writes the step's raw stats (counts and sums, <see cref="RawStatsLayout"/>) into a device buffer (no
+/// host sync); <see cref="Stats"/> finishes them on the host. A high-precision role records only amax (other columns
+/// stay NaN): amax still shows the activation ranges and locates non-finite values. The grad row is written by the
+/// backward pass, and only when that role is quantized.
 /// </para>
 /// </summary>
 public sealed class QuantLinear : nn.Module<Tensor, Tensor>
@@ -59,7 +60,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
             register_parameter("bias", _bias);
         }
 
-        _stats = zeros(LayerStatsLayout.Roles.Count, LayerStatsLayout.Metrics.Count);
+        _stats = full([LayerStatsLayout.Roles.Count, RawStatsLayout.Width], double.NaN, dtype: ScalarType.Float64);
         register_buffer("stats", _stats, persistent: false);
         Configure(input, weight);
     }
@@ -135,10 +136,25 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     public DelayedScalingState? GradOutputScaling => _gradOutputScaling as DelayedScalingState;
 
     /// <summary>
-    /// Live [roles, metrics] stats of the latest forward (layout: <see cref="LayerStatsLayout"/>); device-side,
-    /// overwritten by each forward. Copy it before the next forward if you need it.
+    /// SYNC POINT: a new host [roles, metrics] float32 tensor of the latest forward's statistics (layout:
+    /// <see cref="LayerStatsLayout"/>), finished from the raw device buffer. For inspection and tests: training reads the
+    /// raw buffer (<see cref="RawStats"/>) once per logging window instead.
     /// </summary>
-    public Tensor Stats => _stats;
+    public Tensor Stats
+    {
+        get
+        {
+            using var host = _stats.cpu();
+            var final = LayerStatsFinalizer.Finish(host.data<double>().ToArray());
+            return tensor(final).reshape(LayerStatsLayout.Roles.Count, LayerStatsLayout.Metrics.Count);
+        }
+    }
+
+    /// <summary>
+    /// Live [roles, <see cref="RawStatsLayout.Width"/>] float64 device buffer of the latest forward's raw counts and
+    /// sums, overwritten by each forward.
+    /// </summary>
+    internal Tensor RawStats => _stats;
 
     /// <summary>
     /// Sets the recipes of the three roles (building fresh scaling states). Meant for model construction, before the first
@@ -187,7 +203,12 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
 
         using var input = Prepare(x, _enabled ? InputRecipe : null, InputFormat, _inputScaling, 0);
         using var weight = Prepare(_weight, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, 1);
-        if (CollectStats) LayerStatsWriter.Shape(_stats, _topChannels, x, _weight, TopChannelCount);
+        if (CollectStats)
+        {
+            bool Measured(IScalingRecipe? recipe) => _enabled && recipe is not null;
+            LayerStatsWriter.Shape(_stats, _topChannels, x, _weight, TopChannelCount, Measured(InputRecipe), Measured(WeightRecipe));
+        }
+
         var y = Matmul(input, weight);
         if (SplitError) LayerStatsWriter.ErrorSplit(_stats, x, _weight, input, weight, y, Matmul);
         if (GradOutputRecipe is null || !_enabled || !training || !y.requires_grad) return y;
@@ -226,14 +247,14 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         {
             _whatIfFormats = value;
             _whatIf?.Dispose();
-            _whatIf = value.Count > 0 ? full([LayerStatsLayout.Roles.Count, value.Count * WhatIfStats.Metrics.Count], float.NaN) : null;
+            _whatIf = value.Count > 0 ? full([LayerStatsLayout.Roles.Count, value.Count * WhatIfStats.RawWidth], double.NaN, dtype: ScalarType.Float64) : null;
         }
     }
 
     private IReadOnlyList<INumberFormat> _whatIfFormats = [];
     private Tensor? _whatIf;
 
-    /// <summary>[roles, formats × 4] device buffer of the what-if statistics of the latest stats step, or null.</summary>
+    /// <summary>[roles, formats × <see cref="WhatIfStats.RawWidth"/>] float64 device buffer of the raw what-if counts and sums of the latest stats step, or null.</summary>
     public Tensor? WhatIf => _whatIf;
 
     /// <summary>[2, k] device buffer: the top channels' absmax (row 0) and indices (row 1) of the latest stats step, or null.</summary>
@@ -245,7 +266,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         if (!CollectStats || _weight.grad is not { } grad) return;
         using var noGrad = no_grad();
         using var norm = grad.norm();
-        using var cell = _stats[1, LayerStatsLayout.GradNormColumn];
+        using var cell = _stats[1, RawStatsLayout.GradNorm];
         cell.copy_(norm);
     }
 

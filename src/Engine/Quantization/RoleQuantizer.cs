@@ -13,9 +13,9 @@ internal static class RoleQuantizer
 {
     /// <summary>
     /// Fake-quantizes <paramref name="t"/>. Returns the quantized tensor (straight-through gradient when
-    /// <paramref name="t"/> requires grad) and a new stats vector, the first columns of <see cref="LayerStatsLayout.Metrics"/>:
-    /// amax, amaxPred, scale, overflowFraction, and with <paramref name="fullStats"/> also underflowFraction, mse, sqnrDb
-    /// and the four HiF8 tiers.
+    /// <paramref name="t"/> requires grad) and a new float64 raw stats vector, the first columns of
+    /// <see cref="RawStatsLayout"/>: amax, amaxPred, scale, elements, overflow count, and with <paramref name="fullStats"/>
+    /// also the error counts and sums and the HiF8 bins.
     /// </summary>
     /// <param name="t">The tensor to quantize.</param>
     /// <param name="amax">0-d amax of <paramref name="t"/> (already computed by the caller).</param>
@@ -52,7 +52,7 @@ internal static class RoleQuantizer
         using (result.Stats)
         using (no_grad())
         {
-            return (result.Output, cat([stack([amax, pred, scale]), result.Stats]));
+            return (result.Output, cat([stack([amax, pred, scale]).to(ScalarType.Float64), result.Stats])); // raw row from column 0
         }
     }
 

@@ -18,7 +18,13 @@ public static class WhatIfStats
     /// <summary>The metric name of statistic <paramref name="metric"/> for format <paramref name="format"/>: <c>whatIf.FORMAT.METRIC</c>.</summary>
     public static string MetricName(string format, string metric) => $"whatIf.{format}.{metric}";
 
-    /// <summary>[overflow, underflow, mse, sqnrDb] of <paramref name="t"/> cast to <paramref name="format"/> (0-d float32 each, stacked).</summary>
+    /// <summary>Raw values per format on the device: elements, overflow count, nonzero x, nonzero q, Σ(q - x)², Σx².</summary>
+    public const int RawWidth = 6;
+
+    /// <summary>
+    /// Device: float64 [<see cref="RawWidth"/>] raw counts and sums of <paramref name="t"/> cast to <paramref name="format"/>;
+    /// <see cref="Finish"/> turns them into <see cref="Metrics"/> on the host.
+    /// </summary>
     public static Tensor Compute(Tensor t, Tensor amax, INumberFormat format)
     {
         using var noGrad = no_grad();
@@ -28,7 +34,7 @@ public static class WhatIfStats
         if (format is IntFormat or MxFormat or NvFp4Format)
         {
             q = format.QuantizeDequantize(x);
-            overflow = zeros(Array.Empty<long>(), dtype: ScalarType.Float32, device: x.device);
+            overflow = zeros(Array.Empty<long>(), dtype: ScalarType.Int64, device: x.device);
         }
         else
         {
@@ -36,11 +42,21 @@ public static class WhatIfStats
             var safe = amax.detach().to(ScalarType.Float32);
             var scale = where(safe.gt(0).logical_and(safe.isfinite()), safe.reciprocal().mul(target), ones_like(safe));
             var scaled = x.mul(scale);
-            overflow = QuantErrorStats.OverflowFraction(scaled, target);
+            overflow = QuantErrorStats.OverflowCount(scaled, target);
             q = format.QuantizeDequantize(scaled.clamp(-format.MaxValue, format.MaxValue)).div(scale);
         }
 
-        var error = QuantErrorStats.Compute(x, q);
-        return cat([overflow.reshape(1), error]).MoveToOuterDisposeScope();
+        var (counts, energies) = QuantErrorStats.Sums(x, q);
+        var integers = cat([stack([tensor(x.numel(), device: x.device), overflow]), counts]).to(ScalarType.Float64);
+        return cat([integers, energies.to(ScalarType.Float64)]).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Host: [overflow, underflow, mse, sqnrDb] from one format's <see cref="RawWidth"/> raw values (NaN stays NaN).</summary>
+    public static double[] Finish(ReadOnlySpan<double> raw) =>
+    [
+        raw[1] / Math.Max(1, raw[0]),
+        QuantErrorStats.UnderflowFraction(raw[0], raw[2], raw[3]),
+        QuantErrorStats.Mse(raw[0], raw[4]),
+        QuantErrorStats.SqnrDb(raw[4], raw[5]),
+    ];
 }

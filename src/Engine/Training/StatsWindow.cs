@@ -4,40 +4,48 @@ using static TorchSharp.torch;
 namespace QuantScope.Engine.Training;
 
 /// <summary>
-/// Device-side buffer of the logged values of up to <c>capacity</c> steps: row = step slot,
-/// columns = [loss, baseline loss (0 without a twin), layer 0 stats (roles × metrics), layer 1 stats, ..., then the
-/// top-channel buffers ([absmax × k, channel × k]) of the layers that track them]. Steps write rows without a host sync;
-/// <see cref="CopyToHost"/> is the single device->host copy per logging window.
+/// Device-side float64 buffer of the logged values of up to <c>capacity</c> steps: row = step slot, columns = [loss,
+/// baseline loss (0 without a twin), every layer's raw stats (<see cref="RawStatsLayout"/>), the top-channel buffers
+/// of the layers that track them, the raw what-if buffers]. Steps write rows without a host sync;
+/// <see cref="CopyToHost"/> is the single device->host copy per logging window, and finishes the raw counts and sums
+/// into host rows laid out as [loss, baseline loss, layer 0 metrics (roles × metrics), layer 1 ..., top channels
+/// ([absmax × k, channel × k] per tracking layer), what-if metrics ([roles, formats × 4] per layer that has them)].
 /// </summary>
 internal sealed class StatsWindow : IDisposable
 {
+    private const int LayerOffset = 2;
     private readonly Tensor _buffer;
     private readonly IReadOnlyList<QuantLinear> _layers;
+    private readonly int[] _topOffsets;
+    private readonly int[] _whatIfOffsets;
+    private readonly int _rawWidth;
 
     public StatsWindow(int capacity, IReadOnlyList<QuantLinear> layers)
     {
         _layers = layers;
         var column = LayerOffset + layers.Count * LayerStatsLayout.Width;
+        var raw = LayerOffset + layers.Count * LayerStatsFinalizer.RawWidth;
         _topOffsets = new int[layers.Count];
         for (var l = 0; l < layers.Count; l++)
         {
             _topOffsets[l] = layers[l].TopChannels is null ? -1 : column;
             column += 2 * layers[l].TopChannelCount;
+            raw += 2 * layers[l].TopChannelCount;
         }
 
         _whatIfOffsets = new int[layers.Count];
         for (var l = 0; l < layers.Count; l++)
         {
+            var formats = layers[l].WhatIfFormats.Count;
             _whatIfOffsets[l] = layers[l].WhatIf is null ? -1 : column;
-            column += (int)(layers[l].WhatIf?.numel() ?? 0);
+            column += LayerStatsLayout.Roles.Count * formats * WhatIfStats.Metrics.Count;
+            raw += LayerStatsLayout.Roles.Count * formats * WhatIfStats.RawWidth;
         }
 
         Width = column;
-        _buffer = zeros(capacity, Width, dtype: ScalarType.Float32);
+        _rawWidth = raw;
+        _buffer = zeros(capacity, _rawWidth, dtype: ScalarType.Float64);
     }
-
-    private readonly int[] _topOffsets;
-    private readonly int[] _whatIfOffsets;
 
     /// <summary>First column of layer <paramref name="layer"/>'s what-if block ([roles, formats × 4] row-major), or -1.</summary>
     public int WhatIfColumn(int layer) => _whatIfOffsets[layer];
@@ -54,36 +62,67 @@ internal sealed class StatsWindow : IDisposable
     /// <summary>Column of the twin's loss.</summary>
     public const int BaselineLossColumn = 1;
 
-    private const int LayerOffset = 2;
-
-    /// <summary>Values per row: 2 (losses) + layers × roles × metrics.</summary>
+    /// <summary>Values per host row (see the class summary).</summary>
     public int Width { get; }
 
-    /// <summary>Column of (layer, role, metric) in a row.</summary>
+    /// <summary>Column of (layer, role, metric) in a host row.</summary>
     public static int Column(int layer, string role, string metric) =>
         LayerOffset + layer * LayerStatsLayout.Width + LayerStatsLayout.IndexOf(role, metric);
 
-    /// <summary>Writes the step's losses and every layer's latest stats into row <paramref name="slot"/> (device-side).</summary>
+    /// <summary>Writes the step's losses and every layer's latest raw stats into row <paramref name="slot"/> (device-side).</summary>
     public void Record(int slot, Tensor loss, Tensor? baselineLoss)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var layerStats = stack(_layers.Select(l => l.Stats)).reshape(-1); // [L, roles, metrics] -> [L·roles·metrics]
-        var twin = baselineLoss is null ? zeros(1) : baselineLoss.detach().reshape(1).to(ScalarType.Float32);
-        var tops = _layers.Where(l => l.TopChannels is not null).Select(l => l.TopChannels!.reshape(-1));
+        var layerStats = stack(_layers.Select(l => l.RawStats)).reshape(-1); // [L, roles, raw] -> [L·roles·raw]
+        var twin = baselineLoss is null ? zeros(1) : baselineLoss.detach().reshape(1);
+        var losses = cat([loss.detach().reshape(1), twin]).to(ScalarType.Float64);
+        var tops = _layers.Where(l => l.TopChannels is not null).Select(l => l.TopChannels!.reshape(-1).to(ScalarType.Float64));
         var whatIf = _layers.Where(l => l.WhatIf is not null).Select(l => l.WhatIf!.reshape(-1));
-        var row = cat([loss.detach().reshape(1).to(ScalarType.Float32), twin, layerStats, .. tops, .. whatIf]); // [Width]
-        _buffer[slot].copy_(row);
+        _buffer[slot].copy_(cat([losses, layerStats, .. tops, .. whatIf])); // [raw width]
     }
 
-    /// <summary>SYNC POINT: copies the first <paramref name="count"/> rows to the host in one transfer.</summary>
+    /// <summary>SYNC POINT: copies the first <paramref name="count"/> rows to the host in one transfer and finishes them.</summary>
     public float[][] CopyToHost(int count)
     {
         using var scope = NewDisposeScope();
-        var flat = _buffer.narrow(0, 0, count).cpu().contiguous().data<float>().ToArray();
+        var flat = _buffer.narrow(0, 0, count).cpu().contiguous().data<double>().ToArray();
         var rows = new float[count][];
-        for (var i = 0; i < count; i++) rows[i] = flat.AsSpan(i * Width, Width).ToArray();
+        for (var i = 0; i < count; i++) rows[i] = Finish(flat.AsSpan(i * _rawWidth, _rawWidth));
         return rows;
+    }
+
+    private float[] Finish(ReadOnlySpan<double> raw)
+    {
+        var row = new float[Width];
+        row[LossColumn] = (float)raw[LossColumn];
+        row[BaselineLossColumn] = (float)raw[BaselineLossColumn];
+        var layerRaw = LayerStatsFinalizer.RawWidth;
+        for (var l = 0; l < _layers.Count; l++)
+            LayerStatsFinalizer.Finish(raw.Slice(LayerOffset + l * layerRaw, layerRaw), row.AsSpan(LayerOffset + l * LayerStatsLayout.Width, LayerStatsLayout.Width));
+
+        var source = LayerOffset + _layers.Count * layerRaw;
+        for (var l = 0; l < _layers.Count; l++)
+        {
+            if (_topOffsets[l] < 0) continue;
+            for (var i = 0; i < 2 * _layers[l].TopChannelCount; i++) row[_topOffsets[l] + i] = (float)raw[source + i];
+            source += 2 * _layers[l].TopChannelCount;
+        }
+
+        for (var l = 0; l < _layers.Count; l++)
+        {
+            if (_whatIfOffsets[l] < 0) continue;
+            var blocks = LayerStatsLayout.Roles.Count * _layers[l].WhatIfFormats.Count;
+            for (var b = 0; b < blocks; b++)
+            {
+                var metrics = WhatIfStats.Finish(raw.Slice(source + b * WhatIfStats.RawWidth, WhatIfStats.RawWidth));
+                for (var m = 0; m < metrics.Length; m++) row[_whatIfOffsets[l] + b * metrics.Length + m] = (float)metrics[m];
+            }
+
+            source += blocks * WhatIfStats.RawWidth;
+        }
+
+        return row;
     }
 
     public void Dispose() => _buffer.Dispose();
