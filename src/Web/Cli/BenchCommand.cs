@@ -19,10 +19,11 @@ public static class BenchCommand
     {
         var quick = new Option<bool>("--quick") { Description = "1 M and 4 M values, fewer repetitions, rounds and steps." };
         var store = new Option<bool>("--store") { Description = "Only the metric store: write rate, heatmap read, bytes per value, downsampled read." };
-        var command = new Command("bench", "Print quantizer, fake-quant training-step, experiment throughput, diagnostics cost and metric store figures.") { quick, store };
+        var diagnostics = new Option<bool>("--diagnostics") { Description = "Only the cost of the per-layer diagnostics on fake-quant training steps." };
+        var command = new Command("bench", "Print quantizer, fake-quant training-step, experiment throughput, diagnostics cost and metric store figures.") { quick, store, diagnostics };
         command.SetAction((parsed, ct) => parsed.GetValue(store)
             ? RunStoreAsync(parsed.GetValue(quick), stdout, stderr, ct)
-            : Task.FromResult(Run(parsed.GetValue(quick), stdout, stderr)));
+            : Task.FromResult(Run(parsed.GetValue(quick), parsed.GetValue(diagnostics), stdout, stderr)));
         return command;
     }
 
@@ -50,7 +51,7 @@ public static class BenchCommand
     /// Runs the benchmark on the calling thread (TorchSharp dispose scopes are thread-static). Progress goes to
     /// <paramref name="stderr"/> so redirected stdout holds only the tables.
     /// </summary>
-    public static int Run(bool quick, TextWriter stdout, TextWriter stderr)
+    public static int Run(bool quick, bool diagnosticsOnly, TextWriter stdout, TextWriter stderr)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
         var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
@@ -59,6 +60,13 @@ public static class BenchCommand
         TrainStepBench.Result? steps = null;
         IReadOnlyList<ExperimentBenchRow> experiments = [];
         IReadOnlyList<DiagnosticsBenchRow> diagnostics = [];
+
+        if (diagnosticsOnly)
+        {
+            progress.Status().Start("Starting", ctx => diagnostics = DiagnosticsBench.Run(plan, status => ctx.Status(Markup.Escape(status))));
+            WriteDiagnostics(console, diagnostics);
+            return 0;
+        }
 
         progress.Status().Start("Starting", ctx =>
         {
@@ -100,7 +108,7 @@ public static class BenchCommand
         static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
         var steps = string.Join(", ", rows.DistinctBy(r => r.Model).Select(r => $"{r.Model} {r.Steps}"));
         console.WriteLine($"Diagnostics cost: fp8-delayed training steps with per-layer stats / the same step without ({steps} timed steps per variant, interleaved rounds, first step of each trainer dropped).");
-        console.WriteLine("off = only amax, amaxPred, scale and overflow (the quantizer needs them). ratio = median / off median; * = mean / off mean, because only 1 step in 10 pays and the median would hide it; exp. = 1 + (every-step ratio - 1) / 10. The error split row is the split's own cost per split step.");
+        console.WriteLine("off = only amax, amaxPred, scale and overflow (the quantizer needs them). ratio = median / off median; * = mean / off mean, because only 1 step in 10 pays and the median would hide it; exp. = 1 + (every-step ratio - 1) / 10. The error split row is the split's own cost per split step. p = a stats step / the mean of its two neighbours without stats in the same trainer (stats every 2): the every-step cost measured so that a busy neighbour on the machine hits both sides alike.");
         var table = new Table();
         table.AddColumn("model");
         table.AddColumn("variant");
@@ -109,7 +117,7 @@ public static class BenchCommand
         table.AddColumn(new TableColumn("ratio (exp.)").RightAligned());
         foreach (var r in rows)
         {
-            var ratio = F(r.Ratio, "F3") + "x" + (r.RatioOfMeans ? "*" : "") + (r.Expected is { } e ? $" ({F(e, "F3")}x)" : "");
+            var ratio = F(r.Ratio, "F3") + "x" + (r.RatioOfMeans ? "*" : "") + (r.Paired ? "p" : "") + (r.Expected is { } e ? $" ({F(e, "F3")}x)" : "");
             table.AddRow(r.Model, Markup.Escape(r.Variant), F(r.MedianMillis, "F1"), F(r.MeanMillis, "F1"), ratio);
         }
 

@@ -11,6 +11,8 @@ namespace QuantScope.Web.Cli;
 /// <param name="RatioOfMeans">True when the variant pays its cost on only some steps, so the median would hide it.</param>
 /// <param name="Expected">For a variant with stats every N steps (N &gt; 1): 1 + (every-step ratio - 1) / N, the ratio
 /// if its stats steps cost what every-step ones do; else null.</param>
+/// <param name="Paired">True when <paramref name="Ratio"/> compares stats steps with their neighbours in one trainer
+/// (<see cref="DiagnosticsBench.PairedRatio"/>) rather than with the no-stats trainer.</param>
 public sealed record DiagnosticsBenchRow(
     string Model,
     string Variant,
@@ -19,4 +21,5 @@ public sealed record DiagnosticsBenchRow(
     double MeanMillis,
     double Ratio,
     bool RatioOfMeans,
-    double? Expected);
+    double? Expected,
+    bool Paired = false);
