@@ -11,6 +11,7 @@ public static class PtqTables
     public static void Write(PtqReport report, TextWriter stdout)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        console.Profile.Width = Math.Max(console.Profile.Width, 120); // full layer names: not wrapped when stdout is not a terminal
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"PTQ {report.Plan} ({(report.Activations ? "weights + activations" : "weights only")}) of step {report.Checkpoint.Step} ({report.Checkpoint.TokensSeen} tokens), {report.QuantizedLayers.Count} layers quantized"));
         var summary = Table("metric", "unquantized", "quantized", "delta");
