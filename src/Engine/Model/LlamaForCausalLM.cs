@@ -20,7 +20,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 
     private readonly LlamaModel _model;
     [ComponentName(Name = "lm_head")]
-    private readonly Linear _lmHead;
+    private readonly Linear? _lmHead; // null with tied embeddings: the logits use model.embed_tokens.weight
 
     /// <summary>Builds the model and initialises every weight deterministically from <paramref name="seed"/>.</summary>
     /// <param name="config">Model size.</param>
@@ -30,9 +30,12 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     {
         Config = config;
         _model = new LlamaModel("model", config, recipe);
-        _lmHead = nn.Linear(config.DModel, config.VocabSize, hasBias: false);
         register_module("model", _model);
-        register_module("lm_head", _lmHead);
+        if (!config.TieWordEmbeddings)
+        {
+            _lmHead = nn.Linear(config.DModel, config.VocabSize, hasBias: false);
+            register_module("lm_head", _lmHead);
+        }
 
         QuantizedLayers = named_modules()
             .Where(m => m.module is QuantLinear)
@@ -100,9 +103,10 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         using var hidden = _model.forward(tokens); // [B, T, D]
-        if (ComputeType == ScalarType.Float32) return _lmHead.forward(hidden); // [B, T, V]
+        if (_lmHead is null && ComputeType == ScalarType.Float32) return nn.functional.linear(hidden, _model.EmbedWeight); // [B, T, V]
+        if (_lmHead is not null && ComputeType == ScalarType.Float32) return _lmHead.forward(hidden); // [B, T, V]
         using var h = hidden.to(ComputeType);
-        using var w = _lmHead.weight!.to(ComputeType);
+        using var w = (_lmHead?.weight ?? _model.EmbedWeight).to(ComputeType);
         using var logits = nn.functional.linear(h, w);
         return logits.to(ScalarType.Float32);
     }

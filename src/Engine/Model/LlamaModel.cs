@@ -27,7 +27,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
             .Select(i => new LlamaDecoderLayer(i.ToString(System.Globalization.CultureInfo.InvariantCulture), config, recipe))
             .ToArray());
         _norm = new RmsNorm("norm", config.DModel, config.NormEps);
-        _rotaryEmb = new RotaryEmbedding("rotary_emb", config.DModel / config.Heads, config.ContextLength, config.RopeTheta);
+        _rotaryEmb = new RotaryEmbedding("rotary_emb", config.HeadDim(), config.ContextLength, config.RopeTheta, config.RopeScaling);
         register_module("embed_tokens", _embedTokens);
         register_module("layers", _layers);
         register_module("norm", _norm);
@@ -36,6 +36,9 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 
     /// <summary>The decoder blocks in order.</summary>
     public IReadOnlyList<LlamaDecoderLayer> Layers => _layers.ToArray();
+
+    /// <summary>The embedding matrix [vocab, D] (also lm_head's weight when embeddings are tied).</summary>
+    internal Parameter EmbedWeight => _embedTokens.weight!;
 
     /// <summary>The size this stack was built for.</summary>
     public ModelConfig Config { get; }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace QuantScope.Engine.Model;
 
 /// <summary>Size of a Llama-style decoder. Immutable; validated by <see cref="Training.TrainConfigValidator"/>.</summary>
@@ -19,6 +21,24 @@ public sealed record ModelConfig
     public double NormEps { get; init; } = 1e-5;
     /// <summary>Rotary base (rope_theta).</summary>
     public double RopeTheta { get; init; } = 10000.0;
+    /// <summary>
+    /// Key/value heads (num_key_value_heads) for grouped-query attention: must divide <see cref="Heads"/>; null = as many
+    /// as query heads (plain multi-head attention, the presets). Omitted from JSON when null, so stored configs stay as they were.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? KvHeads { get; init; }
+    /// <summary>lm_head shares the embedding matrix (tie_word_embeddings): no <c>lm_head.weight</c> parameter.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool TieWordEmbeddings { get; init; }
+    /// <summary>Rotary frequency scaling (rope_scaling); null = none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RopeScalingConfig? RopeScaling { get; init; }
+
+    /// <summary>Size of one attention head, DModel / Heads.</summary>
+    public int HeadDim() => DModel / Heads;
+
+    /// <summary>Key/value heads in effect: <see cref="KvHeads"/>, or <see cref="Heads"/> when unset.</summary>
+    public int KvHeadCount() => KvHeads ?? Heads;
 
     /// <summary>For tests: trains in well under a second per step (~0.03 M parameters).</summary>
     public static ModelConfig Tiny { get; } = new() { Layers = 2, DModel = 32, Heads = 2, FfnDim = 64, ContextLength = 32 };
@@ -44,8 +64,8 @@ public sealed record ModelConfig
     /// <summary>Number of trainable parameters (embeddings, blocks, final norm, lm_head).</summary>
     public long ParameterCount()
     {
-        long d = DModel, f = FfnDim, v = VocabSize;
-        var block = 4 * d * d + 3 * d * f + 2 * d;
-        return 2 * v * d + Layers * block + d;
+        long d = DModel, f = FfnDim, v = VocabSize, kv = (long)KvHeadCount() * HeadDim();
+        var block = 2 * d * d + 2 * d * kv + 3 * d * f + 2 * d; // q, o [d, d]; k, v [kv, d]; MLP; two norms
+        return (TieWordEmbeddings ? 1 : 2) * v * d + Layers * block + d;
     }
 }

@@ -17,10 +17,22 @@ public sealed class RotaryEmbedding : nn.Module
     private readonly Tensor _sin;
 
     /// <summary>Builds the tables for <paramref name="contextLength"/> positions.</summary>
-    public RotaryEmbedding(string name, int headDim, int contextLength, double theta) : base(name)
+    /// <param name="name">Module name.</param>
+    /// <param name="headDim">Head size h (even).</param>
+    /// <param name="contextLength">Positions to tabulate.</param>
+    /// <param name="theta">Rotary base.</param>
+    /// <param name="scaling">Frequency scaling (HF rope_scaling); null = none (tables bit-identical to before it existed).</param>
+    public RotaryEmbedding(string name, int headDim, int contextLength, double theta, RopeScalingConfig? scaling = null) : base(name)
     {
         using var scope = NewDisposeScope();
         var inverseFrequency = arange(0, headDim, 2, dtype: ScalarType.Float64).div_(headDim).mul_(-Math.Log(theta)).exp_(); // [h/2]
+        if (scaling is not null)
+        {
+            var scaled = inverseFrequency.data<double>().ToArray();
+            scaling.Apply(scaled);
+            inverseFrequency = tensor(scaled, ScalarType.Float64);
+        }
+
         var positions = arange(contextLength, dtype: ScalarType.Float64); // [T]
         var angles = outer(positions, inverseFrequency); // [T, h/2]
         var full = cat([angles, angles], dim: -1); // [T, h]

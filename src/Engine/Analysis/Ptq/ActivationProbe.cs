@@ -23,7 +23,7 @@ internal static class ActivationProbe
         T Get<T>(string name) where T : class => (T)(object)modules[name];
         var config = model.Config;
         var (b, t) = (tokens.shape[0], tokens.shape[1]);
-        var (heads, headDim) = (config.Heads, config.DModel / config.Heads);
+        var (heads, kvHeads, headDim) = (config.Heads, config.KvHeadCount(), config.HeadDim());
         var (cos, sin) = Get<RotaryEmbedding>("model.rotary_emb").Slice(t); // [T, h] each
         var inputs = new Dictionary<string, Tensor>();
         var h = Get<Embedding>("model.embed_tokens").forward(tokens); // [B, T, D]
@@ -36,11 +36,11 @@ internal static class ActivationProbe
                 return Get<QuantLinear>(at + name).forward(x);
             }
 
-            Tensor Split(Tensor p) => p.view(b, t, heads, headDim).transpose(1, 2); // [B, T, D] -> [B, H, T, h]
+            Tensor Split(Tensor p, int n) => p.view(b, t, n, headDim).transpose(1, 2); // [B, T, n·h] -> [B, n, T, h]
             var normed = Get<RmsNorm>(at + "input_layernorm").forward(h);
-            var q = RotaryEmbedding.Apply(Split(Linear("self_attn.q_proj", normed)), cos, sin);
-            var k = RotaryEmbedding.Apply(Split(Linear("self_attn.k_proj", normed)), cos, sin);
-            var v = Split(Linear("self_attn.v_proj", normed));
+            var q = RotaryEmbedding.Apply(Split(Linear("self_attn.q_proj", normed), heads), cos, sin);
+            var k = LlamaAttention.RepeatKv(RotaryEmbedding.Apply(Split(Linear("self_attn.k_proj", normed), kvHeads), cos, sin), heads / kvHeads);
+            var v = LlamaAttention.RepeatKv(Split(Linear("self_attn.v_proj", normed), kvHeads), heads / kvHeads); // GQA: [B, H, T, h]
             var attended = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true); // [B, H, T, h]
             var merged = attended.transpose(1, 2).reshape(b, t, heads * headDim); // [B, T, D]
             h = h.add(Linear("self_attn.o_proj", merged));
