@@ -61,8 +61,16 @@ public sealed class SweepRepository(RunRepository runs, SweepRunner? runner = nu
         var grid = new Dictionary<string, JsonElement>();
         foreach (var setting in membership.Settings)
         {
-            using var doc = JsonDocument.Parse(setting.Json);
-            grid[setting.Field] = doc.RootElement.Clone();
+            try
+            {
+                using var doc = JsonDocument.Parse(setting.Json);
+                grid[setting.Field] = doc.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                // A tag edited by hand: show its text as it is.
+                grid[setting.Field] = JsonSerializer.SerializeToElement(setting.Json);
+            }
         }
 
         return new SweepRunDto(run.Id, membership.Index, run.Name, grid, run.Status, run.Error, SweepMetricsReader.Read(run));

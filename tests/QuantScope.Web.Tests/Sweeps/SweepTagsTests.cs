@@ -21,4 +21,12 @@ public sealed class SweepTagsTests
 
     [Fact]
     public void Parse_NoSweepTag_IsNull() => Assert.Null(SweepTags.Parse(["grid:steps=3", "ablation"]));
+
+    [Fact]
+    public void Parse_HandEditedValue_ShownAsText()
+    {
+        var membership = SweepTags.Parse([SweepTags.Of(Guid.NewGuid()), "grid:quant.preset=w4a4 (edited"]);
+
+        Assert.Equal(("w4a4 (edited", null), (membership!.Settings[0].Display, membership.Settings[0].Number));
+    }
 }

@@ -9,13 +9,26 @@ namespace QuantScope.Engine.Training.Sweeps;
 public sealed record SweepSetting(string Field, string Json)
 {
     /// <summary>The value for display: strings without quotes, everything else as its JSON.</summary>
-    public string Display => JsonNode.Parse(Json) is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : Json;
+    public string Display => Parse() is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : Json;
 
     /// <summary>The value as a number when it is one (for charts), else null.</summary>
-    public double? Number => JsonNode.Parse(Json) is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+    public double? Number => Parse() is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
 
     /// <summary><c>field=value</c>, as in run names and tags.</summary>
     public override string ToString() => $"{Field}={Display}";
+
+    // Settings read back from hand-edited tags may hold text that is not JSON: treat it as plain text.
+    private JsonNode? Parse()
+    {
+        try
+        {
+            return JsonNode.Parse(Json);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(Json);
+        }
+    }
 
     /// <summary>The setting of <paramref name="field"/> to <paramref name="value"/>.</summary>
     public static SweepSetting Of(string field, JsonNode? value) => new(field, value?.ToJsonString() ?? "null");
