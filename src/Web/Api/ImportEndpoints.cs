@@ -1,46 +1,52 @@
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using QuantScope.Data;
 using QuantScope.Web.Import;
+using QuantScope.Web.Security;
 
 namespace QuantScope.Web.Api;
 
 /// <summary>
 /// <c>POST /api/import?format=auto&amp;name=NAME</c>: uploads an external training log (a multipart form's first file,
-/// or the raw request body) of at most <see cref="MaxUploadBytes"/> and stores it as a run of kind <c>external</c>,
+/// or the raw request body) of at most <see cref="SecurityOptions.MaxUploadBytes"/> and stores it as a run of kind <c>external</c>,
 /// answering 201 with the <see cref="ImportResult"/> (as the <c>import</c> verb prints it), 400 for an unreadable or
-/// empty log (with what was skipped) and 413 for a body over the limit.
+/// empty log (with what was skipped) and 413 for a body over the limit. The upload is spooled to
+/// <c>uploads/</c> next to the database under a generated name (deleted when read); the client's file name is only
+/// ever a label (directories stripped), never a path.
 /// </summary>
 public static class ImportEndpoints
 {
-    /// <summary>Largest accepted upload, bytes (200 MB).</summary>
-    public const long MaxUploadBytes = 200L * 1024 * 1024;
+    /// <summary>Folder next to the database where uploads are spooled while they are read.</summary>
+    public const string UploadFolder = "uploads";
 
     /// <summary>Maps <c>/api/import</c>.</summary>
     public static IEndpointRouteBuilder MapImportEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/import", ImportAsync)
-            .DisableAntiforgery() // an API for scripts: no form token to send
-            .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes));
+            .DisableAntiforgery(); // an API for scripts (bearer token; the UI cookie is SameSite=Strict): no form token to send
         return app;
     }
 
     private static async Task<IResult> ImportAsync(
-        HttpRequest request, string? format, string? name, RunRepository runs, MetricSeriesWriter writer, CancellationToken ct)
+        HttpRequest request, string? format, string? name, RunRepository runs, MetricSeriesWriter writer,
+        QuantScopeDatabase database, IOptions<SecurityOptions> security, CancellationToken ct)
     {
-        // The upload is copied to a temporary file first: the importers read synchronously and the sniffer seeks.
-        var temp = Path.Combine(Path.GetTempPath(), $"quantscope-import-{Guid.NewGuid():N}");
+        var maxBytes = security.Value.MaxUploadBytes;
+        // The upload is copied to a file first: the importers read synchronously and the sniffer seeks. Generated name only.
+        var folder = Path.Combine(Path.GetDirectoryName(database.Path)!, UploadFolder);
+        Directory.CreateDirectory(folder);
+        var temp = Path.Combine(folder, $"import-{Guid.NewGuid():N}.tmp");
         await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         string fileName;
         try
         {
-            fileName = await CopyUploadAsync(request, file, ct);
+            fileName = await CopyUploadAsync(request, file, maxBytes, ct);
         }
         catch (UploadTooLargeException)
         {
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The upload is too large.",
-                detail: $"At most {MaxUploadBytes} bytes are accepted.");
+                detail: $"At most {maxBytes} bytes are accepted.");
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -75,24 +81,24 @@ public static class ImportEndpoints
     }
 
     /// <summary>Copies the first form file, or the raw body, to <paramref name="target"/>; returns the file's name ("upload" for a raw body).</summary>
-    private static async Task<string> CopyUploadAsync(HttpRequest request, Stream target, CancellationToken ct)
+    private static async Task<string> CopyUploadAsync(HttpRequest request, Stream target, long maxBytes, CancellationToken ct)
     {
         if (request.HasFormContentType)
         {
             // The form reader's own limit (128 MB by default) is raised to the endpoint's.
-            request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = MaxUploadBytes }));
+            request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = maxBytes }));
             var form = await request.ReadFormAsync(ct);
             var upload = form.Files.Count > 0 ? form.Files[0] : throw new InvalidDataException("The form holds no file.");
-            await CopyLimitedAsync(upload.OpenReadStream(), target, ct);
-            return string.IsNullOrWhiteSpace(upload.FileName) ? "upload" : Path.GetFileName(upload.FileName);
+            await CopyLimitedAsync(upload.OpenReadStream(), target, maxBytes, ct);
+            return LabelOf(upload.FileName);
         }
 
-        await CopyLimitedAsync(request.Body, target, ct);
+        await CopyLimitedAsync(request.Body, target, maxBytes, ct);
         return "upload";
     }
 
     // Counts what is copied: a server without a request size limit feature (TestServer) still stops at the limit.
-    private static async Task CopyLimitedAsync(Stream source, Stream target, CancellationToken ct)
+    private static async Task CopyLimitedAsync(Stream source, Stream target, long maxBytes, CancellationToken ct)
     {
         var buffer = new byte[81920];
         long total = 0;
@@ -100,10 +106,19 @@ public static class ImportEndpoints
         while ((read = await source.ReadAsync(buffer, ct)) > 0)
         {
             total += read;
-            if (total > MaxUploadBytes) throw new UploadTooLargeException();
+            if (total > maxBytes) throw new UploadTooLargeException();
             await target.WriteAsync(buffer.AsMemory(0, read), ct);
         }
         await target.FlushAsync(ct);
+    }
+
+    /// <summary>The client's file name as a label: last segment only (either slash), no control characters, at most 200 characters.</summary>
+    private static string LabelOf(string? fileName)
+    {
+        var last = (fileName ?? "").Split('/', '\\').Last();
+        var clean = new string(last.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        if (clean.Length > 200) clean = clean[..200];
+        return clean is "" or "." or ".." ? "upload" : clean;
     }
 
     private sealed class UploadTooLargeException : Exception;

@@ -5,6 +5,7 @@ using QuantScope.Web.Components;
 using QuantScope.Web.Hubs;
 using QuantScope.Web.Ingest;
 using QuantScope.Web.Live;
+using QuantScope.Web.Ptq;
 using QuantScope.Web.Runs;
 using QuantScope.Web.Sweeps;
 
@@ -20,6 +21,7 @@ public static class QuantScopeSetup
     public static WebApplicationBuilder AddQuantScope(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        builder.AddQuantScopeSecurity(); // access token, limits, headers (Security section)
         services.Configure<StorageOptions>(builder.Configuration.GetSection("Storage"));
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var dbPath = Path.GetFullPath(storage.DatabasePath, builder.Environment.ContentRootPath);
@@ -32,6 +34,7 @@ public static class QuantScopeSetup
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<RunComparer>();
         services.AddQuantScopeAnalysis();
+        services.AddQuantScopePtq();
         services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());
         services.AddQuantScopeSweeps(builder.Configuration); // after the coordinator: the sweep runner stops first
         services.AddHostedService<HubBroadcaster>();
@@ -53,6 +56,7 @@ public static class QuantScopeSetup
     /// <summary>Maps the UI, the API and the hub.</summary>
     public static WebApplication MapQuantScope(this WebApplication app)
     {
+        app.UseQuantScopeSecurity(); // first: headers on every answer, the token before anything else
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler();
@@ -69,6 +73,7 @@ public static class QuantScopeSetup
         app.MapDiagnosisEndpoints();
         app.MapReplayEndpoints();
         app.MapLawEndpoints();
+        app.MapPtqEndpoints();
         app.MapSweepEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
@@ -76,6 +81,3 @@ public static class QuantScopeSetup
     }
 
 }
-using QuantScope.Web.Ptq;
-        services.AddQuantScopePtq();
-        app.MapPtqEndpoints();

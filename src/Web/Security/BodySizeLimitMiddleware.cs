@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using QuantScope.Web.Setup;
+
+namespace QuantScope.Web.Security;
+
+/// <summary>
+/// A request body limit per class of endpoint: log uploads (<see cref="SecurityOptions.MaxUploadBytes"/>), hub
+/// messages (long polling posts them; <see cref="QuantScopeSetup.MaxHubMessageBytes"/>), metric batches (their
+/// endpoint sets its own 32 MB limit and answers with its own message) and everything else, the JSON API and form
+/// posts (<see cref="SecurityOptions.MaxRequestBodyBytes"/>). A declared length over the limit gets 413 at once;
+/// otherwise the server stops reading at the limit (Kestrel's feature, or a counting stream where the server has
+/// none, as in tests).
+/// </summary>
+public sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<SecurityOptions> options)
+{
+    /// <summary>Handles one request.</summary>
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (IsMetricBatch(request)) return next(context);
+        var limit = LimitOf(request.Path);
+        if (request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return context.Response.WriteAsJsonAsync(new
+            {
+                title = "The request body is too large.",
+                status = 413,
+                detail = $"At most {limit} bytes are accepted here.",
+            }, options: null, contentType: "application/problem+json");
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { } feature)
+        {
+            if (!feature.IsReadOnly) feature.MaxRequestBodySize = limit;
+        }
+        else if (request.ContentLength is null or > 0)
+        {
+            request.Body = new BodyLimitStream(request.Body, limit);
+        }
+        return next(context);
+    }
+
+    /// <summary>The limit for a path, bytes.</summary>
+    public long LimitOf(PathString path) =>
+        path.StartsWithSegments("/api/import") ? options.Value.MaxUploadBytes
+        : path.StartsWithSegments("/hubs") ? QuantScopeSetup.MaxHubMessageBytes
+        : options.Value.MaxRequestBodyBytes;
+
+    private static bool IsMetricBatch(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/api/runs")
+        && request.Path.Value!.EndsWith("/metrics", StringComparison.Ordinal);
+}
