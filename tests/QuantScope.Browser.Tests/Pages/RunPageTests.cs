@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using QuantScope.Browser.Tests.Support;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
@@ -150,6 +151,48 @@ public sealed class RunPageTests(ITestOutputHelper output)
             DashboardServer.DeleteDatabase(db);
         }
     }
+
+    [BrowserFact]
+    public async Task FinishedRun_HeatmapCellClick_OpensThatLayer()
+    {
+        var db = DashboardServer.NewDatabasePath();
+        try
+        {
+            await using var server = new DashboardServer(db);
+            using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+            var id = await TestRuns.StartAsync(http, TestRuns.Config("click", 12));
+            Assert.Equal("completed", await TestRuns.WaitForStatusAsync(http, id, "completed", Patience));
+
+            await using var browser = await BrowserSession.StartAsync();
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync($"{server.BaseUrl}/runs/{id}");
+            Assert.Equal(12, await ChartProbe.WaitForAsync(() => ChartProbe.HeatmapStepsAsync(page, "saturation-heatmap"), n => n >= 12, Patience));
+            await page.WaitForSelectorAsync("#saturation-heatmap .heatmaplayer image");
+            Assert.EndsWith("mlp.down_proj", await page.InnerTextAsync("#layer-name"));
+
+            // The bottom row (first layer) at step 6, and then the row second from the top, both from the plot's axes.
+            foreach (var layerIndex in new[] { 0, 5 })
+            {
+                var cell = await ChartProbe.HeatmapCellAsync(page, "saturation-heatmap", 6, layerIndex);
+                output.WriteLine($"layer {layerIndex}: {cell.Layer} at ({cell.X:F0}, {cell.Y:F0})");
+                await page.Mouse.MoveAsync(cell.X, cell.Y);
+                await page.Mouse.ClickAsync(cell.X, cell.Y);
+                var shown = await ChartProbe.WaitForAsync(() => page.InnerTextAsync("#layer-name"), t => t == cell.Layer, TimeSpan.FromSeconds(15));
+                Assert.True(shown == cell.Layer, await DescribeClickAsync(page, browser, shown, cell.Layer));
+                Assert.Equal(layerIndex.ToString(), await page.EvalOnSelectorAsync<string>("#amax-layer", "s => s.value"));
+            }
+            output.WriteLine(await BrowserSession.ScreenshotAsync(page, "run-page-heatmap-click"));
+        }
+        finally
+        {
+            DashboardServer.DeleteDatabase(db);
+        }
+    }
+
+    private static async Task<string> DescribeClickAsync(IPage page, BrowserSession browser, string shown, string expected) =>
+        $"the layer panel shows '{shown}', expected '{expected}'. Clicks seen by plotly: " +
+        await page.EvaluateAsync<string>("() => JSON.stringify(window.__clicks || [])") +
+        "\nConsole:\n" + string.Join("\n", browser.ConsoleLog);
 
     [BrowserFact]
     public async Task Dashboard_UnknownRun_SaysNotFound()
