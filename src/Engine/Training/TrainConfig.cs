@@ -16,6 +16,12 @@ public sealed record TrainConfig
     public ModelConfig Model { get; init; } = ModelConfig.Demo;
     /// <summary>Seed for weights, data, batch order and dropout: the same seed gives the same run.</summary>
     public int Seed { get; init; } = 1;
+    /// <summary>
+    /// Start from a Hugging Face model folder (<c>{"kind": "hf", "path": ...}</c>): its config replaces <see cref="Model"/>
+    /// and its weights the random init; null = the seed's random weights.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Model.Hf.InitConfig? Init { get; init; }
     /// <summary>Optional high-precision pretraining before the main phase; null = start from the seed's random weights.</summary>
     public PretrainConfig? Pretrain { get; init; }
     /// <summary>The main phase's text.</summary>

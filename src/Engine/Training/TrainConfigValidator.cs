@@ -63,6 +63,8 @@ public static class TrainConfigValidator
             CheckData(p.Data, "pretrain.data", baseDirectory, Check);
         }
 
+        if (config.Init is { } init)
+            foreach (var (field, message) in Model.Hf.HfInit.Check(init, baseDirectory)) Check(false, field, message);
         if (config.Quant is { } q) CheckQuant(q, Check);
         for (var i = 0; i < (config.Tasks?.Count ?? 0); i++)
             Check(File.Exists(Resolve(config.Tasks![i], baseDirectory)), $"tasks[{i}]", $"file '{config.Tasks[i]}' does not exist");

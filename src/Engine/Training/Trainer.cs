@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using QuantScope.Engine.Data;
 using QuantScope.Engine.Model;
+using QuantScope.Engine.Model.Hf;
+using QuantScope.Engine.Model.SafeTensors;
 using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
@@ -31,6 +33,7 @@ public sealed class Trainer : IDisposable
     public Trainer(TrainConfig config, TrainerOptions? options = null)
     {
         _options = options ?? new TrainerOptions();
+        config = HfInit.Resolve(config, _options.BaseDirectory); // init.kind hf: the folder's model config
         var errors = TrainConfigValidator.Validate(config, _options.BaseDirectory);
         if (errors.Count > 0)
             throw new ArgumentException("Invalid training config: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")), nameof(config));
@@ -201,8 +204,15 @@ public sealed class Trainer : IDisposable
     private LlamaForCausalLM Build(QuantPlan plan)
     {
         var model = new LlamaForCausalLM(_config.Model, plan, _config.Seed);
+        if (_config.Init is { } init) LoadInit(model, HfInit.Folder(init, _options.BaseDirectory));
         if (_config.Precision == "bf16") model.SetComputeType(ScalarType.BFloat16);
         return model;
+    }
+
+    private static void LoadInit(LlamaForCausalLM model, string folder)
+    {
+        using var checkpoint = SafeTensorsCheckpoint.Open(folder);
+        HfWeights.Load(model, checkpoint);
     }
 
     /// <summary>Disposes the models.</summary>

@@ -23,6 +23,7 @@ public static class PtqAnalysis
     {
         var target = Select(checkpoints, request.CheckpointStep);
         var exported = PtqPlans.Restrict(request.Plan, request.Activations);
+        config = Model.Hf.HfInit.Resolve(config, baseDirectory); // a run from a Hugging Face folder: that folder's model size
         var data = ExperimentData.Load(config, baseDirectory);
         using var ptq = new CheckpointPtq(config, data, PtqPlans.ForEvaluation(request.Plan, request.Activations), request.HeldOutWindows);
         if (request.Sensitivity && (request.KeepHighPrecision < 0 || request.KeepHighPrecision > ptq.QuantizedLayers.Count))
