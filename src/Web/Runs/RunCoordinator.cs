@@ -80,7 +80,7 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
         RunSummary? summary = null;
         try
         {
-            trainer = new Trainer(run.Config, Options());
+            trainer = new Trainer(run.Config, TrainerOptions);
             _recorder.MarkStartedAsync(run.Id, trainer, ct).GetAwaiter().GetResult();
             ingress.AnnounceStatus(run.Id, RunStatus.Running, null, trainer.Layout.Layers);
             summary = trainer.Run(run.Id, run.Channel.Writer, ct);
@@ -119,7 +119,8 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
         }
     }
 
-    private TrainerOptions Options() => new()
+    /// <summary>The options every engine run gets (checkpoints and the pretraining cache next to the database).</summary>
+    public TrainerOptions TrainerOptions => new()
     {
         CheckpointDirectory = Path.Combine(Path.GetDirectoryName(database.Path)!, CheckpointFolder),
     };

@@ -28,7 +28,9 @@ public sealed class NewRunPageTests
 
             // The reader stops at the unknown model preset, so only "model" is named.
             const string Bad = """{"steps":-1,"model":"huge"}""";
-            await page.FillAsync("#config-json", Bad);
+            await page.FillAsync("#config-json", Bad); // validated as typed: the errors show before any click
+            await browser.WaitForAsync(page, "#config-errors li", Patience);
+            Assert.True(await page.IsDisabledAsync("#estimate-run"));
             await page.ClickAsync("#start-run");
             await browser.WaitForAsync(page, "#config-errors li", Patience);
             var errors = await page.Locator("#config-errors li").AllInnerTextsAsync();
@@ -73,12 +75,14 @@ public sealed class NewRunPageTests
             // several CPU seconds, and a third would push the test towards a minute on a loaded 2-core machine.
             await page.FillAsync("#config-json",
                 """{"name":"form-run","model":"tiny","steps":8,"batchSize":2,"seqLen":16,"baseline":true,"evalEvery":8}""");
+            await page.ClickAsync("#estimate-run"); // times a few real steps of this config
+            await browser.WaitForAsync(page, "#config-status:has-text('on this machine (8 steps')", Patience);
             await page.ClickAsync("#start-run");
             await browser.WaitForUrlAsync(page, @"/runs/[0-9a-f-]{36}$", Patience); // a run id, not /runs/new
             await browser.WaitForAsync(page, "h1:has-text('form-run')", Patience); // the run page has rendered
 
             // The page stays open while the run ends: the summary must appear without a reload.
-            await browser.WaitForAsync(page, "#run-summary", Patience);
+            await browser.WaitForAsync(page, "#run-summary", 3 * Patience); // two evaluations of run and twin: slow on a busy machine
             Assert.Equal("Completed", await page.InnerTextAsync("#run-status"));
             var ape = await page.InnerTextAsync("#summary-ape-mean");
             Assert.True(double.TryParse(ape, NumberStyles.Float, CultureInfo.InvariantCulture, out var apePct) && apePct >= 0, $"APE mean was '{ape}'");
@@ -109,8 +113,21 @@ public sealed class NewRunPageTests
         Assert.Equal(Json(TrainConfig.Demo), Json(configs["demo"]));
         var pangu = configs["OpenPangu recipe at small scale"];
         Assert.Equal(("hif8-pangu", 64, "max", 1e-5, 6), (pangu.Quant!.Preset, pangu.Quant.HistoryLength, pangu.Quant.Algorithm, pangu.LearningRate, pangu.Model.Layers));
-        Assert.Equal((1, "most_recent"), (configs["failure: most_recent H=1"].Quant!.HistoryLength, configs["failure: most_recent H=1"].Quant!.Algorithm));
-        Assert.Equal(Json(pangu with { Name = "hif8 max/64 lr 1e-3", LearningRate = 1e-3 }), Json(configs["failure: lr 1e-3"]));
+        var mostRecent = configs["same with most_recent (failure: H=1)"];
+        Assert.Equal((1, "most_recent"), (mostRecent.Quant!.HistoryLength, mostRecent.Quant!.Algorithm));
+        Assert.Equal(Json(pangu with { Name = "hif8 max/64 lr 1e-3", LearningRate = 1e-3 }), Json(configs["same with lr 1e-3 (failure: forgetting)"]));
+        Assert.Equal("w4a4-g128", configs["W4A4 g128"].Quant!.Preset);
+        Assert.Equal("w4a4-g128-fc2-int8", configs["W4A4 g128 + FC2 INT8"].Quant!.Preset);
+        Assert.Equal("fp8-hybrid-delayed", configs["TE FP8 hybrid (E4M3 forward, E5M2 gradients, max over 1024)"].Quant!.Preset);
+        Assert.All(configs.Values.Skip(4), c => Assert.True(c.Baseline && c.Pretrain is not null));
+    }
+
+    [Fact]
+    public void EstimateText_NamesTheTotalAndItsParts()
+    {
+        var text = NewRun.EstimateText(new RunTimeEstimate(300, 200, 400, 50, false, 5));
+        Assert.Equal("≈ 1 min 20 s on this machine (300 steps × 200 ms; pretraining 400 steps × 50 ms; plus 5 evaluations)", text);
+        Assert.Equal("≈ 2 s on this machine (10 steps × 200 ms; pretraining cached)", NewRun.EstimateText(new RunTimeEstimate(10, 200, 0, 0, true, 0)));
     }
 
     // Records holding lists compare the lists by reference: compare what they serialize to instead.

@@ -33,7 +33,11 @@ public partial class NewRun : IDisposable
     private int _example;
     private string _json = Examples[0].Json;
     private IReadOnlyList<string> _errors = [];
+    private TrainConfig? _valid;
     private bool _starting;
+    private bool _estimating;
+    private string? _estimate;
+    private string? _estimateError;
 
     /// <summary>
     /// The ready examples, first the default. hif8-pangu quantizes blocks 3..N-3, so the recipe examples use the
@@ -43,12 +47,15 @@ public partial class NewRun : IDisposable
     [
         ("demo", ExpandedDemo()),
         ("OpenPangu recipe at small scale", PanguRecipe),
-        ("failure: most_recent H=1", PanguRecipe
+        ("same with most_recent (failure: H=1)", PanguRecipe
             .Replace("\"hif8 max/64 lr 1e-5\"", "\"hif8 most_recent/1 lr 1e-5\"", StringComparison.Ordinal)
             .Replace("\"historyLength\": 64, \"algorithm\": \"max\"", "\"historyLength\": 1, \"algorithm\": \"most_recent\"", StringComparison.Ordinal)),
-        ("failure: lr 1e-3", PanguRecipe
+        ("same with lr 1e-3 (failure: forgetting)", PanguRecipe
             .Replace("\"hif8 max/64 lr 1e-5\"", "\"hif8 max/64 lr 1e-3\"", StringComparison.Ordinal)
             .Replace("\"learningRate\": 1e-5", "\"learningRate\": 1e-3", StringComparison.Ordinal)),
+        ("W4A4 g128", PresetRun("w4a4 g128", "w4a4-g128")),
+        ("W4A4 g128 + FC2 INT8", PresetRun("w4a4 g128 + fc2 int8", "w4a4-g128-fc2-int8")),
+        ("TE FP8 hybrid (E4M3 forward, E5M2 gradients, max over 1024)", PresetRun("te fp8 hybrid", "fp8-hybrid-delayed")),
     ];
 
     private static IReadOnlyList<string> ModelPresets => ModelConfig.PresetNames;
@@ -57,12 +64,57 @@ public partial class NewRun : IDisposable
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<NewRun> Log { get; set; } = default!;
 
+    /// <inheritdoc />
+    protected override void OnInitialized() => Validate();
+
     private void OnExamplePicked(ChangeEventArgs e)
     {
         if (!int.TryParse(e.Value?.ToString(), out var index) || index < 0 || index >= Examples.Count) return;
         _example = index;
         _json = Examples[index].Json;
-        _errors = [];
+        Validate();
+    }
+
+    // Runs on every edit: the same reader and validator as POST /api/runs, so the form shows what the API would say.
+    private void Validate()
+    {
+        var (config, errors) = ConfigReader.Read(_json);
+        _errors = errors.Select(e => $"{e.Field}: {e.Message}").ToList();
+        _valid = config;
+        _estimate = null;
+    }
+
+    private async Task EstimateAsync()
+    {
+        if (_valid is not { } config || _estimating) return;
+        _estimating = true;
+        _estimateError = null;
+        try
+        {
+            // The probe trains a few real steps: on its own thread (TorchSharp scopes are thread-static), never on the circuit's.
+            var estimate = await Task.Factory.StartNew(() => RunTimeEstimator.Estimate(config, Coordinator.TrainerOptions, _cts.Token),
+                _cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _estimate = EstimateText(estimate);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.LogWarning(ex, "Estimating a run's time failed");
+            _estimateError = $"The estimate failed: {ex.Message}";
+        }
+        finally
+        {
+            _estimating = false;
+        }
+    }
+
+    /// <summary>The estimate in words: total, then what it is made of.</summary>
+    public static string EstimateText(RunTimeEstimate e)
+    {
+        static string Span(TimeSpan t) => t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{t.TotalSeconds:F0} s";
+        var pretrain = e.PretrainCached ? "; pretraining cached"
+            : e.PretrainSteps > 0 ? FormattableString.Invariant($"; pretraining {e.PretrainSteps} steps × {e.PretrainStepMillis:F0} ms") : "";
+        var evals = e.Evaluations > 0 ? $"; plus {e.Evaluations} evaluations" : "";
+        return FormattableString.Invariant($"≈ {Span(e.Total)} on this machine ({e.Steps} steps × {e.StepMillis:F0} ms{pretrain}{evals})");
     }
 
     private async Task StartAsync()
@@ -84,6 +136,21 @@ public partial class NewRun : IDisposable
             _starting = false;
         }
     }
+
+    // A QAT run of the demo model from a cached pretrain with a BF16 twin, quantized by a named plan preset.
+    private static string PresetRun(string name, string preset) => $$"""
+        {
+          "name": "{{name}}",
+          "model": "demo",
+          "pretrain": { "steps": 400, "learningRate": 3e-3 },
+          "steps": 300,
+          "learningRate": 1e-4,
+          "baseline": true,
+          "quant": { "preset": "{{preset}}" },
+          "evalEvery": 100,
+          "checkpointEvery": 100
+        }
+        """;
 
     // The demo config written out field by field (nulls left out), so every knob is visible and editable.
     private static string ExpandedDemo()
