@@ -37,6 +37,7 @@ public static class QuantScopeCli
             LawCommand.Create(stdout, stderr),
             SweepCommand.Create(stdout, stderr),
             PtqCommand.Create(stdout, stderr),
+            HfCommand.Create(stdout, stderr),
             DiagnoseCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);

@@ -74,6 +74,7 @@ public static class QuantScopeSetup
         app.MapReplayEndpoints();
         app.MapLawEndpoints();
         app.MapPtqEndpoints();
+        app.MapModelEndpoints();
         app.MapSweepEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
