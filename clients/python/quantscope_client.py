@@ -12,10 +12,14 @@
 Points are buffered and sent in the background (every `flush_points` points or `flush_seconds` seconds) as columnar
 batches to POST /api/runs/{id}/metrics, so `log` never waits for the network. A failed send is raised by the next
 `log`, `flush` or `finish` call. NaN and infinities are sent the way the server reads them (null, "Infinity").
+
+A server that listens beyond loopback asks for its access token: pass `token=...` or set the environment variable
+QUANTSCOPE_TOKEN; it is sent as `Authorization: Bearer <token>`.
 """
 
 import json
 import math
+import os
 import re
 import threading
 import urllib.error
@@ -33,11 +37,18 @@ class QuantScopeError(Exception):
 
 
 class QuantScopeClient:
-    """A QuantScope server, e.g. QuantScopeClient("http://127.0.0.1:5080")."""
+    """A QuantScope server, e.g. QuantScopeClient("http://127.0.0.1:5080", token="...").
 
-    def __init__(self, url, timeout=30.0):
+    `token` defaults to the environment variable QUANTSCOPE_TOKEN; None (and no variable) sends no token.
+    """
+
+    def __init__(self, url, timeout=30.0, token=None):
         self.url = url.rstrip("/")
         self.timeout = timeout
+        self.token = token if token is not None else (os.environ.get("QUANTSCOPE_TOKEN") or None)
+
+    def __repr__(self):
+        return f"QuantScopeClient({self.url!r})"  # never the token
 
     def create_run(self, name, layers=None, flush_points=2000, flush_seconds=1.0):
         """Creates an external run (status running) and returns a Run to log into."""
@@ -48,8 +59,10 @@ class QuantScopeClient:
     def post(self, path, body):
         """POSTs JSON and returns the decoded answer (None when empty); raises QuantScopeError on any failure."""
         data = json.dumps(body, allow_nan=False).encode("utf-8")
-        request = urllib.request.Request(
-            self.url + path, data=data, method="POST", headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = "Bearer " + self.token
+        request = urllib.request.Request(self.url + path, data=data, method="POST", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 text = response.read().decode("utf-8")

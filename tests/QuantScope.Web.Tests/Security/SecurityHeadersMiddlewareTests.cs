@@ -1,4 +1,5 @@
 using System.Net;
+using QuantScope.Web.Security;
 using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Security;
@@ -24,7 +25,7 @@ public sealed class SecurityHeadersMiddlewareTests(QuantScopeWebFactory factory)
         var scripts = csp.Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("script-src ", StringComparison.Ordinal));
         Assert.DoesNotContain("unsafe", scripts);
         var styleElements = csp.Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("style-src-elem ", StringComparison.Ordinal));
-        Assert.Equal("style-src-elem 'self'", styleElements);
+        Assert.Equal("style-src-elem 'self' " + SecurityHeadersMiddleware.PlotlyMapLibreStyleHash, styleElements);
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
