@@ -49,6 +49,8 @@ public partial class LayerPanel
     private string AmaxTitle => $"amax against amaxPred · input · " +
         (HistoryWindow is { } h ? $"amaxPred = max of the last {h} steps' amax" : "no delayed history (current scaling or none)");
 
+    private string WindowLabel => HistoryWindow is { } h ? $"amax history: last {h} steps" : "";
+
     /// <inheritdoc />
     protected override void OnParametersSet()
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
+using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 using Plotly.Blazor.Traces.ScatterLib;
 using QuantScope.Web.Live;
@@ -42,6 +43,15 @@ public partial class LiveLineChart : IDisposable
     /// <summary>Maps a step to its x value (e.g. tokens seen); null keeps the step. A step it maps to null is not drawn.</summary>
     [Parameter] public Func<int, double?>? XOf { get; set; }
 
+    /// <summary>
+    /// Length in steps of a trailing window to shade up to the latest step (the amax history that the next amaxPred is
+    /// the max of); null draws none. Only on a step x axis. The band follows the data as it is appended.
+    /// </summary>
+    [Parameter] public int? WindowSteps { get; set; }
+
+    /// <summary>Label on the shaded window.</summary>
+    [Parameter] public string WindowLabel { get; set; } = "";
+
     /// <summary>Most points kept per trace, in the browser and in the server copy.</summary>
     [Parameter] public int MaxPoints { get; set; } = 50_000;
 
@@ -51,7 +61,42 @@ public partial class LiveLineChart : IDisposable
         _config = ChartStyle.ConfigFor(Id);
         _layout = ChartStyle.Layout(Title, XTitle, YTitle);
         _data = BuildTraces();
+        var last = Initial.SelectMany(t => t).Select(p => (int?)p.Step).Max();
+        if (last is { } step) PlaceWindow(step);
     }
+
+    /// <summary>Latest step drawn, for the window band.</summary>
+    private int _windowEnd = int.MinValue;
+
+    // Sets the band over the steps (end - window, end]; true when it moved.
+    private bool PlaceWindow(int end)
+    {
+        if (WindowSteps is not { } window || window <= 0 || XOf is not null || end <= _windowEnd) return false;
+        _windowEnd = end;
+        _layout.Shapes = [WindowShape(end - window + 0.5, end + 0.5, WindowLabel)];
+        return true;
+    }
+
+    /// <summary>A shaded band over x in [<paramref name="x0"/>, <paramref name="x1"/>], full height, under the traces.</summary>
+    public static Shape WindowShape(double x0, double x1, string label) => new()
+    {
+        Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Rect,
+        XRef = "x",
+        YRef = "paper",
+        X0 = x0,
+        X1 = x1,
+        Y0 = 0,
+        Y1 = 1,
+        FillColor = "rgba(230, 159, 0, 0.18)", // Okabe-Ito orange: visible to colour-blind readers, light under the lines
+        Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Width = 0 },
+        Layer = Plotly.Blazor.LayoutLib.ShapeLib.LayerEnum.Below,
+        Name = label,
+        Label = new Plotly.Blazor.LayoutLib.ShapeLib.Label
+        {
+            Text = label,
+            TextPosition = Plotly.Blazor.LayoutLib.ShapeLib.LabelLib.TextPositionEnum.TopLeft,
+        },
+    };
 
     private List<ITrace> BuildTraces() =>
         TraceNames.Select((name, i) => (ITrace)new Scatter
@@ -82,11 +127,12 @@ public partial class LiveLineChart : IDisposable
             if (plotted && _chart is not null) await _chart.React();
         });
 
-    private Task Extend(int trace, IReadOnlyList<(int Step, float Value)> points)
+    private async Task Extend(int trace, IReadOnlyList<(int Step, float Value)> points)
     {
         var mapped = Mapped(points);
-        return mapped.Count == 0 ? Task.CompletedTask
-            : _chart!.ExtendTrace(mapped.Select(p => p.X), mapped.Select(p => ChartData.Plottable(p.Value)!), trace, MaxPoints);
+        if (mapped.Count == 0) return;
+        await _chart!.ExtendTrace(mapped.Select(p => p.X), mapped.Select(p => ChartData.Plottable(p.Value)!), trace, MaxPoints);
+        if (PlaceWindow(points.Max(p => p.Step))) await _chart.Relayout();
     }
 
     private void OnPlotted() => _ = InvokeAsync(_gate.OpenAsync);

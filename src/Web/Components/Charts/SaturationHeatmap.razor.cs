@@ -7,8 +7,8 @@ using QuantScope.Web.Live;
 namespace QuantScope.Web.Components.Charts;
 
 /// <summary>
-/// Layers x steps heatmap that grows by appending one column per step (ExtendTraces on z with a max). z is stored
-/// one row per step and shown transposed, so a new step is an appended row.
+/// Layers x steps heatmap that grows by appending one column per step, or per bucket of steps on long runs
+/// (ExtendTraces on z with a max). z is stored one row per column and shown transposed, so a new column is an appended row.
 /// </summary>
 public partial class SaturationHeatmap : IDisposable
 {
@@ -41,6 +41,9 @@ public partial class SaturationHeatmap : IDisposable
     /// <summary>Called with the layer (full module name) of a clicked cell.</summary>
     [Parameter] public EventCallback<string> OnLayerClicked { get; set; }
 
+    /// <summary>Steps per column: above 1, each column is the worst value of that many steps (see HeatmapBucketer).</summary>
+    [Parameter] public int StepsPerColumn { get; set; } = 1;
+
     /// <summary>Most steps (columns) kept.</summary>
     [Parameter] public int MaxSteps { get; set; } = 10_000;
 
@@ -48,7 +51,8 @@ public partial class SaturationHeatmap : IDisposable
     protected override void OnInitialized()
     {
         _config = ChartStyle.ConfigFor(Id);
-        _layout = ChartStyle.Layout(Title, "step", "layer (full module name)", height: Math.Max(320, 90 + 16 * Layers.Count));
+        var xTitle = StepsPerColumn > 1 ? $"step (each column: the worst of {StepsPerColumn} steps; exports have every step)" : "step";
+        _layout = ChartStyle.Layout(Title, xTitle, "layer (full module name)", height: Math.Max(320, 90 + 16 * Layers.Count));
         _layout.Margin.L = 230;
         _layout.YAxis[0].DTick = 1; // label every layer
         _data =
@@ -62,7 +66,8 @@ public partial class SaturationHeatmap : IDisposable
                 Z = Initial.Select(r => (object)Row(r.Row)).ToList(),
                 ColorScale = "Viridis", // perceptually uniform and colour-blind safe
                 ColorBar = new Plotly.Blazor.Traces.HeatMapLib.ColorBar { Title = new Plotly.Blazor.Traces.HeatMapLib.ColorBarLib.Title { Text = ValueLabel } },
-                HoverTemplate = "%{y}<br>step %{x}<br>" + ValueLabel + " %{z}<extra></extra>",
+                HoverTemplate = "%{y}<br>" + (StepsPerColumn > 1 ? $"{StepsPerColumn} steps from %{{x}}<br>worst " : "step %{x}<br>")
+                    + ValueLabel + " %{z}<extra></extra>",
             },
         ];
         if (Initial.Count > 0) _lastStep = Initial[^1].Step;

@@ -41,6 +41,8 @@ public partial class RunPage
     private bool _hasEval;
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _lossInitial = [];
     private IReadOnlyList<(int Step, float[] Row)> _heatInitial = [];
+    // The heatmap shows at most HeatmapBucketer.MaxColumns columns (each the worst of a bucket of steps).
+    private HeatmapBucketer _heatBuckets = new(1, lowerIsWorse: false);
     private IReadOnlyList<LayerSummary> _summary = [];
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _evalInitial = [];
     private EffectivePlanDto? _plan;
@@ -88,8 +90,8 @@ public partial class RunPage
         _config = ConfigFlattener.Flatten(run.ConfigJson);
         Take(_feed.HistoryScalars, _feed.HistoryLayerPoints);
         _lossInitial = [ChartData.Scalar(_scalars, MetricNames.Loss)];
-        _heatInitial = ChartData.Rows(_layerPoints, _heatMetric, _heatRole);
         _lastStep = Math.Max(run.LastStep, _feed.HistoryScalars.Select(p => p.Step).DefaultIfEmpty(-1).Max());
+        BuildHeatmapView();
         _layerIndex = ChartData.DefaultLayer(_layers);
         _summary = Summarize();
         _runSummary = RunOverviews.ReadSummary(run.SummaryJson);
@@ -158,6 +160,8 @@ public partial class RunPage
             _hasEval = true;
         }
         if (_layers.Count > 0) _summary = Summarize();
+        var heatmap = _heatmap;
+        if (heatmap is null && _layers.Count > 0) BuildHeatmapView(); // first drawn from every point held
         StateHasChanged();
 
         if (_loss is not null) await _loss.AppendAsync(0, ChartData.Scalar(update.Scalars, MetricNames.Loss));
@@ -166,7 +170,7 @@ public partial class RunPage
             await _eval!.AppendAsync(0, ChartData.Scalar(evalPoints, MetricNames.HeldOutLoss));
             await _eval.AppendAsync(1, ChartData.Scalar(evalPoints, MetricNames.BaselineHeldOutLoss));
         }
-        if (_heatmap is not null) await _heatmap.AppendAsync(ChartData.Rows(update.LayerPoints, _heatMetric, _heatRole));
+        if (heatmap is not null) await AppendHeatmapAsync(heatmap, update.LayerPoints);
         if (_layerPanel is not null) await _layerPanel.AppendAsync(update.LayerPoints);
     }
 
@@ -184,8 +188,34 @@ public partial class RunPage
 
     private void RebuildHeatmap()
     {
-        _heatInitial = ChartData.Rows(_layerPoints, _heatMetric, _heatRole);
+        BuildHeatmapView();
         _heatKey++;
+    }
+
+    // The heatmap's columns from every point held: buckets sized for the run's planned steps (or twice what is
+    // there when the run has outgrown its plan); the bucket still filling is shown only once the run has ended.
+    private void BuildHeatmapView()
+    {
+        var rows = ChartData.Rows(_layerPoints, _heatMetric, _heatRole);
+        var seen = rows.Count == 0 ? 0 : rows[^1].Step + 1;
+        _heatBuckets = HeatmapBucketer.For(_heatMetric, seen > _steps ? 2 * seen : _steps);
+        var columns = _heatBuckets.Add(rows).ToList();
+        if (IsEnded(_status)) columns.AddRange(_heatBuckets.Flush());
+        _heatInitial = columns;
+    }
+
+    // Live: completed buckets are appended; past the column cap the heatmap is redrawn with wider buckets.
+    private async Task AppendHeatmapAsync(SaturationHeatmap heatmap, IReadOnlyList<LayerPoint> points)
+    {
+        var columns = _heatBuckets.Add(ChartData.Rows(points, _heatMetric, _heatRole)).ToList();
+        if (IsEnded(_status)) columns.AddRange(_heatBuckets.Flush());
+        if (_heatBuckets.Columns > HeatmapBucketer.MaxColumns)
+        {
+            RebuildHeatmap();
+            StateHasChanged();
+            return;
+        }
+        await heatmap.AppendAsync(columns);
     }
 
     private void OnLossAxis(ChangeEventArgs e)
