@@ -114,8 +114,22 @@ public static class IngestEndpoints
         IngestStatus.Ok => Results.Ok(new IngestResultDto(id, result.Points, result.LayerCount)),
         IngestStatus.Invalid => Invalid(result.Errors, result.Message),
         IngestStatus.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Run not found.", detail: result.Message),
+        IngestStatus.Unavailable => Unavailable(result),
         _ => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run takes no points.", detail: result.Message),
     };
+
+    // 503 + Retry-After: storage pushes back (locked, full, slow to commit); the client resends the same batch later.
+    private static IResult Unavailable(IngestResult result) => new RetryAfterResult(result.RetryAfterSeconds,
+        Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage is not taking points now; resend later.", detail: result.Message));
+
+    private sealed class RetryAfterResult(int seconds, IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, seconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     private static IResult TooLarge() => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "The metric batch is too large; nothing was written.",

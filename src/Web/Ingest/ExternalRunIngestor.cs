@@ -3,6 +3,7 @@ using System.Text.Json;
 using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
+using QuantScope.Web.Reliability;
 using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Ingest;
@@ -12,9 +13,14 @@ namespace QuantScope.Web.Ingest;
 /// batches completely before anything is written, maps layer names onto the run's layer list (appending new ones,
 /// stored and announced to open pages before the points that use them), and publishes through
 /// <see cref="MetricIngress"/> in merge mode, the same lossless persist path and live fan-out as engine runs.
+/// A batch is acknowledged (<see cref="IngestStatus.Ok"/>) only once its SQLite transaction has committed, so an
+/// acknowledged point survives a crash of the server; while storage is faulted, or when the commit takes longer than
+/// <see cref="PersistHealth.AckTimeout"/>, the answer is <see cref="IngestStatus.Unavailable"/> (resend later).
 /// </summary>
-public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingress)
+public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingress, PersistHealth? health = null)
 {
+    private readonly PersistHealth _health = health ?? new PersistHealth();
+
     /// <summary>Layers an external run may have at the most (a guard against a job that logs per-tensor noise names).</summary>
     public const int MaxLayers = 4096;
 
@@ -67,9 +73,22 @@ public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingres
     {
         var (points, errors) = MetricColumnsReader.Read(columns);
         if (points is null) return IngestResult.Invalid(errors);
+        if (_health.Problem is { } problem) return IngestResult.Unavailable(problem + " Nothing was written; resend later.", _health.RetryAfterSeconds);
 
+        // One deadline for the queue wait and the commit: a stuck store answers 503 instead of holding the client.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(_health.AckTimeout);
+        Task committed;
+        int layerCount;
         var state = _states.GetOrAdd(runId, _ => new ExternalRunState());
-        await state.Gate.WaitAsync(ct);
+        try
+        {
+            await state.Gate.WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return NotCommitted(queued: false);
+        }
         try
         {
             if (await LoadAsync(runId, state, ct) is { } refused) return refused;
@@ -83,14 +102,47 @@ public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingres
             if (fresh.Count > 0) await AppendLayersAsync(runId, state, fresh, ct);
 
             var batch = MetricBatchBuilder.Build(runId, points, state);
-            await ingress.PublishAsync(batch, merge: true, ct);
-            return IngestResult.Ok(points.Count, state.Layers.Count);
+            committed = await ingress.PublishCommittedAsync(batch, merge: true, deadline.Token);
+            layerCount = state.Layers.Count;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return NotCommitted(queued: false);
+        }
+        catch (Exception ex) when (StorageFaults.IsTransient(ex))
+        {
+            return IngestResult.Unavailable($"Storage is unavailable: {StorageFaults.Describe(ex)}. Nothing was written; resend later.", _health.RetryAfterSeconds);
         }
         finally
         {
             state.Gate.Release();
         }
+
+        // Waited outside the gate: the next batches of the run queue meanwhile and commit in the same transaction.
+        try
+        {
+            await committed.WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return NotCommitted(queued: true);
+        }
+        catch (RunNotFoundException)
+        {
+            return IngestResult.NotFound(runId);
+        }
+        catch (IOException ex)
+        {
+            return IngestResult.Unavailable(ex.Message + " Resend the batch later.", _health.RetryAfterSeconds);
+        }
+        return IngestResult.Ok(points.Count, layerCount);
     }
+
+    private IngestResult NotCommitted(bool queued) => IngestResult.Unavailable(
+        (_health.Problem ?? "Storage is slow to commit.") + (queued
+            ? $" The batch was queued but not committed within {_health.AckTimeout.TotalSeconds:0.#} s; it may still be stored. Resending it is safe (a step sent twice replaces, never duplicates)."
+            : " Nothing was written; resend later."),
+        _health.RetryAfterSeconds);
 
     /// <summary>Ends an external run (Completed unless the body says failed) after the points queued before it.</summary>
     public async Task<IngestResult> FinishAsync(Guid runId, FinishRunDto? body, CancellationToken ct)

@@ -23,6 +23,13 @@ public sealed record IngestResult(IngestStatus Status, string Message, IReadOnly
     /// <summary>The run does not take points.</summary>
     public static IngestResult Conflict(string message) => new(IngestStatus.Conflict, message, [], 0, 0);
 
+    /// <summary>Storage pushes back; <paramref name="retryAfterSeconds"/> goes into Retry-After.</summary>
+    public static IngestResult Unavailable(string message, int retryAfterSeconds) =>
+        new(IngestStatus.Unavailable, message, [], 0, 0) { RetryAfterSeconds = retryAfterSeconds };
+
+    /// <summary>Seconds a client should wait before resending (<see cref="IngestStatus.Unavailable"/> only).</summary>
+    public int RetryAfterSeconds { get; init; }
+
     /// <summary>The message followed by every field error (what a hub client sees).</summary>
     public string Describe() =>
         Errors.Count == 0 ? Message : Message + " " + string.Join("; ", Errors.Select(e => $"{e.Field}: {e.Message}"));

@@ -36,6 +36,18 @@ public sealed class MetricIngress
         _live.Publish(new MetricsEvent(batch));
     }
 
+    /// <summary>
+    /// Queues a batch (merge mode) and shows it to live viewers; the returned task completes when the batch's SQLite
+    /// transaction has committed (faults when it can never be written). The queue wait honours <paramref name="ct"/>.
+    /// </summary>
+    public async ValueTask<Task> PublishCommittedAsync(MetricBatch batch, bool merge, CancellationToken ct)
+    {
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _persist.Writer.WriteAsync(new PersistBatch(batch, merge) { Committed = committed }, ct);
+        _live.Publish(new MetricsEvent(batch));
+        return committed.Task;
+    }
+
     /// <summary>Announces a status change to live viewers (layers once known).</summary>
     public void AnnounceStatus(Guid runId, RunStatus status, string? error, IReadOnlyList<string>? layers) =>
         _live.Publish(new StatusEvent(runId, status, error, layers));

@@ -29,6 +29,7 @@ public static class QuantScopeSetup
 
         services.AddSingleton<LiveRunStore>();
         services.AddSingleton<MetricIngress>();
+        services.AddSingleton(new Reliability.PersistHealth(TimeSpan.FromSeconds(builder.Configuration.GetValue("Storage:IngestAckTimeoutSeconds", 10.0))));
         // Hosted services stop in reverse order: the coordinator (runs) stops before the persistence drain.
         services.AddHostedService<MetricPersistenceService>();
         services.AddSingleton<RunCoordinator>();
