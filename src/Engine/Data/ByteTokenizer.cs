@@ -3,10 +3,18 @@ using System.Text;
 namespace QuantScope.Engine.Data;
 
 /// <summary>Byte-level tokenizer: a token is one UTF-8 byte (vocabulary 256). Lossless for any text, no training needed.</summary>
-public sealed class ByteTokenizer
+public sealed class ByteTokenizer : ITextTokenizer
 {
     /// <summary>Number of distinct tokens (one per byte value).</summary>
     public const int VocabSize = 256;
+
+    int ITextTokenizer.VocabSize => VocabSize;
+
+    /// <inheritdoc />
+    public string Name => "byte-level";
+
+    /// <inheritdoc />
+    public bool EndsLine(int token) => token == '\n';
 
     /// <summary>The UTF-8 bytes of <paramref name="text"/> as token ids 0..255.</summary>
     public int[] Encode(string text)

@@ -12,18 +12,27 @@ namespace QuantScope.Engine.Data;
 /// tokenizer.json models (WordPiece, Unigram) and non-byte-level BPE are refused by name: for those, use the folder's
 /// tokenizer.model.
 /// </summary>
-public sealed class HfTokenizer
+public sealed class HfTokenizer : ITextTokenizer
 {
     /// <summary>GPT-2's pre-tokenizer split (contractions, letters, digits, other, whitespace), as byte-level BPE uses it.</summary>
     private const string Gpt2Split = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
     private readonly Tokenizer _tokenizer;
 
-    private HfTokenizer(Tokenizer tokenizer, string source)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> _endsLine = new();
+
+    private HfTokenizer(Tokenizer tokenizer, string source, int vocabSize)
     {
         _tokenizer = tokenizer;
         Source = source;
+        VocabSize = vocabSize;
     }
+
+    /// <summary>One more than the largest id of the vocabulary and the special tokens.</summary>
+    public int VocabSize { get; }
+
+    /// <inheritdoc />
+    public string Name => Source;
 
     /// <summary>The file the tokenizer came from.</summary>
     public string Source { get; }
@@ -40,7 +49,8 @@ public sealed class HfTokenizer
             try
             {
                 using var stream = File.OpenRead(model);
-                return new HfTokenizer(LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false), model);
+                var llama = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false);
+                return new HfTokenizer(llama, model, MaxId(llama.Vocabulary.Values, llama.SpecialTokens?.Values) + 1);
             }
             catch (Exception ex) when (ex is not HfModelException)
             {
@@ -91,7 +101,7 @@ public sealed class HfTokenizer
                 SpecialTokens = special.Count > 0 ? special : null,
                 PreTokenizer = new RegexPreTokenizer(new Regex(Gpt2Split, RegexOptions.Compiled), special.Count > 0 ? special : null),
             };
-            return new HfTokenizer(BpeTokenizer.Create(options), source);
+            return new HfTokenizer(BpeTokenizer.Create(options), source, MaxId(options.Vocabulary.Select(p => p.Value), special.Values) + 1);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
@@ -104,6 +114,13 @@ public sealed class HfTokenizer
 
     /// <summary>Text of <paramref name="tokens"/>.</summary>
     public string Decode(IEnumerable<int> tokens) => _tokenizer.Decode(tokens);
+
+    /// <summary>True when the token decodes to text ending in a newline (decoded once per id, then cached).</summary>
+    public bool EndsLine(int token) =>
+        _endsLine.GetOrAdd(token, t => Decode([t]).EndsWith('\n'));
+
+    private static int MaxId(IEnumerable<int> vocabulary, IEnumerable<int>? special) =>
+        vocabulary.Concat(special ?? []).DefaultIfEmpty(-1).Max();
 
     private static bool ContainsType(JsonNode? node, string type) => node switch
     {

@@ -14,7 +14,8 @@ public static class Evaluator
     /// <summary>Windows (or probes) per forward pass: bounds activation memory, amortises per-call overhead.</summary>
     private const int RowsPerBatch = 16;
 
-    private static readonly ByteTokenizer Tokenizer = new();
+    /// <summary>The default tokenizer (the built-in models'): one token per UTF-8 byte.</summary>
+    private static readonly ByteTokenizer Bytes = new();
 
     /// <summary>
     /// Mean next-token cross-entropy, nats per token, over up to <paramref name="maxWindows"/> non-overlapping windows
@@ -66,11 +67,15 @@ public static class Evaluator
     /// bytes that the argmax of the previous position predicts, over all answer bytes of all probes. Sequences longer
     /// than context length + 1 lose bytes from the left (prompt first; an over-long answer keeps its last bytes).
     /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="probes">The probes.</param>
+    /// <param name="tokenizer">How prompts and answers become tokens; null = byte-level (then "bytes" above are tokens).</param>
     /// <exception cref="ArgumentException">No probes, or an empty prompt or answer.</exception>
-    public static double ProbeAccuracy(LlamaForCausalLM model, IReadOnlyList<KnowledgeProbe> probes)
+    /// <exception cref="InvalidDataException">A token id is outside the model's vocabulary.</exception>
+    public static double ProbeAccuracy(LlamaForCausalLM model, IReadOnlyList<KnowledgeProbe> probes, ITextTokenizer? tokenizer = null)
     {
         if (probes.Count == 0) throw new ArgumentException("No probes to score.", nameof(probes));
-        var encoded = probes.Select(p => Encode(p.Prompt, p.Answer, model.Config.ContextLength, nameof(probes))).ToArray();
+        var encoded = probes.Select(p => Encode(tokenizer ?? Bytes, model, p.Prompt, p.Answer, nameof(probes))).ToArray();
         long correct = 0, total = 0;
         using var mode = new EvalModeScope(model);
         for (var first = 0; first < encoded.Length; first += RowsPerBatch)
@@ -82,7 +87,7 @@ public static class Evaluator
             var width = (int)inputs.shape[1];
             for (var row = 0; row < rows.Length; row++)
             {
-                var (seq, answerStart) = rows[row];
+                var (seq, answerStart, _) = rows[row];
                 for (var j = answerStart; j < seq.Length; j++) // position j - 1 predicts byte j
                 {
                     if (predicted[row * width + j - 1] == seq[j]) correct++;
@@ -98,10 +103,14 @@ public static class Evaluator
     /// lm-evaluation-harness multiple-choice scoring: <c>acc</c> picks the choice with the highest log-likelihood,
     /// <c>acc_norm</c> the highest log-likelihood per UTF-8 byte of the choice (lm-eval divides by the choice's
     /// character count; for the byte tokenizer on ASCII text bytes and characters coincide; a choice cut to the context
-    /// is divided by the bytes scored). Ties go to the first choice.
+    /// is divided by the bytes scored, pro rata of its tokens for other tokenizers). Ties go to the first choice.
     /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="task">The task.</param>
+    /// <param name="tokenizer">How contexts and choices become tokens; null = byte-level.</param>
     /// <exception cref="ArgumentException">The task has no items, an item's gold is out of range, or an item is invalid (see <see cref="LogLikelihoods"/>).</exception>
-    public static TaskScore Score(LlamaForCausalLM model, McTask task)
+    /// <exception cref="InvalidDataException">A token id is outside the model's vocabulary.</exception>
+    public static TaskScore Score(LlamaForCausalLM model, McTask task, ITextTokenizer? tokenizer = null)
     {
         if (task.Items.Count == 0) throw new ArgumentException($"Task {task.Name} has no items.", nameof(task));
         int acc = 0, accNorm = 0;
@@ -110,7 +119,7 @@ public static class Evaluator
         {
             if (item.Gold < 0 || item.Gold >= item.Choices.Count)
                 throw new ArgumentException($"Task {task.Name}: gold {item.Gold} is out of range for {item.Choices.Count} choices.", nameof(task));
-            var (logLik, scoredBytes) = ChoiceLogLikelihoods(model, item);
+            var (logLik, scoredBytes) = ChoiceLogLikelihoods(model, item, tokenizer ?? Bytes);
             var perByte = logLik.Select((ll, i) => ll / scoredBytes[i]).ToArray();
             if (FirstArgMax(logLik) == item.Gold) acc++;
             if (FirstArgMax(perByte) == item.Gold) accNorm++;
@@ -126,18 +135,25 @@ public static class Evaluator
     /// context + choice fits context length + 1 tokens (a choice longer than the context length is scored on its last
     /// context-length bytes only).
     /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="item">The item.</param>
+    /// <param name="tokenizer">How the context and choices become tokens; null = byte-level.</param>
     /// <exception cref="ArgumentException">Empty context or choice, or no choices.</exception>
-    public static double[] LogLikelihoods(LlamaForCausalLM model, McItem item)
+    /// <exception cref="InvalidDataException">A token id is outside the model's vocabulary.</exception>
+    public static double[] LogLikelihoods(LlamaForCausalLM model, McItem item, ITextTokenizer? tokenizer = null)
     {
         using var mode = new EvalModeScope(model);
-        return ChoiceLogLikelihoods(model, item).LogLik;
+        return ChoiceLogLikelihoods(model, item, tokenizer ?? Bytes).LogLik;
     }
 
-    /// <summary>Per choice: log-likelihood (nats) and the number of bytes it covers (all of the choice unless it was cut).</summary>
-    private static (double[] LogLik, int[] ScoredBytes) ChoiceLogLikelihoods(LlamaForCausalLM model, McItem item)
+    /// <summary>
+    /// Per choice: log-likelihood (nats) and the UTF-8 bytes it covers (all of the choice's bytes unless it was cut; then
+    /// its bytes x scored tokens / its tokens, which is exactly the scored bytes for the byte tokenizer).
+    /// </summary>
+    private static (double[] LogLik, double[] ScoredBytes) ChoiceLogLikelihoods(LlamaForCausalLM model, McItem item, ITextTokenizer tokenizer)
     {
         if (item.Choices.Count == 0) throw new ArgumentException("An item has no choices.", nameof(item));
-        var rows = item.Choices.Select(c => Encode(item.Context, c, model.Config.ContextLength, nameof(item))).ToArray();
+        var rows = item.Choices.Select(c => Encode(tokenizer, model, item.Context, c, nameof(item))).ToArray();
         using var scope = NewDisposeScope();
         var (inputs, targets) = TokenBatch.Shifted(rows.Select(r => r.Tokens).ToArray()); // [choices, T]
         var logProbs = nn.functional.log_softmax(model.forward(inputs), -1); // [choices, T, V]
@@ -146,25 +162,29 @@ public static class Evaluator
         var result = new double[rows.Length];
         for (var row = 0; row < rows.Length; row++)
         {
-            var (seq, choiceStart) = rows[row];
+            var (seq, choiceStart, _) = rows[row];
             for (var j = choiceStart; j < seq.Length; j++) result[row] += picked[row * width + j - 1]; // position j - 1 predicts token j
         }
 
-        return (result, rows.Select(r => r.Tokens.Length - r.ContinuationStart).ToArray());
+        var bytes = item.Choices.Select(c => (double)System.Text.Encoding.UTF8.GetByteCount(c)).ToArray();
+        return (result, rows.Select((r, i) => bytes[i] * (r.Tokens.Length - r.ContinuationStart) / r.ContinuationLength).ToArray());
     }
 
     /// <summary>
-    /// prefix + continuation as byte tokens cut from the left to at most context + 1 tokens, and the index where the
-    /// scored continuation starts: at least 1, so a continuation longer than the context length keeps only its last
-    /// context-length tokens (lm-eval's slicing would misalign there; we score what fits instead of failing a run).
+    /// prefix + continuation as tokens (each encoded on its own, as lm-eval does) cut from the left to at most context + 1
+    /// tokens, the index where the scored continuation starts: at least 1, so a continuation longer than the context
+    /// length keeps only its last context-length tokens (lm-eval's slicing would misalign there; we score what fits
+    /// instead of failing a run), and the continuation's full token count.
     /// </summary>
-    private static (int[] Tokens, int ContinuationStart) Encode(string prefix, string continuation, int contextLength, string parameter)
+    private static (int[] Tokens, int ContinuationStart, int ContinuationLength) Encode(ITextTokenizer tokenizer, LlamaForCausalLM model, string prefix, string continuation, string parameter)
     {
-        var head = Tokenizer.Encode(prefix);
-        var tail = Tokenizer.Encode(continuation);
+        var head = tokenizer.Encode(prefix);
+        var tail = tokenizer.Encode(continuation);
         if (head.Length == 0 || tail.Length == 0) throw new ArgumentException("Contexts, prompts, choices and answers must not be empty.", parameter);
-        var tokens = TokenBatch.KeepLast([.. head, .. tail], contextLength + 1);
-        return (tokens, Math.Max(1, tokens.Length - tail.Length));
+        int[] all = [.. head, .. tail];
+        TokenIds.RequireBelow(all, model.Config.VocabSize, $"'{prefix}{continuation}'", tokenizer.Name);
+        var tokens = TokenBatch.KeepLast(all, model.Config.ContextLength + 1);
+        return (tokens, Math.Max(1, tokens.Length - tail.Length), tail.Length);
     }
 
     private static int FirstArgMax(IReadOnlyList<double> values)

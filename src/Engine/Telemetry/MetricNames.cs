@@ -67,6 +67,14 @@ public static class MetricNames
     public const string HeldOutLoss = "heldout_loss";
     /// <summary>The twin's <see cref="HeldOutLoss"/>.</summary>
     public const string BaselineHeldOutLoss = "baseline_heldout_loss";
+    /// <summary>Held-out loss on the main text file's held-out part (data.kind text), nats per token, at evaluation steps.</summary>
+    public const string TextLoss = "text_heldout_loss";
+    /// <summary>The twin's <see cref="TextLoss"/>.</summary>
+    public const string BaselineTextLoss = "baseline_text_heldout_loss";
+    /// <summary>exp(<see cref="TextLoss"/>): perplexity per token of the run's tokenizer on the text file's held-out part.</summary>
+    public const string Perplexity = "perplexity";
+    /// <summary>The twin's <see cref="Perplexity"/>.</summary>
+    public const string BaselinePerplexity = "baseline_perplexity";
     /// <summary>Knowledge-probe next-token accuracy, fraction 0..1, at evaluation steps.</summary>
     public const string ProbeAccuracy = "probe_acc";
     /// <summary>The twin's <see cref="ProbeAccuracy"/>.</summary>
@@ -83,7 +91,7 @@ public static class MetricNames
     public static readonly IReadOnlySet<string> Scalars = new HashSet<string>
     {
         Loss, LearningRate, StepMillis, Tokens, BaselineLoss, LossApe, PretrainLoss, HeldOutLoss, BaselineHeldOutLoss,
-        ProbeAccuracy, BaselineProbeAccuracy,
+        ProbeAccuracy, BaselineProbeAccuracy, TextLoss, BaselineTextLoss, Perplexity, BaselinePerplexity,
     };
 
     /// <summary>True for a per-step scalar metric, task metrics included.</summary>

@@ -6,7 +6,9 @@ namespace QuantScope.Engine.Training;
 
 /// <summary>
 /// Evaluates the run's model (and the twin's) after a number of main steps: held-out loss on the pretraining data
-/// (forgetting), knowledge-probe accuracy and every task's acc / acc_norm, as scalars at that step.
+/// (forgetting), knowledge-probe accuracy and every task's acc / acc_norm, as scalars at that step; when the main phase
+/// reads a text file, also the held-out loss and perplexity on that file's held-out part. Everything is tokenized with
+/// the run's tokenizer (<see cref="ExperimentData.Tokenizer"/>).
 /// </summary>
 internal static class EvaluationStep
 {
@@ -26,13 +28,21 @@ internal static class EvaluationStep
     {
         var loss = Evaluator.HeldOutLoss(model, data.Forgetting.HeldOut, seqLen, HeldOutWindows);
         points.Add(new ScalarPoint(step, baseline ? MetricNames.BaselineHeldOutLoss : MetricNames.HeldOutLoss, (float)loss));
+        if (data.MainIsText && data.Main.HeldOut.Length > seqLen)
+        {
+            var textLoss = Evaluator.HeldOutLoss(model, data.Main.HeldOut, seqLen, HeldOutWindows); // nats per token
+            points.Add(new ScalarPoint(step, baseline ? MetricNames.BaselineTextLoss : MetricNames.TextLoss, (float)textLoss));
+            points.Add(new ScalarPoint(step, baseline ? MetricNames.BaselinePerplexity : MetricNames.Perplexity, (float)Math.Exp(textLoss)));
+        }
+
         // A continuation must fit the context with at least one token before it; contexts are cut from the left.
         var room = model.Config.ContextLength - 1;
-        bool Fits(string s) => System.Text.Encoding.UTF8.GetByteCount(s) <= room;
+        var tokenizer = data.Tokenizer;
+        bool Fits(string s) => tokenizer is Data.ByteTokenizer ? System.Text.Encoding.UTF8.GetByteCount(s) <= room : tokenizer.Encode(s).Length <= room;
         var probes = data.Probes.Where(p => Fits(p.Answer)).ToArray();
         if (probes.Length > 0)
         {
-            var probe = Evaluator.ProbeAccuracy(model, probes);
+            var probe = Evaluator.ProbeAccuracy(model, probes, tokenizer);
             points.Add(new ScalarPoint(step, baseline ? MetricNames.BaselineProbeAccuracy : MetricNames.ProbeAccuracy, (float)probe));
         }
 
@@ -40,7 +50,7 @@ internal static class EvaluationStep
         {
             var task = full with { Items = full.Items.Where(i => i.Choices.All(Fits)).ToArray() };
             if (task.Items.Count == 0) continue;
-            var score = Evaluator.Score(model, task);
+            var score = Evaluator.Score(model, task, tokenizer);
             points.Add(new ScalarPoint(step, MetricNames.TaskAccuracy(task.Name, baseline), (float)score.Acc));
             points.Add(new ScalarPoint(step, MetricNames.TaskAccuracy(task.Name, baseline, normalised: true), (float)score.AccNorm));
         }

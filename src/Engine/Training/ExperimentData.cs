@@ -1,11 +1,13 @@
 using QuantScope.Engine.Data;
+using QuantScope.Engine.Model.Hf;
 
 namespace QuantScope.Engine.Training;
 
 /// <summary>
 /// The token streams and evaluation sets of one experiment, built once from its config: the main phase's train and
 /// held-out tokens, the pretraining stream, the held-out pretraining tokens forgetting is measured on, the built-in
-/// world's knowledge probes and tasks (when the built-in world is in play) and the user's JSONL tasks.
+/// world's knowledge probes and tasks (when the built-in world is in play) and the user's JSONL tasks, all read with the
+/// run's tokenizer (bytes, or the <c>init</c> folder's own: <see cref="HfInit.Tokenizer"/>).
 /// </summary>
 internal sealed class ExperimentData
 {
@@ -15,8 +17,9 @@ internal sealed class ExperimentData
     public const int ProbeCount = 48;
     public const int TaskItems = 32;
 
-    private ExperimentData(TextDataset main, TextDataset? pretrain, TextDataset forgetting, IReadOnlyList<KnowledgeProbe> probes, IReadOnlyList<McTask> tasks)
+    private ExperimentData(ITextTokenizer tokenizer, TextDataset main, TextDataset? pretrain, TextDataset forgetting, IReadOnlyList<KnowledgeProbe> probes, IReadOnlyList<McTask> tasks)
     {
+        Tokenizer = tokenizer;
         Main = main;
         Pretrain = pretrain;
         Forgetting = forgetting;
@@ -24,8 +27,14 @@ internal sealed class ExperimentData
         Tasks = tasks;
     }
 
+    /// <summary>How every text of the run becomes tokens.</summary>
+    public ITextTokenizer Tokenizer { get; }
+
     /// <summary>The main phase's text.</summary>
     public TextDataset Main { get; }
+
+    /// <summary>True when the main phase reads a user's text file: its held-out part is then scored as perplexity.</summary>
+    public bool MainIsText { get; private init; }
 
     /// <summary>The pretraining text, or null without a pretraining phase.</summary>
     public TextDataset? Pretrain { get; }
@@ -40,15 +49,24 @@ internal sealed class ExperimentData
     public IReadOnlyList<McTask> Tasks { get; }
 
     /// <summary>Builds everything; paths resolve against <paramref name="baseDirectory"/>.</summary>
+    /// <exception cref="HfModelException">The init folder's tokenizer cannot be had (see <see cref="HfInit.Tokenizer"/>).</exception>
+    /// <exception cref="InvalidDataException">A text is too short, or a token id is outside the model's vocabulary.</exception>
     public static ExperimentData Load(TrainConfig config, string? baseDirectory)
     {
+        var tokenizer = HfInit.Tokenizer(config, baseDirectory);
         var world = new Lazy<SyntheticWorld>(() => SyntheticWorld.Create(config.Seed));
-        TextDataset Read(DataConfig data) => data.Kind switch
+        TextDataset Read(DataConfig data)
         {
-            DataConfig.Builtin => TextDataset.FromText(world.Value.NewDomainPart(BuiltinChars), HeldOutFraction),
-            DataConfig.BuiltinPretrain => TextDataset.FromText(world.Value.KnowledgePart(BuiltinChars), HeldOutFraction),
-            _ => TextDataset.Load(TrainConfigValidator.Resolve(data.Path!, baseDirectory), HeldOutFraction),
-        };
+            var (set, source) = data.Kind switch
+            {
+                DataConfig.Builtin => (TextDataset.FromText(world.Value.NewDomainPart(BuiltinChars), HeldOutFraction, tokenizer), "The built-in text"),
+                DataConfig.BuiltinPretrain => (TextDataset.FromText(world.Value.KnowledgePart(BuiltinChars), HeldOutFraction, tokenizer), "The built-in text"),
+                _ => (TextDataset.Load(TrainConfigValidator.Resolve(data.Path!, baseDirectory), HeldOutFraction, tokenizer), $"Text file {data.Path}"),
+            };
+            TokenIds.RequireBelow(set.Train, config.Model.VocabSize, source, tokenizer.Name);
+            TokenIds.RequireBelow(set.HeldOut, config.Model.VocabSize, source, tokenizer.Name);
+            return set;
+        }
 
         var main = Read(config.Data);
         var pretrain = config.Pretrain is { } p ? Read(p.Data) : null;
@@ -58,6 +76,6 @@ internal sealed class ExperimentData
         var tasks = (builtin ? world.Value.Tasks(TaskItems) : [])
             .Concat(config.Tasks.Select(t => McTaskReader.Read(TrainConfigValidator.Resolve(t, baseDirectory))))
             .ToArray();
-        return new ExperimentData(main, pretrain, forgetting, probes, tasks);
+        return new ExperimentData(tokenizer, main, pretrain, forgetting, probes, tasks) { MainIsText = config.Data.Kind == DataConfig.Text };
     }
 }

@@ -91,4 +91,25 @@ public sealed class TextDatasetTests : IDisposable
         Assert.Equal(62, data.Train.Length);
         Assert.Equal(2, data.HeldOut.Length);
     }
+
+    [Fact]
+    public void FromText_HfTokenizer_EncodesOnceAndCutsAfterTheNewlineToken()
+    {
+        var tokenizer = HfTokenizer.FromTokenizerJson(HfTokenizerTests.TinyTokenizerJson(), "tokenizer.json");
+        var text = string.Concat(Enumerable.Range(0, 100).Select(i => $"the {i:D4}\n")); // "the", "Ġ", 4 digits, "\n": 7 tokens a line
+        var data = TextDataset.FromText(text, 0.123, tokenizer); // exact cut 700 - 86 = 614; nearest line start 616
+
+        Assert.Equal(616, data.Train.Length);
+        Assert.Equal(tokenizer.Encode(text), data.Train.Concat(data.HeldOut));
+        Assert.Equal(257, data.HeldOut[0]); // "the" starts the held-out part
+        Assert.True(tokenizer.EndsLine(data.Train[^1]));
+    }
+
+    [Fact]
+    public void FromText_HfTokenizerTooFewTokens_NamesTokensAndTokenizer()
+    {
+        var tokenizer = HfTokenizer.FromTokenizerJson(HfTokenizerTests.TinyTokenizerJson(), "tokenizer.json");
+        var e = Assert.Throws<InvalidDataException>(() => TextDataset.FromText(string.Concat(Enumerable.Repeat("the ", 40)), 0.1, tokenizer));
+        Assert.Contains("tokens (tokenizer.json)", e.Message);
+    }
 }

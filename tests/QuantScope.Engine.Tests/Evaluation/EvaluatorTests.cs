@@ -3,6 +3,7 @@ using QuantScope.Engine.Data;
 using QuantScope.Engine.Evaluation;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Quantization;
+using QuantScope.Engine.Tests.Data;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Evaluation;
@@ -232,5 +233,14 @@ public class EvaluatorTests
         Assert.Throws<ArgumentException>(() => Evaluator.Score(model, new McTask("empty", [])));
         Assert.Throws<ArgumentException>(() => Evaluator.Score(model, new McTask("gold", [new McItem("a", [" b", " c"], 2)])));
         Assert.Throws<ArgumentException>(() => Evaluator.Score(model, new McTask("ctx", [new McItem("", [" b", " c"], 0)])));
+    }
+
+    [Fact]
+    public void Score_HfTokenizerTokenBeyondVocab_FailsNamingTheVocabulary()
+    {
+        using var model = TextPerplexityTests.Uniform(TextPerplexityTests.Shape with { VocabSize = 256 });
+        var tokenizer = HfTokenizer.FromTokenizerJson(HfTokenizerTests.TinyTokenizerJson(), "tokenizer.json");
+        var task = new McTask("t", [new McItem("Pick:", [" the", " a"], 0)]);
+        Assert.Contains("vocabulary of 256", Assert.Throws<InvalidDataException>(() => Evaluator.Score(model, task, tokenizer)).Message);
     }
 }

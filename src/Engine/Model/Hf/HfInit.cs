@@ -1,8 +1,9 @@
+using QuantScope.Engine.Data;
 using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Model.Hf;
 
-/// <summary>Applies a run's <see cref="TrainConfig.Init"/>: the folder's model config replaces the run's.</summary>
+/// <summary>Applies a run's <see cref="TrainConfig.Init"/>: the folder's model config replaces the run's, its tokenizer reads the run's text.</summary>
 public static class HfInit
 {
     /// <summary>The folder of <paramref name="init"/> resolved against <paramref name="baseDirectory"/>.</summary>
@@ -15,16 +16,48 @@ public static class HfInit
         if (string.IsNullOrWhiteSpace(init.Path)) return [("init.path", "is required when kind is hf (a local Hugging Face model folder)")];
         var folder = Folder(init, baseDirectory);
         if (!Directory.Exists(folder)) return [("init.path", $"folder '{init.Path}' does not exist")];
+        if (!InitConfig.TokenizerKinds.Contains(init.Tokenizer)) return [("init.tokenizer", $"must be one of: {string.Join(", ", InitConfig.TokenizerKinds)}")];
         try
         {
             var info = HfModelFolder.Inspect(folder);
             var qat = MemoryEstimator.Estimate(info.Config, "qat", twin: true);
-            return qat.Fits ? [] : [("init.path", $"model too large for this machine: {qat.Describe()}")];
+            if (!qat.Fits) return [("init.path", $"model too large for this machine: {qat.Describe()}")];
+            LoadTokenizer(folder, init.Tokenizer, info.Config.VocabSize, $"folder '{init.Path}'");
+            return [];
         }
         catch (Exception ex) when (ex is HfModelException or SafeTensors.SafeTensorsException)
         {
             return [("init.path", ex.Message)];
         }
+    }
+
+    /// <summary>
+    /// The tokenizer a run reads its text with: <see cref="ByteTokenizer"/> without <c>init</c>; with it, as
+    /// <see cref="InitConfig.Tokenizer"/> says (the folder's own tokenizer by default).
+    /// </summary>
+    /// <exception cref="HfModelException">The folder has no tokenizer (and the model is not byte-level), or an unreadable one.</exception>
+    public static ITextTokenizer Tokenizer(TrainConfig config, string? baseDirectory) => config.Init is { Kind: InitConfig.Hf, Path: not null } init
+        ? LoadTokenizer(Folder(init, baseDirectory), init.Tokenizer, config.Model.VocabSize, $"init.path '{init.Path}'")
+        : new ByteTokenizer();
+
+    /// <summary>
+    /// The tokenizer of <paramref name="folder"/> for <paramref name="mode"/> (<see cref="InitConfig.TokenizerKinds"/>):
+    /// <c>byte</c> = bytes; <c>auto</c> = the folder's tokenizer file, or bytes when there is none and the model's
+    /// vocabulary is exactly 256.
+    /// </summary>
+    /// <param name="folder">The model folder.</param>
+    /// <param name="mode"><c>auto</c> or <c>byte</c>.</param>
+    /// <param name="vocabSize">The model's vocab_size.</param>
+    /// <param name="what">How to name the folder in messages (a config field, a CLI option).</param>
+    /// <exception cref="HfModelException">No tokenizer file (and vocab_size is not 256), an unreadable one, or an unknown mode.</exception>
+    public static ITextTokenizer LoadTokenizer(string folder, string mode, int vocabSize, string what)
+    {
+        if (mode == InitConfig.TokenizerByte) return new ByteTokenizer();
+        if (mode != InitConfig.TokenizerAuto) throw new HfModelException($"tokenizer '{mode}' is not one of: {string.Join(", ", InitConfig.TokenizerKinds)}");
+        if (HfModelFolder.TokenizerFiles.Any(f => File.Exists(System.IO.Path.Combine(folder, f)))) return HfTokenizer.Load(folder);
+        if (vocabSize == ByteTokenizer.VocabSize) return new ByteTokenizer(); // a byte-level model (e.g. an exported QuantScope run)
+        throw new HfModelException(
+            $"{what} has no tokenizer.json or tokenizer.model, and its vocab_size {vocabSize} is not byte-level (256): copy the model's tokenizer into the folder, or set init.tokenizer to \"byte\" to read text as UTF-8 bytes");
     }
 
     /// <summary>

@@ -2,7 +2,8 @@ namespace QuantScope.Engine.Model.Hf;
 
 /// <summary>
 /// Where a run's weights start: <c>{"kind": "hf", "path": "/models/SmolLM-135M"}</c> = a local Hugging Face model
-/// folder (its config replaces the run's <c>model</c>, its weights replace the seed's random init).
+/// folder (its config replaces the run's <c>model</c>, its weights replace the seed's random init, and its tokenizer reads
+/// the run's text: training data, held-out loss, probes and tasks).
 /// </summary>
 public sealed record InitConfig
 {
@@ -12,9 +13,26 @@ public sealed record InitConfig
     /// <summary>The accepted kinds.</summary>
     public static IReadOnlyList<string> Kinds { get; } = [Hf];
 
+    /// <summary>Tokenizer: the folder's <c>tokenizer.json</c> / <c>tokenizer.model</c> (see <see cref="Tokenizer"/>).</summary>
+    public const string TokenizerAuto = "auto";
+
+    /// <summary>Tokenizer: UTF-8 bytes (ids 0..255), whatever the folder holds.</summary>
+    public const string TokenizerByte = "byte";
+
+    /// <summary>The accepted tokenizer choices.</summary>
+    public static IReadOnlyList<string> TokenizerKinds { get; } = [TokenizerAuto, TokenizerByte];
+
     /// <summary><c>hf</c>.</summary>
     public string Kind { get; init; } = Hf;
 
     /// <summary>The folder (absolute, or relative to the config file's folder / the working directory).</summary>
     public string? Path { get; init; }
+
+    /// <summary>
+    /// How the run's text becomes tokens. <c>auto</c> (default): the folder's <c>tokenizer.json</c> (byte-level BPE) or
+    /// <c>tokenizer.model</c> (SentencePiece); a folder without one is refused, except a model whose vocab_size is
+    /// exactly 256 (a byte-level model, such as a QuantScope run exported with <c>hf export</c>), which reads bytes.
+    /// <c>byte</c>: UTF-8 bytes explicitly (ids 0..255; only meaningful for a model trained on bytes).
+    /// </summary>
+    public string Tokenizer { get; init; } = TokenizerAuto;
 }
