@@ -7,7 +7,8 @@ namespace QuantScope.Web.Security;
 /// <summary>
 /// A request body limit per class of endpoint: log uploads (<see cref="SecurityOptions.MaxUploadBytes"/>), hub
 /// messages (long polling posts them; <see cref="QuantScopeSetup.MaxHubMessageBytes"/>), metric batches (their
-/// endpoint sets its own 32 MB limit and answers with its own message) and everything else, the JSON API and form
+/// endpoint sets its own 32 MB limit and answers with its own message), the data endpoints (format quantization and
+/// law fits: <see cref="SecurityOptions.MaxDataBodyBytes"/>) and everything else, the JSON API and form
 /// posts (<see cref="SecurityOptions.MaxRequestBodyBytes"/>). A declared length over the limit gets 413 at once;
 /// otherwise the server stops reading at the limit (Kestrel's feature, or a counting stream where the server has
 /// none, as in tests).
@@ -45,6 +46,7 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<Secur
     public long LimitOf(PathString path) =>
         path.StartsWithSegments("/api/import") ? options.Value.MaxUploadBytes
         : path.StartsWithSegments("/hubs") ? QuantScopeSetup.MaxHubMessageBytes
+        : path.StartsWithSegments("/api/formats") || path.StartsWithSegments("/api/laws") ? options.Value.MaxDataBodyBytes
         : options.Value.MaxRequestBodyBytes;
 
     private static bool IsMetricBatch(HttpRequest request) =>

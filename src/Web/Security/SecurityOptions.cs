@@ -15,6 +15,12 @@ public sealed class SecurityOptions
     /// <summary>Largest JSON request body of the API and the UI's form posts, bytes (1 MB; configs are at most 64 KB).</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Largest body of the data endpoints, bytes (32 MB, Kestrel's old default): <c>POST /api/formats/{name}/quantize</c>
+    /// (up to a million values) and <c>/api/laws/{name}/fit|evaluate</c> (point lists).
+    /// </summary>
+    public long MaxDataBodyBytes { get; set; } = 32L * 1024 * 1024;
+
     /// <summary>Largest log upload to <c>POST /api/import</c>, bytes (256 MB).</summary>
     public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
 

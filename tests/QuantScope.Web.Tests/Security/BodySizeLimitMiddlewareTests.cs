@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using QuantScope.Web.Security;
 
 namespace QuantScope.Web.Tests.Security;
 
@@ -34,6 +35,18 @@ public sealed class BodySizeLimitMiddlewareTests
         using var response = await client.PostAsync("/api/runs", body);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public void LimitOf_EndpointClasses_TheirOwnLimits()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new SecurityOptions());
+        var limits = new BodySizeLimitMiddleware(_ => Task.CompletedTask, options);
+        Assert.Equal(1024 * 1024, limits.LimitOf("/api/runs"));
+        Assert.Equal(1024 * 1024, limits.LimitOf("/login"));
+        Assert.Equal(32L * 1024 * 1024, limits.LimitOf("/api/formats/e4m3/quantize"));
+        Assert.Equal(256L * 1024 * 1024, limits.LimitOf("/api/import"));
+        Assert.Equal(QuantScope.Web.Setup.QuantScopeSetup.MaxHubMessageBytes, limits.LimitOf("/hubs/metrics"));
     }
 
     [Fact]
