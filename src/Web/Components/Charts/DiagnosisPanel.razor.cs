@@ -8,11 +8,17 @@ namespace QuantScope.Web.Components.Charts;
 
 /// <summary>
 /// The run's diagnosis: each finding with its severity, evidence and fix, then the replay table of the worst layer
-/// (saturation rate against history length H, one row per amax algorithm). Loads once per run id; the
-/// <see cref="RefreshAsync"/> button re-reads a live run.
+/// (saturation rate against history length H, one row per amax algorithm). Loads once per run id, then every
+/// <see cref="LiveInterval"/> while <see cref="Live"/> and once more when the run ends (the final diagnosis); the
+/// <see cref="RefreshAsync"/> button re-reads at any time.
 /// </summary>
-public partial class DiagnosisPanel
+public partial class DiagnosisPanel : IDisposable
 {
+    /// <summary>How often a live run is diagnosed again (each pass reads the run's series from the store).</summary>
+    public static readonly TimeSpan LiveInterval = TimeSpan.FromSeconds(10);
+
+    private readonly CancellationTokenSource _cts = new();
+    private bool _polling;
     private IReadOnlyList<Finding>? _findings;
     private ReplayLayerDto? _worst;
     private IReadOnlyList<int> _lengths = [];
@@ -22,6 +28,9 @@ public partial class DiagnosisPanel
     /// <summary>The run to diagnose.</summary>
     [Parameter, EditorRequired] public Guid RunId { get; set; }
 
+    /// <summary>True while the run trains: the panel re-diagnoses periodically, and once more when it turns false.</summary>
+    [Parameter] public bool Live { get; set; }
+
     [Inject] private RunDiagnoser Diagnoser { get; set; } = default!;
 
     [Inject] private RunReplayer Replayer { get; set; } = default!;
@@ -29,9 +38,37 @@ public partial class DiagnosisPanel
     /// <inheritdoc />
     protected override async Task OnParametersSetAsync()
     {
+        if (Live && !_polling) _ = PollAsync(); // fire and forget: the loop marshals its renders onto the circuit
         if (_loaded == RunId) return;
         _loaded = RunId;
         await RefreshAsync();
+    }
+
+    private async Task PollAsync()
+    {
+        _polling = true;
+        try
+        {
+            using var timer = new PeriodicTimer(LiveInterval);
+            while (Live && await timer.WaitForNextTickAsync(_cts.Token))
+                await InvokeAsync(async () => { await RefreshAsync(); StateHasChanged(); });
+            await InvokeAsync(async () => { await RefreshAsync(); StateHasChanged(); }); // the run ended: final diagnosis
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            // the page closed
+        }
+        finally
+        {
+            _polling = false;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _cts.Cancel();
+        _cts.Dispose();
     }
 
     /// <summary>Reads the findings and the default replay again.</summary>
