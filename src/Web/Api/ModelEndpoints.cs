@@ -1,23 +1,35 @@
 using QuantScope.Engine.Model.Hf;
+using QuantScope.Data;
 using QuantScope.Engine.Model.SafeTensors;
+using QuantScope.Web.Models;
 
 namespace QuantScope.Web.Api;
 
-/// <summary>Hugging Face model folders: <c>POST /api/models/inspect</c> reads a folder's config and weight headers (no weights).</summary>
+/// <summary>
+/// Hugging Face model folders: <c>POST /api/models/inspect</c> reads a folder's config and weight headers (no weights),
+/// for folders inside <c>Models:AllowedRoots</c> only (<see cref="ModelFolderPolicy"/>).
+/// </summary>
 public static class ModelEndpoints
 {
     /// <summary>Maps <c>/api/models</c>.</summary>
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/models/inspect", (ModelInspectRequestDto? body) => Inspect(body?.Path));
+        app.MapPost("/api/models/inspect", (ModelInspectRequestDto? body, IConfiguration configuration, QuantScopeDatabase database) =>
+            Inspect(body?.Path, Policy(configuration, database)));
         return app;
     }
 
-    /// <summary>The inspection, or 400 naming the problem.</summary>
-    public static IResult Inspect(string? path)
+    /// <summary>The folder policy of this app: <c>Models:AllowedRoots</c>, by default the user's home and the data folder.</summary>
+    public static ModelFolderPolicy Policy(IConfiguration configuration, QuantScopeDatabase database) =>
+        ModelFolderPolicy.From(configuration, System.IO.Path.GetDirectoryName(database.Path)!);
+
+    /// <summary>The inspection, or 400 naming the problem (under <c>path</c>).</summary>
+    public static IResult Inspect(string? path, ModelFolderPolicy policy)
     {
         if (string.IsNullOrWhiteSpace(path)) return Bad("is required: an absolute path to a local Hugging Face model folder");
         if (!System.IO.Path.IsPathFullyQualified(path)) return Bad($"'{path}' is not an absolute path");
+        if (!policy.Allows(path))
+            return Bad($"'{System.IO.Path.GetFullPath(path)}' is outside the allowed model folders ({policy.Describe()}); set Models:AllowedRoots in appsettings to allow it");
         try
         {
             return Results.Ok(ToDto(HfModelFolder.Inspect(path)));

@@ -18,6 +18,7 @@ namespace QuantScope.Web.Cli;
 /// <c>hf inspect PATH [--json]</c>: a Hugging Face model folder's parsed config, parameter count and memory estimates.
 /// <c>hf export --run ID --out DIR [--checkpoint STEP|last] [--dtype f32|f16|bf16] [--db PATH]</c>: a run's checkpoint
 /// (a QAT result) as a Hugging Face folder (config.json + model.safetensors, the init folder's tokenizer copied).
+/// <c>hf eval --path DIR --text FILE</c>: perplexity on a text file (<see cref="HfEvalCommand"/>).
 /// Exit codes: 0 done, 2 bad input.
 /// </summary>
 public static class HfCommand
@@ -38,7 +39,10 @@ public static class HfCommand
         var export = new Command("export", "Write a run's checkpoint as a Hugging Face model folder.") { run, output, checkpoint, dtype, db };
         export.SetAction((parsed, ct) => ExportAsync(parsed.GetValue(run), parsed.GetValue(output)!, parsed.GetValue(checkpoint),
             parsed.GetValue(dtype)!, parsed.GetValue(db), stdout, stderr, ct));
-        return new Command("hf", "Hugging Face model folders: inspect one, export a run to one.") { inspect, export };
+        return new Command("hf", "Hugging Face model folders: inspect one, evaluate one on a text file, export a run to one.")
+        {
+            inspect, HfEvalCommand.Create(stdout, stderr), export,
+        };
     }
 
     /// <summary>The inspect verb's work; returns the exit code.</summary>

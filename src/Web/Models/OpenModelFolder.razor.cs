@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Components;
+using QuantScope.Data;
 using QuantScope.Web.Api;
 
 namespace QuantScope.Web.Models;
@@ -7,6 +8,14 @@ namespace QuantScope.Web.Models;
 /// <summary>"Open model folder" on the new-run page: a local path and Inspect, showing the parsed config before anything runs.</summary>
 public partial class OpenModelFolder : ComponentBase
 {
+    /// <summary>App configuration (Models:AllowedRoots).</summary>
+    [Inject]
+    private IConfiguration Configuration { get; set; } = default!;
+
+    /// <summary>The database (its folder is an allowed root by default).</summary>
+    [Inject]
+    private QuantScopeDatabase Database { get; set; } = default!;
+
     /// <summary>The folder typed by the user.</summary>
     protected string? Path { get; set; }
 
@@ -19,7 +28,7 @@ public partial class OpenModelFolder : ComponentBase
     /// <summary>Reads the folder's config and weight headers (no weights; milliseconds) through the API's own logic.</summary>
     protected void Inspect()
     {
-        (Result, Error) = ModelEndpoints.Inspect(Path) switch
+        (Result, Error) = ModelEndpoints.Inspect(Path, ModelEndpoints.Policy(Configuration, Database)) switch
         {
             Ok<ModelInspectDto> ok => (ok.Value, (string?)null),
             ValidationProblem bad => ((ModelInspectDto?)null, string.Join(" ", bad.ProblemDetails.Errors.SelectMany(e => e.Value))),
