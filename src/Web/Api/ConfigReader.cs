@@ -46,8 +46,27 @@ public static class ConfigReader
         {
             return (null, [new ConfigError(FieldOf(ex), Describe(ex))]);
         }
+        catch (ArgumentException ex) when (ex.Message.Contains("same key", StringComparison.Ordinal))
+        {
+            // JsonNode parses duplicate properties and throws on first access (found by fuzzing).
+            return (null, [new ConfigError("$", "a property appears twice in the same object")]);
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") parses but cannot be read as text (found by fuzzing).
+            return (null, [new ConfigError("$", "the body holds a string that is not valid text")]);
+        }
         if (config is null) return (null, [new ConfigError("$", "the body must be a JSON object")]);
-        var errors = TrainConfigValidator.Validate(config, baseDirectory);
+        IReadOnlyList<ConfigError> errors;
+        try
+        {
+            errors = TrainConfigValidator.Validate(config, baseDirectory);
+        }
+        catch (ArgumentException ex)
+        {
+            // Path APIs refuse some names outright (a NUL character; found by fuzzing).
+            return (null, [new ConfigError("$", $"a path in the config is not a valid file name ({ex.Message})")]);
+        }
         return errors.Count == 0 ? (config, []) : (null, errors);
     }
 

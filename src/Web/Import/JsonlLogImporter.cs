@@ -41,6 +41,12 @@ public static class JsonlLogImporter
                 into.Skip(where, "not a JSON object");
                 return;
             }
+            if (!IsValidText(root))
+            {
+                // Checked before anything of the line is added: a line is read whole or skipped whole.
+                into.Skip(where, "holds an escaped lone surrogate (\\ud800...) that is not text");
+                return;
+            }
 
             var stepProperty = root.EnumerateObject().FirstOrDefault(p => ImportNumbers.IsStepName(p.Name));
             if (stepProperty.Value.ValueKind == JsonValueKind.Undefined)
@@ -74,11 +80,31 @@ public static class JsonlLogImporter
             return;
         }
 
+        if (string.IsNullOrWhiteSpace(name)) return; // "": 5 names no metric (found by fuzzing)
         double number;
         if (value.ValueKind == JsonValueKind.Number) number = value.GetDouble();
         else if (value.ValueKind != JsonValueKind.String || !ImportNumbers.TryParseValue(value.GetString()!, out number)) return;
         if (string.IsNullOrWhiteSpace(layer)) into.AddScalar(step, name, number);
         else into.AddLayer(step, name, role, layer, number);
+    }
+
+    // JsonDocument accepts "\ud800" escapes but throws when such a string is read: find them up front (found by fuzzing).
+    private static bool IsValidText(JsonElement element)
+    {
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.Object => element.EnumerateObject().All(p => p.Name is not null && IsValidText(p.Value)),
+                JsonValueKind.Array => element.EnumerateArray().All(IsValidText),
+                JsonValueKind.String => element.GetString() is not null,
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static bool Is(JsonProperty property, string name) => property.Name.Equals(name, StringComparison.OrdinalIgnoreCase);

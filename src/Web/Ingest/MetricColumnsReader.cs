@@ -85,7 +85,7 @@ public static class MetricColumnsReader
     private static string? ReadName(JsonElement e, string field, int i, bool required, List<ConfigError> errors)
     {
         if (e.ValueKind == JsonValueKind.Null && !required) return null;
-        if (e.ValueKind == JsonValueKind.String && e.GetString() is { } s && !string.IsNullOrWhiteSpace(s) && s.Length <= MaxNameLength)
+        if (e.ValueKind == JsonValueKind.String && TextOf(e) is { } s && !string.IsNullOrWhiteSpace(s) && s.Length <= MaxNameLength)
             return s;
         var expected = required ? "a non-empty string" : "null or a non-empty string";
         errors.Add(new ConfigError($"{field}[{i}]", $"must be {expected} of at most {MaxNameLength} characters, not {Show(e)}"));
@@ -95,7 +95,7 @@ public static class MetricColumnsReader
     private static string? ReadRole(JsonElement e, int i, List<ConfigError> errors)
     {
         if (e.ValueKind == JsonValueKind.Null) return null;
-        var role = e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+        var role = e.ValueKind == JsonValueKind.String ? TextOf(e) : null;
         if (TensorRoles.IsKnown(role)) return role;
         errors.Add(new ConfigError($"roles[{i}]",
             $"must be null, '{TensorRoles.Input}', '{TensorRoles.Weight}' or '{TensorRoles.GradOutput}', not {Show(e)}"));
@@ -110,8 +110,8 @@ public static class MetricColumnsReader
                 return (float)d; // beyond float range becomes ±Infinity, as a float32 tensor would hold it
             case JsonValueKind.Null:
                 return float.NaN; // Python's json writes NaN as a bare token that JSON forbids: clients send null
-            case JsonValueKind.String when e.GetString() is "NaN" or "Infinity" or "-Infinity":
-                return float.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            case JsonValueKind.String when TextOf(e) is "NaN" or "Infinity" or "-Infinity":
+                return float.Parse(TextOf(e)!, System.Globalization.CultureInfo.InvariantCulture);
             default:
                 errors.Add(new ConfigError($"values[{i}]", $"must be a number, null, \"NaN\", \"Infinity\" or \"-Infinity\", not {Show(e)}"));
                 return float.NaN;
@@ -120,7 +120,28 @@ public static class MetricColumnsReader
 
     private static string Show(JsonElement e)
     {
-        var text = e.GetRawText();
+        string text;
+        try
+        {
+            text = e.GetRawText();
+        }
+        catch (InvalidOperationException)
+        {
+            return "text that is not valid UTF-8";
+        }
         return text.Length <= 40 ? text : text[..40] + "...";
+    }
+
+    // Invalid UTF-8 or an escaped lone surrogate inside a string throws when read (found by fuzzing): null = not text.
+    private static string? TextOf(JsonElement e)
+    {
+        try
+        {
+            return e.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }
