@@ -192,13 +192,14 @@ public partial class RunPage
         _heatKey++;
     }
 
-    // The heatmap's columns from every point held: buckets sized for the run's planned steps (or twice what is
-    // there when the run has outgrown its plan); the bucket still filling is shown only once the run has ended.
+    // The heatmap's columns from every point held: buckets sized for what an ended run has, or for a live run's planned
+    // steps (twice what is there when it has none or outgrew it); the bucket still filling is shown once the run ended.
     private void BuildHeatmapView()
     {
         var rows = ChartData.Rows(_layerPoints, _heatMetric, _heatRole);
         var seen = rows.Count == 0 ? 0 : rows[^1].Step + 1;
-        _heatBuckets = HeatmapBucketer.For(_heatMetric, seen > _steps ? 2 * seen : _steps);
+        var expected = IsEnded(_status) ? seen : Math.Max(_steps, 2 * seen); // a live run without a plan (external) keeps growing
+        _heatBuckets = HeatmapBucketer.For(_heatMetric, expected);
         var columns = _heatBuckets.Add(rows).ToList();
         if (IsEnded(_status)) columns.AddRange(_heatBuckets.Flush());
         _heatInitial = columns;

@@ -1,0 +1,119 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Bench.Browser;
+
+/// <summary>
+/// (b) Time to first render of a 100-layer × 10,000-step heatmap: an external run is written through the ingest API
+/// (overflow fraction of every layer on every step, plus the loss), then the run page is opened and timed from
+/// navigation start (<c>performance.timeOrigin</c>) to the heatmap being drawn (its image in the DOM, its downsampled columns in
+/// plotly's data). Cold: a fresh browser context (empty cache); warm: the same context again.
+/// </summary>
+public static class HeatmapRenderBench
+{
+    /// <summary>Layers of the synthetic run.</summary>
+    public const int Layers = 100;
+
+    /// <summary>Steps of the synthetic run.</summary>
+    public const int Steps = 10_000;
+
+    private const int StepsPerBatch = 500; // 50,500 points a batch: under the 100,000-point limit
+
+    private const string PlottedScript = """
+        () => {
+            const d = document.getElementById('saturation-heatmap');
+            const done = d && d.data && d.data[0] && d.data[0].z && d.data[0].z.length > 0
+                && d.querySelector('.heatmaplayer image');
+            return done ? [performance.now(), d.data[0].z.length, window.__heatDiv || -1] : null;
+        }
+        """;
+
+    /// <summary>Writes the run, then returns (ingest seconds, cold ms, warm ms each, columns drawn).</summary>
+    public static async Task<RenderResult> RunAsync(BenchServer server, BenchBrowser browser, int warmRepeats)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromMinutes(5) };
+        var layers = Enumerable.Range(0, Layers).Select(i => $"model.layers.{i / 7}.{Names[i % 7]}").ToArray();
+        var created = await http.PostAsJsonAsync("/api/runs", new { kind = "external", name = "bench-heatmap-100x10000", layers });
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var ingest = System.Diagnostics.Stopwatch.StartNew();
+        for (var from = 0; from < Steps; from += StepsPerBatch)
+        {
+            var posted = await http.PostAsJsonAsync($"/api/runs/{id}/metrics", Batch(layers, from, Math.Min(StepsPerBatch, Steps - from)));
+            posted.EnsureSuccessStatusCode();
+        }
+        (await http.PostAsJsonAsync($"/api/runs/{id}/finish", new { status = "completed" })).EnsureSuccessStatusCode();
+        await WaitStoredAsync(http, id);
+        ingest.Stop();
+
+        var context = await browser.NewContextAsync();
+        var (cold, columns) = await RenderAsync(context, $"{server.BaseUrl}/runs/{id}");
+        var warm = new List<double>();
+        for (var i = 0; i < warmRepeats; i++) warm.Add((await RenderAsync(context, $"{server.BaseUrl}/runs/{id}")).Millis);
+        await context.DisposeAsync();
+        return new RenderResult(ingest.Elapsed.TotalSeconds, cold, [.. warm.Order()], columns);
+    }
+
+    private static readonly string[] Names =
+        ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"];
+
+    // Overflow fraction: a low floor that grows with depth, with rare one-step spikes (what the max buckets must keep).
+    private static object Batch(string[] layers, int from, int count)
+    {
+        var n = count * (layers.Length + 1);
+        var steps = new int[n];
+        var names = new string[n];
+        var layerColumn = new string?[n];
+        var roles = new string?[n];
+        var values = new float[n];
+        var i = 0;
+        for (var s = from; s < from + count; s++)
+        {
+            (steps[i], names[i], values[i]) = (s, MetricNames.Loss, 5f * MathF.Exp(-s / 4000f) + 1f);
+            i++;
+            for (var l = 0; l < layers.Length; l++, i++)
+            {
+                var spike = (s * 31 + l * 17) % 997 == 0 ? 0.2f : 0f;
+                (steps[i], names[i], layerColumn[i], roles[i]) = (s, MetricNames.OverflowFraction, layers[l], TensorRoles.Input);
+                values[i] = 1e-4f * (1 + l % 10) * (1 + s / 2000f) + spike;
+            }
+        }
+        return new { steps, names, layers = layerColumn, roles, values };
+    }
+
+    private static async Task WaitStoredAsync(HttpClient http, Guid id)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var run = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}");
+            if (run.GetProperty("lastStep").GetInt32() >= Steps - 1 && run.GetProperty("status").GetString() == "completed") return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the external run was not stored within 60 s");
+    }
+
+    // Stamps when the server's render put the heatmap's div in the DOM (before plotly draws into it).
+    private const string DivScript = """
+        new MutationObserver((_, o) => { if (document.getElementById('saturation-heatmap')) { window.__heatDiv = performance.now(); o.disconnect(); } })
+            .observe(document, { childList: true, subtree: true });
+        """;
+
+    private static async Task<(double Millis, int Columns)> RenderAsync(IBrowserContext context, string url)
+    {
+        var page = await context.NewPageAsync();
+        await page.AddInitScriptAsync(DivScript);
+        await page.GotoAsync(url);
+        var handle = await page.WaitForFunctionAsync(PlottedScript, null,
+            new PageWaitForFunctionOptions { PollingInterval = 5, Timeout = 120_000 });
+        var drawn = await handle.JsonValueAsync<double[]>();
+        await page.CloseAsync();
+        Console.WriteLine($"    heatmap div in the DOM at {drawn[2]:F0} ms, drawn at {drawn[0]:F0} ms after navigation start");
+        return (drawn[0], (int)drawn[1]);
+    }
+}
+
+/// <summary>Ingest time (s), cold and warm first-render times (ms since navigation start), and columns drawn.</summary>
+public sealed record RenderResult(double IngestSeconds, double ColdMillis, double[] WarmMillis, int Columns);
