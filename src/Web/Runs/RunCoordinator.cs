@@ -91,8 +91,8 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
         }
         catch (Exception ex)
         {
-            status = RunStatus.Failed;
-            error = ex.Message;
+            status = RunStatus.Failed; // diverged (NaN/Inf), out of memory, or any other error: this run only
+            error = Reliability.RunFailureReason.Describe(ex);
             log.LogWarning(ex, "Run {RunId} failed", run.Id);
         }
         finally
