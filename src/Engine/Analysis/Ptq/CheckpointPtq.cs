@@ -57,13 +57,13 @@ internal sealed class CheckpointPtq : IDisposable
         var loss = Loss(_ => quantized);
         // As EvaluationStep: a continuation must fit the context with at least one token before it.
         var room = _model.Config.ContextLength - 1;
-        bool Fits(string s) => System.Text.Encoding.UTF8.GetByteCount(s) <= room;
+        bool Fits(string s) => _data.Tokenizer.Encode(s).Length <= room; // tokens of the run's own tokenizer
         var probes = _data.Probes.Where(p => Fits(p.Answer)).ToArray();
-        double? probe = probes.Length > 0 ? Evaluator.ProbeAccuracy(_model, probes) : null;
+        double? probe = probes.Length > 0 ? Evaluator.ProbeAccuracy(_model, probes, _data.Tokenizer) : null;
         var tasks = _data.Tasks
             .Select(t => t with { Items = t.Items.Where(i => i.Choices.All(Fits)).ToArray() })
             .Where(t => t.Items.Count > 0)
-            .Select(t => Evaluator.Score(_model, t))
+            .Select(t => Evaluator.Score(_model, t, _data.Tokenizer))
             .ToArray();
         return new PtqMetrics(loss, probe, tasks.Length > 0 ? tasks.Average(t => t.Acc) : null, tasks);
     }
