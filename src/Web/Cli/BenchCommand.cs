@@ -20,8 +20,11 @@ public static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "1 M and 4 M values, fewer repetitions, rounds and steps." };
         var store = new Option<bool>("--store") { Description = "Only the metric store: write rate, heatmap read, bytes per value, downsampled read." };
         var diagnostics = new Option<bool>("--diagnostics") { Description = "Only the cost of the per-layer diagnostics on fake-quant training steps." };
-        var command = new Command("bench", "Print quantizer, fake-quant training-step, experiment throughput, diagnostics cost and metric store figures.") { quick, store, diagnostics };
-        command.SetAction((parsed, ct) => parsed.GetValue(store)
+        var load = new Option<bool>("--load") { Description = "Only the load bench: the app on loopback, 20 hub watchers, 4 engine runs, ingest up to 100,000 points/s (see --seconds)." };
+        var seconds = new Option<int>("--seconds") { Description = "Ingest time of --load, seconds.", DefaultValueFactory = _ => 60 };
+        var command = new Command("bench", "Print quantizer, fake-quant training-step, experiment throughput, diagnostics cost and metric store figures.") { quick, store, diagnostics, load, seconds };
+        command.SetAction((parsed, ct) => parsed.GetValue(load) ? LoadBench.RunAsync(Math.Clamp(parsed.GetValue(seconds), 1, 600), stdout, stderr, ct)
+            : parsed.GetValue(store)
             ? RunStoreAsync(parsed.GetValue(quick), stdout, stderr, ct)
             : Task.FromResult(Run(parsed.GetValue(quick), parsed.GetValue(diagnostics), stdout, stderr)));
         return command;
