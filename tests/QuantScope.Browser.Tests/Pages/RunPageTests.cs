@@ -160,7 +160,12 @@ public sealed class RunPageTests(ITestOutputHelper output)
         {
             await using var server = new DashboardServer(db);
             using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-            var id = await TestRuns.StartAsync(http, TestRuns.Config("click", 12));
+            var id = await TestRuns.StartAsync(http, new
+            {
+                name = "click",
+                model = new { layers = 1, dModel = 32, heads = 2, ffnDim = 64, contextLength = 32 },
+                steps = 12, batchSize = 2, seqLen = 16, quant = new { historyLength = 4 },
+            });
             Assert.Equal("completed", await TestRuns.WaitForStatusAsync(http, id, "completed", Patience));
 
             await using var browser = await BrowserSession.StartAsync();
@@ -181,6 +186,11 @@ public sealed class RunPageTests(ITestOutputHelper output)
                 Assert.True(shown == cell.Layer, await DescribeClickAsync(page, browser, shown, cell.Layer));
                 Assert.Equal(layerIndex.ToString(), await page.EvalOnSelectorAsync<string>("#amax-layer", "s => s.value"));
             }
+            // The amax history window: the last 4 steps (8..11) shaded on the amax chart of the layer now shown.
+            var window = await page.EvaluateAsync<double[]>(
+                "() => { const s = (document.getElementById('amax-chart').layout.shapes || [])[0]; return s ? [s.x0, s.x1] : []; }");
+            Assert.Equal([7.5, 11.5], window);
+            Assert.Contains("last 4 steps", await page.InnerTextAsync("#amax-chart"));
             output.WriteLine(await BrowserSession.ScreenshotAsync(page, "run-page-heatmap-click"));
         }
         finally
