@@ -1,10 +1,11 @@
 namespace QuantScope.Web.Ingest;
 
 /// <summary>
-/// A read-only view of a request body that throws <see cref="TooLargeException"/> past a byte limit, so an oversized
-/// batch fails before it is parsed into memory (Content-Length may be absent with chunked uploads).
+/// A read-only view of a request body that throws past a byte limit (<see cref="TooLargeException"/>, or what
+/// <paramref name="tooLarge"/> makes), so an oversized body fails before it is parsed into memory (Content-Length may be
+/// absent with chunked uploads).
 /// </summary>
-internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
+internal sealed class LimitedReadStream(Stream inner, long limit, Func<long, Exception>? tooLarge = null) : Stream
 {
     private long _read;
 
@@ -33,7 +34,7 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
     private int Count(int n)
     {
         _read += n;
-        if (_read > limit) throw new TooLargeException(limit);
+        if (_read > limit) throw tooLarge?.Invoke(limit) ?? new TooLargeException(limit);
         return n;
     }
 }

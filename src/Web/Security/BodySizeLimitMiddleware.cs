@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using QuantScope.Web.Ingest;
 using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Security;
@@ -37,7 +38,8 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<Secur
         }
         else if (request.ContentLength is null or > 0)
         {
-            request.Body = new BodyLimitStream(request.Body, limit);
+            request.Body = new LimitedReadStream(request.Body, limit,
+                l => new BadHttpRequestException($"The request body is larger than {l} bytes.", StatusCodes.Status413PayloadTooLarge)); // as Kestrel fails
         }
         return next(context);
     }
