@@ -36,12 +36,20 @@ public partial class DiagnosisPanel : IDisposable
     [Inject] private RunReplayer Replayer { get; set; } = default!;
 
     /// <inheritdoc />
-    protected override async Task OnParametersSetAsync()
+    protected override void OnParametersSet()
     {
         if (Live && !_polling) _ = PollAsync(); // fire and forget: the loop marshals its renders onto the circuit
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Loads after the page has rendered: the detectors read the run's series, which must not hold up the
+    /// page's first paint (or its prerender) on a long run.</remarks>
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
         if (_loaded == RunId) return;
         _loaded = RunId;
         await RefreshAsync();
+        StateHasChanged();
     }
 
     private async Task PollAsync()
