@@ -19,6 +19,9 @@ public sealed record DiagnosisThresholds
     public double HeldOutLossGap { get; init; } = 0.05;
     /// <summary>Forgetting: probe accuracy below the twin's by at least this much (absolute, 0.05 = 5 points).</summary>
     public double ProbeAccuracyDrop { get; init; } = 0.05;
+    /// <summary>Forgetting: held-out loss risen since QAT began by at least this fraction, in the run and its twin alike
+    /// (0.2 = 20 %): the fine-tuning forgets, whatever the format; critical at 5 times this.</summary>
+    public double HeldOutLossRise { get; init; } = 0.2;
     /// <summary>Forgetting: "early" = within this fraction of the QAT steps.</summary>
     public double EarlyQatFraction { get; init; } = 0.5;
     /// <summary>Forgetting: a peak LR at or above this is called high (10× the OpenPangu study's 1e-5).</summary>

@@ -7,7 +7,8 @@ namespace QuantScope.Engine.Analysis.Diagnosis;
 /// Forgetting: held-out pretraining loss above the BF16 twin's by <see cref="DiagnosisThresholds.HeldOutLossGap"/>
 /// (relative) or probe accuracy below it by <see cref="DiagnosisThresholds.ProbeAccuracyDrop"/> (absolute) at an
 /// evaluation after QAT started. Without a twin, a held-out loss rising that much since QAT began is only an info
-/// (fine-tuning forgets in BF16 too).
+/// (fine-tuning forgets in BF16 too); with a twin that forgets just as much, a rise of
+/// <see cref="DiagnosisThresholds.HeldOutLossRise"/> is a warning about the training itself (LR, no warmup).
 /// </summary>
 public static class ForgettingDetector
 {
@@ -19,7 +20,7 @@ public static class ForgettingDetector
         var probe = Gaps(input, MetricNames.ProbeAccuracy, MetricNames.BaselineProbeAccuracy, start, (v, b) => b - v, t.ProbeAccuracyDrop);
         if (loss.Count == 0 && probe.Count == 0)
         {
-            if (NoTwinRise(input, start, t) is { } info) yield return info;
+            if (Rise(input, start, t) is { } rise) yield return rise;
             yield break;
         }
 
@@ -62,20 +63,33 @@ public static class ForgettingDetector
         return found;
     }
 
-    private static Finding? NoTwinRise(DiagnosisInput input, int start, DiagnosisThresholds t)
+    // The held-out loss's peak rise since QAT began, for a run the twin gap does not flag.
+    private static Finding? Rise(DiagnosisInput input, int start, DiagnosisThresholds t)
     {
-        if (input.Scalar(MetricNames.BaselineHeldOutLoss) is not null || input.Scalar(MetricNames.HeldOutLoss) is not { } heldOut) return null;
+        if (input.Scalar(MetricNames.HeldOutLoss) is not { } heldOut) return null;
+        var twin = input.Scalar(MetricNames.BaselineHeldOutLoss);
         var before = heldOut.Finite().Where(p => p.Step <= start).Select(p => (double)p.Value).LastOrDefault(double.NaN);
         if (!(before > 0)) return null;
         var after = heldOut.Finite(start + 1).ToArray();
         if (after.Length == 0) return null;
         var peak = after.MaxBy(p => p.Value);
         var rise = (peak.Value - before) / before;
-        if (rise < t.HeldOutLossGap) return null;
-        return new Finding(DetectorIds.Forgetting, FindingSeverity.Info, "Held-out loss rose during QAT (no BF16 twin to compare)",
-            $"held-out loss {Num(before)} at QAT start, {Num(peak.Value)} at step {peak.Step} (+{Pct(rise)}); without a twin this cannot be told apart from ordinary fine-tuning forgetting.",
-            [], [peak.Step], new ChartHint(MetricNames.HeldOutLoss, TensorRoles.None, null),
-            "Rerun with baseline: true to measure QAT's share; " + Fix(input.Requested, t));
+        var chart = new ChartHint(MetricNames.HeldOutLoss, TensorRoles.None, null);
+        var change = $"held-out loss {Num(before)} at QAT start, {Num(peak.Value)} at step {peak.Step} (+{Pct(rise)})";
+        if (twin is null)
+        {
+            if (rise < t.HeldOutLossGap) return null;
+            return new Finding(DetectorIds.Forgetting, FindingSeverity.Info, "Held-out loss rose during QAT (no BF16 twin to compare)",
+                change + "; without a twin this cannot be told apart from ordinary fine-tuning forgetting.",
+                [], [peak.Step], chart, "Rerun with baseline: true to measure QAT's share; " + Fix(input.Requested, t));
+        }
+
+        if (rise < t.HeldOutLossRise) return null;
+        var twinAt = twin.Finite().Where(p => p.Step == peak.Step).Select(p => (double?)p.Value).FirstOrDefault();
+        var twinText = twinAt is { } b ? $", the BF16 twin {Num(b)}" : "";
+        return new Finding(DetectorIds.Forgetting, rise >= 5 * t.HeldOutLossRise ? FindingSeverity.Critical : FindingSeverity.Warning,
+            "The run forgets its pretraining, and so does its BF16 twin", change + twinText
+            + ": the fine-tuning itself forgets, whatever the number format.", [], [peak.Step], chart, Fix(input.Requested, t));
     }
 
     private static string Fix(RequestedSettings? requested, DiagnosisThresholds t)

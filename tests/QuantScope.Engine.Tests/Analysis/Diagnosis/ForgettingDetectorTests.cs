@@ -39,4 +39,28 @@ public class ForgettingDetectorTests
         Assert.Equal(FindingSeverity.Info, finding.Severity);
         Assert.Contains("baseline: true", finding.Fix);
     }
+
+    [Fact]
+    public void Detect_RunAndTwinForgetAlikeAtHighLr_CriticalAboutTheTraining()
+    {
+        // The lr 1e-3 demo: held-out loss 0.456 -> 3.34 in the run and 3.34 in its twin (no gap, a 7x rise).
+        var input = HealthyRun.Input()
+            .With(MetricNames.HeldOutLoss, new StepSeries([0, 30, 60], [0.456f, 2.1f, 3.341f]))
+            .With(MetricNames.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [0.456f, 2.1f, 3.344f]));
+        input = input with { Requested = input.Requested! with { LearningRate = 1e-3 } };
+        var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Critical, finding.Severity); // +633 % >= 5 x 20 %
+        Assert.Equal([60], finding.Steps);
+        Assert.Contains("3.34 at step 60 (+633 %), the BF16 twin 3.34", finding.Evidence);
+        Assert.Contains("the LR 0.001 is high", finding.Fix);
+    }
+
+    [Fact]
+    public void Detect_RunAndTwinRiseALittle_NothingBelowTheRiseThreshold()
+    {
+        var input = HealthyRun.Input()
+            .With(MetricNames.HeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.3f, 3.5f]))
+            .With(MetricNames.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.3f, 3.5f]));
+        Assert.Empty(ForgettingDetector.Detect(input, DiagnosisThresholds.Default)); // +16.7 % < 20 %
+    }
 }
