@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using QuantScope.Web.Cli;
+using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cli;
 
@@ -12,13 +13,7 @@ public sealed class DiagnoseCommandTests : IDisposable
 
     private string DbPath => Path.Combine(_folder, "runs.db");
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var code = await QuantScopeCli.RunAsync(args, TextReader.Null, output, error, CancellationToken.None);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.RunAsync(args);
 
     // A loss curve 2.0 - 0.01·step with a ±0.001 wiggle, and optionally a jump to 6.0 at one step.
     private async Task<string> ImportLossAsync(string name, int? spikeAt)

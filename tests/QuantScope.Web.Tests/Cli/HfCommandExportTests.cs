@@ -8,6 +8,7 @@ using QuantScope.Engine.Training;
 using QuantScope.Web.Cli;
 using QuantScope.Web.Runs;
 using QuantScope.Web.Tests.Api;
+using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cli;
 
@@ -24,13 +25,7 @@ public sealed class HfCommandExportTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var code = await QuantScopeCli.RunAsync(args, TextReader.Null, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.RunAsync(args);
 
     [Fact]
     public async Task Export_RunTrainedFromHfFolder_WritesTheFinalCheckpointAsAReadableFolder()

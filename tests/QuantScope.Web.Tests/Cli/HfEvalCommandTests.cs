@@ -1,19 +1,14 @@
 using System.Text.Json;
 using QuantScope.Web.Cli;
 using QuantScope.Web.Tests.Api;
+using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cli;
 
 /// <summary><c>hf eval</c> on a tiny folder the test writes: BF16 zero weights (every logit 0, so the loss is ln V) and a tiny tokenizer.</summary>
 public sealed class HfEvalCommandTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var code = await QuantScopeCli.RunAsync(args, TextReader.Null, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.RunAsync(args);
 
     private static string TextFile(string folder)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using QuantScope.Web.Cli;
+using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cli;
 
@@ -17,13 +18,7 @@ public sealed class PtqCommandTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var code = await QuantScopeCli.RunAsync(args, TextReader.Null, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.RunAsync(args);
 
     private async Task<string> TrainAsync()
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cli;
+using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cli;
 
@@ -16,13 +17,7 @@ public sealed class RunCommandTests : IDisposable
 
     private string DbPath => Path.Combine(_folder, "db", "runs.db");
 
-    private async Task<(int Code, string Out, string Err)> Run(CancellationToken ct, params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var code = await QuantScopeCli.RunAsync(args, TextReader.Null, output, error, ct);
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Out, string Err)> Run(CancellationToken ct, params string[] args) => CliRun.RunAsync(args, ct);
 
     private string WriteConfig(string json, string name = "config.json")
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cli;
+using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Import;
 
@@ -14,13 +15,7 @@ public sealed class ImportCommandTests : IDisposable
 
     private string DbPath => Path.Combine(_folder, "runs.db");
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var code = await QuantScopeCli.RunAsync(args, TextReader.Null, output, error, CancellationToken.None);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.RunAsync(args);
 
     private string Write(string name, string text)
     {
