@@ -36,6 +36,9 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     /// <summary>Version string the server reports (e.g. "15.14").</summary>
     public string Version { get; private set; } = "";
 
+    /// <summary>The cluster's temp folder (data, socket, log), deleted on dispose.</summary>
+    internal string RootFolder => _root;
+
     private string DataDirectory => Path.Combine(_root, "data");
 
     /// <summary>
