@@ -14,10 +14,16 @@ namespace QuantScope.Web.Cli;
 /// </summary>
 public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, EngineRunRecorder recorder, RunRepository runs, MetricSeriesWriter writer)
 {
+    /// <summary>
+    /// Null = a new run. Otherwise the stored run this continues (its options carry
+    /// <see cref="TrainerOptions.ResumeFromStep"/>): no new record, the same id, the steps after the checkpoint.
+    /// </summary>
+    public Guid? ResumeRunId { get; init; }
+
     /// <summary>Trains to the end, a failure or cancellation and returns how it ended; the run's end is recorded first.</summary>
     public async Task<RunOutcome> ExecuteAsync(IProgress<TrainingProgress>? progress, CancellationToken ct)
     {
-        var id = Guid.NewGuid();
+        var id = ResumeRunId ?? Guid.NewGuid();
         // Cancelled by the caller (Ctrl+C) or by the drain when the database refuses the points.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var channel = Channel.CreateBounded<MetricBatch>(new BoundedChannelOptions(RunCoordinator.RunChannelCapacity)
@@ -69,7 +75,7 @@ public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, Engi
         {
             try
             {
-                recorder.CreateAsync(id, config, ct).GetAwaiter().GetResult();
+                if (ResumeRunId is null) recorder.CreateAsync(id, config, ct).GetAwaiter().GetResult();
                 recorder.MarkStartedAsync(id, trainer, ct).GetAwaiter().GetResult();
                 return new RunOutcome(RunStatus.Completed, trainer.Run(id, output, ct, progress), null);
             }
