@@ -76,6 +76,7 @@ public static class QuantScopeSetup
         app.MapPtqEndpoints();
         app.MapModelEndpoints();
         app.MapSweepEndpoints();
+        app.MapResumeEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
