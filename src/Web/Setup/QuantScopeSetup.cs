@@ -1,6 +1,7 @@
 using QuantScope.Data;
 using QuantScope.Web.Analysis;
 using QuantScope.Web.Api;
+using QuantScope.Web.Cluster.Redis;
 using QuantScope.Web.Components;
 using QuantScope.Web.Hubs;
 using QuantScope.Web.Ingest;
@@ -45,7 +46,8 @@ public static class QuantScopeSetup
         services.AddProblemDetails();
         services.AddSignalR()
             .AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions))
-            .AddHubOptions<MetricsHub>(o => o.MaximumReceiveMessageSize = MaxHubMessageBytes);
+            .AddHubOptions<MetricsHub>(o => o.MaximumReceiveMessageSize = MaxHubMessageBytes)
+            .AddQuantScopeRedis(builder.Configuration); // SignalR:Redis set: backplane + live bridge between hosts
         services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;
     }
