@@ -84,6 +84,27 @@ public sealed class RedisLiveBridgeTests : IClassFixture<DashboardCluster>
     }
 
     [RedisFact]
+    public async Task TrainOnHostA_HubClientAndPageOnHostB_GetItsStepsOnceInOrder()
+    {
+        // Joined right after the start, so the first steps may pass before the join: what arrives must be ascending,
+        // without doubles, up to the last step.
+        var id = await CreateTrainingRunAsync(_cluster.A, steps: 12);
+        using var pageOnB = _cluster.B.Services.GetRequiredService<LiveRunStore>().Subscribe(id);
+        await using var onB = await WatchAsync(_cluster.B, id);
+
+        var end = await onB.Completed.Task.WaitAsync(TimeSpan.FromSeconds(180));
+        Assert.Equal(RunStatus.Completed, end.Status);
+        var steps = onB.Batches.SelectMany(b => b.Scalars).Where(p => p.Metric == MetricNames.Loss).Select(p => p.Step).ToList();
+        Assert.Equal(steps.Order().Distinct(), steps);
+        Assert.Contains(11, steps);
+
+        var seen = await ReadUntilStatusAsync(pageOnB, RunStatus.Completed);
+        var pageSteps = seen.OfType<MetricsEvent>().SelectMany(m => m.Batch.Scalars).Where(p => p.Metric == MetricNames.Loss).Select(p => p.Step).ToList();
+        Assert.Equal(pageSteps.Order().Distinct(), pageSteps);
+        Assert.Equal(Enumerable.Range(0, 12), pageSteps); // the store replays what the page missed before subscribing
+    }
+
+    [RedisFact]
     public async Task Bridge_MalformedMessageOnItsChannel_IsIgnoredAndKeepsBridging()
     {
         await using (var redis = await ConnectionMultiplexer.ConnectAsync(_cluster.Redis.ConnectionString))
@@ -107,6 +128,13 @@ public sealed class RedisLiveBridgeTests : IClassFixture<DashboardCluster>
     private static async Task<Guid> CreateExternalRunAsync(DashboardHost host)
     {
         var response = await host.Http.PostAsJsonAsync("/api/runs", new { kind = "external", name = "cluster", layers = new[] { Layer } });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private static async Task<Guid> CreateTrainingRunAsync(DashboardHost host, int steps)
+    {
+        var response = await host.Http.PostAsJsonAsync("/api/runs", QuantScopeWebFactory.TinyConfig(steps));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
