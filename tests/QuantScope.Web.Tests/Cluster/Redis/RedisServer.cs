@@ -18,14 +18,15 @@ public sealed class RedisServer : IDisposable
 
     private static readonly string[] KnownPlaces = ["/usr/bin/redis-server", "/usr/sbin/redis-server", "/usr/local/bin/redis-server"];
 
-    private readonly Process? _process;
+    private readonly string? _executable;
+    private Process? _process;
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"quantscope-redis-{Guid.NewGuid():N}");
     private readonly StringBuilder _output = new();
 
     /// <summary>Starts the server (installing it first when missing and allowed).</summary>
     public RedisServer()
     {
-        var executable = Locate() ?? Install();
+        var executable = _executable = Locate() ?? (SkipRequested ? null : Install());
         if (executable is null)
         {
             if (SkipRequested) return;
@@ -55,8 +56,8 @@ public sealed class RedisServer : IDisposable
         }
     }
 
-    /// <summary>True when the server runs; false only when Redis is missing and <see cref="SkipVariable"/> is set.</summary>
-    public bool Available => _process is not null;
+    /// <summary>True when the server was started; false only when Redis is missing and <see cref="SkipVariable"/> is set.</summary>
+    public bool Available => _executable is not null && Port != 0;
 
     /// <summary>Its TCP port on 127.0.0.1.</summary>
     public int Port { get; }
@@ -169,10 +170,30 @@ public sealed class RedisServer : IDisposable
         process.Dispose();
     }
 
+    /// <summary>Stops the server (an outage); <see cref="Restart"/> brings it back on the same port, empty.</summary>
+    public void Kill()
+    {
+        if (_process is not null) Stop(_process);
+        _process = null;
+    }
+
+    /// <summary>Starts the server again on <see cref="Port"/> after <see cref="Kill"/>.</summary>
+    public void Restart()
+    {
+        if (_process is not null || _executable is null) throw new InvalidOperationException("The server is running or was never started.");
+        var process = Start(_executable, Port);
+        if (!WaitUntilReady(process, Port))
+        {
+            Stop(process);
+            throw new InvalidOperationException($"redis-server did not come back on port {Port}. Its output:\n{Output}");
+        }
+        _process = process;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_process is not null) Stop(_process);
+        Kill();
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
     }
 }
