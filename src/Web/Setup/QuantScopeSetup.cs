@@ -52,9 +52,12 @@ public static class QuantScopeSetup
         return builder;
     }
 
-    /// <summary>Creates or upgrades the database and marks runs a previous process left running as interrupted.</summary>
+    /// <summary>
+    /// Creates or upgrades the database and marks runs a previous process left running as interrupted (with several
+    /// hosts, <c>SignalR:Redis</c>, the run leases decide that instead: the other hosts' runs are alive).
+    /// </summary>
     public static Task InitializeQuantScopeAsync(this IServiceProvider services, CancellationToken ct) =>
-        services.InitializeDatabaseAsync(ct);
+        services.InitializeDatabaseAsync(ct, markInterrupted: services.GetService<RunLeaseKeeper>() is null); // several hosts: leases judge
 
     /// <summary>Maps the UI, the API and the hub.</summary>
     public static WebApplication MapQuantScope(this WebApplication app)

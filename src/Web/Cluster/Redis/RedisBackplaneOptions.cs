@@ -21,8 +21,18 @@ public sealed class RedisBackplaneOptions
     /// </summary>
     public string ChannelPrefix { get; set; } = DefaultChannelPrefix;
 
+    /// <summary>
+    /// Seconds a host's claim on its live runs lasts in Redis without renewal (<c>SignalR:RunLeaseSeconds</c>; renewed
+    /// every quarter of it). A run the store lists as training that no host has claimed for two sweeps (one lease
+    /// apart) is marked interrupted: its host died. Longer than any pause a busy host may take.
+    /// </summary>
+    public double RunLeaseSeconds { get; set; } = 20;
+
     /// <summary>True when a connection string is set.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Redis);
+
+    /// <summary>The Redis key holding the id of the host that trains or ingests <paramref name="runId"/>.</summary>
+    public string RunLeaseKey(Guid runId) => $"{ChannelPrefix}:run:{runId:N}";
 
     /// <summary>The channel of the live bridge between hosts' in-process stores.</summary>
     public string LiveChannel => ChannelPrefix + ":live";

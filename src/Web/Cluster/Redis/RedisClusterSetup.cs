@@ -27,6 +27,8 @@ public static class RedisClusterSetup
         });
         signalR.Services.AddSingleton<RedisLiveBridge>();
         signalR.Services.AddHostedService(sp => sp.GetRequiredService<RedisLiveBridge>());
+        signalR.Services.AddSingleton<RunLeaseKeeper>();
+        signalR.Services.AddHostedService(sp => sp.GetRequiredService<RunLeaseKeeper>());
         return signalR;
     }
 
@@ -34,7 +36,7 @@ public static class RedisClusterSetup
     /// The parsed connection string, set to keep retrying in the background (a host starts, and serves its own runs,
     /// while Redis is briefly away).
     /// </summary>
-    /// <exception cref="InvalidOperationException">Naming <c>SignalR:Redis</c> or <c>SignalR:ChannelPrefix</c>.</exception>
+    /// <exception cref="InvalidOperationException">Naming <c>SignalR:Redis</c>, <c>SignalR:ChannelPrefix</c> or <c>SignalR:RunLeaseSeconds</c>.</exception>
     public static ConfigurationOptions Parse(RedisBackplaneOptions options)
     {
         var prefix = options.ChannelPrefix?.Trim();
@@ -42,6 +44,10 @@ public static class RedisClusterSetup
         {
             throw new InvalidOperationException(
                 $"{RedisBackplaneOptions.Section}:ChannelPrefix must be a non-empty name of at most 100 characters without spaces, not \"{options.ChannelPrefix}\".");
+        }
+        if (!(options.RunLeaseSeconds >= 2 && options.RunLeaseSeconds <= 3600))
+        {
+            throw new InvalidOperationException($"{RedisBackplaneOptions.Section}:RunLeaseSeconds must be between 2 and 3600 seconds, not {options.RunLeaseSeconds}.");
         }
         ConfigurationOptions redis;
         try

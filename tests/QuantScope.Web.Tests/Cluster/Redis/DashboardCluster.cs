@@ -9,7 +9,17 @@ namespace QuantScope.Web.Tests.Cluster.Redis;
 /// </summary>
 public sealed class DashboardCluster : IAsyncLifetime
 {
-    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"quantscope-cluster-{Guid.NewGuid():N}.db");
+    /// <summary>
+    /// Run lease of the test hosts, seconds: short, so sweeps run during every test (a live run wrongly judged dead
+    /// would fail them) and a dead host's run is found in seconds.
+    /// </summary>
+    public const double RunLeaseSeconds = 4;
+
+    /// <summary>The shared database file.</summary>
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"quantscope-cluster-{Guid.NewGuid():N}.db");
+
+    /// <summary>The hosts' channel prefix (one per cluster: test classes sharing a Redis would see each other's runs).</summary>
+    public string ChannelPrefix { get; } = $"quantscope-test-{Guid.NewGuid():N}";
 
     /// <summary>The Redis server.</summary>
     public RedisServer Redis { get; } = new();
@@ -24,12 +34,13 @@ public sealed class DashboardCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!Redis.Available) return;
-        // One prefix per cluster: test classes sharing a Redis would otherwise see each other's runs.
-        var prefix = $"quantscope-test-{Guid.NewGuid():N}";
-        A = new DashboardHost(_databasePath, Redis.ConnectionString, prefix);
-        B = new DashboardHost(_databasePath, Redis.ConnectionString, prefix);
+        A = AddHost();
+        B = AddHost();
         await Task.WhenAll(A.Bridge.Subscribed, B.Bridge.Subscribed).WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>Starts one more host of this cluster (the caller disposes it).</summary>
+    public DashboardHost AddHost() => new(DatabasePath, Redis.ConnectionString, ChannelPrefix, RunLeaseSeconds);
 
     /// <inheritdoc />
     public async Task DisposeAsync()
@@ -38,7 +49,7 @@ public sealed class DashboardCluster : IAsyncLifetime
         if (A is not null) await A.DisposeAsync();
         Redis.Dispose();
         SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
         {
             if (File.Exists(file)) File.Delete(file);
         }

@@ -20,13 +20,15 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     private readonly string _databasePath;
     private readonly string _redis;
     private readonly string _channelPrefix;
+    private readonly double _runLeaseSeconds;
 
     /// <summary>Starts the host.</summary>
-    public DashboardHost(string databasePath, string redis, string channelPrefix)
+    public DashboardHost(string databasePath, string redis, string channelPrefix, double runLeaseSeconds)
     {
         _databasePath = databasePath;
         _redis = redis;
         _channelPrefix = channelPrefix;
+        _runLeaseSeconds = runLeaseSeconds;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
         BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -54,6 +56,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         builder.UseSetting("Storage:DatabasePath", _databasePath);
         builder.UseSetting("SignalR:Redis", _redis);
         builder.UseSetting("SignalR:ChannelPrefix", _channelPrefix);
+        builder.UseSetting("SignalR:RunLeaseSeconds", _runLeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseEnvironment("Development");
     }
 
