@@ -28,7 +28,7 @@ public sealed class RedisClusterSetupTests
         var services = Register();
 
         Assert.Equal("DefaultHubLifetimeManager`1", LifetimeManager(services)?.Name);
-        Assert.DoesNotContain(services, d => d.ServiceType == typeof(RedisLiveBridge));
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(RedisLiveBridge) || d.ServiceType == typeof(RunLeaseKeeper));
     }
 
     [Fact]
@@ -38,7 +38,8 @@ public sealed class RedisClusterSetupTests
 
         Assert.Equal("RedisHubLifetimeManager`1", LifetimeManager(services)?.Name);
         Assert.Contains(services, d => d.ServiceType == typeof(RedisLiveBridge));
-        Assert.Contains(services, d => d.ServiceType == typeof(IHostedService));
+        Assert.Contains(services, d => d.ServiceType == typeof(RunLeaseKeeper));
+        Assert.Equal(2, services.Count(d => d.ServiceType == typeof(IHostedService)));
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RedisBackplaneOptions>>().Value;
         Assert.Equal("lab-a:live", options.LiveChannel);
@@ -60,6 +61,16 @@ public sealed class RedisClusterSetupTests
     {
         var ex = Assert.Throws<InvalidOperationException>(() => Register(("SignalR:Redis", "127.0.0.1:6379"), ("SignalR:ChannelPrefix", prefix)));
         Assert.StartsWith("SignalR:ChannelPrefix", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("NaN")]
+    [InlineData("100000")]
+    public void AddQuantScopeRedis_BadRunLease_ThrowsNamingTheKey(string seconds)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => Register(("SignalR:Redis", "127.0.0.1:6379"), ("SignalR:RunLeaseSeconds", seconds)));
+        Assert.StartsWith("SignalR:RunLeaseSeconds", ex.Message);
     }
 
     [Fact]
