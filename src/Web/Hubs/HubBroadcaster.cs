@@ -18,6 +18,7 @@ public sealed class HubBroadcaster(LiveRunStore live, IHubContext<MetricsHub, IM
         {
             await foreach (var e in subscription.ReadAllAsync(stoppingToken))
             {
+                if (e.Remote) continue; // its own host broadcast it (with the Redis backplane, to every host's clients)
                 var group = hub.Clients.Group(MetricsHub.GroupOf(e.RunId));
                 try
                 {

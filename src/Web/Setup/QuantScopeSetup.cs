@@ -1,6 +1,7 @@
 using QuantScope.Data;
 using QuantScope.Web.Analysis;
 using QuantScope.Web.Api;
+using QuantScope.Web.Cluster.Redis;
 using QuantScope.Web.Components;
 using QuantScope.Web.Hubs;
 using QuantScope.Web.Ingest;
@@ -44,14 +45,18 @@ public static class QuantScopeSetup
         services.AddProblemDetails();
         services.AddSignalR()
             .AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions))
-            .AddHubOptions<MetricsHub>(o => o.MaximumReceiveMessageSize = MaxHubMessageBytes);
+            .AddHubOptions<MetricsHub>(o => o.MaximumReceiveMessageSize = MaxHubMessageBytes)
+            .AddQuantScopeRedis(builder.Configuration); // SignalR:Redis set: backplane + live bridge between hosts
         services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;
     }
 
-    /// <summary>Creates or upgrades the database and marks runs a previous process left running as interrupted.</summary>
+    /// <summary>
+    /// Creates or upgrades the database and marks runs a previous process left running as interrupted (with several
+    /// hosts, <c>SignalR:Redis</c>, the run leases decide that instead: the other hosts' runs are alive).
+    /// </summary>
     public static Task InitializeQuantScopeAsync(this IServiceProvider services, CancellationToken ct) =>
-        services.InitializeDatabaseAsync(ct);
+        services.InitializeDatabaseAsync(ct, markInterrupted: services.GetService<RunLeaseKeeper>() is null); // several hosts: leases judge
 
     /// <summary>Maps the UI, the API and the hub.</summary>
     public static WebApplication MapQuantScope(this WebApplication app)
