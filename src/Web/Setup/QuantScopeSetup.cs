@@ -26,6 +26,7 @@ public static class QuantScopeSetup
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var dbPath = Path.GetFullPath(storage.DatabasePath, builder.Environment.ContentRootPath);
         services.AddQuantScopeData(dbPath);
+        services.AddSingleton(Security.ConfigPathPolicy.From(builder.Configuration, Path.GetDirectoryName(dbPath)!)); // files a web config may name
 
         services.AddSingleton<LiveRunStore>();
         services.AddSingleton<MetricIngress>();
