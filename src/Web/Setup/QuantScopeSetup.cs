@@ -25,7 +25,9 @@ public static class QuantScopeSetup
         builder.AddQuantScopeSecurity(); // access token, limits, headers (Security section)
         services.Configure<StorageOptions>(builder.Configuration.GetSection("Storage"));
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
-        services.AddQuantScopeData(storage.ToDatabase(builder.Environment.ContentRootPath)); // Sqlite or PostgreSQL
+        var database = storage.ToDatabase(builder.Environment.ContentRootPath);
+        services.AddQuantScopeData(database); // Sqlite or PostgreSQL
+        services.AddSingleton(Security.ConfigPathPolicy.From(builder.Configuration, Path.GetDirectoryName(database.Path)!)); // files a web config may name
 
         services.AddSingleton<LiveRunStore>();
         services.AddSingleton<MetricIngress>();
