@@ -41,7 +41,8 @@ public sealed class ResumeEndpointsTests : IClassFixture<QuantScopeWebFactory>
     [Fact]
     public async Task Resume_CancelledRunWithCheckpoints_CompletesWithExactlyOnePointPerStep()
     {
-        const int Steps = 150;
+        // Short on purpose: each step is another chance for TorchSharp's implicit-Scalar finalizer race (README, known issues).
+        const int Steps = 60;
         var id = await _factory.CreateRunAsync(_client, Config(Steps, checkpointEvery: 5));
         Assert.Equal("cancelled", (await CancelAsync(id, afterStep: 12)).GetProperty("status").GetString());
 
