@@ -54,8 +54,8 @@ public static class RunEndpoints
         return await runs.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id);
     }
 
-    private static IResult Cancel(Guid id, RunCoordinator coordinator) =>
-        coordinator.Cancel(id) ? Results.Accepted($"/api/runs/{id}") : Results.Problem(
+    private static IResult Cancel(Guid id, RunCoordinator coordinator, Cluster.ClusterJobDispatcher cluster) =>
+        coordinator.Cancel(id) || cluster.Cancel(id) ? Results.Accepted($"/api/runs/{id}") : Results.Problem(
             statusCode: StatusCodes.Status409Conflict, title: "The run is not running.", detail: $"Run {id} is not active.");
 
     private static async Task<IResult> SeriesAsync(

@@ -1,5 +1,6 @@
 using QuantScope.Data;
 using QuantScope.Web.Analysis;
+using QuantScope.Web.Cluster;
 using QuantScope.Web.Api;
 using QuantScope.Web.Components;
 using QuantScope.Web.Hubs;
@@ -40,6 +41,7 @@ public static class QuantScopeSetup
         services.AddQuantScopeSweeps(builder.Configuration); // after the coordinator: the sweep runner stops first
         services.AddHostedService<HubBroadcaster>();
         services.AddSingleton<ExternalRunIngestor>();
+        builder.AddQuantScopeCluster(); // Cluster section: sweeps on Orleans workers
 
         services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
         services.AddProblemDetails();
@@ -77,6 +79,7 @@ public static class QuantScopeSetup
         app.MapPtqEndpoints();
         app.MapModelEndpoints();
         app.MapSweepEndpoints();
+        app.MapClusterEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
