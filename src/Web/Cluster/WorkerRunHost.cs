@@ -24,6 +24,10 @@ public sealed class WorkerRunHost(IOptions<ClusterModeOptions> options, ILocalSi
 
     private static readonly TimeSpan SendRetryDelay = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<Guid, WorkerRun> _runs = new();
+    private volatile bool _stopping;
+
+    /// <summary>True once this worker began to stop: it starts nothing more (its jobs go to other workers).</summary>
+    public bool Stopping => _stopping;
 
     /// <summary>This worker's name (<see cref="ClusterModeOptions.WorkerName"/>, else the silo's name).</summary>
     public string WorkerName => string.IsNullOrWhiteSpace(options.Value.WorkerName) ? silo.Name : options.Value.WorkerName!;
@@ -42,6 +46,7 @@ public sealed class WorkerRunHost(IOptions<ClusterModeOptions> options, ILocalSi
     /// <summary>Starts <paramref name="job"/> on a new thread unless it is here already; returns it.</summary>
     public WorkerRun Start(RunJobDto job, IRunSink sink)
     {
+        if (_stopping) throw new InvalidOperationException($"worker {WorkerName} is stopping; the job goes to another worker");
         var run = _runs.GetOrAdd(job.RunId, _ => new WorkerRun(job, sink, WorkerName));
         if (run.Job != job) return run;
         lock (run)
@@ -74,6 +79,7 @@ public sealed class WorkerRunHost(IOptions<ClusterModeOptions> options, ILocalSi
 
     private async Task StopAsync(CancellationToken ct)
     {
+        _stopping = true;
         var running = _runs.Values.Where(r => !r.Status.Ended).ToList();
         foreach (var run in running)
         {
