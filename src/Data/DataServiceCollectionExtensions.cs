@@ -4,7 +4,10 @@ using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data;
 
-/// <summary>Wires QuantScope's SQLite store into a host: <c>services.AddQuantScopeData(path)</c>, then <c>app.Services.InitializeDatabaseAsync(ct)</c>.</summary>
+/// <summary>
+/// Wires QuantScope's store into a host: <c>services.AddQuantScopeData(path)</c> (SQLite) or
+/// <c>services.AddQuantScopeData(QuantScopeDatabase.ForPostgres(...))</c>, then <c>app.Services.InitializeDatabaseAsync(ct)</c>.
+/// </summary>
 public static class DataServiceCollectionExtensions
 {
     /// <summary>Error recorded on runs found active when the server starts.</summary>
@@ -16,16 +19,34 @@ public static class DataServiceCollectionExtensions
     /// <see cref="MetricSeriesWriter"/>, <see cref="MetricSeriesRepository"/> as singletons.
     /// Creates the directory of <paramref name="databasePath"/> if missing.
     /// </summary>
-    public static IServiceCollection AddQuantScopeData(this IServiceCollection services, string databasePath)
+    public static IServiceCollection AddQuantScopeData(this IServiceCollection services, string databasePath) =>
+        services.AddQuantScopeData(new QuantScopeDatabase(databasePath));
+
+    /// <summary>
+    /// As <see cref="AddQuantScopeData(IServiceCollection, string)"/> for either engine. Under PostgreSQL the context
+    /// factory hands out <see cref="PostgresQuantScopeDbContext"/>s (PostgreSQL's migrations) typed as
+    /// <see cref="QuantScopeDbContext"/>; the directory of <see cref="QuantScopeDatabase.Path"/> is created all the same
+    /// (checkpoints and uploads live there).
+    /// </summary>
+    public static IServiceCollection AddQuantScopeData(this IServiceCollection services, QuantScopeDatabase database)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var database = new QuantScopeDatabase(databasePath);
+        ArgumentNullException.ThrowIfNull(database);
         var directory = Path.GetDirectoryName(database.Path);
         if (!string.IsNullOrEmpty(directory))
             Directory.CreateDirectory(directory);
 
         services.AddSingleton(database);
-        services.AddDbContextFactory<QuantScopeDbContext>(options => QuantScopeDbContextOptions.Configure(options, database));
+        if (database.Provider == StoreProvider.PostgreSQL)
+        {
+            services.AddDbContextFactory<PostgresQuantScopeDbContext>(options => QuantScopeDbContextOptions.Configure(options, database));
+            services.AddSingleton<IDbContextFactory<QuantScopeDbContext>>(sp =>
+                new UpcastDbContextFactory<PostgresQuantScopeDbContext, QuantScopeDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresQuantScopeDbContext>>()));
+        }
+        else
+        {
+            services.AddDbContextFactory<QuantScopeDbContext>(options => QuantScopeDbContextOptions.Configure(options, database));
+        }
         services.AddSingleton<RunRepository>();
         services.AddSingleton<MetricSeriesWriter>();
         services.AddSingleton<MetricSeriesRepository>();
@@ -33,8 +54,9 @@ public static class DataServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Call once at start, before serving: switches the file to WAL, applies pending migrations, and marks runs left
-    /// Pending or Running by a previous process as Interrupted (with <see cref="InterruptedError"/> and EndedAt now).
+    /// Call once at start, before serving: switches a SQLite file to WAL, applies pending migrations (PostgreSQL: creates
+    /// the database first when missing and the user may), and marks runs left Pending or Running by a previous process
+    /// as Interrupted (with <see cref="InterruptedError"/> and EndedAt now).
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="ct">Cancellation.</param>
@@ -44,8 +66,9 @@ public static class DataServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var database = services.GetRequiredService<QuantScopeDatabase>();
-        await using (var connection = await database.OpenConnectionAsync(ct))
+        if (database.Provider == StoreProvider.Sqlite)
         {
+            await using var connection = await database.OpenConnectionAsync(ct);
             var mode = await SqlitePragmas.EnableWalAsync(connection, ct);
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
                 throw new InvalidOperationException($"SQLite refused WAL mode for {database.Path} (journal mode is '{mode}').");

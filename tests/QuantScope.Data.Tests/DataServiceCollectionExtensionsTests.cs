@@ -28,7 +28,7 @@ public sealed class DataServiceCollectionExtensionsTests
         await using var temp = new TempDatabase();
         var services = await temp.OpenAsync();
 
-        await using var raw = await services.GetRequiredService<QuantScopeDatabase>().OpenConnectionAsync(Ct);
+        await using var raw = (SqliteConnection)await services.GetRequiredService<QuantScopeDatabase>().OpenConnectionAsync(Ct);
         await using var db = await services.GetRequiredService<IDbContextFactory<QuantScopeDbContext>>().CreateDbContextAsync(Ct);
         await db.Database.OpenConnectionAsync(Ct);
         var ef = (SqliteConnection)db.Database.GetDbConnection();
@@ -40,10 +40,10 @@ public sealed class DataServiceCollectionExtensionsTests
         }
     }
 
-    [Fact]
-    public async Task InitializeDatabaseAsync_RunsLeftActive_AreMarkedInterrupted()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task InitializeDatabaseAsync_RunsLeftActive_AreMarkedInterrupted(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var first = await temp.OpenAsync();
         var runs = first.GetRequiredService<RunRepository>();
         var running = TestRuns.New("running");
@@ -68,10 +68,10 @@ public sealed class DataServiceCollectionExtensionsTests
         Assert.Equal((RunStatus.Completed, completedEndedAt), (afterCompleted.Status, afterCompleted.EndedAt));
     }
 
-    [Fact]
-    public async Task InitializeDatabaseAsync_Migrated_NoPendingMigrations()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task InitializeDatabaseAsync_Migrated_NoPendingMigrations(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
 
         await using var db = await services.GetRequiredService<IDbContextFactory<QuantScopeDbContext>>().CreateDbContextAsync(Ct);

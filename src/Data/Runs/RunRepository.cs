@@ -116,6 +116,9 @@ public sealed class RunRepository(IDbContextFactory<QuantScopeDbContext> context
     {
         await using var db = await contextFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Lock the run's row first (PostgreSQL), as the series writer does before touching its series: both take the
+        // locks in the same order, so a delete racing a flush waits instead of deadlocking. A no-op in SQLite.
+        await db.Runs.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.LastStep, r => r.LastStep), ct);
         // Explicit deletes rather than trusting ON DELETE CASCADE alone: correct even on a connection without foreign_keys.
         var series = db.Series.Where(s => s.RunId == id).Select(s => s.Id);
         await db.LayerPoints.Where(p => series.Contains(p.SeriesId)).ExecuteDeleteAsync(ct);

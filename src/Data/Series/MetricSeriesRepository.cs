@@ -1,20 +1,20 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data;
 
 /// <summary>
 /// Reads metric series in raw SQL: the series is looked up by name in <c>series</c> (unique index), then its points
-/// are one range scan of the point table's key (series_id, step). WAL mode: reads never wait for the writer and see
-/// the last committed flush. Steps ascend in every result.
+/// are one range scan of the point table's key (series_id, step). Reads never wait for the writer (SQLite in WAL mode;
+/// PostgreSQL's MVCC) and see the last committed flush. Steps ascend in every result; the same SQL serves both engines.
 /// </summary>
 public sealed class MetricSeriesRepository(QuantScopeDatabase database)
 {
     // Scalar subqueries, evaluated once per read: no row (an unknown series) makes the id NULL and the read empty.
     private const string ScalarSeriesId =
-        $"(SELECT id FROM series WHERE run_id = $run_id AND kind = '{SeriesKinds.Scalar}' AND metric = $metric AND role = '')";
+        $"(SELECT id FROM series WHERE run_id = @run_id AND kind = '{SeriesKinds.Scalar}' AND metric = @metric AND role = '')";
     private const string LayerSeriesId =
-        $"(SELECT id FROM series WHERE run_id = $run_id AND kind = '{SeriesKinds.Layer}' AND metric = $metric AND role = $role)";
+        $"(SELECT id FROM series WHERE run_id = @run_id AND kind = '{SeriesKinds.Layer}' AND metric = @metric AND role = @role)";
 
     /// <summary>A scalar series (loss, lr, ...). NaN values come back as NaN.</summary>
     public async Task<IReadOnlyList<SeriesPoint>> ReadScalarAsync(Guid runId, string metric, CancellationToken ct)
@@ -23,7 +23,7 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = Command(connection,
             $"SELECT step, value FROM scalar_points WHERE series_id = {ScalarSeriesId} ORDER BY step;",
-            ("$run_id", DbValues.Key(runId)), ("$metric", metric));
+            ("@run_id", DbValues.Key(runId)), ("@metric", metric));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var points = new List<SeriesPoint>();
         while (await reader.ReadAsync(ct))
@@ -32,8 +32,8 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
     }
 
     /// <summary>
-    /// One layer's series of a per-layer metric. Only that layer's 4 bytes are read from each row (SQLite
-    /// <c>substr</c> on the blob); steps whose array does not reach <paramref name="layerIndex"/> are skipped.
+    /// One layer's series of a per-layer metric. Only that layer's 4 bytes are read from each row (<c>substr</c> on
+    /// the blob, in SQLite and PostgreSQL alike); steps whose array does not reach <paramref name="layerIndex"/> are skipped.
     /// </summary>
     public async Task<IReadOnlyList<SeriesPoint>> ReadLayerAsync(
         Guid runId, string metric, string role, int layerIndex, CancellationToken ct)
@@ -41,11 +41,13 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
         ArgumentException.ThrowIfNullOrEmpty(metric);
         ArgumentNullException.ThrowIfNull(role);
         ArgumentOutOfRangeException.ThrowIfNegative(layerIndex);
+        var offset = (long)layerIndex * FloatBlob.BytesPerValue + 1; // substr is 1-based
+        if (offset > int.MaxValue) return []; // no stored array is 2 GB long
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = Command(connection,
-            $"SELECT step, substr(\"values\", $offset, 4) FROM layer_points WHERE series_id = {LayerSeriesId} ORDER BY step;",
-            ("$run_id", DbValues.Key(runId)), ("$metric", metric), ("$role", role),
-            ("$offset", (long)layerIndex * FloatBlob.BytesPerValue + 1)); // substr is 1-based
+            $"SELECT step, substr(\"values\", @offset, 4) FROM layer_points WHERE series_id = {LayerSeriesId} ORDER BY step;",
+            ("@run_id", DbValues.Key(runId)), ("@metric", metric), ("@role", role),
+            ("@offset", (int)offset)); // int: PostgreSQL's substr(bytea, integer, integer) takes no bigint
         await using var reader = await command.ExecuteReaderAsync(ct);
         var points = new List<SeriesPoint>();
         while (await reader.ReadAsync(ct))
@@ -65,7 +67,7 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = Command(connection,
             $"SELECT step, \"values\" FROM layer_points WHERE series_id = {LayerSeriesId} ORDER BY step;",
-            ("$run_id", DbValues.Key(runId)), ("$metric", metric), ("$role", role));
+            ("@run_id", DbValues.Key(runId)), ("@metric", metric), ("@role", role));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var steps = new List<int>();
         var values = new List<float[]>();
@@ -83,8 +85,8 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = Command(connection,
             "SELECT p.step, s.metric, p.value FROM series AS s JOIN scalar_points AS p ON p.series_id = s.id " +
-            $"WHERE s.run_id = $run_id AND s.kind = '{SeriesKinds.Scalar}' ORDER BY p.step, s.metric;",
-            ("$run_id", DbValues.Key(runId)));
+            $"WHERE s.run_id = @run_id AND s.kind = '{SeriesKinds.Scalar}' ORDER BY p.step, s.metric;",
+            ("@run_id", DbValues.Key(runId)));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var points = new List<ScalarPoint>();
         while (await reader.ReadAsync(ct))
@@ -98,8 +100,8 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = Command(connection,
             "SELECT p.step, s.metric, s.role, p.\"values\" FROM series AS s JOIN layer_points AS p ON p.series_id = s.id " +
-            $"WHERE s.run_id = $run_id AND s.kind = '{SeriesKinds.Layer}' ORDER BY p.step, s.metric, s.role;",
-            ("$run_id", DbValues.Key(runId)));
+            $"WHERE s.run_id = @run_id AND s.kind = '{SeriesKinds.Layer}' ORDER BY p.step, s.metric, s.role;",
+            ("@run_id", DbValues.Key(runId)));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var points = new List<LayerPoint>();
         while (await reader.ReadAsync(ct))
@@ -110,20 +112,26 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
         return points;
     }
 
-    /// <summary>NULL in <c>value</c> is how SQLite stores a NaN REAL.</summary>
-    private static float ReadScalar(SqliteDataReader reader, int ordinal) =>
+    /// <summary>NULL in <c>value</c> is how SQLite stores a NaN REAL (and the writer stores NaN so in PostgreSQL too).</summary>
+    private static float ReadScalar(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? float.NaN : (float)reader.GetDouble(ordinal);
 
     /// <summary>A zero-length blob (no layers, or <c>substr</c> past the end) may read back as NULL.</summary>
-    private static byte[] ReadBlob(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? [] : (byte[])reader.GetValue(ordinal);
+    private static byte[] ReadBlob(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? [] : reader.GetFieldValue<byte[]>(ordinal);
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    /// <summary>Parameter types follow the CLR values (string = TEXT/text, int = INTEGER/integer).</summary>
+    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value);
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
         return command;
     }
 }

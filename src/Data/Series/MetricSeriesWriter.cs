@@ -1,26 +1,20 @@
-using Microsoft.Data.Sqlite;
+using System.Data;
+using System.Data.Common;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data;
 
 /// <summary>
-/// The lossless sink of metric series: every point of every batch of a flush in ONE transaction through prepared
-/// raw commands (~10x EF's AddRange here), <c>INSERT OR REPLACE</c> so a re-sent step replaces instead of
-/// duplicating, and <c>runs.last_step</c> raised to the highest step in the same transaction. A series is named once
-/// in <c>series</c> (created on first write); point rows carry its integer id. Thread-safe: each
-/// call uses its own pooled connection; SQLite serialises concurrent flushes (busy waits up to the command timeout).
+/// The lossless sink of metric series: every point of every batch of a flush in ONE transaction through raw commands
+/// (~10x EF's AddRange here; PostgreSQL: binary COPY), a re-sent step replaces instead of duplicating, and
+/// <c>runs.last_step</c> raised to the highest step in the same transaction. A series is named once in <c>series</c>
+/// (created on first write); point rows carry its integer id. Acknowledged means committed. Thread-safe: each call uses
+/// its own pooled connection; SQLite serialises concurrent flushes (busy waits up to the command timeout), PostgreSQL
+/// serialises flushes of the same run (row lock on the run).
 /// <see cref="WriteMergedAsync"/> is the mode for external runs, whose batches may each carry only some layers of a step.
 /// </summary>
 public sealed class MetricSeriesWriter(QuantScopeDatabase database)
 {
-    private const string UpdateLastStepSql =
-        "UPDATE runs SET last_step = MAX(last_step, $step) WHERE id = $run_id;";
-    private const string InsertScalarSql =
-        "INSERT OR REPLACE INTO scalar_points (series_id, step, value) VALUES ($series_id, $step, $value);";
-    private const string SelectLayerSql =
-        "SELECT \"values\" FROM layer_points WHERE series_id = $series_id AND step = $step;";
-    private const string InsertLayerSql =
-        "INSERT OR REPLACE INTO layer_points (series_id, step, \"values\") VALUES ($series_id, $step, $values);";
 
     /// <summary>
     /// Writes all <paramref name="batches"/> atomically. Throws <see cref="ArgumentException"/> for a malformed point
@@ -58,92 +52,116 @@ public sealed class MetricSeriesWriter(QuantScopeDatabase database)
         if (batches.Count == 0)
             return;
 
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = connection.BeginTransaction(); // BEGIN IMMEDIATE: takes the write lock up front
+        var dialect = database.Dialect;
+        await using var connection = await dialect.OpenAsync(ct);
+        await using var transaction = await dialect.BeginWriteAsync(connection, ct);
+        await RaiseLastStepsAsync(connection, transaction, batches, ct);
+
         using var series = new SeriesIdResolver(connection, transaction);
-        using var updateLastStep = Prepare(connection, transaction, UpdateLastStepSql,
-            ("$run_id", SqliteType.Text), ("$step", SqliteType.Integer));
         var scalars = new List<PendingRow<float>>();
         var layers = new List<PendingRow<LayerPoint>>();
         foreach (var batch in batches)
         {
-            ct.ThrowIfCancellationRequested();
             var runId = DbValues.Key(batch.RunId);
-            // The update doubles as the existence check: zero rows means no such run (the FK would also refuse the
-            // series, but with a message that names nothing).
-            updateLastStep.Parameters[0].Value = runId;
-            updateLastStep.Parameters[1].Value = batch.LastStep;
-            if (updateLastStep.ExecuteNonQuery() == 0)
-                throw new RunNotFoundException(batch.RunId);
-
             foreach (var point in batch.Scalars)
-                scalars.Add(new(series.GetOrCreate(runId, SeriesKinds.Scalar, point.Metric, ""), point.Step, scalars.Count, point.Value));
+                scalars.Add(new(await series.GetOrCreateAsync(runId, SeriesKinds.Scalar, point.Metric, "", ct), point.Step, scalars.Count, point.Value));
             foreach (var point in batch.LayerPoints)
-                layers.Add(new(series.GetOrCreate(runId, SeriesKinds.Layer, point.Metric, point.Role), point.Step, layers.Count, point));
+                layers.Add(new(await series.GetOrCreateAsync(runId, SeriesKinds.Layer, point.Metric, point.Role, ct), point.Step, layers.Count, point));
         }
 
-        // Key order: each series' rows become one append, so the WITHOUT ROWID b-trees split fewer pages (denser file).
+        // Key order: each series' rows become one append, so the b-trees split fewer pages (denser file).
         // Ties keep arrival order (Sequence), so a step sent twice in one flush still ends as the last one / merges in order.
         scalars.Sort(PendingRow<float>.Compare);
         layers.Sort(PendingRow<LayerPoint>.Compare);
-        WriteScalars(connection, transaction, scalars, ct);
-        WriteLayers(connection, transaction, layers, merge, ct);
+        await dialect.WriteScalarsAsync(connection, transaction, LastPerKey(scalars), ct);
+        var stored = merge
+            ? await dialect.ReadLayersAsync(connection, transaction, DistinctKeys(layers), ct)
+            : null;
+        await dialect.WriteLayersAsync(connection, transaction, FoldLayers(layers, stored), ct);
         await transaction.CommitAsync(ct);
     }
 
-    private static void WriteScalars(
-        SqliteConnection connection, SqliteTransaction transaction, List<PendingRow<float>> rows, CancellationToken ct)
+    /// <summary>
+    /// Raises <c>runs.last_step</c> once per run, runs in key order: under PostgreSQL the update takes the run's row
+    /// lock, and a fixed order keeps two flushes over the same runs from deadlocking. The update doubles as the
+    /// existence check: zero rows means no such run (the FK would also refuse the series, but with a message that
+    /// names nothing); the first unknown run in batch order is reported.
+    /// </summary>
+    private async Task RaiseLastStepsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<MetricBatch> batches, CancellationToken ct)
     {
-        using var insert = Prepare(connection, transaction, InsertScalarSql,
-            ("$series_id", SqliteType.Integer), ("$step", SqliteType.Integer), ("$value", SqliteType.Real));
-        foreach (var row in rows)
+        var lastSteps = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var batch in batches)
         {
-            ct.ThrowIfCancellationRequested();
-            insert.Parameters[0].Value = row.SeriesId;
-            insert.Parameters[1].Value = row.Step;
-            // SQLite turns a NaN REAL into NULL anyway; bind it explicitly so the rule is visible: NULL = NaN.
-            insert.Parameters[2].Value = float.IsNaN(row.Point) ? DBNull.Value : (double)row.Point;
-            insert.ExecuteNonQuery();
+            var key = DbValues.Key(batch.RunId);
+            lastSteps[key] = lastSteps.TryGetValue(key, out var step) ? Math.Max(step, batch.LastStep) : batch.LastStep;
         }
-    }
 
-    private static void WriteLayers(
-        SqliteConnection connection, SqliteTransaction transaction, List<PendingRow<LayerPoint>> rows, bool merge, CancellationToken ct)
-    {
-        using var insert = Prepare(connection, transaction, InsertLayerSql,
-            ("$series_id", SqliteType.Integer), ("$step", SqliteType.Integer), ("$values", SqliteType.Blob));
-        using var select = merge
-            ? Prepare(connection, transaction, SelectLayerSql, ("$series_id", SqliteType.Integer), ("$step", SqliteType.Integer))
-            : null;
-        foreach (var row in rows)
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = $"UPDATE runs SET last_step = {database.Dialect.Greatest}(last_step, @step) WHERE id = @run_id;";
+        AddParameter(update, "@step", DbType.Int32);
+        AddParameter(update, "@run_id", DbType.String);
+        await update.PrepareAsync(ct);
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (runId, step) in lastSteps)
         {
-            ct.ThrowIfCancellationRequested();
-            insert.Parameters[0].Value = row.SeriesId;
-            insert.Parameters[1].Value = row.Step;
-            var values = select is null ? row.Point.Values : MergeWithStored(select, row);
-            insert.Parameters[2].Value = FloatBlob.Encode(values);
-            insert.ExecuteNonQuery();
+            update.Parameters[0].Value = step;
+            update.Parameters[1].Value = runId;
+            if (await update.ExecuteNonQueryAsync(ct) == 0)
+                missing.Add(runId);
         }
+        if (missing.Count > 0)
+            throw new RunNotFoundException(batches.First(b => missing.Contains(DbValues.Key(b.RunId))).RunId);
     }
 
-    private static float[] MergeWithStored(SqliteCommand select, PendingRow<LayerPoint> row)
+    /// <summary>Sorted rows, one per key: the last of equal keys wins, as a later INSERT OR REPLACE would.</summary>
+    private static List<PointRow<float>> LastPerKey(List<PendingRow<float>> rows)
     {
-        select.Parameters[0].Value = row.SeriesId;
-        select.Parameters[1].Value = row.Step;
-        var stored = select.ExecuteScalar();
-        // No row (null), or a zero-length blob read back as NULL (DBNull): nothing to keep.
-        return stored is byte[] bytes ? Merge(FloatBlob.Decode(bytes), row.Point.Values) : row.Point.Values;
+        var result = new List<PointRow<float>>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i + 1 < rows.Count && SameKey(rows[i], rows[i + 1])) continue;
+            result.Add(new(rows[i].SeriesId, rows[i].Step, rows[i].Point));
+        }
+        return result;
     }
 
-    private static SqliteCommand Prepare(
-        SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, SqliteType Type)[] parameters)
+    /// <summary>
+    /// Sorted layer rows folded to one per key. Replace mode: the last one. Merge mode: the stored array (if any)
+    /// merged with each arrival in order — what writing them one by one, each merging with the row before, stores. A
+    /// stored empty array counts as none, and a first arrival with nothing stored is kept as sent (NaN payloads too).
+    /// </summary>
+    private static List<PointRow<byte[]>> FoldLayers(List<PendingRow<LayerPoint>> rows, Dictionary<(long, int), float[]>? stored)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, type) in parameters)
-            command.Parameters.Add(name, type);
-        command.Prepare();
-        return command;
+        var result = new List<PointRow<byte[]>>(rows.Count);
+        float[]? current = null;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var first = i == 0 || !SameKey(rows[i - 1], row);
+            if (stored is null)
+                current = row.Point.Values;
+            else if (first)
+                current = stored.TryGetValue((row.SeriesId, row.Step), out var old) && old.Length > 0 ? Merge(old, row.Point.Values) : row.Point.Values;
+            else
+                current = Merge(current!, row.Point.Values);
+
+            if (i + 1 < rows.Count && SameKey(row, rows[i + 1])) continue;
+            result.Add(new(row.SeriesId, row.Step, FloatBlob.Encode(current)));
+        }
+        return result;
+    }
+
+    private static List<(long SeriesId, int Step)> DistinctKeys(List<PendingRow<LayerPoint>> rows) =>
+        [.. rows.Select(r => (r.SeriesId, r.Step)).Distinct()];
+
+    private static bool SameKey<T>(PendingRow<T> a, PendingRow<T> b) => a.SeriesId == b.SeriesId && a.Step == b.Step;
+
+    private static void AddParameter(DbCommand command, string name, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
     }
 }

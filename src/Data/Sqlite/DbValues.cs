@@ -14,14 +14,18 @@ internal static class DbValues
         new(v => v.ToString("D"), v => Guid.Parse(v));
 
     /// <summary>
-    /// DateTimes are stored as UTC (SQLite TEXT, which orders correctly; DateTimeOffset would not) and come back with
-    /// <see cref="DateTimeKind.Utc"/>. An Unspecified kind is taken as UTC already.
+    /// DateTimes are stored as UTC (SQLite TEXT, which orders correctly; DateTimeOffset would not; PostgreSQL
+    /// timestamptz, microseconds) and come back with <see cref="DateTimeKind.Utc"/>. An Unspecified kind is taken as UTC
+    /// already and marked so (Npgsql refuses to write an Unspecified DateTime to timestamptz).
     /// </summary>
     public static readonly ValueConverter<DateTime, DateTime> Utc =
-        new(v => v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        new(v => ToUtc(v), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
     public static readonly ValueConverter<DateTime?, DateTime?> NullableUtc =
         new(
-            v => v.HasValue && v.Value.Kind == DateTimeKind.Local ? v.Value.ToUniversalTime() : v,
+            v => v.HasValue ? ToUtc(v.Value) : v,
             v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+
+    private static DateTime ToUtc(DateTime v) =>
+        v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc);
 }

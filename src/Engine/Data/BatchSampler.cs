@@ -23,6 +23,16 @@ public sealed class BatchSampler
     /// <summary>Number of tokens in the stream.</summary>
     public int Length => _tokens.Length;
 
+    /// <summary>
+    /// Advances the random stream past <paramref name="batches"/> batches without building them (a resumed run draws
+    /// exactly the batches it would have drawn next): the same draws as that many <see cref="Next"/> calls.
+    /// </summary>
+    public void Skip(int batches, int batchSize, int seqLen)
+    {
+        var starts = _tokens.Length - (seqLen + 1) + 1;
+        for (var i = 0; i < batches * batchSize; i++) _random.Next(starts);
+    }
+
     /// <summary>The next batch: an int64 tensor [<paramref name="batchSize"/>, <paramref name="seqLen"/> + 1] on the CPU.</summary>
     /// <exception cref="ArgumentException">The stream is shorter than seqLen + 1.</exception>
     public Tensor Next(int batchSize, int seqLen)

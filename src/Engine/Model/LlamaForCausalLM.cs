@@ -99,6 +99,9 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 
     private SeededDropout? _dropout;
 
+    /// <summary>The residual dropout set by <see cref="SetDropout"/>, or null (none).</summary>
+    public SeededDropout? Dropout => _dropout;
+
     /// <summary>tokens [B, T] int64 -> logits [B, T, vocab].</summary>
     public override Tensor forward(Tensor tokens)
     {

@@ -32,6 +32,12 @@ public sealed class SeededDropout : IDisposable
         return x.mul(mask);
     }
 
+    /// <summary>A copy of the generator's state (uint8 CPU tensor), for resume checkpoints.</summary>
+    public Tensor GetState() => _generator.get_state();
+
+    /// <summary>Restores a state taken by <see cref="GetState"/>: the next masks are the ones that would have followed.</summary>
+    public void SetState(Tensor state) => _generator.set_state(state);
+
     /// <inheritdoc />
     public void Dispose() => _generator.Dispose();
 }

@@ -98,6 +98,18 @@ public sealed class DelayedScalingState : nn.Module
     }
 
     /// <summary>
+    /// Restores the host-side counters after the buffers were loaded from a resume checkpoint: <see cref="Updates"/> =
+    /// <paramref name="updates"/>, seeded when it is above 0 (exactly what that many <see cref="Update"/> calls leave).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative count.</exception>
+    public void RestoreUpdates(int updates)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(updates);
+        Updates = updates;
+        IsSeeded = updates > 0;
+    }
+
+    /// <summary>
     /// Ends a step: pushes <paramref name="amaxNow"/> into the history (the oldest value rolls off after H steps) and
     /// recomputes amaxPred and the scale for the next step. Call once per training step, after <see cref="ScaleFor"/>.
     /// With <see cref="DelayedScalingRecipe.UpdatePeriod"/> N &gt; 1 the scale is recomputed on the first update and

@@ -19,6 +19,32 @@ internal sealed class MetricBatchFactory(
 
     private readonly Dictionary<string, Queue<float[]>> _events = new();
 
+    /// <summary>Writes the saturation-event history (the trailing rate's window) for a resume checkpoint.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_events.Count);
+        foreach (var (role, history) in _events.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            writer.Write(role);
+            writer.Write(history.Count);
+            foreach (var events in history) ResumeFormat.WriteFloats(writer, events);
+        }
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        _events.Clear();
+        var roles = ResumeFormat.ReadCount(reader, "saturation history");
+        for (var r = 0; r < roles; r++)
+        {
+            var role = reader.ReadString();
+            var history = _events[role] = new Queue<float[]>();
+            var count = ResumeFormat.ReadCount(reader, "saturation history");
+            for (var i = 0; i < count; i++) history.Enqueue(ResumeFormat.ReadFloats(reader));
+        }
+    }
+
     /// <summary>
     /// Builds the batch for <paramref name="records"/> (row i belongs to records[i]). Steps from the first diverged one on
     /// are left out (telemetry carries only finite values) and that divergence is returned in <paramref name="diverged"/>.

@@ -53,6 +53,12 @@ internal sealed class ModelTrainer : IDisposable
         return loss;
     }
 
+    /// <summary>Writes the AdamW state (per parameter: step count, first and second moments; group options) for a resume checkpoint.</summary>
+    public void SaveState(BinaryWriter writer) => _optimizer.save_state_dict(writer);
+
+    /// <summary>Restores a state written by <see cref="SaveState"/> for the same model size.</summary>
+    public void LoadState(BinaryReader reader) => _optimizer.load_state_dict(reader);
+
     /// <summary>Scales all gradients so their global L2 norm is at most the clip; tensor ops only, no sync.</summary>
     private void ClipGradients()
     {

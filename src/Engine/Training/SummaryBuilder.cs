@@ -56,6 +56,62 @@ public sealed class SummaryBuilder
         }
     }
 
+    /// <summary>Writes everything taken in so far (a resume checkpoint carries it, so a resumed run's summary covers every step).</summary>
+    internal void WriteState(BinaryWriter writer)
+    {
+        WriteSeries(writer, _loss);
+        WriteSeries(writer, _baselineLoss);
+        writer.Write(_evals.Count);
+        foreach (var (metric, series) in _evals.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            writer.Write(metric);
+            WriteSeries(writer, series);
+        }
+
+        foreach (var arrays in new[] { _amax, _amaxPred, _saturation })
+        {
+            writer.Write(arrays.Count);
+            foreach (var (step, values) in arrays.OrderBy(a => a.Key))
+            {
+                writer.Write(step);
+                ResumeFormat.WriteFloats(writer, values);
+            }
+        }
+    }
+
+    /// <summary>Replaces everything with what <see cref="WriteState"/> wrote.</summary>
+    internal void ReadState(BinaryReader reader)
+    {
+        ReadSeries(reader, _loss);
+        ReadSeries(reader, _baselineLoss);
+        _evals.Clear();
+        var evals = ResumeFormat.ReadCount(reader, "summary evaluations");
+        for (var i = 0; i < evals; i++) ReadSeries(reader, Series(reader.ReadString()));
+        foreach (var arrays in new[] { _amax, _amaxPred, _saturation })
+        {
+            arrays.Clear();
+            var count = ResumeFormat.ReadCount(reader, "summary layer values");
+            for (var i = 0; i < count; i++) arrays[reader.ReadInt32()] = ResumeFormat.ReadFloats(reader);
+        }
+    }
+
+    private static void WriteSeries(BinaryWriter writer, SortedDictionary<int, double> series)
+    {
+        writer.Write(series.Count);
+        foreach (var (step, value) in series)
+        {
+            writer.Write(step);
+            writer.Write(value);
+        }
+    }
+
+    private static void ReadSeries(BinaryReader reader, SortedDictionary<int, double> series)
+    {
+        series.Clear();
+        var count = ResumeFormat.ReadCount(reader, "summary series");
+        for (var i = 0; i < count; i++) series[reader.ReadInt32()] = reader.ReadDouble();
+    }
+
     /// <summary>The summary so far, with <paramref name="status"/> (completed, failed, cancelled).</summary>
     public RunSummary Build(Guid runId, string status)
     {

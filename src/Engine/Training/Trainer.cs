@@ -96,19 +96,21 @@ public sealed class Trainer : IDisposable
             WriteBlocking(output, batch, ct);
         }
 
-        if (_config.Pretrain is not null)
+        var resume = _options.ResumeFromStep;
+        if (resume is not null) RequireResumable(runId, resume.Value);
+        if (_config.Pretrain is not null && resume is null) // a resumed run's weights come from its checkpoint
         {
             SetStats(_model, false);
             Pretrainer.Run(_model, _config, _data.Pretrain!, _options.CheckpointDirectory, Emit, runId, progress, ct);
         }
 
-        if (_twin is not null) ParameterCheckpoint.Copy(_model, _twin);
+        if (_twin is not null && resume is null) ParameterCheckpoint.Copy(_model, _twin);
         _model.SetDropout(_config.Dropout, _config.Seed); // fresh, identical mask streams for the run and its twin
         _twin?.SetDropout(_config.Dropout, _config.Seed);
 
         var evaluate = _config.EvalEvery > 0;
-        if (evaluate) Evaluate(runId, 0, Emit, progress);
-        MainPhase(runId, Emit, progress, ct);
+        if (evaluate && resume is null) Evaluate(runId, 0, Emit, progress);
+        MainPhase(runId, Emit, progress, ct, resume ?? 0);
         if (evaluate) Evaluate(runId, _config.Steps, Emit, progress);
         return summary.Build(runId, "completed");
     }
@@ -116,7 +118,15 @@ public sealed class Trainer : IDisposable
     /// <summary>The summary of what has been emitted so far (after a failure or cancellation), with that status.</summary>
     public RunSummary? SummarySoFar(Guid runId, string status) => _summary?.Build(runId, status);
 
-    private void MainPhase(Guid runId, Action<MetricBatch> emit, IProgress<TrainingProgress>? progress, CancellationToken ct)
+    private void RequireResumable(Guid runId, int step)
+    {
+        if (_options.CheckpointDirectory is null)
+            throw new ResumeCheckpointException("(no folder)", "checkpointDirectory", "is not set in the trainer options: there is nothing to resume from.");
+        if (step < 0 || step > _config.Steps)
+            throw new ResumeCheckpointException(CheckpointWriter.RunFolder(_options.CheckpointDirectory, runId), "resumeFromStep", $"must be between 0 and steps ({_config.Steps}); it is {step}.");
+    }
+
+    private void MainPhase(Guid runId, Action<MetricBatch> emit, IProgress<TrainingProgress>? progress, CancellationToken ct, int start)
     {
         var layers = _model.QuantizedLayers.Select(l => l.Layer).ToArray();
         using var window = new StatsWindow(_config.LogEvery, layers);
@@ -129,9 +139,19 @@ public sealed class Trainer : IDisposable
         var tokensPerStep = (long)_config.BatchSize * _config.SeqLen;
         var watch = new Stopwatch();
         var checkpoints = CheckpointWriter.Create(_options.CheckpointDirectory, runId, _config);
-        SetQuantization(_config.Bf16WarmupSteps == 0);
+        // As a straight run stands at the top of step `start`: quantizing from the start, or past the warmup (at the
+        // warmup step itself the loop switches it on, resetting the histories, exactly as it did the first time).
+        SetQuantization(_config.Bf16WarmupSteps == 0 || start > _config.Bf16WarmupSteps);
+        var parts = new ResumeParts(_model, main, _twin, twin, factory, _summary!);
+        var configHash = ResumeState.ConfigHash(_config);
+        if (start > 0 || _options.ResumeFromStep is not null)
+        {
+            ResumeState.Load(Path.Combine(CheckpointWriter.RunFolder(_options.CheckpointDirectory!, runId), CheckpointWriter.ResumeFileName(start)), configHash, start, parts);
+            sampler.Skip(start, _config.BatchSize, _config.SeqLen); // the data position: the batches drawn so far
+            checkpoints?.ContinueFrom(_options.CheckpointDirectory!, runId, start);
+        }
 
-        for (var step = 0; step < _config.Steps; step++)
+        for (var step = start; step < _config.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
             BeforeStep?.Invoke(step);
@@ -161,7 +181,8 @@ public sealed class Trainer : IDisposable
             progress?.Report(new TrainingProgress(step < _config.Bf16WarmupSteps ? "warmup" : "qat", step + 1, _config.Steps));
 
             var evalNow = _config.EvalEvery > 0 && (step + 1) % _config.EvalEvery == 0 && step + 1 < _config.Steps;
-            if (pending.Count == _config.LogEvery || step == _config.Steps - 1 || evalNow)
+            var checkpointNow = checkpoints?.IsDue(step + 1) == true; // its state must not hold unsent steps
+            if (pending.Count == _config.LogEvery || step == _config.Steps - 1 || evalNow || checkpointNow)
             {
                 var rows = window.CopyToHost(pending.Count); // the window's single device->host copy
                 var batch = factory.Build(runId, pending, rows, out var diverged);
@@ -171,7 +192,11 @@ public sealed class Trainer : IDisposable
             }
 
             if (evalNow) Evaluate(runId, step + 1, emit, progress);
-            checkpoints?.AfterStep(_model, step + 1);
+            if (checkpointNow)
+            {
+                _options.BeforeCheckpoint?.Invoke(step + 1, ct);
+                checkpoints!.AfterStep(_model, step + 1, path => ResumeState.Save(path, configHash, step + 1, parts));
+            }
         }
     }
 

@@ -30,23 +30,30 @@ public static class BenchCommand
         return command;
     }
 
-    /// <summary>The metric store's figures against their targets (a temporary database; a few seconds).</summary>
+    /// <summary>The metric store's figures against their targets, SQLite and PostgreSQL side by side (temporary databases, a throwaway local PostgreSQL server; under a minute).</summary>
     public static async Task<int> RunStoreAsync(bool quick, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
-        await stderr.WriteLineAsync("Store: writing and reading a temporary database...");
-        var r = await StoreBench.RunAsync(quick ? 2 : 4, _ => { }, ct);
+        await stderr.WriteLineAsync("Store: writing and reading temporary databases (SQLite, then a local PostgreSQL server)...");
+        var c = await StoreBench.CompareAsync(quick ? 2 : 4, _ => { }, ct);
+        var (r, p) = (c.Sqlite, c.Postgres);
         string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
-        console.WriteLine($"Metric store: {StoreBench.Layers} layers x {StoreBench.Steps:N0} steps, {F(r.Values, "N0")} values (batched, WAL, synchronous=NORMAL):");
+        string Pg(Func<StoreBench.Result, double> figure, string format) => p is null ? "n/a" : F(figure(p), format);
+        string Ratio(Func<StoreBench.Result, double> figure) => p is null ? "n/a" : F(figure(p) / figure(r), "F2") + "x";
+        console.WriteLine($"Metric store: {StoreBench.Layers} layers x {StoreBench.Steps:N0} steps, {F(r.Values, "N0")} values (batched; SQLite WAL, synchronous=NORMAL; PostgreSQL {c.PostgresVersion ?? "-"} defaults, binary COPY):");
         var table = new Table();
         table.AddColumn("figure");
-        table.AddColumn(new TableColumn("measured").RightAligned());
-        table.AddColumn(new TableColumn("target").RightAligned());
-        table.AddRow("values written / s", F(r.ValuesPerSecond, "N0"), ">= 1,000,000");
-        table.AddRow($"heatmap read ({StoreBench.Layers} x {StoreBench.Steps:N0}), ms", F(r.HeatmapMillis, "F1"), "<= 100");
-        table.AddRow("bytes per stored value", F(r.BytesPerValue, "F2"), "<= 5");
-        table.AddRow($"{StoreBench.Steps:N0}-step series read + min/max to 500 points, ms", F(r.DownsampleMillis, "F1"), "–");
+        table.AddColumn(new TableColumn("SQLite").RightAligned());
+        table.AddColumn(new TableColumn("PostgreSQL").RightAligned());
+        table.AddColumn(new TableColumn("PG / SQLite").RightAligned());
+        table.AddColumn(new TableColumn("target (SQLite)").RightAligned());
+        table.AddRow("values written / s", F(r.ValuesPerSecond, "N0"), Pg(x => x.ValuesPerSecond, "N0"), Ratio(x => x.ValuesPerSecond), ">= 1,000,000");
+        table.AddRow($"heatmap read ({StoreBench.Layers} x {StoreBench.Steps:N0}), ms", F(r.HeatmapMillis, "F1"), Pg(x => x.HeatmapMillis, "F1"), Ratio(x => x.HeatmapMillis), "<= 100");
+        table.AddRow("bytes per stored value", F(r.BytesPerValue, "F2"), Pg(x => x.BytesPerValue, "F2"), Ratio(x => x.BytesPerValue), "<= 5");
+        table.AddRow($"{StoreBench.Steps:N0}-step series read + min/max to 500 points, ms", F(r.DownsampleMillis, "F1"), Pg(x => x.DownsampleMillis, "F1"), Ratio(x => x.DownsampleMillis), "–");
         console.Write(table);
+        if (c.PostgresError is not null)
+            await stderr.WriteLineAsync($"PostgreSQL was not measured: {c.PostgresError}");
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace QuantScope.Web.Reliability;
 
@@ -15,6 +16,10 @@ public static class StorageFaults
     public static bool IsTransient(Exception ex) => ex switch
     {
         SqliteException s => (s.SqliteErrorCode & 0xFF) is Busy or Locked or ReadOnly or IoError or Full or CantOpen,
+        // Npgsql's own verdict (network, timeouts, server shutting down, ...) plus serialization failure, deadlock and
+        // class 53 (insufficient resources: disk full, out of memory, too many connections).
+        PostgresException p => p.IsTransient || p.SqlState is "40001" or "40P01" || p.SqlState.StartsWith("53", StringComparison.Ordinal),
+        NpgsqlException n => n.IsTransient || n.InnerException is { } inner && IsTransient(inner),
         IOException => true,
         _ => ex.InnerException is { } inner && IsTransient(inner), // EF wraps SQLite's error (DbUpdateException)
     };
@@ -31,6 +36,14 @@ public static class StorageFaults
             CantOpen => "the database file cannot be opened (SQLITE_CANTOPEN)",
             _ => $"SQLite error {s.SqliteErrorCode}: {s.Message}",
         },
+        PostgresException p => p.SqlState switch
+        {
+            "53100" => "the PostgreSQL server's disk is full (53100)",
+            "53300" => "the PostgreSQL server has too many connections (53300)",
+            "40001" or "40P01" => $"PostgreSQL aborted the transaction to resolve a conflict ({p.SqlState})",
+            _ => $"PostgreSQL error {p.SqlState}: {p.MessageText}",
+        },
+        NpgsqlException n => $"the PostgreSQL server cannot be reached or failed ({n.Message})",
         _ => ex.InnerException is { } inner ? Describe(inner) : ex.Message,
     };
 }

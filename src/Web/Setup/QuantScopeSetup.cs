@@ -25,8 +25,7 @@ public static class QuantScopeSetup
         builder.AddQuantScopeSecurity(); // access token, limits, headers (Security section)
         services.Configure<StorageOptions>(builder.Configuration.GetSection("Storage"));
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
-        var dbPath = Path.GetFullPath(storage.DatabasePath, builder.Environment.ContentRootPath);
-        services.AddQuantScopeData(dbPath);
+        services.AddQuantScopeData(storage.ToDatabase(builder.Environment.ContentRootPath)); // Sqlite or PostgreSQL
 
         services.AddSingleton<LiveRunStore>();
         services.AddSingleton<MetricIngress>();

@@ -80,10 +80,10 @@ public sealed class CompactSeriesMigrationTests
         Assert.All(sql, s => Assert.EndsWith("WITHOUT ROWID", s.TrimEnd(';', ' ', '\n', '\r'), StringComparison.OrdinalIgnoreCase));
     }
 
-    [Fact]
-    public async Task DeleteFromRuns_ForeignKeysOnly_CascadesToSeriesAndPoints()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task DeleteFromRuns_ForeignKeysOnly_CascadesToSeriesAndPoints(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
@@ -128,7 +128,7 @@ public sealed class CompactSeriesMigrationTests
 
     private static async Task InsertAsync(IServiceProvider services, string sql, object[][] rows)
     {
-        await using var connection = await services.GetRequiredService<QuantScopeDatabase>().OpenConnectionAsync(Ct);
+        await using var connection = (SqliteConnection)await services.GetRequiredService<QuantScopeDatabase>().OpenConnectionAsync(Ct);
         var names = System.Text.RegularExpressions.Regex.Matches(sql, @"\$\w+").Select(m => m.Value).ToArray();
         foreach (var row in rows)
         {
@@ -141,13 +141,18 @@ public sealed class CompactSeriesMigrationTests
     }
 
     private static async Task<List<T>> RowsAsync<T>(
-        IServiceProvider services, string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters)
+        IServiceProvider services, string sql, Func<System.Data.Common.DbDataReader, T> read, params (string Name, object Value)[] parameters)
     {
         await using var connection = await services.GetRequiredService<QuantScopeDatabase>().OpenConnectionAsync(Ct);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value);
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
         await using var reader = await command.ExecuteReaderAsync(Ct);
         var rows = new List<T>();
         while (await reader.ReadAsync(Ct))

@@ -7,10 +7,10 @@ public sealed class RunRepositoryTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    [Fact]
-    public async Task CreateAsync_NewRun_GetReturnsSameFieldsWithUtcDates()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task CreateAsync_NewRun_GetReturnsSameFieldsWithUtcDates(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
         var created = new DateTime(2026, 11, 2, 10, 30, 15, 250, DateTimeKind.Utc);
         var run = TestRuns.New("fp8-demo", created);
@@ -29,10 +29,10 @@ public sealed class RunRepositoryTests
         Assert.Null(loaded.EndedAt);
     }
 
-    [Fact]
-    public async Task CreateAsync_UnknownKind_ThrowsArgumentException()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task CreateAsync_UnknownKind_ThrowsArgumentException(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
         var run = TestRuns.New();
         run.Kind = "mystery";
@@ -41,10 +41,10 @@ public sealed class RunRepositoryTests
         Assert.Empty(await runs.ListAsync(Ct));
     }
 
-    [Fact]
-    public async Task ListAsync_ThreeRuns_NewestFirst()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task ListAsync_ThreeRuns_NewestFirst(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
         var t0 = new DateTime(2026, 11, 1, 12, 0, 0, DateTimeKind.Utc);
         await runs.CreateAsync(TestRuns.New("middle", t0.AddSeconds(1.5)), Ct);
@@ -56,10 +56,10 @@ public sealed class RunRepositoryTests
         Assert.Equal(["newest", "middle", "oldest"], list.Select(r => r.Name));
     }
 
-    [Fact]
-    public async Task SetPlanAsync_JsonObject_RoundTripsAndRejectsNonObjects()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task SetPlanAsync_JsonObject_RoundTripsAndRejectsNonObjects(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
         var run = TestRuns.New();
         await runs.CreateAsync(run, CancellationToken.None);
@@ -72,10 +72,10 @@ public sealed class RunRepositoryTests
         Assert.False(await runs.SetPlanAsync(Guid.NewGuid(), plan, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task SetLayersAsync_LayerNames_RoundTripInOrder()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task SetLayersAsync_LayerNames_RoundTripInOrder(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
         var run = TestRuns.New();
         await runs.CreateAsync(run, Ct);
@@ -85,10 +85,10 @@ public sealed class RunRepositoryTests
         Assert.Equal(TestRuns.Layers, (await runs.GetAsync(run.Id, Ct))!.GetLayers());
     }
 
-    [Fact]
-    public async Task MarkRunningAsync_PendingRun_SetsStatusAndStartedAt()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task MarkRunningAsync_PendingRun_SetsStatusAndStartedAt(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
         var run = TestRuns.New();
         await runs.CreateAsync(run, Ct);
@@ -102,10 +102,10 @@ public sealed class RunRepositoryTests
         Assert.Null(loaded.EndedAt);
     }
 
-    [Fact]
-    public async Task MarkEndedAsync_Failed_SetsStatusErrorAndEndedAt()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task MarkEndedAsync_Failed_SetsStatusErrorAndEndedAt(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
         var run = TestRuns.New();
         await runs.CreateAsync(run, Ct);
@@ -121,19 +121,19 @@ public sealed class RunRepositoryTests
         Assert.Equal(DateTimeKind.Utc, loaded.EndedAt.Value.Kind);
     }
 
-    [Fact]
-    public async Task MarkEndedAsync_NonFinalStatus_ThrowsArgumentException()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task MarkEndedAsync_NonFinalStatus_ThrowsArgumentException(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
 
         await Assert.ThrowsAsync<ArgumentException>(() => runs.MarkEndedAsync(Guid.NewGuid(), RunStatus.Running, null, Ct));
     }
 
-    [Fact]
-    public async Task UpdateLastStepAsync_LowerStep_KeepsHigher()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task UpdateLastStepAsync_LowerStep_KeepsHigher(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
         var run = TestRuns.New();
         await runs.CreateAsync(run, Ct);
@@ -144,10 +144,10 @@ public sealed class RunRepositoryTests
         Assert.Equal(12, (await runs.GetAsync(run.Id, Ct))!.LastStep);
     }
 
-    [Fact]
-    public async Task Updates_UnknownRun_ReturnFalse()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task Updates_UnknownRun_ReturnFalse(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
         var id = Guid.NewGuid();
 
@@ -159,10 +159,10 @@ public sealed class RunRepositoryTests
         Assert.Null(await runs.GetAsync(id, Ct));
     }
 
-    [Fact]
-    public async Task DeleteAsync_RunWithSeries_RemovesRunAndSeriesOnly()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task DeleteAsync_RunWithSeries_RemovesRunAndSeriesOnly(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var runs = services.GetRequiredService<RunRepository>();
         var doomed = TestRuns.New("doomed");

@@ -7,10 +7,10 @@ public sealed class MetricSeriesRepositoryTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    [Fact]
-    public async Task ReadLayerAsync_IndexBeyondStoredLayers_ReturnsOnlyStepsThatHaveIt()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task ReadLayerAsync_IndexBeyondStoredLayers_ReturnsOnlyStepsThatHaveIt(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
@@ -28,10 +28,10 @@ public sealed class MetricSeriesRepositoryTests
         Assert.Empty(await series.ReadLayerAsync(run.Id, MetricNames.Scale, TensorRoles.Weight, 3, Ct));
     }
 
-    [Fact]
-    public async Task ReadHeatmapAsync_OtherRoleAndRun_AreNotMixedIn()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task ReadHeatmapAsync_OtherRoleAndRun_AreNotMixedIn(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var runs = services.GetRequiredService<RunRepository>();
         var run = TestRuns.New("a");
@@ -50,10 +50,10 @@ public sealed class MetricSeriesRepositoryTests
         Assert.Equal([1f], heatmap.Values.Single());
     }
 
-    [Fact]
-    public async Task ReadHeatmapAsync_NoPoints_ReturnsEmpty()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task ReadHeatmapAsync_NoPoints_ReturnsEmpty(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
 
         var heatmap = await services.GetRequiredService<MetricSeriesRepository>().ReadHeatmapAsync(Guid.NewGuid(), MetricNames.Amax, TensorRoles.Input, Ct);
@@ -62,10 +62,10 @@ public sealed class MetricSeriesRepositoryTests
         Assert.Empty(heatmap.Values);
     }
 
-    [Fact]
-    public async Task ReadScalarPointsAsync_WrittenOutOfOrder_ReturnsStepsAscending()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task ReadScalarPointsAsync_WrittenOutOfOrder_ReturnsStepsAscending(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);

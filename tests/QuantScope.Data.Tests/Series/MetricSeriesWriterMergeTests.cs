@@ -19,10 +19,10 @@ public sealed class MetricSeriesWriterMergeTests
         Assert.Equal(expected, MetricSeriesWriter.Merge(stored, incoming));
     }
 
-    [Fact]
-    public async Task WriteMergedAsync_SecondBatchWithNewLayer_MergesIntoTheStepsRow()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteMergedAsync_SecondBatchWithNewLayer_MergesIntoTheStepsRow(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var (run, writer, series) = await NewRunAsync(services);
 
@@ -37,10 +37,10 @@ public sealed class MetricSeriesWriterMergeTests
         Assert.Equal([new SeriesPoint(0, 2.25f)], await series.ReadScalarAsync(run, MetricNames.Loss, Ct));
     }
 
-    [Fact]
-    public async Task WriteMergedAsync_SameStepTwiceInOneFlush_MergesInOrder()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteMergedAsync_SameStepTwiceInOneFlush_MergesInOrder(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var (run, writer, series) = await NewRunAsync(services);
 
@@ -56,10 +56,10 @@ public sealed class MetricSeriesWriterMergeTests
         Assert.Equal(3, (await services.GetRequiredService<RunRepository>().GetAsync(run, Ct))!.LastStep);
     }
 
-    [Fact]
-    public async Task WriteAsync_AfterMergedRow_StillReplaces()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteAsync_AfterMergedRow_StillReplaces(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var (run, writer, series) = await NewRunAsync(services);
 
@@ -70,10 +70,10 @@ public sealed class MetricSeriesWriterMergeTests
         Assert.Equal([N, 5f], heatmap.Values[0]);
     }
 
-    [Fact]
-    public async Task WriteMergedAsync_UnknownRunInFlush_WritesNothing()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteMergedAsync_UnknownRunInFlush_WritesNothing(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var (run, writer, series) = await NewRunAsync(services);
 

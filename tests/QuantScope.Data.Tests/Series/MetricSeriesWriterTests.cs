@@ -8,10 +8,10 @@ public sealed class MetricSeriesWriterTests
     private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly float NaNWithPayload = BitConverter.Int32BitsToSingle(0x7FC0_0123);
 
-    [Fact]
-    public async Task WriteAsync_TwoFlushesThenRestart_SeriesRoundTripExactly()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteAsync_TwoFlushesThenRestart_SeriesRoundTripExactly(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var first = await temp.OpenAsync();
         var runs = first.GetRequiredService<RunRepository>();
         var writer = first.GetRequiredService<MetricSeriesWriter>();
@@ -68,10 +68,10 @@ public sealed class MetricSeriesWriterTests
         AssertBitsEqual([448f, 57344f, 3.5f], layerPoints[2].Values);
     }
 
-    [Fact]
-    public async Task WriteAsync_SameStepTwice_ReplacesWithoutDuplicate()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteAsync_SameStepTwice_ReplacesWithoutDuplicate(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
@@ -87,10 +87,10 @@ public sealed class MetricSeriesWriterTests
         Assert.Equal([3f, 4f], heatmap.Values.Single());
     }
 
-    [Fact]
-    public async Task WriteAsync_SameStepTwiceInOneFlush_LastOneWins()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteAsync_SameStepTwiceInOneFlush_LastOneWins(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
@@ -109,10 +109,10 @@ public sealed class MetricSeriesWriterTests
         Assert.Equal([2f], heatmap.Values[1]);
     }
 
-    [Fact]
-    public async Task WriteAsync_UnknownRunInFlush_ThrowsAndWritesNothing()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteAsync_UnknownRunInFlush_ThrowsAndWritesNothing(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
@@ -126,10 +126,10 @@ public sealed class MetricSeriesWriterTests
         Assert.Equal(-1, (await services.GetRequiredService<RunRepository>().GetAsync(run.Id, Ct))!.LastStep);
     }
 
-    [Fact]
-    public async Task WriteAsync_LayerPointWithNullValues_ThrowsArgumentExceptionAndWritesNothing()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteAsync_LayerPointWithNullValues_ThrowsArgumentExceptionAndWritesNothing(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
@@ -140,10 +140,10 @@ public sealed class MetricSeriesWriterTests
         Assert.Empty(await services.GetRequiredService<MetricSeriesRepository>().ReadScalarPointsAsync(run.Id, Ct));
     }
 
-    [Fact]
-    public async Task WriteAsync_NegativeStep_ThrowsArgumentException()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteAsync_NegativeStep_ThrowsArgumentException(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
@@ -152,10 +152,10 @@ public sealed class MetricSeriesWriterTests
             [TestRuns.Batch(run.Id, [new(-1, MetricNames.Loss, 1f)])], Ct));
     }
 
-    [Fact]
-    public async Task WriteAsync_OlderStepAfterNewer_LastStepKeepsMaximum()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteAsync_OlderStepAfterNewer_LastStepKeepsMaximum(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var runs = services.GetRequiredService<RunRepository>();
         var run = TestRuns.New();
@@ -168,10 +168,10 @@ public sealed class MetricSeriesWriterTests
         Assert.Equal(10, (await runs.GetAsync(run.Id, Ct))!.LastStep);
     }
 
-    [Fact]
-    public async Task WriteAsync_LayerPointWithoutLayers_RoundTripsAsEmptyArray()
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task WriteAsync_LayerPointWithoutLayers_RoundTripsAsEmptyArray(StoreProvider store)
     {
-        await using var temp = new TempDatabase();
+        await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);

@@ -7,10 +7,12 @@ namespace QuantScope.Data.Tests;
 /// A real SQLite file in its own temp folder. <see cref="OpenAsync"/> builds a fresh service provider on it (so a test
 /// can "restart the server"); disposing clears the connection pools first, then deletes the folder.
 /// </summary>
-public sealed class TempDatabase : IAsyncDisposable
+public sealed class TempDatabase : ITestStore
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "quantscope-data-tests", Guid.NewGuid().ToString("N"));
     private readonly List<ServiceProvider> _providers = [];
+
+    public StoreProvider Provider => StoreProvider.Sqlite;
 
     /// <summary>Nested one level down so AddQuantScopeData has a directory to create.</summary>
     public string DatabasePath => Path.Combine(_directory, "db", "quantscope.db");

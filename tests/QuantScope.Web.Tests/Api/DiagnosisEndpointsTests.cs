@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using System.Net.Http.Json;
 using System.Text.Json;
 using QuantScope.Data;
@@ -22,6 +23,25 @@ public sealed class DiagnosisEndpointsTests(QuantScopeWebFactory factory) : ICla
         Assert.Contains("historyLength 64", finding.GetProperty("fix").GetString());
         var chart = finding.GetProperty("chart");
         Assert.Equal(("saturationEvent", "input"), (chart.GetProperty("metric").GetString(), chart.GetProperty("role").GetString()));
+    }
+
+    [Fact]
+    public async Task Diagnose_WarningThresholdRaisedInConfiguration_SpikyRunNoLongerFlagged()
+    {
+        var id = await AnalysisSeed.RunAsync(factory, RunKinds.Imported, "delayed(h=16,most_recent,margin=0)");
+        using var raised = factory.WithWebHostBuilder(b => b
+            .UseSetting("Diagnosis:SaturationRateWarning", "0.5")
+            .UseSetting("Diagnosis:SaturationRateCritical", "0.6"));
+        var body = await raised.CreateClient().GetFromJsonAsync<JsonElement>($"/api/runs/{id}/diagnosis", JsonDefaults.Options);
+        Assert.Equal(0, body.GetProperty("findings").GetArrayLength()); // 17 % of steps saturate: below the raised 50 %
+    }
+
+    [Fact]
+    public void Start_OutOfRangeThreshold_FailsNamingTheKey()
+    {
+        using var bad = factory.WithWebHostBuilder(b => b.UseSetting("Diagnosis:SpikeWindow", "1"));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => bad.CreateClient());
+        Assert.Contains("Diagnosis:SpikeWindow: must be at least 2, was 1", error.Message);
     }
 
     [Fact]

@@ -57,4 +57,51 @@ public sealed record DiagnosisThresholds
 
     /// <summary>The defaults.</summary>
     public static DiagnosisThresholds Default { get; } = new();
+
+    /// <summary>What is out of range, one message per field named as in configuration (empty when valid).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Fraction(string name, double v, bool allowOne = true)
+        {
+            if (!double.IsFinite(v) || v <= 0 || v > 1 || (!allowOne && v >= 1))
+                errors.Add($"{name}: must be a fraction in (0, {(allowOne ? "1]" : "1)")}, was {v}");
+        }
+
+        void Positive(string name, double v)
+        {
+            if (!double.IsFinite(v) || v <= 0) errors.Add($"{name}: must be a positive number, was {v}");
+        }
+
+        void AtLeast(string name, int v, int min)
+        {
+            if (v < min) errors.Add($"{name}: must be at least {min}, was {v}");
+        }
+
+        Fraction(nameof(SaturationRateWarning), SaturationRateWarning);
+        Fraction(nameof(SaturationRateCritical), SaturationRateCritical);
+        if (SaturationRateCritical < SaturationRateWarning)
+            errors.Add($"{nameof(SaturationRateCritical)}: must not be below {nameof(SaturationRateWarning)} ({SaturationRateWarning})");
+        AtLeast(nameof(MinSaturationEvents), MinSaturationEvents, 1);
+        AtLeast(nameof(RecommendedHistoryLength), RecommendedHistoryLength, 1);
+        Positive(nameof(HeldOutLossGap), HeldOutLossGap);
+        Fraction(nameof(ProbeAccuracyDrop), ProbeAccuracyDrop);
+        Positive(nameof(HeldOutLossRise), HeldOutLossRise);
+        Fraction(nameof(EarlyQatFraction), EarlyQatFraction);
+        Positive(nameof(HighLearningRate), HighLearningRate);
+        Positive(nameof(DominanceRatio), DominanceRatio);
+        Positive(nameof(MinKurtosis), MinKurtosis);
+        AtLeast(nameof(MinLayers), MinLayers, 2);
+        Fraction(nameof(GradUnderflowFraction), GradUnderflowFraction);
+        Fraction(nameof(ActivationUnderflowFraction), ActivationUnderflowFraction);
+        Fraction(nameof(UnderflowCritical), UnderflowCritical);
+        AtLeast(nameof(SpikeWindow), SpikeWindow, 2);
+        AtLeast(nameof(SpikeMinHistory), SpikeMinHistory, 2);
+        if (SpikeMinHistory > SpikeWindow) errors.Add($"{nameof(SpikeMinHistory)}: must not exceed {nameof(SpikeWindow)} ({SpikeWindow})");
+        Positive(nameof(SpikeZScore), SpikeZScore);
+        Positive(nameof(SpikeMinRelativeJump), SpikeMinRelativeJump);
+        AtLeast(nameof(SpikeCriticalCount), SpikeCriticalCount, 1);
+        AtLeast(nameof(MaxListed), MaxListed, 1);
+        return errors;
+    }
 }

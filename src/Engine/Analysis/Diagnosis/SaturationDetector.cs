@@ -48,7 +48,7 @@ public static class SaturationDetector
                 flagged.Take(t.MaxListed).Select(l => input.Layers[l]).ToArray(),
                 TopSteps(events, flagged, start, t.MaxListed),
                 new ChartHint(MetricNames.SaturationEvent, role, name),
-                Fix(own, t));
+                Fix(own, replayed, t));
         }
     }
 
@@ -81,12 +81,17 @@ public static class SaturationDetector
             .Where(x => x.Count > 0).OrderByDescending(x => x.Count).ThenBy(x => x.Step)
             .Take(max).Select(x => x.Step).Order().ToArray();
 
-    private static string Fix(ReplaySettings? own, DiagnosisThresholds t)
+    private static string Fix(ReplaySettings? own, ReplayResult? replayed, DiagnosisThresholds t)
     {
+        const string headroom = "add headroom (quant.margin 1), or switch these tensors to current scaling";
+        // An amax that grows on (almost) every step outruns any max window: the replay of the longer window says so.
+        if (replayed is { } r && r.SaturationRate >= t.SaturationRateWarning)
+            return $"A longer window does not help here (max/H={t.RecommendedHistoryLength} still saturates on {Pct(r.SaturationRate)} of steps: "
+                + $"the amax grows step after step): {headroom}.";
         var target = $"use max over a longer history (e.g. quant.algorithm \"max\", quant.historyLength {t.RecommendedHistoryLength})";
         if (own is null) return $"If this is delayed scaling with a short or most_recent window: {target}; otherwise add a margin of 1.";
         if (own.Algorithm != AmaxAlgorithm.Max || own.HistoryLength < t.RecommendedHistoryLength)
             return $"The window ({own}) forgets spikes too soon: {target}.";
-        return "The window is already long: add headroom (quant.margin 1), or switch these tensors to current scaling.";
+        return $"The window is already long: {headroom}.";
     }
 }

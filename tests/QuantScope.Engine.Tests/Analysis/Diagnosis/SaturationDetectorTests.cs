@@ -43,6 +43,25 @@ public class SaturationDetectorTests
     }
 
     [Fact]
+    public void Detect_WeightAmaxGrowingEveryStep_ReplayShowsLongerWindowUseless_FixIsHeadroom()
+    {
+        // Weights that grow 1 % per step: every step's amax exceeds every earlier one, so max over any window is
+        // always one step behind and saturates on every step; a longer window cannot help, only headroom can.
+        static float Amax(int s, int l) => MathF.Pow(1.01f, s);
+        var input = HealthyRun.Input()
+            .With(MetricNames.Amax, TensorRoles.Weight, HealthyRun.PerLayer(Amax))
+            .With(MetricNames.SaturationEvent, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => 1f));
+        input = input with { Plan = input.Plan.Select(p => p with { Recipe = "delayed(h=1,most_recent,margin=0)" }).ToArray() };
+
+        var finding = Assert.Single(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Critical, finding.Severity);
+        Assert.Contains("with max/H=64: 98 % (59 of 60 steps)", finding.Evidence); // all but step 0, which has no history yet
+        Assert.Contains("A longer window does not help here", finding.Fix);
+        Assert.Contains("quant.margin 1", finding.Fix);
+        Assert.DoesNotContain("historyLength 64", finding.Fix);
+    }
+
+    [Fact]
     public void Detect_EventsOnlyDuringWarmup_Ignored()
     {
         var input = HealthyRun.Input().With(MetricNames.SaturationEvent, TensorRoles.Input, HealthyRun.PerLayer((s, _) => s < 20 ? 1f : 0f));

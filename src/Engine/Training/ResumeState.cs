@@ -1,0 +1,227 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using QuantScope.Engine.Model;
+
+namespace QuantScope.Engine.Training;
+
+/// <summary>
+/// Everything a run needs to continue exactly after <c>step</c> main steps, in one file (<c>step-N.resume</c>):
+/// header (magic, config hash, step), then per model (the run, then its twin if any) every parameter and persistent
+/// buffer (amax histories, scales, amaxPred) bit for bit, each delayed-scaling state's update count, the FC2 top-channel
+/// buffers and the dropout generator, then that model's AdamW state; then the saturation-event window and the summary
+/// accumulators; then <see cref="Trailer"/>. The data position is the step itself: the sampler replays that many draws.
+/// Written through a temp file and a move, so a kill mid-save leaves the previous state intact.
+/// </summary>
+internal static class ResumeState
+{
+    public const string Magic = "QSRS1";
+
+    /// <summary>The last bytes of every complete file: a file without them was cut short.</summary>
+    public static readonly byte[] Trailer = "QSRSEND\n"u8.ToArray();
+
+    private static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// SHA-256 (hex) of the config as JSON, without its display name (renaming a run does not change what it trains).
+    /// Any other change (steps, LR, plan, seed, model, data) changes the hash and a resume refuses it.
+    /// </summary>
+    public static string ConfigHash(TrainConfig config) =>
+        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(config with { Name = "" }, HashJson)));
+
+    public static void Save(string path, string configHash, int step, ResumeParts parts)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        using (var stream = File.Create(temp))
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+        {
+            writer.Write(Magic);
+            writer.Write(configHash);
+            writer.Write(step);
+            WriteModel(writer, parts.Model);
+            parts.Optimizer.SaveState(writer);
+            writer.Write(parts.Twin is not null);
+            if (parts.Twin is not null)
+            {
+                WriteModel(writer, parts.Twin);
+                parts.TwinOptimizer!.SaveState(writer);
+            }
+
+            parts.Factory.WriteState(writer);
+            parts.Summary.WriteState(writer);
+            writer.Write(Trailer);
+            writer.Flush();
+            stream.Flush(flushToDisk: true); // durable before the move makes it the latest state
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The header of a state file: its config hash and step.</summary>
+    /// <exception cref="ResumeCheckpointException">Missing, not a resume state, or cut short.</exception>
+    public static (string ConfigHash, int Step) ReadHeader(string path)
+    {
+        if (!File.Exists(path)) throw new ResumeCheckpointException(path, "file", "does not exist.");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            if (stream.Length < Trailer.Length) throw new ResumeCheckpointException(path, "file", "is cut short (a save was interrupted?).");
+            using var reader = new BinaryReader(stream, Encoding.UTF8);
+            if (reader.ReadString() != Magic) throw new ResumeCheckpointException(path, "magic", "is not a QuantScope resume state.");
+            var header = (reader.ReadString(), reader.ReadInt32());
+            stream.Seek(-Trailer.Length, SeekOrigin.End);
+            if (!reader.ReadBytes(Trailer.Length).SequenceEqual(Trailer)) throw new ResumeCheckpointException(path, "file", "is cut short (a save was interrupted?).");
+            return header;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or DecoderFallbackException)
+        {
+            throw new ResumeCheckpointException(path, "header", $"cannot be read ({ex.Message}).", ex);
+        }
+    }
+
+    /// <summary>Loads the state into freshly built parts (same config and model).</summary>
+    /// <exception cref="ResumeCheckpointException">Missing, corrupt, another config (hash), another step, or another model.</exception>
+    public static void Load(string path, string configHash, int step, ResumeParts parts)
+    {
+        var (hash, saved) = ReadHeader(path);
+        if (hash != configHash)
+            throw new ResumeCheckpointException(path, "configHash", $"is {hash[..12]}…, but this run's config hashes to {configHash[..12]}…: the config changed since the checkpoint, so resuming would not continue the same run.");
+        if (saved != step) throw new ResumeCheckpointException(path, "step", $"is {saved}, not the requested {step}.");
+
+        var section = "header";
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+            reader.ReadString();
+            reader.ReadString();
+            reader.ReadInt32();
+            section = "model";
+            ReadModel(reader, parts.Model, path);
+            section = "optimizer";
+            parts.Optimizer.LoadState(reader);
+            section = "twin";
+            if (reader.ReadBoolean() != parts.Twin is not null)
+                throw new ResumeCheckpointException(path, "twin", "presence differs from the config's baseline setting.");
+            if (parts.Twin is not null)
+            {
+                ReadModel(reader, parts.Twin, path);
+                section = "twin optimizer";
+                parts.TwinOptimizer!.LoadState(reader);
+            }
+
+            section = "saturation history";
+            parts.Factory.ReadState(reader);
+            section = "summary";
+            parts.Summary.ReadState(reader);
+            section = "trailer";
+            if (!reader.ReadBytes(Trailer.Length).SequenceEqual(Trailer)) throw new InvalidDataException("is not where the file should end");
+        }
+        catch (ResumeCheckpointException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or IOException or ArgumentException or DecoderFallbackException
+            or InvalidOperationException or IndexOutOfRangeException or KeyNotFoundException or FormatException)
+        {
+            throw new ResumeCheckpointException(path, section, $"is corrupt ({ex.Message}).", ex);
+        }
+    }
+
+    private static void WriteModel(BinaryWriter writer, LlamaForCausalLM model)
+    {
+        var tensors = model.state_dict().OrderBy(t => t.Key, StringComparer.Ordinal).ToArray();
+        writer.Write(tensors.Length);
+        foreach (var (name, t) in tensors)
+        {
+            writer.Write(name);
+            ResumeFormat.WriteTensor(writer, t);
+        }
+
+        var counters = ScalingStates(model).ToArray();
+        writer.Write(counters.Length);
+        foreach (var (name, state) in counters)
+        {
+            writer.Write(name);
+            writer.Write(state.Updates);
+        }
+
+        // Not buffers, but read by every logged step until the next stats step refreshes them.
+        var tops = model.QuantizedLayers.Where(l => l.Layer.TopChannels is not null).ToArray();
+        writer.Write(tops.Length);
+        foreach (var (name, layer) in tops)
+        {
+            writer.Write(name);
+            ResumeFormat.WriteTensor(writer, layer.TopChannels!);
+        }
+
+        writer.Write(model.Dropout is not null);
+        if (model.Dropout is { } dropout)
+        {
+            using var state = dropout.GetState();
+            ResumeFormat.WriteTensor(writer, state);
+        }
+    }
+
+    private static void ReadModel(BinaryReader reader, LlamaForCausalLM model, string path)
+    {
+        var tensors = model.state_dict();
+        var count = ResumeFormat.ReadCount(reader, "model tensors");
+        if (count != tensors.Count) throw new ResumeCheckpointException(path, "model", $"holds {count} tensors; this model has {tensors.Count}.");
+        for (var i = 0; i < count; i++)
+        {
+            var name = reader.ReadString();
+            if (!tensors.TryGetValue(name, out var target)) throw new ResumeCheckpointException(path, name, "is not a parameter or buffer of this model.");
+            Field(path, name, () => ResumeFormat.ReadTensorInto(reader, target));
+        }
+
+        var states = ScalingStates(model).ToDictionary(s => s.Name, s => s.State);
+        count = ResumeFormat.ReadCount(reader, "scaling states");
+        if (count != states.Count) throw new ResumeCheckpointException(path, "scaling states", $"number {count}; this model has {states.Count}.");
+        for (var i = 0; i < count; i++)
+        {
+            var name = reader.ReadString();
+            if (!states.TryGetValue(name, out var state)) throw new ResumeCheckpointException(path, name, "is not a delayed-scaling state of this model.");
+            Field(path, name, () => state.RestoreUpdates(reader.ReadInt32()));
+        }
+
+        var layers = model.QuantizedLayers.ToDictionary(l => l.Name, l => l.Layer);
+        count = ResumeFormat.ReadCount(reader, "top channels");
+        for (var i = 0; i < count; i++)
+        {
+            var name = reader.ReadString();
+            if (!layers.TryGetValue(name, out var layer) || layer.TopChannels is null)
+                throw new ResumeCheckpointException(path, name, "tracks no top channels in this model.");
+            Field(path, name + " top channels", () => ResumeFormat.ReadTensorInto(reader, layer.TopChannels));
+        }
+
+        if (reader.ReadBoolean() != model.Dropout is not null) throw new ResumeCheckpointException(path, "dropout", "presence differs from the config's.");
+        if (model.Dropout is { } dropout)
+        {
+            using var state = ResumeFormat.ReadTensor(reader);
+            dropout.SetState(state);
+        }
+    }
+
+    private static void Field(string path, string field, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+        {
+            throw new ResumeCheckpointException(path, field, ex.Message + ".", ex);
+        }
+    }
+
+    private static IEnumerable<(string Name, Quantization.DelayedScalingState State)> ScalingStates(LlamaForCausalLM model)
+    {
+        foreach (var (name, layer) in model.QuantizedLayers)
+        {
+            if (layer.InputScaling is { } input) yield return (name + ".input_scaling", input);
+            if (layer.WeightScaling is { } weight) yield return (name + ".weight_scaling", weight);
+            if (layer.GradOutputScaling is { } grad) yield return (name + ".grad_scaling", grad);
+        }
+    }
+}
