@@ -18,6 +18,7 @@ public sealed class ClusterJobDispatcher(
     IServiceProvider services, RunRepository runs, MetricIngress ingress, IOptions<ClusterModeOptions> options, ILogger<ClusterJobDispatcher> log)
 {
     private readonly Lock _sinkLock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, RemoteRun> _finished = new(); // this process's ended cluster runs
     private ClusterRunSink? _sink; // held strongly: Orleans keeps only a weak reference to an observer object
     private IRunSink? _sinkReference;
 
@@ -28,9 +29,12 @@ public sealed class ClusterJobDispatcher(
     public IReadOnlyCollection<Guid> ActiveRuns => _sink?.Tracked ?? [];
 
     /// <summary>Names of the workers that started an attempt of the run, first to last (empty when unknown here).</summary>
-    public IReadOnlyList<string> WorkersOf(Guid runId) => _sink?.Find(runId)?.Workers ?? _finished.GetValueOrDefault(runId) ?? [];
+    public IReadOnlyList<string> WorkersOf(Guid runId) => Known(runId)?.Workers ?? [];
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, IReadOnlyList<string>> _finished = new();
+    /// <summary>For each attempt of the run, the checkpoint step it resumed after (null = from scratch).</summary>
+    public IReadOnlyList<int?> ResumesOf(Guid runId) => Known(runId)?.Resumes ?? [];
+
+    private RemoteRun? Known(Guid runId) => _sink?.Find(runId) ?? _finished.GetValueOrDefault(runId);
 
     /// <summary>Asks a cluster run to stop (it ends cancelled once its worker stops it). False when it is not on the cluster.</summary>
     public bool Cancel(Guid runId)
@@ -76,7 +80,7 @@ public sealed class ClusterJobDispatcher(
         }
         finally
         {
-            _finished[runId] = run.Workers;
+            _finished[runId] = run;
             sink.Untrack(runId);
         }
     }

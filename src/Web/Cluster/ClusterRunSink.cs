@@ -31,7 +31,8 @@ public sealed class ClusterRunSink(RunRepository runs, MetricIngress ingress, IL
     {
         ArgumentNullException.ThrowIfNull(start);
         if (!_runs.TryGetValue(start.RunId, out var run) || !run.Accept(start.Attempt, start.Worker)) return;
-        log.LogInformation("Run {RunId} attempt {Attempt} started on {Worker}", start.RunId, start.Attempt, start.Worker);
+        run.NoteResume(start.ResumedAfter);
+        log.LogInformation("Run {RunId} attempt {Attempt} started on {Worker} (resumed after step {Step})", start.RunId, start.Attempt, start.Worker, start.ResumedAfter);
         await runs.SetLayersAsync(start.RunId, start.Layers, CancellationToken.None);
         await runs.SetPlanAsync(start.RunId, start.PlanJson, CancellationToken.None);
         await runs.MarkRunningAsync(start.RunId, CancellationToken.None);
@@ -44,6 +45,10 @@ public sealed class ClusterRunSink(RunRepository runs, MetricIngress ingress, IL
         ArgumentNullException.ThrowIfNull(batch);
         if (!_runs.TryGetValue(batch.RunId, out var run) || !run.Accept(batch.Attempt, null)) return;
         // Awaited: a full persist queue holds the worker back, as it holds back a local run's trainer.
-        await ingress.PublishAsync(batch.ToBatch(), CancellationToken.None);
+        run.LastCommit = await ingress.PublishCommittedAsync(batch.ToBatch(), merge: false, CancellationToken.None);
     }
+
+    /// <inheritdoc />
+    public Task CommittedAsync(Guid runId) =>
+        _runs.TryGetValue(runId, out var run) ? run.LastCommit : Task.CompletedTask; // the persist queue is FIFO: the last commit covers the earlier ones
 }

@@ -22,7 +22,15 @@ public static class ClusterSetup
         var errors = options.Validate();
         if (errors.Count > 0) throw new OptionsValidationException(ClusterModeOptions.Section, typeof(ClusterModeOptions), errors);
         if (string.IsNullOrWhiteSpace(options.ConnectionString)) return builder; // tests supply their own cluster client
-        builder.UseOrleansClient(client => client
+        builder.UseOrleansClient(client => client.UseQuantScopeCluster(options));
+        return builder;
+    }
+
+    /// <summary>Points an Orleans client at the cluster: ADO.NET (PostgreSQL) membership, cluster and service ids.</summary>
+    public static IClientBuilder UseQuantScopeCluster(this IClientBuilder client, ClusterModeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return client
             .UseAdoNetClustering(o =>
             {
                 o.Invariant = options.Invariant;
@@ -32,8 +40,7 @@ public static class ClusterSetup
             {
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
-            }));
-        return builder;
+            });
     }
 
     /// <summary>Makes a silo a worker: it trains placed jobs, announces its devices, and places jobs by free capacity.</summary>

@@ -11,4 +11,7 @@ public interface IRunSink : IGrainObserver
 
     /// <summary>Metrics of one or more steps, in step order per attempt.</summary>
     Task PublishAsync(MetricBatchDto batch);
+
+    /// <summary>Completes once every batch of the run received so far is committed in the store (before a checkpoint).</summary>
+    Task CommittedAsync(Guid runId);
 }

@@ -4,6 +4,7 @@ namespace QuantScope.Web.Cluster;
 public sealed class RemoteRun(Guid runId)
 {
     private readonly List<string> _workers = [];
+    private readonly List<int?> _resumes = [];
     private int _attempt;
 
     /// <summary>The run's id.</summary>
@@ -22,6 +23,24 @@ public sealed class RemoteRun(Guid runId)
         {
             lock (_workers) return _workers.ToList();
         }
+    }
+
+    /// <summary>For each attempt started, the checkpoint step it resumed after (null = from scratch).</summary>
+    public IReadOnlyList<int?> Resumes
+    {
+        get
+        {
+            lock (_workers) return _resumes.ToList();
+        }
+    }
+
+    /// <summary>Commit of the latest batch stored for this run (the persist queue is FIFO: it covers every earlier batch).</summary>
+    public Task LastCommit { get; set; } = Task.CompletedTask;
+
+    /// <summary>Notes where the latest attempt resumed.</summary>
+    public void NoteResume(int? step)
+    {
+        lock (_workers) _resumes.Add(step);
     }
 
     /// <summary>

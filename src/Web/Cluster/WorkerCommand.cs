@@ -59,9 +59,33 @@ public static class WorkerCommand
     /// <summary>Runs a worker silo with <paramref name="options"/> until <paramref name="ct"/> fires; returns 0.</summary>
     public static async Task<int> RunAsync(ClusterModeOptions options, IPAddress? advertise, TextWriter stdout, CancellationToken ct)
     {
-        var siloPort = options.SiloPort > 0 ? options.SiloPort : FreePort.Pick();
-        var gatewayPort = options.GatewayPort > 0 ? options.GatewayPort : FreePort.Pick();
-        options.WorkerName ??= $"{Environment.MachineName}:{siloPort}";
+        using var host = BuildHost(options, advertise);
+        await host.StartAsync(ct);
+        await stdout.WriteLineAsync($"worker {options.WorkerName}: {options.Slots} slot(s), silo port {options.SiloPort}, gateway port {options.GatewayPort}, devices: "
+            + string.Join(", ", DeviceProbe.Detect().Select(d => d.Name)));
+        await stdout.FlushAsync(ct);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: leave the cluster gracefully; running jobs are interrupted and placed on other workers.
+        }
+        await host.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    /// <summary>
+    /// The worker's host (not started): a silo on ADO.NET clustering with <paramref name="options"/>; free ports are
+    /// picked for ports left 0 (written back into <paramref name="options"/>), and the name defaults to machine:port.
+    /// </summary>
+    public static IHost BuildHost(ClusterModeOptions options, IPAddress? advertise)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SiloPort == 0) options.SiloPort = FreePort.Pick();
+        if (options.GatewayPort == 0) options.GatewayPort = FreePort.Pick();
+        options.WorkerName ??= $"{Environment.MachineName}:{options.SiloPort}";
         var builder = Host.CreateApplicationBuilder();
         builder.UseOrleans(silo =>
         {
@@ -75,24 +99,10 @@ public static class WorkerCommand
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
-            if (advertise is null) silo.ConfigureEndpoints(siloPort, gatewayPort, listenOnAnyHostAddress: true);
-            else silo.ConfigureEndpoints(advertise, siloPort, gatewayPort, listenOnAnyHostAddress: true);
+            if (advertise is null) silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+            else silo.ConfigureEndpoints(advertise, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             silo.AddQuantScopeWorker(options);
         });
-        using var host = builder.Build();
-        await host.StartAsync(ct);
-        await stdout.WriteLineAsync($"worker {options.WorkerName}: {options.Slots} slot(s), silo port {siloPort}, gateway port {gatewayPort}, devices: "
-            + string.Join(", ", DeviceProbe.Detect().Select(d => d.Name)));
-        await stdout.FlushAsync(ct);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C: leave the cluster gracefully; running jobs are interrupted and placed on other workers.
-        }
-        await host.StopAsync(CancellationToken.None);
-        return 0;
+        return builder.Build();
     }
 }

@@ -17,6 +17,9 @@ public sealed class WorkerRun(RunJobDto job, IRunSink sink, string worker)
     /// <summary>Set once a thread trains it (guarded by a lock on this object).</summary>
     public bool Started { get; set; }
 
+    /// <summary>True while the pump sends a batch (read before a checkpoint: nothing may be in flight).</summary>
+    public volatile bool Sending;
+
     /// <summary>Set when the worker itself is stopping: the run is interrupted, not ended, and another worker takes it over.</summary>
     public volatile bool Interrupted;
 

@@ -113,9 +113,17 @@ public sealed class WorkerRunHost(IOptions<ClusterModeOptions> options, ILocalSi
         try
         {
             var config = ReadConfig(job.ConfigJson);
-            trainer = new Trainer(config, new TrainerOptions { CheckpointDirectory = CheckpointRoot });
+            var resume = ResumeStep(job.RunId, config);
+            run.Status = run.Status with { ResumedAfter = resume };
+            trainer = new Trainer(config, new TrainerOptions
+            {
+                CheckpointDirectory = CheckpointRoot,
+                ResumeFromStep = resume,
+                BeforeCheckpoint = (_, token) => WaitDurable(run, channel.Reader, token),
+            });
             var plan = new EffectivePlanDto(config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings);
-            var start = new RunStartDto(job.RunId, job.Attempt, WorkerName, trainer.Layout.Layers, JsonSerializer.Serialize(plan, JsonDefaults.Options));
+            var start = new RunStartDto(
+                job.RunId, job.Attempt, WorkerName, trainer.Layout.Layers, JsonSerializer.Serialize(plan, JsonDefaults.Options), resume);
             SendAsync(() => run.Sink.StartedAsync(start)).GetAwaiter().GetResult();
             pump = PumpAsync(run, channel.Reader);
             summary = trainer.Run(job.RunId, channel.Writer, ct);
@@ -162,9 +170,11 @@ public sealed class WorkerRunHost(IOptions<ClusterModeOptions> options, ILocalSi
         {
             await foreach (var batch in reader.ReadAllAsync(CancellationToken.None))
             {
+                run.Sending = true;
                 var dto = MetricBatchDto.From(batch, run.Job.Attempt);
                 await SendAsync(() => run.Sink.PublishAsync(dto));
                 run.Status = run.Status with { LastStep = Math.Max(run.Status.LastStep, batch.LastStep) };
+                run.Sending = false;
             }
         }
         catch
@@ -188,6 +198,36 @@ public sealed class WorkerRunHost(IOptions<ClusterModeOptions> options, ILocalSi
             {
                 await Task.Delay(SendRetryDelay);
             }
+        }
+    }
+
+    // On the training thread, before a checkpoint: every batch up to it is sent and committed in the dashboard's store,
+    // so a resume from this checkpoint never leaves a gap. Checkpoints are rare (every CheckpointEvery steps): polling is fine.
+    private static void WaitDurable(WorkerRun run, ChannelReader<MetricBatch> pending, CancellationToken ct)
+    {
+        while (pending.Count > 0 || run.Sending)
+        {
+            ct.ThrowIfCancellationRequested();
+            Thread.Sleep(5);
+        }
+        SendAsync(() => run.Sink.CommittedAsync(run.Job.RunId)).GetAwaiter().GetResult();
+    }
+
+    // The latest complete checkpoint another attempt left in the shared folder, or null (fresh start) when there is none
+    // or it does not fit this config.
+    private int? ResumeStep(Guid runId, TrainConfig config)
+    {
+        var step = CheckpointWriter.LatestResumable(CheckpointRoot, runId);
+        if (step is null) return null;
+        try
+        {
+            CheckpointWriter.CheckResumable(CheckpointRoot, runId, step.Value, config);
+            return step;
+        }
+        catch (ResumeCheckpointException ex)
+        {
+            log.LogWarning("Run {RunId} starts afresh: its checkpoint after step {Step} is unusable ({Reason})", runId, step, ex.Message);
+            return null;
         }
     }
 

@@ -24,7 +24,7 @@ public sealed class ClusterFailoverTests
         var id = created.Runs[0];
         var dispatcher = cluster.Get<ClusterJobDispatcher>();
 
-        var before = await cluster.WaitForStepAsync(id, 10);
+        var before = await cluster.WaitForStepAsync(id, 60);
         Assert.True(before.LastStep < Steps - 1, "the run ended before its worker could be lost: raise Steps");
         var first = dispatcher.WorkersOf(id).Single();
         var silo = cluster.SiloNamed(first);
@@ -37,6 +37,9 @@ public sealed class ClusterFailoverTests
         Assert.Equal(2, workers.Count);
         Assert.Equal(first, workers[0]);
         Assert.NotEqual(first, workers[1]);
+        var resumes = dispatcher.ResumesOf(id);
+        Assert.Null(resumes[0]);
+        Assert.True(resumes[1] >= 50, $"the second attempt resumed after step {resumes[1]}");
         Assert.Equal(Enumerable.Range(0, Steps), await cluster.LossStepsAsync(id));
     }
 }
