@@ -47,9 +47,9 @@ public static class RunEndpoints
         return Results.Ok(ToDto((await runs.GetAsync(id, ct))!));
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, RunRepository runs, RunCoordinator coordinator, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(Guid id, RunRepository runs, RunCoordinator coordinator, Cluster.ClusterJobDispatcher cluster, CancellationToken ct)
     {
-        if (coordinator.ActiveRuns.Contains(id))
+        if (coordinator.ActiveRuns.Contains(id) || cluster.ActiveRuns.Contains(id))
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run is still training.", detail: $"Cancel run {id} first.");
         return await runs.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id);
     }

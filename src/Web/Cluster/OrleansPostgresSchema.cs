@@ -8,7 +8,8 @@ namespace QuantScope.Web.Cluster;
 /// the provider reads its statements from, two tables of our own (membership version per cluster, one row per silo)
 /// and the nine statements, by the provider's keys, parameter names and result column names. Versioned writes run in
 /// functions: the version row is locked and bumped first, then the silo row written; any miss rolls the whole call
-/// back, which the provider treats as a failed attempt and retries.
+/// back, which the provider treats as a failed attempt and retries. Orleans 10.4 sends no <c>@MetadataJson</c>
+/// (an unbound <c>@name</c> would parse as PostgreSQL's <c>@</c> operator): the column is kept, written NULL.
 /// </summary>
 public static class OrleansPostgresSchema
 {
@@ -87,11 +88,11 @@ public static class OrleansPostgresSchema
             """,
         ["InsertMembershipKey"] = """
             SELECT qs_orleans_add_silo(@DeploymentId, @Address, @Port, @Generation, @SiloName, @HostName, @Status,
-                                       @ProxyPort, @StartTime, @IAmAliveTime, @MetadataJson, @Version);
+                                       @ProxyPort, @StartTime, @IAmAliveTime, NULL, @Version);
             """,
         ["UpdateMembershipKey"] = """
             SELECT qs_orleans_change_silo(@DeploymentId, @Address, @Port, @Generation, @Status, @SuspectTimes,
-                                          @IAmAliveTime, @MetadataJson, @Version);
+                                          @IAmAliveTime, NULL, @Version);
             """,
         ["MembershipReadRowKey"] = $"""
             SELECT {SiloColumns}
@@ -126,6 +127,8 @@ public static class OrleansPostgresSchema
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Workers started together all apply it: one at a time (CREATE ... IF NOT EXISTS alone can race on the catalog).
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(7142053911);", ct);
         await ExecuteAsync(connection, Tables, ct);
         await ExecuteAsync(connection, Functions, ct);
         foreach (var (key, text) in Queries)
