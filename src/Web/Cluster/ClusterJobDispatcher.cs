@@ -64,6 +64,13 @@ public sealed class ClusterJobDispatcher(
                 if (stop.IsCancellationRequested) return await CancelAsync(grain, run);
                 try
                 {
+                    // A job no worker has taken yet waits for a free slot here rather than failing placement on every poll
+                    // (Orleans logs each failed placement as a warning). A started job always polls: it may hold the last slot.
+                    if (run.Attempt == 0 && await Grains.GetGrain<IWorkerDirectoryGrain>(0).FreeSlotsAsync() == 0)
+                    {
+                        await Task.Delay(poll, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                        continue;
+                    }
                     var status = await grain.EnsureAsync(new RunJobDto(runId, configJson, run.Attempt + 1), sinkReference);
                     if (status.Attempt > run.Attempt) run.Accept(status.Attempt, status.Worker);
                     if (status.Ended) return await FinishAsync(grain, runId, status, null);

@@ -15,6 +15,9 @@ public interface IWorkerDirectoryGrain : IGrainWithIntegerKey
     /// <summary>The job ended on <paramref name="silo"/>: its slot is free again.</summary>
     Task ReleaseAsync(SiloAddress silo, Guid job);
 
+    /// <summary>Free slots over all live workers (a hint: the reservation at placement decides).</summary>
+    Task<int> FreeSlotsAsync();
+
     /// <summary>The workers heard from recently, by name.</summary>
     Task<IReadOnlyList<WorkerStatusDto>> ListAsync();
 }

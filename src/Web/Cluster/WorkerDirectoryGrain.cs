@@ -24,5 +24,8 @@ public sealed class WorkerDirectoryGrain(TimeProvider clock) : Grain, IWorkerDir
     }
 
     /// <inheritdoc />
+    public Task<int> FreeSlotsAsync() => Task.FromResult(_ledger.List(clock.GetUtcNow().UtcDateTime).Sum(w => Math.Max(0, w.Slots - w.Busy)));
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<WorkerStatusDto>> ListAsync() => Task.FromResult(_ledger.List(clock.GetUtcNow().UtcDateTime));
 }
