@@ -20,25 +20,44 @@ public static class ClusterBench
     /// <summary>Worker counts measured, in order.</summary>
     public static readonly int[] WorkerCounts = [1, 2, 4];
 
+    /// <summary>Rounds per worker count, interleaved (1, 2, 4, 1, 2, 4, ...): the machine's load shifts between rounds.</summary>
+    public const int Rounds = 2;
+
     /// <summary>Runs the bench; returns 0, or 1 when a run did not complete.</summary>
     public static async Task<int> RunAsync(int runs, int steps, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        await stdout.WriteLineAsync($"Cluster sweep throughput: {runs} tiny runs of {steps} steps per sweep, 1 slot per worker, {Environment.ProcessorCount} cores");
-        await stdout.WriteLineAsync("workers  seconds  runs/hour  ratio vs 1 worker");
-        double? single = null;
+        await stdout.WriteLineAsync($"Cluster sweep throughput: {runs} tiny runs of {steps} steps per sweep, 1 slot per worker, {Environment.ProcessorCount} cores, {Rounds} interleaved rounds");
+        var seconds = WorkerCounts.ToDictionary(w => w, _ => new List<double>());
+        for (var round = 0; round < Rounds; round++)
+        {
+            foreach (var workers in WorkerCounts)
+            {
+                var measured = await MeasureAsync(workers, runs, steps, ct);
+                if (measured is null)
+                {
+                    await stderr.WriteLineAsync($"{workers} worker(s): a run did not complete");
+                    return 1;
+                }
+                seconds[workers].Add(measured.Value);
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1}, {workers} worker(s): {measured,7:F1} s"));
+            }
+        }
+
+        await stdout.WriteLineAsync("workers  median s  runs/hour  ratio vs 1 worker");
+        var single = runs * 3600.0 / Median(seconds[1]);
         foreach (var workers in WorkerCounts)
         {
-            var seconds = await MeasureAsync(workers, runs, steps, ct);
-            if (seconds is null)
-            {
-                await stderr.WriteLineAsync($"{workers} worker(s): a run did not complete");
-                return 1;
-            }
-            var perHour = runs * 3600.0 / seconds.Value;
-            single ??= perHour;
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{workers,7}  {seconds,7:F1}  {perHour,9:F0}  {perHour / single,17:F2}"));
+            var median = Median(seconds[workers]);
+            var perHour = runs * 3600.0 / median;
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{workers,7}  {median,8:F1}  {perHour,9:F0}  {perHour / single,17:F2}"));
         }
         return 0;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static async Task<double?> MeasureAsync(int workerCount, int runs, int steps, CancellationToken ct)
