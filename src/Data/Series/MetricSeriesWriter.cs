@@ -15,7 +15,6 @@ namespace QuantScope.Data;
 /// </summary>
 public sealed class MetricSeriesWriter(QuantScopeDatabase database)
 {
-
     /// <summary>
     /// Writes all <paramref name="batches"/> atomically. Throws <see cref="ArgumentException"/> for a malformed point
     /// (null values, negative step, no metric) and <see cref="RunNotFoundException"/> for an unknown run; in both cases

@@ -24,7 +24,11 @@ public static class ConfigReader
     /// <param name="baseDirectory">
     /// Folder that relative data and task paths resolve against (the config file's folder for the CLI; null = working directory).
     /// </param>
-    public static (TrainConfig? Config, IReadOnlyList<ConfigError> Errors) Read(string body, string? baseDirectory = null)
+    /// <param name="paths">
+    /// Which files the config may name (a config from the web); null = any (the CLI). Checked before the validator
+    /// touches a file, so a refused path is never opened nor reported as existing or not.
+    /// </param>
+    public static (TrainConfig? Config, IReadOnlyList<ConfigError> Errors) Read(string body, string? baseDirectory = null, Security.ConfigPathPolicy? paths = null)
     {
         if (string.IsNullOrWhiteSpace(body)) return (TrainConfig.Demo, []);
         TrainConfig? config;
@@ -60,6 +64,7 @@ public static class ConfigReader
         IReadOnlyList<ConfigError> errors;
         try
         {
+            if (paths?.Check(config, baseDirectory) is { Count: > 0 } refused) return (null, refused);
             errors = TrainConfigValidator.Validate(config, baseDirectory);
         }
         catch (ArgumentException ex)
@@ -77,7 +82,7 @@ public static class ConfigReader
         var buffer = new char[MaxBodyBytes + 1];
         var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
         if (read > MaxBodyBytes) return (null, [new ConfigError("$", $"the body is larger than {MaxBodyBytes} bytes")]);
-        return Read(new string(buffer, 0, read));
+        return Read(new string(buffer, 0, read), paths: request.HttpContext.RequestServices?.GetService<Security.ConfigPathPolicy>());
     }
 
     private static string FieldOf(JsonException ex)

@@ -14,10 +14,20 @@ namespace QuantScope.Web.Cli;
 /// </summary>
 public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, EngineRunRecorder recorder, RunRepository runs, MetricSeriesWriter writer)
 {
+    /// <summary>
+    /// Null = a new run. Otherwise the stored run this continues (its options carry
+    /// <see cref="TrainerOptions.ResumeFromStep"/>): no new record, the same id, the steps after the checkpoint.
+    /// </summary>
+    public Guid? ResumeRunId { get; init; }
+
+    // Batches the drain has taken from the channel / has committed: a checkpoint waits until they meet.
+    private long _taken;
+    private long _stored;
+
     /// <summary>Trains to the end, a failure or cancellation and returns how it ended; the run's end is recorded first.</summary>
     public async Task<RunOutcome> ExecuteAsync(IProgress<TrainingProgress>? progress, CancellationToken ct)
     {
-        var id = Guid.NewGuid();
+        var id = ResumeRunId ?? Guid.NewGuid();
         // Cancelled by the caller (Ctrl+C) or by the drain when the database refuses the points.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var channel = Channel.CreateBounded<MetricBatch>(new BoundedChannelOptions(RunCoordinator.RunChannelCapacity)
@@ -26,7 +36,7 @@ public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, Engi
         });
         var drain = DrainAsync(channel.Reader, stop);
         var trained = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() => trained.SetResult(Train(id, channel.Writer, progress, stop.Token)))
+        var thread = new Thread(() => trained.SetResult(Train(id, channel, progress, stop.Token)))
         {
             IsBackground = true, Name = $"train-{id:N}",
         };
@@ -47,12 +57,14 @@ public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, Engi
 
     // The dedicated thread. Blocking on the repository is fine here: this thread does nothing else, and no
     // synchronization context is involved.
-    private RunOutcome Train(Guid id, ChannelWriter<MetricBatch> output, IProgress<TrainingProgress>? progress, CancellationToken ct)
+    private RunOutcome Train(Guid id, Channel<MetricBatch> channel, IProgress<TrainingProgress>? progress, CancellationToken ct)
     {
+        var output = channel.Writer;
         Trainer trainer;
         try
         {
-            trainer = new Trainer(config, options);
+            // A checkpoint waits until every point before it is committed, so a resume from it leaves no gap.
+            trainer = new Trainer(config, options with { BeforeCheckpoint = (_, token) => WaitUntilStored(channel.Reader, token) });
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
         {
@@ -69,7 +81,7 @@ public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, Engi
         {
             try
             {
-                recorder.CreateAsync(id, config, ct).GetAwaiter().GetResult();
+                if (ResumeRunId is null) recorder.CreateAsync(id, config, ct).GetAwaiter().GetResult();
                 recorder.MarkStartedAsync(id, trainer, ct).GetAwaiter().GetResult();
                 return new RunOutcome(RunStatus.Completed, trainer.Run(id, output, ct, progress), null);
             }
@@ -95,12 +107,20 @@ public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, Engi
         // Reads to the end even after a failure, so the training thread never waits on a full channel.
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (pending.Count < MetricPersistenceService.MaxBatchesPerFlush && reader.TryRead(out var batch)) pending.Add(batch);
+            // Counted before it leaves the channel: an empty channel then means every batch is counted in _taken.
+            while (pending.Count < MetricPersistenceService.MaxBatchesPerFlush && reader.TryPeek(out var batch))
+            {
+                pending.Add(batch);
+                Interlocked.Increment(ref _taken);
+                reader.TryRead(out _);
+            }
+
             if (failure is null)
             {
                 try
                 {
                     await writer.WriteAsync(pending, CancellationToken.None);
+                    Interlocked.Add(ref _stored, pending.Count);
                 }
                 catch (Exception ex)
                 {
@@ -113,6 +133,16 @@ public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, Engi
         }
 
         return failure;
+    }
+
+    // The training thread, before a checkpoint (blocking is fine there). A failed drain cancels the run's token.
+    private void WaitUntilStored(ChannelReader<MetricBatch> reader, CancellationToken ct)
+    {
+        while (reader.Count > 0 || Interlocked.Read(ref _stored) < Interlocked.Read(ref _taken))
+        {
+            ct.ThrowIfCancellationRequested();
+            Thread.Sleep(1);
+        }
     }
 
     private static RunSummary Empty(Guid id) => new(id, "failed", 0, null, null, null, null, null, []);

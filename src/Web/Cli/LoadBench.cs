@@ -64,7 +64,14 @@ public static class LoadBench
             var clock = Stopwatch.StartNew();
             var until = TimeSpan.FromSeconds(seconds);
             long acked = 0, refused = 0, nextBatch = -1;
-            var middle = Task.Delay(until / 2, ct).ContinueWith(_ => { lock (memory) memory.Add(Memory("middle")); }, TaskScheduler.Default);
+            var warmUp = TimeSpan.FromSeconds(Math.Min(5, seconds / 4.0));
+            var middle = Task.Run(async () =>
+            {
+                await Task.Delay(warmUp, ct);
+                lock (memory) memory.Add(Memory("warm-up", collect: true)); // after a full GC: the level to come back to
+                await Task.Delay(until / 2 - warmUp, ct);
+                lock (memory) memory.Add(Memory("middle"));
+            }, ct);
             async Task PostLoopAsync()
             {
                 while (clock.Elapsed < until)
@@ -96,10 +103,11 @@ public static class LoadBench
             foreach (var id in engines)
                 engineSteps.Add((await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", ct)).GetProperty("lastStep").GetInt32() + 1);
             memory.Add(Memory("end"));
+            memory.Add(Memory("end+GC", collect: true));
 
             var latencies = watchers.SelectMany(w => w.LatenciesMs).Order().ToArray();
             foreach (var w in watchers) await w.DisposeAsync();
-            Print(stdout, elapsed, acked, stored, refused, latencies, watchers.Sum(w => w.Received), engineSteps, memory);
+            Print(stdout, elapsed, acked, stored, refused, latencies, watchers.Sum(w => w.Received), watchers.Sum(w => w.Bytes), engineSteps, memory);
             foreach (var id in engines) await http.PostAsync($"/api/runs/{id}/cancel", null, ct);
             return acked == stored ? 0 : 1;
         }
@@ -144,14 +152,20 @@ public static class LoadBench
         return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
     }
 
-    private static (string, long, long) Memory(string when)
+    private static (string, long, long) Memory(string when, bool collect = false)
     {
+        if (collect)
+        {
+            // Aggressive: compacts and gives freed memory back to the OS, so the working set can show it.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
         using var process = Process.GetCurrentProcess();
         return (when, process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
     }
 
     private static void Print(TextWriter o, TimeSpan elapsed, long acked, long stored, long refused, double[] latencies,
-        long received, List<int> engineSteps, List<(string When, long WorkingSet, long Managed)> memory)
+        long received, long bytes, List<int> engineSteps, List<(string When, long WorkingSet, long Managed)> memory)
     {
         string P(double q) => latencies.Length == 0 ? "-" : latencies[Math.Min(latencies.Length - 1, (int)(q * latencies.Length))].ToString("F1", CultureInfo.InvariantCulture);
         o.WriteLine($"Load bench (loopback, {Watchers} SignalR hub watchers standing in for browsers, {EngineRuns} tiny engine runs, 1 HTTP ingest client, {Posters} requests in flight):");
@@ -160,9 +174,15 @@ public static class LoadBench
         o.WriteLine($"  points stored               {stored:N0}   lost: {acked - stored:N0}");
         o.WriteLine($"  ingest rate                 {acked / elapsed.TotalSeconds:N0} points/s (target {TargetPointsPerSecond:N0})");
         o.WriteLine($"  batches pushed back         {refused:N0}");
-        o.WriteLine($"  hub latency send->watcher   p50 {P(0.50)} ms, p95 {P(0.95)} ms ({latencies.Length:N0} samples; {received:N0} hub messages received)");
+        o.WriteLine($"  hub latency send->watcher   p50 {P(0.50)} ms, p95 {P(0.95)} ms ({latencies.Length:N0} samples; {received:N0} metric messages, {bytes / 1048576.0:N0} MB received)");
         o.WriteLine($"  engine runs trained         {string.Join(", ", engineSteps)} steps");
+        using (var process = Process.GetCurrentProcess())
+            o.WriteLine($"  process CPU, whole bench    {process.TotalProcessorTime.TotalSeconds:F1} s; managed allocations {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MB");
         foreach (var (when, ws, managed) in memory)
             o.WriteLine($"  memory {when,-7}              working set {ws / 1048576.0:F0} MB, managed heap {managed / 1048576.0:F0} MB");
+        var warm = memory.Find(m => m.When == "warm-up");
+        var end = memory.Find(m => m.When == "end+GC");
+        if (warm.WorkingSet > 0)
+            o.WriteLine($"  end+GC / warm-up            working set {(double)end.WorkingSet / warm.WorkingSet:F2}, managed heap {(double)end.Managed / Math.Max(1, warm.Managed):F2}");
     }
 }

@@ -32,6 +32,7 @@ public static class QuantScopeCli
             BenchCommand.Create(stdout, stderr),
             CompareCommand.Create(stdout, stderr),
             RunCommand.Create(stdout, stderr),
+            ResumeCommand.Create(stdout, stderr),
             ImportCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
             LawCommand.Create(stdout, stderr),

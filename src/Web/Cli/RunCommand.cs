@@ -89,7 +89,7 @@ public static class RunCommand
         }
     }
 
-    private static async Task<int> ReportAsync(RunOutcome outcome, bool json, TextWriter stdout, TextWriter stderr)
+    internal static async Task<int> ReportAsync(RunOutcome outcome, bool json, TextWriter stdout, TextWriter stderr)
     {
         if (outcome.Rejected)
         {

@@ -41,18 +41,25 @@ public static class MetricColumnsReader
         if (errors.Count > 0) return (null, errors);
 
         var points = new IngestPoint[count];
-        var stepsAt = steps.Value.EnumerateArray().ToArray();
-        var namesAt = names!.Value.EnumerateArray().ToArray();
-        var valuesAt = values!.Value.EnumerateArray().ToArray();
-        var layersAt = layers?.EnumerateArray().ToArray();
-        var rolesAt = roles?.EnumerateArray().ToArray();
+        // Lockstep enumerators: linear whatever the elements are (indexing an array that holds objects walks it).
+        var stepsAt = steps.Value.EnumerateArray();
+        var namesAt = names!.Value.EnumerateArray();
+        var valuesAt = values!.Value.EnumerateArray();
+        // Enumerators are structs: kept in plain locals so MoveNext advances them (an absent column never moves).
+        var layersAt = layers?.EnumerateArray() ?? default;
+        var rolesAt = roles?.EnumerateArray() ?? default;
+        var known = new NameCache(); // metric and layer names share the rules, so one cache serves both
         for (var i = 0; i < count && errors.Count < MaxErrors; i++)
         {
-            var step = ReadStep(stepsAt[i], i, errors);
-            var name = ReadName(namesAt[i], "names", i, required: true, errors);
-            var value = ReadValue(valuesAt[i], i, errors);
-            var layer = layersAt is null ? null : ReadName(layersAt[i], "layers", i, required: false, errors);
-            var role = rolesAt is null ? null : ReadRole(rolesAt[i], i, errors);
+            stepsAt.MoveNext();
+            namesAt.MoveNext();
+            valuesAt.MoveNext();
+            var step = ReadStep(stepsAt.Current, i, errors);
+            var name = ReadName(namesAt.Current, "names", i, required: true, errors, known);
+            var value = ReadValue(valuesAt.Current, i, errors);
+            string? layer = null, role = null;
+            if (layers is not null && layersAt.MoveNext()) layer = ReadName(layersAt.Current, "layers", i, required: false, errors, known);
+            if (roles is not null && rolesAt.MoveNext()) role = ReadRole(rolesAt.Current, i, errors);
             if (layer is null && role is not null)
                 errors.Add(new ConfigError($"roles[{i}]", $"must be null for a scalar point (layers[{i}] is null)"));
             if (layer is not null && name is not null && MetricNames.IsScalar(name))
@@ -82,11 +89,12 @@ public static class MetricColumnsReader
         return 0;
     }
 
-    private static string? ReadName(JsonElement e, string field, int i, bool required, List<ConfigError> errors)
+    private static string? ReadName(JsonElement e, string field, int i, bool required, List<ConfigError> errors, NameCache known)
     {
         if (e.ValueKind == JsonValueKind.Null && !required) return null;
+        if (known.Find(e) is { } seen) return seen; // validated when first seen
         if (e.ValueKind == JsonValueKind.String && TextOf(e) is { } s && !string.IsNullOrWhiteSpace(s) && s.Length <= MaxNameLength)
-            return s;
+            return known.Add(s);
         var expected = required ? "a non-empty string" : "null or a non-empty string";
         errors.Add(new ConfigError($"{field}[{i}]", $"must be {expected} of at most {MaxNameLength} characters, not {Show(e)}"));
         return null;
@@ -95,6 +103,10 @@ public static class MetricColumnsReader
     private static string? ReadRole(JsonElement e, int i, List<ConfigError> errors)
     {
         if (e.ValueKind == JsonValueKind.Null) return null;
+        foreach (var known in TensorRoles.All)
+        {
+            if (e.ValueKind == JsonValueKind.String && e.ValueEquals(known)) return known; // no string made per point
+        }
         var role = e.ValueKind == JsonValueKind.String ? TextOf(e) : null;
         if (TensorRoles.IsKnown(role)) return role;
         errors.Add(new ConfigError($"roles[{i}]",

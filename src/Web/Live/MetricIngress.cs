@@ -59,6 +59,12 @@ public sealed class MetricIngress
         AnnounceStatus(runId, status, error, null);
     }
 
+    /// <summary>
+    /// The batches' transaction committed (or they can never be written): the live store stops keeping them for replay.
+    /// Called by <see cref="MetricPersistenceService"/>.
+    /// </summary>
+    public void MarkPersisted(IEnumerable<MetricBatch> batches) => _live.MarkPersisted(batches);
+
     /// <summary>No more items: the persistence service drains what is queued and stops.</summary>
     public void Complete() => _persist.Writer.TryComplete();
 }

@@ -167,8 +167,10 @@ public sealed class MetricPersistenceService(
         }
     }
 
-    private static void Complete(List<PersistBatch> batches, Exception? error)
+    private void Complete(List<PersistBatch> batches, Exception? error)
     {
+        // Stored (or never storable): the live store's replay queue lets them go before anyone is told.
+        ingress.MarkPersisted(batches.Select(b => b.Batch));
         foreach (var b in batches)
         {
             if (error is null) b.Committed?.TrySetResult();

@@ -53,10 +53,48 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
         });
         var run = new ActiveRun(id, config, new CancellationTokenSource(), channel);
         _active[id] = run;
-        run.Pump = PumpAsync(run);
-        var thread = new Thread(() => Train(run)) { IsBackground = true, Name = $"train-{id:N}" };
-        thread.Start();
+        Launch(run);
         return id;
+    }
+
+    /// <summary>
+    /// Restarts an interrupted, failed or cancelled engine run under the same id from its latest checkpoint: status back
+    /// to running, metrics continue after the checkpoint's step (the stored points up to it stay; a later step already
+    /// stored is replaced, so each step keeps exactly one point).
+    /// </summary>
+    /// <returns>The step count of the checkpoint the run continues after.</returns>
+    /// <exception cref="RunNotFoundException">No such run.</exception>
+    /// <exception cref="RunResumeException">The run is active, not an engine run, completed, or has no usable checkpoint.</exception>
+    public async Task<int> ResumeAsync(Guid runId, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        var entity = await runs.GetAsync(runId, ct) ?? throw new RunNotFoundException(runId);
+        var (config, step) = RunResumeCheck.Check(entity, _active.ContainsKey(runId), TrainerOptions.CheckpointDirectory!);
+        var channel = Channel.CreateBounded<MetricBatch>(new BoundedChannelOptions(RunChannelCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true,
+        });
+        var run = new ActiveRun(runId, config, new CancellationTokenSource(), channel) { ResumeFrom = step };
+        if (!_active.TryAdd(runId, run)) throw new RunResumeException($"Run {runId} is training now: it cannot be resumed while it runs.");
+        try
+        {
+            await runs.MarkRunningAsync(runId, ct); // running from the answer on, not from when the thread gets going
+        }
+        catch
+        {
+            _active.TryRemove(runId, out _);
+            throw;
+        }
+
+        Launch(run);
+        return step;
+    }
+
+    private void Launch(ActiveRun run)
+    {
+        run.Pump = PumpAsync(run);
+        var thread = new Thread(() => Train(run)) { IsBackground = true, Name = $"train-{run.Id:N}" };
+        thread.Start();
     }
 
     /// <summary>Asks a run to stop; it ends within one step as cancelled. False when the run is not active.</summary>
@@ -80,7 +118,11 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
         RunSummary? summary = null;
         try
         {
-            trainer = new Trainer(run.Config, TrainerOptions);
+            trainer = new Trainer(run.Config, TrainerOptions with
+            {
+                ResumeFromStep = run.ResumeFrom,
+                BeforeCheckpoint = (_, token) => WaitUntilStored(run, token),
+            });
             _recorder.MarkStartedAsync(run.Id, trainer, ct).GetAwaiter().GetResult();
             ingress.AnnounceStatus(run.Id, RunStatus.Running, null, trainer.Layout.Layers);
             summary = trainer.Run(run.Id, run.Channel.Writer, ct);
@@ -127,10 +169,36 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
 
     private async Task PumpAsync(ActiveRun run)
     {
-        await foreach (var batch in run.Channel.Reader.ReadAllAsync(CancellationToken.None))
+        var reader = run.Channel.Reader;
+        if (run.Config.CheckpointEvery <= 0)
         {
-            await ingress.PublishAsync(batch, CancellationToken.None);
+            await foreach (var batch in reader.ReadAllAsync(CancellationToken.None)) await ingress.PublishAsync(batch, CancellationToken.None);
+            return;
         }
+
+        // A checkpointing run learns when its points commit; a batch leaves the channel only once it is queued, so an
+        // empty channel means every batch so far is queued and LastStored is the commit of the newest one.
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (reader.TryPeek(out var batch))
+            {
+                run.LastStored = await ingress.PublishCommittedAsync(batch, merge: false, CancellationToken.None);
+                reader.TryRead(out _);
+            }
+        }
+    }
+
+    // The training thread, before a checkpoint: wait until every point emitted so far is committed, so the checkpoint
+    // never runs ahead of the stored series (a resume from it leaves no gap). Blocking is fine on this thread.
+    private static void WaitUntilStored(ActiveRun run, CancellationToken ct)
+    {
+        while (run.Channel.Reader.Count > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            Thread.Sleep(1); // a few ms at most: the pump queues one batch per persist-queue slot
+        }
+
+        run.LastStored?.Wait(ct);
     }
 
     Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -148,7 +216,19 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
 
     private sealed record ActiveRun(Guid Id, TrainConfig Config, CancellationTokenSource Cancellation, Channel<MetricBatch> Channel)
     {
+        private Task? _lastStored;
+
         public Task? Pump { get; set; }
+
+        /// <summary>Null = a fresh start; else the checkpoint step it resumes from.</summary>
+        public int? ResumeFrom { get; init; }
+
+        /// <summary>Completes when the newest queued batch has committed (checkpointing runs only).</summary>
+        public Task? LastStored
+        {
+            get => Volatile.Read(ref _lastStored);
+            set => Volatile.Write(ref _lastStored, value);
+        }
         public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

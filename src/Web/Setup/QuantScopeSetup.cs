@@ -2,6 +2,7 @@ using QuantScope.Data;
 using QuantScope.Web.Analysis;
 using QuantScope.Web.Cluster;
 using QuantScope.Web.Api;
+using QuantScope.Web.Cluster.Redis;
 using QuantScope.Web.Components;
 using QuantScope.Web.Hubs;
 using QuantScope.Web.Ingest;
@@ -25,7 +26,9 @@ public static class QuantScopeSetup
         builder.AddQuantScopeSecurity(); // access token, limits, headers (Security section)
         services.Configure<StorageOptions>(builder.Configuration.GetSection("Storage"));
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
-        services.AddQuantScopeData(storage.ToDatabase(builder.Environment.ContentRootPath)); // Sqlite or PostgreSQL
+        var database = storage.ToDatabase(builder.Environment.ContentRootPath);
+        services.AddQuantScopeData(database); // Sqlite or PostgreSQL
+        services.AddSingleton(Security.ConfigPathPolicy.From(builder.Configuration, Path.GetDirectoryName(database.Path)!)); // files a web config may name
 
         services.AddSingleton<LiveRunStore>();
         services.AddSingleton<MetricIngress>();
@@ -46,14 +49,18 @@ public static class QuantScopeSetup
         services.AddProblemDetails();
         services.AddSignalR()
             .AddJsonProtocol(o => JsonDefaults.Apply(o.PayloadSerializerOptions))
-            .AddHubOptions<MetricsHub>(o => o.MaximumReceiveMessageSize = MaxHubMessageBytes);
+            .AddHubOptions<MetricsHub>(o => o.MaximumReceiveMessageSize = MaxHubMessageBytes)
+            .AddQuantScopeRedis(builder.Configuration); // SignalR:Redis set: backplane + live bridge between hosts
         services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;
     }
 
-    /// <summary>Creates or upgrades the database and marks runs a previous process left running as interrupted.</summary>
+    /// <summary>
+    /// Creates or upgrades the database and marks runs a previous process left running as interrupted (with several
+    /// hosts, <c>SignalR:Redis</c>, the run leases decide that instead: the other hosts' runs are alive).
+    /// </summary>
     public static Task InitializeQuantScopeAsync(this IServiceProvider services, CancellationToken ct) =>
-        services.InitializeDatabaseAsync(ct);
+        services.InitializeDatabaseAsync(ct, markInterrupted: services.GetService<RunLeaseKeeper>() is null); // several hosts: leases judge
 
     /// <summary>Maps the UI, the API and the hub.</summary>
     public static WebApplication MapQuantScope(this WebApplication app)
@@ -79,6 +86,7 @@ public static class QuantScopeSetup
         app.MapModelEndpoints();
         app.MapSweepEndpoints();
         app.MapClusterEndpoints();
+        app.MapResumeEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

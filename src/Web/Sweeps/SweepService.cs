@@ -5,21 +5,23 @@ using QuantScope.Web.Api;
 namespace QuantScope.Web.Sweeps;
 
 /// <summary>Creates sweeps from their JSON: parse, expand and validate every run (as <c>POST /api/runs</c> would), start.</summary>
-public sealed class SweepService(SweepRunner runner)
+public sealed class SweepService(SweepRunner runner, Security.ConfigPathPolicy? paths = null)
 {
     /// <summary>The expanded sweep, or the errors naming the sweep field, grid field and value (exactly one is set).</summary>
-    public static (SweepConfig? Sweep, SweepExpansion? Expansion, IReadOnlyList<ConfigError> Errors) Expand(string json, string? baseDirectory = null)
+    /// <remarks><paramref name="paths"/>: which files each run's config may name (web); null = any (the CLI).</remarks>
+    public static (SweepConfig? Sweep, SweepExpansion? Expansion, IReadOnlyList<ConfigError> Errors) Expand(
+        string json, string? baseDirectory = null, Security.ConfigPathPolicy? paths = null)
     {
         var (sweep, errors) = SweepConfigParser.Parse(json);
         if (sweep is null) return (null, null, errors);
-        var expansion = SweepExpander.Expand(sweep, body => ConfigReader.Read(body, baseDirectory), baseDirectory);
+        var expansion = SweepExpander.Expand(sweep, body => ConfigReader.Read(body, baseDirectory, paths), baseDirectory);
         return expansion.IsValid ? (sweep, expansion, []) : (null, null, expansion.Errors);
     }
 
     /// <summary>Validates and starts the sweep described by <paramref name="json"/>.</summary>
     public async Task<(SweepCreatedDto? Created, IReadOnlyList<ConfigError> Errors)> CreateAsync(string json, CancellationToken ct)
     {
-        var (sweep, expansion, errors) = Expand(json);
+        var (sweep, expansion, errors) = Expand(json, paths: paths);
         if (sweep is null) return (null, errors);
         var (id, runs) = await runner.StartAsync(sweep, expansion!.Points, ct);
         return (new SweepCreatedDto(id, runs), []);

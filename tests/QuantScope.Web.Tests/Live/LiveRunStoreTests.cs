@@ -78,4 +78,121 @@ public sealed class LiveRunStoreTests
         using var late = store.Subscribe(first);
         Assert.Empty(Drain(late));
     }
+
+    [Fact]
+    public void MarkPersisted_CommittedBatches_LeaveTheReplayQueue()
+    {
+        var store = new LiveRunStore();
+        var run = Guid.NewGuid();
+        var events = Enumerable.Range(0, 5).Select(i => Batch(run, i)).ToList();
+        foreach (var e in events) store.Publish(e);
+
+        store.MarkPersisted(events.Take(3).Select(e => e.Batch));
+
+        using var late = store.Subscribe(run);
+        Assert.Equal([3, 4], Drain(late)); // the store has 0-2: a page reads them from there
+        Assert.Equal(2, store.RetainedEvents);
+    }
+
+    [Fact]
+    public void MarkPersisted_BeforeTheLiveEventArrives_StillLetsItGo()
+    {
+        var store = new LiveRunStore();
+        var run = Guid.NewGuid();
+        var e = Batch(run, 7);
+
+        store.MarkPersisted([e.Batch]); // the commit raced ahead of the live publish
+        store.Publish(e);
+
+        Assert.Equal(0, store.RetainedEvents);
+    }
+
+    [Fact]
+    public void MarkPersisted_OutOfQueueOrder_KeepsEverythingBehindTheFirstUnpersisted()
+    {
+        var store = new LiveRunStore();
+        var run = Guid.NewGuid();
+        var events = Enumerable.Range(0, 3).Select(i => Batch(run, i)).ToList();
+        foreach (var e in events) store.Publish(e);
+
+        store.MarkPersisted([events[1].Batch]);
+        Assert.Equal(3, store.RetainedEvents);
+        store.MarkPersisted([events[0].Batch]);
+
+        Assert.Equal(1, store.RetainedEvents);
+        using var late = store.Subscribe(run);
+        Assert.Equal([2], Drain(late));
+    }
+
+    [Fact]
+    public void Subscribe_StatusTrimmedWithItsBatches_ReplaysTheLatestStatusWithItsLayers()
+    {
+        var store = new LiveRunStore();
+        var run = Guid.NewGuid();
+        store.Publish(new StatusEvent(run, RunStatus.Running, null, ["model.layers.0.mlp.down_proj"]));
+        var e = Batch(run, 0);
+        store.Publish(e);
+        store.Publish(new StatusEvent(run, RunStatus.Completed, null, null));
+        store.MarkPersisted([e.Batch]);
+
+        using var late = store.Subscribe(run);
+
+        Assert.True(late.Reader.TryRead(out var first));
+        var status = Assert.IsType<StatusEvent>(first);
+        Assert.Equal(RunStatus.Completed, status.Status);
+        Assert.Equal(["model.layers.0.mlp.down_proj"], status.Layers);
+        Assert.False(late.Reader.TryRead(out _));
+        Assert.Equal(0, store.RetainedEvents);
+    }
+
+    [Fact]
+    public void Publish_LongRunAllPersisted_RetainsNothing()
+    {
+        var store = new LiveRunStore();
+        var run = Guid.NewGuid();
+        for (var i = 0; i < 10 * LiveRunStore.RecentCapacity; i++)
+        {
+            var e = Batch(run, i);
+            store.Publish(e);
+            store.MarkPersisted([e.Batch]);
+        }
+
+        Assert.Equal(0, store.RetainedEvents);
+    }
+
+    [Fact]
+    public void Publish_ViewerBehindByMorePointsThanTheBudget_DropsOldestEventsAndKeepsTheNewest()
+    {
+        var store = new LiveRunStore();
+        var run = Guid.NewGuid();
+        using var slow = store.Subscribe(run);
+        const int perBatch = 100_000;
+        var batches = LiveRunStore.SubscriberPointBudget / perBatch + 3;
+        for (var b = 0; b < batches; b++)
+        {
+            var points = Enumerable.Range(0, perBatch).Select(i => new ScalarPoint(b * perBatch + i, MetricNames.Loss, 1f)).ToList();
+            store.Publish(new MetricsEvent(new MetricBatch(run, points, [])));
+        }
+
+        Assert.True(slow.QueuedPoints <= LiveRunStore.SubscriberPointBudget, $"{slow.QueuedPoints} points queued");
+        Assert.Equal(3, slow.Dropped);
+        var steps = Drain(slow);
+        Assert.Equal(3 * perBatch, steps[0]); // the oldest three went
+        Assert.Equal((batches - 1) * perBatch, steps[^1]);
+        Assert.Equal(0, slow.QueuedPoints);
+    }
+
+    [Fact]
+    public void Publish_OneBatchBiggerThanTheBudget_IsStillDelivered()
+    {
+        var store = new LiveRunStore();
+        var run = Guid.NewGuid();
+        using var viewer = store.Subscribe(run);
+        var points = Enumerable.Range(0, LiveRunStore.SubscriberPointBudget + 1).Select(i => new ScalarPoint(i, MetricNames.Loss, 1f)).ToList();
+
+        store.Publish(new MetricsEvent(new MetricBatch(run, points, [])));
+
+        Assert.Equal([0], Drain(viewer));
+        Assert.Equal(0, viewer.Dropped);
+    }
 }

@@ -49,6 +49,30 @@ public sealed class MetricPersistenceServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExecuteAsync_BatchesCommitted_LiveStoreKeepsNoneForReplay()
+    {
+        var live = new LiveRunStore();
+        var ingress = new MetricIngress(live);
+        var service = Create(ingress);
+        var run = await _data.CreateRunAsync("l0", "l1");
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            for (var s = 0; s < 100; s++) await ingress.PublishAsync(Step(run, s), CancellationToken.None);
+            var committed = await ingress.PublishCommittedAsync(Step(run, 100), merge: false, CancellationToken.None);
+            await committed.WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(0, live.RetainedEvents); // all in the store: a page opened now reads them there
+            var loss = await _data.Series.ReadScalarAsync(run, MetricNames.Loss, CancellationToken.None);
+            Assert.Equal(101, loss.Count);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task ExecuteAsync_FlushHoldsUnknownRun_OtherRunsKeepTheirPoints()
     {
         var ingress = new MetricIngress(new LiveRunStore());

@@ -1,5 +1,10 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Npgsql;
+using QuantScope.Data;
 using QuantScope.Web.Reliability;
+using QuantScope.Web.Tests.Support;
+using static QuantScope.Web.Tests.Ingest.IngestTestClient;
 
 namespace QuantScope.Web.Tests.Reliability;
 
@@ -35,5 +40,37 @@ public sealed class StorageFaultsTests
     {
         Assert.Equal("the PostgreSQL server's disk is full (53100)",
             StorageFaults.Describe(new PostgresException("could not extend file", "ERROR", "ERROR", "53100")));
+    }
+
+    [PostgresFact]
+    public async Task Ingest_PostgresServerStopped_503WithRetryAfter()
+    {
+        // Its own server (not the shared one): this test stops it under the running app.
+        var server = await LocalPostgresServer.StartAsync(durable: false, CancellationToken.None);
+        var folder = Path.Combine(Path.GetTempPath(), $"quantscope-web-pgfault-{Guid.NewGuid():N}");
+        try
+        {
+            var connectionString = await server.CreateDatabaseAsync("faults", CancellationToken.None);
+            using var app = new QuantScopeWebFactory().WithWebHostBuilder(b => b
+                .UseSetting("Storage:Provider", "PostgreSQL")
+                .UseSetting("Storage:ConnectionString", connectionString + ";Timeout=2")
+                .UseSetting("Storage:DatabasePath", Path.Combine(folder, "quantscope.db"))
+                .UseSetting("Storage:IngestAckTimeoutSeconds", "1"));
+            using var http = app.CreateClient();
+            var id = await CreateExternalAsync(http, "pg-fault", "l0");
+            var batch = new { steps = new[] { 0 }, names = new[] { "loss" }, values = new[] { 1.0 } };
+            Assert.Equal(HttpStatusCode.OK, (await PostMetricsAsync(http, id, batch)).StatusCode);
+
+            await server.DisposeAsync();
+            var refused = await PostMetricsAsync(http, id, new { steps = new[] { 1 }, names = new[] { "loss" }, values = new[] { 0.5 } });
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
     }
 }

@@ -63,6 +63,7 @@ public partial class NewRun : IDisposable
     [Inject] private RunCoordinator Coordinator { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<NewRun> Log { get; set; } = default!;
+    [Inject] private Security.ConfigPathPolicy Paths { get; set; } = default!;
 
     /// <inheritdoc />
     protected override void OnInitialized() => Validate();
@@ -78,7 +79,7 @@ public partial class NewRun : IDisposable
     // Runs on every edit: the same reader and validator as POST /api/runs, so the form shows what the API would say.
     private void Validate()
     {
-        var (config, errors) = ConfigReader.Read(_json);
+        var (config, errors) = ConfigReader.Read(_json, paths: Paths);
         _errors = errors.Select(e => $"{e.Field}: {e.Message}").ToList();
         _valid = config;
         _estimate = null;
@@ -119,7 +120,7 @@ public partial class NewRun : IDisposable
 
     private async Task StartAsync()
     {
-        var (config, errors) = ConfigReader.Read(_json);
+        var (config, errors) = ConfigReader.Read(_json, paths: Paths);
         _errors = errors.Select(e => $"{e.Field}: {e.Message}").ToList();
         if (config is null) return;
 

@@ -63,6 +63,10 @@ public partial class RunPage
     [Inject] private MetricSeriesRepository Series { get; set; } = default!;
     [Inject] private RunCoordinator Coordinator { get; set; } = default!;
     [Inject] private ILogger<RunPage> Log { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    // The checkpoint an interrupted, failed or cancelled engine run can resume from (null = no Resume button).
+    private int? _resumeFrom;
 
     private string HeatLabel => MetricOptions.LabelOf(MetricOptions.Heatmap, _heatMetric);
 
@@ -97,6 +101,8 @@ public partial class RunPage
         _runSummary = RunOverviews.ReadSummary(run.SummaryJson);
         _evalInitial = EvalSeries();
         _hasEval = _evalInitial.Any(s => s.Count > 0);
+        if (run.Kind == RunKinds.Engine && _status is RunStatus.Interrupted or RunStatus.Failed or RunStatus.Cancelled)
+            _resumeFrom = QuantScope.Engine.Training.CheckpointWriter.LatestResumable(Coordinator.TrainerOptions.CheckpointDirectory!, Id);
     }
 
     /// <inheritdoc />
@@ -275,6 +281,20 @@ public partial class RunPage
     {
         Coordinator.Cancel(Id);
         return Task.CompletedTask;
+    }
+
+    private async Task ResumeAsync()
+    {
+        try
+        {
+            await Coordinator.ResumeAsync(Id, _cts.Token);
+            Navigation.NavigateTo($"/runs/{Id}", forceLoad: true); // a fresh page: history up to now, then the live feed
+        }
+        catch (RunResumeException ex)
+        {
+            _error = ex.Message;
+            _resumeFrom = null;
+        }
     }
 
     private static bool IsEvalPoint(ScalarPoint p) => p.Metric is MetricNames.HeldOutLoss or MetricNames.BaselineHeldOutLoss;

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Data;
+using QuantScope.Engine.Training;
+using QuantScope.Web.Runs;
+using QuantScope.Web.Setup;
+using Spectre.Console;
+
+namespace QuantScope.Web.Cli;
+
+/// <summary>
+/// <c>resume --run ID [--db PATH] [--json]</c>: continues an interrupted, failed or cancelled engine run from its latest
+/// checkpoint, headless, under the same id (as <c>POST /api/runs/{id}/resume</c> does in the dashboard). Prints the
+/// summary like <c>run</c>; exit codes as <c>run</c>'s, 2 also when the run cannot resume (the reason on stderr).
+/// </summary>
+public static class ResumeCommand
+{
+    /// <summary>Builds the verb: summary to <paramref name="stdout"/>; progress and errors to <paramref name="stderr"/>.</summary>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var run = new Option<string>("--run") { Description = "Id of the run to resume.", Required = true };
+        var db = new Option<string?>("--db") { Description = $"SQLite database (default {new StorageOptions().DatabasePath}); checkpoints are read from checkpoints/ next to it." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object on the last stdout line instead of a table." };
+        var command = new Command("resume", "Continue an interrupted, failed or cancelled engine run from its latest checkpoint.") { run, db, json };
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(run)!, parsed.GetValue(db), parsed.GetValue(json), stdout, stderr, ct));
+        return command;
+    }
+
+    /// <summary>The verb's work; returns the exit code. The first Ctrl+C (or SIGTERM) stops the run after its current step.</summary>
+    public static async Task<int> RunAsync(string run, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        if (!Guid.TryParse(run, out var id))
+        {
+            await stderr.WriteLineAsync("--run: must be a run id");
+            return QuantScopeCli.UsageError;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = !stop.IsCancellationRequested;
+            stop.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        var database = CliDatabase.PathOf(dbPath);
+        await using var services = await CliDatabase.OpenAsync(database, mustExist: true, stderr, stop.Token);
+        if (services is null) return QuantScopeCli.UsageError;
+
+        var runs = services.GetRequiredService<RunRepository>();
+        if (await runs.GetAsync(id, stop.Token) is not { } entity)
+        {
+            await stderr.WriteLineAsync($"--run: no run has id {id}");
+            return QuantScopeCli.UsageError;
+        }
+
+        var checkpoints = Path.Combine(Path.GetDirectoryName(database)!, RunCoordinator.CheckpointFolder);
+        TrainConfig config;
+        int step;
+        try
+        {
+            (config, step) = RunResumeCheck.Check(entity, active: false, checkpoints);
+        }
+        catch (RunResumeException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return QuantScopeCli.UsageError;
+        }
+
+        await stderr.WriteLineAsync($"Resuming run {id} after step {step} of {config.Steps}.");
+        var options = new TrainerOptions { CheckpointDirectory = checkpoints, ResumeFromStep = step };
+        var headless = new HeadlessRun(config, options, new EngineRunRecorder(runs), runs, services.GetRequiredService<MetricSeriesWriter>()) { ResumeRunId = id };
+        var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
+        RunOutcome? outcome = null;
+        await progress.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async context => outcome = await headless.ExecuteAsync(new RunProgressBar(context, config), stop.Token));
+        return await RunCommand.ReportAsync(outcome!, json, stdout, stderr);
+    }
+}
