@@ -18,6 +18,7 @@ public sealed class ClusterJobDispatcher(
     IServiceProvider services, RunRepository runs, MetricIngress ingress, IOptions<ClusterModeOptions> options, ILogger<ClusterJobDispatcher> log)
 {
     private readonly Lock _sinkLock = new();
+    private readonly SemaphoreSlim _placing = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, RemoteRun> _finished = new(); // this process's ended cluster runs
     private ClusterRunSink? _sink; // held strongly: Orleans keeps only a weak reference to an observer object
     private IRunSink? _sinkReference;
@@ -64,14 +65,39 @@ public sealed class ClusterJobDispatcher(
                 if (stop.IsCancellationRequested) return await CancelAsync(grain, run);
                 try
                 {
-                    // A job no worker has taken yet waits for a free slot here rather than failing placement on every poll
-                    // (Orleans logs each failed placement as a warning). A started job always polls: it may hold the last slot.
-                    if (run.Attempt == 0 && await Grains.GetGrain<IWorkerDirectoryGrain>(0).FreeSlotsAsync() == 0)
+                    JobStatusDto? status;
+                    if (run.Attempt == 0)
+                    {
+                        // First placements go one at a time, after a free slot is seen: jobs racing for one slot would
+                        // fail placement (Orleans logs each as an error) and the losers' calls return late.
+                        try
+                        {
+                            await _placing.WaitAsync(stop.Token);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            continue; // the loop's top records the cancel
+                        }
+                        try
+                        {
+                            status = await Grains.GetGrain<IWorkerDirectoryGrain>(0).FreeSlotsAsync() > 0
+                                ? await grain.EnsureAsync(new RunJobDto(runId, configJson, run.Attempt + 1), sinkReference)
+                                : null;
+                        }
+                        finally
+                        {
+                            _placing.Release();
+                        }
+                    }
+                    else
+                    {
+                        status = await grain.EnsureAsync(new RunJobDto(runId, configJson, run.Attempt + 1), sinkReference);
+                    }
+                    if (status is null)
                     {
                         await Task.Delay(poll, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                         continue;
                     }
-                    var status = await grain.EnsureAsync(new RunJobDto(runId, configJson, run.Attempt + 1), sinkReference);
                     if (status.Attempt > run.Attempt) run.Accept(status.Attempt, status.Worker);
                     if (status.Ended) return await FinishAsync(grain, runId, status, null);
                     lastProblem = null;
