@@ -47,15 +47,15 @@ public static class RunEndpoints
         return Results.Ok(ToDto((await runs.GetAsync(id, ct))!));
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, RunRepository runs, RunCoordinator coordinator, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(Guid id, RunRepository runs, RunCoordinator coordinator, Cluster.ClusterJobDispatcher cluster, CancellationToken ct)
     {
-        if (coordinator.ActiveRuns.Contains(id))
+        if (coordinator.ActiveRuns.Contains(id) || cluster.ActiveRuns.Contains(id))
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run is still training.", detail: $"Cancel run {id} first.");
         return await runs.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id);
     }
 
-    private static IResult Cancel(Guid id, RunCoordinator coordinator) =>
-        coordinator.Cancel(id) ? Results.Accepted($"/api/runs/{id}") : Results.Problem(
+    private static IResult Cancel(Guid id, RunCoordinator coordinator, Cluster.ClusterJobDispatcher cluster) =>
+        coordinator.Cancel(id) || cluster.Cancel(id) ? Results.Accepted($"/api/runs/{id}") : Results.Problem(
             statusCode: StatusCodes.Status409Conflict, title: "The run is not running.", detail: $"Run {id} is not active.");
 
     private static async Task<IResult> SeriesAsync(

@@ -22,8 +22,11 @@ public static class BenchCommand
         var diagnostics = new Option<bool>("--diagnostics") { Description = "Only the cost of the per-layer diagnostics on fake-quant training steps." };
         var load = new Option<bool>("--load") { Description = "Only the load bench: the app on loopback, 20 hub watchers, 4 engine runs, ingest up to 100,000 points/s (see --seconds)." };
         var seconds = new Option<int>("--seconds") { Description = "Ingest time of --load, seconds.", DefaultValueFactory = _ => 60 };
-        var command = new Command("bench", "Print quantizer, fake-quant training-step, experiment throughput, diagnostics cost and metric store figures.") { quick, store, diagnostics, load, seconds };
-        command.SetAction((parsed, ct) => parsed.GetValue(load) ? LoadBench.RunAsync(Math.Clamp(parsed.GetValue(seconds), 1, 600), stdout, stderr, ct)
+        var cluster = new Option<bool>("--cluster") { Description = "Only the cluster bench: sweep runs/hour with 1, 2 and 4 local Orleans workers and the scaling ratios." };
+        var clusterRuns = new Option<int>("--runs") { Description = "Runs per sweep of --cluster.", DefaultValueFactory = _ => 8 };
+        var command = new Command("bench", "Print quantizer, fake-quant training-step, experiment throughput, diagnostics cost and metric store figures.") { quick, store, diagnostics, load, seconds, cluster, clusterRuns };
+        command.SetAction((parsed, ct) => parsed.GetValue(cluster) ? Cluster.ClusterBench.RunAsync(Math.Clamp(parsed.GetValue(clusterRuns), 1, 64), 40, stdout, stderr, ct)
+            : parsed.GetValue(load) ? LoadBench.RunAsync(Math.Clamp(parsed.GetValue(seconds), 1, 600), stdout, stderr, ct)
             : parsed.GetValue(store)
             ? RunStoreAsync(parsed.GetValue(quick), stdout, stderr, ct)
             : Task.FromResult(Run(parsed.GetValue(quick), parsed.GetValue(diagnostics), stdout, stderr)));

@@ -40,6 +40,7 @@ public static class QuantScopeCli
             PtqCommand.Create(stdout, stderr),
             HfCommand.Create(stdout, stderr),
             DiagnoseCommand.Create(stdout, stderr),
+            Cluster.WorkerCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,5 +1,6 @@
 using QuantScope.Data;
 using QuantScope.Web.Analysis;
+using QuantScope.Web.Cluster;
 using QuantScope.Web.Api;
 using QuantScope.Web.Cluster.Redis;
 using QuantScope.Web.Components;
@@ -42,6 +43,7 @@ public static class QuantScopeSetup
         services.AddQuantScopeSweeps(builder.Configuration); // after the coordinator: the sweep runner stops first
         services.AddHostedService<HubBroadcaster>();
         services.AddSingleton<ExternalRunIngestor>();
+        builder.AddQuantScopeCluster(); // Cluster section: sweeps on Orleans workers
 
         services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
         services.AddProblemDetails();
@@ -83,6 +85,7 @@ public static class QuantScopeSetup
         app.MapPtqEndpoints();
         app.MapModelEndpoints();
         app.MapSweepEndpoints();
+        app.MapClusterEndpoints();
         app.MapResumeEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -13,7 +13,8 @@ namespace QuantScope.Web.Sweeps;
 /// workers (the sweep's <c>workers</c>, else <see cref="SweepOptions.Workers"/>, at most <see cref="SweepOptions.MaxWorkers"/>)
 /// take them in grid order, each waiting for its run to end before starting the next.
 /// </summary>
-public sealed class SweepRunner(RunCoordinator coordinator, RunRepository runs, IOptions<SweepOptions> options, ILogger<SweepRunner> log) : IHostedService
+public sealed class SweepRunner(
+    RunCoordinator coordinator, RunRepository runs, IOptions<SweepOptions> options, ILogger<SweepRunner> log, Cluster.ClusterJobDispatcher cluster) : IHostedService
 {
     /// <summary>Status of a sweep whose workers are still starting runs.</summary>
     public const string Running = "running";
@@ -43,6 +44,7 @@ public sealed class SweepRunner(RunCoordinator coordinator, RunRepository runs, 
         }
 
         var workers = Math.Clamp(sweep.Workers ?? options.Value.Workers, 1, Math.Max(1, options.Value.MaxWorkers));
+        if (cluster.Enabled) workers = Math.Max(1, queue.Count); // the cluster places every run by free capacity
         var active = new ActiveSweep(new ConcurrentQueue<(Guid, SweepPoint)>(queue));
         _sweeps[sweepId] = active;
         active.Loop = Task.Run(() => RunAsync(sweepId, active, workers), CancellationToken.None);
@@ -85,6 +87,11 @@ public sealed class SweepRunner(RunCoordinator coordinator, RunRepository runs, 
             try
             {
                 sweep.Current[next.Id] = true;
+                if (cluster.Enabled)
+                {
+                    await cluster.RunAsync(next.Id, next.Point.Config, sweep.Stop.Token);
+                    continue;
+                }
                 await coordinator.StartAsync(next.Point.Config, next.Id, CancellationToken.None);
                 if (sweep.Stop.IsCancellationRequested) coordinator.Cancel(next.Id); // cancelled while it was starting
                 await coordinator.WaitForEndAsync(next.Id).WaitAsync(sweep.Stop.Token);

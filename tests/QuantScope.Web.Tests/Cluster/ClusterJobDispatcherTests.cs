@@ -1,0 +1,64 @@
+using System.Net;
+using QuantScope.Engine.Telemetry;
+using QuantScope.Web.Cluster;
+using QuantScope.Web.Sweeps;
+
+namespace QuantScope.Web.Tests.Cluster;
+
+/// <summary>Sweeps through the dashboard onto three in-process worker silos (real Orleans placement, real tiny training).</summary>
+public sealed class ClusterJobDispatcherTests(TestWorkerCluster cluster) : IClassFixture<TestWorkerCluster>
+{
+    [Fact]
+    public async Task RunAsync_SixRunSweep_SpreadsOverWorkersWithEveryStepOnce()
+    {
+        const int steps = 20;
+        var created = await cluster.StartSweepAsync(runs: 6, steps);
+
+        await cluster.Get<SweepRunner>().WaitAsync(created.SweepId).WaitAsync(TimeSpan.FromSeconds(180));
+
+        var dispatcher = cluster.Get<ClusterJobDispatcher>();
+        foreach (var id in created.Runs)
+        {
+            var run = await cluster.WaitForStatusAsync(id, RunStatus.Completed, RunStatus.Failed, RunStatus.Cancelled);
+            Assert.True(run.Status == RunStatus.Completed, $"run {id}: {run.Status} {run.Error}");
+            Assert.Equal(Enumerable.Range(0, steps), await cluster.LossStepsAsync(id));
+            Assert.Single(dispatcher.WorkersOf(id));
+            Assert.NotNull(run.SummaryJson);
+        }
+        var workers = created.Runs.Select(id => dispatcher.WorkersOf(id)[0]).Distinct().ToList();
+        Assert.True(workers.Count >= 2, $"all runs went to {string.Join(", ", workers)}");
+        Assert.Equal("completed", cluster.Get<SweepRunner>().StateOf(created.SweepId));
+    }
+
+    [Fact]
+    public async Task Cancel_RunOnAWorker_StopsItOnTheWorkerAndRecordsCancelled()
+    {
+        var created = await cluster.StartSweepAsync(runs: 1, steps: 100_000);
+        var id = created.Runs[0];
+        await cluster.WaitForStepAsync(id, 3);
+        using var http = cluster.Dashboard.CreateClient();
+
+        var response = await http.PostAsync($"/api/runs/{id}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var run = await cluster.WaitForStatusAsync(id, RunStatus.Cancelled, RunStatus.Completed, RunStatus.Failed);
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        Assert.DoesNotContain(id, cluster.RunningOnWorkers());
+        Assert.InRange(run.LastStep, 3, 99_998);
+        var steps = await cluster.LossStepsAsync(id);
+        Assert.Equal(Enumerable.Range(0, steps.Count), steps);
+    }
+
+    [Fact]
+    public async Task Workers_Endpoint_ListsThreeWorkersWithTheirCpu()
+    {
+        using var http = cluster.Dashboard.CreateClient();
+
+        var workers = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<List<WorkerStatusDto>>(
+            http, "/api/cluster/workers", QuantScope.Web.Setup.JsonDefaults.Options);
+
+        Assert.Equal(3, workers!.Count);
+        Assert.All(workers, w => Assert.Equal(TestWorkerCluster.Slots, w.Slots));
+        Assert.All(workers, w => Assert.Contains(w.Devices, d => d.Kind == "cpu" && d.MemoryBytes > 0));
+    }
+}
