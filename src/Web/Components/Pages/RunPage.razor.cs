@@ -63,6 +63,7 @@ public partial class RunPage
     [Inject] private MetricSeriesRepository Series { get; set; } = default!;
     [Inject] private RunCoordinator Coordinator { get; set; } = default!;
     [Inject] private ILogger<RunPage> Log { get; set; } = default!;
+    [Inject] private Microsoft.JSInterop.IJSRuntime JS { get; set; } = default!;
 
     private string HeatLabel => MetricOptions.LabelOf(MetricOptions.Heatmap, _heatMetric);
 
@@ -75,6 +76,8 @@ public partial class RunPage
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()
     {
+        // plotly.js loads in the browser while the history is read here (on a loaded machine both take seconds).
+        _ = Plot.PreloadAsync(JS);
         _feed = await RunFeed.OpenAsync(Id, Live, Runs, Series, _cts.Token);
         if (_feed is null)
         {
@@ -164,14 +167,21 @@ public partial class RunPage
         if (heatmap is null && _layers.Count > 0) BuildHeatmapView(); // first drawn from every point held
         StateHasChanged();
 
-        if (_loss is not null) await _loss.AppendAsync(0, ChartData.Scalar(update.Scalars, MetricNames.Loss));
+        // Every chart's push is sent at once and awaited together: the page applies them in order, and no chart waits
+        // for another's round trip and redraw (each awaited in turn, the heatmap's column came a loss redraw later).
+        var pushes = new List<Task>();
+        if (_loss is not null) pushes.Add(_loss.AppendAsync(0, ChartData.Scalar(update.Scalars, MetricNames.Loss)));
         if (appendEval)
         {
-            await _eval!.AppendAsync(0, ChartData.Scalar(evalPoints, MetricNames.HeldOutLoss));
-            await _eval.AppendAsync(1, ChartData.Scalar(evalPoints, MetricNames.BaselineHeldOutLoss));
+            pushes.Add(_eval!.AppendAsync(
+            [
+                (0, ChartData.Scalar(evalPoints, MetricNames.HeldOutLoss)),
+                (1, ChartData.Scalar(evalPoints, MetricNames.BaselineHeldOutLoss)),
+            ]));
         }
-        if (heatmap is not null) await AppendHeatmapAsync(heatmap, update.LayerPoints);
-        if (_layerPanel is not null) await _layerPanel.AppendAsync(update.LayerPoints);
+        if (heatmap is not null) pushes.Add(AppendHeatmapAsync(heatmap, update.LayerPoints));
+        if (_layerPanel is not null) pushes.Add(_layerPanel.AppendAsync(update.LayerPoints));
+        await Task.WhenAll(pushes);
     }
 
     private void OnHeatMetric(ChangeEventArgs e)
