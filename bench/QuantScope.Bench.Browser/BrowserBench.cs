@@ -28,6 +28,12 @@ public static class BrowserBench
             Console.WriteLine("(a) small run, stats every step: streaming to an open run page...");
             latency = await LatencyBench.RunAsync(server, browser, steps: 2_000, budget);
         }
+        var stream = new LatencyResult([], [], double.NaN);
+        if (only is "stream")
+        {
+            Console.WriteLine($"(a') external run, one step every {LatencyBench.StepInterval.TotalMilliseconds:F0} ms through the ingest API, streaming to an open run page...");
+            stream = await LatencyBench.RunAsync(server, browser, steps: 0, budget, external: true);
+        }
         var render = new RenderResult(double.NaN, double.NaN, [], 0);
         if (only is null or "heatmap")
         {
@@ -40,6 +46,11 @@ public static class BrowserBench
         Console.WriteLine(new string('-', 95));
         Row($"step end -> loss point in the page ({latency.Loss.Length} steps)", Pct(latency.Loss, 50), Pct(latency.Loss, 95), "p95 <= 250");
         Row($"step end -> heatmap column in the page ({latency.Heatmap.Length} steps)", Pct(latency.Heatmap, 50), Pct(latency.Heatmap, 95), "p95 <= 250");
+        if (stream.Loss.Length > 0)
+        {
+            Row($"external run: step posted -> loss point ({stream.Loss.Length} steps)", Pct(stream.Loss, 50), Pct(stream.Loss, 95), "–");
+            Row($"external run: step posted -> heatmap column ({stream.Heatmap.Length} steps)", Pct(stream.Heatmap, 50), Pct(stream.Heatmap, 95), "–");
+        }
         Row($"first render, heatmap {HeatmapRenderBench.Layers} x {HeatmapRenderBench.Steps:N0} ({render.Columns} columns), cold cache",
             render.ColdMillis, double.NaN, "<= 1500");
         Row($"first render, same, warm cache (median of {render.WarmMillis.Length})", Pct(render.WarmMillis, 50), double.NaN, "<= 1500");

@@ -121,7 +121,7 @@ public static class HeatmapRenderBench
 
     // Where the time goes: WebSocket frames received (SignalR: render batches, JS interop calls) and plotly calls,
     // each stamped with performance.now() (ms since navigation start) and its duration in the page's main thread.
-    private const string TraceScript = """
+    internal const string TraceScript = """
         window.__trace = [];
         const T = (what, at, ms, size) => window.__trace.push([what, at, ms, size]);
         const NativeSocket = window.WebSocket;

@@ -103,6 +103,11 @@ public partial class Plot : IAsyncDisposable
         catch (Exception ex) when (ex is JSDisconnectedException or TaskCanceledException or ObjectDisposedException)
         {
         }
+        catch (JSException ex)
+        {
+            // One chart's failed update must not stop the page's live updates (the caller's loop would end).
+            Log.LogWarning(ex, "Chart {ChartId}: {Function} failed in the page", Id, function);
+        }
     }
 
     /// <inheritdoc />
