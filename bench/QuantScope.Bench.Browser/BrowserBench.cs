@@ -58,7 +58,7 @@ public static class BrowserBench
         Console.WriteLine($"times in ms · small-model step (median compute) {latency.StepMillis:F0} ms · ingest of the 1.01 M points {render.IngestSeconds:F1} s · bench {total.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine("step end = the step's batch reaching the live store (the engine emits it right after the step's compute and");
         Console.WriteLine("its device-to-host copy; stamped in-process); page side = performance.timeOrigin + performance.now() on a 5 ms poll");
-        Console.WriteLine("of plotly's data; the run page pushes at most every 200 ms (throttle), which is part of the latency.");
+        Console.WriteLine("of plotly's data; the run page pushes at most every 100 ms (throttle), which is part of the latency.");
         return 0;
     }
 

@@ -77,7 +77,7 @@ public static class LatencyBench
         await stop.CancelAsync();
         await feeder;
         await http.PostAsync(external ? $"/api/runs/{id}/finish" : $"/api/runs/{id}/cancel", null);
-        await Task.Delay(1500); // the last throttled push (200 ms) reaches the page
+        await Task.Delay(1500); // the last throttled push (100 ms) reaches the page
         var arrivals = await page.EvaluateAsync<JsonElement>("() => window.__arrivals");
         if (HeatmapRenderBench.Trace) await PrintCallsAsync(page);
         subscription.Dispose();

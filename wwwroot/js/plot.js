@@ -28,7 +28,7 @@ export function ready() {
     return load().then(() => true);
 }
 
-// The columns as typed arrays: [{ trace, field, values }]; a matrix (width > 0) is an array of row views.
+// The columns as typed arrays: [{ trace, field, values }]; a matrix (width > 0) is an array of rows.
 function columns(header, bytes) {
     if (!header) return [];
     // A copy starts at offset 0 of its own buffer, so every column's 8-byte-aligned offset is aligned in memory too.
@@ -37,8 +37,10 @@ function columns(header, bytes) {
         const Type = c.type === 'f64' ? Float64Array : Float32Array;
         const flat = new Type(buffer, c.offset, c.length);
         if (!c.width) return { trace: c.trace, field: c.field, values: flat };
+        // A matrix (a heatmap's z) becomes plain rows with null gaps, the shape plotly.js and the page's probes have
+        // always seen: a few ms for 200,000 values, against seconds of JSON parsing before.
         const rows = [];
-        for (let i = 0; i < c.length; i += c.width) rows.push(flat.subarray(i, i + c.width));
+        for (let i = 0; i < c.length; i += c.width) rows.push(Array.from(flat.subarray(i, i + c.width), v => Number.isNaN(v) ? null : v));
         return { trace: c.trace, field: c.field, values: rows };
     });
 }
