@@ -13,23 +13,44 @@ public static class BrowserBench
     /// <summary>Runs both measurements and prints the table; <c>--budget S</c> caps the engine run's seconds.</summary>
     public static async Task<int> Main(string[] args)
     {
-        var budget = TimeSpan.FromSeconds(args is ["--budget", var b, ..] ? double.Parse(b, CultureInfo.InvariantCulture) : 90);
+        var budget = TimeSpan.FromSeconds(Option(args, "--budget") is { } b ? double.Parse(b, CultureInfo.InvariantCulture) : 90);
+        var only = Option(args, "--only"); // latency | heatmap: one part alone (default both)
+        HeatmapRenderBench.Trace = args.Contains("--trace"); // print where each render's time goes
         var total = Stopwatch.StartNew();
         Console.WriteLine($"QuantScope browser bench · {Environment.ProcessorCount} cores · chromium headless · engine run budget {budget.TotalSeconds:F0} s");
 
         await using var server = new BenchServer();
         await using var browser = await BenchBrowser.StartAsync();
 
-        Console.WriteLine("(a) small run, stats every step: streaming to an open run page...");
-        var latency = await LatencyBench.RunAsync(server, browser, steps: 2_000, budget);
-        Console.WriteLine($"(b) writing a {HeatmapRenderBench.Layers} x {HeatmapRenderBench.Steps:N0} external run through the ingest API...");
-        var render = await HeatmapRenderBench.RunAsync(server, browser, warmRepeats: 3);
+        var latency = new LatencyResult([], [], double.NaN);
+        if (only is null or "latency")
+        {
+            Console.WriteLine("(a) small run, stats every step: streaming to an open run page...");
+            latency = await LatencyBench.RunAsync(server, browser, steps: 2_000, budget);
+        }
+        var stream = new LatencyResult([], [], double.NaN);
+        if (only is "stream")
+        {
+            Console.WriteLine($"(a') external run, one step every {LatencyBench.StepInterval.TotalMilliseconds:F0} ms through the ingest API, streaming to an open run page...");
+            stream = await LatencyBench.RunAsync(server, browser, steps: 0, budget, external: true);
+        }
+        var render = new RenderResult(double.NaN, double.NaN, [], 0);
+        if (only is null or "heatmap")
+        {
+            Console.WriteLine($"(b) writing a {HeatmapRenderBench.Layers} x {HeatmapRenderBench.Steps:N0} external run through the ingest API...");
+            render = await HeatmapRenderBench.RunAsync(server, browser, warmRepeats: 3);
+        }
 
         Console.WriteLine();
         Console.WriteLine($"{"measure",-58} {"p50 / value",12} {"p95",10} {"target",12}");
         Console.WriteLine(new string('-', 95));
         Row($"step end -> loss point in the page ({latency.Loss.Length} steps)", Pct(latency.Loss, 50), Pct(latency.Loss, 95), "p95 <= 250");
         Row($"step end -> heatmap column in the page ({latency.Heatmap.Length} steps)", Pct(latency.Heatmap, 50), Pct(latency.Heatmap, 95), "p95 <= 250");
+        if (stream.Loss.Length > 0)
+        {
+            Row($"external run: step posted -> loss point ({stream.Loss.Length} steps)", Pct(stream.Loss, 50), Pct(stream.Loss, 95), "–");
+            Row($"external run: step posted -> heatmap column ({stream.Heatmap.Length} steps)", Pct(stream.Heatmap, 50), Pct(stream.Heatmap, 95), "–");
+        }
         Row($"first render, heatmap {HeatmapRenderBench.Layers} x {HeatmapRenderBench.Steps:N0} ({render.Columns} columns), cold cache",
             render.ColdMillis, double.NaN, "<= 1500");
         Row($"first render, same, warm cache (median of {render.WarmMillis.Length})", Pct(render.WarmMillis, 50), double.NaN, "<= 1500");
@@ -37,8 +58,14 @@ public static class BrowserBench
         Console.WriteLine($"times in ms · small-model step (median compute) {latency.StepMillis:F0} ms · ingest of the 1.01 M points {render.IngestSeconds:F1} s · bench {total.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine("step end = the step's batch reaching the live store (the engine emits it right after the step's compute and");
         Console.WriteLine("its device-to-host copy; stamped in-process); page side = performance.timeOrigin + performance.now() on a 5 ms poll");
-        Console.WriteLine("of plotly's data; the run page pushes at most every 200 ms (throttle), which is part of the latency.");
+        Console.WriteLine("of plotly's data; the run page pushes at most every 100 ms (throttle), which is part of the latency.");
         return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static double Pct(double[] sorted, int p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];

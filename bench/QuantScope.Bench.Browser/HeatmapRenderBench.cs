@@ -57,6 +57,24 @@ public static class HeatmapRenderBench
         return new RenderResult(ingest.Elapsed.TotalSeconds, cold, [.. warm.Order()], columns);
     }
 
+    /// <summary>Print each page's timeline (big WebSocket frames, plotly calls) after its render.</summary>
+    public static bool Trace { get; set; }
+
+    private static async Task PrintTraceAsync(IPage page)
+    {
+        var trace = await page.EvaluateAsync<JsonElement>("""
+            () => window.__trace.concat(performance.getEntriesByType('resource').filter(r => r.transferSize > 100_000 || r.name.includes('plotly'))
+                .map(r => ['fetched ' + r.name.split('/').pop().slice(0, 30), r.startTime, r.responseEnd - r.startTime, r.transferSize]))
+                .sort((a, b) => a[1] - b[1])
+            """);
+        foreach (var e in trace.EnumerateArray())
+        {
+            var (what, at, ms, size) = (e[0].GetString(), e[1].GetDouble(), e[2].GetDouble(), e[3].GetDouble());
+            if (what == "ws frame" && size < 10_000) continue;
+            Console.WriteLine($"      {at,8:F0} ms  {what,-40} {(ms > 0 ? $"{ms:F0} ms" : ""),8} {(size > 0 ? $"{size / 1024:F0} KB" : "")}");
+        }
+    }
+
     private static readonly string[] Names =
         ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"];
 
@@ -101,14 +119,46 @@ public static class HeatmapRenderBench
             .observe(document, { childList: true, subtree: true });
         """;
 
+    // Where the time goes: WebSocket frames received (SignalR: render batches, JS interop calls) and plotly calls,
+    // each stamped with performance.now() (ms since navigation start) and its duration in the page's main thread.
+    internal const string TraceScript = """
+        window.__trace = [];
+        const T = (what, at, ms, size) => window.__trace.push([what, at, ms, size]);
+        const NativeSocket = window.WebSocket;
+        window.WebSocket = function (...a) {
+            const ws = new NativeSocket(...a);
+            ws.addEventListener('message', e => T('ws frame', performance.now(), 0, e.data.byteLength ?? e.data.length));
+            return ws;
+        };
+        window.WebSocket.prototype = NativeSocket.prototype;
+        Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+        const wrap = plotly => {
+            T('plotly.js evaluated', performance.now(), 0, 0);
+            for (const f of ['newPlot', 'react', 'extendTraces', 'relayout', 'restyle']) {
+                const inner = plotly[f];
+                plotly[f] = function (gd, ...rest) {
+                    const t0 = performance.now();
+                    const result = inner.call(this, gd, ...rest);
+                    const id = typeof gd === 'string' ? gd : gd && gd.id;
+                    T(f + ' ' + id, t0, performance.now() - t0, 0);
+                    return result;
+                };
+            }
+        };
+        let plotly;
+        Object.defineProperty(window, 'Plotly', { configurable: true, get: () => plotly, set: v => { plotly = v; if (v) wrap(v); } });
+        """;
+
     private static async Task<(double Millis, int Columns)> RenderAsync(IBrowserContext context, string url)
     {
         var page = await context.NewPageAsync();
         await page.AddInitScriptAsync(DivScript);
+        await page.AddInitScriptAsync(TraceScript);
         await page.GotoAsync(url);
         var handle = await page.WaitForFunctionAsync(PlottedScript, null,
             new PageWaitForFunctionOptions { PollingInterval = 5, Timeout = 120_000 });
         var drawn = await handle.JsonValueAsync<double[]>();
+        if (Trace) await PrintTraceAsync(page);
         await page.CloseAsync();
         Console.WriteLine($"    heatmap div in the DOM at {drawn[2]:F0} ms, drawn at {drawn[0]:F0} ms after navigation start");
         return (drawn[0], (int)drawn[1]);

@@ -34,7 +34,7 @@ public static class LatencyBench
         """;
 
     /// <summary>Runs the bench; returns (loss latencies, heatmap latencies) in ms and the steps measured.</summary>
-    public static async Task<LatencyResult> RunAsync(BenchServer server, BenchBrowser browser, int steps, TimeSpan budget)
+    public static async Task<LatencyResult> RunAsync(BenchServer server, BenchBrowser browser, int steps, TimeSpan budget, bool external = false)
     {
         using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         var published = new Dictionary<int, double>();
@@ -42,7 +42,10 @@ public static class LatencyBench
         using var subscription = live.Subscribe(null);
         var recorder = RecordAsync(subscription, published);
 
-        var created = await http.PostAsJsonAsync("/api/runs", new
+        using var stop = new CancellationTokenSource();
+        var created = external
+            ? await http.PostAsJsonAsync("/api/runs", new { kind = "external", name = "bench-latency-external", layers = ExternalLayers })
+            : await http.PostAsJsonAsync("/api/runs", new
         {
             name = "bench-latency",
             model = "small",
@@ -53,9 +56,13 @@ public static class LatencyBench
         });
         created.EnsureSuccessStatusCode();
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var feeder = external ? FeedAsync(http, id, stop.Token) : Task.CompletedTask;
 
         var page = await browser.NewPageAsync();
+        page.Console += (_, m) => { if (m.Type is "error" or "warning") Console.WriteLine($"    page {m.Type}: {m.Text}"); };
+        page.PageError += (_, e) => Console.WriteLine($"    page error: {e}");
         await page.AddInitScriptAsync(PollScript);
+        if (HeatmapRenderBench.Trace) await page.AddInitScriptAsync(HeatmapRenderBench.TraceScript);
         await page.GotoAsync($"{server.BaseUrl}/runs/{id}");
         await page.WaitForSelectorAsync("#loss-chart .scatterlayer", new() { State = WaitForSelectorState.Attached, Timeout = 120_000 });
         var plottedAt = await page.EvaluateAsync<double>("() => performance.timeOrigin + performance.now()");
@@ -67,9 +74,12 @@ public static class LatencyBench
             if (status is not ("running" or "pending")) break;
             await Task.Delay(1000);
         }
-        await http.PostAsync($"/api/runs/{id}/cancel", null);
-        await Task.Delay(1500); // the last throttled push (200 ms) reaches the page
+        await stop.CancelAsync();
+        await feeder;
+        await http.PostAsync(external ? $"/api/runs/{id}/finish" : $"/api/runs/{id}/cancel", null);
+        await Task.Delay(1500); // the last throttled push (100 ms) reaches the page
         var arrivals = await page.EvaluateAsync<JsonElement>("() => window.__arrivals");
+        if (HeatmapRenderBench.Trace) await PrintCallsAsync(page);
         subscription.Dispose();
         await recorder;
 
@@ -87,6 +97,47 @@ public static class LatencyBench
         }
         var stepMillis = await StepMillisAsync(http, id);
         return new LatencyResult(Latencies("loss-chart"), Latencies("saturation-heatmap"), stepMillis);
+    }
+
+    // An external run shaped like the small model (4 blocks x 7 linears) that logs a step every StepInterval: the
+    // dashboard's own latency, without the engine's compute competing for the 2 cores.
+    private static readonly string[] ExternalLayers = [.. Enumerable.Range(0, 28).Select(i => $"model.layers.{i / 7}.proj{i % 7}")];
+
+    /// <summary>Time between two steps of the external run.</summary>
+    public static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(50);
+
+    private static async Task FeedAsync(HttpClient http, Guid id, CancellationToken ct)
+    {
+        string[] metrics = [MetricNames.OverflowFraction, MetricNames.UnderflowFraction, MetricNames.Amax, MetricNames.AmaxPred,
+            MetricNames.ErrorWeightOnly, MetricNames.ErrorInputOnly, MetricNames.ErrorBoth];
+        try
+        {
+            for (var step = 0; !ct.IsCancellationRequested; step++)
+            {
+                var n = 1 + metrics.Length * ExternalLayers.Length;
+                var steps = Enumerable.Repeat(step, n).ToArray();
+                var names = new[] { MetricNames.Loss }.Concat(metrics.SelectMany(m => Enumerable.Repeat(m, ExternalLayers.Length))).ToArray();
+                var layers = new string?[] { null }.Concat(metrics.SelectMany(_ => ExternalLayers)).ToArray();
+                var roles = new string?[] { null }.Concat(Enumerable.Repeat((string?)TensorRoles.Input, n - 1)).ToArray();
+                var values = Enumerable.Range(0, n).Select(i => i == 0 ? 5f / (1 + step / 100f) : 1e-3f * (1 + i % 13)).ToArray();
+                (await http.PostAsJsonAsync($"/api/runs/{id}/metrics", new { steps, names, layers, roles, values }, ct)).EnsureSuccessStatusCode();
+                await Task.Delay(StepInterval, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    // Per plotly call and chart: how many, and their main-thread time (median, max, total) while streaming.
+    private static async Task PrintCallsAsync(IPage page)
+    {
+        var calls = await page.EvaluateAsync<JsonElement>("""
+            () => { const by = {}; for (const [what, at, ms, size] of window.__trace) { (by[what] ??= []).push(what === 'ws frame' ? size : ms); }
+                    return Object.entries(by).map(([k, v]) => { v.sort((a, b) => a - b); return [k, v.length, v[v.length >> 1], v[v.length - 1], v.reduce((a, b) => a + b, 0)]; }); }
+            """);
+        foreach (var c in calls.EnumerateArray())
+            Console.WriteLine($"    {c[0].GetString(),-36} n {c[1].GetDouble(),6:F0}  median {c[2].GetDouble(),8:F1}  max {c[3].GetDouble(),8:F1}  total {c[4].GetDouble(),10:F0}");
     }
 
     private static async Task<double> StepMillisAsync(HttpClient http, Guid id)

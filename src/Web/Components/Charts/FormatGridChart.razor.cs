@@ -11,8 +11,7 @@ namespace QuantScope.Web.Components.Charts;
 /// </summary>
 public partial class FormatGridChart
 {
-    private IList<ITrace> _data = [];
-    private Plotly.Blazor.Layout _layout = new();
+    private PlotFigure _figure = default!;
 
     /// <summary>DOM id of the chart.</summary>
     [Parameter, EditorRequired] public string Id { get; set; } = "";
@@ -29,18 +28,10 @@ public partial class FormatGridChart
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _layout = ChartStyle.Layout(Title, "representable value (log)", "relative spacing (gap / value, log)");
-        _layout.XAxis[0].Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Log;
-        _layout.YAxis[0].Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log;
-        _data =
-        [
-            new Scatter
-            {
-                Name = "grid",
-                Mode = ModeFlag.Markers,
-                X = Values.Cast<object>().ToList(),
-                Y = RelativeSpacing.Cast<object>().ToList(),
-            },
-        ];
+        var layout = ChartStyle.Layout(Title, "representable value (log)", "relative spacing (gap / value, log)");
+        layout.XAxis[0].Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Log;
+        layout.YAxis[0].Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log;
+        var columns = new PlotColumns().Add(0, "x", Values.ToArray()).Add(0, "y", RelativeSpacing.ToArray());
+        _figure = new PlotFigure([new Scatter { Name = "grid", Mode = ModeFlag.Markers }], layout, ChartStyle.Config, columns);
     }
 }

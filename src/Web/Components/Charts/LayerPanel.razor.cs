@@ -73,16 +73,13 @@ public partial class LayerPanel
     public async Task AppendAsync(IReadOnlyList<LayerPoint> points)
     {
         if (points.Count == 0) return;
-        await AppendAsync(_amax, points, AmaxMetrics);
-        await AppendAsync(_flow, points, FlowMetrics);
-        await AppendAsync(_error, points, ErrorMetrics);
+        // Sent together (each chart's traces in one redraw): the page applies them in order without waiting in between.
+        await Task.WhenAll(AppendAsync(_amax, points, AmaxMetrics), AppendAsync(_flow, points, FlowMetrics), AppendAsync(_error, points, ErrorMetrics));
     }
 
-    private async Task AppendAsync(LiveLineChart? chart, IReadOnlyList<LayerPoint> points, string[] metrics)
-    {
-        if (chart is null) return;
-        for (var t = 0; t < metrics.Length; t++) await chart.AppendAsync(t, ChartData.Layer(points, metrics[t], TensorRoles.Input, LayerIndex));
-    }
+    private Task AppendAsync(LiveLineChart? chart, IReadOnlyList<LayerPoint> points, string[] metrics) => chart is null
+        ? Task.CompletedTask
+        : chart.AppendAsync(metrics.Select((m, t) => (t, ChartData.Layer(points, m, TensorRoles.Input, LayerIndex))).ToList());
 
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> Series(IReadOnlyList<LayerPoint> points, string[] metrics) =>
         metrics.Select(m => ChartData.Layer(points, m, TensorRoles.Input, LayerIndex)).ToList();

@@ -1,26 +1,26 @@
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 using Plotly.Blazor.Traces.ScatterLib;
-using QuantScope.Web.Live;
 
 namespace QuantScope.Web.Components.Charts;
 
 /// <summary>
 /// A line chart over steps that grows by appending (Plotly ExtendTraces with a max), never by re-rendering.
-/// Points that arrive before plotly has drawn the chart wait and are appended right after.
+/// Points that arrive before plotly has drawn the chart wait and are appended right after. x travels as float64 and
+/// y as float32 buffers (<see cref="PlotColumns"/>); all traces of one push are appended in one redraw.
 /// </summary>
 public partial class LiveLineChart : IDisposable
 {
-    private readonly PlotGate<(int Trace, IReadOnlyList<(int Step, float Value)> Points)> _gate;
-    private PlotlyChart? _chart;
-    private IList<ITrace> _data = [];
+    private readonly PlotGate<IReadOnlyList<(int Trace, IReadOnlyList<(int Step, float Value)> Points)>> _gate;
+    private Plot? _plot;
+    private PlotFigure _figure = default!;
     private Plotly.Blazor.Layout _layout = new();
-    private Config _config = new();
 
     /// <summary>Creates the chart; pushes wait for plotly's first draw.</summary>
-    public LiveLineChart() => _gate = new(push => Extend(push.Trace, push.Points));
+    public LiveLineChart() => _gate = new(Extend);
 
     /// <summary>DOM id of the chart (tests and links find it by this id).</summary>
     [Parameter, EditorRequired] public string Id { get; set; } = "";
@@ -58,11 +58,10 @@ public partial class LiveLineChart : IDisposable
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _config = ChartStyle.ConfigFor(Id);
         _layout = ChartStyle.Layout(Title, XTitle, YTitle);
-        _data = BuildTraces();
         var last = Initial.SelectMany(t => t).Select(p => (int?)p.Step).Max();
         if (last is { } step) PlaceWindow(step);
+        _figure = BuildFigure();
     }
 
     /// <summary>Latest step drawn, for the window band.</summary>
@@ -98,22 +97,38 @@ public partial class LiveLineChart : IDisposable
         },
     };
 
-    private List<ITrace> BuildTraces() =>
-        TraceNames.Select((name, i) => (ITrace)new Scatter
-        {
-            Name = name,
-            Mode = ModeFlag.Lines,
-            X = Mapped(i < Initial.Count ? Initial[i] : []).Select(p => p.X).ToList(),
-            Y = Mapped(i < Initial.Count ? Initial[i] : []).Select(p => ChartData.Plottable(p.Value)).Cast<object>().ToList(),
-        }).ToList();
+    private PlotFigure BuildFigure()
+    {
+        var traces = TraceNames.Select(name => (ITrace)new Scatter { Name = name, Mode = ModeFlag.Lines }).ToList();
+        var columns = new PlotColumns();
+        for (var i = 0; i < traces.Count; i++) AddColumns(columns, i, i < Initial.Count ? Initial[i] : []);
+        return new PlotFigure(traces, _layout, ChartStyle.ConfigFor(Id), columns);
+    }
 
     /// <summary>Appends points to one trace.</summary>
-    public Task AppendAsync(int trace, IReadOnlyList<(int Step, float Value)> points) =>
-        points.Count == 0 ? Task.CompletedTask : _gate.PushAsync((trace, points));
+    public Task AppendAsync(int trace, IReadOnlyList<(int Step, float Value)> points) => AppendAsync([(trace, points)]);
 
-    private List<(object X, float Value)> Mapped(IReadOnlyList<(int Step, float Value)> points) => XOf is null
-        ? points.Select(p => ((object)p.Step, p.Value)).ToList()
-        : points.Select(p => (X: XOf(p.Step), p.Value)).Where(p => p.X is not null).Select(p => ((object)p.X!.Value, p.Value)).ToList();
+    /// <summary>Appends points to several traces at once (one redraw).</summary>
+    public Task AppendAsync(IReadOnlyList<(int Trace, IReadOnlyList<(int Step, float Value)> Points)> traces)
+    {
+        var nonEmpty = traces.Where(t => t.Points.Count > 0).ToList();
+        return nonEmpty.Count == 0 ? Task.CompletedTask : _gate.PushAsync(nonEmpty);
+    }
+
+    // x (the step, or XOf's value; a step XOf maps to null is left out) as float64, y as float32 (NaN: a gap).
+    private void AddColumns(PlotColumns columns, int trace, IReadOnlyList<(int Step, float Value)> points)
+    {
+        var x = new List<double>(points.Count);
+        var y = new List<float>(points.Count);
+        foreach (var (step, value) in points)
+        {
+            var at = XOf is null ? step : XOf(step);
+            if (at is not { } v) continue;
+            x.Add(v);
+            y.Add(value);
+        }
+        columns.Add(trace, "x", CollectionsMarshal.AsSpan(x)).Add(trace, "y", CollectionsMarshal.AsSpan(y));
+    }
 
     /// <summary>Replaces every trace and the title (e.g. another layer picked) and redraws once.</summary>
     public Task ReplaceAsync(string title, IReadOnlyList<IReadOnlyList<(int Step, float Value)>> series) =>
@@ -121,18 +136,17 @@ public partial class LiveLineChart : IDisposable
         {
             Initial = series;
             _layout.Title = new Plotly.Blazor.LayoutLib.Title { Text = title };
-            // The chart holds this same list: refill it in place, then redraw once.
-            _data.Clear();
-            foreach (var trace in BuildTraces()) _data.Add(trace);
-            if (plotted && _chart is not null) await _chart.React();
+            _figure = BuildFigure();
+            if (plotted && _plot is not null) await _plot.ReactAsync(_figure);
         });
 
-    private async Task Extend(int trace, IReadOnlyList<(int Step, float Value)> points)
+    private async Task Extend(IReadOnlyList<(int Trace, IReadOnlyList<(int Step, float Value)> Points)> traces)
     {
-        var mapped = Mapped(points);
-        if (mapped.Count == 0) return;
-        await _chart!.ExtendTrace(mapped.Select(p => p.X), mapped.Select(p => ChartData.Plottable(p.Value)!), trace, MaxPoints);
-        if (PlaceWindow(points.Max(p => p.Step))) await _chart.Relayout();
+        var columns = new PlotColumns();
+        foreach (var (trace, points) in traces) AddColumns(columns, trace, points);
+        await _plot!.ExtendAsync(columns, MaxPoints);
+        if (PlaceWindow(traces.SelectMany(t => t.Points).Max(p => p.Step)))
+            await _plot.RelayoutAsync(new Plotly.Blazor.Layout { Shapes = _layout.Shapes });
     }
 
     private void OnPlotted() => _ = InvokeAsync(_gate.OpenAsync);

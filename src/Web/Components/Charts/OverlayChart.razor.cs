@@ -12,9 +12,7 @@ namespace QuantScope.Web.Components.Charts;
 /// </summary>
 public partial class OverlayChart
 {
-    private IList<ITrace> _data = [];
-    private Plotly.Blazor.Layout _layout = new();
-    private Config _config = new();
+    private PlotFigure _figure = default!;
 
     /// <summary>DOM id of the chart.</summary>
     [Parameter, EditorRequired] public string Id { get; set; } = "";
@@ -34,14 +32,11 @@ public partial class OverlayChart
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _config = ChartStyle.ConfigFor(Id);
-        _layout = ChartStyle.Layout(Title, XTitle, YTitle, height: 360);
-        _data = Series.Select(s => (ITrace)new Scatter
-        {
-            Name = s.Name,
-            Mode = ModeFlag.Lines,
-            X = s.X.Cast<object>().ToList(),
-            Y = s.Y.Select(v => float.IsFinite(v) ? (object?)v : null).Cast<object>().ToList(),
-        }).ToList();
+        // x as float64, y as float32 (a non-finite value is a gap).
+        var columns = new PlotColumns();
+        for (var i = 0; i < Series.Count; i++)
+            columns.Add(i, "x", Series[i].X.ToArray()).Add(i, "y", Series[i].Y.Select(v => float.IsFinite(v) ? v : float.NaN).ToArray());
+        var traces = Series.Select(s => (ITrace)new Scatter { Name = s.Name, Mode = ModeFlag.Lines }).ToList();
+        _figure = new PlotFigure(traces, ChartStyle.Layout(Title, XTitle, YTitle, height: 360), ChartStyle.ConfigFor(Id), columns);
     }
 }

@@ -1,24 +1,20 @@
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
-using Plotly.Blazor.Interop;
 using Plotly.Blazor.Traces;
-using QuantScope.Web.Live;
 
 namespace QuantScope.Web.Components.Charts;
 
 /// <summary>
 /// Layers x steps heatmap that grows by appending one column per step, or per bucket of steps on long runs
 /// (ExtendTraces on z with a max). z is stored one row per column and shown transposed, so a new column is an appended row.
+/// z and x travel as float32/float64 buffers (<see cref="PlotColumns"/>), not as JSON numbers.
 /// </summary>
 public partial class SaturationHeatmap : IDisposable
 {
     private readonly PlotGate<IReadOnlyList<(int Step, float[] Row)>> _gate;
-    private PlotlyChart? _chart;
-    private IList<ITrace> _data = [];
-    private Plotly.Blazor.Layout _layout = new();
-    private Config _config = new();
+    private Plot? _plot;
+    private PlotFigure _figure = default!;
     private int _lastStep = int.MinValue;
-    private bool _clicksSubscribed;
 
     /// <summary>Creates the heatmap; pushes wait for plotly's first draw.</summary>
     public SaturationHeatmap() => _gate = new(Extend);
@@ -50,26 +46,21 @@ public partial class SaturationHeatmap : IDisposable
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _config = ChartStyle.ConfigFor(Id);
         var xTitle = StepsPerColumn > 1 ? $"step (each column: the worst of {StepsPerColumn} steps; exports have every step)" : "step";
-        _layout = ChartStyle.Layout(Title, xTitle, "layer (full module name)", height: Math.Max(320, 90 + 16 * Layers.Count));
-        _layout.Margin.L = 230;
-        _layout.YAxis[0].DTick = 1; // label every layer
-        _data =
-        [
-            new HeatMap
-            {
-                Name = ValueLabel,
-                Transpose = true,
-                X = Initial.Select(r => (object)r.Step).ToList(),
-                Y = Layers.Cast<object>().ToList(),
-                Z = Initial.Select(r => (object)Row(r.Row)).ToList(),
-                ColorScale = "Viridis", // perceptually uniform and colour-blind safe
-                ColorBar = new Plotly.Blazor.Traces.HeatMapLib.ColorBar { Title = new Plotly.Blazor.Traces.HeatMapLib.ColorBarLib.Title { Text = ValueLabel } },
-                HoverTemplate = "%{y}<br>" + (StepsPerColumn > 1 ? $"{StepsPerColumn} steps from %{{x}}<br>worst " : "step %{x}<br>")
-                    + ValueLabel + " %{z}<extra></extra>",
-            },
-        ];
+        var layout = ChartStyle.Layout(Title, xTitle, "layer (full module name)", height: Math.Max(320, 90 + 16 * Layers.Count));
+        layout.Margin.L = 230;
+        layout.YAxis[0].DTick = 1; // label every layer
+        ITrace heatmap = new HeatMap
+        {
+            Name = ValueLabel,
+            Transpose = true,
+            Y = Layers.Cast<object>().ToList(),
+            ColorScale = "Viridis", // perceptually uniform and colour-blind safe
+            ColorBar = new Plotly.Blazor.Traces.HeatMapLib.ColorBar { Title = new Plotly.Blazor.Traces.HeatMapLib.ColorBarLib.Title { Text = ValueLabel } },
+            HoverTemplate = "%{y}<br>" + (StepsPerColumn > 1 ? $"{StepsPerColumn} steps from %{{x}}<br>worst " : "step %{x}<br>")
+                + ValueLabel + " %{z}<extra></extra>",
+        };
+        _figure = new PlotFigure([heatmap], layout, ChartStyle.ConfigFor(Id), Columns(Initial));
         if (Initial.Count > 0) _lastStep = Initial[^1].Step;
     }
 
@@ -82,25 +73,19 @@ public partial class SaturationHeatmap : IDisposable
         return _gate.PushAsync(fresh);
     }
 
-    private Task Extend(IReadOnlyList<(int Step, float[] Row)> rows) =>
-        _chart!.ExtendTrace3D(rows.Select(r => (object)r.Step), null, rows.Select(r => (object)Row(r.Row)), 0, MaxSteps);
+    private Task Extend(IReadOnlyList<(int Step, float[] Row)> rows) => _plot!.ExtendAsync(Columns(rows), MaxSteps);
 
-    private static object?[] Row(float[] values) => values.Select(ChartData.Plottable).ToArray();
-
-    private void OnPlotted() => _ = InvokeAsync(OpenAsync);
-
-    private async Task OpenAsync()
+    // x: the columns' steps; z: one row of layer values per column (NaN: not measured, drawn as a gap).
+    private PlotColumns Columns(IReadOnlyList<(int Step, float[] Row)> rows)
     {
-        await _gate.OpenAsync();
-        if (_clicksSubscribed || !OnLayerClicked.HasDelegate || _chart is null) return;
-        _clicksSubscribed = true;
-        await _chart.SubscribeClickEvent();
+        var steps = new double[rows.Count];
+        for (var i = 0; i < rows.Count; i++) steps[i] = rows[i].Step;
+        return new PlotColumns().Add(0, "x", steps).AddRows(0, "z", rows.Select(r => r.Row), Layers.Count);
     }
 
-    private void OnClick(IEnumerable<EventDataPoint> points)
-    {
-        if (points.FirstOrDefault()?.Y?.ToString() is { } layer) _ = InvokeAsync(() => OnLayerClicked.InvokeAsync(layer));
-    }
+    private void OnPlotted() => _ = InvokeAsync(_gate.OpenAsync);
+
+    private Task OnClick(string layer) => OnLayerClicked.InvokeAsync(layer);
 
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Plotly.Blazor;
-using Plotly.Blazor.Interop;
 using Plotly.Blazor.Traces;
 using QuantScope.Web.Api;
 
@@ -12,11 +11,7 @@ namespace QuantScope.Web.Components.Charts;
 /// </summary>
 public partial class StaticHeatmap
 {
-    private PlotlyChart? _chart;
-    private IList<ITrace> _data = [];
-    private Plotly.Blazor.Layout _layout = new();
-    private Config _config = new();
-    private bool _subscribed;
+    private PlotFigure _figure = default!;
 
     /// <summary>DOM id of the chart.</summary>
     [Parameter, EditorRequired] public string Id { get; set; } = "";
@@ -45,16 +40,13 @@ public partial class StaticHeatmap
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _config = ChartStyle.ConfigFor(Id);
-        _layout = ChartStyle.Layout(Title, "step", "layer (full module name)", height: Math.Max(300, 110 + 16 * Data.Layers.Count));
-        _layout.Margin.L = 230;
-        _layout.YAxis[0].DTick = 1;
+        var layout = ChartStyle.Layout(Title, "step", "layer (full module name)", height: Math.Max(300, 110 + 16 * Data.Layers.Count));
+        layout.Margin.L = 230;
+        layout.YAxis[0].DTick = 1;
         var heatmap = new HeatMap
         {
             Name = ValueLabel,
-            X = Data.Steps.Select(s => (object)s).ToList(),
             Y = Data.Layers.Cast<object>().ToList(),
-            Z = Data.Values.Select(r => (object)r.Select(v => v is { } x && float.IsFinite(x) ? (object?)x : null).ToArray()).ToList(),
             ColorScale = ColorScale,
             ColorBar = new Plotly.Blazor.Traces.HeatMapLib.ColorBar { Title = new Plotly.Blazor.Traces.HeatMapLib.ColorBarLib.Title { Text = ValueLabel } },
             HoverTemplate = "%{y}<br>step %{x}<br>" + ValueLabel + " %{z}<extra></extra>",
@@ -65,20 +57,13 @@ public partial class StaticHeatmap
             heatmap.ZMin = (decimal)min;
             heatmap.ZMax = (decimal)max;
         }
-        _data = [heatmap];
+        // x: steps as float64; z: one row per layer over the steps, float32 (null, not measured: NaN, a gap).
+        var columns = new PlotColumns()
+            .Add(0, "x", Data.Steps.Select(s => (double)s).ToArray())
+            .AddRows(0, "z", Data.Values.Select(r => r.Select(v => v ?? float.NaN).ToArray()), Data.Steps.Length);
+        _figure = new PlotFigure([heatmap], layout, ChartStyle.ConfigFor(Id), columns);
     }
 
-    private void OnPlotted() => _ = InvokeAsync(SubscribeClicksAsync);
-
-    private async Task SubscribeClicksAsync()
-    {
-        if (_subscribed || !OnLayerClicked.HasDelegate || _chart is null) return;
-        _subscribed = true;
-        await _chart.SubscribeClickEvent();
-    }
-
-    private void OnClick(IEnumerable<EventDataPoint> points)
-    {
-        if (points.FirstOrDefault()?.Y?.ToString() is { } layer) _ = InvokeAsync(() => OnLayerClicked.InvokeAsync(layer));
-    }
+    // Clicks are listened to only when the page wants them.
+    private EventCallback<string> OnClick => OnLayerClicked;
 }

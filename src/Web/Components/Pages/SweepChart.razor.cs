@@ -11,9 +11,7 @@ namespace QuantScope.Web.Components.Pages;
 /// <summary>A sweep chart (static data: the page recreates it with <c>@key</c> when the pickers or the data change).</summary>
 public partial class SweepChart
 {
-    private IList<ITrace> _data = [];
-    private Plotly.Blazor.Layout _layout = new();
-    private Config _config = new();
+    private PlotFigure _figure = default!;
 
     /// <summary>DOM id of the chart.</summary>
     [Parameter, EditorRequired] public string Id { get; set; } = "";
@@ -36,10 +34,10 @@ public partial class SweepChart
     /// <inheritdoc />
     protected override void OnInitialized()
     {
-        _config = ChartStyle.ConfigFor(Id);
-        _layout = ChartStyle.Layout(Title, XTitle, YTitle, height: 360);
-        if (LogX) _layout.XAxis[0].Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Log;
-        _data = Traces.Select(t => (ITrace)new Scatter
+        var layout = ChartStyle.Layout(Title, XTitle, YTitle, height: 360);
+        if (LogX) layout.XAxis[0].Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Log;
+        // Few points per trace: they travel inside the JSON spec.
+        var traces = Traces.Select(t => (ITrace)new Scatter
         {
             Name = t.Name,
             Mode = t.Lines ? ModeFlag.Lines | ModeFlag.Markers : ModeFlag.Markers,
@@ -47,5 +45,6 @@ public partial class SweepChart
             Y = t.Y.Select(v => v is { } d && double.IsFinite(d) ? (object?)d : null).Cast<object>().ToList(),
             TextArray = t.Text?.ToList(),
         }).ToList();
+        _figure = new PlotFigure(traces, layout, ChartStyle.ConfigFor(Id));
     }
 }
