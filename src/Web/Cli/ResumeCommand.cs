@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
 using QuantScope.Engine.Training;
@@ -36,15 +35,7 @@ public static class ResumeCommand
             return QuantScopeCli.UsageError;
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = !stop.IsCancellationRequested;
-            stop.Cancel();
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var stop = new CliStopSignal(ct);
         var database = CliDatabase.PathOf(dbPath);
         await using var services = await CliDatabase.OpenAsync(database, mustExist: true, stderr, stop.Token);
         if (services is null) return QuantScopeCli.UsageError;

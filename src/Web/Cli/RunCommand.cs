@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
@@ -41,15 +40,7 @@ public static class RunCommand
         // System.CommandLine handles no signals when invoked with an InvocationConfiguration that leaves
         // ProcessTerminationTimeout null (as QuantScopeCli does), so the verb listens itself: the first Ctrl+C (or
         // SIGTERM) stops the run after its current step and records it; a second one terminates the process.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = !stop.IsCancellationRequested;
-            stop.Cancel();
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var stop = new CliStopSignal(ct);
         return await RunCoreAsync(configPath, dbPath, json, stdout, stderr, stop.Token);
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
@@ -71,15 +70,7 @@ public static class SweepCommand
             return QuantScopeCli.UsageError;
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = !stop.IsCancellationRequested;
-            stop.Cancel();
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var stop = new CliStopSignal(ct);
         var database = CliDatabase.PathOf(dbPath);
         var services = await CliDatabase.OpenAsync(database, mustExist: false, stderr, stop.Token);
         if (services is null) return QuantScopeCli.UsageError;
@@ -103,7 +94,7 @@ public static class SweepCommand
                     var workers = Math.Clamp(sweep.Workers ?? 1, 1, 64);
                     async Task WorkAsync()
                     {
-                        while (!stop.IsCancellationRequested)
+                        while (!stop.IsStopRequested)
                         {
                             SweepPoint point;
                             lock (queue)
@@ -137,7 +128,7 @@ public static class SweepCommand
                 return QuantScopeCli.UsageError;
             }
 
-            if (stop.IsCancellationRequested || outcomes.Any(o => o.Status == RunStatus.Cancelled))
+            if (stop.IsStopRequested || outcomes.Any(o => o.Status == RunStatus.Cancelled))
             {
                 await stderr.WriteLineAsync($"Sweep {sweepId} cancelled after {outcomes.Count} of {expansion!.Points.Count} runs.");
                 return RunCommand.Cancelled;
