@@ -1,4 +1,5 @@
 using System.Reflection;
+using QuantScope.Tests.Shared;
 using Xunit.Sdk;
 
 namespace QuantScope.Data.Tests;
@@ -9,15 +10,7 @@ namespace QuantScope.Data.Tests;
 /// </summary>
 public sealed class PostgresDataAttribute : DataAttribute
 {
-    /// <summary>Environment variable that skips the PostgreSQL cases when set to 1 or true. CI never sets it.</summary>
-    public const string SkipVariable = "QUANTSCOPE_SKIP_POSTGRES_TESTS";
-
-    public PostgresDataAttribute()
-    {
-        var value = Environment.GetEnvironmentVariable(SkipVariable);
-        if (value is "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase))
-            Skip = $"{SkipVariable} is set: PostgreSQL tests are switched off.";
-    }
+    public PostgresDataAttribute() => Skip = PostgresTestServer.SkipReason;
 
     public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreProvider.PostgreSQL]];
 }

@@ -1,3 +1,4 @@
+using QuantScope.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

@@ -1,3 +1,4 @@
+using QuantScope.Tests.Shared;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using QuantScope.Tests.Shared;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -1,3 +1,5 @@
+using QuantScope.Tests.Shared;
+
 namespace QuantScope.Web.Tests.Support;
 
 /// <summary>
@@ -6,13 +8,5 @@ namespace QuantScope.Web.Tests.Support;
 /// </summary>
 public sealed class PostgresFactAttribute : FactAttribute
 {
-    /// <summary>Environment variable that skips the PostgreSQL tests when set to 1 or true. CI never sets it.</summary>
-    public const string SkipVariable = "QUANTSCOPE_SKIP_POSTGRES_TESTS";
-
-    public PostgresFactAttribute()
-    {
-        var value = Environment.GetEnvironmentVariable(SkipVariable);
-        if (value is "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase))
-            Skip = $"{SkipVariable} is set: PostgreSQL tests are switched off.";
-    }
+    public PostgresFactAttribute() => Skip = PostgresTestServer.SkipReason;
 }
