@@ -92,7 +92,7 @@ public sealed class RunRepositoryTests
         var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
         var run = TestRuns.New();
         await runs.CreateAsync(run, Ct);
-        var before = DateTime.UtcNow;
+        var before = StoredNow();
 
         Assert.True(await runs.MarkRunningAsync(run.Id, Ct));
 
@@ -110,7 +110,7 @@ public sealed class RunRepositoryTests
         var run = TestRuns.New();
         await runs.CreateAsync(run, Ct);
         await runs.MarkRunningAsync(run.Id, Ct);
-        var before = DateTime.UtcNow;
+        var before = StoredNow();
 
         Assert.True(await runs.MarkEndedAsync(run.Id, RunStatus.Failed, "loss diverged at step 41", Ct));
 
@@ -183,5 +183,15 @@ public sealed class RunRepositoryTests
         Assert.Empty(await series.ReadLayerPointsAsync(doomed.Id, Ct));
         Assert.Single(await series.ReadScalarPointsAsync(kept.Id, Ct));
         Assert.Single(await series.ReadLayerPointsAsync(kept.Id, Ct));
+    }
+
+    /// <summary>
+    /// The current time cut to whole microseconds: PostgreSQL keeps timestamps to the microsecond,
+    /// so a time stored just after this call may read back a few ticks below DateTime.UtcNow.
+    /// </summary>
+    private static DateTime StoredNow()
+    {
+        var now = DateTime.UtcNow;
+        return new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
     }
 }
