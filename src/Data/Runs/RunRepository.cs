@@ -91,6 +91,25 @@ public sealed class RunRepository(IDbContextFactory<QuantScopeDbContext> context
             .SetProperty(r => r.StartedAt, now), ct), ct);
     }
 
+    /// <summary>
+    /// Atomically takes an ended run back to Running for a resume (status Running, <see cref="RunEntity.StartedAt"/>
+    /// now, the error and end cleared), only when its status is still Interrupted, Failed or Cancelled: of several
+    /// callers (two dashboards sharing one store, a double click) exactly one gets true; the others find it running.
+    /// </summary>
+    public async Task<bool> ClaimForResumeAsync(Guid id, CancellationToken ct)
+    {
+        var now = DateTime.UtcNow;
+        await using var db = await contextFactory.CreateDbContextAsync(ct);
+        var rows = await db.Runs
+            .Where(r => r.Id == id && (r.Status == RunStatus.Interrupted || r.Status == RunStatus.Failed || r.Status == RunStatus.Cancelled))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, RunStatus.Running)
+                .SetProperty(r => r.StartedAt, now)
+                .SetProperty(r => r.Error, (string?)null)
+                .SetProperty(r => r.EndedAt, (DateTime?)null), ct);
+        return rows > 0;
+    }
+
     /// <summary>A final status (Completed, Failed, Cancelled, Interrupted), the error if any, <see cref="RunEntity.EndedAt"/> now.</summary>
     public Task<bool> MarkEndedAsync(Guid id, RunStatus status, string? error, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using QuantScope.Engine.Quantization;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using QuantScope.Engine.Numerics;
 
 namespace QuantScope.Engine.Model;
 
@@ -39,10 +40,10 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor
     {
         using var normed = _inputLayernorm.forward(x);
         using var attended = Drop(_selfAttn.forward(normed, cos, sin));
-        using var h = x.add(attended);
+        using var h = x.add(attended, ScalarOps.One); // held alpha: see Numerics/ScalarOps
         using var normed2 = _postAttentionLayernorm.forward(h);
         using var mlpOut = Drop(_mlp.forward(normed2));
-        return h.add(mlpOut);
+        return h.add(mlpOut, ScalarOps.One);
     }
 
     private Tensor Drop(Tensor t)

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using QuantScope.Engine.Numerics;
 
 namespace QuantScope.Engine.Model;
 
@@ -23,9 +24,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     /// <summary>[..., d] -> [..., d].</summary>
     public override Tensor forward(Tensor x)
     {
-        using var meanSquare = x.square().mean([-1], keepdim: true); // [..., 1]
+        using var meanSquare = x.pow(ScalarOps.Two).mean([-1], keepdim: true); // [..., 1]; square() would pass a temporary 2
         using var eps = _eps.ToScalar(); // held until add_ returns (see Numerics/ScalarOps)
-        using var inverse = meanSquare.add_(eps).rsqrt_();
+        using var inverse = meanSquare.add_(eps, ScalarOps.One).rsqrt_();
         using var normed = x.mul(inverse);
         return normed.mul(_weight);
     }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using QuantScope.Engine.Numerics;
 
 namespace QuantScope.Engine.Model;
 
@@ -39,7 +40,7 @@ public sealed class RotaryEmbedding : nn.Module
             inverseFrequency = tensor(scaled, ScalarType.Float64);
         }
 
-        var positions = arange(length, dtype: ScalarType.Float64); // [T]
+        var positions = arange(zero, length, ScalarOps.One, dtype: ScalarType.Float64); // [T]
         var angles = outer(positions, inverseFrequency); // [T, h/2]
         var full = cat([angles, angles], dim: -1); // [T, h]
         _cos = full.cos().to(ScalarType.Float32).MoveToOuterDisposeScope();
@@ -61,6 +62,6 @@ public sealed class RotaryEmbedding : nn.Module
         using var rotated = cat([negSecond, first], dim: -1); // rotate_half: (-x2, x1)
         using var a = x.mul(cos);
         using var b = rotated.mul(sin);
-        return a.add(b);
+        return a.add(b, ScalarOps.One);
     }
 }

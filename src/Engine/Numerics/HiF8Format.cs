@@ -57,7 +57,7 @@ public sealed class HiF8Format : INumberFormat
         var spacing = e.sub(Tier(e)).exp2_();
         var v = safe.div(spacing); // exact: power-of-two spacing
         var whole = v.floor();
-        var rounded = whole.add_(v.sub(whole).ge(Half).to(v.dtype)).mul_(spacing); // half away from zero, exact
+        var rounded = whole.add_(v.sub(whole).ge(Half).to(v.dtype), One).mul_(spacing); // half away from zero, exact
         var q = where(mag.ge(Overflow), full_like(mag, Inf), rounded);
         return q.copysign(x).MoveToOuterDisposeScope();
     }
@@ -104,6 +104,6 @@ public sealed class HiF8Format : INumberFormat
     {
         var e = m.log2().floor_();
         e = where(e.exp2().gt(m), e.sub(One), e);
-        return where(e.add(One).exp2_().le(m), e.add(One), e);
+        return where(e.add(One, One).exp2_().le(m), e.add(One, One), e);
     }
 }

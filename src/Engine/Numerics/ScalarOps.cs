@@ -12,6 +12,15 @@ namespace QuantScope.Engine.Numerics;
 /// </summary>
 internal static class ScalarOps
 {
+    /// <summary>1 (int), held: the alpha of <c>a.add(b, One)</c>. TorchSharp's own <c>a.add(b)</c> passes a temporary 1.</summary>
+    public static readonly Scalar One = 1.ToScalar();
+
+    /// <summary>2 (int), held: <c>x.pow(Two)</c> is what TorchSharp's <c>square()</c> does with a temporary 2.</summary>
+    public static readonly Scalar Two = 2.ToScalar();
+
+    /// <summary>0 (int), held.</summary>
+    public static readonly Scalar Zero = 0.ToScalar();
+
     /// <summary>x clamped to [−<paramref name="limit"/>, <paramref name="limit"/>] (NaN passes through); a new tensor.</summary>
     public static Tensor ClampSymmetric(Tensor x, double limit)
     {

@@ -84,7 +84,7 @@ public static class FakeQuantizer
         using (var detached = x.detach())
         using (var zeroWithGrad = x.sub(detached))
         {
-            return new FakeQuantResult(q.add(zeroWithGrad), stats);
+            return new FakeQuantResult(q.add(zeroWithGrad, ScalarOps.One), stats);
         }
     }
 }

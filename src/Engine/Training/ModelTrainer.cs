@@ -2,6 +2,7 @@ using QuantScope.Engine.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using QuantScope.Engine.Numerics;
 
 namespace QuantScope.Engine.Training;
 
@@ -87,8 +88,8 @@ internal sealed class ModelTrainer : IDisposable
         using var tiny = 1e-6.ToScalar();
         using var clip = _gradClip.ToScalar();
         using var one = 1.0.ToScalar();
-        var total = stack(grads.Select(g => g.square().sum())).sum().sqrt_(); // 0-d
-        var coefficient = total.add_(tiny).reciprocal_().mul_(clip).clamp_max_(one); // NaN stays NaN: divergence shows next step
+        var total = stack(grads.Select(g => g.pow(ScalarOps.Two).sum())).sum().sqrt_(); // 0-d; square() would pass a temporary 2
+        var coefficient = total.add_(tiny, ScalarOps.One).reciprocal_().mul_(clip).clamp_max_(one); // NaN stays NaN: divergence shows next step
         foreach (var g in grads) g.mul_(coefficient);
     }
 
@@ -124,7 +125,7 @@ internal sealed class ModelTrainer : IDisposable
             parameter.mul_(decay);
             _expAvg.mul_(beta1).add_(grad, alpha: rest1);
             _expAvgSq.mul_(beta2).addcmul_(grad, grad, value: rest2);
-            var denominator = _expAvgSq.sqrt().div_(root2).add_(eps); // sqrt(v / (1 - β2^t)) + ε
+            var denominator = _expAvgSq.sqrt().div_(root2).add_(eps, ScalarOps.One); // sqrt(v / (1 - β2^t)) + ε
             parameter.addcdiv_(_expAvg, denominator, value: stepSize); // θ -= lr / (1 - β1^t) · m / denominator
         }
 

@@ -80,7 +80,10 @@ public sealed class RunCoordinator(
         if (!_active.TryAdd(runId, run)) throw new RunResumeException($"Run {runId} is training now: it cannot be resumed while it runs.");
         try
         {
-            await runs.MarkRunningAsync(runId, ct); // running from the answer on, not from when the thread gets going
+            // Running from the answer on, not from when the thread gets going. Atomic in the store: of two dashboards
+            // resuming the same run at once, one claims it and the other gets a 409.
+            if (!await runs.ClaimForResumeAsync(runId, ct))
+                throw new RunResumeException($"Run {runId} was resumed or changed meanwhile (by another request or dashboard): it is no longer interrupted, failed or cancelled.");
         }
         catch
         {

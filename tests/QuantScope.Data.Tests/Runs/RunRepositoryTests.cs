@@ -122,6 +122,58 @@ public sealed class RunRepositoryTests
     }
 
     [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task ClaimForResumeAsync_InterruptedRun_RunningWithEndCleared_SecondClaimRefused(StoreProvider store)
+    {
+        await using var temp = TestStores.Create(store);
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var run = TestRuns.New();
+        await runs.CreateAsync(run, Ct);
+        await runs.MarkRunningAsync(run.Id, Ct);
+        await runs.MarkEndedAsync(run.Id, RunStatus.Interrupted, "server stopped", Ct);
+        var before = StoredNow();
+
+        Assert.True(await runs.ClaimForResumeAsync(run.Id, Ct));
+        Assert.False(await runs.ClaimForResumeAsync(run.Id, Ct));
+
+        var loaded = (await runs.GetAsync(run.Id, Ct))!;
+        Assert.Equal(RunStatus.Running, loaded.Status);
+        Assert.InRange(loaded.StartedAt!.Value, before, DateTime.UtcNow);
+        Assert.Null(loaded.EndedAt);
+        Assert.Null(loaded.Error);
+    }
+
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task ClaimForResumeAsync_ManyAtOnce_ExactlyOneWins(StoreProvider store)
+    {
+        await using var temp = TestStores.Create(store);
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var run = TestRuns.New();
+        await runs.CreateAsync(run, Ct);
+        await runs.MarkEndedAsync(run.Id, RunStatus.Failed, "diverged", Ct);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => runs.ClaimForResumeAsync(run.Id, Ct))));
+
+        Assert.Equal(1, claims.Count(c => c));
+    }
+
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task ClaimForResumeAsync_CompletedPendingOrUnknown_False(StoreProvider store)
+    {
+        await using var temp = TestStores.Create(store);
+        var runs = (await temp.OpenAsync()).GetRequiredService<RunRepository>();
+        var completed = TestRuns.New();
+        var pending = TestRuns.New();
+        await runs.CreateAsync(completed, Ct);
+        await runs.CreateAsync(pending, Ct);
+        await runs.MarkEndedAsync(completed.Id, RunStatus.Completed, null, Ct);
+
+        Assert.False(await runs.ClaimForResumeAsync(completed.Id, Ct));
+        Assert.False(await runs.ClaimForResumeAsync(pending.Id, Ct));
+        Assert.False(await runs.ClaimForResumeAsync(Guid.NewGuid(), Ct));
+        Assert.Equal(RunStatus.Completed, (await runs.GetAsync(completed.Id, Ct))!.Status);
+    }
+
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
     public async Task MarkEndedAsync_NonFinalStatus_ThrowsArgumentException(StoreProvider store)
     {
         await using var temp = TestStores.Create(store);

@@ -18,7 +18,8 @@ public sealed class HeldScalarTests
     [Fact]
     public void Scan_SeesTheSamplesItMustFlag()
     {
-        // The scanner must itself work: a folder with one of each pattern gives exactly those findings.
+        // The scanner must itself work: a folder with one of each pattern gives exactly those findings (line 6 holds
+        // its Scalars; square() and add(Tensor) make temporaries inside TorchSharp).
         var folder = Directory.CreateTempSubdirectory("scalar-scan-").FullName;
         try
         {
@@ -27,19 +28,21 @@ public sealed class HeldScalarTests
                 using static TorchSharp.torch;
                 internal static class Sample
                 {
-                    private static readonly Scalar Two = 2.0.ToScalar();
-                    public static Tensor Held(Tensor t) => t.mul(Two) + Two;
+                    private static readonly Scalar Two = 2.0.ToScalar(), One = 1.ToScalar();
+                    public static Tensor Held(Tensor t) => t.mul(Two).add(t, One).pow(Two);
                     public static Tensor Temporary(Tensor t, double a) => t.add(t, alpha: a);
                     public static Tensor Operator(Tensor t) => t * 3.0;
                     public static Tensor Compound(Tensor t) { t += 1; return t; }
                     public static Tensor Fill(Tensor t) => t.fill_(0f);
+                    public static Tensor Inside(Tensor t) => t.square();
+                    public static Tensor InsideAdd(Tensor t) => t.add(t);
                 }
                 """);
 
             var (errors, findings) = ImplicitScalarScanner.Scan(folder);
 
             Assert.Empty(errors);
-            Assert.Equal([7, 8, 9, 10], findings.Select(f => f.Line).Order().ToArray());
+            Assert.Equal([7, 8, 9, 10, 11, 12], findings.Select(f => f.Line).Order().ToArray());
         }
         finally
         {

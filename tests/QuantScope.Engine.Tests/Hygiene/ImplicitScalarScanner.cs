@@ -24,6 +24,7 @@ internal static class ImplicitScalarScanner
     public static (IReadOnlyList<string> Errors, IReadOnlyList<Finding> Findings) Scan(string engineFolder)
     {
         var compilation = Compile(engineFolder);
+        var temporaries = TorchSharpTemporaries.Find();
         var errors = compilation.GetDiagnostics()
             .Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != GeneratorOnlyError)
             .Select(d => d.ToString()).ToList();
@@ -34,7 +35,7 @@ internal static class ImplicitScalarScanner
             var file = Path.GetRelativePath(engineFolder, tree.FilePath);
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
-                var what = Classify(model, node);
+                var what = Classify(model, node) ?? CallsTemporaryMaker(model, node, temporaries);
                 if (what is null) continue;
                 var line = node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
                 findings.Add(new Finding(file, line, what, node.ToString()));
@@ -64,6 +65,33 @@ internal static class ImplicitScalarScanner
             ? $"Tensor operator {m.Name} with a number (TorchSharp makes a temporary Scalar)"
             : null;
     }
+
+    // A call of a TorchSharp method that makes a temporary Scalar itself (e.g. square() is pow(2)).
+    private static string? CallsTemporaryMaker(SemanticModel model, SyntaxNode node, IReadOnlySet<string> temporaries)
+    {
+        if (node is not (InvocationExpressionSyntax or ObjectCreationExpressionSyntax or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax))
+            return null;
+        if (model.GetSymbolInfo(node).Symbol is not IMethodSymbol method) return null;
+        var definition = (method.ReducedFrom ?? method).OriginalDefinition;
+        if (definition.ContainingAssembly?.Name != "TorchSharp") return null;
+        var parameters = definition.Parameters.Select(p => TypeName(p.Type) + (p.RefKind == RefKind.None ? "" : "&"));
+        var name = TorchSharpTemporaries.Name(MetadataName(definition.ContainingType), definition.MetadataName, parameters);
+        return temporaries.Contains(name) ? $"TorchSharp's {name} makes a temporary Scalar inside" : null;
+    }
+
+    // The parameter type as TorchSharpTemporaries names it from metadata.
+    private static string TypeName(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol a => TypeName(a.ElementType) + (a.Rank == 1 ? "[]" : "[,]"),
+        IPointerTypeSymbol p => TypeName(p.PointedAtType) + "*",
+        ITypeParameterSymbol t => (t.TypeParameterKind == TypeParameterKind.Method ? "!!" : "!") + t.Ordinal,
+        INamedTypeSymbol { IsGenericType: true } g => $"{g.MetadataName}<{string.Join(",", g.TypeArguments.Select(TypeName))}>",
+        _ => type.MetadataName,
+    };
+
+    private static string MetadataName(INamedTypeSymbol type) => type.ContainingType is { } outer
+        ? $"{MetadataName(outer)}+{type.MetadataName}"
+        : $"{type.ContainingNamespace.ToDisplayString()}.{type.MetadataName}";
 
     private static bool IsImplicitScalar(SemanticModel model, ExpressionSyntax expression)
     {

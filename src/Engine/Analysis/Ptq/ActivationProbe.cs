@@ -3,6 +3,7 @@ using QuantScope.Engine.Model;
 using QuantScope.Engine.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using QuantScope.Engine.Numerics;
 
 namespace QuantScope.Engine.Analysis.Ptq;
 
@@ -43,10 +44,10 @@ internal static class ActivationProbe
             var v = LlamaAttention.RepeatKv(Split(Linear("self_attn.v_proj", normed), kvHeads), heads / kvHeads); // GQA: [B, H, T, h]
             var attended = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true); // [B, H, T, h]
             var merged = attended.transpose(1, 2).reshape(b, t, heads * headDim); // [B, T, D]
-            h = h.add(Linear("self_attn.o_proj", merged));
+            h = h.add(Linear("self_attn.o_proj", merged), ScalarOps.One); // held alpha: see Numerics/ScalarOps
             var normed2 = Get<RmsNorm>(at + "post_attention_layernorm").forward(h);
             var product = nn.functional.silu(Linear("mlp.gate_proj", normed2)).mul_(Linear("mlp.up_proj", normed2)); // [B, T, F]
-            h = h.add(Linear("mlp.down_proj", product));
+            h = h.add(Linear("mlp.down_proj", product), ScalarOps.One);
         }
 
         return (inputs, Get<RmsNorm>("model.norm").forward(h));

@@ -2,6 +2,7 @@ using TorchSharp;
 using QuantScope.Engine.Evaluation;
 using QuantScope.Engine.Model;
 using static TorchSharp.torch;
+using QuantScope.Engine.Numerics;
 
 namespace QuantScope.Engine.Analysis.Ptq;
 
@@ -78,8 +79,8 @@ public static class OutlierMetrics
     internal static Tensor Kurtosis(Tensor x)
     {
         var c = x.flatten().sub(x.mean());
-        var m2 = c.square().mean();
-        return c.pow(Four).mean().div(m2.square());
+        var m2 = c.pow(ScalarOps.Two).mean(); // square() would pass a temporary 2
+        return c.pow(Four).mean().div(m2.pow(ScalarOps.Two));
     }
 
     /// <summary>Largest singular value of W [out, in] by <see cref="PowerIterations"/> power iterations; 0-d.</summary>
