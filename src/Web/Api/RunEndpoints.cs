@@ -15,7 +15,7 @@ public static class RunEndpoints
         group.MapPost("", CreateAsync);
         group.MapGet("", ListAsync);
         group.MapGet("{id:guid}", GetAsync);
-        group.MapPost("{id:guid}/cancel", Cancel);
+        group.MapPost("{id:guid}/cancel", CancelAsync);
         group.MapMethods("{id:guid}", ["PATCH"], EditAsync);
         group.MapDelete("{id:guid}", DeleteAsync);
         group.MapGet("{id:guid}/series", SeriesAsync);
@@ -47,16 +47,36 @@ public static class RunEndpoints
         return Results.Ok(ToDto((await runs.GetAsync(id, ct))!));
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, RunRepository runs, RunCoordinator coordinator, Cluster.ClusterJobDispatcher cluster, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(Guid id, RunRepository runs, RunControl control, CancellationToken ct)
     {
-        if (coordinator.ActiveRuns.Contains(id) || cluster.ActiveRuns.Contains(id))
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run is still training.", detail: $"Cancel run {id} first.");
+        try
+        {
+            if (await control.IsTrainingAsync(id, ct))
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run is still training.", detail: $"Cancel run {id} first.");
+        }
+        catch (IOException ex)
+        {
+            return OtherHostsAway(ex);
+        }
         return await runs.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id);
     }
 
-    private static IResult Cancel(Guid id, RunCoordinator coordinator, Cluster.ClusterJobDispatcher cluster) =>
-        coordinator.Cancel(id) || cluster.Cancel(id) ? Results.Accepted($"/api/runs/{id}") : Results.Problem(
-            statusCode: StatusCodes.Status409Conflict, title: "The run is not running.", detail: $"Run {id} is not active.");
+    private static async Task<IResult> CancelAsync(Guid id, RunControl control, CancellationToken ct)
+    {
+        try
+        {
+            return await control.CancelAsync(id, ct) ? Results.Accepted($"/api/runs/{id}") : Results.Problem(
+                statusCode: StatusCodes.Status409Conflict, title: "The run is not running.", detail: $"Run {id} is not active.");
+        }
+        catch (IOException ex)
+        {
+            return OtherHostsAway(ex);
+        }
+    }
+
+    // Several dashboard hosts and Redis away: whether another host trains the run cannot be known now.
+    private static IResult OtherHostsAway(IOException ex) => Results.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable, title: "Other dashboard hosts cannot be reached.", detail: ex.Message);
 
     private static async Task<IResult> SeriesAsync(
         Guid id, string? metric, string? layer, string? role, int? points,

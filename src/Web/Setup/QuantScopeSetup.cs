@@ -39,6 +39,8 @@ public static class QuantScopeSetup
         services.AddSingleton(Options.Create(TrainingOptions.From(builder.Configuration))); // training threads' priority
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<RunComparer>();
+        services.AddSingleton<RunControl>(); // cancel and is-training, wherever a run trains
+        services.AddSingleton<IRemoteRuns, NoRemoteRuns>(); // a single host; SignalR:Redis registers the Redis one after this
         services.AddQuantScopeAnalysis();
         services.AddQuantScopePtq();
         services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());

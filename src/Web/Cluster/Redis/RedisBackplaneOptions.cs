@@ -36,4 +36,7 @@ public sealed class RedisBackplaneOptions
 
     /// <summary>The channel of the live bridge between hosts' in-process stores.</summary>
     public string LiveChannel => ChannelPrefix + ":live";
+
+    /// <summary>The channel of cancel requests between hosts (<see cref="RedisRunControl"/>).</summary>
+    public string ControlChannel => ChannelPrefix + ":control";
 }

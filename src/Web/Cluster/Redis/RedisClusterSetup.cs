@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.SignalR;
+using QuantScope.Web.Runs;
 using StackExchange.Redis;
 
 namespace QuantScope.Web.Cluster.Redis;
 
 /// <summary>
 /// Several dashboard hosts behind a load balancer: with <c>SignalR:Redis</c> set, hub group sends go through the Redis
-/// backplane (a hub client on any host gets a run that trains or ingests on another), and <see cref="RedisLiveBridge"/>
-/// carries live events between the hosts' in-process stores for the Blazor pages. Without it nothing changes.
+/// backplane (a hub client on any host gets a run that trains or ingests on another), <see cref="RedisLiveBridge"/>
+/// carries live events between the hosts' in-process stores for the Blazor pages, and <see cref="RedisRunControl"/>
+/// carries cancel requests to the host that trains the run. Without it nothing changes.
 /// </summary>
 public static class RedisClusterSetup
 {
@@ -29,6 +31,9 @@ public static class RedisClusterSetup
         signalR.Services.AddHostedService(sp => sp.GetRequiredService<RedisLiveBridge>());
         signalR.Services.AddSingleton<RunLeaseKeeper>();
         signalR.Services.AddHostedService(sp => sp.GetRequiredService<RunLeaseKeeper>());
+        signalR.Services.AddSingleton<RedisRunControl>();
+        signalR.Services.AddSingleton<IRemoteRuns>(sp => sp.GetRequiredService<RedisRunControl>()); // replaces NoRemoteRuns
+        signalR.Services.AddHostedService(sp => sp.GetRequiredService<RedisRunControl>());
         return signalR;
     }
 

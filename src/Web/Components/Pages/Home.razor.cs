@@ -32,6 +32,7 @@ public partial class Home
 
     [Inject] private RunRepository Runs { get; set; } = default!;
     [Inject] private RunCoordinator Coordinator { get; set; } = default!;
+    [Inject] private RunControl Control { get; set; } = default!;
     [Inject] private LiveRunStore Live { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<Home> Log { get; set; } = default!;
@@ -91,13 +92,13 @@ public partial class Home
     {
         _confirmDelete = null;
         _error = null;
-        if (Coordinator.ActiveRuns.Contains(id))
-        {
-            _error = "That run is still training: cancel it first.";
-            return;
-        }
         try
         {
+            if (await Control.IsTrainingAsync(id, _cts.Token))
+            {
+                _error = "That run is still training: cancel it first.";
+                return;
+            }
             await Runs.DeleteAsync(id, _cts.Token);
             _selected.Remove(id);
             SetRuns(await Runs.ListAsync(_cts.Token));

@@ -32,14 +32,15 @@ public sealed class RedisClusterSetupTests
     }
 
     [Fact]
-    public void AddQuantScopeRedis_ConnectionStringSet_AddsTheBackplaneAndTheBridge()
+    public void AddQuantScopeRedis_ConnectionStringSet_AddsTheBackplaneTheBridgeAndRunControl()
     {
         var services = Register(("SignalR:Redis", "127.0.0.1:6379"), ("SignalR:ChannelPrefix", "lab-a"));
 
         Assert.Equal("RedisHubLifetimeManager`1", LifetimeManager(services)?.Name);
         Assert.Contains(services, d => d.ServiceType == typeof(RedisLiveBridge));
         Assert.Contains(services, d => d.ServiceType == typeof(RunLeaseKeeper));
-        Assert.Equal(2, services.Count(d => d.ServiceType == typeof(IHostedService)));
+        Assert.Contains(services, d => d.ServiceType == typeof(RedisRunControl));
+        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService)));
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RedisBackplaneOptions>>().Value;
         Assert.Equal("lab-a:live", options.LiveChannel);
