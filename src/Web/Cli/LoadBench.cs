@@ -39,7 +39,7 @@ public static class LoadBench
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["Storage:DatabasePath"] = Path.Combine(folder, "load.db");
         builder.Configuration["Security:IngestRequestsPerSecond"] = "1000";
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        BenchLogging.Quiet(builder.Configuration);
         builder.AddQuantScope();
         var app = builder.Build();
         await app.Services.InitializeQuantScopeAsync(ct);

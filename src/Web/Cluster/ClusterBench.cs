@@ -78,7 +78,7 @@ public static class ClusterBench
                 var gatewayPort = FreePort.Pick();
                 gateways.Add(gatewayPort);
                 var builder = Host.CreateApplicationBuilder();
-                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                Cli.BenchLogging.Quiet(builder.Configuration);
                 var options = new ClusterModeOptions { Slots = 1, HeartbeatSeconds = 0.5, CheckpointRoot = Path.Combine(folder, "checkpoints"), WorkerName = $"bench-{i}" };
                 builder.UseOrleans(silo => silo
                     .UseLocalhostClustering(siloPort, gatewayPort, i == 0 ? null : primary, clusterId, clusterId)
@@ -89,7 +89,7 @@ public static class ClusterBench
             }
 
             var clientBuilder = Host.CreateApplicationBuilder();
-            clientBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
+            Cli.BenchLogging.Quiet(clientBuilder.Configuration);
             clientBuilder.UseOrleansClient(c => c.UseLocalhostClustering([.. gateways], clusterId, clusterId));
             client = clientBuilder.Build();
             await client.StartAsync(ct);
@@ -100,7 +100,7 @@ public static class ClusterBench
             web.Configuration["Storage:DatabasePath"] = Path.Combine(folder, "bench.db");
             web.Configuration["Cluster:Enabled"] = "true";
             web.Configuration["Cluster:PollSeconds"] = "0.2";
-            web.Logging.SetMinimumLevel(LogLevel.Warning);
+            Cli.BenchLogging.Quiet(web.Configuration);
             web.Services.AddSingleton<IGrainFactory>(grains);
             web.AddQuantScope();
             app = web.Build();
