@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;

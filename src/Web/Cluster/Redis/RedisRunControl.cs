@@ -18,10 +18,6 @@ public sealed class RedisRunControl(
     private const string CancelPrefix = "cancel:";
     private readonly Lazy<Task<ConnectionMultiplexer>> _redis =
         new(() => ConnectionMultiplexer.ConnectAsync(RedisClusterSetup.Parse(options.Value)));
-    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Completes once this host listens to cancel requests (tests wait for it).</summary>
-    public Task Subscribed => _subscribed.Task;
 
     /// <summary>
     /// True: the caller asks only about runs the store lists as pending or running that this host does not train, and
@@ -64,7 +60,6 @@ public sealed class RedisRunControl(
                     await Task.Delay(RedisLiveBridge.RetryDelay, stoppingToken);
                 }
             }
-            _subscribed.TrySetResult();
             await Task.Delay(Timeout.Infinite, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -74,10 +69,6 @@ public sealed class RedisRunControl(
         {
             // Never take the host down: it keeps serving; only cancels from other hosts stop reaching it.
             log.LogError(ex, "Run control stopped; cancel requests from other dashboard hosts will not reach this one");
-        }
-        finally
-        {
-            _subscribed.TrySetCanceled(CancellationToken.None);
         }
     }
 
