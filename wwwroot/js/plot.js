@@ -7,8 +7,7 @@
 const plotlyUrl = 'lib/plotly/plotly-cartesian-3.7.0.min.js';
 let plotly;
 
-// Importing this module starts loading it once per page, so a page can start it
-// while the server still reads its data (see Plot.PreloadAsync).
+// Loads plotly.js once per page: the first draw starts it, or preload() while the server still reads the page's data.
 function load() {
     if (plotly) return plotly;
     plotly = window.Plotly ? Promise.resolve(window.Plotly) : new Promise((resolve, reject) => {
@@ -21,7 +20,15 @@ function load() {
     });
     return plotly;
 }
-load();
+
+/**
+ * Starts loading plotly.js and returns the page's viewport width in CSS pixels (the run page sizes its heatmap's
+ * columns to it). The width is answered first: plotly.js's evaluation then holds the page's thread for a while.
+ */
+export function preload() {
+    setTimeout(load, 0);
+    return window.innerWidth;
+}
 
 /** Resolves once plotly.js is ready. */
 export function ready() {
@@ -57,13 +64,73 @@ function figure(specJson, header, bytes) {
     return spec;
 }
 
+// First draws wait for plotly.js and then go one chart per task, the highest data-priority first (the run page's
+// heatmap before its line charts): between two draws the page paints and reads input, so the chart that matters shows
+// without waiting for the others to be drawn too. A chart whose element is in the page with a higher priority but
+// whose figure has not arrived yet (the heatmap's buffer is the largest message, it lands last) is waited for up to
+// HoldMillis after the first waiting chart arrived; then the others go on.
+const HoldMillis = 1000;
+const queue = [];
+let pumping = false;
+let wake = null;
+
+const priorityOf = gd => Number(gd.dataset && gd.dataset.priority) || 0;
+
+function higherPending(priority) {
+    for (const el of document.querySelectorAll('.plot[data-priority]')) {
+        if (priorityOf(el) > priority && !el.data && !el.__quantscopeQueued) return true;
+    }
+    return false;
+}
+
+const nextTask = ms => new Promise(resolve => { wake = resolve; setTimeout(resolve, ms); });
+
+async function pump() {
+    if (pumping) return;
+    pumping = true;
+    try {
+        const Plotly = await load();
+        while (queue.length > 0) {
+            queue.sort((a, b) => b.priority - a.priority || a.at - b.at);
+            const job = queue[0];
+            if (higherPending(job.priority) && performance.now() - job.at < HoldMillis) {
+                await nextTask(20);
+                continue;
+            }
+            queue.shift();
+            try {
+                job.resolve(job.draw(Plotly));
+            } catch (e) {
+                job.reject(e);
+            }
+            if (queue.length > 0) await nextTask(0);
+        }
+    } catch (e) {
+        for (const job of queue.splice(0)) job.reject(e);
+    } finally {
+        pumping = false;
+        wake = null;
+    }
+}
+
+function enqueue(gd, draw) {
+    gd.__quantscopeQueued = true;
+    return new Promise((resolve, reject) => {
+        queue.push({ priority: priorityOf(gd), at: performance.now(), draw, resolve, reject });
+        if (wake) wake();
+        pump();
+    });
+}
+
 /** Draws a new chart into the element; true when drawn (false: the element is gone). */
-export async function newPlot(gd, specJson, header, bytes) {
-    const Plotly = await load();
-    if (!gd || !gd.isConnected) return false;
-    const spec = figure(specJson, header, bytes);
-    settle(Plotly.newPlot(gd, spec.data, spec.layout, spec.config));
-    return true;
+export function newPlot(gd, specJson, header, bytes) {
+    if (!gd) return Promise.resolve(false);
+    return enqueue(gd, Plotly => {
+        if (!gd.isConnected) return false;
+        const spec = figure(specJson, header, bytes);
+        settle(Plotly.newPlot(gd, spec.data, spec.layout, spec.config));
+        return true;
+    });
 }
 
 /** Redraws the chart with a whole new figure (another layer picked): one draw, zoom kept by uirevision. */

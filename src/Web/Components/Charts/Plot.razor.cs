@@ -10,8 +10,6 @@ namespace QuantScope.Web.Components.Charts;
 /// </summary>
 public partial class Plot : IAsyncDisposable
 {
-    private const string ModulePath = "./js/plot.js";
-
     private ElementReference _element;
     private IJSObjectReference? _module;
     private DotNetObjectReference<Plot>? _self;
@@ -22,6 +20,12 @@ public partial class Plot : IAsyncDisposable
 
     /// <summary>What to draw first (later changes go through the methods, never through this parameter).</summary>
     [Parameter, EditorRequired] public PlotFigure Figure { get; set; } = default!;
+
+    /// <summary>
+    /// Draw order of the page's first draws: a chart of higher priority is drawn first, and the others wait for it a
+    /// little if its figure is still on its way (see plot.js). The run page's heatmap is 1, other charts 0.
+    /// </summary>
+    [Parameter] public int Priority { get; set; }
 
     /// <summary>Called once plotly.js has drawn the chart (pushes before that would be lost).</summary>
     [Parameter] public Action? AfterRender { get; set; }
@@ -34,17 +38,20 @@ public partial class Plot : IAsyncDisposable
     [Inject] private ILogger<Plot> Log { get; set; } = default!;
 
     /// <summary>
-    /// Starts loading plotly.js in the page (importing the module starts it), so that a page can overlap the script's
-    /// download and evaluation with its own data loading. Never throws: a failed preload only loses the head start.
+    /// Starts loading plotly.js in the page, so that a page can overlap the script's
+    /// download and evaluation with its own data loading, and returns the page's viewport width in CSS pixels. Never
+    /// throws: a failed preload only loses the head start (and the width is null).
     /// </summary>
-    public static async Task PreloadAsync(IJSRuntime js)
+    public static async Task<int?> PreloadAsync(IJSRuntime js)
     {
         try
         {
-            await using var module = await js.InvokeAsync<IJSObjectReference>("import", ModulePath);
+            var module = await PlotModule.ImportAsync(js);
+            return await module.InvokeAsync<int>("preload");
         }
         catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
         {
+            return null;
         }
     }
 
@@ -57,7 +64,7 @@ public partial class Plot : IAsyncDisposable
         if (!firstRender) return;
         try
         {
-            _module = await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
+            _module = await PlotModule.ImportAsync(JS);
             var columns = Figure.Columns;
             _drawn = await _module.InvokeAsync<bool>("newPlot", _element, Figure.SpecJson(), columns?.Header(), columns?.ToBytes());
             if (!_drawn) return;
@@ -117,8 +124,7 @@ public partial class Plot : IAsyncDisposable
         if (_module is null) return;
         try
         {
-            await _module.InvokeVoidAsync("purge", _element);
-            await _module.DisposeAsync();
+            await _module.InvokeVoidAsync("purge", _element); // the module itself is the circuit's, shared (PlotModule)
         }
         catch (Exception ex) when (ex is JSDisconnectedException or TaskCanceledException or ObjectDisposedException or JSException)
         {
