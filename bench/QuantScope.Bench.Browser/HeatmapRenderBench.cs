@@ -57,6 +57,9 @@ public static class HeatmapRenderBench
         return new RenderResult(ingest.Elapsed.TotalSeconds, cold, [.. warm.Order()], columns);
     }
 
+    /// <summary>Print each render's main-thread CPU profile (see <see cref="PageProfile"/>).</summary>
+    public static bool Profile { get; set; }
+
     /// <summary>Print each page's timeline (big WebSocket frames, plotly calls) after its render.</summary>
     public static bool Trace { get; set; }
 
@@ -167,6 +170,13 @@ public static class HeatmapRenderBench
         page.PageError += (_, e) => Console.WriteLine($"    page error: {e}");
         await page.AddInitScriptAsync(DivScript);
         await page.AddInitScriptAsync(TraceScript);
+        ICDPSession? profile = null;
+        if (Profile)
+        {
+            // Profiling starts in the renderer of the app's origin: a first same-origin page, then the run page.
+            await page.GotoAsync(new Uri(url).GetLeftPart(UriPartial.Authority) + "/favicon.svg");
+            profile = await PageProfile.StartAsync(page);
+        }
         await page.GotoAsync(url);
         IJSHandle handle;
         try
@@ -182,6 +192,7 @@ public static class HeatmapRenderBench
         }
         var drawn = await handle.JsonValueAsync<double[]>();
         if (Trace) await PrintTraceAsync(page);
+        if (profile is not null) await PageProfile.PrintAsync(profile);
         await page.CloseAsync();
         Console.WriteLine($"    heatmap div in the DOM at {drawn[2]:F0} ms, drawn at {drawn[0]:F0} ms after navigation start");
         return (drawn[0], (int)drawn[1]);
