@@ -126,12 +126,14 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     {
         using var generator = new Generator((ulong)seed, CPU);
         using var noGrad = no_grad();
+        using var one = 1.0.ToScalar(); // held Scalars (see Numerics/ScalarOps)
+        using var std = InitStd.ToScalar();
         foreach (var (name, parameter) in named_parameters())
         {
             using var scope = NewDisposeScope();
-            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(1.0);
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(one);
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
-            else parameter.copy_(randn(parameter.shape, generator: generator).mul_(InitStd));
+            else parameter.copy_(randn(parameter.shape, generator: generator).mul_(std));
         }
     }
 }

@@ -24,7 +24,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var meanSquare = x.square().mean([-1], keepdim: true); // [..., 1]
-        using var inverse = meanSquare.add_(_eps).rsqrt_();
+        using var eps = _eps.ToScalar(); // held until add_ returns (see Numerics/ScalarOps)
+        using var inverse = meanSquare.add_(eps).rsqrt_();
         using var normed = x.mul(inverse);
         return normed.mul(_weight);
     }

@@ -25,7 +25,13 @@ public sealed class RotaryEmbedding : nn.Module
     public RotaryEmbedding(string name, int headDim, int contextLength, double theta, RopeScalingConfig? scaling = null) : base(name)
     {
         using var scope = NewDisposeScope();
-        var inverseFrequency = arange(0, headDim, 2, dtype: ScalarType.Float64).div_(headDim).mul_(-Math.Log(theta)).exp_(); // [h/2]
+        // Held Scalars (see Numerics/ScalarOps: a temporary can be freed by the GC mid-call).
+        using var zero = 0.ToScalar();
+        using var two = 2.ToScalar();
+        using var dim = headDim.ToScalar();
+        using var minusLogTheta = (-Math.Log(theta)).ToScalar();
+        using var length = contextLength.ToScalar();
+        var inverseFrequency = arange(zero, dim, two, dtype: ScalarType.Float64).div_(dim).mul_(minusLogTheta).exp_(); // [h/2]
         if (scaling is not null)
         {
             var scaled = inverseFrequency.data<double>().ToArray();
@@ -33,7 +39,7 @@ public sealed class RotaryEmbedding : nn.Module
             inverseFrequency = tensor(scaled, ScalarType.Float64);
         }
 
-        var positions = arange(contextLength, dtype: ScalarType.Float64); // [T]
+        var positions = arange(length, dtype: ScalarType.Float64); // [T]
         var angles = outer(positions, inverseFrequency); // [T, h/2]
         var full = cat([angles, angles], dim: -1); // [T, h]
         _cos = full.cos().to(ScalarType.Float32).MoveToOuterDisposeScope();

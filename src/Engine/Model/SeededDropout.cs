@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Model;
@@ -27,8 +28,10 @@ public sealed class SeededDropout : IDisposable
     {
         if (P == 0) return x.alias();
         using var uniform = rand(x.shape, generator: _generator);
-        using var keep = uniform.ge(P);
-        using var mask = keep.to(x.dtype).to(x.device).div_(1 - P);
+        using var p = P.ToScalar(); // held Scalars (see Numerics/ScalarOps)
+        using var kept = (1 - P).ToScalar();
+        using var keep = uniform.ge(p);
+        using var mask = keep.to(x.dtype).to(x.device).div_(kept);
         return x.mul(mask);
     }
 

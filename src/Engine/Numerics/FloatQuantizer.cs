@@ -21,9 +21,12 @@ public static class FloatQuantizer
     /// <returns>A new tensor, same shape and dtype, every finite element on the grid.</returns>
     public static Tensor Quantize(Tensor x, FloatFormat format)
     {
-        using var clamped = x.clamp(-format.MaxValue, format.MaxValue); // clamp passes NaN through
-        using var exponent = clamped.abs().log2_().floor_().clamp_min_(format.MinNormalExponent); // log2(0) = -inf -> min exponent
-        using var spacing = exponent.sub_(format.MantissaBits).exp2_();
+        // Held Scalars: a temporary one can be freed by the GC during the native call (TorchSharp 0.107).
+        using var minExponent = format.MinNormalExponent.ToScalar();
+        using var mantissaBits = format.MantissaBits.ToScalar();
+        using var clamped = ScalarOps.ClampSymmetric(x, format.MaxValue); // clamp passes NaN through
+        using var exponent = clamped.abs().log2_().floor_().clamp_min_(minExponent); // log2(0) = -inf -> min exponent
+        using var spacing = exponent.sub_(mantissaBits).exp2_();
         return clamped.div(spacing).round_().mul_(spacing); // torch.round rounds half to even
     }
 
@@ -36,7 +39,7 @@ public static class FloatQuantizer
     {
         var native = format.NativeScalarType
             ?? throw new NotSupportedException($"Format '{format.Name}' has no native libtorch dtype; use Quantize.");
-        using var clamped = x.clamp(-format.MaxValue, format.MaxValue);
+        using var clamped = ScalarOps.ClampSymmetric(x, format.MaxValue);
         using var narrow = clamped.to(native);
         return narrow.to(x.dtype);
     }

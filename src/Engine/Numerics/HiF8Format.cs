@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Numerics;
@@ -14,6 +15,14 @@ public sealed class HiF8Format : INumberFormat
     private const int MinExponent = -22;
     private const int MaxExponent = 15;
     private const float OverflowThreshold = 40960f; // 1.25 · 2^15
+
+    // Every number handed to TorchSharp is a Scalar held here: a temporary one can be freed by the GC during the
+    // native call (TorchSharp 0.107), which crashes or corrupts the op.
+    private static readonly Scalar SpacingCap = 32768.0.ToScalar(), Half = 0.5.ToScalar();
+    private static readonly Scalar MinExp = MinExponent.ToScalar(), MaxExp = MaxExponent.ToScalar();
+    private static readonly Scalar Overflow = OverflowThreshold.ToScalar(), Inf = float.PositiveInfinity.ToScalar();
+    private static readonly Scalar Zero = 0.ToScalar(), One = 1.ToScalar(), NoTier = (-1).ToScalar();
+    private static readonly Scalar Three = 3.ToScalar(), Seven = 7.ToScalar(), Fifteen = 15.ToScalar();
 
     /// <summary>The single HiF8 instance.</summary>
     public static HiF8Format Instance { get; } = new();
@@ -43,13 +52,13 @@ public sealed class HiF8Format : INumberFormat
     {
         using var scope = NewDisposeScope();
         var mag = x.abs();
-        var safe = mag.clamp_max(32768.0); // keeps inf out of the spacing math; NaN passes
-        var e = ExactFloorLog2(safe).clamp_(MinExponent, MaxExponent);
+        var safe = mag.clamp_max(SpacingCap); // keeps inf out of the spacing math; NaN passes
+        var e = ExactFloorLog2(safe).clamp_(MinExp, MaxExp);
         var spacing = e.sub(Tier(e)).exp2_();
         var v = safe.div(spacing); // exact: power-of-two spacing
         var whole = v.floor();
-        var rounded = whole.add_(v.sub(whole).ge(0.5).to(v.dtype)).mul_(spacing); // half away from zero, exact
-        var q = where(mag.ge(OverflowThreshold), full_like(mag, float.PositiveInfinity), rounded);
+        var rounded = whole.add_(v.sub(whole).ge(Half).to(v.dtype)).mul_(spacing); // half away from zero, exact
+        var q = where(mag.ge(Overflow), full_like(mag, Inf), rounded);
         return q.copysign(x).MoveToOuterDisposeScope();
     }
 
@@ -61,10 +70,10 @@ public sealed class HiF8Format : INumberFormat
     {
         using var scope = NewDisposeScope();
         var q = Quantize(x).abs_();
-        var e = ExactFloorLog2(q).clamp_(MinExponent, MaxExponent);
+        var e = ExactFloorLog2(q).clamp_(MinExp, MaxExp);
         var tier = Tier(e).to(ScalarType.Int32);
-        var special = q.eq(0).logical_or_(q.isinf()).logical_or_(q.isnan());
-        return tier.masked_fill_(special, -1).MoveToOuterDisposeScope();
+        var special = q.eq(Zero).logical_or_(q.isinf()).logical_or_(q.isnan());
+        return tier.masked_fill_(special, NoTier).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -87,14 +96,14 @@ public sealed class HiF8Format : INumberFormat
     private static Tensor Tier(Tensor e)
     {
         var a = e.abs();
-        return where(a.le(3), 3, where(a.le(7), 2, where(a.le(15), 1, 0))).to(e.dtype);
+        return where(a.le(Three), 3, where(a.le(Seven), 2, where(a.le(Fifteen), 1, 0))).to(e.dtype);
     }
 
     /// <summary>floor(log2 m) for m &gt; 0, corrected by one where log2 rounds across a power of two.</summary>
     internal static Tensor ExactFloorLog2(Tensor m)
     {
         var e = m.log2().floor_();
-        e = where(e.exp2().gt(m), e.sub(1), e);
-        return where(e.add(1).exp2_().le(m), e.add(1), e);
+        e = where(e.exp2().gt(m), e.sub(One), e);
+        return where(e.add(One).exp2_().le(m), e.add(One), e);
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Numerics;
@@ -38,9 +39,13 @@ public static class IntQuantizer
         }
 
         var qmax = (1 << (format.Bits - 1)) - 1;
-        var scale = absmax.div(qmax);
-        var safeScale = where(scale.eq(0), ones_like(scale), scale); // zero group: q*0 = 0 below
-        var q = x.div(safeScale).round_().clamp_(-(qmax + 1), qmax); // round = half to even; NaN passes
+        // Held Scalars: a temporary one can be freed by the GC during the native call (TorchSharp 0.107).
+        using var max = qmax.ToScalar();
+        using var min = (-(qmax + 1)).ToScalar();
+        using var zero = 0.ToScalar();
+        var scale = absmax.div(max);
+        var safeScale = where(scale.eq(zero), ones_like(scale), scale); // zero group: q*0 = 0 below
+        var q = x.div(safeScale).round_().clamp_(min, max); // round = half to even; NaN passes
         return q.mul_(scale).MoveToOuterDisposeScope();
     }
 

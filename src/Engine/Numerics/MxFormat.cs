@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Numerics;
@@ -15,6 +16,10 @@ namespace QuantScope.Engine.Numerics;
 /// <param name="BlockSize">Values per shared scale, 32 in MX v1.0.</param>
 public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 32) : INumberFormat
 {
+    // Numbers handed to TorchSharp are Scalars held here: a temporary one can be freed by the GC during the native
+    // call (TorchSharp 0.107), which crashes or corrupts the op.
+    private static readonly Scalar MinSharedExp = (-127).ToScalar(), MaxSharedExp = 127.ToScalar(); // E8M0 range
+
     /// <summary>MXFP8 with E4M3 elements (emax 8).</summary>
     public static MxFormat Mxfp8E4M3 { get; } = new("mxfp8-e4m3", FloatFormat.E4M3);
 
@@ -49,7 +54,8 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
         var xd = x.to(ScalarType.Float64).reshape(blocked);
         var mag = where(xd.isfinite(), xd.abs(), zeros_like(xd));
         var absmax = mag.amax([-1], keepdim: true);
-        var sharedExp = HiF8Format.ExactFloorLog2(absmax).sub_(Element.MaxExponent).clamp_(-127, 127); // log2(0) = -inf -> -127
+        using var elementMaxExp = Element.MaxExponent.ToScalar(); // held: a temporary Scalar can be freed mid-call
+        var sharedExp = HiF8Format.ExactFloorLog2(absmax).sub_(elementMaxExp).clamp_(MinSharedExp, MaxSharedExp); // log2(0) = -inf -> -127
         var scale = sharedExp.exp2_(); // E8M0, exact in float64
         var elems = FloatQuantizer.Quantize(xd.div(scale), Element); // exact division by a power of two
         return elems.mul_(scale).reshape(shape).to(x.dtype).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Numerics;
@@ -36,7 +37,8 @@ public static class ValueQuantizer
 
         using var scope = NewDisposeScope();
         var x = tensor(data).reshape(1, padded); // [1, padded]: one row, blocks along the last dim
-        var q = format.QuantizeDequantize(x.mul(scale)).div(scale); // [1, padded]
+        using var held = scale.ToScalar(); // held: a temporary Scalar can be freed by the GC mid-call
+        var q = format.QuantizeDequantize(x.mul(held)).div(held); // [1, padded]
         return q.reshape(-1).narrow(0, 0, values.Count).data<float>().ToArray();
     }
 }

@@ -11,6 +11,9 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public sealed class CurrentScalingState : nn.Module
 {
+    // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
+    private static readonly Scalar One = 1f.ToScalar();
+
     [ComponentName(Name = "scale")]
     private readonly Tensor _scale;
 
@@ -40,7 +43,7 @@ public sealed class CurrentScalingState : nn.Module
     public void Reset()
     {
         using var _ = no_grad();
-        _scale.fill_(1f);
+        _scale.fill_(One);
     }
 
     /// <summary>The scale for this step from <paramref name="amaxNow"/> (a new 0-d tensor); remembered when <paramref name="remember"/>.</summary>

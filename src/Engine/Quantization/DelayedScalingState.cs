@@ -18,6 +18,9 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public sealed class DelayedScalingState : nn.Module
 {
+    // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
+    private static readonly Scalar One = 1f.ToScalar();
+
     [ComponentName(Name = "amax_history")]
     private readonly Tensor _history;
     [ComponentName(Name = "scale")]
@@ -91,7 +94,7 @@ public sealed class DelayedScalingState : nn.Module
     {
         using var _ = no_grad();
         _history.zero_();
-        _scale.fill_(1f);
+        _scale.fill_(One);
         _amaxPred.zero_();
         Updates = 0;
         IsSeeded = false;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using QuantScope.Engine.Numerics;
 using static TorchSharp.torch;
 
@@ -16,6 +17,9 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public static class FakeQuantizer
 {
+    // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
+    private static readonly Scalar NotHiF8 = (-1L).ToScalar();
+
     /// <summary>Fake-quantizes <paramref name="x"/> with <paramref name="scale"/> onto <paramref name="format"/>.</summary>
     /// <param name="x">Any shape, float32; may require grad.</param>
     /// <param name="scale">0-d float32 (or broadcastable) scale; multiplies x before the cast.</param>
@@ -30,7 +34,7 @@ public static class FakeQuantizer
         using (var scope = NewDisposeScope())
         {
             var scaled = x.detach().mul(scale);
-            var clamped = scaled.clamp(-format.MaxValue, format.MaxValue);
+            var clamped = ScalarOps.ClampSymmetric(scaled, format.MaxValue);
             var target = ScaleMath.TargetMax(format);
             // Elements beyond ±max are exactly those changed by the clamp: reuse it when the target is the format max.
             var overflow = target >= format.MaxValue ? scaled.sub(clamped).count_nonzero() : QuantErrorStats.OverflowCount(scaled, target);
@@ -67,7 +71,7 @@ public static class FakeQuantizer
         if (!fullStats) return stack([elements, overflow]).to(ScalarType.Float64);
         var (counts, energies) = QuantErrorStats.Sums(x, q);
         var bins = hif8Scaled is null
-            ? full([HiF8TierStats.Bins], -1L, dtype: ScalarType.Int64, device: x.device) // -1 marks "not HiF8"
+            ? full([HiF8TierStats.Bins], NotHiF8, dtype: ScalarType.Int64, device: x.device) // -1 marks "not HiF8"
             : HiF8TierStats.CountBins(hif8Scaled);
         var integers = cat([stack([elements, overflow]), counts]).to(ScalarType.Float64);
         return cat([integers, energies.to(ScalarType.Float64), bins.to(ScalarType.Float64)]);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Quantization;
@@ -8,6 +9,9 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 internal static class LayerStatsWriter
 {
+    // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
+    private static readonly Scalar NaN = float.NaN.ToScalar();
+
     /// <summary>Copies <paramref name="values"/> into row <paramref name="row"/> from column <paramref name="column"/> on.</summary>
     public static void Row(Tensor stats, int row, Tensor values, int column = 0)
     {
@@ -32,7 +36,7 @@ internal static class LayerStatsWriter
         if (!weightMeasured) Row(stats, 1, SizeAndEnergy(weight), RawStatsLayout.Elements);
         if (topChannels is null || k <= 0) return;
         var (values, channels) = DistributionStats.TopChannels(perChannel, k);
-        topChannels.fill_(float.NaN);
+        topChannels.fill_(NaN);
         topChannels[0].narrow(0, 0, values.shape[0]).copy_(values);
         topChannels[1].narrow(0, 0, channels.shape[0]).copy_(channels);
     }

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Quantization;
@@ -33,7 +34,7 @@ public static class QuantErrorStats
     {
         using var scope = NewDisposeScope();
         // Elements beyond ±limit are exactly those changed by the clamp (count_nonzero is far cheaper than bool.sum()).
-        return scaled.sub(scaled.clamp(-limit, limit)).count_nonzero().MoveToOuterDisposeScope();
+        return scaled.sub(ScalarOps.ClampSymmetric(scaled, limit)).count_nonzero().MoveToOuterDisposeScope();
     }
 
     /// <summary>Host: (nonzero elements of x that became 0) / all elements.</summary>

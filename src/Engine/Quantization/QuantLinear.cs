@@ -21,6 +21,9 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public sealed class QuantLinear : nn.Module<Tensor, Tensor>
 {
+    // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
+    private static readonly Scalar NaN32 = float.NaN.ToScalar(), NaN64 = double.NaN.ToScalar();
+
     // [ComponentName] on every tensor/module field in Engine modules: TorchSharp also registers fields by reflection
     // (when a module is registered or moved with .to()), and without it _weight would appear as a second name.
     [ComponentName(Name = "weight")]
@@ -60,7 +63,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
             register_parameter("bias", _bias);
         }
 
-        _stats = full([LayerStatsLayout.Roles.Count, RawStatsLayout.Width], double.NaN, dtype: ScalarType.Float64);
+        _stats = full([LayerStatsLayout.Roles.Count, RawStatsLayout.Width], NaN64, dtype: ScalarType.Float64);
         register_buffer("stats", _stats, persistent: false);
         Configure(input, weight);
     }
@@ -197,8 +200,8 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     {
         using (no_grad())
         {
-            _stats.fill_(float.NaN);
-            _whatIf?.fill_(float.NaN);
+            _stats.fill_(NaN32);
+            _whatIf?.fill_(NaN32);
         }
 
         using var input = Prepare(x, _enabled ? InputRecipe : null, InputFormat, _inputScaling, 0);
@@ -229,7 +232,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         {
             _topChannelCount = value;
             _topChannels?.Dispose();
-            _topChannels = value > 0 ? full([2, value], float.NaN) : null;
+            _topChannels = value > 0 ? full([2, value], NaN32) : null;
         }
     }
 
@@ -247,7 +250,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         {
             _whatIfFormats = value;
             _whatIf?.Dispose();
-            _whatIf = value.Count > 0 ? full([LayerStatsLayout.Roles.Count, value.Count * WhatIfStats.RawWidth], double.NaN, dtype: ScalarType.Float64) : null;
+            _whatIf = value.Count > 0 ? full([LayerStatsLayout.Roles.Count, value.Count * WhatIfStats.RawWidth], NaN64, dtype: ScalarType.Float64) : null;
         }
     }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using QuantScope.Engine.Numerics;
 using static TorchSharp.torch;
 
@@ -10,6 +11,9 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public static class ScaleMath
 {
+    // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
+    private static readonly Scalar FloatMax = float.MaxValue.ToScalar(), ZeroDouble = 0.0.ToScalar();
+
     /// <summary>
     /// HiF8's scaling target (max_val): Ascend's HiF8 training scales amax to 15, far below the format max (2^15),
     /// keeping values in the tapered-precision middle of the grid where mantissa bits remain.
@@ -80,9 +84,10 @@ public static class ScaleMath
     {
         using var _ = no_grad();
         // (max / 2^margin) is exact; one correctly rounded division then gives the float32 nearest to the true scale.
-        using var numerator = full_like(amaxPred, formatMax / Math.Pow(2, margin));
-        using var fresh = numerator.div(amaxPred).clamp_max_(float.MaxValue); // amax 0 -> inf here, replaced below
-        using var positive = amaxPred.gt(0.0);
+        using var headroomMax = (formatMax / Math.Pow(2, margin)).ToScalar(); // held: see ScalarOps
+        using var numerator = full_like(amaxPred, headroomMax);
+        using var fresh = numerator.div(amaxPred).clamp_max_(FloatMax); // amax 0 -> inf here, replaced below
+        using var positive = amaxPred.gt(ZeroDouble);
         using var finite = amaxPred.isfinite();
         using var usable = positive.logical_and_(finite);
         return where(usable, fresh, previousScale);

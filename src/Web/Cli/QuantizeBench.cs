@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QuantScope.Engine.Numerics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace QuantScope.Web.Cli;
@@ -31,7 +32,10 @@ public static class QuantizeBench
         FromRegistry("nvfp4"),
     ];
 
-    private static readonly Variant Baseline = new("multiply", x => x.mul(1.0009765625f));
+    // A held Scalar: a temporary one can be freed by the GC during the native call (see Engine Numerics/ScalarOps).
+    private static readonly Scalar BaselineFactor = 1.0009765625f.ToScalar();
+
+    private static readonly Variant Baseline = new("multiply", x => x.mul(BaselineFactor));
 
     /// <summary>Measures every size in the plan; <paramref name="status"/> gets progress text.</summary>
     public static IReadOnlyList<SizeResult> Run(BenchPlan plan, Action<string> status)

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Net;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using QuantScope.Web.Runs;
 
 namespace QuantScope.Web.Cluster;
 
@@ -87,6 +89,7 @@ public static class WorkerCommand
         if (options.GatewayPort == 0) options.GatewayPort = FreePort.Pick();
         options.WorkerName ??= $"{Environment.MachineName}:{options.SiloPort}";
         var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(Options.Create(TrainingOptions.From(builder.Configuration))); // training threads' priority
         builder.UseOrleans(silo =>
         {
             silo.UseAdoNetClustering(o =>

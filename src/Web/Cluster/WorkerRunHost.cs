@@ -16,7 +16,8 @@ namespace QuantScope.Web.Cluster;
 /// go to <see cref="ClusterModeOptions.CheckpointRoot"/>, shared by all workers. When the worker stops, its runs are
 /// interrupted without an end: the dashboard places them again on another worker.
 /// </summary>
-public sealed class WorkerRunHost(IOptions<ClusterModeOptions> options, ILocalSiloDetails silo, IGrainFactory grains, ILogger<WorkerRunHost> log)
+public sealed class WorkerRunHost(
+    IOptions<ClusterModeOptions> options, IOptions<TrainingOptions> training, ILocalSiloDetails silo, IGrainFactory grains, ILogger<WorkerRunHost> log)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>Tries per call to the dashboard before the run fails as unable to report.</summary>
@@ -100,6 +101,9 @@ public sealed class WorkerRunHost(IOptions<ClusterModeOptions> options, ILocalSi
     private void Train(WorkerRun run)
     {
         var job = run.Job;
+        // Below the silo's own threads, so heartbeats and metric sends are served first (libtorch's threads inherit it).
+        if (!TrainingThreadPriority.Lower(training.Value.Niceness))
+            log.LogWarning("Run {RunId}: the OS refused to lower the training thread's priority", job.RunId);
         var ct = run.Cancellation.Token;
         var state = JobState.Completed;
         string? error = null;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -13,7 +14,8 @@ namespace QuantScope.Web.Runs;
 /// Starts engine runs, each on its own thread, pumps their metrics into the ingress, and records how they end.
 /// Stopping the host cancels the runs (they end as interrupted) before the persistence service drains.
 /// </summary>
-public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, QuantScopeDatabase database, ILogger<RunCoordinator> log) : IHostedService
+public sealed class RunCoordinator(
+    RunRepository runs, MetricIngress ingress, QuantScopeDatabase database, IOptions<TrainingOptions> training, ILogger<RunCoordinator> log) : IHostedService
 {
     /// <summary>Cached pretraining checkpoints live in this folder next to the database file.</summary>
     public const string CheckpointFolder = "checkpoints";
@@ -111,6 +113,9 @@ public sealed class RunCoordinator(RunRepository runs, MetricIngress ingress, Qu
     // Runs on the run's dedicated thread. Blocking waits are fine here: this thread does nothing else.
     private void Train(ActiveRun run)
     {
+        // Below the server's threads, before the first tensor op (libtorch's worker threads inherit it).
+        if (!TrainingThreadPriority.Lower(training.Value.Niceness))
+            log.LogWarning("Run {RunId}: the OS refused to lower the training thread's priority", run.Id);
         var ct = run.Cancellation.Token;
         var status = RunStatus.Completed;
         string? error = null;

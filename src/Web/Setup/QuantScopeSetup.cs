@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using QuantScope.Data;
 using QuantScope.Web.Analysis;
 using QuantScope.Web.Cluster;
@@ -35,6 +36,7 @@ public static class QuantScopeSetup
         services.AddSingleton(new Reliability.PersistHealth(TimeSpan.FromSeconds(builder.Configuration.GetValue("Storage:IngestAckTimeoutSeconds", 10.0))));
         // Hosted services stop in reverse order: the coordinator (runs) stops before the persistence drain.
         services.AddHostedService<MetricPersistenceService>();
+        services.AddSingleton(Options.Create(TrainingOptions.From(builder.Configuration))); // training threads' priority
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<RunComparer>();
         services.AddQuantScopeAnalysis();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using QuantScope.Engine.Evaluation;
 using QuantScope.Engine.Model;
 using static TorchSharp.torch;
@@ -10,6 +11,9 @@ namespace QuantScope.Engine.Analysis.Ptq;
 /// </summary>
 public static class OutlierMetrics
 {
+    // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
+    private static readonly Scalar Four = 4.ToScalar(), Tiny = 1e-30.ToScalar();
+
     /// <summary>Power iterations for the spectral norm (converges fast for the top singular value of trained weights).</summary>
     public const int PowerIterations = 12;
 
@@ -75,7 +79,7 @@ public static class OutlierMetrics
     {
         var c = x.flatten().sub(x.mean());
         var m2 = c.square().mean();
-        return c.pow(4).mean().div(m2.square());
+        return c.pow(Four).mean().div(m2.square());
     }
 
     /// <summary>Largest singular value of W [out, in] by <see cref="PowerIterations"/> power iterations; 0-d.</summary>
@@ -86,9 +90,9 @@ public static class OutlierMetrics
         for (var i = 0; i < PowerIterations; i++)
         {
             var u = w.mv(v);
-            u = u.div(u.norm().clamp_min(1e-30));
+            u = u.div(u.norm().clamp_min(Tiny));
             v = w.t().mv(u);
-            v = v.div(v.norm().clamp_min(1e-30));
+            v = v.div(v.norm().clamp_min(Tiny));
         }
 
         return w.mv(v).norm();

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace QuantScope.Web.Runs;
+
+/// <summary>Settings of engine training threads, bound from appsettings section <c>Training</c>.</summary>
+public sealed class TrainingOptions
+{
+    /// <summary>The appsettings section.</summary>
+    public const string Section = "Training";
+
+    /// <summary>
+    /// How far below the server's own threads a training thread runs, as a Linux nice increment (0-19; 0 = same
+    /// priority). Training takes every core it can get; at a lower priority it still gets all the CPU nobody else
+    /// needs, but ingest, the hub and the pages are served first. libtorch's worker threads inherit it. On Windows
+    /// and macOS any value above 0 means "below normal" thread priority.
+    /// </summary>
+    public int Niceness { get; set; } = 10;
+
+    /// <summary>The settings in <paramref name="configuration"/>'s <c>Training</c> section; throws naming the key when invalid.</summary>
+    /// <exception cref="OptionsValidationException">A value out of range.</exception>
+    public static TrainingOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<TrainingOptions>() ?? new TrainingOptions();
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new OptionsValidationException(Section, typeof(TrainingOptions), errors);
+        return options;
+    }
+
+    /// <summary>What is wrong with these settings, one message per key (empty when valid).</summary>
+    public IReadOnlyList<string> Validate() => Niceness is >= 0 and <= 19
+        ? []
+        : [$"{Section}:{nameof(Niceness)}: must be between 0 and 19 (0 keeps training at the server's priority), was {Niceness}"];
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using QuantScope.Web.Runs;
+using QuantScope.Web.Tests.Support;
+
+namespace QuantScope.Web.Tests.Runs;
+
+public sealed class TrainingThreadPriorityTests(QuantScopeWebFactory factory) : IClassFixture<QuantScopeWebFactory>
+{
+    [Fact]
+    public void Lower_OnAThread_RaisesItsNiceAndThreadsItStartsInheritIt()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "the thread priority is checked through /proc (Linux)");
+        var callerBefore = NiceFromProc(ThreadId());
+        int before = 0, after = 0, child = 0;
+        var ok = false;
+        var thread = new Thread(() =>
+        {
+            before = NiceFromProc(ThreadId());
+            ok = TrainingThreadPriority.Lower(7);
+            after = NiceFromProc(ThreadId());
+            var inner = new Thread(() => child = NiceFromProc(ThreadId())); // like libtorch's worker threads
+            inner.Start();
+            inner.Join();
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.True(ok);
+        Assert.Equal(Math.Min(19, before + 7), after);
+        Assert.Equal(after, child);
+        Assert.Equal(callerBefore, NiceFromProc(ThreadId())); // the caller's own thread is untouched
+    }
+
+    [Fact]
+    public void Lower_Zero_LeavesThePriority()
+    {
+        var (before, after) = (0, 0);
+        var thread = new Thread(() =>
+        {
+            before = NiceFromProc(ThreadId());
+            Assert.True(TrainingThreadPriority.Lower(0));
+            after = NiceFromProc(ThreadId());
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.Equal(before, after);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("20")]
+    public void From_NicenessOutOfRange_ThrowsNamingTheKey(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Training:Niceness"] = value }).Build();
+
+        var error = Assert.Throws<OptionsValidationException>(() => TrainingOptions.From(configuration));
+
+        Assert.Contains($"Training:Niceness: must be between 0 and 19", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"was {value}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_NoSection_DefaultsToTen()
+    {
+        Assert.Equal(10, TrainingOptions.From(new ConfigurationBuilder().Build()).Niceness);
+    }
+
+    [Fact]
+    public async Task EngineRun_TrainsOnAThreadTenBelowTheServer()
+    {
+        using var client = factory.CreateClient();
+        var id = await factory.CreateRunAsync(client, QuantScopeWebFactory.TinyConfig(steps: 100_000));
+        await QuantScopeWebFactory.WaitForStatusAsync(client, id, "running");
+        try
+        {
+            // Linux keeps 15 characters of a thread's name: "train-" and the first 9 hex digits of the run id.
+            var name = $"train-{id:N}"[..15];
+            var threads = Directory.GetDirectories("/proc/self/task")
+                .Where(t => File.ReadAllText(Path.Combine(t, "comm")).TrimEnd('\n') == name)
+                .ToList();
+            Assert.NotEmpty(threads);
+            var server = NiceFromProc(Environment.ProcessId);
+            Assert.All(threads, t => Assert.Equal(Math.Min(19, server + 10), NiceOf(t)));
+        }
+        finally
+        {
+            await client.PostAsync($"/api/runs/{id}/cancel", null);
+            await QuantScopeWebFactory.WaitForStatusAsync(client, id, "cancelled", "completed", "failed");
+        }
+    }
+
+    private static int ThreadId() => int.Parse(
+        File.ReadAllText("/proc/thread-self/stat").Split(' ')[0], CultureInfo.InvariantCulture);
+
+    private static int NiceFromProc(int tid) => NiceOf($"/proc/self/task/{tid}");
+
+    // /proc/<tid>/stat: "tid (comm) state ppid ..."; nice is field 19, the 17th after the closing parenthesis.
+    private static int NiceOf(string taskFolder)
+    {
+        var stat = File.ReadAllText(Path.Combine(taskFolder, "stat"));
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[16], CultureInfo.InvariantCulture);
+    }
+}
