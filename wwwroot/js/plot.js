@@ -133,38 +133,70 @@ export function newPlot(gd, specJson, header, bytes) {
     });
 }
 
+// Updates of drawn charts (a live push sends one per chart at once) run in arrival order, one redraw per task: the
+// page paints the first chart's new point (the loss, sent first) before it redraws the next, instead of holding
+// every chart's redraw in one long task.
+const updates = [];
+let updating = false;
+
+async function runUpdates() {
+    updating = true;
+    try {
+        const Plotly = await load();
+        while (updates.length > 0) {
+            const job = updates.shift();
+            try {
+                job.resolve(job.gd && job.gd.isConnected && job.gd.data ? job.apply(Plotly) : undefined);
+            } catch (e) {
+                job.reject(e);
+            }
+            if (updates.length > 0) await new Promise(resolve => setTimeout(resolve, 0));
+        }
+    } catch (e) {
+        for (const job of updates.splice(0)) job.reject(e);
+    } finally {
+        updating = false;
+    }
+}
+
+function update(gd, apply) {
+    return new Promise((resolve, reject) => {
+        updates.push({ gd, apply, resolve, reject });
+        if (!updating) runUpdates();
+    });
+}
+
 /** Redraws the chart with a whole new figure (another layer picked): one draw, zoom kept by uirevision. */
-export async function react(gd, specJson, header, bytes) {
-    const Plotly = await load();
-    if (!gd || !gd.isConnected) return;
-    const spec = figure(specJson, header, bytes);
-    settle(Plotly.react(gd, spec.data, spec.layout, spec.config));
+export function react(gd, specJson, header, bytes) {
+    return update(gd, Plotly => {
+        const spec = figure(specJson, header, bytes);
+        settle(Plotly.react(gd, spec.data, spec.layout, spec.config));
+    });
 }
 
 /**
  * Appends the columns to their traces in one extendTraces call (one redraw), keeping at most max points per trace.
  * A trace that has no column for a field gets nothing appended to it.
  */
-export async function extend(gd, header, bytes, max) {
-    const Plotly = await load();
-    if (!gd || !gd.isConnected || !gd.data) return;
-    const cols = columns(header, bytes);
-    const traces = [...new Set(cols.map(c => c.trace))].sort((a, b) => a - b);
-    const update = {};
-    for (const field of new Set(cols.map(c => c.field))) {
-        update[field] = traces.map(t => cols.find(c => c.trace === t && c.field === field)?.values ?? []);
-    }
-    // plotly.js keeps a typed array at exactly maxPoints values (it would allocate length - max < 0 while shorter):
-    // ask each trace for no more than it will hold.
-    const maxPoints = traces.map((t, i) => Math.min(max, ...Object.keys(update).map(f =>
-        (gd.data[t][f] ? gd.data[t][f].length : 0) + update[f][i].length)));
-    if (traces.length > 0) settle(Plotly.extendTraces(gd, update, traces, maxPoints));
+export function extend(gd, header, bytes, max) {
+    return update(gd, Plotly => {
+        const cols = columns(header, bytes);
+        const traces = [...new Set(cols.map(c => c.trace))].sort((a, b) => a - b);
+        const changes = {};
+        for (const field of new Set(cols.map(c => c.field))) {
+            changes[field] = traces.map(t => cols.find(c => c.trace === t && c.field === field)?.values ?? []);
+        }
+        // plotly.js keeps a typed array at exactly maxPoints values (it would allocate length - max < 0 while shorter):
+        // ask each trace for no more than it will hold.
+        const maxPoints = traces.map((t, i) => Math.min(max, ...Object.keys(changes).map(f =>
+            (gd.data[t][f] ? gd.data[t][f].length : 0) + changes[f][i].length)));
+        if (traces.length > 0) settle(Plotly.extendTraces(gd, changes, traces, maxPoints));
+    });
 }
 
 /** Changes layout members (e.g. the shaded amax window) without touching the data. */
-export async function relayout(gd, layoutJson) {
-    const Plotly = await load();
-    if (gd && gd.isConnected && gd.data) settle(Plotly.relayout(gd, JSON.parse(layoutJson)));
+export function relayout(gd, layoutJson) {
+    return update(gd, Plotly => settle(Plotly.relayout(gd, JSON.parse(layoutJson))));
 }
 
 /** Calls target.OnPlotClick(y) with the y value (a heatmap's layer) of each clicked point. */
