@@ -70,6 +70,7 @@ function figure(specJson, header, bytes) {
 // whose figure has not arrived yet (the heatmap's buffer is the largest message, it lands last) is waited for up to
 // HoldMillis after the first waiting chart arrived; then the others go on.
 const HoldMillis = 1000;
+const SettleMillis = 100;
 const queue = [];
 let pumping = false;
 let wake = null;
@@ -98,11 +99,16 @@ async function pump() {
                 continue;
             }
             queue.shift();
+            let drawing = null;
             try {
-                job.resolve(job.draw(Plotly));
+                drawing = job.draw(Plotly);
+                job.resolve(drawing !== null);
             } catch (e) {
                 job.reject(e);
             }
+            // plotly.js finishes some of a chart's drawing after newPlot returns (its promise settles after a frame):
+            // the next chart waits for that, at most SettleMillis, then for one task (the page paints in between).
+            if (queue.length > 0) await Promise.race([drawing || Promise.resolve(), new Promise(resolve => setTimeout(resolve, SettleMillis))]);
             if (queue.length > 0) await nextTask(0);
         }
     } catch (e) {
@@ -126,11 +132,62 @@ function enqueue(gd, draw) {
 export function newPlot(gd, specJson, header, bytes) {
     if (!gd) return Promise.resolve(false);
     return enqueue(gd, Plotly => {
-        if (!gd.isConnected) return false;
+        if (!gd.isConnected) return null;
         const spec = figure(specJson, header, bytes);
-        settle(Plotly.newPlot(gd, spec.data, spec.layout, spec.config));
-        return true;
+        const drawn = Plotly.newPlot(gd, spec.data, spec.layout, spec.config);
+        settle(drawn);
+        return drawn ? drawn.catch(() => undefined) : Promise.resolve();
     });
+}
+
+// Staged figures: a chart sends its figure while the page is still being rendered on the server, before its element
+// exists, and is drawn as soon as Blazor inserts the element (data-stage = the figure's key): the figure travels
+// while plotly.js evaluates, and the first draw waits for no round trip after the page's render.
+const staged = new Map();
+let observer = null;
+
+function drawStaged(gd) {
+    const s = staged.get(gd.dataset.stage);
+    if (!s) return null;
+    if (!s.drawn) s.drawn = newPlot(gd, s.specJson, s.header, s.bytes);
+    return s.drawn;
+}
+
+function watchStaged() {
+    if (observer) return;
+    observer = new MutationObserver(() => {
+        for (const gd of document.querySelectorAll('.plot[data-stage]')) drawStaged(gd);
+        if ([...staged.values()].every(s => s.drawn)) {
+            observer.disconnect();
+            observer = null;
+        }
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+}
+
+/** Keeps a chart's figure under key until its element (data-stage = key) is in the page, then draws it. */
+export function stage(key, specJson, header, bytes) {
+    staged.set(key, { specJson, header, bytes, drawn: null });
+    const gd = document.querySelector(`.plot[data-stage="${key}"]`);
+    if (gd) drawStaged(gd);
+    else watchStaged();
+}
+
+/** Draws the element's staged figure, or waits for its draw; true when drawn, false when none was staged. */
+export async function newPlotStaged(gd) {
+    if (!gd) return false;
+    const drawn = drawStaged(gd);
+    if (!drawn) return false;
+    try {
+        return await drawn;
+    } finally {
+        staged.delete(gd.dataset.stage);
+    }
+}
+
+/** Forgets a staged figure (its chart left the page before it was drawn). */
+export function unstage(key) {
+    staged.delete(key);
 }
 
 // Updates of drawn charts (a live push sends one per chart at once) run in arrival order, one redraw per task: the

@@ -14,6 +14,9 @@ public partial class Plot : IAsyncDisposable
     private IJSObjectReference? _module;
     private DotNetObjectReference<Plot>? _self;
     private bool _drawn;
+    // The figure is sent ahead under this key, while the page still renders (see plot.js's stage).
+    private readonly string _stageKey = Guid.NewGuid().ToString("N");
+    private Task<bool> _staging = Task.FromResult(false);
 
     /// <summary>DOM id of the chart's element (tests, links and the page's CSS find it by this id).</summary>
     [Parameter, EditorRequired] public string Id { get; set; } = "";
@@ -59,14 +62,39 @@ public partial class Plot : IAsyncDisposable
     protected override bool ShouldRender() => false;
 
     /// <inheritdoc />
+    protected override void OnInitialized() => _staging = StageAsync();
+
+    // Sends the figure before the element exists: the page draws it as soon as Blazor inserts the element, without
+    // waiting for this component's after-render call (a round trip behind plotly.js's evaluation on a busy page).
+    private async Task<bool> StageAsync()
+    {
+        try
+        {
+            var module = await PlotModule.ImportAsync(JS);
+            var columns = Figure.Columns;
+            await module.InvokeVoidAsync("stage", _stageKey, Figure.SpecJson(), columns?.Header(), columns?.ToBytes());
+            return true;
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or ObjectDisposedException)
+        {
+            return false; // drawn the plain way after render, or the page is gone
+        }
+    }
+
+    /// <inheritdoc />
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender) return;
         try
         {
+            var staged = await _staging;
             _module = await PlotModule.ImportAsync(JS);
-            var columns = Figure.Columns;
-            _drawn = await _module.InvokeAsync<bool>("newPlot", _element, Figure.SpecJson(), columns?.Header(), columns?.ToBytes());
+            _drawn = staged && await _module.InvokeAsync<bool>("newPlotStaged", _element);
+            if (!_drawn)
+            {
+                var columns = Figure.Columns;
+                _drawn = await _module.InvokeAsync<bool>("newPlot", _element, Figure.SpecJson(), columns?.Header(), columns?.ToBytes());
+            }
             if (!_drawn) return;
             if (OnClick.HasDelegate)
             {
@@ -121,10 +149,12 @@ public partial class Plot : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _self?.Dispose();
-        if (_module is null) return;
         try
         {
-            await _module.InvokeVoidAsync("purge", _element); // the module itself is the circuit's, shared (PlotModule)
+            // A chart that leaves before its first draw still has its figure staged in the page: drop it.
+            var module = _module ?? (await _staging ? await PlotModule.ImportAsync(JS) : null);
+            if (module is not null && !_drawn) await module.InvokeVoidAsync("unstage", _stageKey);
+            if (_module is not null) await _module.InvokeVoidAsync("purge", _element); // the module is the circuit's (PlotModule)
         }
         catch (Exception ex) when (ex is JSDisconnectedException or TaskCanceledException or ObjectDisposedException or JSException)
         {
