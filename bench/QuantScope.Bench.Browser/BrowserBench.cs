@@ -16,6 +16,7 @@ public static class BrowserBench
         var budget = TimeSpan.FromSeconds(Option(args, "--budget") is { } b ? double.Parse(b, CultureInfo.InvariantCulture) : 90);
         var only = Option(args, "--only"); // latency | heatmap: one part alone (default both)
         HeatmapRenderBench.Trace = args.Contains("--trace"); // print where each render's time goes
+        HeatmapRenderBench.Profile = args.Contains("--profile"); // and each render's main-thread CPU profile
         var total = Stopwatch.StartNew();
         Console.WriteLine($"QuantScope browser bench · {Environment.ProcessorCount} cores · chromium headless · engine run budget {budget.TotalSeconds:F0} s");
 

@@ -57,13 +57,16 @@ public static class HeatmapRenderBench
         return new RenderResult(ingest.Elapsed.TotalSeconds, cold, [.. warm.Order()], columns);
     }
 
+    /// <summary>Print each render's main-thread CPU profile (see <see cref="PageProfile"/>).</summary>
+    public static bool Profile { get; set; }
+
     /// <summary>Print each page's timeline (big WebSocket frames, plotly calls) after its render.</summary>
     public static bool Trace { get; set; }
 
     private static async Task PrintTraceAsync(IPage page)
     {
         var trace = await page.EvaluateAsync<JsonElement>("""
-            () => window.__trace.concat(performance.getEntriesByType('resource').filter(r => r.transferSize > 100_000 || r.name.includes('plotly'))
+            () => window.__trace.concat(performance.getEntriesByType('resource').filter(r => r.transferSize > 100_000 || r.name.includes('plot'))
                 .map(r => ['fetched ' + r.name.split('/').pop().slice(0, 30), r.startTime, r.responseEnd - r.startTime, r.transferSize]))
                 .sort((a, b) => a[1] - b[1])
             """);
@@ -113,6 +116,17 @@ public static class HeatmapRenderBench
         throw new TimeoutException("the external run was not stored within 60 s");
     }
 
+    private const string StuckScript = """
+        () => {
+            const heat = document.getElementById('saturation-heatmap');
+            return JSON.stringify({
+                plotly: !!window.Plotly,
+                charts: [...document.querySelectorAll('.plot')].map(d => [d.id, !!d.data, !!d.__quantscopeQueued]),
+                heatmapColumns: heat && heat.data && heat.data[0] && heat.data[0].z ? heat.data[0].z.length : -1,
+            });
+        }
+        """;
+
     // Stamps when the server's render put the heatmap's div in the DOM (before plotly draws into it).
     private const string DivScript = """
         new MutationObserver((_, o) => { if (document.getElementById('saturation-heatmap')) { window.__heatDiv = performance.now(); o.disconnect(); } })
@@ -152,13 +166,33 @@ public static class HeatmapRenderBench
     private static async Task<(double Millis, int Columns)> RenderAsync(IBrowserContext context, string url)
     {
         var page = await context.NewPageAsync();
+        page.Console += (_, m) => { if (m.Type is "error" or "warning") Console.WriteLine($"    page {m.Type}: {m.Text}"); };
+        page.PageError += (_, e) => Console.WriteLine($"    page error: {e}");
         await page.AddInitScriptAsync(DivScript);
         await page.AddInitScriptAsync(TraceScript);
+        ICDPSession? profile = null;
+        if (Profile)
+        {
+            // Profiling starts in the renderer of the app's origin: a first same-origin page, then the run page.
+            await page.GotoAsync(new Uri(url).GetLeftPart(UriPartial.Authority) + "/favicon.svg");
+            profile = await PageProfile.StartAsync(page);
+        }
         await page.GotoAsync(url);
-        var handle = await page.WaitForFunctionAsync(PlottedScript, null,
-            new PageWaitForFunctionOptions { PollingInterval = 5, Timeout = 120_000 });
+        IJSHandle handle;
+        try
+        {
+            handle = await page.WaitForFunctionAsync(PlottedScript, null,
+                new PageWaitForFunctionOptions { PollingInterval = 5, Timeout = 120_000 });
+        }
+        catch (TimeoutException)
+        {
+            // What the page had when it gave up: each chart (drawn, queued for drawing) and the heatmap's data.
+            Console.WriteLine(await page.EvaluateAsync<string>(StuckScript));
+            throw;
+        }
         var drawn = await handle.JsonValueAsync<double[]>();
         if (Trace) await PrintTraceAsync(page);
+        if (profile is not null) await PageProfile.PrintAsync(profile);
         await page.CloseAsync();
         Console.WriteLine($"    heatmap div in the DOM at {drawn[2]:F0} ms, drawn at {drawn[0]:F0} ms after navigation start");
         return (drawn[0], (int)drawn[1]);

@@ -1,14 +1,13 @@
 // Draws QuantScope's charts with plotly.js: specs arrive as JSON, numeric arrays as one binary buffer (PlotColumns.cs)
 // viewed in place as typed arrays. Loaded as an ES module from 'self' (the CSP allows no inline script).
 
-// plotly.js's cartesian bundle (npm plotly.js-cartesian-dist-min 3.7.0, MIT; the version Plotly.Blazor 7.2.0 wraps):
-// scatter and heatmap are all we draw, and at 1.4 MB it evaluates in about a third of the full 4.8 MB bundle's time,
-// which is most of a run page's first render on a loaded machine.
-const plotlyUrl = 'lib/plotly/plotly-cartesian-3.7.0.min.js';
+// plotly.js 3.7.0 (MIT; the version Plotly.Blazor 7.2.0 wraps) built with only its core (scatter) and the heatmap
+// trace, all we draw (build/plotly/build.sh): at 1.1 MB it evaluates in about a fifth of the time of the cartesian
+// dist bundle (1.4 MB), and plotly.js's evaluation is most of a run page's first render.
+const plotlyUrl = 'lib/plotly/plotly-scatter-heatmap-3.7.0.min.js';
 let plotly;
 
-// Importing this module starts loading it once per page, so a page can start it
-// while the server still reads its data (see Plot.PreloadAsync).
+// Loads plotly.js once per page: the first draw starts it, or preload() while the server still reads the page's data.
 function load() {
     if (plotly) return plotly;
     plotly = window.Plotly ? Promise.resolve(window.Plotly) : new Promise((resolve, reject) => {
@@ -21,7 +20,15 @@ function load() {
     });
     return plotly;
 }
-load();
+
+/**
+ * Starts loading plotly.js and returns the page's viewport width in CSS pixels (the run page sizes its heatmap's
+ * columns to it). The width is answered first: plotly.js's evaluation then holds the page's thread for a while.
+ */
+export function preload() {
+    setTimeout(load, 0);
+    return window.innerWidth;
+}
 
 /** Resolves once plotly.js is ready. */
 export function ready() {
@@ -40,7 +47,14 @@ function columns(header, bytes) {
         // A matrix (a heatmap's z) becomes plain rows with null gaps, the shape plotly.js and the page's probes have
         // always seen: a few ms for 200,000 values, against seconds of JSON parsing before.
         const rows = [];
-        for (let i = 0; i < c.length; i += c.width) rows.push(Array.from(flat.subarray(i, i + c.width), v => Number.isNaN(v) ? null : v));
+        for (let i = 0; i < c.length; i += c.width) {
+            const row = new Array(c.width);
+            for (let j = 0; j < c.width; j++) {
+                const v = flat[i + j];
+                row[j] = v !== v ? null : v; // NaN
+            }
+            rows.push(row);
+        }
         return { trace: c.trace, field: c.field, values: rows };
     });
 }
@@ -57,47 +71,196 @@ function figure(specJson, header, bytes) {
     return spec;
 }
 
+// First draws wait for plotly.js and then go one chart per task, the highest data-priority first (the run page's
+// heatmap before its line charts): between two draws the page paints and reads input, so the chart that matters shows
+// without waiting for the others to be drawn too. A chart whose element is in the page with a higher priority but
+// whose figure has not arrived yet (the heatmap's buffer is the largest message, it lands last) is waited for up to
+// HoldMillis after the first waiting chart arrived; then the others go on.
+const HoldMillis = 1000;
+const SettleMillis = 100;
+const queue = [];
+let pumping = false;
+let wake = null;
+
+const priorityOf = gd => Number(gd.dataset && gd.dataset.priority) || 0;
+
+function higherPending(priority) {
+    for (const el of document.querySelectorAll('.plot[data-priority]')) {
+        if (priorityOf(el) > priority && !el.data && !el.__quantscopeQueued) return true;
+    }
+    return false;
+}
+
+const nextTask = ms => new Promise(resolve => { wake = resolve; setTimeout(resolve, ms); });
+
+async function pump() {
+    if (pumping) return;
+    pumping = true;
+    try {
+        const Plotly = await load();
+        while (queue.length > 0) {
+            queue.sort((a, b) => b.priority - a.priority || a.at - b.at);
+            const job = queue[0];
+            if (higherPending(job.priority) && performance.now() - job.at < HoldMillis) {
+                await nextTask(20);
+                continue;
+            }
+            queue.shift();
+            let drawing = null;
+            try {
+                drawing = job.draw(Plotly);
+                job.resolve(drawing !== null);
+            } catch (e) {
+                job.reject(e);
+            }
+            // plotly.js finishes some of a chart's drawing after newPlot returns (its promise settles after a frame):
+            // the next chart waits for that, at most SettleMillis, then for one task (the page paints in between).
+            if (queue.length > 0) await Promise.race([drawing || Promise.resolve(), new Promise(resolve => setTimeout(resolve, SettleMillis))]);
+            if (queue.length > 0) await nextTask(0);
+        }
+    } catch (e) {
+        for (const job of queue.splice(0)) job.reject(e);
+    } finally {
+        pumping = false;
+        wake = null;
+    }
+}
+
+function enqueue(gd, draw) {
+    gd.__quantscopeQueued = true;
+    return new Promise((resolve, reject) => {
+        queue.push({ priority: priorityOf(gd), at: performance.now(), draw, resolve, reject });
+        if (wake) wake();
+        pump();
+    });
+}
+
 /** Draws a new chart into the element; true when drawn (false: the element is gone). */
-export async function newPlot(gd, specJson, header, bytes) {
-    const Plotly = await load();
-    if (!gd || !gd.isConnected) return false;
-    const spec = figure(specJson, header, bytes);
-    settle(Plotly.newPlot(gd, spec.data, spec.layout, spec.config));
-    return true;
+export function newPlot(gd, specJson, header, bytes) {
+    if (!gd) return Promise.resolve(false);
+    return enqueue(gd, Plotly => {
+        if (!gd.isConnected) return null;
+        const spec = figure(specJson, header, bytes);
+        const drawn = Plotly.newPlot(gd, spec.data, spec.layout, spec.config);
+        settle(drawn);
+        return drawn ? drawn.catch(() => undefined) : Promise.resolve();
+    });
+}
+
+// Staged figures: a chart sends its figure while the page is still being rendered on the server, before its element
+// exists, and is drawn as soon as Blazor inserts the element (data-stage = the figure's key): the figure travels
+// while plotly.js evaluates, and the first draw waits for no round trip after the page's render.
+const staged = new Map();
+let observer = null;
+
+function drawStaged(gd) {
+    const s = staged.get(gd.dataset.stage);
+    if (!s) return null;
+    if (!s.drawn) s.drawn = newPlot(gd, s.specJson, s.header, s.bytes);
+    return s.drawn;
+}
+
+function watchStaged() {
+    if (observer) return;
+    observer = new MutationObserver(() => {
+        for (const gd of document.querySelectorAll('.plot[data-stage]')) drawStaged(gd);
+        if ([...staged.values()].every(s => s.drawn)) {
+            observer.disconnect();
+            observer = null;
+        }
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+}
+
+/** Keeps a chart's figure under key until its element (data-stage = key) is in the page, then draws it. */
+export function stage(key, specJson, header, bytes) {
+    staged.set(key, { specJson, header, bytes, drawn: null });
+    const gd = document.querySelector(`.plot[data-stage="${key}"]`);
+    if (gd) drawStaged(gd);
+    else watchStaged();
+}
+
+/** Draws the element's staged figure, or waits for its draw; true when drawn, false when none was staged. */
+export async function newPlotStaged(gd) {
+    if (!gd) return false;
+    const drawn = drawStaged(gd);
+    if (!drawn) return false;
+    try {
+        return await drawn;
+    } finally {
+        staged.delete(gd.dataset.stage);
+    }
+}
+
+/** Forgets a staged figure (its chart left the page before it was drawn). */
+export function unstage(key) {
+    staged.delete(key);
+}
+
+// Updates of drawn charts (a live push sends one per chart at once) run in arrival order, one redraw per task: the
+// page paints the first chart's new point (the loss, sent first) before it redraws the next, instead of holding
+// every chart's redraw in one long task.
+const updates = [];
+let updating = false;
+
+async function runUpdates() {
+    updating = true;
+    try {
+        const Plotly = await load();
+        while (updates.length > 0) {
+            const job = updates.shift();
+            try {
+                job.resolve(job.gd && job.gd.isConnected && job.gd.data ? job.apply(Plotly) : undefined);
+            } catch (e) {
+                job.reject(e);
+            }
+            if (updates.length > 0) await new Promise(resolve => setTimeout(resolve, 0));
+        }
+    } catch (e) {
+        for (const job of updates.splice(0)) job.reject(e);
+    } finally {
+        updating = false;
+    }
+}
+
+function update(gd, apply) {
+    return new Promise((resolve, reject) => {
+        updates.push({ gd, apply, resolve, reject });
+        if (!updating) runUpdates();
+    });
 }
 
 /** Redraws the chart with a whole new figure (another layer picked): one draw, zoom kept by uirevision. */
-export async function react(gd, specJson, header, bytes) {
-    const Plotly = await load();
-    if (!gd || !gd.isConnected) return;
-    const spec = figure(specJson, header, bytes);
-    settle(Plotly.react(gd, spec.data, spec.layout, spec.config));
+export function react(gd, specJson, header, bytes) {
+    return update(gd, Plotly => {
+        const spec = figure(specJson, header, bytes);
+        settle(Plotly.react(gd, spec.data, spec.layout, spec.config));
+    });
 }
 
 /**
  * Appends the columns to their traces in one extendTraces call (one redraw), keeping at most max points per trace.
  * A trace that has no column for a field gets nothing appended to it.
  */
-export async function extend(gd, header, bytes, max) {
-    const Plotly = await load();
-    if (!gd || !gd.isConnected || !gd.data) return;
-    const cols = columns(header, bytes);
-    const traces = [...new Set(cols.map(c => c.trace))].sort((a, b) => a - b);
-    const update = {};
-    for (const field of new Set(cols.map(c => c.field))) {
-        update[field] = traces.map(t => cols.find(c => c.trace === t && c.field === field)?.values ?? []);
-    }
-    // plotly.js keeps a typed array at exactly maxPoints values (it would allocate length - max < 0 while shorter):
-    // ask each trace for no more than it will hold.
-    const maxPoints = traces.map((t, i) => Math.min(max, ...Object.keys(update).map(f =>
-        (gd.data[t][f] ? gd.data[t][f].length : 0) + update[f][i].length)));
-    if (traces.length > 0) settle(Plotly.extendTraces(gd, update, traces, maxPoints));
+export function extend(gd, header, bytes, max) {
+    return update(gd, Plotly => {
+        const cols = columns(header, bytes);
+        const traces = [...new Set(cols.map(c => c.trace))].sort((a, b) => a - b);
+        const changes = {};
+        for (const field of new Set(cols.map(c => c.field))) {
+            changes[field] = traces.map(t => cols.find(c => c.trace === t && c.field === field)?.values ?? []);
+        }
+        // plotly.js keeps a typed array at exactly maxPoints values (it would allocate length - max < 0 while shorter):
+        // ask each trace for no more than it will hold.
+        const maxPoints = traces.map((t, i) => Math.min(max, ...Object.keys(changes).map(f =>
+            (gd.data[t][f] ? gd.data[t][f].length : 0) + changes[f][i].length)));
+        if (traces.length > 0) settle(Plotly.extendTraces(gd, changes, traces, maxPoints));
+    });
 }
 
 /** Changes layout members (e.g. the shaded amax window) without touching the data. */
-export async function relayout(gd, layoutJson) {
-    const Plotly = await load();
-    if (gd && gd.isConnected && gd.data) settle(Plotly.relayout(gd, JSON.parse(layoutJson)));
+export function relayout(gd, layoutJson) {
+    return update(gd, Plotly => settle(Plotly.relayout(gd, JSON.parse(layoutJson))));
 }
 
 /** Calls target.OnPlotClick(y) with the y value (a heatmap's layer) of each clicked point. */

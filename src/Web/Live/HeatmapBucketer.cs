@@ -33,6 +33,22 @@ public sealed class HeatmapBucketer
     /// <summary>Columns emitted so far.</summary>
     public int Columns { get; private set; }
 
+    /// <summary>Fewest columns a heatmap sized to a narrow window still gets.</summary>
+    public const int MinColumns = 200;
+
+    // The heatmap's plot area is the viewport less its left margin (230 px of layer names), its colour bar and the
+    // page's paddings: about 330 CSS pixels.
+    private const int ChromePixels = 330;
+
+    /// <summary>
+    /// Columns for a heatmap drawn whole at once (an ended run) in a page <paramref name="viewportWidth"/> CSS pixels
+    /// wide: about one per pixel of its plot area (more cannot be seen; plotly's draw time grows with the cells), within
+    /// [<see cref="MinColumns"/>, <see cref="MaxColumns"/>]; <see cref="MaxColumns"/> when the width is unknown.
+    /// </summary>
+    public static int ColumnsFor(int? viewportWidth) => viewportWidth is { } width
+        ? Math.Clamp(width - ChromePixels, MinColumns, MaxColumns)
+        : MaxColumns;
+
     /// <summary>The bucketer for <paramref name="metric"/> over about <paramref name="expectedSteps"/> steps.</summary>
     public static HeatmapBucketer For(string metric, int expectedSteps, int maxColumns = MaxColumns) =>
         new(WidthFor(expectedSteps, maxColumns), LowerIsWorse(metric));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
@@ -56,20 +57,31 @@ public sealed class RunFeed : IDisposable
         }
     }
 
-    /// <summary>Updates coalesced over <paramref name="throttle"/>: at most one per interval, none when nothing happens.</summary>
+    /// <summary>
+    /// Updates at most one per <paramref name="throttle"/>, none when nothing happens. A point that arrives when the
+    /// last update is at least one interval old goes out at once (an idle page shows a step as soon as it ends); one
+    /// that arrives sooner waits for the interval's end, with whatever else came meanwhile (a busy run is coalesced).
+    /// The caller applies an update before asking for the next, so a slow page gets fewer, larger updates.
+    /// </summary>
     public async IAsyncEnumerable<RunFeedUpdate> UpdatesAsync(TimeSpan throttle, [EnumeratorCancellation] CancellationToken ct)
     {
         var reader = _subscription.Reader;
+        long? lastYield = null;
         while (await reader.WaitToReadAsync(ct))
         {
             var scalars = new List<ScalarPoint>();
             var layerPoints = new List<LayerPoint>();
             StatusEvent? status = null;
             Drain(reader, scalars, layerPoints, ref status);
-            await Task.Delay(throttle, ct);
-            Drain(reader, scalars, layerPoints, ref status);
+            var wait = lastYield is { } last ? throttle - Stopwatch.GetElapsedTime(last) : TimeSpan.Zero;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, ct);
+                Drain(reader, scalars, layerPoints, ref status);
+            }
             if (scalars.Count > 0 || layerPoints.Count > 0 || status is not null)
             {
+                lastYield = Stopwatch.GetTimestamp();
                 yield return new RunFeedUpdate(scalars, layerPoints, status);
             }
         }

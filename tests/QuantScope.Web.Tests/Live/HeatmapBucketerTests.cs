@@ -70,4 +70,23 @@ public sealed class HeatmapBucketerTests
         Assert.Equal([3, 4], bucketer.Add(Rows(3, 2, (s, l) => s)).Select(c => c.Step));
         Assert.Empty(bucketer.Flush());
     }
+
+    [Theory]
+    [InlineData(null, HeatmapBucketer.MaxColumns)]
+    [InlineData(1400, 1070)]
+    [InlineData(100, HeatmapBucketer.MinColumns)]
+    [InlineData(0, HeatmapBucketer.MinColumns)]
+    [InlineData(5000, HeatmapBucketer.MaxColumns)]
+    public void ColumnsFor_ViewportWidth_AboutOnePerPlotPixelWithinBounds(int? viewport, int expected) =>
+        Assert.Equal(expected, HeatmapBucketer.ColumnsFor(viewport));
+
+    [Fact]
+    public void For_TenThousandStepsInALaptopWindow_FitsTheColumnsOfItsPixels()
+    {
+        var bucketer = HeatmapBucketer.For(MetricNames.OverflowFraction, 10_000, HeatmapBucketer.ColumnsFor(1400));
+        var columns = bucketer.Add(Rows(0, 10_000, (s, l) => s)).Concat(bucketer.Flush()).ToList();
+        Assert.Equal(10, bucketer.Width);
+        Assert.Equal(1_000, columns.Count);
+        Assert.Equal(9_999f, columns[^1].Row[0]); // each column keeps its bucket's worst (max) step
+    }
 }

@@ -105,6 +105,44 @@ public sealed class RunFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdatesAsync_IdleFeed_SendsTheFirstStepWithoutWaitingForTheThrottle()
+    {
+        var live = new LiveRunStore();
+        var id = await _data.CreateRunAsync("l0");
+        using var feed = await OpenAsync(id, live);
+        Assert.NotNull(feed);
+
+        // An hour's throttle: the update arrives within the 10 s timeout only if an idle feed sends at once.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await using var updates = feed.UpdatesAsync(TimeSpan.FromHours(1), cts.Token).GetAsyncEnumerator(cts.Token);
+        live.Publish(new MetricsEvent(Steps(id, 0, 0)));
+        Assert.True(await updates.MoveNextAsync());
+
+        Assert.Equal([0], updates.Current.Scalars.Select(p => p.Step));
+    }
+
+    [Fact]
+    public async Task UpdatesAsync_StepsWithinTheThrottleOfTheLastUpdate_AreCoalescedIntoOne()
+    {
+        var live = new LiveRunStore();
+        var id = await _data.CreateRunAsync("l0");
+        using var feed = await OpenAsync(id, live);
+        Assert.NotNull(feed);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await using var updates = feed.UpdatesAsync(TimeSpan.FromSeconds(2), cts.Token).GetAsyncEnumerator(cts.Token);
+        live.Publish(new MetricsEvent(Steps(id, 0, 0)));
+        Assert.True(await updates.MoveNextAsync());
+        // Both published right after the first update: the feed waits out the interval and sends them together.
+        live.Publish(new MetricsEvent(Steps(id, 1, 1)));
+        live.Publish(new MetricsEvent(Steps(id, 2, 2)));
+        Assert.True(await updates.MoveNextAsync());
+
+        Assert.Equal([1, 2], updates.Current.Scalars.Select(p => p.Step));
+        Assert.Equal([1, 2], updates.Current.LayerPoints.Select(p => p.Step));
+    }
+
+    [Fact]
     public async Task OpenAsync_UnknownRun_IsNullAndLeavesNoSubscription()
     {
         var live = new LiveRunStore();

@@ -10,18 +10,25 @@ namespace QuantScope.Web.Components.Charts;
 /// </summary>
 public partial class Plot : IAsyncDisposable
 {
-    private const string ModulePath = "./js/plot.js";
-
     private ElementReference _element;
     private IJSObjectReference? _module;
     private DotNetObjectReference<Plot>? _self;
     private bool _drawn;
+    // The figure is sent ahead under this key, while the page still renders (see plot.js's stage).
+    private readonly string _stageKey = Guid.NewGuid().ToString("N");
+    private Task<bool> _staging = Task.FromResult(false);
 
     /// <summary>DOM id of the chart's element (tests, links and the page's CSS find it by this id).</summary>
     [Parameter, EditorRequired] public string Id { get; set; } = "";
 
     /// <summary>What to draw first (later changes go through the methods, never through this parameter).</summary>
     [Parameter, EditorRequired] public PlotFigure Figure { get; set; } = default!;
+
+    /// <summary>
+    /// Draw order of the page's first draws: a chart of higher priority is drawn first, and the others wait for it a
+    /// little if its figure is still on its way (see plot.js). The run page's heatmap is 1, other charts 0.
+    /// </summary>
+    [Parameter] public int Priority { get; set; }
 
     /// <summary>Called once plotly.js has drawn the chart (pushes before that would be lost).</summary>
     [Parameter] public Action? AfterRender { get; set; }
@@ -34,17 +41,20 @@ public partial class Plot : IAsyncDisposable
     [Inject] private ILogger<Plot> Log { get; set; } = default!;
 
     /// <summary>
-    /// Starts loading plotly.js in the page (importing the module starts it), so that a page can overlap the script's
-    /// download and evaluation with its own data loading. Never throws: a failed preload only loses the head start.
+    /// Starts loading plotly.js in the page, so that a page can overlap the script's
+    /// download and evaluation with its own data loading, and returns the page's viewport width in CSS pixels. Never
+    /// throws: a failed preload only loses the head start (and the width is null).
     /// </summary>
-    public static async Task PreloadAsync(IJSRuntime js)
+    public static async Task<int?> PreloadAsync(IJSRuntime js)
     {
         try
         {
-            await using var module = await js.InvokeAsync<IJSObjectReference>("import", ModulePath);
+            var module = await PlotModule.ImportAsync(js);
+            return await module.InvokeAsync<int>("preload");
         }
         catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
         {
+            return null;
         }
     }
 
@@ -52,14 +62,39 @@ public partial class Plot : IAsyncDisposable
     protected override bool ShouldRender() => false;
 
     /// <inheritdoc />
+    protected override void OnInitialized() => _staging = StageAsync();
+
+    // Sends the figure before the element exists: the page draws it as soon as Blazor inserts the element, without
+    // waiting for this component's after-render call (a round trip behind plotly.js's evaluation on a busy page).
+    private async Task<bool> StageAsync()
+    {
+        try
+        {
+            var module = await PlotModule.ImportAsync(JS);
+            var columns = Figure.Columns;
+            await module.InvokeVoidAsync("stage", _stageKey, Figure.SpecJson(), columns?.Header(), columns?.ToBytes());
+            return true;
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or ObjectDisposedException)
+        {
+            return false; // drawn the plain way after render, or the page is gone
+        }
+    }
+
+    /// <inheritdoc />
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender) return;
         try
         {
-            _module = await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
-            var columns = Figure.Columns;
-            _drawn = await _module.InvokeAsync<bool>("newPlot", _element, Figure.SpecJson(), columns?.Header(), columns?.ToBytes());
+            var staged = await _staging;
+            _module = await PlotModule.ImportAsync(JS);
+            _drawn = staged && await _module.InvokeAsync<bool>("newPlotStaged", _element);
+            if (!_drawn)
+            {
+                var columns = Figure.Columns;
+                _drawn = await _module.InvokeAsync<bool>("newPlot", _element, Figure.SpecJson(), columns?.Header(), columns?.ToBytes());
+            }
             if (!_drawn) return;
             if (OnClick.HasDelegate)
             {
@@ -114,11 +149,12 @@ public partial class Plot : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _self?.Dispose();
-        if (_module is null) return;
         try
         {
-            await _module.InvokeVoidAsync("purge", _element);
-            await _module.DisposeAsync();
+            // A chart that leaves before its first draw still has its figure staged in the page: drop it.
+            var module = _module ?? (await _staging ? await PlotModule.ImportAsync(JS) : null);
+            if (module is not null && !_drawn) await module.InvokeVoidAsync("unstage", _stageKey);
+            if (_module is not null) await _module.InvokeVoidAsync("purge", _element); // the module is the circuit's (PlotModule)
         }
         catch (Exception ex) when (ex is JSDisconnectedException or TaskCanceledException or ObjectDisposedException or JSException)
         {

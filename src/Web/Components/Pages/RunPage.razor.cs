@@ -19,6 +19,8 @@ public partial class RunPage
     // next push is read only after the page has applied this one, so a slow browser gets fewer, larger pushes.
     private static readonly TimeSpan Throttle = TimeSpan.FromMilliseconds(100);
     private static readonly IReadOnlyList<string> LossTraces = ["loss"];
+    // The page answers its width within a round trip (it is asked before plotly.js evaluates).
+    private static readonly TimeSpan WidthWait = TimeSpan.FromMilliseconds(300);
     private static readonly IReadOnlyList<string> EvalTraces = [MetricNames.HeldOutLoss, MetricNames.BaselineHeldOutLoss];
     // The coordinator stores the summary before it announces the end; the retries only cover a store that lags.
     private static readonly TimeSpan SummaryRetryDelay = TimeSpan.FromMilliseconds(500);
@@ -46,6 +48,8 @@ public partial class RunPage
     private IReadOnlyList<(int Step, float[] Row)> _heatInitial = [];
     // The heatmap shows at most HeatmapBucketer.MaxColumns columns (each the worst of a bucket of steps).
     private HeatmapBucketer _heatBuckets = new(1, lowerIsWorse: false);
+    // The browser's viewport width in CSS pixels (null: not known): an ended run's heatmap gets about a column per pixel.
+    private int? _viewportWidth;
     private IReadOnlyList<LayerSummary> _summary = [];
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> _evalInitial = [];
     private EffectivePlanDto? _plan;
@@ -83,9 +87,13 @@ public partial class RunPage
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()
     {
-        // plotly.js loads in the browser while the history is read here (on a loaded machine both take seconds).
-        _ = Plot.PreloadAsync(JS);
-        _feed = await RunFeed.OpenAsync(Id, Live, Runs, Series, _cts.Token);
+        // plotly.js loads in the browser while the history is read here (on a loaded machine both take seconds); the
+        // page's width comes back with it (waited for briefly: without it the heatmap gets the most columns).
+        var preload = Plot.PreloadAsync(JS);
+        var feed = await RunFeed.OpenAsync(Id, Live, Runs, Series, _cts.Token);
+        // Before _feed is set: the page renders at each await, and must not render a half-read run.
+        if (feed is not null && await Task.WhenAny(preload, Task.Delay(WidthWait, _cts.Token)) == preload) _viewportWidth = await preload;
+        _feed = feed;
         if (_feed is null)
         {
             _missing = true;
@@ -218,7 +226,10 @@ public partial class RunPage
         var rows = ChartData.Rows(_layerPoints, _heatMetric, _heatRole);
         var seen = rows.Count == 0 ? 0 : rows[^1].Step + 1;
         var expected = IsEnded(_status) ? seen : Math.Max(_steps, 2 * seen); // a live run without a plan (external) keeps growing
-        _heatBuckets = HeatmapBucketer.For(_heatMetric, expected);
+        // Drawn whole at once, an ended run's heatmap needs no more columns than its plot has pixels; a live one keeps
+        // up to MaxColumns so that a new column stays one step (or a few) and appears as the step ends.
+        var maxColumns = IsEnded(_status) ? HeatmapBucketer.ColumnsFor(_viewportWidth) : HeatmapBucketer.MaxColumns;
+        _heatBuckets = HeatmapBucketer.For(_heatMetric, expected, maxColumns);
         var columns = _heatBuckets.Add(rows).ToList();
         if (IsEnded(_status)) columns.AddRange(_heatBuckets.Flush());
         _heatInitial = columns;
