@@ -69,6 +69,7 @@ public partial class RunPage
     [Inject] private RunRepository Runs { get; set; } = default!;
     [Inject] private MetricSeriesRepository Series { get; set; } = default!;
     [Inject] private RunCoordinator Coordinator { get; set; } = default!;
+    [Inject] private RunControl Control { get; set; } = default!;
     [Inject] private ILogger<RunPage> Log { get; set; } = default!;
     [Inject] private Microsoft.JSInterop.IJSRuntime JS { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -301,10 +302,17 @@ public partial class RunPage
 
     private static bool IsEnded(RunStatus status) => status is not (RunStatus.Pending or RunStatus.Running);
 
-    private Task CancelAsync()
+    private async Task CancelAsync()
     {
-        Coordinator.Cancel(Id);
-        return Task.CompletedTask;
+        try
+        {
+            // Wherever it trains: this host, a cluster worker, or another dashboard host (Redis).
+            if (!await Control.CancelAsync(Id, _cts.Token)) _error = "The run is not training any more.";
+        }
+        catch (IOException ex)
+        {
+            _error = ex.Message;
+        }
     }
 
     private async Task ResumeAsync()
