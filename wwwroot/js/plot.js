@@ -10,7 +10,11 @@ let plotly;
 // Loads plotly.js once per page: the first draw starts it, or preload() while the server still reads the page's data.
 function load() {
     if (plotly) return plotly;
-    plotly = window.Plotly ? Promise.resolve(window.Plotly) : new Promise((resolve, reject) => {
+    const tag = document.getElementById('plotly-js'); // chart pages start it with the page (App.razor)
+    plotly = window.Plotly ? Promise.resolve(window.Plotly) : tag ? new Promise((resolve, reject) => {
+        tag.addEventListener('load', () => resolve(window.Plotly));
+        tag.addEventListener('error', () => reject(new Error('plotly.js did not load from ' + tag.src)));
+    }) : new Promise((resolve, reject) => {
         const script = document.createElement('script');
         script.src = new URL(plotlyUrl, document.baseURI).href;
         script.async = true;

@@ -43,11 +43,14 @@ public sealed class HeatmapBucketer
     /// <summary>
     /// Columns for a heatmap drawn whole at once (an ended run) in a page <paramref name="viewportWidth"/> CSS pixels
     /// wide: about one per pixel of its plot area (more cannot be seen; plotly's draw time grows with the cells), within
-    /// [<see cref="MinColumns"/>, <see cref="MaxColumns"/>]; <see cref="MaxColumns"/> when the width is unknown.
+    /// [<see cref="MinColumns"/>, <see cref="MaxColumns"/>]; <see cref="UnknownWidthColumns"/> when the width is unknown.
     /// </summary>
     public static int ColumnsFor(int? viewportWidth) => viewportWidth is { } width
         ? Math.Clamp(width - ChromePixels, MinColumns, MaxColumns)
-        : MaxColumns;
+        : UnknownWidthColumns;
+
+    /// <summary>Columns of an ended run's heatmap when the page's width is not known yet: a laptop screen's plot area.</summary>
+    public const int UnknownWidthColumns = 1_000;
 
     /// <summary>The bucketer for <paramref name="metric"/> over about <paramref name="expectedSteps"/> steps.</summary>
     public static HeatmapBucketer For(string metric, int expectedSteps, int maxColumns = MaxColumns) =>

@@ -20,7 +20,6 @@ public partial class RunPage
     private static readonly TimeSpan Throttle = TimeSpan.FromMilliseconds(100);
     private static readonly IReadOnlyList<string> LossTraces = ["loss"];
     // The page answers its width within a round trip (it is asked before plotly.js evaluates).
-    private static readonly TimeSpan WidthWait = TimeSpan.FromMilliseconds(300);
     private static readonly IReadOnlyList<string> EvalTraces = [MetricNames.HeldOutLoss, MetricNames.BaselineHeldOutLoss];
     // The coordinator stores the summary before it announces the end; the retries only cover a store that lags.
     private static readonly TimeSpan SummaryRetryDelay = TimeSpan.FromMilliseconds(500);
@@ -88,12 +87,13 @@ public partial class RunPage
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()
     {
-        // plotly.js loads in the browser while the history is read here (on a loaded machine both take seconds); the
-        // page's width comes back with it (waited for briefly: without it the heatmap gets the most columns).
+        // plot.js loads in the browser while the history is read here; the page's width comes back with it when the
+        // browser answers in time (it is busy evaluating plotly.js then): not waited for, the heatmap then gets
+        // HeatmapBucketer.UnknownWidthColumns columns.
         var preload = Plot.PreloadAsync(JS);
         var feed = await RunFeed.OpenAsync(Id, Live, Runs, Series, _cts.Token);
         // Before _feed is set: the page renders at each await, and must not render a half-read run.
-        if (feed is not null && await Task.WhenAny(preload, Task.Delay(WidthWait, _cts.Token)) == preload) _viewportWidth = await preload;
+        if (preload.IsCompletedSuccessfully) _viewportWidth = preload.Result;
         _feed = feed;
         if (_feed is null)
         {
