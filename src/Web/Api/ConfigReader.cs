@@ -90,11 +90,18 @@ public static class ConfigReader
         var path = ex.Path ?? "$";
         // An unknown member is reported at its parent's path; name the member itself.
         var unknown = UnknownMember(ex.Message);
+        if (unknown is "")
+        {
+            // A property with an empty name (found by the long fuzz run): its path ends in a bare '.'.
+            path = path.TrimEnd('.');
+            unknown = "\"\"";
+        }
         if (unknown is not null && !path.EndsWith(unknown, StringComparison.Ordinal))
         {
             path = path == "$" ? $"$.{unknown}" : $"{path}.{unknown}";
         }
-        return path == "$" ? "$" : path.TrimStart('$', '.');
+        var field = path.TrimStart('$', '.');
+        return field.Length == 0 ? "$" : field;
     }
 
     private static string Describe(JsonException ex)
@@ -110,7 +117,7 @@ public static class ConfigReader
         if (start < 0 || !message.Contains("could not be mapped", StringComparison.Ordinal)) return null;
         start += marker.Length;
         var end = message.IndexOf('\'', start);
-        return end > start ? message[start..end] : null;
+        return end >= start ? message[start..end] : null;
     }
 
     private static JsonSerializerOptions CreateStrict()

@@ -18,6 +18,19 @@ public sealed class ConfigReaderTests
         Assert.Equal(TrainConfig.Demo, config);
     }
 
+    [Theory]
+    [InlineData("""{"steps": 7, "": 2}""", "\"\"")] // found by the long fuzz run: an empty name named nothing
+    [InlineData("""{"steps": 7, "stpes": 2}""", "stpes")]
+    [InlineData("""{"quant": {"": 1}}""", "quant.\"\"")]
+    public void Read_UnknownProperty_ErrorNamesIt(string body, string field)
+    {
+        var (config, errors) = ConfigReader.Read(body);
+
+        Assert.Null(config);
+        var error = Assert.Single(errors);
+        Assert.Equal((field, "is not a known config field"), (error.Field, error.Message));
+    }
+
     [Fact]
     public void Read_PartialConfig_KeepsDefaultsForTheRest()
     {

@@ -31,6 +31,19 @@ public sealed class MetricColumnsReaderTests
     }
 
     [Fact]
+    public void Read_RoleWithAnEscapedLoneSurrogate_FieldErrorNotACrash()
+    {
+        // Found by the long fuzz run: comparing such a string with the known roles threw InvalidOperationException.
+        var (points, errors) = Read("""
+            {"steps":[1,1],"names":["amax","amax"],"layers":["a.q_proj","a.q_proj"],"roles":["weight","weigh\ud800t"],"values":[1,2]}
+            """);
+
+        Assert.Null(points);
+        var error = Assert.Single(errors);
+        Assert.Equal("roles[1]", error.Field);
+    }
+
+    [Fact]
     public void Read_LayerAndRoleColumns_StayAlignedWithTheirPoints()
     {
         var (points, errors) = Read("""
