@@ -12,10 +12,7 @@ public sealed class RedisRunControlTests(DashboardCluster cluster) : IClassFixtu
     public async Task TrainOnHostA_DeleteAndCancelThroughHostB_RefusedWhileTrainingThenCancelledThenDeleted()
     {
         var (a, b) = (cluster.A, cluster.B);
-        var created = await a.Http.PostAsJsonAsync("/api/runs", QuantScopeWebFactory.TinyConfig(steps: 100_000));
-        created.EnsureSuccessStatusCode();
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await QuantScopeWebFactory.WaitForStatusAsync(a.Http, id, "running");
+        var id = await TrainingOnAsync(a);
 
         Assert.Equal(HttpStatusCode.Conflict, (await b.Http.DeleteAsync($"/api/runs/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await b.Http.PostAsync($"/api/runs/{id}/cancel", null)).StatusCode);
@@ -30,10 +27,7 @@ public sealed class RedisRunControlTests(DashboardCluster cluster) : IClassFixtu
     public async Task TrainOnHostA_DeleteThroughHostB_RefusedWhileItTrains()
     {
         var (a, b) = (cluster.A, cluster.B);
-        var created = await a.Http.PostAsJsonAsync("/api/runs", QuantScopeWebFactory.TinyConfig(steps: 100_000));
-        created.EnsureSuccessStatusCode();
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await QuantScopeWebFactory.WaitForStatusAsync(a.Http, id, "running");
+        var id = await TrainingOnAsync(a);
         try
         {
             // Many times: at no point of the run's first lease beats may another host delete it.
@@ -55,5 +49,15 @@ public sealed class RedisRunControlTests(DashboardCluster cluster) : IClassFixtu
     public async Task CancelThroughHostB_UnknownRun_Conflict()
     {
         Assert.Equal(HttpStatusCode.Conflict, (await cluster.B.Http.PostAsync($"/api/runs/{Guid.NewGuid()}/cancel", null)).StatusCode);
+    }
+
+    // A long run training on the host, once it is running.
+    private static async Task<Guid> TrainingOnAsync(DashboardHost host)
+    {
+        var created = await host.Http.PostAsJsonAsync("/api/runs", QuantScopeWebFactory.TinyConfig(steps: 100_000));
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await QuantScopeWebFactory.WaitForStatusAsync(host.Http, id, "running");
+        return id;
     }
 }
