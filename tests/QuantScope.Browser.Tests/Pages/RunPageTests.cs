@@ -102,6 +102,8 @@ public sealed class RunPageTests(ITestOutputHelper output)
             Assert.Equal(Steps, await ChartProbe.WaitForAsync(() => ChartProbe.HeatmapStepsAsync(page, "saturation-heatmap"), n => n >= Steps, Patience));
             Assert.Equal("Completed", await page.InnerTextAsync("#run-status"));
             Assert.Equal(7, await page.Locator("#layer-table tbody tr").CountAsync());
+            // The CSP allows no inline style sheet or script: nothing on the page (plotly.js included) tried one.
+            Assert.DoesNotContain(browser.ConsoleLog, line => line.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
             output.WriteLine(await BrowserSession.ScreenshotAsync(page, "run-page-after-restart"));
         }
         finally
