@@ -16,25 +16,14 @@ namespace QuantScope.Web.Cli;
 public static class DiagnoseCommand
 {
     /// <summary>Builds the verb bound to the given streams.</summary>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
-    {
-        var run = new Option<string>("--run") { Description = "Id of the run to diagnose.", Required = true };
-        var db = new Option<string?>("--db") { Description = $"SQLite database (default {new StorageOptions().DatabasePath})." };
-        var json = new Option<bool>("--json") { Description = "Print {\"findings\": [...]} on one line." };
-        var command = new Command("diagnose", "Findings of the failure detectors on a stored run, each with its evidence and the fix to try.") { run, db, json };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(run)!, parsed.GetValue(db), parsed.GetValue(json), stdout, stderr, ct));
-        return command;
-    }
+    public static Command Create(TextWriter stdout, TextWriter stderr) => RunVerb.Create(
+        "diagnose", "Findings of the failure detectors on a stored run, each with its evidence and the fix to try.",
+        "Id of the run to diagnose.", "", "Print {\"findings\": [...]} on one line.", stderr,
+        (id, db, json, ct) => RunAsync(id, db, json, stdout, stderr, ct));
 
-    /// <summary>The verb's work; returns the exit code (0, or 2 for a bad id or database).</summary>
-    public static async Task<int> RunAsync(string run, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    /// <summary>The verb's work; returns the exit code (0, or 2 for an unknown run or a bad database).</summary>
+    public static async Task<int> RunAsync(Guid id, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (!Guid.TryParse(run, out var id))
-        {
-            await stderr.WriteLineAsync("--run: must be a run id");
-            return QuantScopeCli.UsageError;
-        }
-
         await using var services = await CliDatabase.OpenAsync(CliDatabase.PathOf(dbPath), mustExist: true, stderr, ct);
         if (services is null) return QuantScopeCli.UsageError;
         var loader = new DiagnosisInputLoader(services.GetRequiredService<RunRepository>(), services.GetRequiredService<MetricSeriesRepository>());

@@ -16,25 +16,15 @@ namespace QuantScope.Web.Cli;
 public static class ResumeCommand
 {
     /// <summary>Builds the verb: summary to <paramref name="stdout"/>; progress and errors to <paramref name="stderr"/>.</summary>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
-    {
-        var run = new Option<string>("--run") { Description = "Id of the run to resume.", Required = true };
-        var db = new Option<string?>("--db") { Description = $"SQLite database (default {new StorageOptions().DatabasePath}); checkpoints are read from checkpoints/ next to it." };
-        var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object on the last stdout line instead of a table." };
-        var command = new Command("resume", "Continue an interrupted, failed or cancelled engine run from its latest checkpoint.") { run, db, json };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(run)!, parsed.GetValue(db), parsed.GetValue(json), stdout, stderr, ct));
-        return command;
-    }
+    public static Command Create(TextWriter stdout, TextWriter stderr) => RunVerb.Create(
+        "resume", "Continue an interrupted, failed or cancelled engine run from its latest checkpoint.",
+        "Id of the run to resume.", "; checkpoints are read from checkpoints/ next to it",
+        "Print the summary as one JSON object on the last stdout line instead of a table.", stderr,
+        (id, db, json, ct) => RunAsync(id, db, json, stdout, stderr, ct));
 
     /// <summary>The verb's work; returns the exit code. The first Ctrl+C (or SIGTERM) stops the run after its current step.</summary>
-    public static async Task<int> RunAsync(string run, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> RunAsync(Guid id, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (!Guid.TryParse(run, out var id))
-        {
-            await stderr.WriteLineAsync("--run: must be a run id");
-            return QuantScopeCli.UsageError;
-        }
-
         using var stop = new CliStopSignal(ct);
         var database = CliDatabase.PathOf(dbPath);
         await using var services = await CliDatabase.OpenAsync(database, mustExist: true, stderr, stop.Token);
