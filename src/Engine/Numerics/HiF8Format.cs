@@ -21,7 +21,7 @@ public sealed class HiF8Format : INumberFormat
     private static readonly Scalar SpacingCap = 32768.0.ToScalar(), Half = 0.5.ToScalar();
     private static readonly Scalar MinExp = MinExponent.ToScalar(), MaxExp = MaxExponent.ToScalar();
     private static readonly Scalar Overflow = OverflowThreshold.ToScalar(), Inf = float.PositiveInfinity.ToScalar();
-    private static readonly Scalar Zero = 0.ToScalar(), One = 1.ToScalar(), NoTier = (-1).ToScalar();
+    private static readonly Scalar NoTier = (-1).ToScalar();
     private static readonly Scalar Three = 3.ToScalar(), Seven = 7.ToScalar(), Fifteen = 15.ToScalar();
 
     /// <summary>The single HiF8 instance.</summary>
@@ -57,7 +57,7 @@ public sealed class HiF8Format : INumberFormat
         var spacing = e.sub(Tier(e)).exp2_();
         var v = safe.div(spacing); // exact: power-of-two spacing
         var whole = v.floor();
-        var rounded = whole.add_(v.sub(whole).ge(Half).to(v.dtype), One).mul_(spacing); // half away from zero, exact
+        var rounded = whole.add_(v.sub(whole).ge(Half).to(v.dtype), ScalarOps.One).mul_(spacing); // half away from zero, exact
         var q = where(mag.ge(Overflow), full_like(mag, Inf), rounded);
         return q.copysign(x).MoveToOuterDisposeScope();
     }
@@ -72,7 +72,7 @@ public sealed class HiF8Format : INumberFormat
         var q = Quantize(x).abs_();
         var e = ExactFloorLog2(q).clamp_(MinExp, MaxExp);
         var tier = Tier(e).to(ScalarType.Int32);
-        var special = q.eq(Zero).logical_or_(q.isinf()).logical_or_(q.isnan());
+        var special = q.eq(ScalarOps.Zero).logical_or_(q.isinf()).logical_or_(q.isnan());
         return tier.masked_fill_(special, NoTier).MoveToOuterDisposeScope();
     }
 
@@ -103,7 +103,7 @@ public sealed class HiF8Format : INumberFormat
     internal static Tensor ExactFloorLog2(Tensor m)
     {
         var e = m.log2().floor_();
-        e = where(e.exp2().gt(m), e.sub(One), e);
-        return where(e.add(One, One).exp2_().le(m), e.add(One, One), e);
+        e = where(e.exp2().gt(m), e.sub(ScalarOps.One), e);
+        return where(e.add(ScalarOps.One, ScalarOps.One).exp2_().le(m), e.add(ScalarOps.One, ScalarOps.One), e);
     }
 }

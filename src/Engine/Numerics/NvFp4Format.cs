@@ -14,7 +14,7 @@ public sealed class NvFp4Format : INumberFormat
 {
     // Numbers handed to TorchSharp are Scalars held here: a temporary one can be freed by the GC during the native
     // call (TorchSharp 0.107), which crashes or corrupts the op.
-    private static readonly Scalar Zero = 0.ToScalar(), E2M1Max = 6f.ToScalar(), E4M3TimesE2M1Max = (448f * 6f).ToScalar();
+    private static readonly Scalar E2M1Max = 6f.ToScalar(), E4M3TimesE2M1Max = (448f * 6f).ToScalar();
 
     /// <summary>Values per E4M3 block scale.</summary>
     public const int BlockSize = 16;
@@ -52,10 +52,10 @@ public sealed class NvFp4Format : INumberFormat
         var xf = x.to(ScalarType.Float32).reshape(blocked);
         var mag = where(xf.isfinite(), xf.abs(), zeros_like(xf));
         var amax = mag.max();
-        var sGlobal = where(amax.eq(Zero), ones_like(amax), full_like(amax, E4M3TimesE2M1Max).div(amax));
+        var sGlobal = where(amax.eq(ScalarOps.Zero), ones_like(amax), full_like(amax, E4M3TimesE2M1Max).div(amax));
         var blockAmax = mag.amax([-1], keepdim: true);
         var blockScale = FloatQuantizer.Quantize(blockAmax.div(E2M1Max).mul(sGlobal), FloatFormat.E4M3);
-        var safe = where(blockScale.eq(Zero), ones_like(blockScale), blockScale);
+        var safe = where(blockScale.eq(ScalarOps.Zero), ones_like(blockScale), blockScale);
         var q = FloatQuantizer.Quantize(xf.mul(sGlobal).div(safe), FloatFormat.E2M1);
         return q.mul(blockScale).div(sGlobal).reshape(shape).to(x.dtype).MoveToOuterDisposeScope();
     }

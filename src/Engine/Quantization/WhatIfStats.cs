@@ -12,9 +12,6 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public static class WhatIfStats
 {
-    // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
-    private static readonly Scalar Zero = 0.ToScalar();
-
     /// <summary>The statistics, in this order, per format.</summary>
     public static IReadOnlyList<string> Metrics { get; } =
         [Telemetry.MetricNames.OverflowFraction, Telemetry.MetricNames.UnderflowFraction, Telemetry.MetricNames.Mse, Telemetry.MetricNames.SqnrDb];
@@ -45,7 +42,7 @@ public static class WhatIfStats
             var target = ScaleMath.TargetMax(format);
             var safe = amax.detach().to(ScalarType.Float32);
             using var targetScalar = target.ToScalar(); // held: a temporary Scalar can be freed by the GC mid-call
-            var scale = where(safe.gt(Zero).logical_and(safe.isfinite()), safe.reciprocal().mul(targetScalar), ones_like(safe));
+            var scale = where(safe.gt(ScalarOps.Zero).logical_and(safe.isfinite()), safe.reciprocal().mul(targetScalar), ones_like(safe));
             var scaled = x.mul(scale);
             overflow = QuantErrorStats.OverflowCount(scaled, target);
             q = format.QuantizeDequantize(ScalarOps.ClampSymmetric(scaled, format.MaxValue)).div(scale);

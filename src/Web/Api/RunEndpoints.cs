@@ -49,15 +49,8 @@ public static class RunEndpoints
 
     private static async Task<IResult> DeleteAsync(Guid id, RunRepository runs, RunControl control, CancellationToken ct)
     {
-        try
-        {
-            if (await control.IsTrainingAsync(id, ct))
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run is still training.", detail: $"Cancel run {id} first.");
-        }
-        catch (IOException ex)
-        {
-            return OtherHostsAway(ex);
-        }
+        if (await control.IsTrainingAsync(id, ct))
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run is still training.", detail: $"Cancel run {id} first.");
         return await runs.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id);
     }
 

@@ -6,9 +6,11 @@ namespace QuantScope.Web.Runs;
 /// </summary>
 public interface IRemoteRuns
 {
-    /// <summary>True when another host trains or ingests <paramref name="runId"/> now (it holds the run's lease).</summary>
-    /// <exception cref="IOException">The other hosts cannot be asked (Redis unreachable).</exception>
-    Task<bool> IsLiveElsewhereAsync(Guid runId, CancellationToken ct);
+    /// <summary>
+    /// True when other dashboard hosts share this host's store: then a pending or running engine run this host does not
+    /// train is another host's, until the lease sweep finds no host renewing it and marks it interrupted.
+    /// </summary>
+    bool OtherHostsShareTheStore { get; }
 
     /// <summary>Asks the host that trains <paramref name="runId"/> to cancel it; false when no other host has it live.</summary>
     /// <exception cref="IOException">The other hosts cannot be asked (Redis unreachable).</exception>

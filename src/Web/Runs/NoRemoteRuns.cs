@@ -4,7 +4,7 @@ namespace QuantScope.Web.Runs;
 public sealed class NoRemoteRuns : IRemoteRuns
 {
     /// <inheritdoc />
-    public Task<bool> IsLiveElsewhereAsync(Guid runId, CancellationToken ct) => Task.FromResult(false);
+    public bool OtherHostsShareTheStore => false;
 
     /// <inheritdoc />
     public Task<bool> CancelAsync(Guid runId, CancellationToken ct) => Task.FromResult(false);

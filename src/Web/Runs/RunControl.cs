@@ -13,16 +13,15 @@ namespace QuantScope.Web.Runs;
 public sealed class RunControl(RunCoordinator coordinator, ClusterJobDispatcher cluster, IRemoteRuns remote, RunRepository runs)
 {
     /// <summary>True when the run trains now on this host, a worker or another dashboard host.</summary>
-    /// <exception cref="IOException">Other dashboard hosts cannot be asked.</exception>
     public async Task<bool> IsTrainingAsync(Guid runId, CancellationToken ct) =>
         coordinator.ActiveRuns.Contains(runId) || cluster.ActiveRuns.Contains(runId)
-        || (await IsOpenEngineRunAsync(runId, ct) && await remote.IsLiveElsewhereAsync(runId, ct));
+        || (remote.OtherHostsShareTheStore && await IsOpenEngineRunAsync(runId, ct));
 
     /// <summary>Asks the run to stop (it ends within one step as cancelled); false when it is not training anywhere.</summary>
     /// <exception cref="IOException">Other dashboard hosts cannot be asked.</exception>
     public async Task<bool> CancelAsync(Guid runId, CancellationToken ct) =>
         coordinator.Cancel(runId) || cluster.Cancel(runId)
-        || (await IsOpenEngineRunAsync(runId, ct) && await remote.CancelAsync(runId, ct));
+        || (remote.OtherHostsShareTheStore && await IsOpenEngineRunAsync(runId, ct) && await remote.CancelAsync(runId, ct));
 
     // Only engine runs train; only a pending or running one can be live elsewhere.
     private async Task<bool> IsOpenEngineRunAsync(Guid runId, CancellationToken ct) =>

@@ -31,9 +31,6 @@ public static class TrainingThreadPriority
         return setpriority(PrioProcess, tid, Math.Min(MaxNice, current + niceness)) == 0;
     }
 
-    /// <summary>The calling thread's nice value (Linux; 0 elsewhere).</summary>
-    public static int CurrentNice() => OperatingSystem.IsLinux() ? CurrentNice((uint)gettid()) : 0;
-
     // getpriority returns the nice value itself (-20..19) for PRIO_PROCESS with the glibc wrapper.
     private static int CurrentNice(uint tid) => getpriority(PrioProcess, tid);
 

@@ -20,11 +20,10 @@ public sealed class RedisRunControl(
         new(() => ConnectionMultiplexer.ConnectAsync(RedisClusterSetup.Parse(options.Value)));
 
     /// <summary>
-    /// True: the caller asks only about runs the store lists as pending or running that this host does not train, and
-    /// with several hosts such a run is another host's until <see cref="RunLeaseKeeper"/> finds no host renewing its
-    /// lease and marks it interrupted. (A lease still missing proves nothing: a new run is claimed within a beat.)
+    /// True. (Whether a run's lease exists proves nothing either way: a new run is claimed within a beat, and a dead
+    /// host's lease lasts until it expires; <see cref="RunLeaseKeeper"/> judges which runs lost their host.)
     /// </summary>
-    public Task<bool> IsLiveElsewhereAsync(Guid runId, CancellationToken ct) => Task.FromResult(true);
+    public bool OtherHostsShareTheStore => true;
 
     /// <inheritdoc />
     public async Task<bool> CancelAsync(Guid runId, CancellationToken ct)
