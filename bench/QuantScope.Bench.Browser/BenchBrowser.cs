@@ -12,11 +12,13 @@ public sealed class BenchBrowser : IAsyncDisposable
     ];
 
     private readonly IPlaywright _playwright;
+    private readonly string _executable;
 
-    private BenchBrowser(IPlaywright playwright, IBrowser browser)
+    private BenchBrowser(IPlaywright playwright, IBrowser browser, string executable)
     {
         _playwright = playwright;
         Browser = browser;
+        _executable = executable;
     }
 
     /// <summary>The running browser.</summary>
@@ -33,7 +35,7 @@ public sealed class BenchBrowser : IAsyncDisposable
         {
             ExecutablePath = executable, Headless = true, Args = LaunchArgs,
         });
-        return new BenchBrowser(playwright, browser);
+        return new BenchBrowser(playwright, browser, executable);
     }
 
     /// <summary>A new page in its own context (cold cache), laptop-sized.</summary>
@@ -46,6 +48,18 @@ public sealed class BenchBrowser : IAsyncDisposable
     /// <summary>A new browser context (its own cache and cookies).</summary>
     public Task<IBrowserContext> NewContextAsync() =>
         Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+
+    /// <summary>
+    /// A browser of its own with an on-disk profile in <paramref name="profileDirectory"/>, as a user's browser: its
+    /// HTTP cache and V8's code cache persist from one visit to the next (an off-the-record context, as
+    /// <see cref="NewContextAsync"/> makes, keeps no code cache, so every visit compiles plotly.js again).
+    /// </summary>
+    public Task<IBrowserContext> NewProfileAsync(string profileDirectory) =>
+        _playwright.Chromium.LaunchPersistentContextAsync(profileDirectory, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = _executable, Headless = true, Args = LaunchArgs,
+            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
+        });
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

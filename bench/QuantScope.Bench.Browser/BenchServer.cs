@@ -11,7 +11,7 @@ namespace QuantScope.Bench.Browser;
 
 /// <summary>
 /// The real app in-process on Kestrel at 127.0.0.1 on a free port (as the browser tests' DashboardServer), on a
-/// temporary database that is deleted on dispose. Development environment: static assets come from the build output.
+/// temporary database that is deleted on dispose. Production environment, static assets from the build output.
 /// </summary>
 public sealed class BenchServer : WebApplicationFactory<Program>
 {
@@ -35,7 +35,12 @@ public sealed class BenchServer : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:DatabasePath", _databasePath);
-        builder.UseEnvironment("Development");
+        // Static assets as a published dashboard serves them: precompressed, and fingerprinted ones cached as immutable.
+        // From a build's manifest ASP.NET Core would patch them at run time for hot reload (no-cache, re-gzipped
+        // uncompressed), so every visit would download plotly.js whole again.
+        builder.UseEnvironment("Production");
+        builder.UseStaticWebAssets();
+        builder.UseSetting("ReloadStaticAssetsAtRuntime", "false");
         builder.ConfigureLogging(l => l.AddFilter((_, level) => level >= LogLevel.Warning)); // the bench prints its own table
     }
 

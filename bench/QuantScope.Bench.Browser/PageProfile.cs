@@ -41,6 +41,22 @@ public static class PageProfile
             var key = $"{script}:{frame.GetProperty("lineNumber").GetInt32()}:{frame.GetProperty("columnNumber").GetInt32()} {function}";
             byFunction[key] = byFunction.GetValueOrDefault(key) + ms;
         }
+        // Timeline: per 100 ms since profiling started, the ms spent per script (idle left out).
+        var bins = new SortedDictionary<int, Dictionary<string, double>>();
+        var now = 0.0;
+        for (var i = 0; i < samples.Length; i++)
+        {
+            now += deltas[i] / 1000;
+            var frame = nodes[samples[i]].GetProperty("callFrame");
+            var url = frame.GetProperty("url").GetString() ?? "";
+            var script = url.Length == 0 ? frame.GetProperty("functionName").GetString() ?? "" : url[(url.LastIndexOf('/') + 1)..];
+            if (script == "(idle)") continue;
+            script = script.Split('.')[0];
+            var bin = bins.TryGetValue((int)(now / 100), out var b) ? b : bins[(int)(now / 100)] = [];
+            bin[script] = bin.GetValueOrDefault(script) + (i + 1 < deltas.Length ? deltas[i + 1] : 0) / 1000;
+        }
+        foreach (var (bin, scripts) in bins)
+            Console.WriteLine($"      {bin * 100,5} ms busy {scripts.Values.Sum(),3:F0}: " + string.Join(" ", scripts.OrderByDescending(p => p.Value).Take(4).Select(p => $"{p.Key} {p.Value:F0}")));
         Console.WriteLine($"      main thread, ms of self time by script: " +
             string.Join(" · ", byScript.OrderByDescending(p => p.Value).Take(8).Select(p => $"{p.Key} {p.Value:F0}")));
         foreach (var (function, ms) in byFunction.OrderByDescending(p => p.Value).Take(top))

@@ -111,8 +111,10 @@ async function pump() {
             }
             queue.shift();
             let drawing = null;
+            let shown = null;
             try {
                 drawing = job.draw(Plotly);
+                shown = imagesShown(job.gd);
                 job.resolve(drawing !== null);
             } catch (e) {
                 job.reject(e);
@@ -120,6 +122,7 @@ async function pump() {
             // plotly.js finishes some of a chart's drawing after newPlot returns (its promise settles after a frame):
             // the next chart waits for that, at most SettleMillis, then for one task (the page paints in between).
             if (queue.length > 0) await Promise.race([drawing || Promise.resolve(), new Promise(resolve => setTimeout(resolve, SettleMillis))]);
+            if (queue.length > 0 && shown) await shown;
             if (queue.length > 0) await nextTask(0);
         }
     } catch (e) {
@@ -130,10 +133,27 @@ async function pump() {
     }
 }
 
+// A heatmap's cells are an image (a PNG data URL) that the browser loads and decodes in later tasks, and paints in the
+// frame after that: a chart drawn next would hold that paint back by its own drawing time. So the next chart waits for
+// the drawn chart's images to load (listened for as soon as it is drawn; at most ImageMillis) and for one frame.
+const ImageMillis = 200;
+const frame = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+async function imagesShown(gd) {
+    const images = gd.querySelectorAll('image');
+    if (images.length === 0) return;
+    const loaded = [...images].map(image => new Promise(resolve => {
+        image.addEventListener('load', resolve, { once: true });
+        image.addEventListener('error', resolve, { once: true });
+    }));
+    await Promise.race([Promise.all(loaded), new Promise(resolve => setTimeout(resolve, ImageMillis))]);
+    await frame();
+}
+
 function enqueue(gd, draw) {
     gd.__quantscopeQueued = true;
     return new Promise((resolve, reject) => {
-        queue.push({ priority: priorityOf(gd), at: performance.now(), draw, resolve, reject });
+        queue.push({ gd, priority: priorityOf(gd), at: performance.now(), draw, resolve, reject });
         if (wake) wake();
         pump();
     });
@@ -282,3 +302,7 @@ export async function onClick(gd, target) {
 export function purge(gd) {
     if (gd && gd.data && window.Plotly) window.Plotly.purge(gd);
 }
+
+// Chart pages run this module with the page (App.razor), so the server can stage a figure through this global before
+// its own import of the module has made the round trip (the browser answers that late, busy with plotly.js).
+window.quantscopePlot = { stage };

@@ -70,9 +70,17 @@ public partial class Plot : IAsyncDisposable
     {
         try
         {
-            var module = await PlotModule.ImportAsync(JS);
             var columns = Figure.Columns;
-            await module.InvokeVoidAsync("stage", _stageKey, Figure.SpecJson(), columns?.Header(), columns?.ToBytes());
+            object?[] args = [_stageKey, Figure.SpecJson(), columns?.Header(), columns?.ToBytes()];
+            try
+            {
+                await JS.InvokeVoidAsync("quantscopePlot.stage", args);
+            }
+            catch (JSException)
+            {
+                // A page reached by in-app navigation from a page without charts: the module is not loaded yet.
+                await (await PlotModule.ImportAsync(JS)).InvokeVoidAsync("stage", args);
+            }
             return true;
         }
         catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException or ObjectDisposedException)
