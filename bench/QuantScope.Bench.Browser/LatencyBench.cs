@@ -96,6 +96,14 @@ public static class LatencyBench
             }
         }
         var stepMillis = await StepMillisAsync(http, id);
+        await page.Context.CloseAsync();
+        // The run ends (a cancelled engine run stops at its next step) before anything else is measured.
+        for (var i = 0; i < 600; i++)
+        {
+            var status = (await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}")).GetProperty("status").GetString();
+            if (status is not ("running" or "pending")) break;
+            await Task.Delay(100);
+        }
         return new LatencyResult(Latencies("loss-chart"), Latencies("saturation-heatmap"), stepMillis);
     }
 
