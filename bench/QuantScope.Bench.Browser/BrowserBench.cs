@@ -37,7 +37,7 @@ public static class BrowserBench
             Console.WriteLine($"(a') external run, one step every {LatencyBench.StepInterval.TotalMilliseconds:F0} ms through the ingest API, streaming to an open run page...");
             stream = await LatencyBench.RunAsync(server, browser, steps: 0, budget, external: true);
         }
-        var render = new RenderResult(double.NaN, [], [], 0);
+        var render = new RenderResult(double.NaN, [], [], [], 0);
         if (only is null or "heatmap")
         {
             Console.WriteLine($"(b) writing a {HeatmapRenderBench.Layers} x {HeatmapRenderBench.Steps:N0} external run through the ingest API...");
@@ -57,6 +57,7 @@ public static class BrowserBench
         Row($"heatmap {HeatmapRenderBench.Layers} x {HeatmapRenderBench.Steps:N0}, first render: first visit ({render.ColdMillis.Length} runs)",
             Pct(render.ColdMillis, 50), Pct(render.ColdMillis, 95), "<= 1500");
         Row($"same, returning visit ({render.WarmMillis.Length} runs; {render.Columns} columns drawn)", Pct(render.WarmMillis, 50), Pct(render.WarmMillis, 95), "<= 1500");
+        Row($"same, first visit, run opened from the runs table ({render.FromTableMillis.Length})", Pct(render.FromTableMillis, 50), Pct(render.FromTableMillis, 95), "<= 1500");
         Console.WriteLine(new string('-', 95));
         Console.WriteLine($"times in ms · small-model step (median compute) {latency.StepMillis:F0} ms · ingest of the 1.01 M points {render.IngestSeconds:F1} s · bench {total.Elapsed.TotalSeconds:F0} s");
         Console.WriteLine("step end = the step's batch reaching the live store (the engine emits it right after the step's compute and");

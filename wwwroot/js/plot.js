@@ -4,7 +4,8 @@
 // plotly.js 3.7.0 (MIT; the version Plotly.Blazor 7.2.0 wraps) built with only its core (scatter) and the heatmap
 // trace, all we draw (build/plotly/build.sh): at 1.1 MB it evaluates in about a fifth of the time of the cartesian
 // dist bundle (1.4 MB), and plotly.js's evaluation is most of a run page's first render.
-const plotlyUrl = 'lib/plotly/plotly-scatter-heatmap-3.7.0.min.js';
+// App.razor names its fingerprinted (immutably cached) address; the plain one is the fallback.
+const plotlyUrl = document.querySelector('meta[name=quantscope-plotly]')?.content ?? 'lib/plotly/plotly-scatter-heatmap-3.7.0.min.js';
 let plotly;
 
 // Loads plotly.js once per page: the first draw starts it, or preload() while the server still reads the page's data.
@@ -306,3 +307,10 @@ export function purge(gd) {
 // Chart pages run this module with the page (App.razor), so the server can stage a figure through this global before
 // its own import of the module has made the round trip (the browser answers that late, busy with plotly.js).
 window.quantscopePlot = { stage };
+
+// A page without charts (the runs table) loads plotly.js once it is idle: the run page opened from it then draws at
+// once instead of first downloading and evaluating 1.1 MB of script.
+if (!document.getElementById('plotly-js')) {
+    const idle = window.requestIdleCallback ?? (f => setTimeout(f, 1000));
+    idle(() => load().catch(() => { plotly = null; }), { timeout: 3000 });
+}
