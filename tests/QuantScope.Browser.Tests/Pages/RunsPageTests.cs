@@ -21,6 +21,9 @@ public sealed class RunsPageTests(ITestOutputHelper output)
             var page = await browser.NewPageAsync();
             await page.GotoAsync(server.BaseUrl + "/");
             await browser.WaitForAsync(page, "p.empty", Patience);
+            // The runs table loads plotly.js once idle, so that a run or compare page opened from it draws at once.
+            Assert.True(await ChartProbe.WaitForAsync(() => page.EvaluateAsync<bool>("() => typeof window.Plotly?.newPlot === 'function'"),
+                loaded => loaded, Patience));
 
             // Started after the page loaded: the row, its status and its progress arrive over the live feed.
             var a = await TestRuns.StartAsync(http, TestRuns.Config("live-a", 40));
@@ -64,6 +67,7 @@ public sealed class RunsPageTests(ITestOutputHelper output)
             await page.ClickAsync($"tr[data-run-id='{b}'] .confirm-delete");
             await ChartProbe.WaitForAsync(() => page.Locator("#runs-table tbody tr").CountAsync(), n => n == 1, Patience);
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"/api/runs/{b}")).StatusCode);
+            Assert.DoesNotContain(browser.ConsoleLog, line => line.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
         }
         finally
         {
