@@ -8,7 +8,8 @@
 const plotlyUrl = document.querySelector('meta[name=quantscope-plotly]')?.content ?? 'lib/plotly/plotly-scatter-heatmap-3.7.0.min.js';
 let plotly;
 
-// Loads plotly.js once per page: the first draw starts it, or preload() while the server still reads the page's data.
+// Loads plotly.js once per page: with the page on chart pages (App.razor), when idle on others (see the end), or at the
+// first draw or preload().
 function load() {
     if (plotly) return plotly;
     const tag = document.getElementById('plotly-js'); // chart pages start it with the page (App.razor)
@@ -304,8 +305,9 @@ export function purge(gd) {
     if (gd && gd.data && window.Plotly) window.Plotly.purge(gd);
 }
 
-// Chart pages run this module with the page (App.razor), so the server can stage a figure through this global before
-// its own import of the module has made the round trip (the browser answers that late, busy with plotly.js).
+// Every interactive page runs this module with the page (App.razor), and the server's import of it resolves to the
+// same instance: the server stages a figure through this global before that import has made its round trip (which the
+// browser answers late, busy with plotly.js).
 window.quantscopePlot = { stage };
 
 // A page without charts (the runs table) loads plotly.js once it is idle: the run page opened from it then draws at

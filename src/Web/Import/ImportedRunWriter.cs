@@ -6,7 +6,7 @@ using QuantScope.Web.Setup;
 namespace QuantScope.Web.Import;
 
 /// <summary>
-/// Stores an import as a run of kind <see cref="RunKinds.External"/>: created running with its source and format as
+/// Stores an import as a run of kind <see cref="RunKinds.Imported"/>: created running with its source and format as
 /// config and its layer list, the points written through <see cref="MetricSeriesWriter"/> in batches, then marked
 /// completed. A failed write deletes the run, so a half-imported run never stays behind.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class ImportedRunWriter(RunRepository runs, MetricSeriesWriter wri
         {
             Id = id,
             Name = string.IsNullOrWhiteSpace(name) ? Path.GetFileName(source) : name,
-            Kind = RunKinds.External,
+            Kind = RunKinds.Imported,
             Status = RunStatus.Running,
             ConfigJson = JsonSerializer.Serialize(new { source, format }, JsonDefaults.Options),
             LayersJson = RunLayers.Serialize(series.Layers),

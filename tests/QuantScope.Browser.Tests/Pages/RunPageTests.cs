@@ -104,6 +104,10 @@ public sealed class RunPageTests(ITestOutputHelper output)
             Assert.Equal(7, await page.Locator("#layer-table tbody tr").CountAsync());
             // The CSP allows no inline style sheet or script: nothing on the page (plotly.js included) tried one.
             Assert.DoesNotContain(browser.ConsoleLog, line => line.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
+            // The server stages figures through the page's global and draws them through its own import of plot.js:
+            // one module instance, or a staged figure would be drawn twice.
+            Assert.True(await page.EvaluateAsync<bool>("async () => (await import('./js/plot.js')).stage === window.quantscopePlot.stage"));
+            Assert.Equal(1, await page.Locator("#saturation-heatmap .main-svg .heatmaplayer image").CountAsync());
             output.WriteLine(await BrowserSession.ScreenshotAsync(page, "run-page-after-restart"));
         }
         finally

@@ -50,7 +50,7 @@ public sealed class ImportCommandTests : IDisposable
         var id = result.GetProperty("runId").GetGuid();
         var run = await services.GetRequiredService<RunRepository>().GetAsync(id, CancellationToken.None);
         Assert.NotNull(run);
-        Assert.Equal((RunKinds.External, RunStatus.Completed, "te run", 3), (run.Kind, run.Status, run.Name, run.LastStep));
+        Assert.Equal((RunKinds.Imported, RunStatus.Completed, "te run", 3), (run.Kind, run.Status, run.Name, run.LastStep));
         Assert.Equal(["model.layers.0.mlp.fc2", "model.layers.1.mlp.fc2"], run.GetLayers());
         using (var config = JsonDocument.Parse(run.ConfigJson))
         {

@@ -37,7 +37,7 @@ public sealed class ImportEndpointsTests : IClassFixture<QuantScopeWebFactory>
         var id = result.GetProperty("runId").GetGuid();
         var run = await _factory.Services.GetRequiredService<RunRepository>().GetAsync(id, CancellationToken.None);
         Assert.NotNull(run);
-        Assert.Equal((RunKinds.External, "uploaded"), (run.Kind, run.Name));
+        Assert.Equal((RunKinds.Imported, "uploaded"), (run.Kind, run.Name));
         var tokens = await _factory.Services.GetRequiredService<MetricSeriesRepository>().ReadScalarAsync(id, "tokens", CancellationToken.None);
         Assert.Equal([new SeriesPoint(1, 1050000f), new SeriesPoint(2, 2100000f)], tokens);
     }

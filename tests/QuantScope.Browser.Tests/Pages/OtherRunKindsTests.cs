@@ -1,0 +1,121 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using QuantScope.Browser.Tests.Support;
+using Xunit.Abstractions;
+
+namespace QuantScope.Browser.Tests.Pages;
+
+/// <summary>
+/// The run and compare pages in real headless Chromium for the two kinds of run the engine does not train: an external
+/// run streamed through the ingest API and a run imported from a JSON Lines log.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class OtherRunKindsTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+    private const int Steps = 20;
+    private static readonly string[] Layers = ["model.layers.0.mlp.down_proj", "model.layers.0.mlp.up_proj", "model.layers.1.mlp.down_proj"];
+
+    [BrowserFact]
+    public async Task ExternalAndImportedRuns_RunPagesShowTheirChartsAndCompare()
+    {
+        var db = DashboardServer.NewDatabasePath();
+        try
+        {
+            await using var server = new DashboardServer(db);
+            using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+            var external = await ExternalRunAsync(http);
+            var imported = await ImportedRunAsync(http);
+
+            await using var browser = await BrowserSession.StartAsync();
+            var page = await browser.NewPageAsync();
+            foreach (var (id, kind) in new[] { (external, "external"), (imported, "imported") })
+            {
+                await page.GotoAsync($"{server.BaseUrl}/runs/{id}");
+                Assert.Equal(Steps, await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "loss-chart"), n => n >= Steps, Patience));
+                Assert.Equal(Steps, await ChartProbe.WaitForAsync(() => ChartProbe.HeatmapStepsAsync(page, "saturation-heatmap"), n => n >= Steps, Patience));
+                Assert.Equal("Completed", await page.InnerTextAsync("#run-status"));
+                var header = await page.InnerTextAsync(".run-header");
+                Assert.Contains($"{kind} run", header, StringComparison.OrdinalIgnoreCase);
+                // No planned step count to show, and no claim about how the run's own job computed FP8.
+                Assert.Contains($"step {Steps - 1}", header);
+                Assert.DoesNotContain(" of 0", header);
+                Assert.DoesNotContain("emulated", header);
+                Assert.Equal(Layers.Length, await page.Locator("#layer-table tbody tr").CountAsync());
+                // The spike written at step 7 of the last layer is the heatmap's cell there.
+                var cell = await page.EvaluateAsync<double>(
+                    "([step, row]) => { const t = document.getElementById('saturation-heatmap').data[0]; return t.z[Array.from(t.x).indexOf(step)][row]; }",
+                    new object[] { 7, Layers.Length - 1 });
+                Assert.Equal(Spike, cell, 6);
+                output.WriteLine(await BrowserSession.ScreenshotAsync(page, $"run-page-{kind}"));
+            }
+
+            await page.GotoAsync($"{server.BaseUrl}/compare?runs={external},{imported}");
+            await browser.WaitForAsync(page, "#compare-summary", Patience);
+            Assert.Equal(2, await page.Locator("#compare-summary tbody tr").CountAsync());
+            Assert.Equal(Steps, await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "compare-curves", 1), n => n >= Steps, Patience));
+            // Both runs hold the same values: their difference is zero in every cell.
+            var z = await ChartProbe.WaitForAsync(
+                () => page.EvaluateAsync<double[]>("() => { const d = document.getElementById('diff-heatmap'); return d && d.data ? d.data[0].z.flat().filter(v => v !== null) : []; }"),
+                v => v.Length >= Steps * Layers.Length, Patience);
+            Assert.All(z, v => Assert.Equal(0.0, v));
+            output.WriteLine(await BrowserSession.ScreenshotAsync(page, "compare-external-imported"));
+        }
+        finally
+        {
+            DashboardServer.DeleteDatabase(db);
+        }
+    }
+
+    private const float Spike = 0.25f;
+
+    private static float Loss(int step) => 4f - step * 0.1f;
+
+    private static float Overflow(int step, int layer) => step == 7 && layer == Layers.Length - 1 ? Spike : 0.001f * (layer + 1);
+
+    private static async Task<Guid> ExternalRunAsync(HttpClient http)
+    {
+        var created = await http.PostAsJsonAsync("/api/runs", new { kind = "external", name = "external-run", layers = Layers });
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var (steps, names, layers, roles, values) = (new List<int>(), new List<string>(), new List<string?>(), new List<string?>(), new List<float>());
+        for (var s = 0; s < Steps; s++)
+        {
+            (steps, names, layers, roles, values).Add(s, "loss", null, null, Loss(s));
+            for (var l = 0; l < Layers.Length; l++) (steps, names, layers, roles, values).Add(s, "overflowFraction", Layers[l], "input", Overflow(s, l));
+        }
+        (await http.PostAsJsonAsync($"/api/runs/{id}/metrics", new { steps, names, layers, roles, values })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"/api/runs/{id}/finish", new { status = "completed" })).EnsureSuccessStatusCode();
+        Assert.Equal("completed", await TestRuns.WaitForStatusAsync(http, id, "completed", Patience));
+        return id;
+    }
+
+    private static async Task<Guid> ImportedRunAsync(HttpClient http)
+    {
+        var log = new StringBuilder();
+        for (var s = 0; s < Steps; s++)
+        {
+            log.AppendLine(JsonSerializer.Serialize(new { step = s, loss = Loss(s) }));
+            for (var l = 0; l < Layers.Length; l++)
+                log.AppendLine(JsonSerializer.Serialize(new { step = s, layer = Layers[l], role = "input", overflowFraction = Overflow(s, l) }));
+        }
+        var imported = await http.PostAsync("/api/import?format=jsonl&name=imported-run", new StringContent(log.ToString(), Encoding.UTF8, "text/plain"));
+        Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
+        return (await imported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetGuid();
+    }
+}
+
+/// <summary>Appends one row to five parallel columns.</summary>
+internal static class ColumnRows
+{
+    public static void Add(this (List<int> Steps, List<string> Names, List<string?> Layers, List<string?> Roles, List<float> Values) columns,
+        int step, string name, string? layer, string? role, float value)
+    {
+        columns.Steps.Add(step);
+        columns.Names.Add(name);
+        columns.Layers.Add(layer);
+        columns.Roles.Add(role);
+        columns.Values.Add(value);
+    }
+}
