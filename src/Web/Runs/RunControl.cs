@@ -12,10 +12,29 @@ namespace QuantScope.Web.Runs;
 /// </summary>
 public sealed class RunControl(RunCoordinator coordinator, ClusterJobDispatcher cluster, IRemoteRuns remote, RunRepository runs)
 {
+    // The coordinator stores a run's end a moment before it lets go of the run: a run whose end is stored is waited for
+    // that long at most (a client that saw "completed" and deletes it at once is not told it still trains).
+    private static readonly TimeSpan EndingGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>True when the run trains now on this host, a worker or another dashboard host.</summary>
     public async Task<bool> IsTrainingAsync(Guid runId, CancellationToken ct) =>
-        coordinator.ActiveRuns.Contains(runId) || cluster.ActiveRuns.Contains(runId)
+        (coordinator.ActiveRuns.Contains(runId) && !await EndedLocallyAsync(runId, ct)) || cluster.ActiveRuns.Contains(runId)
         || (remote.OtherHostsShareTheStore && await IsOpenEngineRunAsync(runId, ct));
+
+    // True when the store already holds the end of a run this host trains, and the coordinator then let go of it.
+    private async Task<bool> EndedLocallyAsync(Guid runId, CancellationToken ct)
+    {
+        if (await runs.GetAsync(runId, ct) is not { Status: not (RunStatus.Pending or RunStatus.Running) }) return false;
+        try
+        {
+            await coordinator.WaitForEndAsync(runId).WaitAsync(EndingGrace, ct);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Asks the run to stop (it ends within one step as cancelled); false when it is not training anywhere.</summary>
     /// <exception cref="IOException">Other dashboard hosts cannot be asked.</exception>

@@ -65,7 +65,7 @@ public sealed class RunsPageTests(ITestOutputHelper output)
             await browser.WaitForAsync(page, $"tr[data-run-id='{b}'] .delete-run", Patience);
             await page.ClickAsync($"tr[data-run-id='{b}'] .delete-run");
             await page.ClickAsync($"tr[data-run-id='{b}'] .confirm-delete");
-            await ChartProbe.WaitForAsync(() => page.Locator("#runs-table tbody tr").CountAsync(), n => n == 1, Patience);
+            Assert.Equal(1, await ChartProbe.WaitForAsync(() => page.Locator("#runs-table tbody tr").CountAsync(), n => n == 1, Patience));
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"/api/runs/{b}")).StatusCode);
             Assert.DoesNotContain(browser.ConsoleLog, line => line.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
         }
