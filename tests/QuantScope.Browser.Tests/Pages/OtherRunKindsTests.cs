@@ -51,6 +51,15 @@ public sealed class OtherRunKindsTests(ITestOutputHelper output)
                 output.WriteLine(await BrowserSession.ScreenshotAsync(page, $"run-page-{kind}"));
             }
 
+            // Each chart's own PNG: its modebar shows under the pointer, and the camera button downloads the chart.
+            var camera = page.Locator("#loss-chart .modebar-btn[data-title^='Download plot']");
+            await page.HoverAsync("#loss-chart .main-svg");
+            await camera.WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Visible });
+            var download = await page.RunAndWaitForDownloadAsync(() => camera.ClickAsync());
+            Assert.Equal("loss-chart.png", download.SuggestedFilename);
+            var png = await File.ReadAllBytesAsync(await download.PathAsync());
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+
             await page.GotoAsync($"{server.BaseUrl}/compare?runs={external},{imported}");
             await browser.WaitForAsync(page, "#compare-summary", Patience);
             Assert.Equal(2, await page.Locator("#compare-summary tbody tr").CountAsync());

@@ -7,7 +7,10 @@ namespace QuantScope.Web.Components.Charts;
 /// <summary>The look shared by every chart.</summary>
 public static class ChartStyle
 {
-    /// <summary>Plotly config: responsive, no logo, the modebar always shown (its camera button downloads a PNG).</summary>
+    /// <summary>
+    /// Plotly config: responsive, no logo, the modebar (its camera button downloads a PNG) shown while the pointer is on
+    /// the chart or a keyboard focus is in it (app.css): always shown, it covered the titles of the half-width charts.
+    /// </summary>
     public static Config Config => ConfigFor("quantscope-chart");
 
     /// <summary>The config of one chart: its modebar PNG download is named after the chart.</summary>
@@ -15,7 +18,7 @@ public static class ChartStyle
     {
         Responsive = true,
         DisplayLogo = false,
-        DisplayModeBar = DisplayModeBarEnum.True,
+        DisplayModeBar = DisplayModeBarEnum.Hover,
         ToImageButtonOptions = new { format = "png", filename = fileName, scale = 2 },
     };
 
