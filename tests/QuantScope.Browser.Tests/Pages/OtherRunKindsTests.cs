@@ -48,6 +48,9 @@ public sealed class OtherRunKindsTests(ITestOutputHelper output)
                     "([step, row]) => { const t = document.getElementById('saturation-heatmap').data[0]; return t.z[Array.from(t.x).indexOf(step)][row]; }",
                     new object[] { 7, Layers.Length - 1 });
                 Assert.Equal(Spike, cell, 6);
+                // No amax logged: the DTS replay says why it cannot run (and says "Replaying…" until it knows).
+                await browser.WaitForAsync(page, "#replay-none", Patience);
+                Assert.Contains("no amax", await page.InnerTextAsync("#replay-none"));
                 output.WriteLine(await BrowserSession.ScreenshotAsync(page, $"run-page-{kind}"));
             }
 

@@ -23,6 +23,7 @@ public partial class DiagnosisPanel : IDisposable
     private ReplayLayerDto? _worst;
     private IReadOnlyList<int> _lengths = [];
     private string? _replayNote;
+    private bool _replayed; // false until the first replay came back (the section says so instead of "unavailable")
     private Guid _loaded;
 
     /// <summary>The run to diagnose.</summary>
@@ -87,6 +88,7 @@ public partial class DiagnosisPanel : IDisposable
         _worst = replay?.Layers.FirstOrDefault(l => l.Layer == replay.WorstLayer);
         _lengths = _worst?.Sweep.Select(c => c.HistoryLength).Distinct().ToArray() ?? [];
         _replayNote = replay is null ? error : _worst is null ? "no layer recorded an amax" : null;
+        _replayed = true;
     }
 
     /// <summary>CSS class of a severity badge.</summary>
