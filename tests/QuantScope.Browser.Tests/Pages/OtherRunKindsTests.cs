@@ -48,6 +48,11 @@ public sealed class OtherRunKindsTests(ITestOutputHelper output)
                     "([step, row]) => { const t = document.getElementById('saturation-heatmap').data[0]; return t.z[Array.from(t.x).indexOf(step)][row]; }",
                     new object[] { 7, Layers.Length - 1 });
                 Assert.Equal(Spike, cell, 6);
+                // The layer panel names what this layer did not log (the overflow fraction it did).
+                var missing = await page.InnerTextAsync("#layer-not-recorded");
+                Assert.Contains("amax and amaxPred", missing);
+                Assert.Contains("the error split", missing);
+                Assert.DoesNotContain("overflow", missing);
                 // No amax logged: the DTS replay says why it cannot run (and says "Replaying…" until it knows).
                 await browser.WaitForAsync(page, "#replay-none", Patience);
                 Assert.Contains("no amax", await page.InnerTextAsync("#replay-none"));

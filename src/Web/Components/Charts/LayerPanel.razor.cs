@@ -27,6 +27,18 @@ public partial class LayerPanel
     private IReadOnlyList<OutlierChannel> _outliers = [];
     private int _builtFor = -1;
     private int _scalarsSeen = -1;
+    // Which charts of the shown layer have any point yet (the others get a "not recorded" line).
+    private bool _amaxRecorded;
+    private bool _flowRecorded;
+    private bool _errorRecorded;
+
+    // What the shown layer has not recorded (yet): an outside run may log none of it.
+    private string Missing => string.Join(", ", new[]
+    {
+        _amaxRecorded ? null : "amax and amaxPred",
+        _flowRecorded ? null : "overflow and underflow",
+        _errorRecorded ? null : "the error split",
+    }.OfType<string>());
 
     /// <summary>The run's layers (full module names).</summary>
     [Parameter, EditorRequired] public IReadOnlyList<string> Layers { get; set; } = [];
@@ -60,6 +72,7 @@ public partial class LayerPanel
             _amaxInitial = Series(Points, AmaxMetrics);
             _flowInitial = Series(Points, FlowMetrics);
             _errorInitial = Series(Points, ErrorMetrics);
+            (_amaxRecorded, _flowRecorded, _errorRecorded) = (Any(_amaxInitial), Any(_flowInitial), Any(_errorInitial));
             _scalarsSeen = -1;
         }
         if (_scalarsSeen != Scalars.Count && LayerPanelData.IsDownProjection(Layers[LayerIndex]))
@@ -73,13 +86,22 @@ public partial class LayerPanel
     public async Task AppendAsync(IReadOnlyList<LayerPoint> points)
     {
         if (points.Count == 0) return;
+        var (amax, flow, error) = (Series(points, AmaxMetrics), Series(points, FlowMetrics), Series(points, ErrorMetrics));
+        var recorded = (_amaxRecorded || Any(amax), _flowRecorded || Any(flow), _errorRecorded || Any(error));
+        if (recorded != (_amaxRecorded, _flowRecorded, _errorRecorded))
+        {
+            (_amaxRecorded, _flowRecorded, _errorRecorded) = recorded;
+            StateHasChanged();
+        }
         // Sent together (each chart's traces in one redraw): the page applies them in order without waiting in between.
-        await Task.WhenAll(AppendAsync(_amax, points, AmaxMetrics), AppendAsync(_flow, points, FlowMetrics), AppendAsync(_error, points, ErrorMetrics));
+        await Task.WhenAll(AppendAsync(_amax, amax), AppendAsync(_flow, flow), AppendAsync(_error, error));
     }
 
-    private Task AppendAsync(LiveLineChart? chart, IReadOnlyList<LayerPoint> points, string[] metrics) => chart is null
+    private static Task AppendAsync(LiveLineChart? chart, IReadOnlyList<IReadOnlyList<(int Step, float Value)>> series) => chart is null
         ? Task.CompletedTask
-        : chart.AppendAsync(metrics.Select((m, t) => (t, ChartData.Layer(points, m, TensorRoles.Input, LayerIndex))).ToList());
+        : chart.AppendAsync(series.Select((points, trace) => (trace, points)).ToList());
+
+    private static bool Any(IReadOnlyList<IReadOnlyList<(int Step, float Value)>> series) => series.Any(s => s.Count > 0);
 
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> Series(IReadOnlyList<LayerPoint> points, string[] metrics) =>
         metrics.Select(m => ChartData.Layer(points, m, TensorRoles.Input, LayerIndex)).ToList();
