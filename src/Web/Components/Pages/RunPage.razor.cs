@@ -113,7 +113,8 @@ public partial class RunPage
         BuildHeatmapView();
         _layerIndex = ChartData.DefaultLayer(_layers);
         _summary = Summarize();
-        _runSummary = RunOverviews.ReadSummary(run.SummaryJson);
+        // A run that trains (again: a resumed one keeps its last segment's summary until it ends) shows none yet.
+        _runSummary = IsEnded(_status) ? RunOverviews.ReadSummary(run.SummaryJson) : null;
         _evalInitial = EvalSeries();
         _hasEval = _evalInitial.Any(s => s.Count > 0);
         if (run.Kind == RunKinds.Engine && _status is RunStatus.Interrupted or RunStatus.Failed or RunStatus.Cancelled)
