@@ -47,6 +47,9 @@ public sealed class ResumeButtonTests(ITestOutputHelper output)
             // The summary is the whole run's, not the cancelled segment's.
             Assert.StartsWith($"completed after {Steps} main steps", await ChartProbe.WaitForAsync(
                 async () => await page.Locator("#run-summary .hint").First.InnerTextAsync(), t => t.StartsWith("completed"), Patience));
+            // The PTQ panel lists the checkpoints the resumed segment saved too.
+            Assert.Contains($", {Steps - CheckpointEvery}", await ChartProbe.WaitForAsync(
+                () => page.InnerTextAsync("#ptq"), t => t.Contains($", {Steps - CheckpointEvery}"), Patience));
             var run = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}");
             Assert.Equal(Steps - 1, run.GetProperty("lastStep").GetInt32());
             output.WriteLine(await BrowserSession.ScreenshotAsync(page, "run-page-resumed"));

@@ -23,9 +23,13 @@ public partial class PtqPanel : IDisposable
     private string? _error;
     private Timer? _poll;
     private Guid _loaded;
+    private bool _loadedEnded;
 
     /// <summary>The run whose checkpoints are analysed.</summary>
     [Parameter, EditorRequired] public Guid RunId { get; set; }
+
+    /// <summary>Whether the run has ended: its checkpoints are read again when it ends (a live run saves more).</summary>
+    [Parameter] public bool Ended { get; set; }
 
     [Inject] private PtqService Ptq { get; set; } = default!;
 
@@ -53,8 +57,8 @@ public partial class PtqPanel : IDisposable
     /// <inheritdoc />
     protected override async Task OnParametersSetAsync()
     {
-        if (_loaded == RunId) return;
-        _loaded = RunId;
+        if (_loaded == RunId && _loadedEnded == Ended) return;
+        (_loaded, _loadedEnded) = (RunId, Ended);
         _checkpoints = await Ptq.CheckpointsAsync(RunId, CancellationToken.None) ?? [];
     }
 
