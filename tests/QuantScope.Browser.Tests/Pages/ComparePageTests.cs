@@ -48,9 +48,7 @@ public sealed class ComparePageTests(ITestOutputHelper output)
 
             await page.GotoAsync($"{server.BaseUrl}/compare?runs={a},{a}");
             await browser.WaitForAsync(page, "#config-same", Patience);
-            var z = await ChartProbe.WaitForAsync(
-                () => page.EvaluateAsync<double[]>("() => { const d = document.getElementById('diff-heatmap'); return d && d.data ? d.data[0].z.flat().filter(v => v !== null) : []; }"),
-                v => v.Length > 0, Patience);
+            var z = await ChartProbe.WaitForAsync(() => ChartProbe.HeatmapValuesAsync(page, "diff-heatmap"), v => v.Length > 0, Patience);
             Assert.NotEmpty(z);
             Assert.All(z, v => Assert.Equal(0.0, v));
             output.WriteLine(await BrowserSession.ScreenshotAsync(page, "compare-self"));

@@ -73,9 +73,7 @@ public sealed class OtherRunKindsTests(ITestOutputHelper output)
             Assert.Equal(2, await page.Locator("#compare-summary tbody tr").CountAsync());
             Assert.Equal(Steps, await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "compare-curves", 1), n => n >= Steps, Patience));
             // Both runs hold the same values: their difference is zero in every cell.
-            var z = await ChartProbe.WaitForAsync(
-                () => page.EvaluateAsync<double[]>("() => { const d = document.getElementById('diff-heatmap'); return d && d.data ? d.data[0].z.flat().filter(v => v !== null) : []; }"),
-                v => v.Length >= Steps * Layers.Length, Patience);
+            var z = await ChartProbe.WaitForAsync(() => ChartProbe.HeatmapValuesAsync(page, "diff-heatmap"), v => v.Length >= Steps * Layers.Length, Patience);
             Assert.All(z, v => Assert.Equal(0.0, v));
             output.WriteLine(await BrowserSession.ScreenshotAsync(page, "compare-external-imported"));
         }
@@ -96,13 +94,16 @@ public sealed class OtherRunKindsTests(ITestOutputHelper output)
         var created = await http.PostAsJsonAsync("/api/runs", new { kind = "external", name = "external-run", layers = Layers });
         created.EnsureSuccessStatusCode();
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var (steps, names, layers, roles, values) = (new List<int>(), new List<string>(), new List<string?>(), new List<string?>(), new List<float>());
-        for (var s = 0; s < Steps; s++)
+        // One row a point: the loss, then each layer's overflow fraction, at every step; sent as the API's columns.
+        var rows = Enumerable.Range(0, Steps).SelectMany(s => Layers
+            .Select((layer, l) => (Step: s, Name: "overflowFraction", Layer: (string?)layer, Role: (string?)"input", Value: Overflow(s, l)))
+            .Prepend((Step: s, Name: "loss", Layer: null, Role: null, Value: Loss(s)))).ToList();
+        var batch = new
         {
-            (steps, names, layers, roles, values).Add(s, "loss", null, null, Loss(s));
-            for (var l = 0; l < Layers.Length; l++) (steps, names, layers, roles, values).Add(s, "overflowFraction", Layers[l], "input", Overflow(s, l));
-        }
-        (await http.PostAsJsonAsync($"/api/runs/{id}/metrics", new { steps, names, layers, roles, values })).EnsureSuccessStatusCode();
+            steps = rows.Select(r => r.Step), names = rows.Select(r => r.Name), layers = rows.Select(r => r.Layer),
+            roles = rows.Select(r => r.Role), values = rows.Select(r => r.Value),
+        };
+        (await http.PostAsJsonAsync($"/api/runs/{id}/metrics", batch)).EnsureSuccessStatusCode();
         (await http.PostAsJsonAsync($"/api/runs/{id}/finish", new { status = "completed" })).EnsureSuccessStatusCode();
         Assert.Equal("completed", await TestRuns.WaitForStatusAsync(http, id, "completed", Patience));
         return id;
@@ -120,19 +121,5 @@ public sealed class OtherRunKindsTests(ITestOutputHelper output)
         var imported = await http.PostAsync("/api/import?format=jsonl&name=imported-run", new StringContent(log.ToString(), Encoding.UTF8, "text/plain"));
         Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
         return (await imported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetGuid();
-    }
-}
-
-/// <summary>Appends one row to five parallel columns.</summary>
-internal static class ColumnRows
-{
-    public static void Add(this (List<int> Steps, List<string> Names, List<string?> Layers, List<string?> Roles, List<float> Values) columns,
-        int step, string name, string? layer, string? role, float value)
-    {
-        columns.Steps.Add(step);
-        columns.Names.Add(name);
-        columns.Layers.Add(layer);
-        columns.Roles.Add(role);
-        columns.Values.Add(value);
     }
 }

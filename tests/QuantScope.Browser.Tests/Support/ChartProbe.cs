@@ -17,6 +17,12 @@ public static class ChartProbe
             "id => { const d = document.getElementById(id); return d && d.data && d.data[0] && d.data[0].z ? d.data[0].z.length : -1; }",
             chartId);
 
+    /// <summary>Every measured cell of the heatmap (its z without the gaps), empty when not plotted yet.</summary>
+    public static Task<double[]> HeatmapValuesAsync(IPage page, string chartId) =>
+        page.EvaluateAsync<double[]>(
+            "id => { const d = document.getElementById(id); return d && d.data ? d.data[0].z.flat().filter(v => v !== null) : []; }",
+            chartId);
+
     /// <summary>
     /// The viewport position (CSS pixels, what <c>page.Mouse</c> takes) after scrolling the chart into view of the heatmap cell at <paramref name="step"/> and row <paramref name="layerIndex"/>,
     /// from plotly's own axes (<c>_fullLayout</c> <c>d2p</c> plus the axis offsets and the div's bounding box), and the
