@@ -1,5 +1,5 @@
 using QuantScope.Data;
-using QuantScope.Web.Export;
+using QuantScope.Data.Export;
 
 namespace QuantScope.Web.Api;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using QuantScope.Data;
-using QuantScope.Web.Import;
+using QuantScope.Data.Import;
 using QuantScope.Web.Security;
 
 namespace QuantScope.Web.Api;

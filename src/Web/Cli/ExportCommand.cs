@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
-using QuantScope.Web.Export;
+using QuantScope.Data.Export;
 using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Cli;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
-using QuantScope.Web.Import;
+using QuantScope.Data.Import;
 using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Cli;

@@ -1,7 +1,8 @@
 using System.Xml.Linq;
+using QuantScope.Data.Export;
+using QuantScope.Data.Export.Heatmaps;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cli;
-using QuantScope.Web.Export;
 using QuantScope.Web.Tests.Support;
 using SkiaSharp;
 

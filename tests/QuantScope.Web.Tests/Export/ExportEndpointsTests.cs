@@ -7,8 +7,9 @@ using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
 using Parquet;
 using QuantScope.Data;
+using QuantScope.Data.Export;
+using QuantScope.Data.Export.Heatmaps;
 using QuantScope.Engine.Telemetry;
-using QuantScope.Web.Export;
 using QuantScope.Web.Tests.Support;
 using SkiaSharp;
 

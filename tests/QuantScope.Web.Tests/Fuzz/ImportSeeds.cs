@@ -1,6 +1,6 @@
 using System.Text;
-using QuantScope.Web.Import;
-using QuantScope.Web.Tests.Import;
+using QuantScope.Data.Import;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Web.Tests.Fuzz;
 

@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Api;
-using QuantScope.Web.Import;
+using QuantScope.Data.Import;
 using QuantScope.Web.Ingest;
 using QuantScope.Web.Setup;
-using QuantScope.Web.Tests.Import;
+using QuantScope.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace QuantScope.Web.Tests.Fuzz;
