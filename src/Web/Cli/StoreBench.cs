@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Web.Cli;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace QuantScope.Data;
+namespace QuantScope.Tests.Shared;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for tests and benchmarks: <c>initdb</c> into a fresh temp folder, the server on
@@ -13,7 +13,7 @@ namespace QuantScope.Data;
 /// (killed, or a test host that exits without running finalizers); as a second net, clusters whose owner pid is gone
 /// are removed on the next start.
 /// </summary>
-public sealed class LocalPostgresServer : IAsyncDisposable
+internal sealed class LocalPostgresServer : IAsyncDisposable
 {
     private const string FolderPrefix = "quantscope-pg-";
     private const string OwnerFile = "owner.pid";

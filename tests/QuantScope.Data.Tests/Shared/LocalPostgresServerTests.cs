@@ -1,6 +1,7 @@
 using Npgsql;
+using QuantScope.Tests.Shared;
 
-namespace QuantScope.Data.Tests.Postgres;
+namespace QuantScope.Data.Tests.Shared;
 
 public sealed class LocalPostgresServerTests
 {

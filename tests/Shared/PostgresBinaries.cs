@@ -1,11 +1,11 @@
-namespace QuantScope.Data;
+namespace QuantScope.Tests.Shared;
 
 /// <summary>
 /// Finds the folder holding PostgreSQL's server programs (<c>initdb</c>, <c>pg_ctl</c>): <c>QUANTSCOPE_POSTGRES_BIN</c>,
 /// then Debian's <c>/usr/lib/postgresql/VERSION/bin</c> (highest version), then PATH. On Debian/Ubuntu as root, a
 /// missing server is installed with <c>apt-get install -y postgresql</c> unless <c>QUANTSCOPE_NO_POSTGRES_INSTALL=1</c>.
 /// </summary>
-public static class PostgresBinaries
+internal static class PostgresBinaries
 {
     /// <summary>Environment variable naming the folder of <c>initdb</c> and <c>pg_ctl</c>.</summary>
     public const string BinVariable = "QUANTSCOPE_POSTGRES_BIN";

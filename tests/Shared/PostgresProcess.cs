@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace QuantScope.Data;
+namespace QuantScope.Tests.Shared;
 
 /// <summary>
 /// Runs the PostgreSQL command-line programs for <see cref="LocalPostgresServer"/>. PostgreSQL refuses to run as root,
