@@ -1,5 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Data.Postgres;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
+using QuantScope.Data.Sqlite;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data;

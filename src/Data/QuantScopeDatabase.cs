@@ -1,6 +1,9 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using QuantScope.Data.Postgres;
+using QuantScope.Data.Series;
+using QuantScope.Data.Sqlite;
 
 namespace QuantScope.Data;
 

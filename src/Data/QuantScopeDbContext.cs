@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using QuantScope.Data.Postgres;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 
 namespace QuantScope.Data;
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using QuantScope.Data.Sqlite;
 
 namespace QuantScope.Data;
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data.Tests;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data.Export;

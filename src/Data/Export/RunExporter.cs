@@ -1,4 +1,6 @@
 using QuantScope.Data.Export.Heatmaps;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data.Export;

@@ -1,6 +1,7 @@
 using System.Text;
 using Parquet;
 using Parquet.Schema;
+using QuantScope.Data.Series;
 
 namespace QuantScope.Data.Export;
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data.Import;

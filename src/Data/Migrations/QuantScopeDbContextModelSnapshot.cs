@@ -17,7 +17,7 @@ namespace QuantScope.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("QuantScope.Data.LayerPointEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.LayerPointEntity", b =>
                 {
                     b.Property<long>("SeriesId")
                         .HasColumnType("INTEGER")
@@ -40,7 +40,7 @@ namespace QuantScope.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("QuantScope.Data.RunEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Runs.RunEntity", b =>
                 {
                     b.Property<string>("Id")
                         .ValueGeneratedOnAdd()
@@ -125,7 +125,7 @@ namespace QuantScope.Data.Migrations
                     b.ToTable("runs", (string)null);
                 });
 
-            modelBuilder.Entity("QuantScope.Data.ScalarPointEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.ScalarPointEntity", b =>
                 {
                     b.Property<long>("SeriesId")
                         .HasColumnType("INTEGER")
@@ -147,7 +147,7 @@ namespace QuantScope.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("QuantScope.Data.SeriesEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.SeriesEntity", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -186,27 +186,27 @@ namespace QuantScope.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("QuantScope.Data.LayerPointEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.LayerPointEntity", b =>
                 {
-                    b.HasOne("QuantScope.Data.SeriesEntity", null)
+                    b.HasOne("QuantScope.Data.Series.SeriesEntity", null)
                         .WithMany()
                         .HasForeignKey("SeriesId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("QuantScope.Data.ScalarPointEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.ScalarPointEntity", b =>
                 {
-                    b.HasOne("QuantScope.Data.SeriesEntity", null)
+                    b.HasOne("QuantScope.Data.Series.SeriesEntity", null)
                         .WithMany()
                         .HasForeignKey("SeriesId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("QuantScope.Data.SeriesEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.SeriesEntity", b =>
                 {
-                    b.HasOne("QuantScope.Data.RunEntity", null)
+                    b.HasOne("QuantScope.Data.Runs.RunEntity", null)
                         .WithMany()
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)

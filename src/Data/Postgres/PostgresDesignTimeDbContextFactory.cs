@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Postgres;
 
 /// <summary>
 /// Lets <c>dotnet ef migrations add NAME --project src/Data --context PostgresQuantScopeDbContext --output-dir

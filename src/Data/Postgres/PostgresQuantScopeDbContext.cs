@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Postgres;
 
 /// <summary>
 /// The same model as <see cref="QuantScopeDbContext"/> on PostgreSQL. A subclass only so that PostgreSQL has its own

@@ -2,8 +2,9 @@ using System.Data;
 using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
+using QuantScope.Data.Series;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Postgres;
 
 /// <summary>
 /// PostgreSQL: a flush's points go to the server by binary COPY into a temporary staging table, then one

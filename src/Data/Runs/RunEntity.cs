@@ -1,6 +1,6 @@
 using QuantScope.Engine.Telemetry;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Runs;
 
 /// <summary>A run as stored: an engine training run, an external job streaming metrics, or an imported one.</summary>
 public sealed class RunEntity

@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using QuantScope.Data.Sqlite;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Runs;
 
 /// <summary>Table <c>runs</c>. Column names are snake_case because the series writer updates <c>last_step</c> in raw SQL.</summary>
 internal sealed class RunEntityConfiguration : IEntityTypeConfiguration<RunEntity>

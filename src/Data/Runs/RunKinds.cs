@@ -1,4 +1,4 @@
-namespace QuantScope.Data;
+namespace QuantScope.Data.Runs;
 
 /// <summary>Values of <see cref="RunEntity.Kind"/>.</summary>
 public static class RunKinds

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Runs;
 
 /// <summary>The JSON form of a run's layer list (<see cref="RunEntity.LayersJson"/>).</summary>
 public static class RunLayers

@@ -1,4 +1,4 @@
-namespace QuantScope.Data;
+namespace QuantScope.Data.Runs;
 
 /// <summary>Metrics were sent for a run the database does not hold (never created, or deleted meanwhile).</summary>
 public sealed class RunNotFoundException(Guid runId)

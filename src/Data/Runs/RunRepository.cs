@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using QuantScope.Engine.Telemetry;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Runs;
 
 /// <summary>
 /// Runs through EF Core, one short-lived context per call (safe to share as a singleton across Blazor circuits).

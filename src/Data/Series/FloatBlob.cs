@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>float32 little-endian arrays as BLOBs. Bit-exact: NaN payloads and ±Infinity survive.</summary>
 internal static class FloatBlob

@@ -1,4 +1,6 @@
-namespace QuantScope.Data;
+using QuantScope.Data.Runs;
+
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// A per-layer metric of one tensor role over steps: <see cref="Values"/>[k][i] is layer i

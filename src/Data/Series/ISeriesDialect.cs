@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// What the metric-series writer and readers do differently per database engine; everything else (the flush's

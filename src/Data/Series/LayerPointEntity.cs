@@ -1,4 +1,6 @@
-namespace QuantScope.Data;
+using QuantScope.Data.Runs;
+
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// One row of <c>layer_points</c>: a per-layer series (<see cref="SeriesEntity"/> of kind <see cref="SeriesKinds.Layer"/>)

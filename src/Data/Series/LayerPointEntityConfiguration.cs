@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// Table <c>layer_points</c>, PK (series_id, step), created WITHOUT ROWID by the migration (EF cannot say so): the

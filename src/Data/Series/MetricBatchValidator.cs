@@ -1,6 +1,6 @@
 using QuantScope.Engine.Telemetry;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// Rejects malformed batches before a transaction opens, so a bad point never half-writes a flush.

@@ -1,7 +1,8 @@
 using System.Data.Common;
+using QuantScope.Data.Sqlite;
 using QuantScope.Engine.Telemetry;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// Reads metric series in raw SQL: the series is looked up by name in <c>series</c> (unique index), then its points

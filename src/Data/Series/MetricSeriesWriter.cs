@@ -1,8 +1,10 @@
 using System.Data;
 using System.Data.Common;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Sqlite;
 using QuantScope.Engine.Telemetry;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// The lossless sink of metric series: every point of every batch of a flush in ONE transaction through raw commands

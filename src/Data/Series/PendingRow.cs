@@ -1,4 +1,4 @@
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// A point of a flush waiting to be written, with its series id resolved. <see cref="Sequence"/> is its arrival

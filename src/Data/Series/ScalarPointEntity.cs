@@ -1,4 +1,4 @@
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// One row of <c>scalar_points</c>: a per-step value (loss, lr, ...) of a series of kind <see cref="SeriesKinds.Scalar"/>.

@@ -1,4 +1,4 @@
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// Min/max downsampling for long series: the steps are cut into equal buckets and each bucket keeps its smallest and

@@ -1,4 +1,4 @@
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// One row of <c>series</c>: names a metric series of a run once, so each point row carries only a small integer

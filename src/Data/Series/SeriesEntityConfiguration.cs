@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Sqlite;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// Table <c>series</c>: one row per (run, kind, metric, role), unique. The unique index doubles as the lookup the

@@ -1,7 +1,7 @@
 using System.Data;
 using System.Data.Common;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>
 /// Finds or creates the <c>series</c> row of (run, kind, metric, role) inside the writer's transaction, remembering

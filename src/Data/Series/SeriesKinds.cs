@@ -1,4 +1,4 @@
-namespace QuantScope.Data;
+namespace QuantScope.Data.Series;
 
 /// <summary>The values of <see cref="SeriesEntity.Kind"/>: which point table holds a series.</summary>
 public static class SeriesKinds

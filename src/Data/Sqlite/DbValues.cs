@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Sqlite;
 
 /// <summary>
 /// How .NET values are stored, shared by the EF mappings and the raw SQL so both agree byte for byte.

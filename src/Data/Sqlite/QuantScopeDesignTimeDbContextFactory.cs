@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Sqlite;
 
 /// <summary>
 /// Lets <c>dotnet ef migrations add</c> build the context without a host:

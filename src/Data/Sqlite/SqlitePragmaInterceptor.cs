@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Sqlite;
 
 /// <summary>Applies the per-connection PRAGMAs to every connection EF Core opens.</summary>
 internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor

@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Sqlite;
 
 /// <summary>The PRAGMAs QuantScope sets, in one place for EF connections and raw ones.</summary>
 internal static class SqlitePragmas

@@ -1,7 +1,8 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using QuantScope.Data.Series;
 
-namespace QuantScope.Data;
+namespace QuantScope.Data.Sqlite;
 
 /// <summary>
 /// SQLite: prepared commands row by row inside one <c>BEGIN IMMEDIATE</c> transaction (the write lock is taken up

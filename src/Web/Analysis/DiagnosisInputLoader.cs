@@ -1,5 +1,7 @@
 using System.Text.Json;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Analysis.Diagnosis;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Api;

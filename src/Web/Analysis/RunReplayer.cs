@@ -1,4 +1,6 @@
 using QuantScope.Data;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Analysis.Diagnosis;
 using QuantScope.Engine.Analysis.Replay;
 using QuantScope.Engine.Quantization;

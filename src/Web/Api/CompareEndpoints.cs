@@ -1,4 +1,6 @@
 using QuantScope.Data;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Compare;
 using QuantScope.Web.Runs;

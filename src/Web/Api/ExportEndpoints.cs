@@ -1,5 +1,7 @@
 using QuantScope.Data;
 using QuantScope.Data.Export;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 
 namespace QuantScope.Web.Api;
 

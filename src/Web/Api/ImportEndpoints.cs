@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using QuantScope.Data;
 using QuantScope.Data.Import;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Web.Security;
 
 namespace QuantScope.Web.Api;

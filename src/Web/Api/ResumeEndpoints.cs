@@ -1,4 +1,5 @@
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Web.Runs;
 
 namespace QuantScope.Web.Api;

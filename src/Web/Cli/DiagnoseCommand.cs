@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Analysis.Diagnosis;
 using QuantScope.Web.Analysis;
 using QuantScope.Web.Setup;

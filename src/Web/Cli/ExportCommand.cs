@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
 using QuantScope.Data.Export;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Cli;

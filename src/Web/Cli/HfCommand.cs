@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Analysis.Ptq;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Model.Hf;

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
 using QuantScope.Data.Import;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Cli;

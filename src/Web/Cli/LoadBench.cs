@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using QuantScope.Data;
+using QuantScope.Data.Series;
 using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Cli;

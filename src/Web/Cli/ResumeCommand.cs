@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Runs;
 using QuantScope.Web.Setup;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Orleans.Hosting;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Setup;
 using QuantScope.Web.Sweeps;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
 

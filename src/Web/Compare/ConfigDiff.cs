@@ -1,4 +1,5 @@
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Web.Compare;

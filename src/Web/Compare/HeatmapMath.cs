@@ -1,4 +1,5 @@
 using QuantScope.Data;
+using QuantScope.Data.Series;
 using QuantScope.Web.Api;
 
 namespace QuantScope.Web.Compare;

@@ -1,4 +1,6 @@
 using QuantScope.Data;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Training;
 
 namespace QuantScope.Web.Runs;

@@ -1,4 +1,5 @@
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cluster;
 

@@ -1,4 +1,5 @@
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Api;

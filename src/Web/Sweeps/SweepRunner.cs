@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training.Sweeps;
 using QuantScope.Web.Runs;

@@ -1,3 +1,5 @@
+using QuantScope.Data.Series;
+
 namespace QuantScope.Data.Tests.Series;
 
 public sealed class FloatBlobTests

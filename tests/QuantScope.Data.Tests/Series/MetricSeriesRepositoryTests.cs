@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data.Tests.Series;

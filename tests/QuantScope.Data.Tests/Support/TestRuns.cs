@@ -1,3 +1,4 @@
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data.Tests;

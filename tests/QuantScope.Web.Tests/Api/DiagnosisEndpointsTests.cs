@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using System.Net.Http.Json;
 using System.Text.Json;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Web.Setup;
 using QuantScope.Web.Tests.Support;
 

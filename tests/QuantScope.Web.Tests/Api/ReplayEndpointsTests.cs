@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Web.Setup;
 using QuantScope.Web.Tests.Support;
 

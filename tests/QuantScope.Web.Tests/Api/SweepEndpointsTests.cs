@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Web.Tests.Support;
 using QuantScope.Web.Tests.Sweeps;
 

@@ -1,3 +1,4 @@
+using QuantScope.Data.Runs;
 using QuantScope.Tests.Shared;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;

@@ -5,6 +5,8 @@ using Orleans;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cluster;
 using QuantScope.Web.Sweeps;

@@ -9,6 +9,8 @@ using Parquet;
 using QuantScope.Data;
 using QuantScope.Data.Export;
 using QuantScope.Data.Export.Heatmaps;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Tests.Support;
 using SkiaSharp;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Runs;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Web.Api;
 
 namespace QuantScope.Web.Tests.Security;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Analysis.Laws;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Telemetry;

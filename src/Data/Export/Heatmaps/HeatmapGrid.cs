@@ -1,3 +1,5 @@
+using QuantScope.Data.Series;
+
 
 namespace QuantScope.Data.Export.Heatmaps;
 

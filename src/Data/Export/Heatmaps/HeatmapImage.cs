@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using QuantScope.Data.Series;
 using ScottPlot;
 
 namespace QuantScope.Data.Export.Heatmaps;

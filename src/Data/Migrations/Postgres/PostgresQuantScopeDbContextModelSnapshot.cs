@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using QuantScope.Data;
+using QuantScope.Data.Postgres;
 
 #nullable disable
 
@@ -22,7 +23,7 @@ namespace QuantScope.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("QuantScope.Data.LayerPointEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.LayerPointEntity", b =>
                 {
                     b.Property<long>("SeriesId")
                         .HasColumnType("bigint")
@@ -45,7 +46,7 @@ namespace QuantScope.Data.Migrations.Postgres
                         });
                 });
 
-            modelBuilder.Entity("QuantScope.Data.RunEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Runs.RunEntity", b =>
                 {
                     b.Property<string>("Id")
                         .ValueGeneratedOnAdd()
@@ -141,7 +142,7 @@ namespace QuantScope.Data.Migrations.Postgres
                     b.ToTable("runs", (string)null);
                 });
 
-            modelBuilder.Entity("QuantScope.Data.ScalarPointEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.ScalarPointEntity", b =>
                 {
                     b.Property<long>("SeriesId")
                         .HasColumnType("bigint")
@@ -163,7 +164,7 @@ namespace QuantScope.Data.Migrations.Postgres
                         });
                 });
 
-            modelBuilder.Entity("QuantScope.Data.SeriesEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.SeriesEntity", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -208,27 +209,27 @@ namespace QuantScope.Data.Migrations.Postgres
                         });
                 });
 
-            modelBuilder.Entity("QuantScope.Data.LayerPointEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.LayerPointEntity", b =>
                 {
-                    b.HasOne("QuantScope.Data.SeriesEntity", null)
+                    b.HasOne("QuantScope.Data.Series.SeriesEntity", null)
                         .WithMany()
                         .HasForeignKey("SeriesId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("QuantScope.Data.ScalarPointEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.ScalarPointEntity", b =>
                 {
-                    b.HasOne("QuantScope.Data.SeriesEntity", null)
+                    b.HasOne("QuantScope.Data.Series.SeriesEntity", null)
                         .WithMany()
                         .HasForeignKey("SeriesId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("QuantScope.Data.SeriesEntity", b =>
+            modelBuilder.Entity("QuantScope.Data.Series.SeriesEntity", b =>
                 {
-                    b.HasOne("QuantScope.Data.RunEntity", null)
+                    b.HasOne("QuantScope.Data.Runs.RunEntity", null)
                         .WithMany()
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
 using QuantScope.Web.Runs;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Compare;
 using QuantScope.Web.Live;

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using QuantScope.Data;
+using QuantScope.Data.Runs;
+using QuantScope.Data.Series;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Compare;
 using QuantScope.Web.Components.Charts;

@@ -1,5 +1,6 @@
 using QuantScope.Data.Export;
 using QuantScope.Data.Export.Heatmaps;
+using QuantScope.Data.Series;
 using SkiaSharp;
 
 namespace QuantScope.Data.Tests.Export.Heatmaps;
@@ -26,7 +27,7 @@ public sealed class HeatmapImageTests
     [Fact]
     public void From_ShortStoredRows_AreNaN()
     {
-        var grid = HeatmapGrid.From("r", "amax", "input", ["a", "b"], new QuantScope.Data.Heatmap([5, 7], [[1f, 2f], [3f]]));
+        var grid = HeatmapGrid.From("r", "amax", "input", ["a", "b"], new QuantScope.Data.Series.Heatmap([5, 7], [[1f, 2f], [3f]]));
         Assert.Equal([5, 7], grid.Steps);
         Assert.Equal([1f, 3f], grid.Values[0]);
         Assert.Equal(2f, grid.Values[1][0]);
