@@ -75,6 +75,19 @@ public sealed class CompareService(RunRepository runs, MetricSeriesRepository se
     public async Task<HeatmapDto> HeatmapAsync(RunEntity run, string metric, string role, CancellationToken ct) =>
         HeatmapMath.FromStored(run.GetLayers(), await series.ReadHeatmapAsync(run.Id, metric, role, ct));
 
+    /// <summary>
+    /// The heatmaps of <paramref name="compared"/> (at least two runs) pooled to <paramref name="viewSteps"/> steps, on one
+    /// colour scale, with the difference of the first two (computed at full resolution, then pooled).
+    /// </summary>
+    public async Task<CompareHeatmaps> HeatmapsAsync(IReadOnlyList<RunEntity> compared, string metric, string role, int viewSteps, CancellationToken ct)
+    {
+        var full = new List<HeatmapDto>();
+        foreach (var run in compared) full.Add(await HeatmapAsync(run, metric, role, ct));
+        var pooled = full.Select(h => HeatmapMath.Downsample(h, viewSteps)).ToList();
+        var difference = HeatmapMath.Downsample(HeatmapMath.Difference(full[0], full[1]), viewSteps);
+        return new CompareHeatmaps(pooled, HeatmapMath.SharedRange(pooled), difference, Math.Max(HeatmapMath.MaxAbs(difference), 1e-12));
+    }
+
     /// <summary>A − B of one metric and role, or the field at fault (<c>a</c>, <c>b</c>, <c>metric</c>, <c>role</c>) and why.</summary>
     public async Task<(HeatmapDto? Diff, string? Field, string? Error)> DifferenceAsync(Guid a, Guid b, string? metric, string? role, CancellationToken ct)
     {

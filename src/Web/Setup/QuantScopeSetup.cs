@@ -40,6 +40,7 @@ public static class QuantScopeSetup
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<RunComparer>();
         services.AddSingleton<RunControl>(); // cancel and is-training, wherever a run trains
+        services.AddQuantScopeViews(); // the pages' services: per-circuit view state, checkpoints, time probe
         services.AddSingleton<IRemoteRuns, NoRemoteRuns>(); // a single host; SignalR:Redis registers the Redis one after this
         services.AddQuantScopeAnalysis();
         services.AddQuantScopePtq();

@@ -73,4 +73,25 @@ public sealed class CompareServiceTests(QuantScopeWebFactory factory) : IClassFi
         Assert.Equal(["l0", "l1"], row.WorstLayers);
         Assert.Null(row.ApeMeanPct);
     }
+
+    [Fact]
+    public async Task HeatmapsAsync_TwoRuns_PooledOnOneScaleWithTheirDifference()
+    {
+        var a = await RunAsync(["l0", "l1"], (0, [0.5f, 0.25f]), (1, [0.75f, 0f]), (2, [0.1f, 0.2f]));
+        var b = await RunAsync(["l0", "l1"], (0, [0.25f, 0.25f]), (1, [1f, 0.5f]));
+        var repository = factory.Services.GetRequiredService<RunRepository>();
+        var runs = new[] { (await repository.GetAsync(a, CancellationToken.None))!, (await repository.GetAsync(b, CancellationToken.None))! };
+        var service = new CompareService(repository, factory.Services.GetRequiredService<MetricSeriesRepository>());
+
+        var view = await service.HeatmapsAsync(runs, MetricNames.OverflowFraction, TensorRoles.Input, viewSteps: 1_500, CancellationToken.None);
+
+        var full = new[] { await service.HeatmapAsync(runs[0], MetricNames.OverflowFraction, TensorRoles.Input, CancellationToken.None),
+            await service.HeatmapAsync(runs[1], MetricNames.OverflowFraction, TensorRoles.Input, CancellationToken.None) };
+        Assert.Equal(2, view.Runs.Count);
+        Assert.Equal([0, 1, 2], view.Runs[0].Steps);
+        Assert.Equal((0f, 1f), view.Range);
+        Assert.Equal([0, 1], view.Difference.Steps);
+        Assert.Equal(HeatmapMath.Difference(full[0], full[1]).Values.SelectMany(r => r), view.Difference.Values.SelectMany(r => r));
+        Assert.Equal(0.5, view.DifferenceAbs, 6);
+    }
 }

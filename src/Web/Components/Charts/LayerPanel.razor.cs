@@ -52,7 +52,7 @@ public partial class LayerPanel
     /// <summary>Every per-layer point of the run so far (history and live).</summary>
     [Parameter, EditorRequired] public IReadOnlyList<LayerPoint> Points { get; set; } = [];
 
-    /// <summary>Every scalar point of the run so far (the outlier channels are scalars).</summary>
+    /// <summary>The run's outlier-channel scalars so far (other scalars may be left out: only these are read).</summary>
     [Parameter, EditorRequired] public IReadOnlyList<ScalarPoint> Scalars { get; set; } = [];
 
     /// <summary>The amax history length the layer's input was scaled with, if delayed scaling.</summary>

@@ -109,12 +109,8 @@ public partial class Compare : IDisposable
 
     private async Task LoadHeatmapsAsync()
     {
-        var full = new List<HeatmapDto>();
-        foreach (var run in _runs) full.Add(await _service.HeatmapAsync(run, _heatMetric, _heatRole, _cts.Token));
-        _heatmaps = full.Select(h => HeatmapMath.Downsample(h, ViewSteps)).ToList();
-        _range = HeatmapMath.SharedRange(_heatmaps);
-        _difference = HeatmapMath.Downsample(HeatmapMath.Difference(full[0], full[1]), ViewSteps);
-        _diffAbs = Math.Max(HeatmapMath.MaxAbs(_difference), 1e-12);
+        var heatmaps = await _service.HeatmapsAsync(_runs, _heatMetric, _heatRole, ViewSteps, _cts.Token);
+        (_heatmaps, _range, _difference, _diffAbs) = (heatmaps.Runs, heatmaps.Range, heatmaps.Difference, heatmaps.DifferenceAbs);
         _heatKey++;
     }
 

@@ -61,6 +61,7 @@ public partial class NewRun : IDisposable
     private static IReadOnlyList<string> ModelPresets => ModelConfig.PresetNames;
 
     [Inject] private RunCoordinator Coordinator { get; set; } = default!;
+    [Inject] private RunTimeProbe Probe { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<NewRun> Log { get; set; } = default!;
     [Inject] private Security.ConfigPathPolicy Paths { get; set; } = default!;
@@ -92,9 +93,7 @@ public partial class NewRun : IDisposable
         _estimateError = null;
         try
         {
-            // The probe trains a few real steps: on its own thread (TorchSharp scopes are thread-static), never on the circuit's.
-            var estimate = await Task.Factory.StartNew(() => RunTimeEstimator.Estimate(config, Coordinator.TrainerOptions, _cts.Token),
-                _cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var estimate = await Probe.EstimateAsync(config, _cts.Token); // a few real steps, on the probe's own thread
             _estimate = EstimateText(estimate);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,0 +1,93 @@
+using QuantScope.Engine.Telemetry;
+
+namespace QuantScope.Web.Live;
+
+/// <summary>
+/// What the run page's views need of a run's points, kept as they arrive: the loss and held-out series, tokens seen
+/// per step, the outlier-channel scalars, every per-layer point (the heatmap's pickers and the layer panel redraw from
+/// them) and each layer's latest input amax, amaxPred and overflow. Other scalars are not kept. Points must come in the
+/// order the feed gives them (history, then live updates deduplicated by step); the float arrays are shared, not copied.
+/// </summary>
+public sealed class RunAggregates
+{
+    private readonly List<LayerPoint> _layerPoints = [];
+    private readonly List<ScalarPoint> _outliers = [];
+    private readonly Dictionary<int, double> _tokens = [];
+    private readonly List<(int Step, float Value)> _loss = [];
+    private readonly List<(int Step, float Value)> _heldOut = [];
+    private readonly List<(int Step, float Value)> _baselineHeldOut = [];
+    // The latest point (highest step, the first of equals) of each metric the layer table shows, input role.
+    private LayerPoint? _amax;
+    private LayerPoint? _amaxPred;
+    private LayerPoint? _overflow;
+
+    /// <summary>Every per-layer point so far, in arrival order.</summary>
+    public IReadOnlyList<LayerPoint> LayerPoints => _layerPoints;
+
+    /// <summary>The outlier-channel scalars so far (<see cref="MetricNames.OutlierPrefix"/>), in arrival order.</summary>
+    public IReadOnlyList<ScalarPoint> OutlierScalars => _outliers;
+
+    /// <summary>Takes the next points.</summary>
+    public void Add(IEnumerable<ScalarPoint> scalars, IEnumerable<LayerPoint> layerPoints)
+    {
+        foreach (var p in scalars)
+        {
+            switch (p.Metric)
+            {
+                case MetricNames.Loss: Insert(_loss, p); break;
+                case MetricNames.HeldOutLoss: Insert(_heldOut, p); break;
+                case MetricNames.BaselineHeldOutLoss: Insert(_baselineHeldOut, p); break;
+                case MetricNames.Tokens: _tokens[p.Step] = p.Value; break;
+                default:
+                    if (p.Metric.StartsWith(MetricNames.OutlierPrefix, StringComparison.Ordinal)) _outliers.Add(p);
+                    break;
+            }
+        }
+        foreach (var p in layerPoints)
+        {
+            _layerPoints.Add(p);
+            if (p.Role != TensorRoles.Input) continue;
+            switch (p.Metric)
+            {
+                case MetricNames.Amax: _amax = Later(_amax, p); break;
+                case MetricNames.AmaxPred: _amaxPred = Later(_amaxPred, p); break;
+                case MetricNames.OverflowFraction: _overflow = Later(_overflow, p); break;
+            }
+        }
+    }
+
+    /// <summary>The loss so far, steps ascending (a copy: a chart's first draw).</summary>
+    public IReadOnlyList<(int Step, float Value)> Loss() => [.. _loss];
+
+    /// <summary>Held-out loss and the baseline's, steps ascending (copies: a chart's first draw).</summary>
+    public IReadOnlyList<IReadOnlyList<(int Step, float Value)>> Eval() => [[.. _heldOut], [.. _baselineHeldOut]];
+
+    /// <summary>Tokens seen at <paramref name="step"/>, or null when not logged.</summary>
+    public double? TokensAt(int step) => _tokens.TryGetValue(step, out var t) ? t : null;
+
+    /// <summary>The layer table: each layer's latest input amax, amaxPred and overflow fraction (NaN where none yet).</summary>
+    public IReadOnlyList<LayerSummary> Summary(IReadOnlyList<string> layers)
+    {
+        var amax = Values(_amax, layers.Count);
+        var pred = Values(_amaxPred, layers.Count);
+        var sat = Values(_overflow, layers.Count);
+        return layers.Select((name, i) => new LayerSummary(name, amax[i], pred[i], sat[i])).ToList();
+    }
+
+    // Keeps the series sorted by step, a point after those of its step (a stable sort of the arrival order).
+    private static void Insert(List<(int Step, float Value)> series, ScalarPoint p)
+    {
+        var at = series.Count;
+        while (at > 0 && series[at - 1].Step > p.Step) at--;
+        series.Insert(at, (p.Step, p.Value));
+    }
+
+    private static LayerPoint Later(LayerPoint? latest, LayerPoint p) => latest is null || p.Step > latest.Step ? p : latest;
+
+    private static float[] Values(LayerPoint? latest, int layerCount)
+    {
+        var result = Enumerable.Repeat(float.NaN, layerCount).ToArray();
+        if (latest is not null) Array.Copy(latest.Values, result, Math.Min(layerCount, latest.Values.Length));
+        return result;
+    }
+}

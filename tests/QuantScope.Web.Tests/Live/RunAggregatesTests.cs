@@ -1,0 +1,93 @@
+using QuantScope.Engine.Telemetry;
+using QuantScope.Web.Live;
+
+namespace QuantScope.Web.Tests.Live;
+
+public sealed class RunAggregatesTests
+{
+    private static readonly string[] Layers = ["model.layers.0.mlp.down_proj", "model.layers.1.mlp.down_proj"];
+
+    private static LayerPoint Point(int step, string metric, float value, string role = TensorRoles.Input) =>
+        new(step, metric, role, [value, value * 2]);
+
+    [Fact]
+    public void Add_InBatches_SeriesAndTableEqualARebuildFromAllPoints()
+    {
+        var scalars = new List<ScalarPoint>();
+        var layerPoints = new List<LayerPoint>();
+        for (var s = 0; s < 30; s++)
+        {
+            scalars.Add(new ScalarPoint(s, MetricNames.Loss, 10f - s / 10f));
+            scalars.Add(new ScalarPoint(s, MetricNames.Tokens, 512 * (s + 1)));
+            scalars.Add(new ScalarPoint(s, MetricNames.LearningRate, 1e-3f));
+            if (s % 10 == 0) scalars.Add(new ScalarPoint(s, MetricNames.HeldOutLoss, 3f + s));
+            if (s % 10 == 0) scalars.Add(new ScalarPoint(s, MetricNames.BaselineHeldOutLoss, 2f + s));
+            if (s % 7 == 0) scalars.Add(new ScalarPoint(s, MetricNames.OutlierPrefix + Layers[0] + ".0.absmax", s));
+            layerPoints.Add(Point(s, MetricNames.Amax, s));
+            layerPoints.Add(Point(s, MetricNames.OverflowFraction, s / 100f));
+            layerPoints.Add(Point(s, MetricNames.Amax, -s, TensorRoles.Weight)); // another role: not in the table
+            if (s < 20) layerPoints.Add(Point(s, MetricNames.AmaxPred, s + 0.5f)); // stops early: its latest is step 19
+        }
+        // History (the first 40 of each), then live batches of 7 scalars and 5 layer points.
+        var aggregates = new RunAggregates();
+        aggregates.Add(scalars.Take(40), layerPoints.Take(40));
+        var liveScalars = scalars.Skip(40).Chunk(7).ToList();
+        var liveLayers = layerPoints.Skip(40).Chunk(5).ToList();
+        for (var i = 0; i < Math.Max(liveScalars.Count, liveLayers.Count); i++)
+            aggregates.Add(i < liveScalars.Count ? liveScalars[i] : [], i < liveLayers.Count ? liveLayers[i] : []);
+
+        Assert.Equal(ChartData.Scalar(scalars, MetricNames.Loss), aggregates.Loss());
+        Assert.Equal(
+            [ChartData.Scalar(scalars, MetricNames.HeldOutLoss), ChartData.Scalar(scalars, MetricNames.BaselineHeldOutLoss)],
+            aggregates.Eval());
+        Assert.Equal(scalars.Where(p => p.Metric.StartsWith(MetricNames.OutlierPrefix, StringComparison.Ordinal)), aggregates.OutlierScalars);
+        Assert.Equal(512 * 30, aggregates.TokensAt(29));
+        Assert.Equal(layerPoints, aggregates.LayerPoints);
+        var table = aggregates.Summary(Layers);
+        var amax = ChartData.Latest(layerPoints, MetricNames.Amax, TensorRoles.Input, Layers.Length);
+        var pred = ChartData.Latest(layerPoints, MetricNames.AmaxPred, TensorRoles.Input, Layers.Length);
+        var sat = ChartData.Latest(layerPoints, MetricNames.OverflowFraction, TensorRoles.Input, Layers.Length);
+        Assert.Equal(Layers.Select((l, i) => new LayerSummary(l, amax[i], pred[i], sat[i])), table);
+        Assert.Equal(19.5f, table[0].AmaxPred);
+    }
+
+    [Fact]
+    public void Add_ScalarsOutOfStepOrder_SeriesSortedLikeARebuild()
+    {
+        ScalarPoint[] points =
+        [
+            new(5, MetricNames.HeldOutLoss, 1), new(0, MetricNames.HeldOutLoss, 2), new(5, MetricNames.HeldOutLoss, 3),
+            new(3, MetricNames.HeldOutLoss, 4), new(2, MetricNames.BaselineHeldOutLoss, 5), new(1, MetricNames.BaselineHeldOutLoss, 6),
+            new(4, MetricNames.Loss, 7), new(1, MetricNames.Loss, 8),
+        ];
+        var aggregates = new RunAggregates();
+        aggregates.Add(points.Take(3), []);
+        aggregates.Add(points.Skip(3), []);
+
+        var eval = aggregates.Eval();
+        Assert.Equal(ChartData.Scalar(points, MetricNames.HeldOutLoss), eval[0]);
+        Assert.Equal(ChartData.Scalar(points, MetricNames.BaselineHeldOutLoss), eval[1]);
+        Assert.Equal(ChartData.Scalar(points, MetricNames.Loss), aggregates.Loss());
+    }
+
+    [Fact]
+    public void Add_Scalars_KeepsOutliersAndTokensOnly()
+    {
+        var outlier = new ScalarPoint(3, MetricNames.OutlierPrefix + Layers[1] + ".0.channel", 17);
+        var aggregates = new RunAggregates();
+        aggregates.Add([new ScalarPoint(3, MetricNames.LearningRate, 1e-3f), outlier, new ScalarPoint(3, MetricNames.Tokens, 4096)], []);
+
+        Assert.Equal([outlier], aggregates.OutlierScalars);
+        Assert.Equal(4096, aggregates.TokensAt(3));
+        Assert.Null(aggregates.TokensAt(4));
+        Assert.Empty(aggregates.Loss());
+    }
+
+    [Fact]
+    public void Summary_NoPoints_NaNRowsPerLayer()
+    {
+        var table = new RunAggregates().Summary(Layers);
+        Assert.Equal(Layers, table.Select(r => r.Layer));
+        Assert.All(table, r => Assert.True(float.IsNaN(r.Amax) && float.IsNaN(r.AmaxPred) && float.IsNaN(r.Saturation)));
+    }
+}
