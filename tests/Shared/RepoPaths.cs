@@ -1,4 +1,4 @@
-namespace QuantScope.Testing;
+namespace QuantScope.Tests.Shared;
 
 /// <summary>Paths in the repository checkout, found from the test binaries (shared source, linked into each test project).</summary>
 public static class RepoPaths

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using QuantScope.Testing;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Web.Tests.Hygiene;
 
