@@ -61,7 +61,7 @@ internal sealed class ExperimentData
             {
                 DataConfig.Builtin => (TextDataset.FromText(world.Value.NewDomainPart(BuiltinChars), HeldOutFraction, tokenizer), "The built-in text"),
                 DataConfig.BuiltinPretrain => (TextDataset.FromText(world.Value.KnowledgePart(BuiltinChars), HeldOutFraction, tokenizer), "The built-in text"),
-                _ => (TextDataset.Load(TrainConfigValidator.Resolve(data.Path!, baseDirectory), HeldOutFraction, tokenizer), $"Text file {data.Path}"),
+                _ => (TextDataset.Load(ConfigValidator.Resolve(data.Path!, baseDirectory), HeldOutFraction, tokenizer), $"Text file {data.Path}"),
             };
             TokenIds.RequireBelow(set.Train, config.Model.VocabSize, source, tokenizer.Name);
             TokenIds.RequireBelow(set.HeldOut, config.Model.VocabSize, source, tokenizer.Name);
@@ -74,7 +74,7 @@ internal sealed class ExperimentData
         var builtin = config.Data.Kind != DataConfig.Text || config.Pretrain?.Data.Kind is DataConfig.Builtin or DataConfig.BuiltinPretrain;
         var probes = builtin ? world.Value.Probes(ProbeCount) : [];
         var tasks = (builtin ? world.Value.Tasks(TaskItems) : [])
-            .Concat(config.Tasks.Select(t => McTaskReader.Read(TrainConfigValidator.Resolve(t, baseDirectory))))
+            .Concat(config.Tasks.Select(t => McTaskReader.Read(ConfigValidator.Resolve(t, baseDirectory))))
             .ToArray();
         return new ExperimentData(tokenizer, main, pretrain, forgetting, probes, tasks) { MainIsText = config.Data.Kind == DataConfig.Text };
     }

@@ -80,7 +80,7 @@ public sealed class ConfigPathPolicy
         string real;
         try
         {
-            real = RealPath.Of(TrainConfigValidator.Resolve(path, baseDirectory));
+            real = RealPath.Of(ConfigValidator.Resolve(path, baseDirectory));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

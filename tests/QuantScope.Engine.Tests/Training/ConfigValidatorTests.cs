@@ -4,10 +4,10 @@ using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Training;
 
-public class TrainConfigValidatorTests
+public class ConfigValidatorTests
 {
     private static string[] Fields(TrainConfig c, string? baseDirectory = null) =>
-        TrainConfigValidator.Validate(c, baseDirectory).Select(e => e.Field).ToArray();
+        ConfigValidator.Validate(c, baseDirectory).Errors.Select(e => e.Field).ToArray();
 
     [Theory]
     [InlineData("e4m3")]
@@ -26,7 +26,7 @@ public class TrainConfigValidatorTests
     [Fact]
     public void Quant_UnknownPresetBadAlgorithmAndHistory_EachNamed() =>
         Assert.Equal(["quant.preset", "quant.historyLength", "quant.algorithm"],
-            Fields(TrainConfig.Tiny with { Quant = new QuantConfig { Preset = "fp3", HistoryLength = 0, Algorithm = "median" } }));
+            Fields(TrainConfig.Tiny with { Quant = new QuantConfig { Preset = "fp3", HistoryLength = 0, Algorithm = (AmaxAlgorithm)9 } }));
 
     [Fact]
     public void QuantRules_BadRuleFieldsNamedByIndex()
@@ -46,7 +46,7 @@ public class TrainConfigValidatorTests
         var config = TrainConfig.Tiny with
         {
             Steps = 10, Bf16WarmupSteps = 11, LrWarmupSteps = -1, Dropout = 1, GradClip = double.NaN, WeightDecay = -0.1,
-            EvalEvery = -5, Precision = "fp16", Pretrain = new PretrainConfig { Steps = -3, LearningRate = 0 },
+            EvalEvery = -5, Precision = (Precision)7, Pretrain = new PretrainConfig { Steps = -3, LearningRate = 0 },
         };
         Assert.Equal(
             ["lrWarmupSteps", "weightDecay", "gradClip", "dropout", "bf16WarmupSteps", "evalEvery", "precision", "pretrain.steps", "pretrain.learningRate"],
@@ -75,6 +75,59 @@ public class TrainConfigValidatorTests
             File.WriteAllText(Path.Combine(dir.FullName, "corpus.txt"), "hello\n");
             var config = TrainConfig.Tiny with { Data = new DataConfig { Kind = DataConfig.Text, Path = "corpus.txt" } };
             Assert.Empty(Fields(config, dir.FullName));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Validate_ValidConfig_GivesAValidTrainConfigHoldingItAndItsFolder()
+    {
+        var config = TrainConfig.Tiny with { Steps = 7 };
+        var result = ConfigValidator.Validate(config, "/tmp");
+
+        Assert.True(result.IsValid);
+        Assert.Empty(result.Errors);
+        Assert.Same(config, result.Value!.Config);
+        Assert.Same(config, result.Value.Resolved); // no init: nothing to resolve
+        Assert.Equal("/tmp", result.Value.BaseDirectory);
+    }
+
+    [Fact]
+    public void Validate_InvalidConfig_GivesErrorsAndNoValue()
+    {
+        var result = ConfigValidator.Validate(TrainConfig.Tiny with { Steps = 0, LogEvery = 0 });
+
+        Assert.False(result.IsValid);
+        Assert.Null(result.Value);
+        Assert.Equal(["steps", "logEvery"], result.Errors.Select(e => e.Field));
+    }
+
+    [Fact]
+    public void Require_InvalidConfig_ThrowsNamingEveryField()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ConfigValidator.Require(TrainConfig.Tiny with { Steps = 0, Precision = (Precision)7 }));
+
+        Assert.Contains("steps must be between 1 and 1000000", ex.Message);
+        Assert.Contains("precision must be one of: bf16, fp32", ex.Message);
+    }
+
+    [Fact]
+    public void WithAbsolutePaths_RelativeDataPath_ResolvesAgainstTheCheckedFolder()
+    {
+        var dir = Directory.CreateTempSubdirectory("qs-config-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "corpus.txt"), "hello\n");
+            var valid = ConfigValidator.Require(TrainConfig.Tiny with { Data = new DataConfig { Kind = DataConfig.Text, Path = "corpus.txt" } }, dir.FullName);
+
+            var absolute = valid.WithAbsolutePaths();
+
+            Assert.Equal(Path.Combine(dir.FullName, "corpus.txt"), absolute.Config.Data.Path);
+            Assert.Same(absolute.Config, absolute.Resolved);
+            Assert.Empty(Fields(absolute.Config)); // still valid from any working directory
         }
         finally
         {
