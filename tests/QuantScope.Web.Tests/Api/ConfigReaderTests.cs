@@ -99,6 +99,29 @@ public sealed class ConfigReaderTests
         Assert.Contains(errors, e => e.Field == field);
     }
 
+    [Theory]
+    [InlineData("""{"quant":{"algorithm":"median"}}""", "quant.algorithm", "must be one of: max, most_recent, mean")]
+    [InlineData("""{"precision":"fp16"}""", "precision", "must be one of: bf16, fp32")]
+    [InlineData("""{"precision":16}""", "precision", "has the wrong type or is not valid JSON")]
+    [InlineData("""{"quant":{"rules":[{"layer":"**","role":"input","delayed":{"amaxComputeAlgo":"avg"}}]}}""",
+        "quant.rules[0].delayed.amaxComputeAlgo", "must be one of: max, most_recent, mean")]
+    public void Read_UnknownEnumName_NamesTheFieldAndTheKnownNames(string body, string field, string message)
+    {
+        var (config, errors) = ConfigReader.Read(body);
+        Assert.Null(config);
+        Assert.Equal((field, message), (Assert.Single(errors).Field, errors[0].Message));
+    }
+
+    [Fact]
+    public void Read_ValidBody_WritesBackTheSameWireNames()
+    {
+        var (config, errors) = ConfigReader.Read("""{"precision":"fp32","quant":{"algorithm":"most_recent"}}""");
+        Assert.Empty(errors);
+        var json = System.Text.Json.JsonSerializer.Serialize(config!.Config, QuantScope.Web.Setup.JsonDefaults.Options);
+        Assert.Contains("\"precision\":\"fp32\"", json);
+        Assert.Contains("\"algorithm\":\"most_recent\"", json);
+    }
+
     [Fact]
     public void Read_SeveralProblems_ReportsEach()
     {
