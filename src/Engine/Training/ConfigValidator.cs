@@ -119,8 +119,8 @@ public static class ConfigValidator
             return;
         }
 
-        check(DataConfig.Kinds.Contains(data.Kind), $"{field}.kind", $"must be one of: {string.Join(", ", DataConfig.Kinds)}");
-        if (data.Kind != DataConfig.Text) return;
+        check(Enum.IsDefined(data.Kind), $"{field}.kind", WireNames<DataKind>.MustBeOneOf);
+        if (data.Kind != DataKind.Text) return;
         if (string.IsNullOrWhiteSpace(data.Path)) check(false, $"{field}.path", "is required when kind is text");
         else check(File.Exists(Resolve(data.Path, baseDirectory)), $"{field}.path", $"file '{data.Path}' does not exist");
     }

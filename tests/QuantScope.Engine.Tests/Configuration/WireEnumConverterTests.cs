@@ -52,6 +52,20 @@ public sealed class WireEnumConverterTests
         }
     }
 
+    [Theory]
+    [InlineData(DataKind.Builtin, "builtin")]
+    [InlineData(DataKind.BuiltinPretrain, "builtin-pretrain")]
+    [InlineData(DataKind.Text, "text")]
+    public void DataKind_EachWireName_RoundTripsInDataConfig(DataKind kind, string wire)
+    {
+        foreach (var options in new[] { Api, Plain })
+        {
+            var json = JsonSerializer.Serialize(new DataConfig { Kind = kind }, options);
+            Assert.Contains($"\"kind\":\"{wire}\"", json);
+            Assert.Equal(kind, JsonSerializer.Deserialize<DataConfig>(json, options)!.Kind);
+        }
+    }
+
     [Fact]
     public void WireNames_ListInDeclarationOrder() =>
         Assert.Equal(["max", "most_recent", "mean"], WireNames<AmaxAlgorithm>.All);
@@ -64,6 +78,7 @@ public sealed class WireEnumConverterTests
     [InlineData("""{"quant":{"algorithm":"median"}}""", "$.quant.algorithm", "must be one of: max, most_recent, mean")]
     [InlineData("""{"quant":{"algorithm":"MAX"}}""", "$.quant.algorithm", "must be one of: max, most_recent, mean")]
     [InlineData("""{"precision":"fp16"}""", "$.precision", "must be one of: bf16, fp32")]
+    [InlineData("""{"pretrain":{"data":{"kind":"csv"}}}""", "$.pretrain.data.kind", "must be one of: builtin, builtin-pretrain, text")]
     [InlineData("""{"quant":{"rules":[{"layer":"**","role":"input","delayed":{"amaxComputeAlgo":"avg"}}]}}""",
         "$.quant.rules[0].delayed.amaxComputeAlgo", "must be one of: max, most_recent, mean")]
     public void Read_UnknownName_ThrowsNamingTheFieldAndTheKnownNames(string json, string path, string message)

@@ -56,12 +56,12 @@ public class ConfigValidatorTests
     [Fact]
     public void Data_TextNeedsAnExistingPath()
     {
-        Assert.Equal(["data.path"], Fields(TrainConfig.Tiny with { Data = new DataConfig { Kind = DataConfig.Text } }));
-        Assert.Equal(["data.path"], Fields(TrainConfig.Tiny with { Data = new DataConfig { Kind = DataConfig.Text, Path = "no-such-file.txt" } }));
-        Assert.Equal(["data.kind"], Fields(TrainConfig.Tiny with { Data = new DataConfig { Kind = "csv" } }));
+        Assert.Equal(["data.path"], Fields(TrainConfig.Tiny with { Data = new DataConfig { Kind = DataKind.Text } }));
+        Assert.Equal(["data.path"], Fields(TrainConfig.Tiny with { Data = new DataConfig { Kind = DataKind.Text, Path = "no-such-file.txt" } }));
+        Assert.Equal(["data.kind"], Fields(TrainConfig.Tiny with { Data = new DataConfig { Kind = (DataKind)9 } }));
         Assert.Equal(["pretrain.data.path", "tasks[0]"], Fields(TrainConfig.Tiny with
         {
-            Pretrain = new PretrainConfig { Data = new DataConfig { Kind = DataConfig.Text, Path = "missing.txt" } },
+            Pretrain = new PretrainConfig { Data = new DataConfig { Kind = DataKind.Text, Path = "missing.txt" } },
             Tasks = ["missing.jsonl"],
         }));
     }
@@ -73,7 +73,7 @@ public class ConfigValidatorTests
         try
         {
             File.WriteAllText(Path.Combine(dir.FullName, "corpus.txt"), "hello\n");
-            var config = TrainConfig.Tiny with { Data = new DataConfig { Kind = DataConfig.Text, Path = "corpus.txt" } };
+            var config = TrainConfig.Tiny with { Data = new DataConfig { Kind = DataKind.Text, Path = "corpus.txt" } };
             Assert.Empty(Fields(config, dir.FullName));
         }
         finally
@@ -121,7 +121,7 @@ public class ConfigValidatorTests
         try
         {
             File.WriteAllText(Path.Combine(dir.FullName, "corpus.txt"), "hello\n");
-            var valid = ConfigValidator.Require(TrainConfig.Tiny with { Data = new DataConfig { Kind = DataConfig.Text, Path = "corpus.txt" } }, dir.FullName);
+            var valid = ConfigValidator.Require(TrainConfig.Tiny with { Data = new DataConfig { Kind = DataKind.Text, Path = "corpus.txt" } }, dir.FullName);
 
             var absolute = valid.WithAbsolutePaths();
 

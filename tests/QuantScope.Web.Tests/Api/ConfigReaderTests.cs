@@ -57,8 +57,8 @@ public sealed class ConfigReaderTests
             """);
         Assert.Empty(errors);
         Assert.Equal(ModelConfig.Demo, config!.Config.Model);
-        Assert.Equal((400, 3e-3, "builtin"), (config.Config.Pretrain!.Steps, config.Config.Pretrain.LearningRate, config.Config.Pretrain.Data.Kind));
-        Assert.Equal(("builtin-pretrain", 20, 50, true, 50), (config.Config.Data.Kind, config.Config.LrWarmupSteps!.Value, config.Config.Bf16WarmupSteps, config.Config.Baseline, config.Config.EvalEvery));
+        Assert.Equal((400, 3e-3, DataKind.Builtin), (config.Config.Pretrain!.Steps, config.Config.Pretrain.LearningRate, config.Config.Pretrain.Data.Kind));
+        Assert.Equal((DataKind.BuiltinPretrain, 20, 50, true, 50), (config.Config.Data.Kind, config.Config.LrWarmupSteps!.Value, config.Config.Bf16WarmupSteps, config.Config.Baseline, config.Config.EvalEvery));
         Assert.Equal(("hif8-pangu", 64, AmaxAlgorithm.Max), (config.Config.Quant!.Preset, config.Config.Quant.HistoryLength!.Value, config.Config.Quant.Algorithm));
     }
 

@@ -37,7 +37,7 @@ public sealed class HfInitTokenizerTests : IDisposable
     private TrainConfig Config(string folder, string tokenizer = InitConfig.TokenizerAuto) => TrainConfig.Tiny with
     {
         Init = new InitConfig { Path = folder, Tokenizer = tokenizer },
-        Data = new DataConfig { Kind = DataConfig.Text, Path = Corpus() },
+        Data = new DataConfig { Kind = DataKind.Text, Path = Corpus() },
         Steps = 2, BatchSize = 2, SeqLen = 16, Quant = null,
     };
 
