@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace QuantScope.Engine.Model;
 
-/// <summary>Size of a Llama-style decoder. Immutable; validated by <see cref="Training.TrainConfigValidator"/>.</summary>
+/// <summary>Size of a Llama-style decoder. Immutable; validated by <see cref="Training.ConfigValidator"/>.</summary>
 public sealed record ModelConfig
 {
     /// <summary>Number of decoder blocks (<c>model.layers.N</c>).</summary>

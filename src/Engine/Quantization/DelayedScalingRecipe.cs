@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using QuantScope.Engine.Configuration;
+
 namespace QuantScope.Engine.Quantization;
 
 /// <summary>
@@ -11,7 +14,8 @@ public sealed record DelayedScalingRecipe : IScalingRecipe
     /// <summary>Length of the amax history window, steps (TE's amax_history_len).</summary>
     public int AmaxHistoryLength { get; init; } = 16;
     /// <summary>How amaxPred is taken from the history: "max" (TE default), "most_recent", "mean".</summary>
-    public string AmaxComputeAlgo { get; init; } = "max";
+    [JsonConverter(typeof(WireEnumConverter<AmaxAlgorithm>))]
+    public AmaxAlgorithm AmaxComputeAlgo { get; init; } = AmaxAlgorithm.Max;
     /// <summary>Extra headroom: scale = format_max / amaxPred / 2^margin.</summary>
     public int Margin { get; init; }
     /// <summary>

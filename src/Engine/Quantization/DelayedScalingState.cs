@@ -36,7 +36,7 @@ public sealed class DelayedScalingState : nn.Module
     {
         Recipe = recipe;
         Format = format;
-        Algorithm = ScaleMath.ParseAlgorithm(recipe.AmaxComputeAlgo);
+        Algorithm = recipe.AmaxComputeAlgo;
         TargetMax = ScaleMath.TargetMax(format);
         if (recipe.UpdatePeriod < 1) throw new ArgumentOutOfRangeException(nameof(recipe), "UpdatePeriod must be at least 1.");
         _history = zeros(recipe.AmaxHistoryLength, dtype: ScalarType.Float32);

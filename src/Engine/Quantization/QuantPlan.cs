@@ -194,7 +194,7 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
 
     private static QuantPlan Hybrid()
     {
-        var h1024 = new DelayedScalingRecipe { AmaxHistoryLength = 1024, AmaxComputeAlgo = "max" };
+        var h1024 = new DelayedScalingRecipe { AmaxHistoryLength = 1024, AmaxComputeAlgo = AmaxAlgorithm.Max };
         return new("fp8-hybrid-delayed",
         [
             new QuantRule { Layer = "**", Role = TensorRoles.Input, Format = "e4m3", Delayed = h1024 },
@@ -205,7 +205,7 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
 
     private static QuantPlan HiF8Pangu()
     {
-        var h64 = new DelayedScalingRecipe { Format = "hif8", AmaxHistoryLength = 64, AmaxComputeAlgo = "max" };
+        var h64 = new DelayedScalingRecipe { Format = "hif8", AmaxHistoryLength = 64, AmaxComputeAlgo = AmaxAlgorithm.Max };
         return new("hif8-pangu",
         [
             new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRoles.Input, Format = "hif8", Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },

@@ -26,7 +26,7 @@ public sealed record ResolvedPlan(IReadOnlyList<ResolvedEntry> Entries, IReadOnl
     public static string Describe(IScalingRecipe? recipe) => recipe switch
     {
         null => QuantPlan.HighPrecisionRecipe,
-        DelayedScalingRecipe d => $"delayed(h={d.AmaxHistoryLength},{d.AmaxComputeAlgo},margin={d.Margin}"
+        DelayedScalingRecipe d => $"delayed(h={d.AmaxHistoryLength},{Configuration.WireNames<AmaxAlgorithm>.Of(d.AmaxComputeAlgo)},margin={d.Margin}"
             + (d.UpdatePeriod == 1 ? "" : $",period={d.UpdatePeriod}") + (d.Format.Equals("hif8", StringComparison.OrdinalIgnoreCase) ? ",max_val=15" : "") + ")",
         CurrentScalingRecipe c => $"current(margin={c.Margin})",
         BlockScalingRecipe => "block",

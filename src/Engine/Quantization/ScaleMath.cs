@@ -21,7 +21,7 @@ public static class ScaleMath
     public const double HiF8MaxVal = 15.0;
 
     /// <summary>Names accepted by <see cref="ParseAlgorithm"/>.</summary>
-    public static IReadOnlyList<string> AlgorithmNames { get; } = ["max", "most_recent", "mean"];
+    public static IReadOnlyList<string> AlgorithmNames => Configuration.WireNames<AmaxAlgorithm>.All;
 
     /// <summary>The value amaxPred is scaled to: <see cref="HiF8MaxVal"/> for HiF8, the format max otherwise.</summary>
     public static double TargetMax(INumberFormat format) =>
@@ -29,13 +29,10 @@ public static class ScaleMath
 
     /// <summary>Parses a recipe's <c>amaxComputeAlgo</c> ("max", "most_recent" or "mean").</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
-    public static AmaxAlgorithm ParseAlgorithm(string name) => name switch
-    {
-        "max" => AmaxAlgorithm.Max,
-        "most_recent" => AmaxAlgorithm.MostRecent,
-        "mean" => AmaxAlgorithm.Mean,
-        _ => throw new ArgumentException($"Unknown amax algorithm '{name}'.", nameof(name)),
-    };
+    public static AmaxAlgorithm ParseAlgorithm(string name) =>
+        Configuration.WireNames<AmaxAlgorithm>.TryParse(name, out var algorithm)
+            ? algorithm
+            : throw new ArgumentException($"Unknown amax algorithm '{name}'.", nameof(name));
 
     /// <summary>Absolute maximum of a tensor as a 0-d tensor; NaN if any element is NaN. Uses aminmax (one pass, no abs copy).</summary>
     public static Tensor Amax(Tensor x)

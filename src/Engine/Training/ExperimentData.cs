@@ -59,9 +59,9 @@ internal sealed class ExperimentData
         {
             var (set, source) = data.Kind switch
             {
-                DataConfig.Builtin => (TextDataset.FromText(world.Value.NewDomainPart(BuiltinChars), HeldOutFraction, tokenizer), "The built-in text"),
-                DataConfig.BuiltinPretrain => (TextDataset.FromText(world.Value.KnowledgePart(BuiltinChars), HeldOutFraction, tokenizer), "The built-in text"),
-                _ => (TextDataset.Load(TrainConfigValidator.Resolve(data.Path!, baseDirectory), HeldOutFraction, tokenizer), $"Text file {data.Path}"),
+                DataKind.Builtin => (TextDataset.FromText(world.Value.NewDomainPart(BuiltinChars), HeldOutFraction, tokenizer), "The built-in text"),
+                DataKind.BuiltinPretrain => (TextDataset.FromText(world.Value.KnowledgePart(BuiltinChars), HeldOutFraction, tokenizer), "The built-in text"),
+                _ => (TextDataset.Load(ConfigValidator.Resolve(data.Path!, baseDirectory), HeldOutFraction, tokenizer), $"Text file {data.Path}"),
             };
             TokenIds.RequireBelow(set.Train, config.Model.VocabSize, source, tokenizer.Name);
             TokenIds.RequireBelow(set.HeldOut, config.Model.VocabSize, source, tokenizer.Name);
@@ -70,12 +70,12 @@ internal sealed class ExperimentData
 
         var main = Read(config.Data);
         var pretrain = config.Pretrain is { } p ? Read(p.Data) : null;
-        var forgetting = pretrain ?? (config.Data.Kind == DataConfig.BuiltinPretrain ? main : Read(new DataConfig { Kind = DataConfig.BuiltinPretrain }));
-        var builtin = config.Data.Kind != DataConfig.Text || config.Pretrain?.Data.Kind is DataConfig.Builtin or DataConfig.BuiltinPretrain;
+        var forgetting = pretrain ?? (config.Data.Kind == DataKind.BuiltinPretrain ? main : Read(new DataConfig { Kind = DataKind.BuiltinPretrain }));
+        var builtin = config.Data.Kind != DataKind.Text || config.Pretrain?.Data.Kind is DataKind.Builtin or DataKind.BuiltinPretrain;
         var probes = builtin ? world.Value.Probes(ProbeCount) : [];
         var tasks = (builtin ? world.Value.Tasks(TaskItems) : [])
-            .Concat(config.Tasks.Select(t => McTaskReader.Read(TrainConfigValidator.Resolve(t, baseDirectory))))
+            .Concat(config.Tasks.Select(t => McTaskReader.Read(ConfigValidator.Resolve(t, baseDirectory))))
             .ToArray();
-        return new ExperimentData(tokenizer, main, pretrain, forgetting, probes, tasks) { MainIsText = config.Data.Kind == DataConfig.Text };
+        return new ExperimentData(tokenizer, main, pretrain, forgetting, probes, tasks) { MainIsText = config.Data.Kind == DataKind.Text };
     }
 }

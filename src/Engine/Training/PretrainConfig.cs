@@ -7,7 +7,7 @@ namespace QuantScope.Engine.Training;
 public sealed record PretrainConfig
 {
     /// <summary>Pretraining text; default: the built-in world's knowledge part.</summary>
-    public DataConfig Data { get; init; } = new() { Kind = DataConfig.BuiltinPretrain };
+    public DataConfig Data { get; init; } = new() { Kind = DataKind.BuiltinPretrain };
 
     /// <summary>Optimizer steps.</summary>
     public int Steps { get; init; } = 400;

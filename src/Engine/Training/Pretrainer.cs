@@ -23,9 +23,10 @@ internal static class Pretrainer
     /// </summary>
     public static string CacheKey(TrainConfig c)
     {
+        // Precision as its wire name: keys computed before it was an enum stay valid.
         var material = JsonSerializer.Serialize(new
         {
-            c.Model, c.Seed, c.Pretrain, c.BatchSize, c.SeqLen, c.Precision, c.WeightDecay, c.GradClip, c.Dropout, Version = 1,
+            c.Model, c.Seed, c.Pretrain, c.BatchSize, c.SeqLen, Precision = Configuration.WireNames<Precision>.Of(c.Precision), c.WeightDecay, c.GradClip, c.Dropout, Version = 1,
         });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)))[..16];
     }

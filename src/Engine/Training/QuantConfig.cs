@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
 
@@ -16,7 +18,8 @@ public sealed record QuantConfig
     public int? HistoryLength { get; init; }
 
     /// <summary>Overrides the amax algorithm (<c>max</c>, <c>most_recent</c>, <c>mean</c>) of every delayed rule.</summary>
-    public string? Algorithm { get; init; }
+    [JsonConverter(typeof(WireEnumConverter<AmaxAlgorithm>))]
+    public AmaxAlgorithm? Algorithm { get; init; }
 
     /// <summary>Overrides the margin of every delayed and current rule.</summary>
     public int? Margin { get; init; }

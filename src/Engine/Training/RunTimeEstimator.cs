@@ -14,15 +14,17 @@ public static class RunTimeEstimator
     public const int ProbeSteps = 3;
 
     /// <summary>Runs the probes on the calling thread (TorchSharp dispose scopes are thread-static).</summary>
-    /// <param name="config">A validated run config.</param>
+    /// <param name="valid">The run's validated config.</param>
     /// <param name="options">The options the run would get (its checkpoint directory tells whether pretraining is cached).</param>
     /// <param name="ct">Cancels between probe steps.</param>
-    public static RunTimeEstimate Estimate(TrainConfig config, TrainerOptions options, CancellationToken ct)
+    public static RunTimeEstimate Estimate(ValidTrainConfig valid, TrainerOptions options, CancellationToken ct)
     {
-        var stepMillis = MedianStepMillis(Probe(config), options, ct);
+        ArgumentNullException.ThrowIfNull(valid);
+        var config = valid.Resolved;
+        var stepMillis = MedianStepMillis(Probe(config), valid.BaseDirectory, options, ct);
         var cached = config.Pretrain is not null && options.CheckpointDirectory is { } dir && File.Exists(Pretrainer.CachePath(dir, config));
         var pretrainSteps = config.Pretrain is null || cached ? 0 : config.Pretrain.Steps;
-        var pretrainMillis = pretrainSteps == 0 ? 0 : MedianStepMillis(Probe(config) with { Quant = null, Baseline = false, Precision = "bf16" }, options, ct);
+        var pretrainMillis = pretrainSteps == 0 ? 0 : MedianStepMillis(Probe(config) with { Quant = null, Baseline = false, Precision = Precision.Bf16 }, valid.BaseDirectory, options, ct);
         var evaluations = config.EvalEvery > 0 ? (config.Steps - 1) / config.EvalEvery + 2 : 0; // before, every N steps, after
         return new RunTimeEstimate(config.Steps, stepMillis, pretrainSteps, pretrainMillis, cached, evaluations);
     }
@@ -41,10 +43,11 @@ public static class RunTimeEstimator
         ApeLastSteps = ProbeSteps + 1,
     };
 
-    private static double MedianStepMillis(TrainConfig probe, TrainerOptions options, CancellationToken ct)
+    private static double MedianStepMillis(TrainConfig probe, string? baseDirectory, TrainerOptions options, CancellationToken ct)
     {
         var channel = Channel.CreateUnbounded<MetricBatch>();
-        using (var trainer = new Trainer(probe, options with { CheckpointDirectory = null }))
+        // A probe is a new config derived from a valid one: it goes through the validator like any other.
+        using (var trainer = new Trainer(ConfigValidator.Require(probe, baseDirectory), options with { CheckpointDirectory = null }))
             trainer.Run(Guid.NewGuid(), channel.Writer, ct);
 
         channel.Writer.Complete();

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Quantization;
 
@@ -5,7 +7,7 @@ namespace QuantScope.Engine.Training;
 
 /// <summary>
 /// One experiment: optional pretraining, then the main phase (BF16 warmup, then QAT under a quant plan), optionally
-/// with a BF16 twin in lockstep. Immutable, validated once at the edge (<see cref="TrainConfigValidator"/>). A JSON
+/// with a BF16 twin in lockstep. Immutable, validated once at the edge (<see cref="ConfigValidator"/>). A JSON
 /// body of <c>{}</c> is the demo config.
 /// </summary>
 public sealed record TrainConfig
@@ -53,7 +55,8 @@ public sealed record TrainConfig
     /// <summary>Extra multiple-choice tasks: JSONL files of <c>{"context", "choices", "gold"}</c>.</summary>
     public IReadOnlyList<string> Tasks { get; init; } = [];
     /// <summary>Matmul precision of the high-precision parts: <c>bf16</c> (weights stay FP32 masters) or <c>fp32</c>.</summary>
-    public string Precision { get; init; } = "bf16";
+    [JsonConverter(typeof(WireEnumConverter<Precision>))]
+    public Precision Precision { get; init; } = Precision.Bf16;
     /// <summary>The "last K steps" of the loss-APE summary (all steps when the run is shorter).</summary>
     public int ApeLastSteps { get; init; } = 1000;
     /// <summary>How often the per-layer diagnostics are computed.</summary>

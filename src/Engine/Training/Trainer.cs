@@ -22,35 +22,34 @@ public sealed class Trainer : IDisposable
 {
     private readonly TrainConfig _config;
     private readonly TrainerOptions _options;
+    private readonly string? _baseDirectory;
     private readonly ExperimentData _data;
     private readonly LlamaForCausalLM _model;
     private readonly LlamaForCausalLM? _twin;
     private bool _started;
     private SummaryBuilder? _summary;
 
-    /// <summary>Validates <paramref name="config"/> and builds the data and models.</summary>
-    /// <exception cref="ArgumentException">The config is invalid; the message lists every error by JSON path.</exception>
-    public Trainer(TrainConfig config, TrainerOptions? options = null)
+    /// <summary>Builds the data and models of a config the <see cref="ConfigValidator"/> passed (nothing is checked again).</summary>
+    /// <param name="config">The validated config; its <see cref="ValidTrainConfig.Resolved"/> form trains.</param>
+    /// <param name="options">Checkpoint folder, resume step and checkpoint handshake (null = defaults).</param>
+    public Trainer(ValidTrainConfig config, TrainerOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(config);
         _options = options ?? new TrainerOptions();
-        config = HfInit.Resolve(config, _options.BaseDirectory); // init.kind hf: the folder's model config
-        var errors = TrainConfigValidator.Validate(config, _options.BaseDirectory);
-        if (errors.Count > 0)
-            throw new ArgumentException("Invalid training config: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")), nameof(config));
-
-        _config = config;
-        _data = ExperimentData.Load(config, _options.BaseDirectory);
-        _model = Build(config.ResolvePlan());
-        _twin = config.Baseline ? Build(QuantPlan.HighPrecision) : null;
+        _baseDirectory = config.BaseDirectory;
+        _config = config.Resolved;
+        _data = ExperimentData.Load(_config, _baseDirectory);
+        _model = Build(_config.ResolvePlan());
+        _twin = _config.Baseline ? Build(QuantPlan.HighPrecision) : null;
         if (_twin is not null) SetStats(_twin, false); // only the run's own layers are reported
         Layout = new RunLayout(_model.QuantizedLayerNames);
         var resolved = _model.EffectivePlan!;
         EffectivePlan = resolved.ToPlanEntries();
         PlanWarnings = resolved.Warnings;
-        var whatIf = config.Stats.WhatIf.Select(NumberFormats.Get).ToArray();
+        var whatIf = _config.Stats.WhatIf.Select(NumberFormats.Get).ToArray();
         foreach (var (name, layer) in _model.QuantizedLayers)
         {
-            if (name.EndsWith(".mlp.down_proj", StringComparison.Ordinal)) layer.TopChannelCount = config.Stats.TopChannels;
+            if (name.EndsWith(".mlp.down_proj", StringComparison.Ordinal)) layer.TopChannelCount = _config.Stats.TopChannels;
             layer.WhatIfFormats = whatIf;
         }
     }
@@ -229,8 +228,8 @@ public sealed class Trainer : IDisposable
     private LlamaForCausalLM Build(QuantPlan plan)
     {
         var model = new LlamaForCausalLM(_config.Model, plan, _config.Seed);
-        if (_config.Init is { } init) LoadInit(model, HfInit.Folder(init, _options.BaseDirectory));
-        if (_config.Precision == "bf16") model.SetComputeType(ScalarType.BFloat16);
+        if (_config.Init is { } init) LoadInit(model, HfInit.Folder(init, _baseDirectory));
+        if (_config.Precision == Precision.Bf16) model.SetComputeType(ScalarType.BFloat16);
         return model;
     }
 

@@ -1,11 +1,8 @@
 namespace QuantScope.Engine.Training;
 
-/// <summary>Where a trainer reads and writes files, and where it starts.</summary>
+/// <summary>Where a trainer writes files, and where it starts (relative input paths resolve against <see cref="ValidTrainConfig.BaseDirectory"/>).</summary>
 public sealed record TrainerOptions
 {
-    /// <summary>Folder that relative data and task paths resolve against (null = working directory).</summary>
-    public string? BaseDirectory { get; init; }
-
     /// <summary>Folder of cached pretraining checkpoints and of run checkpoints (null = no cache, no checkpoints, no resume).</summary>
     public string? CheckpointDirectory { get; init; }
 

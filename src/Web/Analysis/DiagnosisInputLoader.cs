@@ -67,7 +67,7 @@ public sealed class DiagnosisInputLoader(RunRepository runs, MetricSeriesReposit
     {
         if (run.Kind != RunKinds.Engine) return null;
         var (config, _) = ConfigReader.Read(run.ConfigJson);
-        return config is null ? null : RequestedSettings.From(config);
+        return config is null ? null : RequestedSettings.From(config.Config);
     }
 
     /// <summary>The stored effective plan, or null when the run has none (<c>{}</c>) or it cannot be read.</summary>

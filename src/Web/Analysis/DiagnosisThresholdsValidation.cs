@@ -11,6 +11,6 @@ internal sealed class DiagnosisThresholdsValidation : IValidateOptions<Diagnosis
         var errors = options.Validate();
         return errors.Count == 0
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(errors.Select(e => $"{AnalysisServiceCollectionExtensions.DiagnosisSection}:{e}"));
+            : ValidateOptionsResult.Fail(errors.Select(e => $"{AnalysisServiceCollectionExtensions.DiagnosisSection}:{e.Field}: {e.Message}"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
@@ -9,8 +10,8 @@ using QuantScope.Web.Setup;
 namespace QuantScope.Web.Api;
 
 /// <summary>
-/// Turns a request body into a validated <see cref="TrainConfig"/>, or into errors that name the field
-/// by its JSON path. An empty body is the demo config.
+/// Turns a request body into a <see cref="ValidTrainConfig"/> (through the one <see cref="ConfigValidator"/>), or into
+/// errors that name the field by its JSON path. An empty body is the demo config.
 /// </summary>
 public static class ConfigReader
 {
@@ -19,7 +20,7 @@ public static class ConfigReader
 
     private static readonly JsonSerializerOptions Strict = CreateStrict();
 
-    /// <summary>Parses and validates; exactly one of the results is set.</summary>
+    /// <summary>Parses and validates; exactly one of the value and the errors is set.</summary>
     /// <param name="body">The config JSON.</param>
     /// <param name="baseDirectory">
     /// Folder that relative data and task paths resolve against (the config file's folder for the CLI; null = working directory).
@@ -28,9 +29,9 @@ public static class ConfigReader
     /// Which files the config may name (a config from the web); null = any (the CLI). Checked before the validator
     /// touches a file, so a refused path is never opened nor reported as existing or not.
     /// </param>
-    public static (TrainConfig? Config, IReadOnlyList<ConfigError> Errors) Read(string body, string? baseDirectory = null, Security.ConfigPathPolicy? paths = null)
+    public static ValidationResult<ValidTrainConfig> Read(string body, string? baseDirectory = null, Security.ConfigPathPolicy? paths = null)
     {
-        if (string.IsNullOrWhiteSpace(body)) return (TrainConfig.Demo, []);
+        if (string.IsNullOrWhiteSpace(body)) return ConfigValidator.Validate(TrainConfig.Demo, baseDirectory);
         TrainConfig? config;
         try
         {
@@ -40,7 +41,7 @@ public static class ConfigReader
                 // "model": "demo" -> the preset's sizes, so the rest of the reader sees one shape.
                 var model = ModelConfig.Preset(preset);
                 if (model is null)
-                    return (null, [new ConfigError("model", $"unknown model preset '{preset}': use one of {string.Join(", ", ModelConfig.PresetNames)} or an object of sizes")]);
+                    return Invalid("model", $"unknown model preset '{preset}': use one of {string.Join(", ", ModelConfig.PresetNames)} or an object of sizes");
                 root["model"] = JsonSerializer.SerializeToNode(model, Strict);
             }
 
@@ -48,42 +49,43 @@ public static class ConfigReader
         }
         catch (JsonException ex)
         {
-            return (null, [new ConfigError(FieldOf(ex), Describe(ex))]);
+            return Invalid(FieldOf(ex), Describe(ex));
         }
         catch (ArgumentException ex) when (ex.Message.Contains("same key", StringComparison.Ordinal))
         {
             // JsonNode parses duplicate properties and throws on first access (found by fuzzing).
-            return (null, [new ConfigError("$", "a property appears twice in the same object")]);
+            return Invalid("$", "a property appears twice in the same object");
         }
         catch (InvalidOperationException)
         {
             // An escaped lone surrogate ("\ud800") parses but cannot be read as text (found by fuzzing).
-            return (null, [new ConfigError("$", "the body holds a string that is not valid text")]);
+            return Invalid("$", "the body holds a string that is not valid text");
         }
-        if (config is null) return (null, [new ConfigError("$", "the body must be a JSON object")]);
-        IReadOnlyList<ConfigError> errors;
+        if (config is null) return Invalid("$", "the body must be a JSON object");
         try
         {
-            if (paths?.Check(config, baseDirectory) is { Count: > 0 } refused) return (null, refused);
-            errors = TrainConfigValidator.Validate(config, baseDirectory);
+            if (paths?.Check(config, baseDirectory) is { Count: > 0 } refused) return ValidationResult<ValidTrainConfig>.Invalid(refused);
+            return ConfigValidator.Validate(config, baseDirectory);
         }
         catch (ArgumentException ex)
         {
             // Path APIs refuse some names outright (a NUL character; found by fuzzing).
-            return (null, [new ConfigError("$", $"a path in the config is not a valid file name ({ex.Message})")]);
+            return Invalid("$", $"a path in the config is not a valid file name ({ex.Message})");
         }
-        return errors.Count == 0 ? (config, []) : (null, errors);
     }
 
     /// <summary>Reads the body of a request (bounded) and parses it.</summary>
-    public static async Task<(TrainConfig? Config, IReadOnlyList<ConfigError> Errors)> ReadAsync(HttpRequest request, CancellationToken ct)
+    public static async Task<ValidationResult<ValidTrainConfig>> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body);
         var buffer = new char[MaxBodyBytes + 1];
         var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
-        if (read > MaxBodyBytes) return (null, [new ConfigError("$", $"the body is larger than {MaxBodyBytes} bytes")]);
+        if (read > MaxBodyBytes) return Invalid("$", $"the body is larger than {MaxBodyBytes} bytes");
         return Read(new string(buffer, 0, read), paths: request.HttpContext.RequestServices?.GetService<Security.ConfigPathPolicy>());
     }
+
+    private static ValidationResult<ValidTrainConfig> Invalid(string field, string message) =>
+        ValidationResult<ValidTrainConfig>.Invalid([new ConfigError(field, message)]);
 
     private static string FieldOf(JsonException ex)
     {
@@ -106,6 +108,7 @@ public static class ConfigReader
 
     private static string Describe(JsonException ex)
     {
+        if (ex is ConfigValueException) return ex.Message; // an unknown enum name: "must be one of: max, most_recent, mean"
         if (UnknownMember(ex.Message) is not null) return "is not a known config field";
         return ex.Path is null or "$" ? "the body is not valid JSON" : "has the wrong type or is not valid JSON";
     }

@@ -38,7 +38,7 @@ public static class FormatEndpoints
 
         var scale = body.Scale ?? 1.0;
         var errors = FormatQuantizeLimits.Validate(format, body.Values?.Length, scale, body.GroupSize);
-        if (errors.Count > 0) return Invalid(errors);
+        if (errors.Count > 0) return ValidationProblems.From(errors, InvalidTitle);
         // Synchronous tensor work (its dispose scope is thread-static): no await from here on.
         return Results.Ok(new FormatQuantizeResultDto(FormatQuantizer.Quantize(format, body.Values!, scale, body.GroupSize)));
     }
@@ -52,8 +52,9 @@ public static class FormatEndpoints
         return end > 0 ? field[..end] : field;
     }
 
-    private static IResult Invalid(Dictionary<string, string[]> errors) =>
-        Results.ValidationProblem(errors, title: "The quantize request is invalid.");
+    private const string InvalidTitle = "The quantize request is invalid.";
+
+    private static IResult Invalid(Dictionary<string, string[]> errors) => Results.ValidationProblem(errors, title: InvalidTitle);
 
     private static IResult NotFound(string name) => Results.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Format not found.",

@@ -135,8 +135,5 @@ public static class IngestEndpoints
         title: "The metric batch is too large; nothing was written.",
         detail: $"A batch body may be at most {MaxMetricsBodyBytes} bytes and {MetricColumnsReader.MaxPoints} points: split it.");
 
-    private static IResult Invalid(IReadOnlyList<ConfigError> errors, string title) =>
-        Results.ValidationProblem(
-            errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-            title: title);
+    private static IResult Invalid(IReadOnlyList<ConfigError> errors, string title) => ValidationProblems.From(errors, title);
 }

@@ -133,10 +133,7 @@ public static class RunEndpoints
         return Results.Ok(new HeatmapDto(layers, heatmap.Steps, values));
     }
 
-    private static IResult Invalid(IReadOnlyList<ConfigError> errors, string title) =>
-        Results.ValidationProblem(
-            errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-            title: title);
+    private static IResult Invalid(IReadOnlyList<ConfigError> errors, string title) => ValidationProblems.From(errors, title);
 
     private static IResult NotFound(Guid id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Run not found.", detail: $"No run has id {id}.");

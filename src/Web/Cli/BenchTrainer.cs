@@ -18,7 +18,7 @@ public static class BenchTrainer
     public static List<double> StepMillis(TrainConfig config, Action<Trainer>? inspect = null)
     {
         var channel = Channel.CreateUnbounded<MetricBatch>();
-        using (var trainer = new Trainer(config))
+        using (var trainer = new Trainer(ConfigValidator.Require(config)))
         {
             inspect?.Invoke(trainer);
             trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);

@@ -17,14 +17,14 @@ public static class ExperimentBench
     /// first (plain BF16) is the baseline of the tokens/s ratio; a twin variant's cost is measured against the variant
     /// with the same precision and plan without the twin.
     /// </summary>
-    public static IReadOnlyList<(string Name, string Precision, QuantConfig? Quant, bool Twin)> Variants { get; } =
+    public static IReadOnlyList<(string Name, Precision Precision, QuantConfig? Quant, bool Twin)> Variants { get; } =
     [
-        ("bf16", "bf16", null, false),
-        ("fp32", "fp32", null, false),
-        ("fp8", "bf16", new QuantConfig { Preset = "fp8-delayed" }, false),
-        ("hif8", "bf16", new QuantConfig { Preset = "fp8-delayed", Format = "hif8" }, false),
-        ("w4a4", "bf16", new QuantConfig { Preset = "w4a4-g128" }, false),
-        ("fp8 + twin", "bf16", new QuantConfig { Preset = "fp8-delayed" }, true),
+        ("bf16", Precision.Bf16, null, false),
+        ("fp32", Precision.Fp32, null, false),
+        ("fp8", Precision.Bf16, new QuantConfig { Preset = "fp8-delayed" }, false),
+        ("hif8", Precision.Bf16, new QuantConfig { Preset = "fp8-delayed", Format = "hif8" }, false),
+        ("w4a4", Precision.Bf16, new QuantConfig { Preset = "w4a4-g128" }, false),
+        ("fp8 + twin", Precision.Bf16, new QuantConfig { Preset = "fp8-delayed" }, true),
     ];
 
     /// <summary>Runs every round on the calling thread (TorchSharp dispose scopes are thread-static).</summary>

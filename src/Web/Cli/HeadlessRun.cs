@@ -14,7 +14,7 @@ namespace QuantScope.Web.Cli;
 /// dispose scopes are thread-static), while a task drains its metrics channel into SQLite, everything queued at the
 /// moment in one transaction. The run's record, summary and end land in the same tables the dashboard uses.
 /// </summary>
-public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, EngineRunRecorder recorder, RunRepository runs, MetricSeriesWriter writer)
+public sealed class HeadlessRun(ValidTrainConfig config, TrainerOptions options, EngineRunRecorder recorder, RunRepository runs, MetricSeriesWriter writer)
 {
     /// <summary>
     /// Null = a new run. Otherwise the stored run this continues (its options carry
@@ -83,7 +83,7 @@ public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, Engi
         {
             try
             {
-                if (ResumeRunId is null) recorder.CreateAsync(id, config, ct).GetAwaiter().GetResult();
+                if (ResumeRunId is null) recorder.CreateAsync(id, config.Config, ct).GetAwaiter().GetResult();
                 recorder.MarkStartedAsync(id, trainer, ct).GetAwaiter().GetResult();
                 return new RunOutcome(RunStatus.Completed, trainer.Run(id, output, ct, progress), null);
             }

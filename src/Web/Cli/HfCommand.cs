@@ -86,7 +86,7 @@ public static class HfCommand
         if (await services.GetRequiredService<RunRepository>().GetAsync(runId, ct) is not { } entity) return Fail(stderr, $"--run: no run has id {runId}.");
         var (config, errors) = ConfigReader.Read(entity.ConfigJson ?? "");
         if (config is null || string.IsNullOrEmpty(entity.ConfigJson)) return Fail(stderr, "--run: the run's engine config cannot be read: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")));
-        config = HfInit.Resolve(config, null);
+        var resolved = config.Resolved; // init.kind hf: the folder's model config
         var database = services.GetRequiredService<QuantScopeDatabase>();
         var folder = Path.Combine(Path.GetDirectoryName(database.Path)!, RunCoordinator.CheckpointFolder);
         RunCheckpoint chosen;
@@ -99,13 +99,13 @@ public static class HfCommand
             return Fail(stderr, $"--checkpoint: {ex.Problem}");
         }
 
-        using (var model = new LlamaForCausalLM(config.Model, QuantPlan.HighPrecision, config.Seed))
+        using (var model = new LlamaForCausalLM(resolved.Model, QuantPlan.HighPrecision, resolved.Seed))
         {
             ParameterCheckpoint.Load(model, Path.Combine(CheckpointWriter.RunFolder(folder, runId), chosen.File));
             HfModelFolder.Save(model, output, type.Value);
         }
 
-        if (config.Init is { } init)
+        if (resolved.Init is { } init)
             foreach (var file in HfModelFolder.TokenizerFiles.Append("tokenizer_config.json").Append("special_tokens_map.json"))
             {
                 var from = Path.Combine(HfInit.Folder(init, null), file);

@@ -40,7 +40,7 @@ public static class ResumeCommand
         }
 
         var checkpoints = Path.Combine(Path.GetDirectoryName(database)!, RunCoordinator.CheckpointFolder);
-        TrainConfig config;
+        ValidTrainConfig config;
         int step;
         try
         {
@@ -52,14 +52,14 @@ public static class ResumeCommand
             return QuantScopeCli.UsageError;
         }
 
-        await stderr.WriteLineAsync($"Resuming run {id} after step {step} of {config.Steps}.");
+        await stderr.WriteLineAsync($"Resuming run {id} after step {step} of {config.Config.Steps}.");
         var options = new TrainerOptions { CheckpointDirectory = checkpoints, ResumeFromStep = step };
         var headless = new HeadlessRun(config, options, new EngineRunRecorder(runs), runs, services.GetRequiredService<MetricSeriesWriter>()) { ResumeRunId = id };
         var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
         RunOutcome? outcome = null;
         await progress.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .StartAsync(async context => outcome = await headless.ExecuteAsync(new RunProgressBar(context, config), stop.Token));
+            .StartAsync(async context => outcome = await headless.ExecuteAsync(new RunProgressBar(context, config.Config), stop.Token));
         return await RunCommand.ReportAsync(outcome!, json, stdout, stderr);
     }
 }

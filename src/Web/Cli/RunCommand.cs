@@ -68,7 +68,6 @@ public static class RunCommand
         {
             var options = new TrainerOptions
             {
-                BaseDirectory = configDirectory,
                 CheckpointDirectory = Path.Combine(Path.GetDirectoryName(database)!, RunCoordinator.CheckpointFolder),
             };
             var runs = services.GetRequiredService<RunRepository>();
@@ -77,7 +76,7 @@ public static class RunCommand
             RunOutcome? outcome = null;
             await progress.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .StartAsync(async context => outcome = await run.ExecuteAsync(new RunProgressBar(context, config), ct));
+                .StartAsync(async context => outcome = await run.ExecuteAsync(new RunProgressBar(context, config.Config), ct));
             return await ReportAsync(outcome!, json, stdout, stderr);
         }
     }
@@ -106,7 +105,7 @@ public static class RunCommand
     }
 
     /// <summary>Reads and validates the config file; on any problem prints it (config errors as <c>field: message</c>) and returns null.</summary>
-    private static async Task<(TrainConfig? Config, string Directory)> LoadConfigAsync(string configPath, TextWriter stderr)
+    private static async Task<(ValidTrainConfig? Config, string Directory)> LoadConfigAsync(string configPath, TextWriter stderr)
     {
         var path = Path.GetFullPath(configPath);
         var directory = Path.GetDirectoryName(path)!;
@@ -129,19 +128,7 @@ public static class RunCommand
 
         var (config, errors) = ConfigReader.Read(text, directory);
         foreach (var error in errors) await stderr.WriteLineAsync($"{error.Field}: {error.Message}");
-        return (config is null ? null : WithAbsolutePaths(config, directory), directory);
-    }
-
-    // The stored config must mean the same file to the dashboard, whose working directory is not the config's folder.
-    private static TrainConfig WithAbsolutePaths(TrainConfig config, string directory)
-    {
-        DataConfig Absolute(DataConfig data) =>
-            data.Path is null ? data : data with { Path = TrainConfigValidator.Resolve(data.Path, directory) };
-        return config with
-        {
-            Data = Absolute(config.Data),
-            Pretrain = config.Pretrain is { } p ? p with { Data = Absolute(p.Data) } : null,
-            Tasks = (config.Tasks ?? []).Select(t => TrainConfigValidator.Resolve(t, directory)).ToArray(),
-        };
+        // The stored config must mean the same file to the dashboard, whose working directory is not the config's folder.
+        return (config?.WithAbsolutePaths(), directory);
     }
 }

@@ -81,7 +81,6 @@ public static class SweepCommand
             var runs = services.GetRequiredService<RunRepository>();
             var options = new TrainerOptions
             {
-                BaseDirectory = directory,
                 CheckpointDirectory = Path.Combine(Path.GetDirectoryName(database)!, RunCoordinator.CheckpointFolder),
             };
             var sweepId = Guid.NewGuid();
@@ -92,7 +91,7 @@ public static class SweepCommand
                 .StartAsync(async context =>
                 {
                     var queue = new Queue<SweepPoint>(expansion!.Points);
-                    var bars = expansion.Points.ToDictionary(p => p.Index, p => context.AddTask(Markup.Escape(Label(p, expansion.Points.Count)), autoStart: false, maxValue: p.Config.Steps));
+                    var bars = expansion.Points.ToDictionary(p => p.Index, p => context.AddTask(Markup.Escape(Label(p, expansion.Points.Count)), autoStart: false, maxValue: p.Config.Config.Steps));
                     var workers = Math.Clamp(sweep.Workers ?? 1, 1, 64);
                     async Task WorkAsync()
                     {
@@ -176,5 +175,5 @@ public static class SweepCommand
     }
 
     private static string Label(SweepPoint point, int count) =>
-        $"{point.Index + 1}/{count} {(point.Settings.Count == 0 ? point.Config.Name : string.Join(" ", point.Settings))}";
+        $"{point.Index + 1}/{count} {(point.Settings.Count == 0 ? point.Config.Config.Name : string.Join(" ", point.Settings))}";
 }

@@ -117,7 +117,7 @@ public sealed class WorkerRunHost(
         try
         {
             var config = ReadConfig(job.ConfigJson);
-            var resume = ResumeStep(job.RunId, config);
+            var resume = ResumeStep(job.RunId, config.Config);
             run.Status = run.Status with { ResumedAfter = resume };
             trainer = new Trainer(config, new TrainerOptions
             {
@@ -125,7 +125,7 @@ public sealed class WorkerRunHost(
                 ResumeFromStep = resume,
                 BeforeCheckpoint = (_, token) => WaitDurable(run, channel.Reader, token),
             });
-            var plan = new EffectivePlanDto(config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings);
+            var plan = new EffectivePlanDto(config.Config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings);
             var start = new RunStartDto(
                 job.RunId, job.Attempt, WorkerName, trainer.Layout.Layers, JsonSerializer.Serialize(plan, JsonDefaults.Options), resume);
             SendAsync(() => run.Sink.StartedAsync(start)).GetAwaiter().GetResult();
@@ -247,12 +247,11 @@ public sealed class WorkerRunHost(
         }
     }
 
-    private static TrainConfig ReadConfig(string json)
+    private static ValidTrainConfig ReadConfig(string json)
     {
         var config = JsonSerializer.Deserialize<TrainConfig>(json, JsonDefaults.Options)
             ?? throw new ArgumentException("the job's config is empty", nameof(json));
-        var errors = TrainConfigValidator.Validate(config);
-        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")), nameof(json));
-        return config;
+        var result = ConfigValidator.Validate(config);
+        return result.Value ?? throw new ArgumentException(string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Message}")), nameof(json));
     }
 }

@@ -1,4 +1,5 @@
 using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Web.Formats;
 
@@ -14,19 +15,19 @@ public static class FormatQuantizeLimits
     /// <summary>Smallest and largest INT group size (the engine's limits).</summary>
     public const int MinGroupSize = 16, MaxGroupSize = 1024;
 
-    /// <summary>Field -> messages; empty when the request is valid.</summary>
-    public static Dictionary<string, string[]> Validate(INumberFormat format, int? count, double scale, int? groupSize)
+    /// <summary>Every problem, one per field; empty when the request is valid.</summary>
+    public static IReadOnlyList<ConfigError> Validate(INumberFormat format, int? count, double scale, int? groupSize)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (count is null) errors["values"] = ["is required: an array of numbers"];
-        else if (count > MaxValues) errors["values"] = [$"has {count} values; at most {MaxValues} are allowed"];
-        if (!double.IsFinite(scale) || scale <= 0) errors["scale"] = ["must be a finite number greater than 0"];
+        var errors = new List<ConfigError>();
+        if (count is null) errors.Add(new("values", "is required: an array of numbers"));
+        else if (count > MaxValues) errors.Add(new("values", $"has {count} values; at most {MaxValues} are allowed"));
+        if (!double.IsFinite(scale) || scale <= 0) errors.Add(new("scale", "must be a finite number greater than 0"));
         if (groupSize is { } g)
         {
             if (g is < MinGroupSize or > MaxGroupSize)
-                errors["groupSize"] = [$"must be {MinGroupSize}..{MaxGroupSize}, got {g}"];
+                errors.Add(new("groupSize", $"must be {MinGroupSize}..{MaxGroupSize}, got {g}"));
             else if (format is IntFormat && count is { } n && n % g != 0)
-                errors["groupSize"] = [$"must divide the number of values ({n}) for INT formats, got {g}"];
+                errors.Add(new("groupSize", $"must divide the number of values ({n}) for INT formats, got {g}"));
         }
         return errors;
     }

@@ -37,14 +37,14 @@ public sealed class PtqService(RunRepository runs, QuantScopeDatabase database)
                 return Bad("checkpoint", "the run's engine config cannot be read: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")));
             var keep = dto.KeepHighPrecision ?? 0;
             var sensitivity = dto.Sensitivity ?? false;
-            if (keep < 0 || keep > config.Model.Layers * 7) return Bad("keepHighPrecision", "must be between 0 and the number of quantized layers");
+            if (keep < 0 || keep > config.Config.Model.Layers * 7) return Bad("keepHighPrecision", "must be between 0 and the number of quantized layers");
             if (keep > 0 && !sensitivity) return Bad("keepHighPrecision", "needs sensitivity: true (the plan keeps the most sensitive layers)");
             var request = new PtqRequest
             {
                 Plan = plan, Activations = dto.Activations ?? false, CheckpointStep = step, Sensitivity = sensitivity,
                 KeepHighPrecision = keep, TokenCurve = dto.TokenCurve ?? true,
             };
-            return (new PtqPrepared(config, CheckpointWriter.RunFolder(CheckpointDirectory, id), checkpoints), request, true, null, null);
+            return (new PtqPrepared(config.Config, CheckpointWriter.RunFolder(CheckpointDirectory, id), checkpoints), request, true, null, null);
         }
         catch (PtqInputException ex)
         {

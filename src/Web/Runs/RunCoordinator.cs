@@ -32,23 +32,18 @@ public sealed class RunCoordinator(
     public IReadOnlyCollection<Guid> ActiveRuns => _active.Keys.ToList();
 
     /// <summary>Records a new run with a validated config and starts training it in the background.</summary>
-    public Task<Guid> StartAsync(TrainConfig config, CancellationToken ct) => StartAsync(config, null, ct);
+    public Task<Guid> StartAsync(ValidTrainConfig config, CancellationToken ct) => StartAsync(config, null, ct);
 
     /// <summary>
     /// Starts training a validated config in the background: a new run, or (<paramref name="pendingId"/>) one already
     /// recorded as pending with this config (a sweep records all its runs up front, then starts them in turn).
     /// </summary>
-    public async Task<Guid> StartAsync(TrainConfig config, Guid? pendingId, CancellationToken ct)
+    public async Task<Guid> StartAsync(ValidTrainConfig config, Guid? pendingId, CancellationToken ct)
     {
-        var errors = TrainConfigValidator.Validate(config);
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")), nameof(config));
-        }
         ObjectDisposedException.ThrowIf(_stopping, this);
 
         var id = pendingId ?? Guid.NewGuid();
-        if (pendingId is null) await _recorder.CreateAsync(id, config, ct);
+        if (pendingId is null) await _recorder.CreateAsync(id, config.Config, ct);
 
         var channel = Channel.CreateBounded<MetricBatch>(new BoundedChannelOptions(RunChannelCapacity)
         {
@@ -179,7 +174,7 @@ public sealed class RunCoordinator(
     private async Task PumpAsync(ActiveRun run)
     {
         var reader = run.Channel.Reader;
-        if (run.Config.CheckpointEvery <= 0)
+        if (run.Config.Config.CheckpointEvery <= 0)
         {
             await foreach (var batch in reader.ReadAllAsync(CancellationToken.None)) await ingress.PublishAsync(batch, CancellationToken.None);
             return;
@@ -223,7 +218,7 @@ public sealed class RunCoordinator(
         await Task.WhenAll(running.Select(r => r.Ended.Task)).WaitAsync(cancellationToken);
     }
 
-    private sealed record ActiveRun(Guid Id, TrainConfig Config, CancellationTokenSource Cancellation, Channel<MetricBatch> Channel)
+    private sealed record ActiveRun(Guid Id, ValidTrainConfig Config, CancellationTokenSource Cancellation, Channel<MetricBatch> Channel)
     {
         private Task? _lastStored;
 

@@ -14,7 +14,7 @@ public static class RunResumeCheck
     /// <param name="active">True when the run is training in this process now.</param>
     /// <param name="checkpointDirectory">The folder of run checkpoints.</param>
     /// <exception cref="RunResumeException">Why the run cannot resume.</exception>
-    public static (TrainConfig Config, int Step) Check(RunEntity run, bool active, string checkpointDirectory)
+    public static (ValidTrainConfig Config, int Step) Check(RunEntity run, bool active, string checkpointDirectory)
     {
         if (active || run.Status is RunStatus.Running or RunStatus.Pending)
             throw new RunResumeException($"Run {run.Id} is {(active ? "training now" : run.Status.ToString().ToLowerInvariant())}: only an interrupted, failed or cancelled run can be resumed.");
@@ -27,12 +27,12 @@ public static class RunResumeCheck
         if (config is null)
             throw new RunResumeException($"Run {run.Id}'s stored config cannot be read: {string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}"))}");
         var step = CheckpointWriter.LatestResumable(checkpointDirectory, run.Id)
-            ?? throw new RunResumeException(config.CheckpointEvery > 0
-                ? $"Run {run.Id} has no checkpoint to resume from: it ended before its first one (checkpointEvery {config.CheckpointEvery})."
+            ?? throw new RunResumeException(config.Config.CheckpointEvery > 0
+                ? $"Run {run.Id} has no checkpoint to resume from: it ended before its first one (checkpointEvery {config.Config.CheckpointEvery})."
                 : $"Run {run.Id} has no checkpoint to resume from: it was started with checkpointEvery 0 (no checkpoints).");
         try
         {
-            CheckpointWriter.CheckResumable(checkpointDirectory, run.Id, step, config);
+            CheckpointWriter.CheckResumable(checkpointDirectory, run.Id, step, config.Config);
         }
         catch (Exception ex) when (ex is ResumeCheckpointException or IOException or ArgumentException)
         {

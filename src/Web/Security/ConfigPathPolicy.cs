@@ -54,8 +54,8 @@ public sealed class ConfigPathPolicy
     {
         var errors = new List<ConfigError>();
         if (_any) return errors;
-        if (config.Data is { Kind: DataConfig.Text, Path: { } data }) CheckFile(data, "data.path", baseDirectory, errors);
-        if (config.Pretrain?.Data is { Kind: DataConfig.Text, Path: { } pretrain }) CheckFile(pretrain, "pretrain.data.path", baseDirectory, errors);
+        if (config.Data is { Kind: DataKind.Text, Path: { } data }) CheckFile(data, "data.path", baseDirectory, errors);
+        if (config.Pretrain?.Data is { Kind: DataKind.Text, Path: { } pretrain }) CheckFile(pretrain, "pretrain.data.path", baseDirectory, errors);
         if (config.Init is { Path: { } init } && CheckFile(init, "init.path", baseDirectory, errors) is { } folder)
             CheckFolderEntries(folder, init, errors);
         for (var i = 0; i < (config.Tasks?.Count ?? 0); i++)
@@ -80,7 +80,7 @@ public sealed class ConfigPathPolicy
         string real;
         try
         {
-            real = RealPath.Of(TrainConfigValidator.Resolve(path, baseDirectory));
+            real = RealPath.Of(ConfigValidator.Resolve(path, baseDirectory));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -39,7 +39,7 @@ public sealed class SweepRunner(
         foreach (var point in points)
         {
             var id = Guid.NewGuid();
-            await _recorder.CreateAsync(id, point.Config, ct);
+            await _recorder.CreateAsync(id, point.Config.Config, ct);
             await runs.EditAsync(id, null, SweepTags.For(sweepId, sweep.Name, point.Index, point.Settings), null, ct);
             queue.Add((id, point));
         }
@@ -90,7 +90,7 @@ public sealed class SweepRunner(
                 sweep.Current[next.Id] = true;
                 if (cluster.Enabled)
                 {
-                    await cluster.RunAsync(next.Id, next.Point.Config, sweep.Stop.Token);
+                    await cluster.RunAsync(next.Id, next.Point.Config.Config, sweep.Stop.Token);
                     continue;
                 }
                 await coordinator.StartAsync(next.Point.Config, next.Id, CancellationToken.None);

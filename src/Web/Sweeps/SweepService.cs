@@ -14,7 +14,7 @@ public sealed class SweepService(SweepRunner runner, Security.ConfigPathPolicy? 
     {
         var (sweep, errors) = SweepConfigParser.Parse(json);
         if (sweep is null) return (null, null, errors);
-        var expansion = SweepExpander.Expand(sweep, body => ConfigReader.Read(body, baseDirectory, paths), baseDirectory);
+        var expansion = SweepExpander.Expand(sweep, body => ConfigReader.Read(body, baseDirectory, paths));
         return expansion.IsValid ? (sweep, expansion, []) : (null, null, expansion.Errors);
     }
 

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Quantization;
 using System.Globalization;
 using System.Text.Json;
 using QuantScope.Browser.Tests.Support;
@@ -107,14 +108,14 @@ public sealed class NewRunPageTests
         {
             var (config, errors) = ConfigReader.Read(e.Json);
             Assert.True(errors.Count == 0, $"{e.Label}: {string.Join("; ", errors)}");
-            return config!;
+            return config!.Config;
         });
 
         Assert.Equal(Json(TrainConfig.Demo), Json(configs["demo"]));
         var pangu = configs["OpenPangu recipe at small scale"];
-        Assert.Equal(("hif8-pangu", 64, "max", 1e-5, 6), (pangu.Quant!.Preset, pangu.Quant.HistoryLength, pangu.Quant.Algorithm, pangu.LearningRate, pangu.Model.Layers));
+        Assert.Equal(("hif8-pangu", 64, AmaxAlgorithm.Max, 1e-5, 6), (pangu.Quant!.Preset, pangu.Quant.HistoryLength, pangu.Quant.Algorithm, pangu.LearningRate, pangu.Model.Layers));
         var mostRecent = configs["same with most_recent (failure: H=1)"];
-        Assert.Equal((1, "most_recent"), (mostRecent.Quant!.HistoryLength, mostRecent.Quant!.Algorithm));
+        Assert.Equal((1, AmaxAlgorithm.MostRecent), (mostRecent.Quant!.HistoryLength, mostRecent.Quant!.Algorithm));
         Assert.Equal(Json(pangu with { Name = "hif8 max/64 lr 1e-3", LearningRate = 1e-3 }), Json(configs["same with lr 1e-3 (failure: forgetting)"]));
         Assert.Equal("w4a4-g128", configs["W4A4 g128"].Quant!.Preset);
         Assert.Equal("w4a4-g128-fc2-int8", configs["W4A4 g128 + FC2 INT8"].Quant!.Preset);

@@ -35,7 +35,7 @@ public class DelayedScalingCompletenessTests
     [Fact]
     public void State_Mean_UsesMeanOfHandHistory()
     {
-        using var state = new DelayedScalingState("s", new DelayedScalingRecipe { AmaxHistoryLength = 4, AmaxComputeAlgo = "mean" }, FloatFormat.E4M3);
+        using var state = new DelayedScalingState("s", new DelayedScalingRecipe { AmaxHistoryLength = 4, AmaxComputeAlgo = AmaxAlgorithm.Mean }, FloatFormat.E4M3);
         var used = ScalingReplay.ScalesUsed(state, [1, 3, 2, 8, 4, 4]);
         // step0 own amax 1 -> 448; then means of filled history: {1}=1, {3,1}=2, {2,3,1}=2, {8,2,3,1}=3.5, {4,8,2,3}=4.25
         Assert.Equal([448f, 448f, 224f, 224f, 128f, 448f / 4.25f], used);
@@ -44,7 +44,7 @@ public class DelayedScalingCompletenessTests
     [Fact]
     public void State_UpdatePeriod_HoldsScaleBetweenUpdates()
     {
-        using var state = new DelayedScalingState("s", new DelayedScalingRecipe { AmaxHistoryLength = 4, AmaxComputeAlgo = "most_recent", UpdatePeriod = 3 }, FloatFormat.E4M3);
+        using var state = new DelayedScalingState("s", new DelayedScalingRecipe { AmaxHistoryLength = 4, AmaxComputeAlgo = AmaxAlgorithm.MostRecent, UpdatePeriod = 3 }, FloatFormat.E4M3);
         var used = ScalingReplay.ScalesUsed(state, [1, 2, 4, 8, 16, 32, 64, 1]);
         // updates 1 (first), 3, 6 recompute: after update 1 -> 448/1; held; after update 3 (amax 4) -> 112; held;
         // after update 6 (amax 32) -> 14

@@ -7,7 +7,7 @@ namespace QuantScope.Engine.Tests.Quantization;
 public class DelayedScalingStateTests
 {
     private static DelayedScalingState State(int history, string algo) =>
-        new("s", new DelayedScalingRecipe { AmaxHistoryLength = history, AmaxComputeAlgo = algo }, FloatFormat.E4M3);
+        new("s", new DelayedScalingRecipe { AmaxHistoryLength = history, AmaxComputeAlgo = ScaleMath.ParseAlgorithm(algo) }, FloatFormat.E4M3);
 
     [Fact]
     public void ScaleFor_SpikeAtStep3_UsedFromStep4AndRollsOffAfterHWindow()

@@ -67,8 +67,8 @@ public class LayerDiagnosticsTests
     {
         // A run whose inputs grow: with most_recent/H=1 the scale of step t comes from step t-1's amax, so a step whose
         // amax rose flags an event; the flag is derived from the very amax and amaxPred that were emitted.
-        var config = TrainConfig.Tiny with { Steps = 8, LearningRate = 1e-2, Quant = new QuantConfig { Algorithm = "most_recent", HistoryLength = 1 } };
-        using var trainer = new Trainer(config);
+        var config = TrainConfig.Tiny with { Steps = 8, LearningRate = 1e-2, Quant = new QuantConfig { Algorithm = AmaxAlgorithm.MostRecent, HistoryLength = 1 } };
+        using var trainer = new Trainer(ConfigValidator.Require(config));
         var channel = Channel.CreateUnbounded<MetricBatch>();
         trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
         channel.Writer.Complete();
@@ -98,7 +98,7 @@ public class LayerDiagnosticsTests
     {
         // The SwiGLU product silu(gate)·up is heavy-tailed: after a short training run, FC2's input stands out.
         var config = TrainConfig.Tiny with { Steps = 60, LearningRate = 1e-2, Quant = null, Stats = new StatsConfig { Every = 59, ErrorSplitEvery = 0 } };
-        using var trainer = new Trainer(config);
+        using var trainer = new Trainer(ConfigValidator.Require(config));
         var channel = Channel.CreateUnbounded<MetricBatch>();
         trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
         channel.Writer.Complete();
@@ -147,7 +147,7 @@ public class LayerDiagnosticsTests
         var config = TrainConfig.Tiny with { Steps = 3 };
         float[] Losses(TrainConfig c, List<LayerPoint> sink)
         {
-            using var trainer = new Trainer(c);
+            using var trainer = new Trainer(ConfigValidator.Require(c));
             var channel = Channel.CreateUnbounded<MetricBatch>();
             trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
             channel.Writer.Complete();

@@ -12,7 +12,7 @@ public class QuantLinearTests
     [Fact]
     public void Forward_InputBeyondDelayedScale_RecordsExactSaturationFraction()
     {
-        using var layer = new QuantLinear("fc", 4, 2, false, new DelayedScalingRecipe { AmaxComputeAlgo = "max" });
+        using var layer = new QuantLinear("fc", 4, 2, false, new DelayedScalingRecipe { AmaxComputeAlgo = AmaxAlgorithm.Max });
         layer.train();
         using (no_grad()) layer.Weight.copy_(tensor(new[] { 0.5f, -0.25f, 0.125f, 1f, 1f, 0.5f, -2f, 0.25f }).view(2, 4));
 

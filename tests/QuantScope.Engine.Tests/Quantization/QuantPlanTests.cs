@@ -62,7 +62,7 @@ public class QuantPlanTests
             "model.layers.3.mlp.down_proj/input", "model.layers.3.mlp.down_proj/weight", "model.layers.3.mlp.down_proj/grad",
         ], quantized);
         var d = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.3.mlp.down_proj", TensorRoles.Weight));
-        Assert.Equal(("hif8", 64, "max"), (d.Format, d.AmaxHistoryLength, d.AmaxComputeAlgo));
+        Assert.Equal(("hif8", 64, AmaxAlgorithm.Max), (d.Format, d.AmaxHistoryLength, d.AmaxComputeAlgo));
         Assert.Contains(new PlanEntry("model.layers.3.mlp.up_proj", TensorRoles.Input, "hif8", "delayed(h=64,max,margin=0,max_val=15)", null), r.ToPlanEntries());
         Assert.Equal(6 * 7 * 2 + 3, r.Entries.Count);
         Assert.Empty(r.Warnings);
@@ -85,7 +85,7 @@ public class QuantPlanTests
         Assert.All(grad, e => Assert.Null(e.Note));
         Assert.All(grad, e => Assert.Equal("e5m2", e.Recipe!.Format));
         var g = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.GradOutput));
-        Assert.Equal(("e5m2", 1024, "max"), (g.Format, g.AmaxHistoryLength, g.AmaxComputeAlgo));
+        Assert.Equal(("e5m2", 1024, AmaxAlgorithm.Max), (g.Format, g.AmaxHistoryLength, g.AmaxComputeAlgo));
         var w = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Weight));
         Assert.Equal(("e4m3", 1024), (w.Format, w.AmaxHistoryLength));
     }

@@ -12,7 +12,7 @@ public sealed class CheckpointWriterTests : IDisposable
 
     private Guid Train(TrainConfig config)
     {
-        using var trainer = new Trainer(config, new TrainerOptions { CheckpointDirectory = _folder });
+        using var trainer = new Trainer(ConfigValidator.Require(config), new TrainerOptions { CheckpointDirectory = _folder });
         var id = Guid.NewGuid();
         trainer.Run(id, Channel.CreateUnbounded<MetricBatch>().Writer, CancellationToken.None);
         return id;
@@ -36,7 +36,7 @@ public sealed class CheckpointWriterTests : IDisposable
     public void AfterStep_LastCheckpoint_HoldsTheTrainedWeights()
     {
         var config = TrainConfig.Tiny with { Steps = 3, CheckpointEvery = 3, Quant = null };
-        using var trainer = new Trainer(config, new TrainerOptions { CheckpointDirectory = _folder });
+        using var trainer = new Trainer(ConfigValidator.Require(config), new TrainerOptions { CheckpointDirectory = _folder });
         var id = Guid.NewGuid();
         trainer.Run(id, Channel.CreateUnbounded<MetricBatch>().Writer, CancellationToken.None);
 
@@ -70,7 +70,7 @@ public sealed class CheckpointWriterTests : IDisposable
     [InlineData(21)]
     public void Validate_CheckpointEveryOutOfRange_NamesTheField(int every)
     {
-        var errors = TrainConfigValidator.Validate(TrainConfig.Tiny with { CheckpointEvery = every });
+        var errors = ConfigValidator.Validate(TrainConfig.Tiny with { CheckpointEvery = every }).Errors;
         Assert.Equal("checkpointEvery", Assert.Single(errors).Field);
     }
 }

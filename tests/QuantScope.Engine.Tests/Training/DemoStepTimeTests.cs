@@ -18,7 +18,7 @@ public class DemoStepTimeTests(ITestOutputHelper output)
     public void Run_DemoConfig_PrintsMedianStepTimeAndLearns(bool quantize)
     {
         const int steps = 25;
-        using var trainer = new Trainer(TrainConfig.Demo with { Steps = steps, Quant = quantize ? new QuantConfig() : null });
+        using var trainer = new Trainer(ConfigValidator.Require(TrainConfig.Demo with { Steps = steps, Quant = quantize ? new QuantConfig() : null }));
         var channel = Channel.CreateUnbounded<MetricBatch>();
         trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
         channel.Writer.Complete();

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Quantization;
 using System.Threading.Channels;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Telemetry;
@@ -12,7 +13,7 @@ public class ExperimentTests
 
     private static (RunSummary Summary, List<MetricBatch> Batches) Run(TrainConfig config, TrainerOptions? options = null)
     {
-        using var trainer = new Trainer(config, options);
+        using var trainer = new Trainer(ConfigValidator.Require(config), options);
         var channel = Channel.CreateUnbounded<MetricBatch>();
         var summary = trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
         channel.Writer.Complete();
@@ -55,8 +56,8 @@ public class ExperimentTests
     public void MostRecentH1_ExceedsMoreOftenThanMaxH64()
     {
         var config = Tiny(30) with { LearningRate = 1e-2 };
-        var mostRecent = Run(config with { Quant = new QuantConfig { Algorithm = "most_recent", HistoryLength = 1 } }).Summary.Saturation!;
-        var max = Run(config with { Quant = new QuantConfig { Algorithm = "max", HistoryLength = 64 } }).Summary.Saturation!;
+        var mostRecent = Run(config with { Quant = new QuantConfig { Algorithm = AmaxAlgorithm.MostRecent, HistoryLength = 1 } }).Summary.Saturation!;
+        var max = Run(config with { Quant = new QuantConfig { Algorithm = AmaxAlgorithm.Max, HistoryLength = 64 } }).Summary.Saturation!;
         Assert.True(mostRecent.StepRate > max.StepRate, $"most_recent/1 {mostRecent.StepRate} vs max/64 {max.StepRate}");
         Assert.NotNull(mostRecent.WorstLayer);
     }

@@ -12,7 +12,7 @@ public sealed class RunTimeEstimatorTests : IDisposable
     {
         var config = TrainConfig.Tiny with { Steps = 20, Pretrain = new PretrainConfig { Steps = 10 }, EvalEvery = 5, Baseline = true };
 
-        var estimate = RunTimeEstimator.Estimate(config, new TrainerOptions { CheckpointDirectory = _folder }, CancellationToken.None);
+        var estimate = RunTimeEstimator.Estimate(ConfigValidator.Require(config), new TrainerOptions { CheckpointDirectory = _folder }, CancellationToken.None);
 
         Assert.Equal(20, estimate.Steps);
         Assert.True(estimate.StepMillis > 0);
@@ -30,7 +30,7 @@ public sealed class RunTimeEstimatorTests : IDisposable
         var config = TrainConfig.Tiny with { Steps = 8, Pretrain = new PretrainConfig { Steps = 10 } };
         File.WriteAllText(Pretrainer.CachePath(_folder, config), "cached");
 
-        var estimate = RunTimeEstimator.Estimate(config, new TrainerOptions { CheckpointDirectory = _folder }, CancellationToken.None);
+        var estimate = RunTimeEstimator.Estimate(ConfigValidator.Require(config), new TrainerOptions { CheckpointDirectory = _folder }, CancellationToken.None);
 
         Assert.True(estimate.PretrainCached);
         Assert.Equal(0, estimate.PretrainSteps);

@@ -43,7 +43,7 @@ public class TrainerPlanTests
     [MemberData(nameof(Presets))]
     public void EveryPreset_TrainsThreeSteps_FiniteLoss(string preset)
     {
-        using var trainer = new Trainer(SixBlocks(preset));
+        using var trainer = new Trainer(ConfigValidator.Require(SixBlocks(preset)));
         var losses = Run(trainer);
         Assert.Equal(3, losses.Length);
         Assert.All(losses, l => Assert.True(float.IsFinite(l)));
@@ -55,7 +55,7 @@ public class TrainerPlanTests
     [Fact]
     public void HiF8Pangu_SixBlocks_EffectivePlanQuantizesOnlyBlock3Mlp()
     {
-        using var trainer = new Trainer(SixBlocks("hif8-pangu"));
+        using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("hif8-pangu")));
         var quantized = trainer.EffectivePlan.Where(e => e.Recipe != "high precision").Select(e => e.Layer).Distinct().ToArray();
         Assert.Equal(["model.layers.3.mlp.gate_proj", "model.layers.3.mlp.up_proj", "model.layers.3.mlp.down_proj"], quantized);
         Assert.All(trainer.EffectivePlan.Where(e => e.Recipe != "high precision"), e => Assert.Equal("hif8", e.Format));
@@ -70,7 +70,7 @@ public class TrainerPlanTests
     [Fact]
     public void Hybrid_GradOutputPoints_FollowDelayedScalingOfE5M2()
     {
-        using var trainer = new Trainer(SixBlocks("fp8-hybrid-delayed"));
+        using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("fp8-hybrid-delayed")));
         Assert.All(trainer.EffectivePlan.Where(e => e.Role == TensorRoles.GradOutput),
             e => Assert.Equal(("e5m2", "delayed(h=1024,max,margin=0)", (string?)null), (e.Format, e.Recipe, e.Note)));
         var points = RunBatches(trainer).SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput).ToArray();
@@ -95,14 +95,14 @@ public class TrainerPlanTests
     [Fact]
     public void FwdOnlyPreset_EmitsNoGradOutputPoints()
     {
-        using var trainer = new Trainer(SixBlocks("fp8-delayed"));
+        using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("fp8-delayed")));
         Assert.DoesNotContain(RunBatches(trainer).SelectMany(b => b.LayerPoints), p => p.Role == TensorRoles.GradOutput);
     }
 
     [Fact]
     public void Mxfp4_BlockRoles_ReportAmaxPredEqualsAmaxAndNoSaturation()
     {
-        using var trainer = new Trainer(SixBlocks("mxfp4"));
+        using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("mxfp4")));
         var points = RunBatches(trainer).SelectMany(b => b.LayerPoints).ToArray();
         foreach (var role in new[] { TensorRoles.Input, TensorRoles.Weight })
         {
@@ -118,7 +118,7 @@ public class TrainerPlanTests
     [Fact]
     public void HiF8Pangu_HighPrecisionLayers_StillReportAmax()
     {
-        using var trainer = new Trainer(SixBlocks("hif8-pangu"));
+        using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("hif8-pangu")));
         var points = RunBatches(trainer).SelectMany(b => b.LayerPoints).ToArray();
         var row = trainer.Layout.Layers.ToList().IndexOf("model.layers.0.mlp.down_proj");
         var amax = points.First(p => p.Role == TensorRoles.Input && p.Metric == MetricNames.Amax).Values[row];
@@ -132,7 +132,7 @@ public class TrainerPlanTests
     [Fact]
     public void W4A4_TinyDims_FallsBackPerChannelWithWarning()
     {
-        using var trainer = new Trainer(SixBlocks("w4a4-g128"));
+        using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("w4a4-g128")));
         Assert.NotEmpty(trainer.PlanWarnings);
         Assert.Equal(trainer.EffectivePlan.Count, trainer.PlanWarnings.Count); // dModel 32, ffn 64: no layer divides 128
         Assert.All(trainer.EffectivePlan, e => Assert.Equal("int4", e.Format));
@@ -142,9 +142,9 @@ public class TrainerPlanTests
     [Fact]
     public void PresetOverrides_ApplyToEveryDelayedRule_NullQuantIsHighPrecision()
     {
-        using var trainer = new Trainer(TrainConfig.Tiny with { Quant = new QuantConfig { Format = "e5m2", Algorithm = "mean", HistoryLength = 4 } });
+        using var trainer = new Trainer(ConfigValidator.Require(TrainConfig.Tiny with { Quant = new QuantConfig { Format = "e5m2", Algorithm = AmaxAlgorithm.Mean, HistoryLength = 4 } }));
         Assert.All(trainer.EffectivePlan, e => Assert.Equal(("e5m2", "delayed(h=4,mean,margin=0)"), (e.Format, e.Recipe)));
-        using var off = new Trainer(TrainConfig.Tiny with { Quant = null });
+        using var off = new Trainer(ConfigValidator.Require(TrainConfig.Tiny with { Quant = null }));
         Assert.All(off.EffectivePlan, e => Assert.Equal("high precision", e.Recipe));
     }
 
@@ -159,8 +159,8 @@ public class TrainerPlanTests
     [Fact]
     public void UnknownPreset_IsAConfigErrorOnQuantPreset()
     {
-        var errors = TrainConfigValidator.Validate(TrainConfig.Tiny with { Quant = new QuantConfig { Preset = "fp3" } });
+        var errors = ConfigValidator.Validate(TrainConfig.Tiny with { Quant = new QuantConfig { Preset = "fp3" } }).Errors;
         Assert.Equal(["quant.preset"], errors.Select(e => e.Field));
-        Assert.Throws<ArgumentException>(() => new Trainer(TrainConfig.Tiny with { Quant = new QuantConfig { Preset = "fp3" } }));
+        Assert.Throws<ArgumentException>(() => new Trainer(ConfigValidator.Require(TrainConfig.Tiny with { Quant = new QuantConfig { Preset = "fp3" } })));
     }
 }

@@ -56,7 +56,7 @@ public sealed class TrainerResumeTests : IDisposable
     {
         var id = Guid.NewGuid();
         using var stop = new CancellationTokenSource();
-        using var first = new Trainer(Config, Options());
+        using var first = new Trainer(ConfigValidator.Require(Config), Options());
         first.BeforeStep = s => { if (s == 7) stop.Cancel(); };
         var (_, _, error) = Run(first, id, stop.Token);
         Assert.IsType<OperationCanceledException>(error);
@@ -72,14 +72,14 @@ public sealed class TrainerResumeTests : IDisposable
     [Fact]
     public void Run_ResumedFromStep5_SameLossesPointsParametersAndSummaryAsAStraightRun()
     {
-        using var straight = new Trainer(Config, new TrainerOptions { CheckpointDirectory = Path.Combine(_folder, "straight") });
+        using var straight = new Trainer(ConfigValidator.Require(Config), new TrainerOptions { CheckpointDirectory = Path.Combine(_folder, "straight") });
         var (straightBatches, straightSummary, straightError) = Run(straight, Guid.NewGuid());
         Assert.Null(straightError);
 
         var id = InterruptedRun();
         var step = CheckpointWriter.LatestResumable(_folder, id);
         Assert.Equal(5, step);
-        using var resumed = new Trainer(Config, Options(step));
+        using var resumed = new Trainer(ConfigValidator.Require(Config), Options(step));
         var (batches, summary, error) = Run(resumed, id);
         Assert.Null(error);
 
@@ -109,7 +109,7 @@ public sealed class TrainerResumeTests : IDisposable
     public void Run_ResumedRun_KeepsCheckpointingAndTheManifestListsEveryCheckpoint()
     {
         var id = InterruptedRun();
-        using (var resumed = new Trainer(Config, Options(5))) Assert.Null(Run(resumed, id).Error);
+        using (var resumed = new Trainer(ConfigValidator.Require(Config), Options(5))) Assert.Null(Run(resumed, id).Error);
 
         Assert.Equal([5, 10, 12], CheckpointWriter.ReadManifest(_folder, id).Select(c => c.Step));
         Assert.Equal(12, CheckpointWriter.LatestResumable(_folder, id));
@@ -123,7 +123,7 @@ public sealed class TrainerResumeTests : IDisposable
     {
         var id = Guid.NewGuid();
         Assert.Null(CheckpointWriter.LatestResumable(_folder, id));
-        using var trainer = new Trainer(Config, Options(5));
+        using var trainer = new Trainer(ConfigValidator.Require(Config), Options(5));
 
         var error = Assert.IsType<ResumeCheckpointException>(Run(trainer, id).Error);
         Assert.Equal("file", error.Field);
@@ -139,7 +139,7 @@ public sealed class TrainerResumeTests : IDisposable
         using (var file = File.OpenWrite(path)) file.SetLength(file.Length / 2);
 
         Assert.Null(CheckpointWriter.LatestResumable(_folder, id));
-        using var trainer = new Trainer(Config, Options(5));
+        using var trainer = new Trainer(ConfigValidator.Require(Config), Options(5));
         var error = Assert.IsType<ResumeCheckpointException>(Run(trainer, id).Error);
         Assert.Contains("cut short", error.Message, StringComparison.Ordinal);
     }
@@ -154,7 +154,7 @@ public sealed class TrainerResumeTests : IDisposable
         BitConverter.GetBytes(-7).CopyTo(bytes, 6 + 65 + 4);
         File.WriteAllBytes(path, bytes);
 
-        using var trainer = new Trainer(Config, Options(5));
+        using var trainer = new Trainer(ConfigValidator.Require(Config), Options(5));
         var error = Assert.IsType<ResumeCheckpointException>(Run(trainer, id).Error);
         Assert.Equal("model", error.Field);
         Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
@@ -168,7 +168,7 @@ public sealed class TrainerResumeTests : IDisposable
 
         var check = Assert.Throws<ResumeCheckpointException>(() => CheckpointWriter.CheckResumable(_folder, id, 5, changed));
         Assert.Equal("configHash", check.Field);
-        using var trainer = new Trainer(changed, Options(5));
+        using var trainer = new Trainer(ConfigValidator.Require(changed), Options(5));
         var error = Assert.IsType<ResumeCheckpointException>(Run(trainer, id).Error);
         Assert.Equal("configHash", error.Field);
         CheckpointWriter.CheckResumable(_folder, id, 5, Config with { Name = "renamed" }); // a new display name is the same run

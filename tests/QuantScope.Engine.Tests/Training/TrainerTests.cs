@@ -33,7 +33,7 @@ public class TrainerTests
     [Fact]
     public void Run_TinyConfig_EmitsOneBatchPerStepWithFiniteLossAndFullLayerRows()
     {
-        using var trainer = new Trainer(TrainConfig.Tiny);
+        using var trainer = new Trainer(ConfigValidator.Require(TrainConfig.Tiny));
         var (batches, error) = RunToEnd(trainer);
         Assert.Null(error);
         Assert.Equal(TrainConfig.Tiny.Steps, batches.Count);
@@ -80,7 +80,7 @@ public class TrainerTests
     [Fact]
     public void Run_LogEveryFive_EmitsFiveStepsPerBatchAndOnlyAmaxWhenUnquantized()
     {
-        using var trainer = new Trainer(TrainConfig.Tiny with { Steps = 12, LogEvery = 5, Quant = null });
+        using var trainer = new Trainer(ConfigValidator.Require(TrainConfig.Tiny with { Steps = 12, LogEvery = 5, Quant = null }));
         var (batches, error) = RunToEnd(trainer);
         Assert.Null(error);
         Assert.Equal([4, 9, 11], batches.Select(b => b.LastStep));
@@ -96,8 +96,8 @@ public class TrainerTests
     public void Run_SameSeed_SameLosses()
     {
         var config = TrainConfig.Tiny with { Steps = 5 };
-        using var a = new Trainer(config);
-        using var b = new Trainer(config);
+        using var a = new Trainer(ConfigValidator.Require(config));
+        using var b = new Trainer(ConfigValidator.Require(config));
         Assert.Equal(Losses(RunToEnd(a).Batches), Losses(RunToEnd(b).Batches));
     }
 
@@ -105,7 +105,7 @@ public class TrainerTests
     public void Run_CancelledDuringStep3_ThrowsAndStopsWithinOneStep()
     {
         using var cts = new CancellationTokenSource();
-        using var trainer = new Trainer(TrainConfig.Tiny);
+        using var trainer = new Trainer(ConfigValidator.Require(TrainConfig.Tiny));
         trainer.BeforeStep = step => { if (step == 3) cts.Cancel(); };
         var (batches, error) = RunToEnd(trainer, cts.Token);
         Assert.IsAssignableFrom<OperationCanceledException>(error);
@@ -115,7 +115,7 @@ public class TrainerTests
     [Fact]
     public void Run_NaNPoisonedWeight_ThrowsDivergedNamingLayerRoleAndStep()
     {
-        using var trainer = new Trainer(TrainConfig.Tiny);
+        using var trainer = new Trainer(ConfigValidator.Require(TrainConfig.Tiny));
         const string target = "model.layers.1.mlp.up_proj";
         trainer.BeforeStep = step =>
         {
@@ -135,7 +135,7 @@ public class TrainerTests
     [Fact]
     public void Constructor_InvalidConfig_ThrowsListingFields()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new Trainer(TrainConfig.Tiny with { Steps = 0, LogEvery = 0 }));
+        var ex = Assert.Throws<ArgumentException>(() => new Trainer(ConfigValidator.Require(TrainConfig.Tiny with { Steps = 0, LogEvery = 0 })));
         Assert.Contains("steps", ex.Message, StringComparison.Ordinal);
         Assert.Contains("logEvery", ex.Message, StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Model;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +16,7 @@ public sealed class ConfigReaderTests
     {
         var (config, errors) = ConfigReader.Read(body);
         Assert.Empty(errors);
-        Assert.Equal(TrainConfig.Demo, config);
+        Assert.Equal(TrainConfig.Demo, config!.Config);
     }
 
     [Theory]
@@ -36,10 +37,10 @@ public sealed class ConfigReaderTests
     {
         var (config, errors) = ConfigReader.Read("""{"steps": 7, "quant": {"historyLength": 64}}""");
         Assert.Empty(errors);
-        Assert.Equal(7, config!.Steps);
-        Assert.Equal(64, config.Quant!.HistoryLength);
-        Assert.Equal("fp8-delayed", config.Quant.Preset);
-        Assert.Equal(TrainConfig.Demo.Model, config.Model);
+        Assert.Equal(7, config!.Config.Steps);
+        Assert.Equal(64, config.Config.Quant!.HistoryLength);
+        Assert.Equal("fp8-delayed", config.Config.Quant.Preset);
+        Assert.Equal(TrainConfig.Demo.Model, config.Config.Model);
     }
 
     [Fact]
@@ -55,17 +56,17 @@ public sealed class ConfigReaderTests
               "evalEvery": 50 }
             """);
         Assert.Empty(errors);
-        Assert.Equal(ModelConfig.Demo, config!.Model);
-        Assert.Equal((400, 3e-3, "builtin"), (config.Pretrain!.Steps, config.Pretrain.LearningRate, config.Pretrain.Data.Kind));
-        Assert.Equal(("builtin-pretrain", 20, 50, true, 50), (config.Data.Kind, config.LrWarmupSteps!.Value, config.Bf16WarmupSteps, config.Baseline, config.EvalEvery));
-        Assert.Equal(("hif8-pangu", 64, "max"), (config.Quant!.Preset, config.Quant.HistoryLength!.Value, config.Quant.Algorithm));
+        Assert.Equal(ModelConfig.Demo, config!.Config.Model);
+        Assert.Equal((400, 3e-3, DataKind.Builtin), (config.Config.Pretrain!.Steps, config.Config.Pretrain.LearningRate, config.Config.Pretrain.Data.Kind));
+        Assert.Equal((DataKind.BuiltinPretrain, 20, 50, true, 50), (config.Config.Data.Kind, config.Config.LrWarmupSteps!.Value, config.Config.Bf16WarmupSteps, config.Config.Baseline, config.Config.EvalEvery));
+        Assert.Equal(("hif8-pangu", 64, AmaxAlgorithm.Max), (config.Config.Quant!.Preset, config.Config.Quant.HistoryLength!.Value, config.Config.Quant.Algorithm));
     }
 
     [Fact]
     public void Read_ModelPresetNameOrSizes()
     {
-        Assert.Equal(ModelConfig.Small, ConfigReader.Read("""{"model":"small","seqLen":64}""").Config!.Model);
-        Assert.Equal(3, ConfigReader.Read("""{"model":{"layers":3}}""").Config!.Model.Layers);
+        Assert.Equal(ModelConfig.Small, ConfigReader.Read("""{"model":"small","seqLen":64}""").Value!.Config.Model);
+        Assert.Equal(3, ConfigReader.Read("""{"model":{"layers":3}}""").Value!.Config.Model.Layers);
         var error = Assert.Single(ConfigReader.Read("""{"model":"huge"}""").Errors);
         Assert.Equal("model", error.Field);
         Assert.Contains("unknown model preset 'huge'", error.Message);
@@ -76,7 +77,7 @@ public sealed class ConfigReaderTests
     {
         var (config, errors) = ConfigReader.Read("""{"quant": null}""");
         Assert.Empty(errors);
-        Assert.Null(config!.Quant);
+        Assert.Null(config!.Config.Quant);
     }
 
     [Theory]
@@ -96,6 +97,29 @@ public sealed class ConfigReaderTests
         var (config, errors) = ConfigReader.Read(body);
         Assert.Null(config);
         Assert.Contains(errors, e => e.Field == field);
+    }
+
+    [Theory]
+    [InlineData("""{"quant":{"algorithm":"median"}}""", "quant.algorithm", "must be one of: max, most_recent, mean")]
+    [InlineData("""{"precision":"fp16"}""", "precision", "must be one of: bf16, fp32")]
+    [InlineData("""{"precision":16}""", "precision", "has the wrong type or is not valid JSON")]
+    [InlineData("""{"quant":{"rules":[{"layer":"**","role":"input","delayed":{"amaxComputeAlgo":"avg"}}]}}""",
+        "quant.rules[0].delayed.amaxComputeAlgo", "must be one of: max, most_recent, mean")]
+    public void Read_UnknownEnumName_NamesTheFieldAndTheKnownNames(string body, string field, string message)
+    {
+        var (config, errors) = ConfigReader.Read(body);
+        Assert.Null(config);
+        Assert.Equal((field, message), (Assert.Single(errors).Field, errors[0].Message));
+    }
+
+    [Fact]
+    public void Read_ValidBody_WritesBackTheSameWireNames()
+    {
+        var (config, errors) = ConfigReader.Read("""{"precision":"fp32","quant":{"algorithm":"most_recent"}}""");
+        Assert.Empty(errors);
+        var json = System.Text.Json.JsonSerializer.Serialize(config!.Config, QuantScope.Web.Setup.JsonDefaults.Options);
+        Assert.Contains("\"precision\":\"fp32\"", json);
+        Assert.Contains("\"algorithm\":\"most_recent\"", json);
     }
 
     [Fact]
@@ -125,6 +149,6 @@ public sealed class ConfigReaderTests
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json.PadRight(ConfigReader.MaxBodyBytes)));
         var (config, errors) = await ConfigReader.ReadAsync(context.Request, CancellationToken.None);
         Assert.Empty(errors);
-        Assert.Equal(5, config!.Steps);
+        Assert.Equal(5, config!.Config.Steps);
     }
 }

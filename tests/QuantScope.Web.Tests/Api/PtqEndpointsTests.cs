@@ -62,7 +62,7 @@ public sealed class PtqEndpointsTests(QuantScopeWebFactory factory) : IClassFixt
         Assert.Equal(worst, kept);
         var (config, errors) = ConfigReader.Read($$"""{"model":{{Model}},"seqLen":16,"quant":{{plan.GetRawText()}}}""");
         Assert.Empty(errors);
-        Assert.Equal(2 + 2 * 2, config!.Quant!.Rules!.Count); // keep input+weight for two layers, then the int2 input and weight rules
+        Assert.Equal(2 + 2 * 2, config!.Config.Quant!.Rules!.Count); // keep input+weight for two layers, then the int2 input and weight rules
     }
 
     [Theory]

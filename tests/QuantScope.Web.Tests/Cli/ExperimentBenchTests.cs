@@ -1,3 +1,4 @@
+using QuantScope.Engine.Training;
 using QuantScope.Web.Cli;
 
 namespace QuantScope.Web.Tests.Cli;
@@ -59,7 +60,7 @@ public sealed class ExperimentBenchTests
         Assert.Equal(4, twin.LogEvery);
         Assert.Equal("hif8", ExperimentBench.Config("demo", 3, 1).Quant?.Format);
         Assert.Null(ExperimentBench.Config("demo", 1, 1).Quant);
-        Assert.Equal("fp32", ExperimentBench.Config("demo", 1, 1).Precision);
+        Assert.Equal(Precision.Fp32, ExperimentBench.Config("demo", 1, 1).Precision);
         Assert.Throws<ArgumentException>(() => ExperimentBench.Config("huge", 0, 1));
     }
 }

@@ -18,7 +18,7 @@ public sealed class RunResumeCheckTests : IDisposable
 
     public RunResumeCheckTests()
     {
-        using var trainer = new Trainer(Config, new TrainerOptions { CheckpointDirectory = _folder });
+        using var trainer = new Trainer(ConfigValidator.Require(Config), new TrainerOptions { CheckpointDirectory = _folder });
         trainer.Run(_id, Channel.CreateUnbounded<MetricBatch>().Writer, CancellationToken.None); // latest state: after step 4
     }
 
@@ -36,8 +36,8 @@ public sealed class RunResumeCheckTests : IDisposable
         var (config, step) = RunResumeCheck.Check(Run(RunStatus.Interrupted, lastStep: 3), active: false, _folder);
 
         Assert.Equal(4, step);
-        Assert.Equal(Config.LearningRate, config.LearningRate);
-        Assert.Equal(Config.Steps, config.Steps);
+        Assert.Equal(Config.LearningRate, config.Config.LearningRate);
+        Assert.Equal(Config.Steps, config.Config.Steps);
     }
 
     [Theory]

@@ -24,7 +24,7 @@ public sealed class ConfigPathPolicyTests : IDisposable
 
     public void Dispose() => Directory.Delete(_top, recursive: true);
 
-    private static TrainConfig WithData(string path) => TrainConfig.Demo with { Data = new DataConfig { Kind = DataConfig.Text, Path = path } };
+    private static TrainConfig WithData(string path) => TrainConfig.Demo with { Data = new DataConfig { Kind = DataKind.Text, Path = path } };
 
     [Fact]
     public void Check_FileInsideTheRoot_IsAllowed()
@@ -65,7 +65,7 @@ public sealed class ConfigPathPolicyTests : IDisposable
 
         Assert.Equal("pretrain.data.path", Assert.Single(_policy.Check(TrainConfig.Demo with
         {
-            Pretrain = new PretrainConfig { Data = new DataConfig { Kind = DataConfig.Text, Path = Path.Combine(link, "secret.txt") } },
+            Pretrain = new PretrainConfig { Data = new DataConfig { Kind = DataKind.Text, Path = Path.Combine(link, "secret.txt") } },
         })).Field);
     }
 

@@ -55,7 +55,7 @@ public static class ConfigMismatchDetector
             if (RecipeText.TryParseDelayed(entry.Recipe, entry.Format) is { } s)
             {
                 if (requested.HistoryLength is { } h && s.HistoryLength != h) yield return (entry, $"historyLength {h} requested, {entry.Recipe} in effect");
-                if (requested.Algorithm is { } a && RecipeText.AlgorithmName(s.Algorithm) != a) yield return (entry, $"algorithm {a} requested, {entry.Recipe} in effect");
+                if (requested.Algorithm is { } a && s.Algorithm != a) yield return (entry, $"algorithm {RecipeText.AlgorithmName(a)} requested, {entry.Recipe} in effect");
                 if (requested.Margin is { } m && s.Margin != m) yield return (entry, $"margin {m} requested, {entry.Recipe} in effect");
             }
 

@@ -58,30 +58,30 @@ public sealed record DiagnosisThresholds
     /// <summary>The defaults.</summary>
     public static DiagnosisThresholds Default { get; } = new();
 
-    /// <summary>What is out of range, one message per field named as in configuration (empty when valid).</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>What is out of range, each error naming its field as in configuration (empty when valid).</summary>
+    public IReadOnlyList<Telemetry.ConfigError> Validate()
     {
-        var errors = new List<string>();
+        var errors = new List<Telemetry.ConfigError>();
         void Fraction(string name, double v, bool allowOne = true)
         {
             if (!double.IsFinite(v) || v <= 0 || v > 1 || (!allowOne && v >= 1))
-                errors.Add($"{name}: must be a fraction in (0, {(allowOne ? "1]" : "1)")}, was {v}");
+                errors.Add(new(name, $"must be a fraction in (0, {(allowOne ? "1]" : "1)")}, was {v}"));
         }
 
         void Positive(string name, double v)
         {
-            if (!double.IsFinite(v) || v <= 0) errors.Add($"{name}: must be a positive number, was {v}");
+            if (!double.IsFinite(v) || v <= 0) errors.Add(new(name, $"must be a positive number, was {v}"));
         }
 
         void AtLeast(string name, int v, int min)
         {
-            if (v < min) errors.Add($"{name}: must be at least {min}, was {v}");
+            if (v < min) errors.Add(new(name, $"must be at least {min}, was {v}"));
         }
 
         Fraction(nameof(SaturationRateWarning), SaturationRateWarning);
         Fraction(nameof(SaturationRateCritical), SaturationRateCritical);
         if (SaturationRateCritical < SaturationRateWarning)
-            errors.Add($"{nameof(SaturationRateCritical)}: must not be below {nameof(SaturationRateWarning)} ({SaturationRateWarning})");
+            errors.Add(new(nameof(SaturationRateCritical), $"must not be below {nameof(SaturationRateWarning)} ({SaturationRateWarning})"));
         AtLeast(nameof(MinSaturationEvents), MinSaturationEvents, 1);
         AtLeast(nameof(RecommendedHistoryLength), RecommendedHistoryLength, 1);
         Positive(nameof(HeldOutLossGap), HeldOutLossGap);
@@ -97,7 +97,7 @@ public sealed record DiagnosisThresholds
         Fraction(nameof(UnderflowCritical), UnderflowCritical);
         AtLeast(nameof(SpikeWindow), SpikeWindow, 2);
         AtLeast(nameof(SpikeMinHistory), SpikeMinHistory, 2);
-        if (SpikeMinHistory > SpikeWindow) errors.Add($"{nameof(SpikeMinHistory)}: must not exceed {nameof(SpikeWindow)} ({SpikeWindow})");
+        if (SpikeMinHistory > SpikeWindow) errors.Add(new(nameof(SpikeMinHistory), $"must not exceed {nameof(SpikeWindow)} ({SpikeWindow})"));
         Positive(nameof(SpikeZScore), SpikeZScore);
         Positive(nameof(SpikeMinRelativeJump), SpikeMinRelativeJump);
         AtLeast(nameof(SpikeCriticalCount), SpikeCriticalCount, 1);

@@ -21,7 +21,7 @@ public sealed record RequestedSettings
     /// <summary>Requested override of every delayed rule's history length.</summary>
     public int? HistoryLength { get; init; }
     /// <summary>Requested override of every delayed rule's algorithm.</summary>
-    public string? Algorithm { get; init; }
+    public Quantization.AmaxAlgorithm? Algorithm { get; init; }
     /// <summary>Requested override of every delayed and current rule's margin.</summary>
     public int? Margin { get; init; }
     /// <summary>Requested override of every input and weight format.</summary>

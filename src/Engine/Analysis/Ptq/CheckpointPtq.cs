@@ -26,7 +26,7 @@ internal sealed class CheckpointPtq : IDisposable
         _data = data;
         _windows = heldOutWindows;
         _model = new LlamaForCausalLM(config.Model, evaluationPlan, config.Seed);
-        if (config.Precision == "bf16") _model.SetComputeType(ScalarType.BFloat16);
+        if (config.Precision == Training.Precision.Bf16) _model.SetComputeType(ScalarType.BFloat16);
         foreach (var (_, layer) in _model.QuantizedLayers) layer.CollectStats = false; // evaluation only: no diagnostics
         _quantized = _model.QuantizedLayers.Select(l => l.Layer.IsQuantized).ToArray();
         QuantizedLayers = _model.QuantizedLayers.Where((_, i) => _quantized[i]).Select(l => l.Name).ToArray();

@@ -11,20 +11,14 @@ namespace QuantScope.Engine.Analysis.Replay;
 public static class RecipeText
 {
     /// <summary>The recipe name of an algorithm: <c>max</c>, <c>most_recent</c>, <c>mean</c>.</summary>
-    public static string AlgorithmName(AmaxAlgorithm algorithm) => algorithm switch
-    {
-        AmaxAlgorithm.Max => "max",
-        AmaxAlgorithm.MostRecent => "most_recent",
-        _ => "mean",
-    };
+    public static string AlgorithmName(AmaxAlgorithm algorithm) => Configuration.WireNames<AmaxAlgorithm>.Of(algorithm);
 
     /// <summary>Parses <c>max</c>, <c>most_recent</c> or <c>mean</c> without throwing.</summary>
     public static bool TryParseAlgorithm(string? name, out AmaxAlgorithm algorithm)
     {
+        if (Configuration.WireNames<AmaxAlgorithm>.TryParse(name, out algorithm)) return true;
         algorithm = AmaxAlgorithm.Max;
-        if (name is null || !ScaleMath.AlgorithmNames.Contains(name)) return false;
-        algorithm = ScaleMath.ParseAlgorithm(name);
-        return true;
+        return false;
     }
 
     /// <summary>

@@ -28,12 +28,12 @@ public sealed record ReplaySettings
         $"{RecipeText.AlgorithmName(Algorithm)}/H={HistoryLength}" + (Margin == 0 ? "" : $",margin={Margin}") + (UpdatePeriod == 1 ? "" : $",period={UpdatePeriod}");
 
     /// <summary>The first invalid field and why, or null when the settings are usable.</summary>
-    public (string Field, string Message)? Validate()
+    public Telemetry.ConfigError? Validate()
     {
-        if (HistoryLength < 1) return ("historyLength", "must be at least 1");
-        if (UpdatePeriod < 1) return ("updatePeriod", "must be at least 1");
-        if (Margin is < -64 or > 64) return ("margin", "must be between -64 and 64");
-        if (!(TargetMax > 0) || !double.IsFinite(TargetMax)) return ("targetMax", "must be a positive finite number");
+        if (HistoryLength < 1) return new("historyLength", "must be at least 1");
+        if (UpdatePeriod < 1) return new("updatePeriod", "must be at least 1");
+        if (Margin is < -64 or > 64) return new("margin", "must be between -64 and 64");
+        if (!(TargetMax > 0) || !double.IsFinite(TargetMax)) return new("targetMax", "must be a positive finite number");
         return null;
     }
 }

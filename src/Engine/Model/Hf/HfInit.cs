@@ -7,7 +7,7 @@ namespace QuantScope.Engine.Model.Hf;
 public static class HfInit
 {
     /// <summary>The folder of <paramref name="init"/> resolved against <paramref name="baseDirectory"/>.</summary>
-    public static string Folder(InitConfig init, string? baseDirectory) => TrainConfigValidator.Resolve(init.Path!, baseDirectory);
+    public static string Folder(InitConfig init, string? baseDirectory) => ConfigValidator.Resolve(init.Path!, baseDirectory);
 
     /// <summary>Problems with <paramref name="init"/> as (field, message) pairs; empty when the folder is usable.</summary>
     public static IReadOnlyList<(string Field, string Message)> Check(InitConfig init, string? baseDirectory)

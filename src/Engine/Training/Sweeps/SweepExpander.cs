@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Engine.Training.Sweeps;
 
 /// <summary>
 /// Expands a <see cref="SweepConfig"/> into the cartesian product of its grid (the last field varies fastest): each
-/// run's JSON is the base with the grid's values set at their dotted paths, read by the caller's config reader and
-/// validated with <see cref="TrainConfigValidator"/>. Errors name the grid field and value that caused them
+/// run's JSON is the base with the grid's values set at their dotted paths, read and validated (once, by
+/// <see cref="ConfigValidator"/>) by the caller's config reader. Errors name the grid field and value that caused them
 /// (<c>grid.weightDecay</c>: <c>value -1: weightDecay must be between 0 and 10</c>), the base field that is wrong in every
 /// run (<c>base.steps</c>), or, for a problem only some combinations have, <c>grid</c> with the combination.
 /// </summary>
@@ -15,10 +16,11 @@ public static partial class SweepExpander
 {
     /// <summary>Expands and validates every run of <paramref name="sweep"/>.</summary>
     /// <param name="sweep">The sweep.</param>
-    /// <param name="read">Turns one run's config JSON into a config or errors named by JSON path (the API's config reader).</param>
-    /// <param name="baseDirectory">Folder relative data and task paths resolve against (null = working directory).</param>
-    public static SweepExpansion Expand(
-        SweepConfig sweep, Func<string, (TrainConfig? Config, IReadOnlyList<ConfigError> Errors)> read, string? baseDirectory = null)
+    /// <param name="read">
+    /// Turns one run's config JSON into a validated config or errors named by JSON path (the API's config reader, which
+    /// resolves relative paths against the sweep's folder).
+    /// </param>
+    public static SweepExpansion Expand(SweepConfig sweep, Func<string, ValidationResult<ValidTrainConfig>> read)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(read);
@@ -39,8 +41,7 @@ public static partial class SweepExpander
                 continue;
             }
 
-            var (config, readErrors) = read(json.ToJsonString());
-            var runErrors = config is null ? readErrors : TrainConfigValidator.Validate(config, baseDirectory);
+            var (config, runErrors) = read(json.ToJsonString());
             foreach (var error in runErrors)
             {
                 var setting = settings.FirstOrDefault(s => Related(s.Field, error.Field));

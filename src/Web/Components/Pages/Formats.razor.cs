@@ -62,7 +62,7 @@ public partial class Formats
             else messages.Add($"group size: '{_groupText}' is not a whole number");
         }
         var errors = FormatQuantizeLimits.Validate(_engineFormat, input.Values.Count, scale, group);
-        messages.AddRange(errors.SelectMany(kv => kv.Value.Select(m => $"{Label(kv.Key)} {m}")));
+        messages.AddRange(errors.Select(e => $"{Label(e.Field)} {e.Message}"));
         _messages = messages;
         // Valid values are still quantized when some lines did not parse; a bad scale or group stops the run.
         _rows = errors.Count == 0 && messages.Count == input.Errors.Count

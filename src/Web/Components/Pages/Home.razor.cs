@@ -117,7 +117,7 @@ public partial class Home
         _error = null;
         try
         {
-            var id = await Coordinator.StartAsync(TrainConfig.Demo with { CheckpointEvery = 100 }, _cts.Token); // resumable after a crash (README: Resume)
+            var id = await Coordinator.StartAsync(ConfigValidator.Require(TrainConfig.Demo with { CheckpointEvery = 100 }), _cts.Token); // resumable after a crash (README: Resume)
             Navigation.NavigateTo($"/runs/{id}");
         }
         catch (Exception ex)

@@ -33,7 +33,7 @@ public partial class NewRun : IDisposable
     private int _example;
     private string _json = Examples[0].Json;
     private IReadOnlyList<string> _errors = [];
-    private TrainConfig? _valid;
+    private ValidTrainConfig? _valid;
     private bool _starting;
     private bool _estimating;
     private string? _estimate;

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Analysis.Diagnosis;
 using QuantScope.Engine.Telemetry;
 
@@ -26,7 +27,7 @@ public class ConfigMismatchDetectorTests
     public void Detect_RequestedOverridesMissingFromPlan_Warns()
     {
         var input = HealthyRun.Input();
-        input = input with { Requested = input.Requested! with { HistoryLength = 64, Algorithm = "max" } };
+        input = input with { Requested = input.Requested! with { HistoryLength = 64, Algorithm = AmaxAlgorithm.Max } };
         var finding = Assert.Single(ConfigMismatchDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Contains("historyLength 64 requested, delayed(h=16,max,margin=0) in effect", finding.Evidence);
         Assert.Equal(4, finding.Layers.Count);

@@ -18,7 +18,7 @@ public class DiagnosisThresholdsTests
             SpikeWindow = 1,
             MaxListed = 0,
         };
-        var errors = t.Validate();
+        var errors = t.Validate().Select(e => $"{e.Field}: {e.Message}").ToList();
         Assert.Equal(6, errors.Count);
         Assert.Contains("SpikeMinHistory: must not exceed SpikeWindow (1)", errors); // the default 10 no longer fits
         Assert.Contains("SaturationRateWarning: must be a fraction in (0, 1], was 0", errors);
@@ -34,6 +34,6 @@ public class DiagnosisThresholdsTests
         var t = DiagnosisThresholds.Default with { SaturationRateCritical = 0.01, SpikeMinHistory = 30 };
         Assert.Equal(
             ["SaturationRateCritical: must not be below SaturationRateWarning (0.05)", "SpikeMinHistory: must not exceed SpikeWindow (20)"],
-            t.Validate());
+            t.Validate().Select(e => $"{e.Field}: {e.Message}"));
     }
 }

@@ -64,7 +64,7 @@ public sealed class PtqAnalysisTests(TinyCheckpointRun run) : IClassFixture<Tiny
         var report = Analyse("int4-g16", activations: true, sensitivity: true, keep: 3);
 
         var plan = Assert.IsType<QuantConfig>(report.KeepPlan);
-        Assert.Empty(TrainConfigValidator.Validate(run.Config with { Quant = plan }));
+        Assert.Empty(ConfigValidator.Validate(run.Config with { Quant = plan }).Errors);
         using var model = new LlamaForCausalLM(run.Config.Model, plan.ToPlan(), run.Config.Seed);
         var worst = report.Sensitivity.Take(3).Select(s => s.Layer).ToHashSet();
         foreach (var (name, layer) in model.QuantizedLayers)

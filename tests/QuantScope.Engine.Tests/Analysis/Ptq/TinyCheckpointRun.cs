@@ -9,8 +9,8 @@ public sealed class TinyCheckpointRun : IDisposable
 {
     public TinyCheckpointRun()
     {
-        Config = TrainConfig.Tiny with { Steps = 30, CheckpointEvery = 15, Quant = null, Precision = "fp32" };
-        using var trainer = new Trainer(Config, new TrainerOptions { CheckpointDirectory = Folder });
+        Config = TrainConfig.Tiny with { Steps = 30, CheckpointEvery = 15, Quant = null, Precision = Precision.Fp32 };
+        using var trainer = new Trainer(ConfigValidator.Require(Config), new TrainerOptions { CheckpointDirectory = Folder });
         trainer.Run(RunId, Channel.CreateUnbounded<MetricBatch>().Writer, CancellationToken.None);
         Checkpoints = CheckpointWriter.ReadManifest(Folder, RunId);
     }

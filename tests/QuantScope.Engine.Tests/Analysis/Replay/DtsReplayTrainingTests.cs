@@ -18,9 +18,9 @@ public class DtsReplayTrainingTests
         {
             Steps = 16,
             Bf16WarmupSteps = warmup,
-            Quant = new QuantConfig { Preset = "fp8-delayed", HistoryLength = h, Algorithm = algorithm },
+            Quant = new QuantConfig { Preset = "fp8-delayed", HistoryLength = h, Algorithm = ScaleMath.ParseAlgorithm(algorithm) },
         };
-        using var trainer = new Trainer(config);
+        using var trainer = new Trainer(ConfigValidator.Require(config));
         var channel = Channel.CreateUnbounded<MetricBatch>();
         trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
         channel.Writer.Complete();

@@ -20,7 +20,7 @@ public class ReplayScalingStateTests
         var random = new Random(h * 31 + period);
         var amax = Enumerable.Range(0, 40).Select(_ => (float)Math.Exp(random.NextDouble() * 6 - 3)).ToArray();
         amax[7] = 0f; // an all-zero tensor: the scale must be held
-        var recipe = new DelayedScalingRecipe { AmaxHistoryLength = h, AmaxComputeAlgo = algo, Margin = margin, UpdatePeriod = period };
+        var recipe = new DelayedScalingRecipe { AmaxHistoryLength = h, AmaxComputeAlgo = ScaleMath.ParseAlgorithm(algo), Margin = margin, UpdatePeriod = period };
         using var tensorState = new DelayedScalingState("s", recipe, NumberFormats.Get("e4m3"));
         var expected = ScalingReplay.ScalesUsed(tensorState, amax);
 

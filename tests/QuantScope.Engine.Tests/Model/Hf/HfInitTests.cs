@@ -18,7 +18,7 @@ public class HfInitTests
         var folder = Directory.CreateTempSubdirectory("qs-hf-init-").FullName;
         using (var source = new LlamaForCausalLM(Shape, QuantPlan.HighPrecision, seed: 42)) HfModelFolder.Save(source, folder, SafeTensorDType.BF16);
         var config = TrainConfig.Tiny with { Init = new InitConfig { Path = folder }, Steps = 2, Baseline = true };
-        using var trainer = new Trainer(config);
+        using var trainer = new Trainer(ConfigValidator.Require(config));
         Assert.Equal(Shape, trainer.Config.Model); // the folder's config replaced the tiny preset
         using var expected = HfModelFolder.Load(folder, QuantPlan.HighPrecision);
         var want = expected.named_parameters().ToDictionary(p => p.name, p => TensorAssert.Floats(p.parameter));
@@ -32,7 +32,7 @@ public class HfInitTests
     [Fact]
     public void Validate_InitFolderMissing_NamesInitPath()
     {
-        var errors = TrainConfigValidator.Validate(TrainConfig.Tiny with { Init = new InitConfig { Path = "/no/such/model" } });
+        var errors = ConfigValidator.Validate(TrainConfig.Tiny with { Init = new InitConfig { Path = "/no/such/model" } }).Errors;
         Assert.Contains(errors, e => e.Field == "init.path" && e.Message.Contains("does not exist"));
     }
 }

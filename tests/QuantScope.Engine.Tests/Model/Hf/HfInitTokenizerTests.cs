@@ -37,7 +37,7 @@ public sealed class HfInitTokenizerTests : IDisposable
     private TrainConfig Config(string folder, string tokenizer = InitConfig.TokenizerAuto) => TrainConfig.Tiny with
     {
         Init = new InitConfig { Path = folder, Tokenizer = tokenizer },
-        Data = new DataConfig { Kind = DataConfig.Text, Path = Corpus() },
+        Data = new DataConfig { Kind = DataKind.Text, Path = Corpus() },
         Steps = 2, BatchSize = 2, SeqLen = 16, Quant = null,
     };
 
@@ -66,7 +66,7 @@ public sealed class HfInitTokenizerTests : IDisposable
         var task = Path.Combine(_dir, "pick.jsonl");
         File.WriteAllText(task, """{"context": "the", "choices": [" 1", " and"], "gold": 1}""" + "\n");
         var config = Config(Folder(Shape, tokenizer: true)) with { EvalEvery = 2, Baseline = true, Tasks = [task] };
-        using var trainer = new Trainer(config);
+        using var trainer = new Trainer(ConfigValidator.Require(config));
         var channel = Channel.CreateUnbounded<MetricBatch>();
         trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
         channel.Writer.Complete();
@@ -89,7 +89,7 @@ public sealed class HfInitTokenizerTests : IDisposable
     public void Validate_InitFolderWithoutTokenizer_NamesInitPathAndTheByteOption()
     {
         var folder = Folder(Shape, tokenizer: false);
-        var errors = TrainConfigValidator.Validate(HfInit.Resolve(Config(folder), null));
+        var errors = ConfigValidator.Validate(HfInit.Resolve(Config(folder), null)).Errors;
         var error = Assert.Single(errors);
         Assert.Equal("init.path", error.Field);
         Assert.Contains("no tokenizer.json or tokenizer.model", error.Message);
@@ -99,17 +99,17 @@ public sealed class HfInitTokenizerTests : IDisposable
 
     [Fact]
     public void Validate_InitFolderWithoutTokenizerButByteExplicit_IsValid() =>
-        Assert.Empty(TrainConfigValidator.Validate(HfInit.Resolve(Config(Folder(Shape, tokenizer: false), InitConfig.TokenizerByte), null)));
+        Assert.Empty(ConfigValidator.Validate(HfInit.Resolve(Config(Folder(Shape, tokenizer: false), InitConfig.TokenizerByte), null)).Errors);
 
     [Fact]
     public void Validate_UnknownTokenizerChoice_NamesInitTokenizer() =>
-        Assert.Contains(TrainConfigValidator.Validate(Config(Folder(Shape, tokenizer: true), "sentencepiece")), e => e.Field == "init.tokenizer");
+        Assert.Contains(ConfigValidator.Validate(Config(Folder(Shape, tokenizer: true), "sentencepiece")).Errors, e => e.Field == "init.tokenizer");
 
     [Fact]
     public void Trainer_TokenizerIdsBeyondModelVocab_FailsNamingTheVocabulary()
     {
         var config = Config(Folder(Shape with { VocabSize = 256 }, tokenizer: true)); // the tokenizer's "the" is id 257
-        var e = Assert.Throws<InvalidDataException>(() => new Trainer(config));
+        var e = Assert.Throws<InvalidDataException>(() => new Trainer(ConfigValidator.Require(config)));
         Assert.Contains("outside the model's vocabulary of 256", e.Message);
     }
 }

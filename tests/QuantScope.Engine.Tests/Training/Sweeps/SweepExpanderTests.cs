@@ -1,3 +1,4 @@
+using QuantScope.Engine.Configuration;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -15,16 +16,16 @@ public sealed class SweepExpanderTests
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    // The engine side of the API's config reader: strict JSON, no validation (the expander validates).
-    private static (TrainConfig? Config, IReadOnlyList<ConfigError> Errors) Read(string json)
+    // The engine side of the API's config reader: strict JSON, then the one validator.
+    private static ValidationResult<ValidTrainConfig> Read(string json)
     {
         try
         {
-            return (JsonSerializer.Deserialize<TrainConfig>(json, Strict), []);
+            return ConfigValidator.Validate(JsonSerializer.Deserialize<TrainConfig>(json, Strict)!);
         }
         catch (JsonException ex)
         {
-            return (null, [new ConfigError(ex.Path?.TrimStart('$', '.') ?? "$", "is not a known config field")]);
+            return ValidationResult<ValidTrainConfig>.Invalid([new ConfigError(ex.Path?.TrimStart('$', '.') ?? "$", "is not a known config field")]);
         }
     }
 
@@ -44,10 +45,10 @@ public sealed class SweepExpanderTests
 
         Assert.True(expansion.IsValid, string.Join("; ", expansion.Errors));
         Assert.Equal(6, expansion.Points.Count);
-        Assert.Equal([0.0, 0.0, 0.0, 0.1, 0.1, 0.1], expansion.Points.Select(p => p.Config.WeightDecay));
-        Assert.Equal(["w4a4-g128", "mxfp4", "nvfp4", "w4a4-g128", "mxfp4", "nvfp4"], expansion.Points.Select(p => p.Config.Quant!.Preset!));
-        Assert.All(expansion.Points, p => Assert.Equal(5, p.Config.Steps));
-        Assert.Equal("s weightDecay=0.1 quant.preset=mxfp4", expansion.Points[4].Config.Name);
+        Assert.Equal([0.0, 0.0, 0.0, 0.1, 0.1, 0.1], expansion.Points.Select(p => p.Config.Config.WeightDecay));
+        Assert.Equal(["w4a4-g128", "mxfp4", "nvfp4", "w4a4-g128", "mxfp4", "nvfp4"], expansion.Points.Select(p => p.Config.Config.Quant!.Preset!));
+        Assert.All(expansion.Points, p => Assert.Equal(5, p.Config.Config.Steps));
+        Assert.Equal("s weightDecay=0.1 quant.preset=mxfp4", expansion.Points[4].Config.Config.Name);
         Assert.Equal(["weightDecay=0.1", "quant.preset=mxfp4"], expansion.Points[4].Settings.Select(s => s.ToString()));
     }
 
@@ -59,9 +60,9 @@ public sealed class SweepExpanderTests
         var expansion = SweepExpander.Expand(sweep, Read);
 
         Assert.True(expansion.IsValid, string.Join("; ", expansion.Errors));
-        Assert.Equal([32, 32, 64, 64], expansion.Points.Select(p => p.Config.Model.DModel));
-        Assert.All(expansion.Points, p => Assert.Equal(2, p.Config.Model.Layers)); // the rest of the tiny preset
-        Assert.Equal(["bf16", "fp32", "bf16", "fp32"], expansion.Points.Select(p => p.Config.Precision));
+        Assert.Equal([32, 32, 64, 64], expansion.Points.Select(p => p.Config.Config.Model.DModel));
+        Assert.All(expansion.Points, p => Assert.Equal(2, p.Config.Config.Model.Layers)); // the rest of the tiny preset
+        Assert.Equal([Precision.Bf16, Precision.Fp32, Precision.Bf16, Precision.Fp32], expansion.Points.Select(p => p.Config.Config.Precision));
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class SweepExpanderTests
         var expansion = SweepExpander.Expand(Parse("""{"name":"one","base":{"steps":7}}"""), Read);
 
         var point = Assert.Single(expansion.Points);
-        Assert.Equal((7, "one"), (point.Config.Steps, point.Config.Name));
+        Assert.Equal((7, "one"), (point.Config.Config.Steps, point.Config.Config.Name));
         Assert.Empty(point.Settings);
     }
 

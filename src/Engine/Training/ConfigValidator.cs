@@ -1,3 +1,4 @@
+using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Quantization;
@@ -5,18 +6,36 @@ using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Engine.Training;
 
-/// <summary>Checks a <see cref="TrainConfig"/> once, at the edge. Fields are named by their JSON path.</summary>
-public static class TrainConfigValidator
+/// <summary>
+/// The one validator of a run's config, used at every edge (API, CLI, sweeps, coordinator, cluster worker). It checks
+/// the config as given and, when <c>init</c> names a Hugging Face folder, again with the folder's model config applied,
+/// and returns a <see cref="ValidTrainConfig"/> (the only way to make one) or every problem named by its JSON path.
+/// </summary>
+public static class ConfigValidator
 {
-    private static readonly string[] Algorithms = ["max", "most_recent", "mean"];
-
-    /// <summary>The accepted <see cref="TrainConfig.Precision"/> values.</summary>
-    public static IReadOnlyList<string> Precisions { get; } = ["bf16", "fp32"];
-
-    /// <summary>All problems with the config; empty when it is valid.</summary>
+    /// <summary>The config as a <see cref="ValidTrainConfig"/>, or all its problems.</summary>
     /// <param name="config">The config.</param>
-    /// <param name="baseDirectory">Folder that relative data and task paths resolve against (null = working directory).</param>
-    public static IReadOnlyList<ConfigError> Validate(TrainConfig config, string? baseDirectory = null)
+    /// <param name="baseDirectory">Folder that relative data, task and init paths resolve against (null = working directory).</param>
+    public static ValidationResult<ValidTrainConfig> Validate(TrainConfig config, string? baseDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var errors = Problems(config, baseDirectory);
+        if (errors.Count > 0) return ValidationResult<ValidTrainConfig>.Invalid(errors);
+        var resolved = Model.Hf.HfInit.Resolve(config, baseDirectory); // init.kind hf: the folder's model config
+        if (!ReferenceEquals(resolved, config) && Problems(resolved, baseDirectory) is { Count: > 0 } resolvedErrors)
+            return ValidationResult<ValidTrainConfig>.Invalid(resolvedErrors);
+        return ValidationResult<ValidTrainConfig>.Valid(new ValidTrainConfig(config, resolved, baseDirectory));
+    }
+
+    /// <summary>Like <see cref="Validate"/> but throws.</summary>
+    /// <exception cref="ArgumentException">The config is invalid; the message lists every error by JSON path.</exception>
+    public static ValidTrainConfig Require(TrainConfig config, string? baseDirectory = null)
+    {
+        var result = Validate(config, baseDirectory);
+        return result.Value ?? throw new ArgumentException("Invalid training config: " + result.Describe(), nameof(config));
+    }
+
+    private static List<ConfigError> Problems(TrainConfig config, string? baseDirectory)
     {
         var errors = new List<ConfigError>();
         void Check(bool ok, string field, string message)
@@ -35,7 +54,7 @@ public static class TrainConfigValidator
         Check(config.Dropout is >= 0 and < 1, "dropout", "must be in [0, 1)");
         Check(config.Bf16WarmupSteps >= 0 && config.Bf16WarmupSteps <= config.Steps, "bf16WarmupSteps", "must be between 0 and steps");
         Check(config.EvalEvery >= 0, "evalEvery", "must be 0 (no evaluation) or a positive number of steps");
-        Check(config.Precision is not null && Precisions.Contains(config.Precision), "precision", $"must be one of: {string.Join(", ", Precisions)}");
+        Check(Enum.IsDefined(config.Precision), "precision", WireNames<Precision>.MustBeOneOf);
         Check(config.ApeLastSteps >= 1, "apeLastSteps", "must be at least 1");
         Check(config.LogEvery >= 1, "logEvery", "must be at least 1");
         Check(config.CheckpointEvery >= 0 && config.CheckpointEvery <= config.Steps, "checkpointEvery", "must be 0 (no checkpoints) or a number of steps between 1 and steps");
@@ -100,8 +119,8 @@ public static class TrainConfigValidator
             return;
         }
 
-        check(DataConfig.Kinds.Contains(data.Kind), $"{field}.kind", $"must be one of: {string.Join(", ", DataConfig.Kinds)}");
-        if (data.Kind != DataConfig.Text) return;
+        check(Enum.IsDefined(data.Kind), $"{field}.kind", WireNames<DataKind>.MustBeOneOf);
+        if (data.Kind != DataKind.Text) return;
         if (string.IsNullOrWhiteSpace(data.Path)) check(false, $"{field}.path", "is required when kind is text");
         else check(File.Exists(Resolve(data.Path, baseDirectory)), $"{field}.path", $"file '{data.Path}' does not exist");
     }
@@ -111,7 +130,7 @@ public static class TrainConfigValidator
         if (q.Rules is not { Count: > 0 })
             check(q.Preset is not null && QuantPlan.TryGetPreset(q.Preset, out _), "quant.preset", $"must be one of: {string.Join(", ", QuantPlan.PresetNames)}");
         check(q.HistoryLength is null or >= 1 and <= 4096, "quant.historyLength", "must be between 1 and 4096");
-        check(q.Algorithm is null || Algorithms.Contains(q.Algorithm), "quant.algorithm", $"must be one of: {string.Join(", ", Algorithms)}");
+        check(q.Algorithm is not { } a || Enum.IsDefined(a), "quant.algorithm", WireNames<AmaxAlgorithm>.MustBeOneOf);
         check(q.Margin is null or >= 0 and <= 16, "quant.margin", "must be between 0 and 16");
         check(q.Format is null || NumberFormats.TryGet(q.Format, out _), "quant.format", "is not a known number format (see GET /api/formats)");
         for (var i = 0; i < (q.Rules?.Count ?? 0); i++)
@@ -122,7 +141,7 @@ public static class TrainConfigValidator
             check(TensorRoles.IsKnown(r.Role), $"{at}.role", $"must be one of: {string.Join(", ", TensorRoles.All)}");
             check(r.Recipe == RecipeKind.Keep || NumberFormats.TryGet(r.Format, out _), $"{at}.format", "is not a known number format");
             check(r.Delayed.AmaxHistoryLength is >= 1 and <= 4096, $"{at}.delayed.amaxHistoryLength", "must be between 1 and 4096");
-            check(Algorithms.Contains(r.Delayed.AmaxComputeAlgo), $"{at}.delayed.amaxComputeAlgo", $"must be one of: {string.Join(", ", Algorithms)}");
+            check(Enum.IsDefined(r.Delayed.AmaxComputeAlgo), $"{at}.delayed.amaxComputeAlgo", WireNames<AmaxAlgorithm>.MustBeOneOf);
             check(r.Delayed.Margin is >= 0 and <= 16 && r.Margin is >= 0 and <= 16, $"{at}.margin", "must be between 0 and 16");
             check(r.Delayed.UpdatePeriod is >= 1 and <= 1_000_000, $"{at}.delayed.updatePeriod", "must be between 1 and 1000000");
             check(r.SkipFirstBlocks >= 0 && r.SkipLastBlocks >= 0, $"{at}.skipFirstBlocks", "block skips must not be negative");
