@@ -11,7 +11,7 @@ public sealed class RunTimeProbe(RunCoordinator coordinator)
     /// <summary>Times a few steps of <paramref name="config"/> with the options a dashboard run would get.</summary>
     /// <param name="config">A validated run config.</param>
     /// <param name="ct">Cancels before the probe starts and between its steps.</param>
-    public Task<RunTimeEstimate> EstimateAsync(TrainConfig config, CancellationToken ct)
+    public Task<RunTimeEstimate> EstimateAsync(ValidTrainConfig config, CancellationToken ct)
     {
         var options = coordinator.TrainerOptions;
         return Task.Factory.StartNew(() => RunTimeEstimator.Estimate(config, options, ct),

@@ -18,7 +18,7 @@ public sealed partial class ArchitectureDocTests
         var paths = QuotedPaths(text);
 
         Assert.True(paths.Count >= 30, $"{ArchitectureDoc} quotes only {paths.Count} repository paths");
-        Assert.Empty(paths.Where(p => !Exists(p)));
+        AssertAllExist(paths);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed partial class ArchitectureDocTests
         var paths = QuotedPaths(section);
 
         Assert.True(paths.Count >= 10, $"README's 'How it is built' quotes only {paths.Count} repository paths");
-        Assert.Empty(paths.Where(p => !Exists(p)));
+        AssertAllExist(paths);
         Assert.Contains(ArchitectureDoc, paths);
     }
 
@@ -50,7 +50,13 @@ public sealed partial class ArchitectureDocTests
         Assert.True(steps.Count >= 8, $"the metric's path has {steps.Count} numbered steps naming files");
         Assert.StartsWith("src/Engine/", steps[0][0]);
         Assert.StartsWith("wwwroot/", steps[^1][0]);
-        Assert.Empty(steps.SelectMany(s => s).Where(p => !Exists(p)));
+        AssertAllExist(steps.SelectMany(s => s));
+    }
+
+    private static void AssertAllExist(IEnumerable<string> paths)
+    {
+        var missing = paths.Where(p => !Exists(p)).ToList();
+        Assert.True(missing.Count == 0, "named but not in the checkout: " + string.Join(", ", missing));
     }
 
     private static List<string> QuotedPaths(string markdown) =>

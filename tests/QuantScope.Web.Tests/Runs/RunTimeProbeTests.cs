@@ -13,7 +13,7 @@ public sealed class RunTimeProbeTests(QuantScopeWebFactory factory) : IClassFixt
     {
         var probe = factory.Services.GetRequiredService<RunTimeProbe>();
 
-        var estimate = await probe.EstimateAsync(TrainConfig.Tiny with { Steps = 7 }, CancellationToken.None);
+        var estimate = await probe.EstimateAsync(ConfigValidator.Require(TrainConfig.Tiny with { Steps = 7 }), CancellationToken.None);
 
         Assert.Equal(7, estimate.Steps);
         Assert.True(estimate.StepMillis > 0);
@@ -27,6 +27,6 @@ public sealed class RunTimeProbeTests(QuantScopeWebFactory factory) : IClassFixt
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probe.EstimateAsync(TrainConfig.Tiny, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probe.EstimateAsync(ConfigValidator.Require(TrainConfig.Tiny), cts.Token));
     }
 }
