@@ -98,11 +98,7 @@ public static class HfCommand
             return Fail(stderr, $"--checkpoint: {ex.Problem}");
         }
 
-        using (var model = new LlamaForCausalLM(config.Model, QuantPlan.HighPrecision, config.Seed))
-        {
-            ParameterCheckpoint.Load(model, Path.Combine(CheckpointWriter.RunFolder(folder, runId), chosen.File));
-            HfModelFolder.Save(model, output, type.Value);
-        }
+        HfCheckpointExport.Save(config.Model, config.Seed, Path.Combine(CheckpointWriter.RunFolder(folder, runId), chosen.File), output, type.Value);
 
         if (config.Init is { } init)
             foreach (var file in HfModelFolder.TokenizerFiles.Append("tokenizer_config.json").Append("special_tokens_map.json"))

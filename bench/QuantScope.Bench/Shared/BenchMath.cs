@@ -1,6 +1,6 @@
 using QuantScope.Engine.Telemetry;
 
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.Shared;
 
 /// <summary>Pure statistics for the <c>bench</c> verb (no tensors, so unit-testable without torch).</summary>
 public static class BenchMath

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using QuantScope.Engine.Telemetry;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Bench.Browser;
 
@@ -33,7 +34,7 @@ public static class HeatmapRenderBench
         """;
 
     /// <summary>Writes the run, then returns (ingest seconds, cold ms, warm ms each, columns drawn).</summary>
-    public static async Task<RenderResult> RunAsync(BenchServer server, BenchBrowser browser, int coldRepeats, int warmRepeats)
+    public static async Task<RenderResult> RunAsync(KestrelTestHost server, BenchBrowser browser, int coldRepeats, int warmRepeats)
     {
         using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromMinutes(5) };
         var layers = Enumerable.Range(0, Layers).Select(i => $"model.layers.{i / 7}.{Names[i % 7]}").ToArray();

@@ -3,8 +3,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
+using QuantScope.Bench.Shared;
 
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.Store;
 
 /// <summary>
 /// The metric store's targets, measured on a temporary database: values written per second (batched; SQLite in WAL

@@ -1,6 +1,6 @@
-using QuantScope.Web.Cli;
+using QuantScope.Bench.Experiment;
 
-namespace QuantScope.Web.Tests.Cli;
+namespace QuantScope.Bench.Tests.Experiment;
 
 /// <summary>The pure math of the experiment throughput bench: no trainer runs, no wall time asserted.</summary>
 public sealed class ExperimentBenchTests

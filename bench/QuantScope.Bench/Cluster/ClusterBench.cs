@@ -6,8 +6,14 @@ using QuantScope.Data;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Setup;
 using QuantScope.Web.Sweeps;
+using QuantScope.Bench.Shared;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using QuantScope.Web.Cluster;
 
-namespace QuantScope.Web.Cluster;
+namespace QuantScope.Bench.Cluster;
 
 /// <summary>
 /// <c>bench --cluster</c>: sweep throughput with 1, 2 and 4 local workers (one slot each). Each round starts that many
@@ -78,7 +84,7 @@ public static class ClusterBench
                 var gatewayPort = FreePort.Pick();
                 gateways.Add(gatewayPort);
                 var builder = Host.CreateApplicationBuilder();
-                Cli.BenchLogging.Quiet(builder.Configuration);
+                BenchLogging.Quiet(builder.Configuration);
                 var options = new ClusterModeOptions { Slots = 1, HeartbeatSeconds = 0.5, CheckpointRoot = Path.Combine(folder, "checkpoints"), WorkerName = $"bench-{i}" };
                 builder.UseOrleans(silo => silo
                     .UseLocalhostClustering(siloPort, gatewayPort, i == 0 ? null : primary, clusterId, clusterId)
@@ -89,7 +95,7 @@ public static class ClusterBench
             }
 
             var clientBuilder = Host.CreateApplicationBuilder();
-            Cli.BenchLogging.Quiet(clientBuilder.Configuration);
+            BenchLogging.Quiet(clientBuilder.Configuration);
             clientBuilder.UseOrleansClient(c => c.UseLocalhostClustering([.. gateways], clusterId, clusterId));
             client = clientBuilder.Build();
             await client.StartAsync(ct);
@@ -100,7 +106,7 @@ public static class ClusterBench
             web.Configuration["Storage:DatabasePath"] = Path.Combine(folder, "bench.db");
             web.Configuration["Cluster:Enabled"] = "true";
             web.Configuration["Cluster:PollSeconds"] = "0.2";
-            Cli.BenchLogging.Quiet(web.Configuration);
+            BenchLogging.Quiet(web.Configuration);
             web.Services.AddSingleton<IGrainFactory>(grains);
             web.AddQuantScope();
             app = web.Build();

@@ -1,7 +1,8 @@
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Training;
+using QuantScope.Bench.Shared;
 
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.Experiment;
 
 /// <summary>
 /// Experiment throughput: tokens/s of whole training steps per model (<see cref="BenchPlan.ExperimentModels"/>) under

@@ -1,6 +1,8 @@
 using QuantScope.Engine.Training;
+using QuantScope.Bench.Shared;
+using QuantScope.Bench.Experiment;
 
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.Diagnostics;
 
 /// <summary>
 /// The cost of the per-layer diagnostics: fake-quant (<c>fp8-delayed</c>) training steps of each model in

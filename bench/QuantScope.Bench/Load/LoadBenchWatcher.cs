@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.Load;
 
 /// <summary>
 /// One watcher of the load bench: a minimal SignalR client (JSON protocol over a WebSocket, what a dashboard page's

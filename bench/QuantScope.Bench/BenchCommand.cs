@@ -1,21 +1,32 @@
 using System.CommandLine;
 using System.Globalization;
+using QuantScope.Bench.Browser;
+using QuantScope.Bench.Cluster;
+using QuantScope.Bench.Diagnostics;
+using QuantScope.Bench.Experiment;
+using QuantScope.Bench.Load;
+using QuantScope.Bench.Quantize;
+using QuantScope.Bench.Shared;
+using QuantScope.Bench.Store;
+using QuantScope.Bench.TrainStep;
 using QuantScope.Engine.Training;
 using Spectre.Console;
 using TorchSharp;
 
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench;
 
 /// <summary>
-/// <c>bench [--quick]</c>: quantizer cost relative to one elementwise multiply of the same tensor (CPU), and the cost
-/// of a fake-quant training step relative to a plain one, and experiment throughput (tokens/s of the demo and small
-/// models under BF16, FP32, FP8, HiF8 and W4A4 relative to BF16, and the cost of the BF16 twin), and the cost of the
-/// per-layer diagnostics on a fake-quant step of those models, as measured in this run. Variants are interleaved and medians reported because the machine is shared.
+/// The benchmark host's command line: <c>[--quick]</c> alone measures quantizer cost relative to one elementwise
+/// multiply of the same tensor (CPU), the cost of a fake-quant training step relative to a plain one, experiment
+/// throughput (tokens/s of the demo and small models under BF16, FP32, FP8, HiF8 and W4A4 relative to BF16, and the
+/// cost of the BF16 twin) and the cost of the per-layer diagnostics on a fake-quant step of those models, as measured
+/// in this run; <c>--store</c>, <c>--diagnostics</c>, <c>--load</c>, <c>--cluster</c> and <c>--browser</c> run one
+/// other bench alone. Variants are interleaved and medians reported because the machine is shared.
 /// </summary>
 public static class BenchCommand
 {
-    /// <summary>Builds the verb: tables to <paramref name="stdout"/>, progress to <paramref name="stderr"/>.</summary>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    /// <summary>Builds the command: tables to <paramref name="stdout"/>, progress to <paramref name="stderr"/>.</summary>
+    public static RootCommand Create(TextWriter stdout, TextWriter stderr)
     {
         var quick = new Option<bool>("--quick") { Description = "1 M and 4 M values, fewer repetitions, rounds and steps." };
         var store = new Option<bool>("--store") { Description = "Only the metric store: write rate, heatmap read, bytes per value, downsampled read." };
@@ -24,8 +35,21 @@ public static class BenchCommand
         var seconds = new Option<int>("--seconds") { Description = "Ingest time of --load, seconds.", DefaultValueFactory = _ => 60 };
         var cluster = new Option<bool>("--cluster") { Description = "Only the cluster bench: sweep runs/hour with 1, 2 and 4 local Orleans workers and the scaling ratios." };
         var clusterRuns = new Option<int>("--runs") { Description = "Runs per sweep of --cluster.", DefaultValueFactory = _ => 8 };
-        var command = new Command("bench", "Print quantizer, fake-quant training-step, experiment throughput, diagnostics cost and metric store figures.") { quick, store, diagnostics, load, seconds, cluster, clusterRuns };
-        command.SetAction((parsed, ct) => parsed.GetValue(cluster) ? Cluster.ClusterBench.RunAsync(Math.Clamp(parsed.GetValue(clusterRuns), 1, 64), 40, stdout, stderr, ct)
+        var browser = new Option<bool>("--browser") { Description = "Only the browser bench (headless /usr/bin/chromium): step end -> point in an open run page, and the first render of a 100 x 10,000 heatmap." };
+        var budget = new Option<double>("--budget") { Description = "Seconds the engine run of --browser may take.", DefaultValueFactory = _ => 90 };
+        var only = new Option<string?>("--only") { Description = "One part of --browser alone: latency, stream (an external run through the ingest API) or heatmap." };
+        only.AcceptOnlyFromAmong("latency", "stream", "heatmap");
+        var cold = new Option<int>("--cold") { Description = "First visits (new browser profiles) of the --browser heatmap.", DefaultValueFactory = _ => 3 };
+        var warm = new Option<int>("--warm") { Description = "Returning visits of the --browser heatmap.", DefaultValueFactory = _ => 5 };
+        var trace = new Option<bool>("--trace") { Description = "--browser: print where each heatmap render's time goes." };
+        var profile = new Option<bool>("--profile") { Description = "--browser: and each render's main-thread CPU profile." };
+        var command = new RootCommand("QuantScope benchmarks: quantizer, fake-quant training-step, experiment throughput and diagnostics cost figures by default, or one other bench (--store, --diagnostics, --load, --cluster, --browser).")
+        {
+            quick, store, diagnostics, load, seconds, cluster, clusterRuns, browser, budget, only, cold, warm, trace, profile,
+        };
+        command.SetAction((parsed, ct) => parsed.GetValue(browser)
+            ? BrowserBench.RunAsync(TimeSpan.FromSeconds(parsed.GetValue(budget)), parsed.GetValue(only), parsed.GetValue(cold), parsed.GetValue(warm), parsed.GetValue(trace), parsed.GetValue(profile))
+            : parsed.GetValue(cluster) ? ClusterBench.RunAsync(Math.Clamp(parsed.GetValue(clusterRuns), 1, 64), 40, stdout, stderr, ct)
             : parsed.GetValue(load) ? LoadBench.RunAsync(Math.Clamp(parsed.GetValue(seconds), 1, 600), stdout, stderr, ct)
             : parsed.GetValue(store)
             ? RunStoreAsync(parsed.GetValue(quick), stdout, stderr, ct)
@@ -161,38 +185,4 @@ public static class BenchCommand
         if (rows.Any(r => r.Variant.Contains("per-ch.", StringComparison.Ordinal)))
             console.WriteLine("N/M per-ch.: w4a4-g128 fell back to per-channel INT4 on N of the M quantized layers (128 does not divide their in-features).");
     }
-}
-
-/// <summary>How much to measure.</summary>
-/// <param name="Sizes">Element counts with the repetitions for each.</param>
-/// <param name="TrainRounds">Interleaved rounds; each builds a fresh trainer per variant.</param>
-/// <param name="StepsPerRound">Timed steps per trainer per round (one extra warm-up step is run and dropped).</param>
-/// <param name="ExperimentRounds">Interleaved rounds of the experiment throughput bench (<see cref="ExperimentBench"/>).</param>
-/// <param name="ExperimentModels">Model presets of that bench, with timed steps per trainer per round (plus one warm-up).</param>
-/// <param name="DiagnosticsRounds">Interleaved rounds of the diagnostics cost bench (<see cref="DiagnosticsBench"/>).</param>
-/// <param name="DiagnosticsModels">Model presets of that bench, with timed steps per trainer per round (plus one
-/// warm-up): a multiple of <see cref="DiagnosticsBench.Cycle"/> so every-10 variants hold whole periods.</param>
-public sealed record BenchPlan(
-    IReadOnlyList<(int Elements, int Reps)> Sizes,
-    int TrainRounds,
-    int StepsPerRound,
-    int ExperimentRounds,
-    IReadOnlyList<(string Model, int StepsPerRound)> ExperimentModels,
-    int DiagnosticsRounds,
-    IReadOnlyList<(string Model, int StepsPerRound)> DiagnosticsModels)
-{
-    /// <summary>
-    /// 1 M and 16 M values; 40 timed steps each; experiments: 5 rounds, 30 demo and 15 small steps per variant;
-    /// diagnostics: 4 rounds, 120 demo and 80 small steps per variant.
-    /// </summary>
-    public static BenchPlan Full { get; } = new([(1 << 20, 15), (16 << 20, 7)], 8, 5, 5, [("demo", 6), ("small", 3)],
-        4, [("demo", 30), ("small", 20)]);
-
-    /// <summary>
-    /// 1 M and 4 M values; 20 timed steps each; experiments: 2 rounds, 6 demo and 4 small steps per variant (a small
-    /// step takes about a second on two cores, a HiF8 one several); diagnostics: 2 rounds, 20 demo and 20 small steps
-    /// per variant (about a minute of small steps on two idle cores).
-    /// </summary>
-    public static BenchPlan Quick { get; } = new([(1 << 20, 9), (4 << 20, 5)], 4, 5, 2, [("demo", 3), ("small", 2)],
-        2, [("demo", 10), ("small", 10)]);
 }

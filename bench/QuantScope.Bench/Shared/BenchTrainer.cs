@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.Shared;
 
 /// <summary>
 /// Runs one trainer of a benchmark config to completion and returns its step times, shared by the benches that time

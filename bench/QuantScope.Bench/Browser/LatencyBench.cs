@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Bench.Browser;
 
@@ -34,7 +35,7 @@ public static class LatencyBench
         """;
 
     /// <summary>Runs the bench; returns (loss latencies, heatmap latencies) in ms and the steps measured.</summary>
-    public static async Task<LatencyResult> RunAsync(BenchServer server, BenchBrowser browser, int steps, TimeSpan budget, bool external = false)
+    public static async Task<LatencyResult> RunAsync(KestrelTestHost server, BenchBrowser browser, int steps, TimeSpan budget, bool external = false)
     {
         using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         var published = new Dictionary<int, double>();

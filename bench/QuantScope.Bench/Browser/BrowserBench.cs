@@ -1,28 +1,34 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Bench.Browser;
 
 /// <summary>
-/// Browser speed benchmark (not a test): dotnet run -c Release --project bench/QuantScope.Bench.Browser [-- --budget 120 --only heatmap --cold 3 --warm 5 --trace --profile]
+/// Browser speed benchmark (not a test): dotnet run -c Release --project bench/QuantScope.Bench -- --browser [--budget 120 --only heatmap --cold 3 --warm 5 --trace --profile]
 /// (a) step end -> point in the browser while a `small` run streams every per-layer stat; (b) first render of a
 /// 100 x 10,000 heatmap. Times depend on the machine's load: on a shared machine they are upper bounds.
 /// </summary>
 public static class BrowserBench
 {
-    /// <summary>Runs both measurements and prints the table; <c>--budget S</c> caps the engine run's seconds.</summary>
-    public static async Task<int> Main(string[] args)
+    /// <summary>
+    /// Runs the measurements and prints the table. <paramref name="budget"/> caps the engine run's time;
+    /// <paramref name="only"/> is latency, stream or heatmap for one part alone (null: latency and heatmap);
+    /// <paramref name="cold"/> first visits (new profiles) and <paramref name="warm"/> later visits of the heatmap.
+    /// </summary>
+    public static async Task<int> RunAsync(TimeSpan budget, string? only, int cold, int warm, bool trace, bool profile)
     {
-        var budget = TimeSpan.FromSeconds(Option(args, "--budget") is { } b ? double.Parse(b, CultureInfo.InvariantCulture) : 90);
-        var only = Option(args, "--only"); // latency | heatmap: one part alone (default both)
-        var cold = Option(args, "--cold") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 3; // first visits (new profiles)
-        var warm = Option(args, "--warm") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 5; // later visits
-        HeatmapRenderBench.Trace = args.Contains("--trace"); // print where each render's time goes
-        HeatmapRenderBench.Profile = args.Contains("--profile"); // and each render's main-thread CPU profile
+        HeatmapRenderBench.Trace = trace; // print where each render's time goes
+        HeatmapRenderBench.Profile = profile; // and each render's main-thread CPU profile
         var total = Stopwatch.StartNew();
         Console.WriteLine($"QuantScope browser bench · {Environment.ProcessorCount} cores · chromium headless · engine run budget {budget.TotalSeconds:F0} s");
 
-        await using var server = new BenchServer();
+        // WebApplicationFactory finds the app's content root through MvcTestingAppManifest.json in the working
+        // directory (a test runner's is the output folder; `dotnet run`'s is where it was started).
+        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
+        await using var server = new KestrelTestHost(environment: "Production", configure: AsPublished);
         await using var browser = await BenchBrowser.StartAsync();
 
         var latency = new LatencyResult([], [], double.NaN);
@@ -66,10 +72,16 @@ public static class BrowserBench
         return 0;
     }
 
-    private static string? Option(string[] args, string name)
+    /// <summary>
+    /// Static assets as a published dashboard serves them: precompressed, and fingerprinted ones cached as immutable.
+    /// From a build's manifest ASP.NET Core would patch them at run time for hot reload (no-cache, re-gzipped
+    /// uncompressed), so every visit would download plotly.js whole again.
+    /// </summary>
+    private static void AsPublished(IWebHostBuilder builder)
     {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        builder.UseStaticWebAssets();
+        builder.UseSetting("ReloadStaticAssetsAtRuntime", "false");
+        builder.ConfigureLogging(l => l.AddFilter((_, level) => level >= LogLevel.Warning)); // the bench prints its own table
     }
 
     private static double Pct(double[] sorted, int p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];

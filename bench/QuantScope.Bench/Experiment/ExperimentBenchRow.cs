@@ -1,4 +1,4 @@
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.Experiment;
 
 /// <summary>One row of the experiment throughput table: one model under one variant, as measured in this run.</summary>
 /// <param name="Model">Model preset name (<c>demo</c>, <c>small</c>).</param>

@@ -1,4 +1,4 @@
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.Diagnostics;
 
 /// <summary>One row of the diagnostics cost table: one model under one stats setting, as measured in this run.</summary>
 /// <param name="Model">Model preset name (<c>demo</c>, <c>small</c>).</param>

@@ -1,4 +1,6 @@
-namespace QuantScope.Web.Cli;
+using Microsoft.Extensions.Configuration;
+
+namespace QuantScope.Bench.Shared;
 
 /// <summary>Benchmarks print their figures, not the hosts' information logs.</summary>
 internal static class BenchLogging

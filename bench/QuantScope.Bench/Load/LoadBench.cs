@@ -5,9 +5,15 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using QuantScope.Data;
+using QuantScope.Web.Hubs;
 using QuantScope.Web.Setup;
+using QuantScope.Bench.Shared;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.Load;
 
 /// <summary>
 /// <c>bench --load</c>: the whole app on loopback (a temporary database) with <see cref="Watchers"/> hub watchers,
@@ -56,7 +62,7 @@ public static class LoadBench
             var external = await CreateAsync(http, new { kind = "external", name = "load-ingest" }, ct);
 
             var sent = new ConcurrentDictionary<int, long>();
-            var hub = new Uri(baseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + Hubs.MetricsHub.Path);
+            var hub = new Uri(baseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + MetricsHub.Path);
             var watchers = Enumerable.Range(0, Watchers).Select(_ => new LoadBenchWatcher(hub, s => sent.TryGetValue(s, out var t) ? t : null)).ToList();
             for (var i = 0; i < watchers.Count; i++) await watchers[i].StartAsync([external, engines[i % engines.Count]], external, ct);
             await stderr.WriteLineAsync($"Load: {Watchers} hub watchers, {EngineRuns} engine runs, ingesting for {seconds} s at up to {TargetPointsPerSecond:N0} points/s...");

@@ -1,6 +1,7 @@
 using QuantScope.Engine.Training;
+using QuantScope.Bench.Shared;
 
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.TrainStep;
 
 /// <summary>
 /// Times fake-quant training steps against a plain one on the demo model: forward-only FP8 (the demo's

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using QuantScope.Engine.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
+using QuantScope.Bench.Shared;
 
-namespace QuantScope.Web.Cli;
+namespace QuantScope.Bench.Quantize;
 
 /// <summary>Times each quantizer against one elementwise multiply of the same float32 tensor, interleaved.</summary>
 public static class QuantizeBench

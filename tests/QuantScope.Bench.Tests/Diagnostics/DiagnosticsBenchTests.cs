@@ -1,7 +1,8 @@
 using QuantScope.Engine.Model;
-using QuantScope.Web.Cli;
+using QuantScope.Bench.Diagnostics;
+using QuantScope.Bench.Shared;
 
-namespace QuantScope.Web.Tests.Cli;
+namespace QuantScope.Bench.Tests.Diagnostics;
 
 /// <summary>The pure math of the diagnostics cost bench: no trainer runs, no wall time asserted.</summary>
 public sealed class DiagnosticsBenchTests
