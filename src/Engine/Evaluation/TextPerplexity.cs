@@ -1,5 +1,7 @@
 using QuantScope.Engine.Data;
 using QuantScope.Engine.Model;
+using QuantScope.Engine.Model.Hf;
+using QuantScope.Engine.Quantization;
 
 namespace QuantScope.Engine.Evaluation;
 
@@ -11,6 +13,18 @@ namespace QuantScope.Engine.Evaluation;
 /// </summary>
 public static class TextPerplexity
 {
+    /// <summary>
+    /// Loads the Hugging Face model folder <paramref name="modelFolder"/> at high precision, evaluates it on
+    /// <paramref name="text"/> and frees it: for hosts that hold no model of their own (the <c>hf eval</c> verb).
+    /// </summary>
+    /// <exception cref="HfModelException">The folder's model cannot be loaded (see <see cref="HfModelFolder.Load"/>).</exception>
+    /// <exception cref="InvalidDataException">As <see cref="Evaluate(LlamaForCausalLM, ITextTokenizer, string, int, int)"/>.</exception>
+    public static PerplexityResult Evaluate(string modelFolder, ITextTokenizer tokenizer, string text, int seqLen, int maxWindows = 0)
+    {
+        using var model = HfModelFolder.Load(modelFolder, QuantPlan.HighPrecision);
+        return Evaluate(model, tokenizer, text, seqLen, maxWindows);
+    }
+
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="text"/>.</summary>
     /// <param name="model">The model (its mode is restored afterwards).</param>
     /// <param name="tokenizer">The model's tokenizer.</param>

@@ -99,11 +99,7 @@ public static class HfCommand
             return Fail(stderr, $"--checkpoint: {ex.Problem}");
         }
 
-        using (var model = new LlamaForCausalLM(resolved.Model, QuantPlan.HighPrecision, resolved.Seed))
-        {
-            ParameterCheckpoint.Load(model, Path.Combine(CheckpointWriter.RunFolder(folder, runId), chosen.File));
-            HfModelFolder.Save(model, output, type.Value);
-        }
+        HfCheckpointExport.Save(resolved.Model, resolved.Seed, Path.Combine(CheckpointWriter.RunFolder(folder, runId), chosen.File), output, type.Value);
 
         if (resolved.Init is { } init)
             foreach (var file in HfModelFolder.TokenizerFiles.Append("tokenizer_config.json").Append("special_tokens_map.json"))

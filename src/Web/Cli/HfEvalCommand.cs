@@ -42,12 +42,12 @@ public static class HfEvalCommand
         if (!InitConfig.TokenizerKinds.Contains(tokenizerMode)) return Fail(stderr, $"--tokenizer: must be one of: {string.Join(", ", InitConfig.TokenizerKinds)}.");
         try
         {
-            using var model = HfModelFolder.Load(path, QuantPlan.HighPrecision);
-            var context = model.Config.ContextLength;
+            var config = HfModelFolder.ReadConfig(path); // the weights load only to evaluate, in the engine
+            var context = config.ContextLength;
             var n = seqLen ?? Math.Min(DefaultSeqLen, context);
             if (n < 1 || n > context) return Fail(stderr, $"--seq-len: must be between 1 and the model's context length {context}.");
-            var tokenizer = HfInit.LoadTokenizer(Path.GetFullPath(path), tokenizerMode, model.Config.VocabSize, $"--path '{path}'");
-            var result = TextPerplexity.Evaluate(model, tokenizer, File.ReadAllText(textFile, Encoding.UTF8), n, maxWindows);
+            var tokenizer = HfInit.LoadTokenizer(Path.GetFullPath(path), tokenizerMode, config.VocabSize, $"--path '{path}'");
+            var result = TextPerplexity.Evaluate(path, tokenizer, File.ReadAllText(textFile, Encoding.UTF8), n, maxWindows);
             if (json)
             {
                 stdout.WriteLine(JsonSerializer.Serialize(new

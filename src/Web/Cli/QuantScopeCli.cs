@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace QuantScope.Web.Cli;
 
 /// <summary>
-/// The command-line verbs that share the web app's executable: <c>run</c>, <c>quantize</c>, <c>bench</c>, <c>export</c> and the others listed below. Program.cs routes
+/// The command-line verbs that share the web app's executable: <c>run</c>, <c>quantize</c>, <c>export</c> and the others listed below. Program.cs routes
 /// here only when <see cref="IsVerb"/> says so; everything else (no args, <c>--urls ...</c>, <c>key=value</c>) starts
 /// the web app. Streams are parameters so tests run verbs in-process.
 /// </summary>
@@ -29,7 +29,6 @@ public static class QuantScopeCli
         var root = new RootCommand("QuantScope command-line verbs (run without a verb to start the web app).")
         {
             QuantizeCommand.Create(stdin, stdout, stderr),
-            BenchCommand.Create(stdout, stderr),
             CompareCommand.Create(stdout, stderr),
             RunCommand.Create(stdout, stderr),
             ResumeCommand.Create(stdout, stderr),

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using QuantScope.Engine.Hosting;
 
 namespace QuantScope.Web.Cluster;
 
@@ -15,7 +16,7 @@ public sealed class WorkerAnnouncer(IOptions<ClusterModeOptions> options, ILocal
 
     /// <summary>What this worker announces now.</summary>
     public WorkerInfoDto Describe() => new(
-        silo.SiloAddress, host.WorkerName, options.Value.Slots, _devices ??= DeviceProbe.Detect(), host.Running, options.Value.HeartbeatSeconds);
+        silo.SiloAddress, host.WorkerName, options.Value.Slots, _devices ??= DeviceProbe.Detect().Select(DeviceDto.From).ToList(), host.Running, options.Value.HeartbeatSeconds);
 
     void ILifecycleParticipant<ISiloLifecycle>.Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(WorkerAnnouncer), ServiceLifecycleStage.Active + 1, StartAsync, StopAsync);

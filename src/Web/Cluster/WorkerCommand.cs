@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.Options;
+using QuantScope.Engine.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using QuantScope.Web.Runs;

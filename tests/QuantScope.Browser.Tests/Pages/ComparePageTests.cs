@@ -14,10 +14,10 @@ public sealed class ComparePageTests(ITestOutputHelper output)
     [BrowserFact]
     public async Task CompareTwoRuns_DiffTableShowsLearningRate_SelfDifferenceAllZeros()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
             var a = await TestRuns.StartAsync(http, TestRuns.Config("lr-3e-3", 10, 3e-3));
             Assert.Equal("completed", await TestRuns.WaitForStatusAsync(http, a, "completed", Patience));
@@ -55,7 +55,7 @@ public sealed class ComparePageTests(ITestOutputHelper output)
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 }

@@ -12,10 +12,10 @@ public sealed class FormatsPageTests(ITestOutputHelper output)
     [BrowserFact]
     public async Task PickE5M2_QuantizePastedValues_ShowsPropsGridAndTableAndNamesTheBadLine()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             await using var browser = await BrowserSession.StartAsync();
             var page = await browser.NewPageAsync();
             await page.GotoAsync(server.BaseUrl + "/");
@@ -51,7 +51,7 @@ public sealed class FormatsPageTests(ITestOutputHelper output)
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 }

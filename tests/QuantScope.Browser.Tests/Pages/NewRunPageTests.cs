@@ -18,10 +18,10 @@ public sealed class NewRunPageTests
     [BrowserFact]
     public async Task StartRun_BadConfig_ListsErrorsAndKeepsTheText()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             await using var browser = await BrowserSession.StartAsync();
             var page = await browser.NewPageAsync();
             await page.GotoAsync(server.BaseUrl + "/runs/new");
@@ -56,17 +56,17 @@ public sealed class NewRunPageTests
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 
     [BrowserFact]
     public async Task StartRun_TinyConfig_NavigatesToTheRunAndShowsItsSummary()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             await using var browser = await BrowserSession.StartAsync();
             var page = await browser.NewPageAsync();
             await page.GotoAsync(server.BaseUrl + "/runs/new");
@@ -97,7 +97,7 @@ public sealed class NewRunPageTests
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 

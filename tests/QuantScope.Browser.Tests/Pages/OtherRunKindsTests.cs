@@ -20,10 +20,10 @@ public sealed class OtherRunKindsTests(ITestOutputHelper output)
     [BrowserFact]
     public async Task ExternalAndImportedRuns_RunPagesShowTheirChartsAndCompare()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
             var external = await ExternalRunAsync(http);
             var imported = await ImportedRunAsync(http);
@@ -79,7 +79,7 @@ public sealed class OtherRunKindsTests(ITestOutputHelper output)
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 

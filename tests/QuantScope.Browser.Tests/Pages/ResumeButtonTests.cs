@@ -16,10 +16,10 @@ public sealed class ResumeButtonTests(ITestOutputHelper output)
     [BrowserFact]
     public async Task CancelledRun_ResumeButton_ContinuesFromTheCheckpointToTheEnd()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
             var id = await TestRuns.StartAsync(http, new
             {
@@ -58,7 +58,7 @@ public sealed class ResumeButtonTests(ITestOutputHelper output)
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 }

@@ -18,10 +18,10 @@ public sealed class RunPageTests(ITestOutputHelper output)
     [BrowserFact]
     public async Task StartDemoRun_FromDashboard_LossChartGainsPointsAndHeatmapRenders()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             await using var browser = await BrowserSession.StartAsync();
             var page = await browser.NewPageAsync();
 
@@ -64,19 +64,19 @@ public sealed class RunPageTests(ITestOutputHelper output)
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 
     [BrowserFact]
     public async Task FinishedRun_AfterServerRestart_ShowsChartsFromDatabase()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         const int Steps = 12;
         try
         {
             Guid id;
-            await using (var first = new DashboardServer(db))
+            await using (var first = new KestrelTestHost(db))
             {
                 using var http = new HttpClient { BaseAddress = new Uri(first.BaseUrl) };
                 var created = await http.PostAsJsonAsync("/api/runs", new
@@ -93,7 +93,7 @@ public sealed class RunPageTests(ITestOutputHelper output)
                 Assert.Equal("completed", status);
             }
 
-            await using var second = new DashboardServer(db);
+            await using var second = new KestrelTestHost(db);
             await using var browser = await BrowserSession.StartAsync();
             var page = await browser.NewPageAsync();
             await page.GotoAsync($"{second.BaseUrl}/runs/{id}");
@@ -112,17 +112,17 @@ public sealed class RunPageTests(ITestOutputHelper output)
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 
     [BrowserFact]
     public async Task FinishedRun_HeatmapPickersClickAndPngExport_Work()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
             var id = await TestRuns.StartAsync(http, TestRuns.Config("export", 12));
             Assert.Equal("completed", await TestRuns.WaitForStatusAsync(http, id, "completed", Patience));
@@ -154,17 +154,17 @@ public sealed class RunPageTests(ITestOutputHelper output)
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 
     [BrowserFact]
     public async Task FinishedRun_HeatmapCellClick_OpensThatLayer()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
             var id = await TestRuns.StartAsync(http, new
             {
@@ -201,7 +201,7 @@ public sealed class RunPageTests(ITestOutputHelper output)
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 
@@ -213,10 +213,10 @@ public sealed class RunPageTests(ITestOutputHelper output)
     [BrowserFact]
     public async Task Dashboard_UnknownRun_SaysNotFound()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             await using var browser = await BrowserSession.StartAsync();
             var page = await browser.NewPageAsync();
             await page.GotoAsync($"{server.BaseUrl}/runs/{Guid.NewGuid()}");
@@ -227,7 +227,7 @@ public sealed class RunPageTests(ITestOutputHelper output)
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 

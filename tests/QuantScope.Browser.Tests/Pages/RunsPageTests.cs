@@ -12,10 +12,10 @@ public sealed class RunsPageTests(ITestOutputHelper output)
     [BrowserFact]
     public async Task RunsTable_UpdatesStatusLive_FiltersComparesAndDeletes()
     {
-        var db = DashboardServer.NewDatabasePath();
+        var db = KestrelTestHost.NewDatabasePath();
         try
         {
-            await using var server = new DashboardServer(db);
+            await using var server = new KestrelTestHost(db);
             using var http = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
             await using var browser = await BrowserSession.StartAsync();
             var page = await browser.NewPageAsync();
@@ -71,7 +71,7 @@ public sealed class RunsPageTests(ITestOutputHelper output)
         }
         finally
         {
-            DashboardServer.DeleteDatabase(db);
+            KestrelTestHost.DeleteDatabase(db);
         }
     }
 }

@@ -1,4 +1,3 @@
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cli;
 
 namespace QuantScope.Web.Tests.Cli;
@@ -126,27 +125,4 @@ public sealed class QuantScopeCliTests
     [InlineData(false, "environment=Development")]
     public void IsVerb_OnlyBareWords(bool expected, params string[] args) =>
         Assert.Equal(expected, QuantScopeCli.IsVerb(args));
-
-    [Fact]
-    public void BenchMath_MedianAndRatio()
-    {
-        Assert.Equal(3, BenchMath.Median([5, 1, 3]));
-        Assert.Equal(2.5, BenchMath.Median([4, 1, 2, 3]));
-        Assert.Equal(2.0, BenchMath.Ratio([4, 40, 4, 3, 5], [2, 2, 1, 100, 3])); // medians 4 and 2: outliers ignored
-        Assert.Throws<ArgumentException>(() => BenchMath.Median([]));
-    }
-
-    [Fact]
-    public void BenchMath_StepMillis_TakesStepMsFromStep1InOrder()
-    {
-        var batch = new MetricBatch(Guid.NewGuid(),
-            [
-                new ScalarPoint(2, MetricNames.StepMillis, 30),
-                new ScalarPoint(0, MetricNames.StepMillis, 900),
-                new ScalarPoint(1, MetricNames.StepMillis, 10),
-                new ScalarPoint(1, "loss", 5),
-            ],
-            []);
-        Assert.Equal([10.0, 30.0], BenchMath.StepMillis([batch]));
-    }
 }

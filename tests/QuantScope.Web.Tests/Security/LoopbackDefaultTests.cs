@@ -1,14 +1,12 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using QuantScope.Tests.Shared;
 using QuantScope.Web.Security;
 using QuantScope.Web.Tests.Support;
 
@@ -46,20 +44,22 @@ public sealed partial class LoopbackDefaultTests
     [Fact]
     public async Task Kestrel_LoopbackBinding_NoTokenRequired()
     {
-        using var server = new BoundServer(IPAddress.Loopback);
+        var console = new StringWriter();
+        using var server = BoundServer(IPAddress.Loopback, console, new CapturingLoggerProvider());
         using var client = new HttpClient();
         using var response = await client.GetAsync($"http://127.0.0.1:{server.Port}/api/runs");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Empty(server.Console.ToString());
+        Assert.Empty(console.ToString());
     }
 
     [Fact]
     public async Task Kestrel_AnyAddressBinding_GeneratesPrintsAndRequiresToken()
     {
-        using var server = new BoundServer(IPAddress.Any);
+        var (console, logs) = (new StringWriter(), new CapturingLoggerProvider());
+        using var server = BoundServer(IPAddress.Any, console, logs);
         using var client = new HttpClient();
 
-        var printed = server.Console.ToString();
+        var printed = console.ToString();
         var token = PrintedToken().Match(printed).Groups[1].Value;
         using var without = await client.GetAsync($"http://127.0.0.1:{server.Port}/api/runs");
         using var with = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{server.Port}/api/runs");
@@ -70,7 +70,7 @@ public sealed partial class LoopbackDefaultTests
         Assert.Equal(43, token.Length); // 32 random bytes, base64url
         Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-        Assert.DoesNotContain(server.Logs.Messages, m => m.Contains(token, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains(token, StringComparison.Ordinal));
     }
 
     private static string RepoRoot()
@@ -83,42 +83,13 @@ public sealed partial class LoopbackDefaultTests
     [GeneratedRegex("Access token: (\\S+)")]
     private static partial Regex PrintedToken();
 
-    /// <summary>The app on Kestrel at the given address, port 0, printing to <see cref="Console"/>.</summary>
-    private sealed class BoundServer : WebApplicationFactory<Program>
-    {
-        private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"quantscope-bind-{Guid.NewGuid():N}.db");
-
-        public BoundServer(IPAddress address)
+    /// <summary>The app on Kestrel at the given address, port 0, with no token configured, printing to <paramref name="console"/>.</summary>
+    private static KestrelTestHost BoundServer(IPAddress address, StringWriter console, CapturingLoggerProvider logs) => new(
+        settings: new Dictionary<string, string> { ["Security:AccessToken"] = "" },
+        address: address,
+        configure: builder =>
         {
-            UseKestrel(o => o.Listen(address, 0));
-            StartServer();
-            var bound = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            Port = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)).Port;
-        }
-
-        public int Port { get; }
-
-        public StringWriter Console { get; } = new();
-
-        public CapturingLoggerProvider Logs { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Storage:DatabasePath", _databasePath);
-            builder.UseSetting("Security:AccessToken", "");
-            builder.UseEnvironment("Development");
-            builder.ConfigureLogging(l => l.AddProvider(Logs));
-            builder.ConfigureTestServices(s => s.AddSingleton(new AccessGate(null, Console)));
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            base.Dispose(disposing);
-            SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
-            {
-                if (File.Exists(file)) File.Delete(file);
-            }
-        }
-    }
+            builder.ConfigureLogging(l => l.AddProvider(logs));
+            builder.ConfigureTestServices(s => s.AddSingleton(new AccessGate(null, console)));
+        });
 }

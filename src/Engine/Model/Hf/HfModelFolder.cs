@@ -32,6 +32,11 @@ public static class HfModelFolder
             [MemoryEstimator.Estimate(config, "inference"), MemoryEstimator.Estimate(config, "ptq"), MemoryEstimator.Estimate(config, "qat", twin: true)]);
     }
 
+    /// <summary>Reads and validates the folder's <c>config.json</c> only: no weight file is opened.</summary>
+    /// <exception cref="HfModelException">No such folder, no config, or an unsupported config.</exception>
+    public static ModelConfig ReadConfig(string path) =>
+        HfConfigReader.Read(System.IO.Path.Combine(CheckFolder(path), HfConfigReader.FileName));
+
     /// <summary>
     /// Builds the engine model for the folder's config under <paramref name="plan"/> and loads its weights, after
     /// checking the memory estimate for <paramref name="use"/>.

@@ -1,10 +1,7 @@
-using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
+using System.Globalization;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Tests.Shared;
 using QuantScope.Web.Cluster.Redis;
 using QuantScope.Web.Hubs;
 using QuantScope.Web.Setup;
@@ -12,34 +9,33 @@ using QuantScope.Web.Setup;
 namespace QuantScope.Web.Tests.Cluster.Redis;
 
 /// <summary>
-/// One dashboard host of a cluster: the real app on Kestrel at 127.0.0.1 (free port) on a shared database file and a
-/// shared Redis. The database file belongs to the test (several hosts use it), so it is not deleted here.
+/// One dashboard host of a cluster: a <see cref="KestrelTestHost"/> on a shared database file and a shared Redis. The
+/// database file belongs to the test (several hosts use it), so it is not deleted here.
 /// </summary>
-public sealed class DashboardHost : WebApplicationFactory<Program>
+public sealed class DashboardHost : IAsyncDisposable, IDisposable
 {
-    private readonly string _databasePath;
-    private readonly string _redis;
-    private readonly string _channelPrefix;
-    private readonly double _runLeaseSeconds;
+    private readonly KestrelTestHost _host;
 
     /// <summary>Starts the host.</summary>
     public DashboardHost(string databasePath, string redis, string channelPrefix, double runLeaseSeconds)
     {
-        _databasePath = databasePath;
-        _redis = redis;
-        _channelPrefix = channelPrefix;
-        _runLeaseSeconds = runLeaseSeconds;
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        StartServer();
-        BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        _host = new KestrelTestHost(databasePath, new Dictionary<string, string>
+        {
+            ["SignalR:Redis"] = redis,
+            ["SignalR:ChannelPrefix"] = channelPrefix,
+            ["SignalR:RunLeaseSeconds"] = runLeaseSeconds.ToString(CultureInfo.InvariantCulture),
+        });
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
     }
 
     /// <summary>Where the host answers, e.g. http://127.0.0.1:41234.</summary>
-    public string BaseUrl { get; }
+    public string BaseUrl => _host.BaseUrl;
 
     /// <summary>A client of the host's HTTP API.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>The host's services.</summary>
+    public IServiceProvider Services => _host.Services;
 
     /// <summary>The host's end of the live bridge.</summary>
     public RedisLiveBridge Bridge => Services.GetRequiredService<RedisLiveBridge>();
@@ -51,19 +47,16 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         .Build();
 
     /// <inheritdoc />
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    public async ValueTask DisposeAsync()
     {
-        builder.UseSetting("Storage:DatabasePath", _databasePath);
-        builder.UseSetting("SignalR:Redis", _redis);
-        builder.UseSetting("SignalR:ChannelPrefix", _channelPrefix);
-        builder.UseSetting("SignalR:RunLeaseSeconds", _runLeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseEnvironment("Development");
+        Http.Dispose();
+        await _host.DisposeAsync();
     }
 
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
+    public void Dispose()
     {
-        if (disposing) Http.Dispose();
-        base.Dispose(disposing);
+        Http.Dispose();
+        _host.Dispose();
     }
 }

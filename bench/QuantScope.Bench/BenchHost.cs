@@ -1,0 +1,18 @@
+namespace QuantScope.Bench;
+
+/// <summary>The benchmark host's entry point (not top-level statements: those would declare a second <c>Program</c> beside the dashboard's).</summary>
+public static class BenchHost
+{
+    /// <summary>Parses the command line and runs the chosen bench; returns its exit code (2 for a usage error).</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var parsed = BenchCommand.Create(Console.Out, Console.Error).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) await Console.Error.WriteLineAsync(error.Message);
+            return 2;
+        }
+
+        return await parsed.InvokeAsync();
+    }
+}

@@ -1,0 +1,133 @@
+using QuantScope.Engine.Training;
+using QuantScope.Bench.Shared;
+using QuantScope.Bench.Experiment;
+
+namespace QuantScope.Bench.Diagnostics;
+
+/// <summary>
+/// The cost of the per-layer diagnostics: fake-quant (<c>fp8-delayed</c>) training steps of each model in
+/// <see cref="BenchPlan.DiagnosticsModels"/> with full stats every step, every 10 steps, and the weight/input error
+/// split every step, relative to the same step with only the amax, amaxPred, scale and overflow the quantizer needs
+/// anyway. Rounds build a fresh trainer per (model, variant), rotate the variant order and drop each trainer's first
+/// step; step times come from the trainer's <c>step_ms</c> (which covers the device-side stats row, not the logging
+/// window's one host copy).
+/// </summary>
+public static class DiagnosticsBench
+{
+    /// <summary>The variants; the first (no diagnostics) is the baseline of every ratio.</summary>
+    public static IReadOnlyList<(string Name, StatsConfig Stats)> Variants { get; } =
+    [
+        ("off", new StatsConfig { Every = 0, ErrorSplitEvery = 0 }),
+        ("stats every step", new StatsConfig { Every = 1, ErrorSplitEvery = 0 }),
+        ("stats every 10", new StatsConfig { Every = 10, ErrorSplitEvery = 0 }),
+        ("error split every step", new StatsConfig { Every = 0, ErrorSplitEvery = 1 }),
+        ("stats every 2, paired", new StatsConfig { Every = 2, ErrorSplitEvery = 0 }),
+    ];
+
+    /// <summary>
+    /// Timed steps per trainer must be a multiple of this (the least common multiple of the variants' periods): a
+    /// trainer's timed steps 1..n then hold exactly n / N stats steps of a variant with stats every N, so its mean is
+    /// the amortized cost.
+    /// </summary>
+    public static int Cycle { get; } = Variants
+        .SelectMany(v => new[] { v.Stats.Every, v.Stats.ErrorSplitEvery })
+        .Where(n => n > 0)
+        .Aggregate(1, (a, b) => a / Gcd(a, b) * b);
+
+    /// <summary>Runs every round on the calling thread (TorchSharp dispose scopes are thread-static).</summary>
+    /// <exception cref="ArgumentException">A model's steps per round is not a positive multiple of <see cref="Cycle"/>.</exception>
+    public static IReadOnlyList<DiagnosticsBenchRow> Run(BenchPlan plan, Action<string> status)
+    {
+        var models = plan.DiagnosticsModels;
+        foreach (var (model, steps) in models)
+        {
+            if (steps <= 0 || steps % Cycle != 0)
+                throw new ArgumentException($"Diagnostics bench: {model} needs a positive multiple of {Cycle} timed steps, got {steps}.", nameof(plan));
+        }
+
+        var samples = models.Select(_ => Variants.Select(_ => new List<double>()).ToArray()).ToArray();
+        for (var round = 0; round < plan.DiagnosticsRounds; round++)
+        {
+            for (var m = 0; m < models.Count; m++)
+            {
+                for (var k = 0; k < Variants.Count; k++)
+                {
+                    var i = (k + round) % Variants.Count; // rotate the order so no variant always runs first
+                    status($"Diagnostics cost: round {round + 1}/{plan.DiagnosticsRounds}, {models[m].Model}, {Variants[i].Name}");
+                    samples[m][i].AddRange(BenchTrainer.StepMillis(Config(models[m].Model, i, models[m].StepsPerRound)));
+                }
+            }
+        }
+
+        return models.SelectMany((model, m) => Rows(model.Model, samples[m])).ToArray();
+    }
+
+    /// <summary>
+    /// The config of variant <paramref name="variant"/> on model preset <paramref name="model"/>: the experiment
+    /// bench's fp8 config (<see cref="ExperimentBench.Config"/>: demo batch, <paramref name="timedSteps"/> + 1 steps,
+    /// one metric batch) with the variant's stats.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown model preset.</exception>
+    public static TrainConfig Config(string model, int variant, int timedSteps) =>
+        ExperimentBench.Config(model, Fp8Variant, timedSteps) with
+        {
+            Name = $"bench-{model}-diag-{Variants[variant].Name.Replace(' ', '-')}",
+            Stats = Variants[variant].Stats,
+        };
+
+    /// <summary>
+    /// The table rows of one model from its step times (ms, one list per variant in <see cref="Variants"/> order).
+    /// Ratios to the first variant use medians, except for variants that pay their cost on only some steps (a period
+    /// above 1): there the median is a step without stats, so both sides of the ratio are means. Pure.
+    /// </summary>
+    public static IReadOnlyList<DiagnosticsBenchRow> Rows(string model, IReadOnlyList<IReadOnlyList<double>> samples)
+    {
+        var medians = samples.Select(BenchMath.Median).ToArray();
+        var means = samples.Select(s => s.Count == 0 ? throw new ArgumentException("No samples.", nameof(samples)) : s.Average()).ToArray();
+        var rows = new DiagnosticsBenchRow[Variants.Count];
+        for (var i = 0; i < Variants.Count; i++)
+        {
+            var stats = Variants[i].Stats;
+            var paired = stats.Every == 2;
+            var ofMeans = !paired && (stats.Every > 1 || stats.ErrorSplitEvery > 1);
+            var ratio = paired ? PairedRatio(samples[i]) : ofMeans ? means[i] / means[0] : medians[i] / medians[0];
+            double? expected = null;
+            if (stats.Every > 2 && EveryStepIndex(stats) is { } j)
+                expected = 1 + (medians[j] / medians[0] - 1) / stats.Every; // one stats step in Every pays the every-step cost
+            rows[i] = new DiagnosticsBenchRow(model, Variants[i].Name, samples[i].Count, medians[i], means[i], ratio, ofMeans, expected, paired);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The cost of a stats step against its own neighbours in one trainer that collects stats every 2 steps: the median
+    /// over stats steps of step / mean(previous, next step). Timed steps start at step 1 (no stats), so stats steps sit
+    /// at odd indices. Adjacent steps share the machine's load, so this ratio survives a busy neighbour. Pure.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than 3 steps.</exception>
+    public static double PairedRatio(IReadOnlyList<double> stepMillis)
+    {
+        var ratios = new List<double>();
+        for (var i = 1; i + 1 < stepMillis.Count; i += 2)
+            ratios.Add(stepMillis[i] / ((stepMillis[i - 1] + stepMillis[i + 1]) / 2));
+        return ratios.Count == 0 ? throw new ArgumentException("Pairing needs at least 3 steps.", nameof(stepMillis)) : BenchMath.Median(ratios);
+    }
+
+    private static int Fp8Variant { get; } = ExperimentBench.Variants.ToList().FindIndex(v => v.Name == "fp8" && !v.Twin) is var i and >= 0
+        ? i
+        : throw new InvalidOperationException("The experiment bench has no plain fp8 variant.");
+
+    /// <summary>The variant with full stats every step and the same error-split setting, or null.</summary>
+    private static int? EveryStepIndex(StatsConfig stats)
+    {
+        for (var j = 0; j < Variants.Count; j++)
+        {
+            if (Variants[j].Stats.Every == 1 && Variants[j].Stats.ErrorSplitEvery == stats.ErrorSplitEvery) return j;
+        }
+
+        return null;
+    }
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
+}
