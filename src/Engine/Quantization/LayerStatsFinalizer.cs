@@ -34,39 +34,39 @@ public static class LayerStatsFinalizer
     {
         m.Fill(float.NaN);
         var n = raw[RawStatsLayout.Elements];
-        Set(m, MetricNames.Amax, raw[RawStatsLayout.Amax]);
-        Set(m, MetricNames.AmaxPred, raw[RawStatsLayout.AmaxPred]);
-        Set(m, MetricNames.Scale, raw[RawStatsLayout.Scale]);
-        Set(m, MetricNames.OverflowFraction, raw[RawStatsLayout.OverflowCount] / Math.Max(1, n));
+        Set(m, MetricCatalog.Amax, raw[RawStatsLayout.Amax]);
+        Set(m, MetricCatalog.AmaxPred, raw[RawStatsLayout.AmaxPred]);
+        Set(m, MetricCatalog.Scale, raw[RawStatsLayout.Scale]);
+        Set(m, MetricCatalog.OverflowFraction, raw[RawStatsLayout.OverflowCount] / Math.Max(1, n));
         if (!double.IsNaN(raw[RawStatsLayout.NonzeroInput]))
         {
             var errorEnergy = raw[RawStatsLayout.ErrorEnergy];
-            Set(m, MetricNames.UnderflowFraction, QuantErrorStats.UnderflowFraction(n, raw[RawStatsLayout.NonzeroInput], raw[RawStatsLayout.NonzeroQuantized]));
-            Set(m, MetricNames.Mse, QuantErrorStats.Mse(n, errorEnergy));
-            Set(m, MetricNames.SqnrDb, QuantErrorStats.SqnrDb(errorEnergy, raw[RawStatsLayout.SignalEnergy]));
+            Set(m, MetricCatalog.UnderflowFraction, QuantErrorStats.UnderflowFraction(n, raw[RawStatsLayout.NonzeroInput], raw[RawStatsLayout.NonzeroQuantized]));
+            Set(m, MetricCatalog.Mse, QuantErrorStats.Mse(n, errorEnergy));
+            Set(m, MetricCatalog.SqnrDb, QuantErrorStats.SqnrDb(errorEnergy, raw[RawStatsLayout.SignalEnergy]));
         }
 
         if (raw[RawStatsLayout.Hif8Bins] >= 0) // -1: not HiF8; NaN: no full stats
         {
             var tiers = HiF8TierStats.Tiers(raw.Slice(RawStatsLayout.Hif8Bins, HiF8TierStats.Bins), n);
-            Set(m, MetricNames.Hif8Tier3Bit, tiers[0]);
-            Set(m, MetricNames.Hif8Tier2Bit, tiers[1]);
-            Set(m, MetricNames.Hif8Tier1Bit, tiers[2]);
-            Set(m, MetricNames.Hif8Tier0Bit, tiers[3]);
+            Set(m, MetricCatalog.Hif8Tier3Bit, tiers[0]);
+            Set(m, MetricCatalog.Hif8Tier2Bit, tiers[1]);
+            Set(m, MetricCatalog.Hif8Tier1Bit, tiers[2]);
+            Set(m, MetricCatalog.Hif8Tier0Bit, tiers[3]);
         }
 
         if (!double.IsNaN(raw[RawStatsLayout.SumX]))
         {
-            Set(m, MetricNames.Kurtosis, DistributionStats.Kurtosis(n, raw[RawStatsLayout.SumX], raw[RawStatsLayout.SignalEnergy],
+            Set(m, MetricCatalog.Kurtosis, DistributionStats.Kurtosis(n, raw[RawStatsLayout.SumX], raw[RawStatsLayout.SignalEnergy],
                 raw[RawStatsLayout.SumX3], raw[RawStatsLayout.SumX4]));
         }
 
-        Set(m, MetricNames.ChannelRatio, DistributionStats.ChannelRatio(raw[RawStatsLayout.Amax], raw[RawStatsLayout.ChannelMedian]));
-        Set(m, MetricNames.ErrorWeightOnly, raw[RawStatsLayout.ErrorSplit]);
-        Set(m, MetricNames.ErrorInputOnly, raw[RawStatsLayout.ErrorSplit + 1]);
-        Set(m, MetricNames.ErrorBoth, raw[RawStatsLayout.ErrorSplit + 2]);
-        if (weightRow) Set(m, MetricNames.WeightNorm, Math.Sqrt(raw[RawStatsLayout.SignalEnergy]));
-        Set(m, MetricNames.GradNorm, raw[RawStatsLayout.GradNorm]);
+        Set(m, MetricCatalog.ChannelRatio, DistributionStats.ChannelRatio(raw[RawStatsLayout.Amax], raw[RawStatsLayout.ChannelMedian]));
+        Set(m, MetricCatalog.ErrorWeightOnly, raw[RawStatsLayout.ErrorSplit]);
+        Set(m, MetricCatalog.ErrorInputOnly, raw[RawStatsLayout.ErrorSplit + 1]);
+        Set(m, MetricCatalog.ErrorBoth, raw[RawStatsLayout.ErrorSplit + 2]);
+        if (weightRow) Set(m, MetricCatalog.WeightNorm, Math.Sqrt(raw[RawStatsLayout.SignalEnergy]));
+        Set(m, MetricCatalog.GradNorm, raw[RawStatsLayout.GradNorm]);
     }
 
     private static void Set(Span<float> m, string metric, double value) => m[LayerStatsLayout.MetricIndex(metric)] = (float)value;

@@ -19,12 +19,12 @@ public static class LayerStatsLayout
     /// </summary>
     public static IReadOnlyList<string> Metrics { get; } =
     [
-        MetricNames.Amax, MetricNames.AmaxPred, MetricNames.Scale, MetricNames.OverflowFraction,
-        MetricNames.UnderflowFraction, MetricNames.Mse, MetricNames.SqnrDb,
-        MetricNames.Hif8Tier3Bit, MetricNames.Hif8Tier2Bit, MetricNames.Hif8Tier1Bit, MetricNames.Hif8Tier0Bit,
-        MetricNames.Kurtosis, MetricNames.ChannelRatio,
-        MetricNames.ErrorWeightOnly, MetricNames.ErrorInputOnly, MetricNames.ErrorBoth,
-        MetricNames.WeightNorm, MetricNames.GradNorm,
+        MetricCatalog.Amax, MetricCatalog.AmaxPred, MetricCatalog.Scale, MetricCatalog.OverflowFraction,
+        MetricCatalog.UnderflowFraction, MetricCatalog.Mse, MetricCatalog.SqnrDb,
+        MetricCatalog.Hif8Tier3Bit, MetricCatalog.Hif8Tier2Bit, MetricCatalog.Hif8Tier1Bit, MetricCatalog.Hif8Tier0Bit,
+        MetricCatalog.Kurtosis, MetricCatalog.ChannelRatio,
+        MetricCatalog.ErrorWeightOnly, MetricCatalog.ErrorInputOnly, MetricCatalog.ErrorBoth,
+        MetricCatalog.WeightNorm, MetricCatalog.GradNorm,
     ];
 
     /// <summary>Values per layer per step (roles × metrics).</summary>

@@ -14,7 +14,7 @@ public static class WhatIfStats
 {
     /// <summary>The statistics, in this order, per format.</summary>
     public static IReadOnlyList<string> Metrics { get; } =
-        [Telemetry.MetricNames.OverflowFraction, Telemetry.MetricNames.UnderflowFraction, Telemetry.MetricNames.Mse, Telemetry.MetricNames.SqnrDb];
+        [Telemetry.MetricCatalog.OverflowFraction, Telemetry.MetricCatalog.UnderflowFraction, Telemetry.MetricCatalog.Mse, Telemetry.MetricCatalog.SqnrDb];
 
     /// <summary>The metric name of statistic <paramref name="metric"/> for format <paramref name="format"/>: <c>whatIf.FORMAT.METRIC</c>.</summary>
     public static string MetricName(string format, string metric) => $"whatIf.{format}.{metric}";

@@ -10,38 +10,38 @@ public static class MetricUnits
 
     private static readonly Dictionary<string, string> Units = new(StringComparer.Ordinal)
     {
-        [MetricNames.Loss] = "nats/token",
-        [MetricNames.LearningRate] = "learning rate",
-        [MetricNames.StepMillis] = "ms",
-        [MetricNames.Tokens] = "tokens",
-        [MetricNames.BaselineLoss] = "nats/token",
-        [MetricNames.LossApe] = "%",
-        [MetricNames.PretrainLoss] = "nats/token",
-        [MetricNames.HeldOutLoss] = "nats/token",
-        [MetricNames.BaselineHeldOutLoss] = "nats/token",
-        [MetricNames.ProbeAccuracy] = Fraction,
-        [MetricNames.BaselineProbeAccuracy] = Fraction,
-        [MetricNames.Amax] = XUnits,
-        [MetricNames.AmaxPred] = XUnits,
-        [MetricNames.AmaxRatio] = "amax / amaxPred",
-        [MetricNames.Scale] = "scale factor",
-        [MetricNames.SaturationEvent] = "0 or 1",
-        [MetricNames.SaturationRate] = Fraction,
-        [MetricNames.OverflowFraction] = Fraction,
-        [MetricNames.UnderflowFraction] = Fraction,
-        [MetricNames.Mse] = "x² units",
-        [MetricNames.SqnrDb] = "dB",
-        [MetricNames.Hif8Tier3Bit] = Fraction,
-        [MetricNames.Hif8Tier2Bit] = Fraction,
-        [MetricNames.Hif8Tier1Bit] = Fraction,
-        [MetricNames.Hif8Tier0Bit] = Fraction,
-        [MetricNames.Kurtosis] = "kurtosis (3 = normal)",
-        [MetricNames.ChannelRatio] = "max / median channel absmax",
-        [MetricNames.ErrorWeightOnly] = "relative error",
-        [MetricNames.ErrorInputOnly] = "relative error",
-        [MetricNames.ErrorBoth] = "relative error",
-        [MetricNames.WeightNorm] = "Frobenius norm",
-        [MetricNames.GradNorm] = "Frobenius norm",
+        [MetricCatalog.Loss] = "nats/token",
+        [MetricCatalog.LearningRate] = "learning rate",
+        [MetricCatalog.StepMillis] = "ms",
+        [MetricCatalog.Tokens] = "tokens",
+        [MetricCatalog.BaselineLoss] = "nats/token",
+        [MetricCatalog.LossApe] = "%",
+        [MetricCatalog.PretrainLoss] = "nats/token",
+        [MetricCatalog.HeldOutLoss] = "nats/token",
+        [MetricCatalog.BaselineHeldOutLoss] = "nats/token",
+        [MetricCatalog.ProbeAccuracy] = Fraction,
+        [MetricCatalog.BaselineProbeAccuracy] = Fraction,
+        [MetricCatalog.Amax] = XUnits,
+        [MetricCatalog.AmaxPred] = XUnits,
+        [MetricCatalog.AmaxRatio] = "amax / amaxPred",
+        [MetricCatalog.Scale] = "scale factor",
+        [MetricCatalog.SaturationEvent] = "0 or 1",
+        [MetricCatalog.SaturationRate] = Fraction,
+        [MetricCatalog.OverflowFraction] = Fraction,
+        [MetricCatalog.UnderflowFraction] = Fraction,
+        [MetricCatalog.Mse] = "x² units",
+        [MetricCatalog.SqnrDb] = "dB",
+        [MetricCatalog.Hif8Tier3Bit] = Fraction,
+        [MetricCatalog.Hif8Tier2Bit] = Fraction,
+        [MetricCatalog.Hif8Tier1Bit] = Fraction,
+        [MetricCatalog.Hif8Tier0Bit] = Fraction,
+        [MetricCatalog.Kurtosis] = "kurtosis (3 = normal)",
+        [MetricCatalog.ChannelRatio] = "max / median channel absmax",
+        [MetricCatalog.ErrorWeightOnly] = "relative error",
+        [MetricCatalog.ErrorInputOnly] = "relative error",
+        [MetricCatalog.ErrorBoth] = "relative error",
+        [MetricCatalog.WeightNorm] = "Frobenius norm",
+        [MetricCatalog.GradNorm] = "Frobenius norm",
     };
 
     /// <summary>
@@ -56,8 +56,8 @@ public static class MetricUnits
             var last = metric.LastIndexOf('.');
             if (last > 0 && Units.TryGetValue(metric[(last + 1)..], out var inner)) return inner;
         }
-        if (metric.StartsWith(MetricNames.TaskPrefix, StringComparison.Ordinal)
-            || metric.StartsWith("baseline_" + MetricNames.TaskPrefix, StringComparison.Ordinal)) return Fraction;
+        if (metric.StartsWith(MetricCatalog.TaskPrefix, StringComparison.Ordinal)
+            || metric.StartsWith("baseline_" + MetricCatalog.TaskPrefix, StringComparison.Ordinal)) return Fraction;
         return metric;
     }
 }

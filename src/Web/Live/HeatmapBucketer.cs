@@ -64,7 +64,7 @@ public sealed class HeatmapBucketer
     }
 
     /// <summary>True for metrics where a lower value is the worse one (the bucket keeps its min).</summary>
-    public static bool LowerIsWorse(string metric) => metric == MetricNames.SqnrDb;
+    public static bool LowerIsWorse(string metric) => metric == MetricCatalog.SqnrDb;
 
     /// <summary>
     /// Takes rows in ascending step order (one per step, over layers) and returns the columns they complete, each at

@@ -23,14 +23,14 @@ public class QuantLinearTests
         using var second = tensor(new[] { 0.5f, -1.5f, 1f, 2f, 0.25f, -0.75f, 3f, 1f }).view(2, 4);
         layer.forward(second).Dispose();
 
-        Assert.Equal(0.375f, Stat(layer, TensorRoles.Input, MetricNames.OverflowFraction));
-        Assert.Equal(3f, Stat(layer, TensorRoles.Input, MetricNames.Amax));
-        Assert.Equal(1f, Stat(layer, TensorRoles.Input, MetricNames.AmaxPred));
-        Assert.Equal(448f, Stat(layer, TensorRoles.Input, MetricNames.Scale));
+        Assert.Equal(0.375f, Stat(layer, TensorRoles.Input, MetricCatalog.OverflowFraction));
+        Assert.Equal(3f, Stat(layer, TensorRoles.Input, MetricCatalog.Amax));
+        Assert.Equal(1f, Stat(layer, TensorRoles.Input, MetricCatalog.AmaxPred));
+        Assert.Equal(448f, Stat(layer, TensorRoles.Input, MetricCatalog.Scale));
         // The weight has amax 2 on both steps: scale 224, nothing saturates.
-        Assert.Equal(2f, Stat(layer, TensorRoles.Weight, MetricNames.Amax));
-        Assert.Equal(224f, Stat(layer, TensorRoles.Weight, MetricNames.Scale));
-        Assert.Equal(0f, Stat(layer, TensorRoles.Weight, MetricNames.OverflowFraction));
+        Assert.Equal(2f, Stat(layer, TensorRoles.Weight, MetricCatalog.Amax));
+        Assert.Equal(224f, Stat(layer, TensorRoles.Weight, MetricCatalog.Scale));
+        Assert.Equal(0f, Stat(layer, TensorRoles.Weight, MetricCatalog.OverflowFraction));
     }
 
     [Fact]
@@ -57,9 +57,9 @@ public class QuantLinearTests
         using var x = tensor(new[] { 1.1f, -2.9f }).view(1, 2);
         using var y = layer.forward(x);
         Assert.Equal([0.3f * 1.1f + 0.7f * 2.9f], TensorAssert.Floats(y), new FloatTolerance(1e-6f));
-        Assert.Equal(2.9f, Stat(layer, TensorRoles.Input, MetricNames.Amax));
-        Assert.Equal(0.7f, Stat(layer, TensorRoles.Weight, MetricNames.Amax));
-        Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricNames.Scale))); // not measured
+        Assert.Equal(2.9f, Stat(layer, TensorRoles.Input, MetricCatalog.Amax));
+        Assert.Equal(0.7f, Stat(layer, TensorRoles.Weight, MetricCatalog.Amax));
+        Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricCatalog.Scale))); // not measured
         Assert.False(layer.IsQuantized);
     }
 }

@@ -17,8 +17,8 @@ public sealed class CompareServiceTests(QuantScopeWebFactory factory) : IClassFi
         var runs = factory.Services.GetRequiredService<RunRepository>();
         await runs.CreateAsync(new RunEntity { Id = id, Name = "h", Kind = RunKinds.External, Status = RunStatus.Completed, ConfigJson = "{}", LayersJson = RunLayers.Serialize(layers), CreatedAt = DateTime.UtcNow }, CancellationToken.None);
         await factory.Services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
-            [new MetricBatch(id, [.. overflow.Select(o => new ScalarPoint(o.Step, MetricNames.Tokens, 100f * (o.Step + 1)))],
-                [.. overflow.Select(o => new LayerPoint(o.Step, MetricNames.OverflowFraction, TensorRoles.Input, o.Row))])], CancellationToken.None);
+            [new MetricBatch(id, [.. overflow.Select(o => new ScalarPoint(o.Step, MetricCatalog.Tokens, 100f * (o.Step + 1)))],
+                [.. overflow.Select(o => new LayerPoint(o.Step, MetricCatalog.OverflowFraction, TensorRoles.Input, o.Row))])], CancellationToken.None);
         return id;
     }
 
@@ -63,7 +63,7 @@ public sealed class CompareServiceTests(QuantScopeWebFactory factory) : IClassFi
         var a = await RunAsync(["l0", "l1"], (0, [0.5f, 0f]), (1, [0.25f, 0.1f]));
         var service = new CompareService(factory.Services.GetRequiredService<RunRepository>(), factory.Services.GetRequiredService<MetricSeriesRepository>());
         var run = (await factory.Services.GetRequiredService<RunRepository>().GetAsync(a, CancellationToken.None))!;
-        var tokens = await service.SeriesAsync(run, MetricNames.Tokens, byTokens: true, 100, CancellationToken.None);
+        var tokens = await service.SeriesAsync(run, MetricCatalog.Tokens, byTokens: true, 100, CancellationToken.None);
         Assert.Equal([100.0, 200.0], tokens.X);
         var row = await service.SummaryAsync(run, CancellationToken.None);
         Assert.Equal(0.5, row.OverflowMax!.Value, 6);

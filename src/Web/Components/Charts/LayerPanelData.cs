@@ -26,7 +26,7 @@ public static partial class LayerPanelData
     /// </summary>
     public static IReadOnlyList<OutlierChannel> Outliers(IEnumerable<ScalarPoint> scalars, string layer)
     {
-        var prefix = MetricNames.OutlierPrefix + layer + ".";
+        var prefix = MetricCatalog.OutlierPrefix + layer + ".";
         var mine = scalars.Where(p => p.Metric.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         if (mine.Count == 0) return [];
         var step = mine.Max(p => p.Step);

@@ -8,24 +8,24 @@ public static class MetricOptions
     /// <summary>Per-layer metrics for heatmaps.</summary>
     public static IReadOnlyList<MetricOption> Heatmap { get; } =
     [
-        new(MetricNames.OverflowFraction, "overflow fraction (0–1, share of elements clipped)"),
-        new(MetricNames.SaturationEvent, "saturation event (1 = amax above amaxPred)"),
-        new(MetricNames.UnderflowFraction, "underflow fraction (0–1, nonzeros flushed to 0)"),
-        new(MetricNames.SqnrDb, "SQNR (dB)"),
-        new(MetricNames.AmaxRatio, "amax / amaxPred (ratio)"),
-        new(MetricNames.Kurtosis, "kurtosis (3 = normal)"),
+        new(MetricCatalog.OverflowFraction, "overflow fraction (0–1, share of elements clipped)"),
+        new(MetricCatalog.SaturationEvent, "saturation event (1 = amax above amaxPred)"),
+        new(MetricCatalog.UnderflowFraction, "underflow fraction (0–1, nonzeros flushed to 0)"),
+        new(MetricCatalog.SqnrDb, "SQNR (dB)"),
+        new(MetricCatalog.AmaxRatio, "amax / amaxPred (ratio)"),
+        new(MetricCatalog.Kurtosis, "kurtosis (3 = normal)"),
     ];
 
     /// <summary>Per-step scalar metrics for overlaid curves.</summary>
     public static IReadOnlyList<MetricOption> Scalar { get; } =
     [
-        new(MetricNames.Loss, "loss (nats/token)"),
-        new(MetricNames.BaselineLoss, "BF16 twin loss (nats/token)"),
-        new(MetricNames.LossApe, "loss APE against the twin (%)"),
-        new(MetricNames.HeldOutLoss, "held-out pretraining loss (nats/token)"),
-        new(MetricNames.ProbeAccuracy, "probe accuracy (0–1)"),
-        new(MetricNames.LearningRate, "learning rate"),
-        new(MetricNames.StepMillis, "step time (ms)"),
+        new(MetricCatalog.Loss, "loss (nats/token)"),
+        new(MetricCatalog.BaselineLoss, "BF16 twin loss (nats/token)"),
+        new(MetricCatalog.LossApe, "loss APE against the twin (%)"),
+        new(MetricCatalog.HeldOutLoss, "held-out pretraining loss (nats/token)"),
+        new(MetricCatalog.ProbeAccuracy, "probe accuracy (0–1)"),
+        new(MetricCatalog.LearningRate, "learning rate"),
+        new(MetricCatalog.StepMillis, "step time (ms)"),
     ];
 
     /// <summary>The tensor roles with what they are.</summary>

@@ -20,7 +20,7 @@ public partial class RunPage
     private static readonly TimeSpan Throttle = TimeSpan.FromMilliseconds(100);
     private static readonly IReadOnlyList<string> LossTraces = ["loss"];
     // The page answers its width within a round trip (it is asked before plotly.js evaluates).
-    private static readonly IReadOnlyList<string> EvalTraces = [MetricNames.HeldOutLoss, MetricNames.BaselineHeldOutLoss];
+    private static readonly IReadOnlyList<string> EvalTraces = [MetricCatalog.HeldOutLoss, MetricCatalog.BaselineHeldOutLoss];
     // The coordinator stores the summary before it announces the end; the retries only cover a store that lags.
     private static readonly TimeSpan SummaryRetryDelay = TimeSpan.FromMilliseconds(500);
     private const int SummaryAttempts = 5;
@@ -38,7 +38,7 @@ public partial class RunPage
     private int _steps;
     private IReadOnlyList<string> _layers = [];
     private int _layerIndex;
-    private string _heatMetric = MetricNames.OverflowFraction;
+    private string _heatMetric = MetricCatalog.OverflowFraction;
     private string _heatRole = TensorRoles.Input;
     private int _heatKey;
     private bool _lossByTokens;
@@ -108,7 +108,7 @@ public partial class RunPage
         _plan = RunOverviews.ReadPlan(run.PlanJson);
         _config = ConfigFlattener.Flatten(run.ConfigJson);
         Take(_feed.HistoryScalars, _feed.HistoryLayerPoints);
-        _lossInitial = [ChartData.Scalar(_scalars, MetricNames.Loss)];
+        _lossInitial = [ChartData.Scalar(_scalars, MetricCatalog.Loss)];
         _lastStep = Math.Max(run.LastStep, _feed.HistoryScalars.Select(p => p.Step).DefaultIfEmpty(-1).Max());
         BuildHeatmapView();
         _layerIndex = ChartData.DefaultLayer(_layers);
@@ -153,7 +153,7 @@ public partial class RunPage
         foreach (var p in scalars)
         {
             _scalars.Add(p);
-            if (p.Metric == MetricNames.Tokens) _tokens[p.Step] = p.Value;
+            if (p.Metric == MetricCatalog.Tokens) _tokens[p.Step] = p.Value;
         }
         _layerPoints.AddRange(layerPoints);
     }
@@ -189,13 +189,13 @@ public partial class RunPage
         // Every chart's push is sent at once and awaited together: the page applies them in order, and no chart waits
         // for another's round trip and redraw (each awaited in turn, the heatmap's column came a loss redraw later).
         var pushes = new List<Task>();
-        if (_loss is not null) pushes.Add(_loss.AppendAsync(0, ChartData.Scalar(update.Scalars, MetricNames.Loss)));
+        if (_loss is not null) pushes.Add(_loss.AppendAsync(0, ChartData.Scalar(update.Scalars, MetricCatalog.Loss)));
         if (appendEval)
         {
             pushes.Add(_eval!.AppendAsync(
             [
-                (0, ChartData.Scalar(evalPoints, MetricNames.HeldOutLoss)),
-                (1, ChartData.Scalar(evalPoints, MetricNames.BaselineHeldOutLoss)),
+                (0, ChartData.Scalar(evalPoints, MetricCatalog.HeldOutLoss)),
+                (1, ChartData.Scalar(evalPoints, MetricCatalog.BaselineHeldOutLoss)),
             ]));
         }
         if (heatmap is not null) pushes.Add(AppendHeatmapAsync(heatmap, update.LayerPoints));
@@ -205,7 +205,7 @@ public partial class RunPage
 
     private void OnHeatMetric(ChangeEventArgs e)
     {
-        _heatMetric = e.Value?.ToString() ?? MetricNames.OverflowFraction;
+        _heatMetric = e.Value?.ToString() ?? MetricCatalog.OverflowFraction;
         RebuildHeatmap();
     }
 
@@ -254,7 +254,7 @@ public partial class RunPage
     private void OnLossAxis(ChangeEventArgs e)
     {
         _lossByTokens = e.Value?.ToString() == "tokens";
-        _lossInitial = [ChartData.Scalar(_scalars, MetricNames.Loss)];
+        _lossInitial = [ChartData.Scalar(_scalars, MetricCatalog.Loss)];
     }
 
     private double? TokensAt(int step) => _tokens.TryGetValue(step, out var t) ? t : null;
@@ -330,19 +330,19 @@ public partial class RunPage
         }
     }
 
-    private static bool IsEvalPoint(ScalarPoint p) => p.Metric is MetricNames.HeldOutLoss or MetricNames.BaselineHeldOutLoss;
+    private static bool IsEvalPoint(ScalarPoint p) => p.Metric is MetricCatalog.HeldOutLoss or MetricCatalog.BaselineHeldOutLoss;
 
     private IReadOnlyList<IReadOnlyList<(int Step, float Value)>> EvalSeries() =>
     [
-        ChartData.Scalar(_scalars, MetricNames.HeldOutLoss),
-        ChartData.Scalar(_scalars, MetricNames.BaselineHeldOutLoss),
+        ChartData.Scalar(_scalars, MetricCatalog.HeldOutLoss),
+        ChartData.Scalar(_scalars, MetricCatalog.BaselineHeldOutLoss),
     ];
 
     private IReadOnlyList<LayerSummary> Summarize()
     {
-        var amax = ChartData.Latest(_layerPoints, MetricNames.Amax, TensorRoles.Input, _layers.Count);
-        var pred = ChartData.Latest(_layerPoints, MetricNames.AmaxPred, TensorRoles.Input, _layers.Count);
-        var sat = ChartData.Latest(_layerPoints, MetricNames.OverflowFraction, TensorRoles.Input, _layers.Count);
+        var amax = ChartData.Latest(_layerPoints, MetricCatalog.Amax, TensorRoles.Input, _layers.Count);
+        var pred = ChartData.Latest(_layerPoints, MetricCatalog.AmaxPred, TensorRoles.Input, _layers.Count);
+        var sat = ChartData.Latest(_layerPoints, MetricCatalog.OverflowFraction, TensorRoles.Input, _layers.Count);
         return _layers.Select((name, i) => new LayerSummary(name, amax[i], pred[i], sat[i])).ToList();
     }
 

@@ -1,7 +1,7 @@
 namespace QuantScope.Engine.Telemetry;
 
 /// <summary>Names of the metric series the engine emits and the store keeps. Layers are named by full module name.</summary>
-public static class MetricNames
+public static class MetricCatalog
 {
     /// <summary>Training loss (cross-entropy, nats per token), one scalar per step.</summary>
     public const string Loss = "loss";
