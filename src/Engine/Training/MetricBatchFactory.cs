@@ -159,9 +159,8 @@ internal sealed class MetricBatchFactory(
             {
                 var magnitude = row[start + r];
                 if (float.IsNaN(magnitude)) continue;
-                var prefix = $"{MetricCatalog.OutlierPrefix}{layers[l]}.{r}";
-                scalars.Add(new ScalarPoint(step, prefix + ".absmax", magnitude));
-                scalars.Add(new ScalarPoint(step, prefix + ".channel", row[start + k + r]));
+                scalars.Add(new ScalarPoint(step, MetricCatalog.OutlierAbsMax(layers[l], r), magnitude));
+                scalars.Add(new ScalarPoint(step, MetricCatalog.OutlierChannel(layers[l], r), row[start + k + r]));
             }
         }
     }

@@ -177,8 +177,8 @@ public sealed class SummaryBuilder
     private IReadOnlyList<TaskSummary> Tasks()
     {
         var names = _evals.Keys
-            .Where(k => k.StartsWith(MetricCatalog.TaskPrefix, StringComparison.Ordinal) && k.EndsWith(".acc", StringComparison.Ordinal))
-            .Select(k => k[MetricCatalog.TaskPrefix.Length..^".acc".Length])
+            .Where(k => k.StartsWith(MetricCatalog.TaskPrefix, StringComparison.Ordinal) && k.EndsWith(MetricCatalog.TaskAccuracySuffix, StringComparison.Ordinal))
+            .Select(k => k[MetricCatalog.TaskPrefix.Length..^MetricCatalog.TaskAccuracySuffix.Length])
             .Order(StringComparer.Ordinal);
         return names.Select(name =>
         {

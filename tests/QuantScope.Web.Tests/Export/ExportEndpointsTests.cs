@@ -75,7 +75,7 @@ public sealed class ExportEndpointsTests : IClassFixture<QuantScopeWebFactory>, 
         {
             Assert.Contains(title, texts);
             Assert.Contains(ExportSeed.Layers[1], texts);
-            Assert.Contains(MetricUnits.Of(MetricCatalog.OverflowFraction), texts);
+            Assert.Contains(MetricCatalog.UnitOf(MetricCatalog.OverflowFraction), texts);
         }
     }
 

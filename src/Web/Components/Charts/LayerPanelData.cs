@@ -32,9 +32,9 @@ public static partial class LayerPanelData
         var step = mine.Max(p => p.Step);
         var at = mine.Where(p => p.Step == step).GroupBy(p => p.Metric).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
         var result = new List<OutlierChannel>();
-        for (var rank = 0; at.TryGetValue($"{prefix}{rank}.absmax", out var absmax); rank++)
+        for (var rank = 0; at.TryGetValue(MetricCatalog.OutlierAbsMax(layer, rank), out var absmax); rank++)
         {
-            var channel = at.TryGetValue($"{prefix}{rank}.channel", out var c) ? (int)c : -1;
+            var channel = at.TryGetValue(MetricCatalog.OutlierChannel(layer, rank), out var c) ? (int)c : -1;
             result.Add(new OutlierChannel(rank, channel, absmax, step));
         }
         return result;

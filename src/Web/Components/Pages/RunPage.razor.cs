@@ -18,7 +18,7 @@ public partial class RunPage
     // up to this long: 200 ms alone left no room under the 250 ms p95 target for the round trip and the redraws. The
     // next push is read only after the page has applied this one, so a slow browser gets fewer, larger pushes.
     private static readonly TimeSpan Throttle = TimeSpan.FromMilliseconds(100);
-    private static readonly IReadOnlyList<string> LossTraces = ["loss"];
+    private static readonly IReadOnlyList<string> LossTraces = [MetricCatalog.Loss];
     // The page answers its width within a round trip (it is asked before plotly.js evaluates).
     private static readonly IReadOnlyList<string> EvalTraces = [MetricCatalog.HeldOutLoss, MetricCatalog.BaselineHeldOutLoss];
     // The coordinator stores the summary before it announces the end; the retries only cover a store that lags.
