@@ -8,7 +8,7 @@ namespace QuantScope.Engine.Tests.Quantization;
 public class CurrentAndBlockScalingTests
 {
     private static float Stat(QuantLinear layer, string role, string metric) =>
-        TensorAssert.Floats(layer.Stats)[LayerStatsLayout.IndexOf(role, metric)];
+        TensorAssert.Floats(layer.Probe.Stats)[LayerStatsLayout.IndexOf(role, metric)];
 
     [Fact]
     public void CurrentState_ScaleFromThisStepsAmax_KeepsLastOnZero()

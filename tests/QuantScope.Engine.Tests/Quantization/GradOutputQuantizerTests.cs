@@ -8,12 +8,12 @@ namespace QuantScope.Engine.Tests.Quantization;
 public class GradOutputQuantizerTests
 {
     private static float Stat(QuantLinear layer, string metric) =>
-        TensorAssert.Floats(layer.Stats)[LayerStatsLayout.IndexOf(TensorRoles.GradOutput, metric)];
+        TensorAssert.Floats(layer.Probe.Stats)[LayerStatsLayout.IndexOf(TensorRoles.GradOutput, metric)];
 
     /// <summary>A 2->2 layer with W = [[1, 2], [3, 4]], only its output gradient quantized by <paramref name="grad"/>.</summary>
     private static QuantLinear Layer(IScalingRecipe grad)
     {
-        var layer = new QuantLinear("fc", 2, 2, false, null);
+        var layer = new QuantLinear("fc", 2, 2, false, null, null);
         layer.Configure(null, null, grad);
         using (no_grad()) layer.Weight.copy_(tensor(new[] { 1f, 2f, 3f, 4f }).view(2, 2));
         layer.train();
@@ -126,7 +126,7 @@ public class GradOutputQuantizerTests
         // Warmup step: exact gradient (0.3 is not on the E5M2 grid at scale 57344), amax only, histories untouched.
         var (dx, _) = Backward(layer, [8f, 0.3f]);
         Assert.Equal([8f + 0.9f, 16f + 1.2f], dx, new FloatTolerance(1e-5f));
-        var stats = TensorAssert.Floats(layer.Stats);
+        var stats = TensorAssert.Floats(layer.Probe.Stats);
         var width = LayerStatsLayout.Metrics.Count;
         Assert.Equal(2f, stats[0]); // input amax; scale and the rest not measured
         Assert.All(stats.Skip(1).Take(10), v => Assert.True(float.IsNaN(v)));

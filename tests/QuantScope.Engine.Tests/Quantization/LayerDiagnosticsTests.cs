@@ -11,7 +11,7 @@ namespace QuantScope.Engine.Tests.Quantization;
 public class LayerDiagnosticsTests
 {
     private static float Stat(QuantLinear layer, string role, string metric) =>
-        TensorAssert.Floats(layer.Stats)[LayerStatsLayout.IndexOf(role, metric)];
+        TensorAssert.Floats(layer.Probe.Stats)[LayerStatsLayout.IndexOf(role, metric)];
 
     [Fact]
     public void ErrorSplit_KnownWeightAndInput()
@@ -19,9 +19,9 @@ public class LayerDiagnosticsTests
         // E4M3, delayed scaling seeded by the step's own amax. W = [2, 0.5]: scale 448/2 = 224, 448 and 112 are on the
         // grid, so the weight is lossless. x = [1, 1.1]: scale 448/1.1; 1.1 -> 448 exactly, 1 -> 407.27 -> 416 (the
         // grid steps by 32 in [256, 512)), i.e. q0 = 416·1.1/448.
-        using var layer = new QuantLinear("fc", 2, 1, false, new DelayedScalingRecipe());
+        using var layer = new QuantLinear("fc", 2, 1, false, new DelayedScalingRecipe(), new DelayedScalingRecipe());
         using (no_grad()) layer.Weight.copy_(tensor(new[] { 2f, 0.5f }).view(1, 2));
-        layer.SplitError = true;
+        layer.Probe.SplitError = true;
         using var x = tensor(new[] { 1f, 1.1f }).view(1, 2);
         using var y = layer.forward(x);
 
@@ -41,11 +41,11 @@ public class LayerDiagnosticsTests
     [Fact]
     public void ErrorSplit_Off_IsNotMeasured()
     {
-        using var layer = new QuantLinear("fc", 2, 1, false, new DelayedScalingRecipe());
+        using var layer = new QuantLinear("fc", 2, 1, false, new DelayedScalingRecipe(), new DelayedScalingRecipe());
         using var x = tensor(new[] { 1f, 1.1f }).view(1, 2);
         layer.forward(x).Dispose();
         Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricCatalog.ErrorBoth)));
-        layer.CollectStats = false;
+        layer.Probe.CollectStats = false;
         layer.forward(x).Dispose();
         Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricCatalog.Mse)));
         Assert.Equal(1.1f, Stat(layer, TensorRoles.Input, MetricCatalog.Amax)); // the cheap columns stay
@@ -56,7 +56,7 @@ public class LayerDiagnosticsTests
     public void Underflow_SubnormalsBelowHalfTheSmallestStepBecomeZero()
     {
         // E4M3 scale 448/448 = 1: the smallest subnormal is 2^-9; 2^-11 rounds to 0, 2^-9 stays.
-        using var layer = new QuantLinear("fc", 4, 1, false, new DelayedScalingRecipe());
+        using var layer = new QuantLinear("fc", 4, 1, false, new DelayedScalingRecipe(), new DelayedScalingRecipe());
         using var x = tensor(new[] { 448f, MathF.Pow(2, -11), MathF.Pow(2, -9), 0f }).view(1, 4);
         layer.forward(x).Dispose();
         Assert.Equal(0.25f, Stat(layer, TensorRoles.Input, MetricCatalog.UnderflowFraction));

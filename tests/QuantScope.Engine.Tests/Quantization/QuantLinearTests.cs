@@ -7,12 +7,12 @@ namespace QuantScope.Engine.Tests.Quantization;
 public class QuantLinearTests
 {
     private static float Stat(QuantLinear layer, string role, string metric) =>
-        TensorAssert.Floats(layer.Stats)[LayerStatsLayout.IndexOf(role, metric)];
+        TensorAssert.Floats(layer.Probe.Stats)[LayerStatsLayout.IndexOf(role, metric)];
 
     [Fact]
     public void Forward_InputBeyondDelayedScale_RecordsExactSaturationFraction()
     {
-        using var layer = new QuantLinear("fc", 4, 2, false, new DelayedScalingRecipe { AmaxComputeAlgo = "max" });
+        using var layer = new QuantLinear("fc", 4, 2, false, new DelayedScalingRecipe { AmaxComputeAlgo = "max" }, new DelayedScalingRecipe { AmaxComputeAlgo = "max" });
         layer.train();
         using (no_grad()) layer.Weight.copy_(tensor(new[] { 0.5f, -0.25f, 0.125f, 1f, 1f, 0.5f, -2f, 0.25f }).view(2, 4));
 
@@ -37,7 +37,7 @@ public class QuantLinearTests
     public void Forward_QuantizedOnGridValues_EqualsPlainLinear()
     {
         // Weights and inputs already on the scaled grid pass unchanged: y = x·Wᵀ.
-        using var layer = new QuantLinear("fc", 2, 1, true, new DelayedScalingRecipe());
+        using var layer = new QuantLinear("fc", 2, 1, true, new DelayedScalingRecipe(), new DelayedScalingRecipe());
         using (no_grad())
         {
             layer.Weight.copy_(tensor(new[] { 2f, -1f }).view(1, 2));
@@ -52,7 +52,7 @@ public class QuantLinearTests
     [Fact]
     public void Forward_Unquantized_RecordsAmaxOnlyAndIsExact()
     {
-        using var layer = new QuantLinear("fc", 2, 1, false, null);
+        using var layer = new QuantLinear("fc", 2, 1, false, null, null);
         using (no_grad()) layer.Weight.copy_(tensor(new[] { 0.3f, -0.7f }).view(1, 2));
         using var x = tensor(new[] { 1.1f, -2.9f }).view(1, 2);
         using var y = layer.forward(x);
