@@ -127,12 +127,12 @@ public static class HeatmapRenderBench
         var i = 0;
         for (var s = from; s < from + count; s++)
         {
-            (steps[i], names[i], values[i]) = (s, MetricNames.Loss, 5f * MathF.Exp(-s / 4000f) + 1f);
+            (steps[i], names[i], values[i]) = (s, MetricCatalog.Loss, 5f * MathF.Exp(-s / 4000f) + 1f);
             i++;
             for (var l = 0; l < layers.Length; l++, i++)
             {
                 var spike = (s * 31 + l * 17) % 997 == 0 ? 0.2f : 0f;
-                (steps[i], names[i], layerColumn[i], roles[i]) = (s, MetricNames.OverflowFraction, layers[l], TensorRoles.Input);
+                (steps[i], names[i], layerColumn[i], roles[i]) = (s, MetricCatalog.OverflowFraction, layers[l], TensorRoles.Input);
                 values[i] = 1e-4f * (1 + l % 10) * (1 + s / 2000f) + spike;
             }
         }

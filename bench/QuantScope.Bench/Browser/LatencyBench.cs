@@ -117,15 +117,15 @@ public static class LatencyBench
 
     private static async Task FeedAsync(HttpClient http, Guid id, CancellationToken ct)
     {
-        string[] metrics = [MetricNames.OverflowFraction, MetricNames.UnderflowFraction, MetricNames.Amax, MetricNames.AmaxPred,
-            MetricNames.ErrorWeightOnly, MetricNames.ErrorInputOnly, MetricNames.ErrorBoth];
+        string[] metrics = [MetricCatalog.OverflowFraction, MetricCatalog.UnderflowFraction, MetricCatalog.Amax, MetricCatalog.AmaxPred,
+            MetricCatalog.ErrorWeightOnly, MetricCatalog.ErrorInputOnly, MetricCatalog.ErrorBoth];
         try
         {
             for (var step = 0; !ct.IsCancellationRequested; step++)
             {
                 var n = 1 + metrics.Length * ExternalLayers.Length;
                 var steps = Enumerable.Repeat(step, n).ToArray();
-                var names = new[] { MetricNames.Loss }.Concat(metrics.SelectMany(m => Enumerable.Repeat(m, ExternalLayers.Length))).ToArray();
+                var names = new[] { MetricCatalog.Loss }.Concat(metrics.SelectMany(m => Enumerable.Repeat(m, ExternalLayers.Length))).ToArray();
                 var layers = new string?[] { null }.Concat(metrics.SelectMany(_ => ExternalLayers)).ToArray();
                 var roles = new string?[] { null }.Concat(Enumerable.Repeat((string?)TensorRoles.Input, n - 1)).ToArray();
                 var values = Enumerable.Range(0, n).Select(i => i == 0 ? 5f / (1 + step / 100f) : 1e-3f * (1 + i % 13)).ToArray();
@@ -151,7 +151,7 @@ public static class LatencyBench
 
     private static async Task<double> StepMillisAsync(HttpClient http, Guid id)
     {
-        var points = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric={MetricNames.StepMillis}");
+        var points = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric={MetricCatalog.StepMillis}");
         var values = (points.ValueKind == JsonValueKind.Array ? points : points.GetProperty("points")).EnumerateArray()
             .Select(p => p.GetProperty("value").GetDouble()).Order().ToArray();
         return values.Length == 0 ? double.NaN : values[values.Length / 2];
@@ -167,7 +167,7 @@ public static class LatencyBench
                 var now = (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds; // same clock as the page's timeOrigin + now()
                 lock (published)
                 {
-                    foreach (var p in m.Batch.Scalars.Where(p => p.Metric == MetricNames.Loss)) published.TryAdd(p.Step, now);
+                    foreach (var p in m.Batch.Scalars.Where(p => p.Metric == MetricCatalog.Loss)) published.TryAdd(p.Step, now);
                 }
             }
         }

@@ -25,7 +25,7 @@ public static class BenchMath
     /// <summary>The <c>step_ms</c> values from a trainer's batches, in step order, skipping steps below <paramref name="firstStep"/> (warm-up).</summary>
     public static List<double> StepMillis(IEnumerable<MetricBatch> batches, int firstStep = 1) =>
         batches.SelectMany(b => b.Scalars)
-            .Where(s => s.Metric == MetricNames.StepMillis && s.Step >= firstStep)
+            .Where(s => s.Metric == MetricCatalog.StepMillis && s.Step >= firstStep)
             .OrderBy(s => s.Step)
             .Select(s => (double)s.Value)
             .ToList();

@@ -114,7 +114,7 @@ public static class StoreBench
         status("Store: reading");
         var series = services.GetRequiredService<MetricSeriesRepository>();
         var heatmap = BenchMath.Median(await TimeAsync(5, () => series.ReadHeatmapAsync(id, names[0], TensorRoles.Input, ct)));
-        var downsample = BenchMath.Median(await TimeAsync(5, async () => SeriesDownsampler.MinMax(await series.ReadScalarAsync(id, MetricNames.Loss, ct), 500)));
+        var downsample = BenchMath.Median(await TimeAsync(5, async () => SeriesDownsampler.MinMax(await series.ReadScalarAsync(id, MetricCatalog.Loss, ct), 500)));
         var bytes = await size();
         return new Result(values, values / writeSeconds, heatmap, (double)bytes / values, downsample);
     }
@@ -131,7 +131,7 @@ public static class StoreBench
             var scalars = new List<ScalarPoint>();
             for (var step = start; step < start + StepsPerBatch; step++)
             {
-                scalars.Add(new ScalarPoint(step, MetricNames.Loss, (float)random.NextDouble()));
+                scalars.Add(new ScalarPoint(step, MetricCatalog.Loss, (float)random.NextDouble()));
                 foreach (var name in names)
                     points.Add(new LayerPoint(step, name, TensorRoles.Input, [.. Enumerable.Range(0, Layers).Select(_ => (float)random.NextDouble())]));
             }

@@ -20,7 +20,7 @@ public sealed class RunExporter(RunRepository runs, MetricSeriesRepository serie
     public Task<ExportOutcome> ExportAsync(ExportRequest request, CancellationToken ct) => request.Format switch
     {
         ExportFormat.Png or ExportFormat.Svg => HeatmapAsync(request, ct),
-        ExportFormat.Csv when request.Layer is not null || (request.Metric is { } m && MetricNames.IsScalar(m)) => SeriesAsync(request, ct),
+        ExportFormat.Csv when request.Layer is not null || (request.Metric is { } m && MetricCatalog.IsScalar(m)) => SeriesAsync(request, ct),
         ExportFormat.Csv => HeatmapAsync(request, ct),
         ExportFormat.Parquet => SeriesAsync(request, ct),
         ExportFormat.Zip => ArchiveAsync(request.RunId, ct),
@@ -35,7 +35,7 @@ public sealed class RunExporter(RunRepository runs, MetricSeriesRepository serie
         if (await runs.GetAsync(request.RunId, ct) is not { } run) return ExportOutcome.NotFound;
         if (CheckMetric(request.Metric) is { } metricError) return metricError;
         var metric = request.Metric!;
-        if (MetricNames.IsScalar(metric))
+        if (MetricCatalog.IsScalar(metric))
             return ExportOutcome.Invalid("metric", $"'{metric}' is a scalar metric; a heatmap needs a per-layer metric (e.g. overflowFraction)");
         var role = request.Role ?? TensorRoles.Input;
         if (!TensorRoles.IsKnown(role)) return ExportOutcome.Invalid("role", RoleMessage);
@@ -69,7 +69,7 @@ public sealed class RunExporter(RunRepository runs, MetricSeriesRepository serie
 
         IReadOnlyList<SeriesPoint> points;
         string name;
-        if (MetricNames.IsScalar(metric))
+        if (MetricCatalog.IsScalar(metric))
         {
             points = await series.ReadScalarAsync(run.Id, metric, ct);
             name = FileName(run, metric);

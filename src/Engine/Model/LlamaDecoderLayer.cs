@@ -18,12 +18,12 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor
     [ComponentName(Name = "mlp")]
     private readonly LlamaMlp _mlp;
 
-    /// <summary>Creates block <paramref name="name"/> for <paramref name="config"/>; <paramref name="recipe"/> null = unquantized.</summary>
-    public LlamaDecoderLayer(string name, ModelConfig config, DelayedScalingRecipe? recipe) : base(name)
+    /// <summary>Creates block <paramref name="name"/> for <paramref name="config"/>, unquantized (a plan configures its projections).</summary>
+    public LlamaDecoderLayer(string name, ModelConfig config) : base(name)
     {
         // Registration order fixes the order of named_modules and so the heatmap rows: q, k, v, o, gate, up, down.
-        _selfAttn = new LlamaAttention("self_attn", config, recipe);
-        _mlp = new LlamaMlp("mlp", config, recipe);
+        _selfAttn = new LlamaAttention("self_attn", config);
+        _mlp = new LlamaMlp("mlp", config);
         _inputLayernorm = new RmsNorm("input_layernorm", config.DModel, config.NormEps);
         _postAttentionLayernorm = new RmsNorm("post_attention_layernorm", config.DModel, config.NormEps);
         register_module("self_attn", _selfAttn);

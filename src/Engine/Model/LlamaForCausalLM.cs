@@ -22,14 +22,18 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "lm_head")]
     private readonly Linear? _lmHead; // null with tied embeddings: the logits use model.embed_tokens.weight
 
-    /// <summary>Builds the model and initialises every weight deterministically from <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Builds the model, initialises every weight deterministically from <paramref name="seed"/>, and applies
+    /// <paramref name="plan"/> per layer and role (resolved against the full module names and widths; see
+    /// <see cref="EffectivePlan"/>).
+    /// </summary>
     /// <param name="config">Model size.</param>
-    /// <param name="recipe">Delayed scaling recipe for all block projections; null = full precision everywhere.</param>
+    /// <param name="plan">Which layers and roles are quantized, and how (<see cref="QuantPlan.HighPrecision"/>: none).</param>
     /// <param name="seed">Weight seed; uses its own generator, never torch's global one.</param>
-    public LlamaForCausalLM(ModelConfig config, DelayedScalingRecipe? recipe, int seed) : base("LlamaForCausalLM")
+    public LlamaForCausalLM(ModelConfig config, QuantPlan plan, int seed) : base("LlamaForCausalLM")
     {
         Config = config;
-        _model = new LlamaModel("model", config, recipe);
+        _model = new LlamaModel("model", config);
         register_module("model", _model);
         if (!config.TieWordEmbeddings)
         {
@@ -43,14 +47,6 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
             .ToArray();
         QuantizedLayerNames = QuantizedLayers.Select(l => l.Name).ToArray();
         InitWeights(seed);
-    }
-
-    /// <summary>
-    /// Builds the model and applies <paramref name="plan"/> per layer and role (resolved against the full module names
-    /// and widths; see <see cref="EffectivePlan"/>). Weights are initialised exactly as with the recipe constructor.
-    /// </summary>
-    public LlamaForCausalLM(ModelConfig config, QuantPlan plan, int seed) : this(config, (DelayedScalingRecipe?)null, seed)
-    {
         var byName = QuantizedLayers.ToDictionary(l => l.Name, l => l.Layer);
         EffectivePlan = plan.Resolve(QuantizedLayerNames,
             (name, role) => role == Telemetry.TensorRoles.GradOutput ? byName[name].OutFeatures : byName[name].InFeatures);
@@ -63,8 +59,8 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>The resolved plan when built from a <see cref="QuantPlan"/>; null for the recipe constructor.</summary>
-    public ResolvedPlan? EffectivePlan { get; }
+    /// <summary>The plan as resolved against this model's layers.</summary>
+    public ResolvedPlan EffectivePlan { get; }
 
     /// <summary>The size this model was built for.</summary>
     public ModelConfig Config { get; }

@@ -18,12 +18,12 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "down_proj")]
     private readonly QuantLinear _downProj;
 
-    /// <summary>Creates the MLP for <paramref name="config"/>; <paramref name="recipe"/> null = unquantized.</summary>
-    public LlamaMlp(string name, ModelConfig config, DelayedScalingRecipe? recipe) : base(name)
+    /// <summary>Creates the MLP for <paramref name="config"/>, unquantized (a plan configures its projections).</summary>
+    public LlamaMlp(string name, ModelConfig config) : base(name)
     {
-        _gateProj = new QuantLinear("gate_proj", config.DModel, config.FfnDim, false, recipe);
-        _upProj = new QuantLinear("up_proj", config.DModel, config.FfnDim, false, recipe);
-        _downProj = new QuantLinear("down_proj", config.FfnDim, config.DModel, false, recipe);
+        _gateProj = new QuantLinear("gate_proj", config.DModel, config.FfnDim, false, null, null);
+        _upProj = new QuantLinear("up_proj", config.DModel, config.FfnDim, false, null, null);
+        _downProj = new QuantLinear("down_proj", config.FfnDim, config.DModel, false, null, null);
         register_module("gate_proj", _gateProj);
         register_module("up_proj", _upProj);
         register_module("down_proj", _downProj);

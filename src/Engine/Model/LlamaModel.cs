@@ -18,13 +18,13 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "rotary_emb")]
     private readonly RotaryEmbedding _rotaryEmb;
 
-    /// <summary>Creates the stack for <paramref name="config"/>; <paramref name="recipe"/> null = unquantized.</summary>
-    public LlamaModel(string name, ModelConfig config, DelayedScalingRecipe? recipe) : base(name)
+    /// <summary>Creates the stack for <paramref name="config"/>, unquantized (a plan configures its projections).</summary>
+    public LlamaModel(string name, ModelConfig config) : base(name)
     {
         Config = config;
         _embedTokens = nn.Embedding(config.VocabSize, config.DModel);
         _layers = nn.ModuleList(Enumerable.Range(0, config.Layers)
-            .Select(i => new LlamaDecoderLayer(i.ToString(System.Globalization.CultureInfo.InvariantCulture), config, recipe))
+            .Select(i => new LlamaDecoderLayer(i.ToString(System.Globalization.CultureInfo.InvariantCulture), config))
             .ToArray());
         _norm = new RmsNorm("norm", config.DModel, config.NormEps);
         _rotaryEmb = new RotaryEmbedding("rotary_emb", config.HeadDim(), config.ContextLength, config.RopeTheta, config.RopeScaling);

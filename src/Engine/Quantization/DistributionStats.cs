@@ -1,3 +1,4 @@
+using QuantScope.Engine.Telemetry;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Quantization;
@@ -17,6 +18,14 @@ public static class DistributionStats
         var square = flat.mul(flat);
         return stack([flat.sum(), square.dot(flat), square.dot(square)]).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The input's shape columns (NaN off stats steps and outside the input row).</summary>
+    internal static IReadOnlyList<LayerStat> LayerStats { get; } =
+    [
+        new(MetricCatalog.Kurtosis, (raw, _) => double.IsNaN(raw[RawStatsLayout.SumX]) ? double.NaN
+            : Kurtosis(raw[RawStatsLayout.Elements], raw[RawStatsLayout.SumX], raw[RawStatsLayout.SignalEnergy], raw[RawStatsLayout.SumX3], raw[RawStatsLayout.SumX4])),
+        new(MetricCatalog.ChannelRatio, (raw, _) => ChannelRatio(raw[RawStatsLayout.Amax], raw[RawStatsLayout.ChannelMedian])),
+    ];
 
     /// <summary>Device: float32 [C] absmax of every channel (the last dimension).</summary>
     public static Tensor ChannelAbsMax(Tensor x)

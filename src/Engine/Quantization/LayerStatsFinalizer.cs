@@ -1,5 +1,3 @@
-using QuantScope.Engine.Telemetry;
-
 namespace QuantScope.Engine.Quantization;
 
 /// <summary>
@@ -9,8 +7,6 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public static class LayerStatsFinalizer
 {
-    private static readonly int WeightRow = LayerStatsLayout.RoleIndex(TensorRoles.Weight);
-
     /// <summary>Raw values per layer ([roles × raw columns], row-major).</summary>
     public static int RawWidth => LayerStatsLayout.Roles.Count * RawStatsLayout.Width;
 
@@ -27,47 +23,13 @@ public static class LayerStatsFinalizer
     {
         var metrics = LayerStatsLayout.Metrics.Count;
         for (var r = 0; r < LayerStatsLayout.Roles.Count; r++)
-            Role(raw.Slice(r * RawStatsLayout.Width, RawStatsLayout.Width), final.Slice(r * metrics, metrics), r == WeightRow);
+            Role(raw.Slice(r * RawStatsLayout.Width, RawStatsLayout.Width), final.Slice(r * metrics, metrics), LayerStatsLayout.Roles[r]);
     }
 
-    private static void Role(ReadOnlySpan<double> raw, Span<float> m, bool weightRow)
+    // Each column's own formula (declared by its stats group, LayerStatsLayout.Stats), in float64, cast once.
+    private static void Role(ReadOnlySpan<double> raw, Span<float> m, string role)
     {
-        m.Fill(float.NaN);
-        var n = raw[RawStatsLayout.Elements];
-        Set(m, MetricNames.Amax, raw[RawStatsLayout.Amax]);
-        Set(m, MetricNames.AmaxPred, raw[RawStatsLayout.AmaxPred]);
-        Set(m, MetricNames.Scale, raw[RawStatsLayout.Scale]);
-        Set(m, MetricNames.OverflowFraction, raw[RawStatsLayout.OverflowCount] / Math.Max(1, n));
-        if (!double.IsNaN(raw[RawStatsLayout.NonzeroInput]))
-        {
-            var errorEnergy = raw[RawStatsLayout.ErrorEnergy];
-            Set(m, MetricNames.UnderflowFraction, QuantErrorStats.UnderflowFraction(n, raw[RawStatsLayout.NonzeroInput], raw[RawStatsLayout.NonzeroQuantized]));
-            Set(m, MetricNames.Mse, QuantErrorStats.Mse(n, errorEnergy));
-            Set(m, MetricNames.SqnrDb, QuantErrorStats.SqnrDb(errorEnergy, raw[RawStatsLayout.SignalEnergy]));
-        }
-
-        if (raw[RawStatsLayout.Hif8Bins] >= 0) // -1: not HiF8; NaN: no full stats
-        {
-            var tiers = HiF8TierStats.Tiers(raw.Slice(RawStatsLayout.Hif8Bins, HiF8TierStats.Bins), n);
-            Set(m, MetricNames.Hif8Tier3Bit, tiers[0]);
-            Set(m, MetricNames.Hif8Tier2Bit, tiers[1]);
-            Set(m, MetricNames.Hif8Tier1Bit, tiers[2]);
-            Set(m, MetricNames.Hif8Tier0Bit, tiers[3]);
-        }
-
-        if (!double.IsNaN(raw[RawStatsLayout.SumX]))
-        {
-            Set(m, MetricNames.Kurtosis, DistributionStats.Kurtosis(n, raw[RawStatsLayout.SumX], raw[RawStatsLayout.SignalEnergy],
-                raw[RawStatsLayout.SumX3], raw[RawStatsLayout.SumX4]));
-        }
-
-        Set(m, MetricNames.ChannelRatio, DistributionStats.ChannelRatio(raw[RawStatsLayout.Amax], raw[RawStatsLayout.ChannelMedian]));
-        Set(m, MetricNames.ErrorWeightOnly, raw[RawStatsLayout.ErrorSplit]);
-        Set(m, MetricNames.ErrorInputOnly, raw[RawStatsLayout.ErrorSplit + 1]);
-        Set(m, MetricNames.ErrorBoth, raw[RawStatsLayout.ErrorSplit + 2]);
-        if (weightRow) Set(m, MetricNames.WeightNorm, Math.Sqrt(raw[RawStatsLayout.SignalEnergy]));
-        Set(m, MetricNames.GradNorm, raw[RawStatsLayout.GradNorm]);
+        var stats = LayerStatsLayout.Stats;
+        for (var i = 0; i < stats.Count; i++) m[i] = (float)stats[i].Finish(raw, role);
     }
-
-    private static void Set(Span<float> m, string metric, double value) => m[LayerStatsLayout.MetricIndex(metric)] = (float)value;
 }

@@ -13,19 +13,22 @@ public static class LayerStatsLayout
     public static IReadOnlyList<string> Roles => TensorRoles.All;
 
     /// <summary>
-    /// Column order. A value that was not measured on a step is NaN: every column but amax for a high-precision role,
-    /// the error columns off stats steps, the HiF8 tiers for other formats, kurtosis / channelRatio / the error split
-    /// outside the input row, the norms outside the weight row. Block-scaled roles report amaxPred = amax, scale = 1.
+    /// The columns, as each stats group declares them next to the kernels that fill them: the quantizer's (every step),
+    /// the error sums', the HiF8 tiers', the input's shape, then the error split and the norms.
     /// </summary>
-    public static IReadOnlyList<string> Metrics { get; } =
+    internal static IReadOnlyList<LayerStat> Stats { get; } =
     [
-        MetricNames.Amax, MetricNames.AmaxPred, MetricNames.Scale, MetricNames.OverflowFraction,
-        MetricNames.UnderflowFraction, MetricNames.Mse, MetricNames.SqnrDb,
-        MetricNames.Hif8Tier3Bit, MetricNames.Hif8Tier2Bit, MetricNames.Hif8Tier1Bit, MetricNames.Hif8Tier0Bit,
-        MetricNames.Kurtosis, MetricNames.ChannelRatio,
-        MetricNames.ErrorWeightOnly, MetricNames.ErrorInputOnly, MetricNames.ErrorBoth,
-        MetricNames.WeightNorm, MetricNames.GradNorm,
+        .. RoleQuantizer.LayerStats, .. QuantErrorStats.LayerStats, .. HiF8TierStats.LayerStats,
+        .. DistributionStats.LayerStats, .. LayerStatsWriter.LayerStats,
     ];
+
+    /// <summary>
+    /// Column order (the metrics of <see cref="Stats"/>). A value that was not measured on a step is NaN: every column
+    /// but amax for a high-precision role, the error columns off stats steps, the HiF8 tiers for other formats,
+    /// kurtosis / channelRatio / the error split outside the input row, the norms outside the weight row. Block-scaled
+    /// roles report amaxPred = amax, scale = 1.
+    /// </summary>
+    public static IReadOnlyList<string> Metrics { get; } = [.. Stats.Select(s => s.Metric)];
 
     /// <summary>Values per layer per step (roles × metrics).</summary>
     public static int Width => Roles.Count * Metrics.Count;

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Telemetry;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,6 +12,16 @@ internal static class LayerStatsWriter
 {
     // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
     private static readonly Scalar NaN = float.NaN.ToScalar();
+
+    /// <summary>The error split's columns (input row, error-split steps) and the weight row's norms (stats steps).</summary>
+    public static IReadOnlyList<LayerStat> LayerStats { get; } =
+    [
+        new(MetricCatalog.ErrorWeightOnly, (raw, _) => raw[RawStatsLayout.ErrorSplit]),
+        new(MetricCatalog.ErrorInputOnly, (raw, _) => raw[RawStatsLayout.ErrorSplit + 1]),
+        new(MetricCatalog.ErrorBoth, (raw, _) => raw[RawStatsLayout.ErrorSplit + 2]),
+        new(MetricCatalog.WeightNorm, (raw, role) => role == TensorRoles.Weight ? Math.Sqrt(raw[RawStatsLayout.SignalEnergy]) : double.NaN),
+        new(MetricCatalog.GradNorm, (raw, _) => raw[RawStatsLayout.GradNorm]),
+    ];
 
     /// <summary>Copies <paramref name="values"/> into row <paramref name="row"/> from column <paramref name="column"/> on.</summary>
     public static void Row(Tensor stats, int row, Tensor values, int column = 0)

@@ -1,4 +1,5 @@
 using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Telemetry;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Quantization;
@@ -36,6 +37,17 @@ public static class QuantErrorStats
         // Elements beyond ±limit are exactly those changed by the clamp (count_nonzero is far cheaper than bool.sum()).
         return scaled.sub(ScalarOps.ClampSymmetric(scaled, limit)).count_nonzero().MoveToOuterDisposeScope();
     }
+
+    /// <summary>The columns these sums give on stats steps (NaN when the quantizer did not count them).</summary>
+    internal static IReadOnlyList<LayerStat> LayerStats { get; } =
+    [
+        new(MetricCatalog.UnderflowFraction, (raw, _) => Counted(raw)
+            ? UnderflowFraction(raw[RawStatsLayout.Elements], raw[RawStatsLayout.NonzeroInput], raw[RawStatsLayout.NonzeroQuantized]) : double.NaN),
+        new(MetricCatalog.Mse, (raw, _) => Counted(raw) ? Mse(raw[RawStatsLayout.Elements], raw[RawStatsLayout.ErrorEnergy]) : double.NaN),
+        new(MetricCatalog.SqnrDb, (raw, _) => Counted(raw) ? SqnrDb(raw[RawStatsLayout.ErrorEnergy], raw[RawStatsLayout.SignalEnergy]) : double.NaN),
+    ];
+
+    private static bool Counted(ReadOnlySpan<double> raw) => !double.IsNaN(raw[RawStatsLayout.NonzeroInput]);
 
     /// <summary>Host: (nonzero elements of x that became 0) / all elements.</summary>
     public static double UnderflowFraction(double elements, double nonzeroInput, double nonzeroQuantized) =>

@@ -13,17 +13,14 @@ namespace QuantScope.Engine.Quantization;
 /// <c>grad_scaling</c>). Parameter names match torch's Linear (<c>weight</c> [out, in], optional <c>bias</c>
 /// [out]) so checkpoints map 1:1.
 /// <para>
-/// Every forward writes the step's raw stats (counts and sums, <see cref="RawStatsLayout"/>) into a device buffer (no
-/// host sync); <see cref="Stats"/> finishes them on the host. A high-precision role records only amax (other columns
-/// stay NaN): amax still shows the activation ranges and locates non-finite values. The grad row is written by the
-/// backward pass, and only when that role is quantized.
+/// The statistics live in the attached <see cref="Probe"/>: every forward hands it each role's raw stats (counts and
+/// sums, <see cref="RawStatsLayout"/>; no host sync). A high-precision role records only amax (other columns stay NaN):
+/// amax still shows the activation ranges and locates non-finite values. The grad row is written by the backward pass,
+/// and only when that role is quantized.
 /// </para>
 /// </summary>
 public sealed class QuantLinear : nn.Module<Tensor, Tensor>
 {
-    // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
-    private static readonly Scalar NaN32 = float.NaN.ToScalar(), NaN64 = double.NaN.ToScalar();
-
     // [ComponentName] on every tensor/module field in Engine modules: TorchSharp also registers fields by reflection
     // (when a module is registered or moved with .to()), and without it _weight would appear as a second name.
     [ComponentName(Name = "weight")]
@@ -36,21 +33,14 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     private nn.Module? _weightScaling;
     [ComponentName(Name = "grad_scaling")]
     private nn.Module? _gradOutputScaling;
-    [ComponentName(Name = "stats")]
-    private readonly Tensor _stats;
 
-    /// <summary>Creates the layer with zero weights (the model initialises them from its seed).</summary>
+    /// <summary>Creates the layer with zero weights (the model initialises them from its seed) and a recipe per role.</summary>
     /// <param name="name">Module name (the last part of the full name, e.g. <c>q_proj</c>).</param>
     /// <param name="inFeatures">Input width.</param>
     /// <param name="outFeatures">Output width.</param>
     /// <param name="hasBias">Whether to add a bias (Llama projections have none).</param>
-    /// <param name="recipe">Delayed scaling recipe for input and weight; null = full precision.</param>
-    public QuantLinear(string name, long inFeatures, long outFeatures, bool hasBias, DelayedScalingRecipe? recipe)
-        : this(name, inFeatures, outFeatures, hasBias, recipe, recipe)
-    {
-    }
-
-    /// <summary>Creates the layer with a recipe per role (null = that role stays high precision).</summary>
+    /// <param name="input">Recipe of the input; null = high precision.</param>
+    /// <param name="weight">Recipe of the weight; null = high precision.</param>
     public QuantLinear(string name, long inFeatures, long outFeatures, bool hasBias, IScalingRecipe? input, IScalingRecipe? weight) : base(name)
     {
         InFeatures = inFeatures;
@@ -63,8 +53,8 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
             register_parameter("bias", _bias);
         }
 
-        _stats = full([LayerStatsLayout.Roles.Count, RawStatsLayout.Width], NaN64, dtype: ScalarType.Float64);
-        register_buffer("stats", _stats, persistent: false);
+        Probe = new LayerProbe(_weight);
+        register_buffer("stats", Probe.RawStats, persistent: false);
         Configure(input, weight);
     }
 
@@ -138,26 +128,8 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <summary>Delayed scaling state of the output-gradient role, or null when it is not delayed-scaled.</summary>
     public DelayedScalingState? GradOutputScaling => _gradOutputScaling as DelayedScalingState;
 
-    /// <summary>
-    /// SYNC POINT: a new host [roles, metrics] float32 tensor of the latest forward's statistics (layout:
-    /// <see cref="LayerStatsLayout"/>), finished from the raw device buffer. For inspection and tests: training reads the
-    /// raw buffer (<see cref="RawStats"/>) once per logging window instead.
-    /// </summary>
-    public Tensor Stats
-    {
-        get
-        {
-            using var host = _stats.cpu();
-            var final = LayerStatsFinalizer.Finish(host.data<double>().ToArray());
-            return tensor(final).reshape(LayerStatsLayout.Roles.Count, LayerStatsLayout.Metrics.Count);
-        }
-    }
-
-    /// <summary>
-    /// Live [roles, <see cref="RawStatsLayout.Width"/>] float64 device buffer of the latest forward's raw counts and
-    /// sums, overwritten by each forward.
-    /// </summary>
-    internal Tensor RawStats => _stats;
+    /// <summary>The statistics attached to this layer (what it measures and when, and the buffers it writes).</summary>
+    public LayerProbe Probe { get; }
 
     /// <summary>
     /// Sets the recipes of the three roles (building fresh scaling states). Meant for model construction, before the first
@@ -190,88 +162,22 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// x [..., in] -> [..., out]. In training mode each call advances the input and weight scaling states by one step,
-    /// and the backward pass of its output advances the grad state (when that role is quantized). Writes this step's
-    /// stats row (unmeasured values NaN): always amax, amaxPred, scale and overflow; with <see cref="CollectStats"/> the
-    /// error statistics, the input's shape, the weight norm and (with <see cref="TopChannelCount"/>) its top channels;
-    /// with <see cref="SplitError"/> the weight/input error split.
+    /// x [..., in] -> [..., out]: quantize the input, quantize the weight, multiply. In training mode each call advances
+    /// the input and weight scaling states by one step, and the backward pass of its output advances the grad state (when
+    /// that role is quantized). The <see cref="Probe"/> records this step's stats (unmeasured values NaN).
     /// </summary>
     public override Tensor forward(Tensor x)
     {
-        using (no_grad())
-        {
-            _stats.fill_(NaN32);
-            _whatIf?.fill_(NaN32);
-        }
-
-        using var input = Prepare(x, _enabled ? InputRecipe : null, InputFormat, _inputScaling, 0);
-        using var weight = Prepare(_weight, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, 1);
-        if (CollectStats)
-        {
-            bool Measured(IScalingRecipe? recipe) => _enabled && recipe is not null;
-            LayerStatsWriter.Shape(_stats, _topChannels, x, _weight, TopChannelCount, Measured(InputRecipe), Measured(WeightRecipe));
-        }
-
+        Probe.Begin();
+        using var input = Quantize(x, _enabled ? InputRecipe : null, InputFormat, _inputScaling, LayerProbe.InputRow);
+        using var weight = Quantize(_weight, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, LayerProbe.WeightRow);
         var y = Matmul(input, weight);
-        if (SplitError) LayerStatsWriter.ErrorSplit(_stats, x, _weight, input, weight, y, Matmul);
+        Probe.Observe(x, input, weight, y, Measured(InputRecipe), Measured(WeightRecipe), Matmul);
         if (GradOutputRecipe is null || !_enabled || !training || !y.requires_grad) return y;
         using (y) return GradOutputFunction.Attach(y, this);
     }
 
-    /// <summary>Compute the full statistics on this step (set by the trainer per step; default on).</summary>
-    public bool CollectStats { get; set; } = true;
-
-    /// <summary>Compute the weight/input error split on this step (three extra matmuls; default off).</summary>
-    public bool SplitError { get; set; }
-
-    /// <summary>How many top input channels to track on stats steps (0 = none; the trainer sets it for FC2).</summary>
-    public int TopChannelCount
-    {
-        get => _topChannelCount;
-        set
-        {
-            _topChannelCount = value;
-            _topChannels?.Dispose();
-            _topChannels = value > 0 ? full([2, value], NaN32) : null;
-        }
-    }
-
-    private int _topChannelCount;
-    private Tensor? _topChannels;
-
-    /// <summary>
-    /// Formats whose overflow / underflow / MSE / SQNR are computed on stats steps on this layer's tensors without
-    /// affecting training (<see cref="WhatIfStats"/>). Set before the first forward.
-    /// </summary>
-    public IReadOnlyList<INumberFormat> WhatIfFormats
-    {
-        get => _whatIfFormats;
-        set
-        {
-            _whatIfFormats = value;
-            _whatIf?.Dispose();
-            _whatIf = value.Count > 0 ? full([LayerStatsLayout.Roles.Count, value.Count * WhatIfStats.RawWidth], NaN64, dtype: ScalarType.Float64) : null;
-        }
-    }
-
-    private IReadOnlyList<INumberFormat> _whatIfFormats = [];
-    private Tensor? _whatIf;
-
-    /// <summary>[roles, formats × <see cref="WhatIfStats.RawWidth"/>] float64 device buffer of the raw what-if counts and sums of the latest stats step, or null.</summary>
-    public Tensor? WhatIf => _whatIf;
-
-    /// <summary>[2, k] device buffer: the top channels' absmax (row 0) and indices (row 1) of the latest stats step, or null.</summary>
-    public Tensor? TopChannels => _topChannels;
-
-    /// <summary>After the backward pass: records ||dL/dW|| (before clipping) in the weight row on stats steps.</summary>
-    public void RecordGradNorm()
-    {
-        if (!CollectStats || _weight.grad is not { } grad) return;
-        using var noGrad = no_grad();
-        using var norm = grad.norm();
-        using var cell = _stats[1, RawStatsLayout.GradNorm];
-        cell.copy_(norm);
-    }
+    private bool Measured(IScalingRecipe? recipe) => _enabled && recipe is not null;
 
     /// <summary>Dtype of the matmul (Float32, or BFloat16 with FP32 output); the quantizers always work in FP32.</summary>
     public ScalarType ComputeType { get; set; } = ScalarType.Float32;
@@ -294,49 +200,32 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     {
         using var _ = no_grad();
         using var amax = ScaleMath.Amax(gradOutput);
-        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, CollectStats);
-        using (stats) LayerStatsWriter.Row(_stats, 2, stats);
-        if (CollectStats) WriteWhatIf(2, gradOutput, amax);
+        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, Probe.CollectStats);
+        using (stats) Probe.Record(LayerProbe.GradRow, stats);
+        Probe.RecordWhatIf(LayerProbe.GradRow, gradOutput, amax);
         return output;
     }
 
-    private void WriteWhatIf(int row, Tensor t, Tensor amax)
-    {
-        if (_whatIf is null) return;
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var values = cat(_whatIfFormats.Select(f => WhatIfStats.Compute(t, amax, f)).ToArray());
-        _whatIf[row].copy_(values);
-    }
-
-    private Tensor Prepare(Tensor t, IScalingRecipe? recipe, INumberFormat? format, nn.Module? state, int row)
+    // One role: its amax, what-if on stats steps, then the fake quantization (or the tensor itself, amax recorded).
+    private Tensor Quantize(Tensor t, IScalingRecipe? recipe, INumberFormat? format, nn.Module? state, int row)
     {
         using var amax = ScaleMath.Amax(t);
-        if (CollectStats) WriteWhatIf(row, t, amax);
+        Probe.RecordWhatIf(row, t, amax);
         if (recipe is null || format is null)
         {
-            using (no_grad()) LayerStatsWriter.Row(_stats, row, amax.reshape(1));
+            using (no_grad()) Probe.Record(row, amax.reshape(1));
             return t.alias();
         }
 
-        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training, CollectStats);
-        using (stats)
-        using (no_grad())
-        {
-            LayerStatsWriter.Row(_stats, row, stats);
-        }
-
+        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training, Probe.CollectStats);
+        using (stats) Probe.Record(row, stats);
         return output;
     }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
-        {
-            _topChannels?.Dispose();
-            _whatIf?.Dispose();
-        }
+        if (disposing) Probe.Dispose();
 
         base.Dispose(disposing);
     }

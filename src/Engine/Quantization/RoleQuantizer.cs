@@ -1,4 +1,5 @@
 using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Telemetry;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -55,6 +56,15 @@ internal static class RoleQuantizer
             return (result.Output, cat([stack([amax, pred, scale]).to(ScalarType.Float64), result.Stats])); // raw row from column 0
         }
     }
+
+    /// <summary>The columns the quantizer fills on every step (NaN-free for a quantized role; amax alone for a high-precision one).</summary>
+    public static IReadOnlyList<LayerStat> LayerStats { get; } =
+    [
+        new(MetricCatalog.Amax, (raw, _) => raw[RawStatsLayout.Amax]),
+        new(MetricCatalog.AmaxPred, (raw, _) => raw[RawStatsLayout.AmaxPred]),
+        new(MetricCatalog.Scale, (raw, _) => raw[RawStatsLayout.Scale]),
+        new(MetricCatalog.OverflowFraction, (raw, _) => raw[RawStatsLayout.OverflowCount] / Math.Max(1, raw[RawStatsLayout.Elements])),
+    ];
 
     /// <summary>The scaling state a recipe needs (null for block recipes), named <paramref name="name"/>.</summary>
     public static nn.Module? CreateState(string name, IScalingRecipe recipe, INumberFormat format) => recipe switch

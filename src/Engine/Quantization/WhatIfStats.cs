@@ -13,11 +13,10 @@ namespace QuantScope.Engine.Quantization;
 public static class WhatIfStats
 {
     /// <summary>The statistics, in this order, per format.</summary>
-    public static IReadOnlyList<string> Metrics { get; } =
-        [Telemetry.MetricNames.OverflowFraction, Telemetry.MetricNames.UnderflowFraction, Telemetry.MetricNames.Mse, Telemetry.MetricNames.SqnrDb];
+    public static IReadOnlyList<string> Metrics => Telemetry.MetricCatalog.WhatIfMetrics;
 
     /// <summary>The metric name of statistic <paramref name="metric"/> for format <paramref name="format"/>: <c>whatIf.FORMAT.METRIC</c>.</summary>
-    public static string MetricName(string format, string metric) => $"whatIf.{format}.{metric}";
+    public static string MetricName(string format, string metric) => Telemetry.MetricCatalog.WhatIf(format, metric);
 
     /// <summary>Raw values per format on the device: elements, overflow count, nonzero x, nonzero q, Σ(q - x)², Σx².</summary>
     public const int RawWidth = 6;

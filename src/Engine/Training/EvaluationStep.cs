@@ -27,12 +27,12 @@ internal static class EvaluationStep
     private static void Add(List<ScalarPoint> points, int step, LlamaForCausalLM model, bool baseline, ExperimentData data, int seqLen)
     {
         var loss = Evaluator.HeldOutLoss(model, data.Forgetting.HeldOut, seqLen, HeldOutWindows);
-        points.Add(new ScalarPoint(step, baseline ? MetricNames.BaselineHeldOutLoss : MetricNames.HeldOutLoss, (float)loss));
+        points.Add(new ScalarPoint(step, baseline ? MetricCatalog.BaselineHeldOutLoss : MetricCatalog.HeldOutLoss, (float)loss));
         if (data.MainIsText && data.Main.HeldOut.Length > seqLen)
         {
             var textLoss = Evaluator.HeldOutLoss(model, data.Main.HeldOut, seqLen, HeldOutWindows); // nats per token
-            points.Add(new ScalarPoint(step, baseline ? MetricNames.BaselineTextLoss : MetricNames.TextLoss, (float)textLoss));
-            points.Add(new ScalarPoint(step, baseline ? MetricNames.BaselinePerplexity : MetricNames.Perplexity, (float)Math.Exp(textLoss)));
+            points.Add(new ScalarPoint(step, baseline ? MetricCatalog.BaselineTextLoss : MetricCatalog.TextLoss, (float)textLoss));
+            points.Add(new ScalarPoint(step, baseline ? MetricCatalog.BaselinePerplexity : MetricCatalog.Perplexity, (float)Math.Exp(textLoss)));
         }
 
         // A continuation must fit the context with at least one token before it; contexts are cut from the left.
@@ -43,7 +43,7 @@ internal static class EvaluationStep
         if (probes.Length > 0)
         {
             var probe = Evaluator.ProbeAccuracy(model, probes, tokenizer);
-            points.Add(new ScalarPoint(step, baseline ? MetricNames.BaselineProbeAccuracy : MetricNames.ProbeAccuracy, (float)probe));
+            points.Add(new ScalarPoint(step, baseline ? MetricCatalog.BaselineProbeAccuracy : MetricCatalog.ProbeAccuracy, (float)probe));
         }
 
         foreach (var full in data.Tasks)
@@ -51,8 +51,8 @@ internal static class EvaluationStep
             var task = full with { Items = full.Items.Where(i => i.Choices.All(Fits)).ToArray() };
             if (task.Items.Count == 0) continue;
             var score = Evaluator.Score(model, task, tokenizer);
-            points.Add(new ScalarPoint(step, MetricNames.TaskAccuracy(task.Name, baseline), (float)score.Acc));
-            points.Add(new ScalarPoint(step, MetricNames.TaskAccuracy(task.Name, baseline, normalised: true), (float)score.AccNorm));
+            points.Add(new ScalarPoint(step, MetricCatalog.TaskAccuracy(task.Name, baseline), (float)score.Acc));
+            points.Add(new ScalarPoint(step, MetricCatalog.TaskAccuracy(task.Name, baseline, normalised: true), (float)score.AccNorm));
         }
     }
 }

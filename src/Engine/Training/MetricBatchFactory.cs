@@ -61,21 +61,21 @@ internal sealed class MetricBatchFactory(
             diverged = FindDivergence(record.Step, row);
             if (diverged is not null) break;
 
-            scalars.Add(new ScalarPoint(record.Step, MetricNames.Loss, row[StatsWindow.LossColumn]));
+            scalars.Add(new ScalarPoint(record.Step, MetricCatalog.Loss, row[StatsWindow.LossColumn]));
             if (baseline)
             {
                 var twin = row[StatsWindow.BaselineLossColumn];
-                scalars.Add(new ScalarPoint(record.Step, MetricNames.BaselineLoss, twin));
-                scalars.Add(new ScalarPoint(record.Step, MetricNames.LossApe, (float)LossApe.At(row[StatsWindow.LossColumn], twin)));
+                scalars.Add(new ScalarPoint(record.Step, MetricCatalog.BaselineLoss, twin));
+                scalars.Add(new ScalarPoint(record.Step, MetricCatalog.LossApe, (float)LossApe.At(row[StatsWindow.LossColumn], twin)));
             }
 
-            scalars.Add(new ScalarPoint(record.Step, MetricNames.LearningRate, (float)record.LearningRate));
-            scalars.Add(new ScalarPoint(record.Step, MetricNames.StepMillis, (float)record.Millis));
-            scalars.Add(new ScalarPoint(record.Step, MetricNames.Tokens, record.Tokens));
+            scalars.Add(new ScalarPoint(record.Step, MetricCatalog.LearningRate, (float)record.LearningRate));
+            scalars.Add(new ScalarPoint(record.Step, MetricCatalog.StepMillis, (float)record.Millis));
+            scalars.Add(new ScalarPoint(record.Step, MetricCatalog.Tokens, record.Tokens));
             foreach (var role in LayerStatsLayout.Roles)
             {
                 foreach (var metric in LayerStatsLayout.Metrics) Add(points, record.Step, metric, role, Column(row, role, metric));
-                AddSaturation(points, record.Step, role, Column(row, role, MetricNames.Amax), Column(row, role, MetricNames.AmaxPred));
+                AddSaturation(points, record.Step, role, Column(row, role, MetricCatalog.Amax), Column(row, role, MetricCatalog.AmaxPred));
             }
 
             AddOutliers(scalars, record.Step, row);
@@ -119,9 +119,9 @@ internal sealed class MetricBatchFactory(
             rate[l] = seen.Length == 0 ? float.NaN : seen.Average();
         }
 
-        points.Add(new LayerPoint(step, MetricNames.SaturationEvent, role, events));
-        points.Add(new LayerPoint(step, MetricNames.SaturationRate, role, rate));
-        points.Add(new LayerPoint(step, MetricNames.AmaxRatio, role, ratio));
+        points.Add(new LayerPoint(step, MetricCatalog.SaturationEvent, role, events));
+        points.Add(new LayerPoint(step, MetricCatalog.SaturationRate, role, rate));
+        points.Add(new LayerPoint(step, MetricCatalog.AmaxRatio, role, ratio));
     }
 
     private void AddWhatIf(List<LayerPoint> points, int step, float[] row)
@@ -159,9 +159,8 @@ internal sealed class MetricBatchFactory(
             {
                 var magnitude = row[start + r];
                 if (float.IsNaN(magnitude)) continue;
-                var prefix = $"{MetricNames.OutlierPrefix}{layers[l]}.{r}";
-                scalars.Add(new ScalarPoint(step, prefix + ".absmax", magnitude));
-                scalars.Add(new ScalarPoint(step, prefix + ".channel", row[start + k + r]));
+                scalars.Add(new ScalarPoint(step, MetricCatalog.OutlierAbsMax(layers[l], r), magnitude));
+                scalars.Add(new ScalarPoint(step, MetricCatalog.OutlierChannel(layers[l], r), row[start + k + r]));
             }
         }
     }
@@ -180,7 +179,7 @@ internal sealed class MetricBatchFactory(
             {
                 // The gradient is only measured where it is quantized, and only once QAT has started.
                 if (role == TensorRoles.GradOutput && (!gradLayers[l] || step < qatStart)) continue;
-                if (!float.IsFinite(row[StatsWindow.Column(l, role, MetricNames.Amax)]))
+                if (!float.IsFinite(row[StatsWindow.Column(l, role, MetricCatalog.Amax)]))
                     return new TrainingDivergedException(step, layers[l], role);
             }
         }

@@ -35,7 +35,7 @@ internal static class Pretrainer
     public static string CachePath(string directory, TrainConfig config) => Path.Combine(directory, $"pretrain-{CacheKey(config)}.qsck");
 
     /// <summary>
-    /// Loads the cached checkpoint or trains and caches it. Emits <see cref="MetricNames.PretrainLoss"/> while training.
+    /// Loads the cached checkpoint or trains and caches it. Emits <see cref="MetricCatalog.PretrainLoss"/> while training.
     /// Returns true when the weights came from the cache.
     /// </summary>
     public static bool Run(LlamaForCausalLM model, TrainConfig config, TextDataset data, string? cacheDirectory,
@@ -73,7 +73,7 @@ internal static class Pretrainer
                 foreach (var l in losses) l.Dispose();
                 losses.Clear();
                 if (values.Any(v => !float.IsFinite(v))) throw new TrainingDivergedException(first + Array.FindIndex(values, v => !float.IsFinite(v)), "pretraining", null);
-                emit(new MetricBatch(runId, values.Select((v, i) => new ScalarPoint(first + i, MetricNames.PretrainLoss, v)).ToArray(), []));
+                emit(new MetricBatch(runId, values.Select((v, i) => new ScalarPoint(first + i, MetricCatalog.PretrainLoss, v)).ToArray(), []));
                 first = step + 1;
             }
         }

@@ -147,12 +147,12 @@ internal static class ResumeState
         }
 
         // Not buffers, but read by every logged step until the next stats step refreshes them.
-        var tops = model.QuantizedLayers.Where(l => l.Layer.TopChannels is not null).ToArray();
+        var tops = model.QuantizedLayers.Where(l => l.Layer.Probe.TopChannels is not null).ToArray();
         writer.Write(tops.Length);
         foreach (var (name, layer) in tops)
         {
             writer.Write(name);
-            ResumeFormat.WriteTensor(writer, layer.TopChannels!);
+            ResumeFormat.WriteTensor(writer, layer.Probe.TopChannels!);
         }
 
         writer.Write(model.Dropout is not null);
@@ -190,9 +190,9 @@ internal static class ResumeState
         for (var i = 0; i < count; i++)
         {
             var name = reader.ReadString();
-            if (!layers.TryGetValue(name, out var layer) || layer.TopChannels is null)
+            if (!layers.TryGetValue(name, out var layer) || layer.Probe.TopChannels is null)
                 throw new ResumeCheckpointException(path, name, "tracks no top channels in this model.");
-            Field(path, name + " top channels", () => ResumeFormat.ReadTensorInto(reader, layer.TopChannels));
+            Field(path, name + " top channels", () => ResumeFormat.ReadTensorInto(reader, layer.Probe.TopChannels));
         }
 
         if (reader.ReadBoolean() != model.Dropout is not null) throw new ResumeCheckpointException(path, "dropout", "presence differs from the config's.");

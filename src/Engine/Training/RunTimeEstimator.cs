@@ -53,7 +53,7 @@ public static class RunTimeEstimator
         channel.Writer.Complete();
         var millis = new List<double>();
         while (channel.Reader.TryRead(out var batch))
-            millis.AddRange(batch.Scalars.Where(p => p.Metric == MetricNames.StepMillis && p.Step > 0).Select(p => (double)p.Value));
+            millis.AddRange(batch.Scalars.Where(p => p.Metric == MetricCatalog.StepMillis && p.Step > 0).Select(p => (double)p.Value));
         if (millis.Count == 0) throw new InvalidOperationException("The time probe reported no step times.");
         millis.Sort();
         return millis[millis.Count / 2];

@@ -28,16 +28,16 @@ internal sealed class StatsWindow : IDisposable
         _topOffsets = new int[layers.Count];
         for (var l = 0; l < layers.Count; l++)
         {
-            _topOffsets[l] = layers[l].TopChannels is null ? -1 : column;
-            column += 2 * layers[l].TopChannelCount;
-            raw += 2 * layers[l].TopChannelCount;
+            _topOffsets[l] = layers[l].Probe.TopChannels is null ? -1 : column;
+            column += 2 * layers[l].Probe.TopChannelCount;
+            raw += 2 * layers[l].Probe.TopChannelCount;
         }
 
         _whatIfOffsets = new int[layers.Count];
         for (var l = 0; l < layers.Count; l++)
         {
-            var formats = layers[l].WhatIfFormats.Count;
-            _whatIfOffsets[l] = layers[l].WhatIf is null ? -1 : column;
+            var formats = layers[l].Probe.WhatIfFormats.Count;
+            _whatIfOffsets[l] = layers[l].Probe.WhatIf is null ? -1 : column;
             column += LayerStatsLayout.Roles.Count * formats * WhatIfStats.Metrics.Count;
             raw += LayerStatsLayout.Roles.Count * formats * WhatIfStats.RawWidth;
         }
@@ -54,7 +54,7 @@ internal sealed class StatsWindow : IDisposable
     public int TopChannelsColumn(int layer) => _topOffsets[layer];
 
     /// <summary>k of layer <paramref name="layer"/>'s top channels (0 when it tracks none).</summary>
-    public int TopChannelCount(int layer) => _layers[layer].TopChannels is null ? 0 : _layers[layer].TopChannelCount;
+    public int TopChannelCount(int layer) => _layers[layer].Probe.TopChannels is null ? 0 : _layers[layer].Probe.TopChannelCount;
 
     /// <summary>Column of the loss.</summary>
     public const int LossColumn = 0;
@@ -74,11 +74,11 @@ internal sealed class StatsWindow : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var layerStats = stack(_layers.Select(l => l.RawStats)).reshape(-1); // [L, roles, raw] -> [L·roles·raw]
+        var layerStats = stack(_layers.Select(l => l.Probe.RawStats)).reshape(-1); // [L, roles, raw] -> [L·roles·raw]
         var twin = baselineLoss is null ? zeros(1) : baselineLoss.detach().reshape(1);
         var losses = cat([loss.detach().reshape(1), twin]).to(ScalarType.Float64);
-        var tops = _layers.Where(l => l.TopChannels is not null).Select(l => l.TopChannels!.reshape(-1).to(ScalarType.Float64));
-        var whatIf = _layers.Where(l => l.WhatIf is not null).Select(l => l.WhatIf!.reshape(-1));
+        var tops = _layers.Where(l => l.Probe.TopChannels is not null).Select(l => l.Probe.TopChannels!.reshape(-1).to(ScalarType.Float64));
+        var whatIf = _layers.Where(l => l.Probe.WhatIf is not null).Select(l => l.Probe.WhatIf!.reshape(-1));
         _buffer[slot].copy_(cat([losses, layerStats, .. tops, .. whatIf])); // [raw width]
     }
 
@@ -105,14 +105,14 @@ internal sealed class StatsWindow : IDisposable
         for (var l = 0; l < _layers.Count; l++)
         {
             if (_topOffsets[l] < 0) continue;
-            for (var i = 0; i < 2 * _layers[l].TopChannelCount; i++) row[_topOffsets[l] + i] = (float)raw[source + i];
-            source += 2 * _layers[l].TopChannelCount;
+            for (var i = 0; i < 2 * _layers[l].Probe.TopChannelCount; i++) row[_topOffsets[l] + i] = (float)raw[source + i];
+            source += 2 * _layers[l].Probe.TopChannelCount;
         }
 
         for (var l = 0; l < _layers.Count; l++)
         {
             if (_whatIfOffsets[l] < 0) continue;
-            var blocks = LayerStatsLayout.Roles.Count * _layers[l].WhatIfFormats.Count;
+            var blocks = LayerStatsLayout.Roles.Count * _layers[l].Probe.WhatIfFormats.Count;
             for (var b = 0; b < blocks; b++)
             {
                 var metrics = WhatIfStats.Finish(raw.Slice(source + b * WhatIfStats.RawWidth, WhatIfStats.RawWidth));

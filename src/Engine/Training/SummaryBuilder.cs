@@ -37,8 +37,8 @@ public sealed class SummaryBuilder
     {
         foreach (var s in batch.Scalars)
         {
-            if (s.Metric == MetricNames.Loss) _loss[s.Step] = s.Value;
-            else if (s.Metric == MetricNames.BaselineLoss) _baselineLoss[s.Step] = s.Value;
+            if (s.Metric == MetricCatalog.Loss) _loss[s.Step] = s.Value;
+            else if (s.Metric == MetricCatalog.BaselineLoss) _baselineLoss[s.Step] = s.Value;
             else if (IsEval(s.Metric)) Series(s.Metric)[s.Step] = s.Value;
         }
 
@@ -47,9 +47,9 @@ public sealed class SummaryBuilder
             if (p.Role != TensorRoles.Input || p.Step < _qatStart) continue;
             var target = p.Metric switch
             {
-                MetricNames.Amax => _amax,
-                MetricNames.AmaxPred => _amaxPred,
-                MetricNames.OverflowFraction => _saturation,
+                MetricCatalog.Amax => _amax,
+                MetricCatalog.AmaxPred => _amaxPred,
+                MetricCatalog.OverflowFraction => _saturation,
                 _ => null,
             };
             if (target is not null) target[p.Step] = p.Values;
@@ -121,8 +121,8 @@ public sealed class SummaryBuilder
     }
 
     private static bool IsEval(string metric) =>
-        metric is MetricNames.HeldOutLoss or MetricNames.BaselineHeldOutLoss or MetricNames.ProbeAccuracy or MetricNames.BaselineProbeAccuracy
-        || (MetricNames.IsScalar(metric) && metric.Contains(MetricNames.TaskPrefix, StringComparison.Ordinal));
+        metric is MetricCatalog.HeldOutLoss or MetricCatalog.BaselineHeldOutLoss or MetricCatalog.ProbeAccuracy or MetricCatalog.BaselineProbeAccuracy
+        || (MetricCatalog.IsScalar(metric) && metric.Contains(MetricCatalog.TaskPrefix, StringComparison.Ordinal));
 
     private SortedDictionary<int, double> Series(string metric)
     {
@@ -168,23 +168,23 @@ public sealed class SummaryBuilder
 
     private ForgettingSummary? Forgetting()
     {
-        if (!_evals.TryGetValue(MetricNames.HeldOutLoss, out var loss) || !_evals.TryGetValue(MetricNames.ProbeAccuracy, out var probe)) return null;
+        if (!_evals.TryGetValue(MetricCatalog.HeldOutLoss, out var loss) || !_evals.TryGetValue(MetricCatalog.ProbeAccuracy, out var probe)) return null;
         return new ForgettingSummary(
-            loss.First().Value, loss.Last().Value, Last(MetricNames.BaselineHeldOutLoss),
-            probe.First().Value, probe.Last().Value, Last(MetricNames.BaselineProbeAccuracy));
+            loss.First().Value, loss.Last().Value, Last(MetricCatalog.BaselineHeldOutLoss),
+            probe.First().Value, probe.Last().Value, Last(MetricCatalog.BaselineProbeAccuracy));
     }
 
     private IReadOnlyList<TaskSummary> Tasks()
     {
         var names = _evals.Keys
-            .Where(k => k.StartsWith(MetricNames.TaskPrefix, StringComparison.Ordinal) && k.EndsWith(".acc", StringComparison.Ordinal))
-            .Select(k => k[MetricNames.TaskPrefix.Length..^".acc".Length])
+            .Where(k => k.StartsWith(MetricCatalog.TaskPrefix, StringComparison.Ordinal) && k.EndsWith(MetricCatalog.TaskAccuracySuffix, StringComparison.Ordinal))
+            .Select(k => k[MetricCatalog.TaskPrefix.Length..^MetricCatalog.TaskAccuracySuffix.Length])
             .Order(StringComparer.Ordinal);
         return names.Select(name =>
         {
-            var acc = Last(MetricNames.TaskAccuracy(name))!.Value;
-            var norm = Last(MetricNames.TaskAccuracy(name, normalised: true)) ?? double.NaN;
-            var baseline = Last(MetricNames.TaskAccuracy(name, baseline: true));
+            var acc = Last(MetricCatalog.TaskAccuracy(name))!.Value;
+            var norm = Last(MetricCatalog.TaskAccuracy(name, normalised: true)) ?? double.NaN;
+            var baseline = Last(MetricCatalog.TaskAccuracy(name, baseline: true));
             double? drop = baseline is > 0 ? (baseline.Value - acc) / baseline.Value * 100.0 : null;
             return new TaskSummary(name, acc, norm, baseline, drop);
         }).ToArray();

@@ -43,14 +43,14 @@ public sealed class Trainer : IDisposable
         _twin = _config.Baseline ? Build(QuantPlan.HighPrecision) : null;
         if (_twin is not null) SetStats(_twin, false); // only the run's own layers are reported
         Layout = new RunLayout(_model.QuantizedLayerNames);
-        var resolved = _model.EffectivePlan!;
+        var resolved = _model.EffectivePlan;
         EffectivePlan = resolved.ToPlanEntries();
         PlanWarnings = resolved.Warnings;
         var whatIf = _config.Stats.WhatIf.Select(NumberFormats.Get).ToArray();
         foreach (var (name, layer) in _model.QuantizedLayers)
         {
-            if (name.EndsWith(".mlp.down_proj", StringComparison.Ordinal)) layer.TopChannelCount = _config.Stats.TopChannels;
-            layer.WhatIfFormats = whatIf;
+            if (name.EndsWith(".mlp.down_proj", StringComparison.Ordinal)) layer.Probe.TopChannelCount = _config.Stats.TopChannels;
+            layer.Probe.WhatIfFormats = whatIf;
         }
     }
 
@@ -160,8 +160,8 @@ public sealed class Trainer : IDisposable
             var split = stats.ErrorSplitEvery > 0 && step % stats.ErrorSplitEvery == 0;
             foreach (var layer in layers)
             {
-                layer.CollectStats = collect;
-                layer.SplitError = split;
+                layer.Probe.CollectStats = collect;
+                layer.Probe.SplitError = split;
             }
 
             watch.Restart();
@@ -210,14 +210,14 @@ public sealed class Trainer : IDisposable
     {
         foreach (var (_, layer) in model.QuantizedLayers)
         {
-            layer.CollectStats = on;
-            layer.SplitError = false;
+            layer.Probe.CollectStats = on;
+            layer.Probe.SplitError = false;
         }
     }
 
     private static void RecordGradNorms(QuantLinear[] layers)
     {
-        foreach (var layer in layers) layer.RecordGradNorm();
+        foreach (var layer in layers) layer.Probe.RecordGradNorm();
     }
 
     private void SetQuantization(bool on)

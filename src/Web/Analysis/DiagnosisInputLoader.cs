@@ -19,16 +19,16 @@ public sealed class DiagnosisInputLoader(RunRepository runs, MetricSeriesReposit
 {
     private static readonly string[] ScalarMetrics =
     [
-        MetricNames.Loss, MetricNames.BaselineLoss, MetricNames.HeldOutLoss, MetricNames.BaselineHeldOutLoss,
-        MetricNames.ProbeAccuracy, MetricNames.BaselineProbeAccuracy,
+        MetricCatalog.Loss, MetricCatalog.BaselineLoss, MetricCatalog.HeldOutLoss, MetricCatalog.BaselineHeldOutLoss,
+        MetricCatalog.ProbeAccuracy, MetricCatalog.BaselineProbeAccuracy,
     ];
 
     private static readonly string[] LayerMetrics =
     [
-        MetricNames.Amax, MetricNames.AmaxPred, MetricNames.SaturationEvent, MetricNames.OverflowFraction, MetricNames.UnderflowFraction,
+        MetricCatalog.Amax, MetricCatalog.AmaxPred, MetricCatalog.SaturationEvent, MetricCatalog.OverflowFraction, MetricCatalog.UnderflowFraction,
     ];
 
-    private static readonly string[] InputOnlyMetrics = [MetricNames.Kurtosis, MetricNames.ErrorInputOnly, MetricNames.ErrorWeightOnly];
+    private static readonly string[] InputOnlyMetrics = [MetricCatalog.Kurtosis, MetricCatalog.ErrorInputOnly, MetricCatalog.ErrorWeightOnly];
 
     /// <summary>The run's input, or null when no run has <paramref name="id"/>.</summary>
     public async Task<DiagnosisInput?> LoadAsync(Guid id, CancellationToken ct)

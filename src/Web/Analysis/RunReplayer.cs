@@ -49,9 +49,9 @@ public sealed class RunReplayer(RunRepository runs, MetricSeriesRepository serie
             selected = [index];
         }
 
-        var amax = await series.ReadHeatmapAsync(id, MetricNames.Amax, role, ct);
+        var amax = await series.ReadHeatmapAsync(id, MetricCatalog.Amax, role, ct);
         if (amax.Steps.Length == 0) return Bad("role", $"the run has no amax series for the {role} role");
-        var recorded = await series.ReadHeatmapAsync(id, MetricNames.SaturationEvent, role, ct);
+        var recorded = await series.ReadHeatmapAsync(id, MetricCatalog.SaturationEvent, role, ct);
         var plan = DiagnosisInputLoader.ReadPlan(run.PlanJson);
         var input = new DiagnosisInput
         {
@@ -60,7 +60,7 @@ public sealed class RunReplayer(RunRepository runs, MetricSeriesRepository serie
             Plan = plan?.Entries ?? [],
             LayerMetrics = new Dictionary<string, LayerSeries>
             {
-                [DiagnosisInput.Key(MetricNames.AmaxPred, role)] = ToSeries(await series.ReadHeatmapAsync(id, MetricNames.AmaxPred, role, ct)),
+                [DiagnosisInput.Key(MetricCatalog.AmaxPred, role)] = ToSeries(await series.ReadHeatmapAsync(id, MetricCatalog.AmaxPred, role, ct)),
             },
         };
         var start = input.QatStart();

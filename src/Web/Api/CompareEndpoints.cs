@@ -25,7 +25,7 @@ public static class CompareEndpoints
     {
         if (!Guid.TryParse(run, out var a)) return Invalid("run", "is required and must be a run id");
         if (!Guid.TryParse(baseline, out var b)) return Invalid("baseline", "is required and must be a run id");
-        var (result, field, error) = await comparer.CompareAsync(a, b, metric ?? MetricNames.Loss, last ?? 1000, ct);
+        var (result, field, error) = await comparer.CompareAsync(a, b, metric ?? MetricCatalog.Loss, last ?? 1000, ct);
         return result is not null ? Results.Ok(result) : Invalid(field!, error!);
     }
 

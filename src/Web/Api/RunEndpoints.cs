@@ -82,7 +82,7 @@ public static class RunEndpoints
 
         if (points is < 2) return Invalid([new ConfigError("points", "must be at least 2")], "Bad series query.");
         // Our own scalar names, or (imported and external runs) any name the run stored as a scalar.
-        var scalar = MetricNames.IsScalar(metric);
+        var scalar = MetricCatalog.IsScalar(metric);
         IReadOnlyList<SeriesPoint> values = scalar || layer is null ? await series.ReadScalarAsync(id, metric, ct) : [];
         if (!scalar && values.Count == 0)
         {
@@ -110,7 +110,7 @@ public static class RunEndpoints
         Guid id, string? metric, string? role, RunRepository runs, MetricSeriesRepository series, CancellationToken ct)
     {
         if (await runs.GetAsync(id, ct) is not { } run) return NotFound(id);
-        if (string.IsNullOrWhiteSpace(metric) || MetricNames.IsScalar(metric))
+        if (string.IsNullOrWhiteSpace(metric) || MetricCatalog.IsScalar(metric))
             return Invalid([new ConfigError("metric", "is required and must be a per-layer metric (e.g. overflowFraction)")], "Bad heatmap query.");
         role ??= TensorRoles.Input;
         if (!TensorRoles.IsKnown(role))

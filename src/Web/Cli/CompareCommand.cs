@@ -22,7 +22,7 @@ public static class CompareCommand
     {
         var run = new Option<string>("--run") { Description = "Id of the run to compare.", Required = true };
         var baseline = new Option<string>("--baseline") { Description = "Id of the reference run.", Required = true };
-        var metric = new Option<string>("--metric") { Description = "Scalar metric (default loss).", DefaultValueFactory = _ => MetricNames.Loss };
+        var metric = new Option<string>("--metric") { Description = "Scalar metric (default loss).", DefaultValueFactory = _ => MetricCatalog.Loss };
         var last = new Option<int>("--last") { Description = "K of the last-K mean (default 1000).", DefaultValueFactory = _ => 1000 };
         var db = new Option<string?>("--db") { Description = $"SQLite database (default {new StorageOptions().DatabasePath})." };
         var json = new Option<bool>("--json") { Description = "Print {\"lossApe\": {\"meanPct\", \"lastPct\", \"steps\"}} on one line." };

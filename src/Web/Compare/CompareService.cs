@@ -56,7 +56,7 @@ public sealed class CompareService(RunRepository runs, MetricSeriesRepository se
         IReadOnlyList<SeriesPoint> points = await series.ReadScalarAsync(run.Id, metric, ct);
         if (maxPoints >= 2) points = SeriesDownsampler.MinMax(points, maxPoints);
         if (!byTokens) return new OverlaySeries(run.Name, points.Select(p => (double)p.Step).ToList(), points.Select(p => p.Value).ToList());
-        var tokens = (await series.ReadScalarAsync(run.Id, MetricNames.Tokens, ct)).GroupBy(p => p.Step).ToDictionary(g => g.Key, g => (double)g.Last().Value);
+        var tokens = (await series.ReadScalarAsync(run.Id, MetricCatalog.Tokens, ct)).GroupBy(p => p.Step).ToDictionary(g => g.Key, g => (double)g.Last().Value);
         var kept = points.Where(p => tokens.ContainsKey(p.Step)).ToList();
         return new OverlaySeries(run.Name, kept.Select(p => tokens[p.Step]).ToList(), kept.Select(p => p.Value).ToList());
     }
@@ -66,7 +66,7 @@ public sealed class CompareService(RunRepository runs, MetricSeriesRepository se
     {
         foreach (var run in compared)
         {
-            if ((await series.ReadScalarAsync(run.Id, MetricNames.Tokens, ct)).Count == 0) return false;
+            if ((await series.ReadScalarAsync(run.Id, MetricCatalog.Tokens, ct)).Count == 0) return false;
         }
         return compared.Count > 0;
     }
@@ -91,7 +91,7 @@ public sealed class CompareService(RunRepository runs, MetricSeriesRepository se
     /// <summary>A − B of one metric and role, or the field at fault (<c>a</c>, <c>b</c>, <c>metric</c>, <c>role</c>) and why.</summary>
     public async Task<(HeatmapDto? Diff, string? Field, string? Error)> DifferenceAsync(Guid a, Guid b, string? metric, string? role, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(metric) || MetricNames.IsScalar(metric))
+        if (string.IsNullOrWhiteSpace(metric) || MetricCatalog.IsScalar(metric))
             return (null, "metric", "is required and must be a per-layer metric (e.g. overflowFraction)");
         role ??= TensorRoles.Input;
         if (!TensorRoles.IsKnown(role)) return (null, "role", "must be input, weight or grad");
@@ -105,7 +105,7 @@ public sealed class CompareService(RunRepository runs, MetricSeriesRepository se
     public async Task<CompareSummaryRow> SummaryAsync(RunEntity run, CancellationToken ct)
     {
         var summary = RunOverviews.ReadSummary(run.SummaryJson);
-        var overflow = await HeatmapAsync(run, MetricNames.OverflowFraction, TensorRoles.Input, ct);
+        var overflow = await HeatmapAsync(run, MetricCatalog.OverflowFraction, TensorRoles.Input, ct);
         return Summaries.Row(run.Id, run.Name, summary, overflow, WorstLayerCount);
     }
 }

@@ -62,7 +62,7 @@ public static class MetricColumnsReader
             if (roles is not null && rolesAt.MoveNext()) role = ReadRole(rolesAt.Current, i, errors);
             if (layer is null && role is not null)
                 errors.Add(new ConfigError($"roles[{i}]", $"must be null for a scalar point (layers[{i}] is null)"));
-            if (layer is not null && name is not null && MetricNames.IsScalar(name))
+            if (layer is not null && name is not null && MetricCatalog.IsScalar(name))
                 errors.Add(new ConfigError($"layers[{i}]", $"must be null: '{name}' is a per-step scalar metric"));
             if (layer is not null) role ??= TensorRoles.Input;
             points[i] = new IngestPoint(step, name ?? "", layer, role, value);

@@ -4,8 +4,8 @@ namespace QuantScope.Web.Live;
 
 /// <summary>
 /// Downsamples a layers × steps heatmap for the view: steps are grouped into buckets of <see cref="Width"/> steps
-/// (bucket k holds steps k·W … k·W+W−1) and each layer keeps its worst value in the bucket — the max, or the min for
-/// a metric where lower is worse (SQNR) — so a one-step saturation spike still shows. A column is emitted once its
+/// (bucket k holds steps k·W … k·W+W−1) and each layer keeps its worst value in the bucket — the metric's
+/// <see cref="MetricInfo.Aggregation"/> in the catalog: the max, or the min where lower is worse (SQNR) — so a one-step saturation spike still shows. A column is emitted once its
 /// bucket is complete (its last step arrived, or a later bucket started); <see cref="Flush"/> emits the bucket still
 /// filling when the run has ended. Exports read the store and stay at full resolution.
 /// </summary>
@@ -64,7 +64,8 @@ public sealed class HeatmapBucketer
     }
 
     /// <summary>True for metrics where a lower value is the worse one (the bucket keeps its min).</summary>
-    public static bool LowerIsWorse(string metric) => metric == MetricNames.SqnrDb;
+    public static bool LowerIsWorse(string metric) =>
+        MetricCatalog.TryGet(metric, out var info) && info.Aggregation == BucketAggregation.Min;
 
     /// <summary>
     /// Takes rows in ascending step order (one per step, over layers) and returns the columns they complete, each at

@@ -13,7 +13,7 @@ public sealed class HeatmapView
     private HeatmapBucketer _buckets = new(1, lowerIsWorse: false);
 
     /// <summary>The per-layer metric shown.</summary>
-    public string Metric { get; private set; } = MetricNames.OverflowFraction;
+    public string Metric { get; private set; } = MetricCatalog.OverflowFraction;
 
     /// <summary>The tensor role shown.</summary>
     public string Role { get; private set; } = TensorRoles.Input;

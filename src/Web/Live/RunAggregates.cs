@@ -24,7 +24,7 @@ public sealed class RunAggregates
     /// <summary>Every per-layer point so far, in arrival order.</summary>
     public IReadOnlyList<LayerPoint> LayerPoints => _layerPoints;
 
-    /// <summary>The outlier-channel scalars so far (<see cref="MetricNames.OutlierPrefix"/>), in arrival order.</summary>
+    /// <summary>The outlier-channel scalars so far (<see cref="MetricCatalog.OutlierPrefix"/>), in arrival order.</summary>
     public IReadOnlyList<ScalarPoint> OutlierScalars => _outliers;
 
     /// <summary>Takes the next points.</summary>
@@ -34,12 +34,12 @@ public sealed class RunAggregates
         {
             switch (p.Metric)
             {
-                case MetricNames.Loss: Insert(_loss, p); break;
-                case MetricNames.HeldOutLoss: Insert(_heldOut, p); break;
-                case MetricNames.BaselineHeldOutLoss: Insert(_baselineHeldOut, p); break;
-                case MetricNames.Tokens: _tokens[p.Step] = p.Value; break;
+                case MetricCatalog.Loss: Insert(_loss, p); break;
+                case MetricCatalog.HeldOutLoss: Insert(_heldOut, p); break;
+                case MetricCatalog.BaselineHeldOutLoss: Insert(_baselineHeldOut, p); break;
+                case MetricCatalog.Tokens: _tokens[p.Step] = p.Value; break;
                 default:
-                    if (p.Metric.StartsWith(MetricNames.OutlierPrefix, StringComparison.Ordinal)) _outliers.Add(p);
+                    if (p.Metric.StartsWith(MetricCatalog.OutlierPrefix, StringComparison.Ordinal)) _outliers.Add(p);
                     break;
             }
         }
@@ -49,9 +49,9 @@ public sealed class RunAggregates
             if (p.Role != TensorRoles.Input) continue;
             switch (p.Metric)
             {
-                case MetricNames.Amax: _amax = Later(_amax, p); break;
-                case MetricNames.AmaxPred: _amaxPred = Later(_amaxPred, p); break;
-                case MetricNames.OverflowFraction: _overflow = Later(_overflow, p); break;
+                case MetricCatalog.Amax: _amax = Later(_amax, p); break;
+                case MetricCatalog.AmaxPred: _amaxPred = Later(_amaxPred, p); break;
+                case MetricCatalog.OverflowFraction: _overflow = Later(_overflow, p); break;
             }
         }
     }

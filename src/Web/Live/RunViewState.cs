@@ -159,7 +159,7 @@ public sealed class RunViewState(
         }
         if (update.Scalars.Count > 0) LastStep = Math.Max(LastStep, update.Scalars.Max(p => p.Step));
         _aggregates.Add(update.Scalars, update.LayerPoints);
-        var evalPoints = update.Scalars.Where(p => p.Metric is MetricNames.HeldOutLoss or MetricNames.BaselineHeldOutLoss).ToList();
+        var evalPoints = update.Scalars.Where(p => p.Metric is MetricCatalog.HeldOutLoss or MetricCatalog.BaselineHeldOutLoss).ToList();
         if (!evalShown && evalPoints.Count > 0)
         {
             EvalInitial = _aggregates.Eval();
@@ -184,9 +184,9 @@ public sealed class RunViewState(
             RebuildHeatmap(); // first drawn from every point held
         }
         IReadOnlyList<(int Trace, IReadOnlyList<(int Step, float Value)> Points)> eval = evalShown
-            ? [(0, ChartData.Scalar(evalPoints, MetricNames.HeldOutLoss)), (1, ChartData.Scalar(evalPoints, MetricNames.BaselineHeldOutLoss))]
+            ? [(0, ChartData.Scalar(evalPoints, MetricCatalog.HeldOutLoss)), (1, ChartData.Scalar(evalPoints, MetricCatalog.BaselineHeldOutLoss))]
             : [];
-        return new RunViewDelta(ChartData.Scalar(update.Scalars, MetricNames.Loss), eval, columns, rebuilt, update.LayerPoints, summaryDue);
+        return new RunViewDelta(ChartData.Scalar(update.Scalars, MetricCatalog.Loss), eval, columns, rebuilt, update.LayerPoints, summaryDue);
     }
 
     /// <summary>Shows another heatmap metric and role, rebuilt from every point held.</summary>

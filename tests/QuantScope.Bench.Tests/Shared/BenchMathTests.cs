@@ -20,9 +20,9 @@ public sealed class BenchMathTests
     {
         var batch = new MetricBatch(Guid.NewGuid(),
             [
-                new ScalarPoint(2, MetricNames.StepMillis, 30),
-                new ScalarPoint(0, MetricNames.StepMillis, 900),
-                new ScalarPoint(1, MetricNames.StepMillis, 10),
+                new ScalarPoint(2, MetricCatalog.StepMillis, 30),
+                new ScalarPoint(0, MetricCatalog.StepMillis, 900),
+                new ScalarPoint(1, MetricCatalog.StepMillis, 10),
                 new ScalarPoint(1, "loss", 5),
             ],
             []);

@@ -241,7 +241,7 @@ public sealed class RunPageTests(ITestOutputHelper output)
                 var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 lock (published)
                 {
-                    foreach (var p in m.Batch.Scalars.Where(p => p.Metric == MetricNames.Loss)) published.TryAdd(p.Step, now);
+                    foreach (var p in m.Batch.Scalars.Where(p => p.Metric == MetricCatalog.Loss)) published.TryAdd(p.Step, now);
                 }
             }
         }

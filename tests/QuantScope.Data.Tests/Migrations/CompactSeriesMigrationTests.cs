@@ -30,20 +30,20 @@ public sealed class CompactSeriesMigrationTests
         var services = await temp.OpenAsync(); // migrates to the latest version
         var series = services.GetRequiredService<MetricSeriesRepository>();
 
-        var loss = await series.ReadScalarAsync(first, MetricNames.Loss, Ct);
+        var loss = await series.ReadScalarAsync(first, MetricCatalog.Loss, Ct);
         Assert.Equal([0, 1, 2], loss.Select(p => p.Step));
         Assert.Equal(1.5f, loss[0].Value);
         Assert.True(float.IsNaN(loss[1].Value)); // NULL = NaN, as before
         Assert.Equal(float.PositiveInfinity, loss[2].Value);
-        var heatmap = await series.ReadHeatmapAsync(first, MetricNames.Amax, TensorRoles.Input, Ct);
+        var heatmap = await series.ReadHeatmapAsync(first, MetricCatalog.Amax, TensorRoles.Input, Ct);
         Assert.Equal([0, 1], heatmap.Steps);
         AssertBits([1f, NaNPayload, float.NegativeInfinity], heatmap.Values[0]);
         AssertBits([2f, 3f, float.PositiveInfinity], heatmap.Values[1]);
-        AssertBits([7f], (await series.ReadHeatmapAsync(first, MetricNames.Amax, TensorRoles.Weight, Ct)).Values.Single());
-        Assert.Equal([(0, MetricNames.Amax, TensorRoles.Input), (0, MetricNames.Amax, TensorRoles.Weight), (1, MetricNames.Amax, TensorRoles.Input)],
+        AssertBits([7f], (await series.ReadHeatmapAsync(first, MetricCatalog.Amax, TensorRoles.Weight, Ct)).Values.Single());
+        Assert.Equal([(0, MetricCatalog.Amax, TensorRoles.Input), (0, MetricCatalog.Amax, TensorRoles.Weight), (1, MetricCatalog.Amax, TensorRoles.Input)],
             (await series.ReadLayerPointsAsync(first, Ct)).Select(p => (p.Step, p.Metric, p.Role)));
-        Assert.Equal([new ScalarPoint(4, MetricNames.Loss, 9f)], await series.ReadScalarPointsAsync(second, Ct));
-        Assert.Equal([new SeriesPoint(4, 8f)], await series.ReadLayerAsync(second, MetricNames.Amax, TensorRoles.Input, 1, Ct));
+        Assert.Equal([new ScalarPoint(4, MetricCatalog.Loss, 9f)], await series.ReadScalarPointsAsync(second, Ct));
+        Assert.Equal([new SeriesPoint(4, 8f)], await series.ReadLayerAsync(second, MetricCatalog.Amax, TensorRoles.Input, 1, Ct));
         Assert.Empty(await RowsAsync(services,
             "SELECT name FROM sqlite_schema WHERE name IN ('layer_points_v1', 'scalar_points_v1');", r => r.GetString(0)));
     }
@@ -90,7 +90,7 @@ public sealed class CompactSeriesMigrationTests
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
         await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
-            [TestRuns.Batch(run.Id, [new(0, MetricNames.Loss, 1f)], [new(0, MetricNames.Amax, TensorRoles.Input, [1f])])], Ct);
+            [TestRuns.Batch(run.Id, [new(0, MetricCatalog.Loss, 1f)], [new(0, MetricCatalog.Amax, TensorRoles.Input, [1f])])], Ct);
 
         await RowsAsync(services, "DELETE FROM runs;", _ => 0);
 
@@ -111,13 +111,13 @@ public sealed class CompactSeriesMigrationTests
         await runs.CreateAsync(second, Ct);
         string a = first.Id.ToString("D"), b = second.Id.ToString("D");
         await InsertAsync(services, "INSERT INTO scalar_points (run_id, metric, step, value) VALUES ($r, $m, $s, $v);",
-            [[a, MetricNames.Loss, 2, double.PositiveInfinity], [a, MetricNames.Loss, 0, 1.5], [a, MetricNames.Loss, 1, DBNull.Value], [b, MetricNames.Loss, 4, 9.0]]);
+            [[a, MetricCatalog.Loss, 2, double.PositiveInfinity], [a, MetricCatalog.Loss, 0, 1.5], [a, MetricCatalog.Loss, 1, DBNull.Value], [b, MetricCatalog.Loss, 4, 9.0]]);
         await InsertAsync(services, "INSERT INTO layer_points (run_id, metric, role, step, \"values\") VALUES ($r, $m, $o, $s, $v);",
         [
-            [a, MetricNames.Amax, TensorRoles.Input, 1, FloatBlob.Encode([2f, 3f, float.PositiveInfinity])],
-            [a, MetricNames.Amax, TensorRoles.Input, 0, FloatBlob.Encode([1f, NaNPayload, float.NegativeInfinity])],
-            [a, MetricNames.Amax, TensorRoles.Weight, 0, FloatBlob.Encode([7f])],
-            [b, MetricNames.Amax, TensorRoles.Input, 4, FloatBlob.Encode([6f, 8f])],
+            [a, MetricCatalog.Amax, TensorRoles.Input, 1, FloatBlob.Encode([2f, 3f, float.PositiveInfinity])],
+            [a, MetricCatalog.Amax, TensorRoles.Input, 0, FloatBlob.Encode([1f, NaNPayload, float.NegativeInfinity])],
+            [a, MetricCatalog.Amax, TensorRoles.Weight, 0, FloatBlob.Encode([7f])],
+            [b, MetricCatalog.Amax, TensorRoles.Input, 4, FloatBlob.Encode([6f, 8f])],
         ]);
         return (first.Id, second.Id);
     }

@@ -225,8 +225,8 @@ public sealed class RunRepositoryTests
         await runs.CreateAsync(kept, Ct);
         await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
         [
-            TestRuns.Batch(doomed.Id, [new(0, MetricNames.Loss, 1f)], [new(0, MetricNames.Amax, TensorRoles.Input, [1f])]),
-            TestRuns.Batch(kept.Id, [new(0, MetricNames.Loss, 2f)], [new(0, MetricNames.Amax, TensorRoles.Input, [2f])]),
+            TestRuns.Batch(doomed.Id, [new(0, MetricCatalog.Loss, 1f)], [new(0, MetricCatalog.Amax, TensorRoles.Input, [1f])]),
+            TestRuns.Batch(kept.Id, [new(0, MetricCatalog.Loss, 2f)], [new(0, MetricCatalog.Amax, TensorRoles.Input, [2f])]),
         ], Ct);
 
         Assert.True(await runs.DeleteAsync(doomed.Id, Ct));

@@ -20,14 +20,14 @@ public sealed class MetricSeriesRepositoryTests
         [
             TestRuns.Batch(run.Id, layerPoints:
             [
-                new(0, MetricNames.Scale, TensorRoles.Weight, [1f, 2f]),
-                new(1, MetricNames.Scale, TensorRoles.Weight, [1f, 2f, 3f]),
+                new(0, MetricCatalog.Scale, TensorRoles.Weight, [1f, 2f]),
+                new(1, MetricCatalog.Scale, TensorRoles.Weight, [1f, 2f, 3f]),
             ]),
         ], Ct);
         var series = services.GetRequiredService<MetricSeriesRepository>();
 
-        Assert.Equal([new SeriesPoint(1, 3f)], await series.ReadLayerAsync(run.Id, MetricNames.Scale, TensorRoles.Weight, 2, Ct));
-        Assert.Empty(await series.ReadLayerAsync(run.Id, MetricNames.Scale, TensorRoles.Weight, 3, Ct));
+        Assert.Equal([new SeriesPoint(1, 3f)], await series.ReadLayerAsync(run.Id, MetricCatalog.Scale, TensorRoles.Weight, 2, Ct));
+        Assert.Empty(await series.ReadLayerAsync(run.Id, MetricCatalog.Scale, TensorRoles.Weight, 3, Ct));
     }
 
     [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
@@ -42,11 +42,11 @@ public sealed class MetricSeriesRepositoryTests
         await runs.CreateAsync(other, Ct);
         await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
         [
-            TestRuns.Batch(run.Id, layerPoints: [new(4, MetricNames.Amax, TensorRoles.Input, [1f]), new(4, MetricNames.Amax, TensorRoles.Weight, [2f])]),
-            TestRuns.Batch(other.Id, layerPoints: [new(4, MetricNames.Amax, TensorRoles.Input, [3f])]),
+            TestRuns.Batch(run.Id, layerPoints: [new(4, MetricCatalog.Amax, TensorRoles.Input, [1f]), new(4, MetricCatalog.Amax, TensorRoles.Weight, [2f])]),
+            TestRuns.Batch(other.Id, layerPoints: [new(4, MetricCatalog.Amax, TensorRoles.Input, [3f])]),
         ], Ct);
 
-        var heatmap = await services.GetRequiredService<MetricSeriesRepository>().ReadHeatmapAsync(run.Id, MetricNames.Amax, TensorRoles.Input, Ct);
+        var heatmap = await services.GetRequiredService<MetricSeriesRepository>().ReadHeatmapAsync(run.Id, MetricCatalog.Amax, TensorRoles.Input, Ct);
 
         Assert.Equal([4], heatmap.Steps);
         Assert.Equal([1f], heatmap.Values.Single());
@@ -58,7 +58,7 @@ public sealed class MetricSeriesRepositoryTests
         await using var temp = TestStores.Create(store);
         var services = await temp.OpenAsync();
 
-        var heatmap = await services.GetRequiredService<MetricSeriesRepository>().ReadHeatmapAsync(Guid.NewGuid(), MetricNames.Amax, TensorRoles.Input, Ct);
+        var heatmap = await services.GetRequiredService<MetricSeriesRepository>().ReadHeatmapAsync(Guid.NewGuid(), MetricCatalog.Amax, TensorRoles.Input, Ct);
 
         Assert.Empty(heatmap.Steps);
         Assert.Empty(heatmap.Values);
@@ -72,8 +72,8 @@ public sealed class MetricSeriesRepositoryTests
         var run = TestRuns.New();
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
         var writer = services.GetRequiredService<MetricSeriesWriter>();
-        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(7, MetricNames.Loss, 7f), new(2, MetricNames.Loss, 2f)])], Ct);
-        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(4, MetricNames.Loss, 4f)])], Ct);
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(7, MetricCatalog.Loss, 7f), new(2, MetricCatalog.Loss, 2f)])], Ct);
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(4, MetricCatalog.Loss, 4f)])], Ct);
 
         var points = await services.GetRequiredService<MetricSeriesRepository>().ReadScalarPointsAsync(run.Id, Ct);
 

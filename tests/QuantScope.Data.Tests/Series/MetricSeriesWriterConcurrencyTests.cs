@@ -23,13 +23,13 @@ public sealed class MetricSeriesWriterConcurrencyTests
 
         // Every writer creates the same two series on first use and fills one slot of the same step-0 row.
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(i => Task.Run(() => writer.WriteMergedAsync(
-            [TestRuns.Batch(run.Id, [new(i, MetricNames.Loss, i)], [new(0, MetricNames.Amax, TensorRoles.Input, OneSlot(i))])], Ct))));
+            [TestRuns.Batch(run.Id, [new(i, MetricCatalog.Loss, i)], [new(0, MetricCatalog.Amax, TensorRoles.Input, OneSlot(i))])], Ct))));
 
         var series = services.GetRequiredService<MetricSeriesRepository>();
-        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricNames.Amax, TensorRoles.Input, Ct);
+        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricCatalog.Amax, TensorRoles.Input, Ct);
         Assert.Equal([0], heatmap.Steps);
         Assert.Equal(Enumerable.Range(0, Writers).Select(i => (float)i), heatmap.Values[0]);
-        Assert.Equal(Enumerable.Range(0, Writers), (await series.ReadScalarAsync(run.Id, MetricNames.Loss, Ct)).Select(p => p.Step));
+        Assert.Equal(Enumerable.Range(0, Writers), (await series.ReadScalarAsync(run.Id, MetricCatalog.Loss, Ct)).Select(p => p.Step));
         Assert.Equal(Writers - 1, (await services.GetRequiredService<RunRepository>().GetAsync(run.Id, Ct))!.LastStep);
     }
 
@@ -46,12 +46,12 @@ public sealed class MetricSeriesWriterConcurrencyTests
 
         // Run locks are taken in key order whatever the batch order, so these cannot deadlock each other.
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(i => Task.Run(() => writer.WriteAsync(i % 2 == 0
-            ? [TestRuns.Batch(a.Id, [new(i, MetricNames.Loss, i)]), TestRuns.Batch(b.Id, [new(i, MetricNames.Loss, i)])]
-            : [TestRuns.Batch(b.Id, [new(i, MetricNames.Loss, i)]), TestRuns.Batch(a.Id, [new(i, MetricNames.Loss, i)])], Ct))));
+            ? [TestRuns.Batch(a.Id, [new(i, MetricCatalog.Loss, i)]), TestRuns.Batch(b.Id, [new(i, MetricCatalog.Loss, i)])]
+            : [TestRuns.Batch(b.Id, [new(i, MetricCatalog.Loss, i)]), TestRuns.Batch(a.Id, [new(i, MetricCatalog.Loss, i)])], Ct))));
 
         var series = services.GetRequiredService<MetricSeriesRepository>();
         foreach (var run in new[] { a, b })
-            Assert.Equal(Enumerable.Range(0, Writers), (await series.ReadScalarAsync(run.Id, MetricNames.Loss, Ct)).Select(p => p.Step));
+            Assert.Equal(Enumerable.Range(0, Writers), (await series.ReadScalarAsync(run.Id, MetricCatalog.Loss, Ct)).Select(p => p.Step));
     }
 
     private static float[] OneSlot(int index)

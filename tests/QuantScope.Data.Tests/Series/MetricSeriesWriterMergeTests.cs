@@ -29,14 +29,14 @@ public sealed class MetricSeriesWriterMergeTests
         var (run, writer, series) = await NewRunAsync(services);
 
         await writer.WriteMergedAsync(
-            [TestRuns.Batch(run, [new(0, MetricNames.Loss, 2.5f)], [new(0, MetricNames.Amax, TensorRoles.Input, [1f, N])])], Ct);
+            [TestRuns.Batch(run, [new(0, MetricCatalog.Loss, 2.5f)], [new(0, MetricCatalog.Amax, TensorRoles.Input, [1f, N])])], Ct);
         await writer.WriteMergedAsync(
-            [TestRuns.Batch(run, [new(0, MetricNames.Loss, 2.25f)], [new(0, MetricNames.Amax, TensorRoles.Input, [N, N, 3f])])], Ct);
+            [TestRuns.Batch(run, [new(0, MetricCatalog.Loss, 2.25f)], [new(0, MetricCatalog.Amax, TensorRoles.Input, [N, N, 3f])])], Ct);
 
-        var heatmap = await series.ReadHeatmapAsync(run, MetricNames.Amax, TensorRoles.Input, Ct);
+        var heatmap = await series.ReadHeatmapAsync(run, MetricCatalog.Amax, TensorRoles.Input, Ct);
         Assert.Equal([0], heatmap.Steps);
         Assert.Equal([1f, N, 3f], heatmap.Values[0]);
-        Assert.Equal([new SeriesPoint(0, 2.25f)], await series.ReadScalarAsync(run, MetricNames.Loss, Ct));
+        Assert.Equal([new SeriesPoint(0, 2.25f)], await series.ReadScalarAsync(run, MetricCatalog.Loss, Ct));
     }
 
     [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
@@ -48,12 +48,12 @@ public sealed class MetricSeriesWriterMergeTests
 
         await writer.WriteMergedAsync(
         [
-            TestRuns.Batch(run, layerPoints: [new(3, MetricNames.Mse, TensorRoles.Weight, [1f, N, N])]),
-            TestRuns.Batch(run, layerPoints: [new(3, MetricNames.Mse, TensorRoles.Weight, [N, 2f])]),
-            TestRuns.Batch(run, layerPoints: [new(3, MetricNames.Mse, TensorRoles.Weight, [N, N, 3f])]),
+            TestRuns.Batch(run, layerPoints: [new(3, MetricCatalog.Mse, TensorRoles.Weight, [1f, N, N])]),
+            TestRuns.Batch(run, layerPoints: [new(3, MetricCatalog.Mse, TensorRoles.Weight, [N, 2f])]),
+            TestRuns.Batch(run, layerPoints: [new(3, MetricCatalog.Mse, TensorRoles.Weight, [N, N, 3f])]),
         ], Ct);
 
-        var heatmap = await series.ReadHeatmapAsync(run, MetricNames.Mse, TensorRoles.Weight, Ct);
+        var heatmap = await series.ReadHeatmapAsync(run, MetricCatalog.Mse, TensorRoles.Weight, Ct);
         Assert.Equal([1f, 2f, 3f], heatmap.Values[0]);
         Assert.Equal(3, (await services.GetRequiredService<RunRepository>().GetAsync(run, Ct))!.LastStep);
     }
@@ -65,10 +65,10 @@ public sealed class MetricSeriesWriterMergeTests
         var services = await temp.OpenAsync();
         var (run, writer, series) = await NewRunAsync(services);
 
-        await writer.WriteMergedAsync([TestRuns.Batch(run, layerPoints: [new(0, MetricNames.Amax, TensorRoles.Input, [1f, 2f])])], Ct);
-        await writer.WriteAsync([TestRuns.Batch(run, layerPoints: [new(0, MetricNames.Amax, TensorRoles.Input, [N, 5f])])], Ct);
+        await writer.WriteMergedAsync([TestRuns.Batch(run, layerPoints: [new(0, MetricCatalog.Amax, TensorRoles.Input, [1f, 2f])])], Ct);
+        await writer.WriteAsync([TestRuns.Batch(run, layerPoints: [new(0, MetricCatalog.Amax, TensorRoles.Input, [N, 5f])])], Ct);
 
-        var heatmap = await series.ReadHeatmapAsync(run, MetricNames.Amax, TensorRoles.Input, Ct);
+        var heatmap = await series.ReadHeatmapAsync(run, MetricCatalog.Amax, TensorRoles.Input, Ct);
         Assert.Equal([N, 5f], heatmap.Values[0]);
     }
 
@@ -81,11 +81,11 @@ public sealed class MetricSeriesWriterMergeTests
 
         await Assert.ThrowsAsync<RunNotFoundException>(() => writer.WriteMergedAsync(
         [
-            TestRuns.Batch(run, layerPoints: [new(0, MetricNames.Amax, TensorRoles.Input, [1f])]),
-            TestRuns.Batch(Guid.NewGuid(), layerPoints: [new(0, MetricNames.Amax, TensorRoles.Input, [1f])]),
+            TestRuns.Batch(run, layerPoints: [new(0, MetricCatalog.Amax, TensorRoles.Input, [1f])]),
+            TestRuns.Batch(Guid.NewGuid(), layerPoints: [new(0, MetricCatalog.Amax, TensorRoles.Input, [1f])]),
         ], Ct));
 
-        Assert.Empty((await series.ReadHeatmapAsync(run, MetricNames.Amax, TensorRoles.Input, Ct)).Steps);
+        Assert.Empty((await series.ReadHeatmapAsync(run, MetricCatalog.Amax, TensorRoles.Input, Ct)).Steps);
     }
 
     private static async Task<(Guid Run, MetricSeriesWriter Writer, MetricSeriesRepository Series)> NewRunAsync(IServiceProvider services)

@@ -24,16 +24,16 @@ public sealed class MetricSeriesWriterTests
         await writer.WriteAsync(
         [
             TestRuns.Batch(run.Id,
-                [new(0, MetricNames.Loss, 4.25f), new(0, MetricNames.LearningRate, 1e-4f), new(1, MetricNames.Loss, 3.875f)],
-                [new(0, MetricNames.OverflowFraction, TensorRoles.Input, [0f, 0.5f, NaNWithPayload]),
-                 new(1, MetricNames.OverflowFraction, TensorRoles.Input, [0.125f, float.PositiveInfinity, -0f])]),
+                [new(0, MetricCatalog.Loss, 4.25f), new(0, MetricCatalog.LearningRate, 1e-4f), new(1, MetricCatalog.Loss, 3.875f)],
+                [new(0, MetricCatalog.OverflowFraction, TensorRoles.Input, [0f, 0.5f, NaNWithPayload]),
+                 new(1, MetricCatalog.OverflowFraction, TensorRoles.Input, [0.125f, float.PositiveInfinity, -0f])]),
         ], Ct);
         await writer.WriteAsync(
         [
             TestRuns.Batch(run.Id,
-                [new(2, MetricNames.Loss, float.NaN)],
-                [new(2, MetricNames.OverflowFraction, TensorRoles.Input, [1f, float.NegativeInfinity, 1.401298E-45f]),
-                 new(2, MetricNames.Amax, TensorRoles.Weight, [448f, 57344f, 3.5f])]),
+                [new(2, MetricCatalog.Loss, float.NaN)],
+                [new(2, MetricCatalog.OverflowFraction, TensorRoles.Input, [1f, float.NegativeInfinity, 1.401298E-45f]),
+                 new(2, MetricCatalog.Amax, TensorRoles.Weight, [448f, 57344f, 3.5f])]),
         ], Ct);
         await temp.CloseAsync(first);
 
@@ -45,17 +45,17 @@ public sealed class MetricSeriesWriterTests
         Assert.Equal(TestRuns.Layers, reloaded.GetLayers());
         Assert.Equal(2, reloaded.LastStep);
 
-        var loss = await series.ReadScalarAsync(run.Id, MetricNames.Loss, Ct);
+        var loss = await series.ReadScalarAsync(run.Id, MetricCatalog.Loss, Ct);
         Assert.Equal([0, 1, 2], loss.Select(p => p.Step));
         Assert.Equal(4.25f, loss[0].Value);
         Assert.Equal(3.875f, loss[1].Value);
         Assert.True(float.IsNaN(loss[2].Value));
-        Assert.Equal([new SeriesPoint(0, 1e-4f)], await series.ReadScalarAsync(run.Id, MetricNames.LearningRate, Ct));
+        Assert.Equal([new SeriesPoint(0, 1e-4f)], await series.ReadScalarAsync(run.Id, MetricCatalog.LearningRate, Ct));
 
-        var layer1 = await series.ReadLayerAsync(run.Id, MetricNames.OverflowFraction, TensorRoles.Input, 1, Ct);
+        var layer1 = await series.ReadLayerAsync(run.Id, MetricCatalog.OverflowFraction, TensorRoles.Input, 1, Ct);
         Assert.Equal([new SeriesPoint(0, 0.5f), new SeriesPoint(1, float.PositiveInfinity), new SeriesPoint(2, float.NegativeInfinity)], layer1);
 
-        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricNames.OverflowFraction, TensorRoles.Input, Ct);
+        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricCatalog.OverflowFraction, TensorRoles.Input, Ct);
         Assert.Equal([0, 1, 2], heatmap.Steps);
         AssertBitsEqual([0f, 0.5f, NaNWithPayload], heatmap.Values[0]);
         AssertBitsEqual([0.125f, float.PositiveInfinity, -0f], heatmap.Values[1]);
@@ -79,12 +79,12 @@ public sealed class MetricSeriesWriterTests
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
         var writer = services.GetRequiredService<MetricSeriesWriter>();
 
-        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(5, MetricNames.Loss, 1f)], [new(5, MetricNames.Amax, TensorRoles.Input, [1f, 2f])])], Ct);
-        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(5, MetricNames.Loss, 2f)], [new(5, MetricNames.Amax, TensorRoles.Input, [3f, 4f])])], Ct);
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(5, MetricCatalog.Loss, 1f)], [new(5, MetricCatalog.Amax, TensorRoles.Input, [1f, 2f])])], Ct);
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(5, MetricCatalog.Loss, 2f)], [new(5, MetricCatalog.Amax, TensorRoles.Input, [3f, 4f])])], Ct);
 
         var series = services.GetRequiredService<MetricSeriesRepository>();
-        Assert.Equal([new SeriesPoint(5, 2f)], await series.ReadScalarAsync(run.Id, MetricNames.Loss, Ct));
-        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricNames.Amax, TensorRoles.Input, Ct);
+        Assert.Equal([new SeriesPoint(5, 2f)], await series.ReadScalarAsync(run.Id, MetricCatalog.Loss, Ct));
+        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricCatalog.Amax, TensorRoles.Input, Ct);
         Assert.Equal([5], heatmap.Steps);
         Assert.Equal([3f, 4f], heatmap.Values.Single());
     }
@@ -100,13 +100,13 @@ public sealed class MetricSeriesWriterTests
         // Rows are sorted by key before writing; the sort must keep arrival order for equal keys.
         await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
         [
-            TestRuns.Batch(run.Id, [new(7, MetricNames.Loss, 1f), new(6, MetricNames.Loss, 0f)], [new(7, MetricNames.Amax, TensorRoles.Input, [1f])]),
-            TestRuns.Batch(run.Id, [new(7, MetricNames.Loss, 2f)], [new(7, MetricNames.Amax, TensorRoles.Input, [2f]), new(6, MetricNames.Amax, TensorRoles.Input, [0f])]),
+            TestRuns.Batch(run.Id, [new(7, MetricCatalog.Loss, 1f), new(6, MetricCatalog.Loss, 0f)], [new(7, MetricCatalog.Amax, TensorRoles.Input, [1f])]),
+            TestRuns.Batch(run.Id, [new(7, MetricCatalog.Loss, 2f)], [new(7, MetricCatalog.Amax, TensorRoles.Input, [2f]), new(6, MetricCatalog.Amax, TensorRoles.Input, [0f])]),
         ], Ct);
 
         var series = services.GetRequiredService<MetricSeriesRepository>();
-        Assert.Equal([new SeriesPoint(6, 0f), new SeriesPoint(7, 2f)], await series.ReadScalarAsync(run.Id, MetricNames.Loss, Ct));
-        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricNames.Amax, TensorRoles.Input, Ct);
+        Assert.Equal([new SeriesPoint(6, 0f), new SeriesPoint(7, 2f)], await series.ReadScalarAsync(run.Id, MetricCatalog.Loss, Ct));
+        var heatmap = await series.ReadHeatmapAsync(run.Id, MetricCatalog.Amax, TensorRoles.Input, Ct);
         Assert.Equal([6, 7], heatmap.Steps);
         Assert.Equal([2f], heatmap.Values[1]);
     }
@@ -121,7 +121,7 @@ public sealed class MetricSeriesWriterTests
         var unknown = Guid.NewGuid();
 
         var error = await Assert.ThrowsAsync<RunNotFoundException>(() => services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
-            [TestRuns.Batch(run.Id, [new(0, MetricNames.Loss, 1f)]), TestRuns.Batch(unknown, [new(0, MetricNames.Loss, 1f)])], Ct));
+            [TestRuns.Batch(run.Id, [new(0, MetricCatalog.Loss, 1f)]), TestRuns.Batch(unknown, [new(0, MetricCatalog.Loss, 1f)])], Ct));
 
         Assert.Equal(unknown, error.RunId);
         Assert.Empty(await services.GetRequiredService<MetricSeriesRepository>().ReadScalarPointsAsync(run.Id, Ct));
@@ -137,7 +137,7 @@ public sealed class MetricSeriesWriterTests
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
 
         await Assert.ThrowsAsync<ArgumentException>(() => services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
-            [TestRuns.Batch(run.Id, [new(0, MetricNames.Loss, 1f)], [new(0, MetricNames.Amax, TensorRoles.Input, null!)])], Ct));
+            [TestRuns.Batch(run.Id, [new(0, MetricCatalog.Loss, 1f)], [new(0, MetricCatalog.Amax, TensorRoles.Input, null!)])], Ct));
 
         Assert.Empty(await services.GetRequiredService<MetricSeriesRepository>().ReadScalarPointsAsync(run.Id, Ct));
     }
@@ -151,7 +151,7 @@ public sealed class MetricSeriesWriterTests
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
 
         await Assert.ThrowsAsync<ArgumentException>(() => services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
-            [TestRuns.Batch(run.Id, [new(-1, MetricNames.Loss, 1f)])], Ct));
+            [TestRuns.Batch(run.Id, [new(-1, MetricCatalog.Loss, 1f)])], Ct));
     }
 
     [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
@@ -164,8 +164,8 @@ public sealed class MetricSeriesWriterTests
         await runs.CreateAsync(run, Ct);
         var writer = services.GetRequiredService<MetricSeriesWriter>();
 
-        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(10, MetricNames.Loss, 1f)])], Ct);
-        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(3, MetricNames.Loss, 1f)])], Ct);
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(10, MetricCatalog.Loss, 1f)])], Ct);
+        await writer.WriteAsync([TestRuns.Batch(run.Id, [new(3, MetricCatalog.Loss, 1f)])], Ct);
 
         Assert.Equal(10, (await runs.GetAsync(run.Id, Ct))!.LastStep);
     }
@@ -179,9 +179,9 @@ public sealed class MetricSeriesWriterTests
         await services.GetRequiredService<RunRepository>().CreateAsync(run, Ct);
 
         await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
-            [TestRuns.Batch(run.Id, layerPoints: [new(0, MetricNames.Amax, TensorRoles.Input, [])])], Ct);
+            [TestRuns.Batch(run.Id, layerPoints: [new(0, MetricCatalog.Amax, TensorRoles.Input, [])])], Ct);
 
-        var heatmap = await services.GetRequiredService<MetricSeriesRepository>().ReadHeatmapAsync(run.Id, MetricNames.Amax, TensorRoles.Input, Ct);
+        var heatmap = await services.GetRequiredService<MetricSeriesRepository>().ReadHeatmapAsync(run.Id, MetricCatalog.Amax, TensorRoles.Input, Ct);
         Assert.Equal([0], heatmap.Steps);
         Assert.Empty(heatmap.Values.Single());
     }

@@ -15,7 +15,7 @@ public class EvaluatorTests
     /// <summary>A tiny model trained briefly on <see cref="Rhyme"/>, so argmax and log-likelihoods are far from uniform.</summary>
     private static readonly Lazy<LlamaForCausalLM> Trained = new(TrainOnRhyme);
 
-    private static LlamaForCausalLM Fresh() => new(ModelConfig.Tiny, (DelayedScalingRecipe?)null, seed: 1);
+    private static LlamaForCausalLM Fresh() => new(ModelConfig.Tiny, QuantPlan.HighPrecision, seed: 1);
 
     private static LlamaForCausalLM TrainOnRhyme()
     {

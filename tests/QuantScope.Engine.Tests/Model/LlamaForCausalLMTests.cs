@@ -7,7 +7,7 @@ namespace QuantScope.Engine.Tests.Model;
 public class LlamaForCausalLMTests
 {
     private static LlamaForCausalLM Tiny(DelayedScalingRecipe? recipe = null, int seed = 1) =>
-        new(ModelConfig.Tiny, recipe ?? new DelayedScalingRecipe(), seed);
+        new(ModelConfig.Tiny, QuantPlan.FromRecipe(recipe ?? new DelayedScalingRecipe()), seed);
 
     private static Tensor Tokens(long batch, long length, int seed)
     {

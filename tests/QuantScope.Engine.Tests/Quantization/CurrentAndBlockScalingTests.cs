@@ -8,7 +8,7 @@ namespace QuantScope.Engine.Tests.Quantization;
 public class CurrentAndBlockScalingTests
 {
     private static float Stat(QuantLinear layer, string role, string metric) =>
-        TensorAssert.Floats(layer.Stats)[LayerStatsLayout.IndexOf(role, metric)];
+        TensorAssert.Floats(layer.Probe.Stats)[LayerStatsLayout.IndexOf(role, metric)];
 
     [Fact]
     public void CurrentState_ScaleFromThisStepsAmax_KeepsLastOnZero()
@@ -27,9 +27,9 @@ public class CurrentAndBlockScalingTests
         using (no_grad()) layer.Weight.fill_(0.5f);
         using (var first = tensor(new[] { 0.5f, -1f, 0.25f, 0.75f }).view(1, 4)) layer.forward(first).Dispose();
         using (var spike = tensor(new[] { 0.5f, -1f, 0.25f, 100f }).view(1, 4)) layer.forward(spike).Dispose();
-        Assert.Equal(0f, Stat(layer, TensorRoles.Input, MetricNames.OverflowFraction));
-        Assert.Equal(100f, Stat(layer, TensorRoles.Input, MetricNames.AmaxPred));
-        Assert.Equal(4.48f, Stat(layer, TensorRoles.Input, MetricNames.Scale));
+        Assert.Equal(0f, Stat(layer, TensorRoles.Input, MetricCatalog.OverflowFraction));
+        Assert.Equal(100f, Stat(layer, TensorRoles.Input, MetricCatalog.AmaxPred));
+        Assert.Equal(4.48f, Stat(layer, TensorRoles.Input, MetricCatalog.Scale));
         Assert.Null(layer.InputScaling);
         Assert.IsType<CurrentScalingRecipe>(layer.InputRecipe);
     }
@@ -45,11 +45,11 @@ public class CurrentAndBlockScalingTests
         using var wq = MxFormat.Mxfp4.QuantizeDequantize(layer.Weight.detach());
         using var expected = nn.functional.linear(x, wq);
         Assert.True(y.allclose(expected, rtol: 1e-5, atol: 1e-5));
-        Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricNames.Scale))); // high precision: amax only
-        var wAmax = Stat(layer, TensorRoles.Weight, MetricNames.Amax);
-        Assert.Equal(wAmax, Stat(layer, TensorRoles.Weight, MetricNames.AmaxPred));
-        Assert.Equal(1f, Stat(layer, TensorRoles.Weight, MetricNames.Scale));
-        Assert.Equal(0f, Stat(layer, TensorRoles.Weight, MetricNames.OverflowFraction));
+        Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricCatalog.Scale))); // high precision: amax only
+        var wAmax = Stat(layer, TensorRoles.Weight, MetricCatalog.Amax);
+        Assert.Equal(wAmax, Stat(layer, TensorRoles.Weight, MetricCatalog.AmaxPred));
+        Assert.Equal(1f, Stat(layer, TensorRoles.Weight, MetricCatalog.Scale));
+        Assert.Equal(0f, Stat(layer, TensorRoles.Weight, MetricCatalog.OverflowFraction));
         Assert.True(layer.IsQuantized);
     }
 

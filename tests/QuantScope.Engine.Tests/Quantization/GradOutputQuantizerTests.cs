@@ -8,12 +8,12 @@ namespace QuantScope.Engine.Tests.Quantization;
 public class GradOutputQuantizerTests
 {
     private static float Stat(QuantLinear layer, string metric) =>
-        TensorAssert.Floats(layer.Stats)[LayerStatsLayout.IndexOf(TensorRoles.GradOutput, metric)];
+        TensorAssert.Floats(layer.Probe.Stats)[LayerStatsLayout.IndexOf(TensorRoles.GradOutput, metric)];
 
     /// <summary>A 2->2 layer with W = [[1, 2], [3, 4]], only its output gradient quantized by <paramref name="grad"/>.</summary>
     private static QuantLinear Layer(IScalingRecipe grad)
     {
-        var layer = new QuantLinear("fc", 2, 2, false, null);
+        var layer = new QuantLinear("fc", 2, 2, false, null, null);
         layer.Configure(null, null, grad);
         using (no_grad()) layer.Weight.copy_(tensor(new[] { 1f, 2f, 3f, 4f }).view(2, 2));
         layer.train();
@@ -44,10 +44,10 @@ public class GradOutputQuantizerTests
         // dL/dx = gq·W = [1·1 + Q·3, 1·2 + Q·4]; dL/dW = gqᵀ·x = [[1, 2], [Q, 2Q]].
         Assert.Equal([1f + 3f * Q, 2f + 4f * Q], dx, new FloatTolerance(1e-6f));
         Assert.Equal([1f, 2f, Q, 2f * Q], dw, new FloatTolerance(1e-6f));
-        Assert.Equal(1f, Stat(layer, MetricNames.Amax));
-        Assert.Equal(1f, Stat(layer, MetricNames.AmaxPred));
-        Assert.Equal(57344f, Stat(layer, MetricNames.Scale));
-        Assert.Equal(0f, Stat(layer, MetricNames.OverflowFraction));
+        Assert.Equal(1f, Stat(layer, MetricCatalog.Amax));
+        Assert.Equal(1f, Stat(layer, MetricCatalog.AmaxPred));
+        Assert.Equal(57344f, Stat(layer, MetricCatalog.Scale));
+        Assert.Equal(0f, Stat(layer, MetricCatalog.OverflowFraction));
     }
 
     [Fact]
@@ -60,10 +60,10 @@ public class GradOutputQuantizerTests
         // 0.5·57344 = 28672 = 7·4096 is on the grid.
         var (dx, _) = Backward(layer, [2f, 0.5f]);
         Assert.Equal([1f + 1.5f, 2f + 2f], dx, new FloatTolerance(1e-6f));
-        Assert.Equal(2f, Stat(layer, MetricNames.Amax));
-        Assert.Equal(1f, Stat(layer, MetricNames.AmaxPred));
-        Assert.Equal(57344f, Stat(layer, MetricNames.Scale));
-        Assert.Equal(0.5f, Stat(layer, MetricNames.OverflowFraction));
+        Assert.Equal(2f, Stat(layer, MetricCatalog.Amax));
+        Assert.Equal(1f, Stat(layer, MetricCatalog.AmaxPred));
+        Assert.Equal(57344f, Stat(layer, MetricCatalog.Scale));
+        Assert.Equal(0.5f, Stat(layer, MetricCatalog.OverflowFraction));
         Assert.Equal(2f, TensorAssert.Floats(layer.GradOutputScaling!.AmaxHistory)[0]);
     }
 
@@ -75,7 +75,7 @@ public class GradOutputQuantizerTests
         // Scale 15/1 = 15. 0.31·15 = 4.65 has E = 2 (3 mantissa bits, step 0.5): rounds to 4.5, i.e. 0.3.
         var (dx, _) = Backward(layer, [1f, 0.31f]);
         Assert.Equal([1f + 0.9f, 2f + 1.2f], dx, new FloatTolerance(1e-6f));
-        Assert.Equal(15f, Stat(layer, MetricNames.Scale));
+        Assert.Equal(15f, Stat(layer, MetricCatalog.Scale));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class GradOutputQuantizerTests
         using var x = tensor(new[] { 1f, 2f }).view(1, 2);
         using var y = layer.forward(x);
         Assert.Equal([5f, 11f], TensorAssert.Floats(y));
-        Assert.True(float.IsNaN(Stat(layer, MetricNames.Amax))); // written by the backward pass only
+        Assert.True(float.IsNaN(Stat(layer, MetricCatalog.Amax))); // written by the backward pass only
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public class GradOutputQuantizerTests
         // Warmup step: exact gradient (0.3 is not on the E5M2 grid at scale 57344), amax only, histories untouched.
         var (dx, _) = Backward(layer, [8f, 0.3f]);
         Assert.Equal([8f + 0.9f, 16f + 1.2f], dx, new FloatTolerance(1e-5f));
-        var stats = TensorAssert.Floats(layer.Stats);
+        var stats = TensorAssert.Floats(layer.Probe.Stats);
         var width = LayerStatsLayout.Metrics.Count;
         Assert.Equal(2f, stats[0]); // input amax; scale and the rest not measured
         Assert.All(stats.Skip(1).Take(10), v => Assert.True(float.IsNaN(v)));
@@ -137,8 +137,8 @@ public class GradOutputQuantizerTests
         layer.QuantizationEnabled = true;
         Assert.All(new[] { layer.InputScaling!, layer.WeightScaling!, layer.GradOutputScaling }, s => Assert.False(s.IsSeeded));
         Backward(layer, [8f, 0.3f]);
-        Assert.Equal(8f, Stat(layer, MetricNames.AmaxPred));
-        Assert.Equal(57344f / 8f, Stat(layer, MetricNames.Scale));
+        Assert.Equal(8f, Stat(layer, MetricCatalog.AmaxPred));
+        Assert.Equal(57344f / 8f, Stat(layer, MetricCatalog.Scale));
         Assert.Equal([8f, 0f, 0f, 0f], TensorAssert.Floats(layer.GradOutputScaling.AmaxHistory));
     }
 
@@ -147,6 +147,6 @@ public class GradOutputQuantizerTests
     {
         using var layer = Layer(new DelayedScalingRecipe { Format = "e5m2" });
         Backward(layer, [float.NaN, 0.5f]);
-        Assert.True(float.IsNaN(Stat(layer, MetricNames.Amax)));
+        Assert.True(float.IsNaN(Stat(layer, MetricCatalog.Amax)));
     }
 }

@@ -11,7 +11,7 @@ namespace QuantScope.Engine.Tests.Quantization;
 public class LayerDiagnosticsTests
 {
     private static float Stat(QuantLinear layer, string role, string metric) =>
-        TensorAssert.Floats(layer.Stats)[LayerStatsLayout.IndexOf(role, metric)];
+        TensorAssert.Floats(layer.Probe.Stats)[LayerStatsLayout.IndexOf(role, metric)];
 
     [Fact]
     public void ErrorSplit_KnownWeightAndInput()
@@ -19,47 +19,47 @@ public class LayerDiagnosticsTests
         // E4M3, delayed scaling seeded by the step's own amax. W = [2, 0.5]: scale 448/2 = 224, 448 and 112 are on the
         // grid, so the weight is lossless. x = [1, 1.1]: scale 448/1.1; 1.1 -> 448 exactly, 1 -> 407.27 -> 416 (the
         // grid steps by 32 in [256, 512)), i.e. q0 = 416·1.1/448.
-        using var layer = new QuantLinear("fc", 2, 1, false, new DelayedScalingRecipe());
+        using var layer = new QuantLinear("fc", 2, 1, false, new DelayedScalingRecipe(), new DelayedScalingRecipe());
         using (no_grad()) layer.Weight.copy_(tensor(new[] { 2f, 0.5f }).view(1, 2));
-        layer.SplitError = true;
+        layer.Probe.SplitError = true;
         using var x = tensor(new[] { 1f, 1.1f }).view(1, 2);
         using var y = layer.forward(x);
 
         var q0 = 416.0 * 1.1 / 448.0;
         var exact = 2.0 * 1 + 0.5 * 1.1;
         var inputError = Math.Abs(2.0 * (q0 - 1)) / exact;
-        Assert.Equal(0f, Stat(layer, TensorRoles.Input, MetricNames.ErrorWeightOnly));
-        Assert.Equal(inputError, Stat(layer, TensorRoles.Input, MetricNames.ErrorInputOnly), 5);
-        Assert.Equal(inputError, Stat(layer, TensorRoles.Input, MetricNames.ErrorBoth), 5);
+        Assert.Equal(0f, Stat(layer, TensorRoles.Input, MetricCatalog.ErrorWeightOnly));
+        Assert.Equal(inputError, Stat(layer, TensorRoles.Input, MetricCatalog.ErrorInputOnly), 5);
+        Assert.Equal(inputError, Stat(layer, TensorRoles.Input, MetricCatalog.ErrorBoth), 5);
         // The input's own error statistics: one element off by q0 - 1 = 0.02143.
-        Assert.Equal((q0 - 1) * (q0 - 1) / 2, Stat(layer, TensorRoles.Input, MetricNames.Mse), 6);
-        Assert.Equal(10 * Math.Log10((1 + 1.21) / ((q0 - 1) * (q0 - 1))), Stat(layer, TensorRoles.Input, MetricNames.SqnrDb), 3);
-        Assert.Equal((float)QuantErrorStats.LosslessSqnrDb, Stat(layer, TensorRoles.Weight, MetricNames.SqnrDb));
-        Assert.Equal(MathF.Sqrt(4.25f), Stat(layer, TensorRoles.Weight, MetricNames.WeightNorm), 5);
+        Assert.Equal((q0 - 1) * (q0 - 1) / 2, Stat(layer, TensorRoles.Input, MetricCatalog.Mse), 6);
+        Assert.Equal(10 * Math.Log10((1 + 1.21) / ((q0 - 1) * (q0 - 1))), Stat(layer, TensorRoles.Input, MetricCatalog.SqnrDb), 3);
+        Assert.Equal((float)QuantErrorStats.LosslessSqnrDb, Stat(layer, TensorRoles.Weight, MetricCatalog.SqnrDb));
+        Assert.Equal(MathF.Sqrt(4.25f), Stat(layer, TensorRoles.Weight, MetricCatalog.WeightNorm), 5);
     }
 
     [Fact]
     public void ErrorSplit_Off_IsNotMeasured()
     {
-        using var layer = new QuantLinear("fc", 2, 1, false, new DelayedScalingRecipe());
+        using var layer = new QuantLinear("fc", 2, 1, false, new DelayedScalingRecipe(), new DelayedScalingRecipe());
         using var x = tensor(new[] { 1f, 1.1f }).view(1, 2);
         layer.forward(x).Dispose();
-        Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricNames.ErrorBoth)));
-        layer.CollectStats = false;
+        Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricCatalog.ErrorBoth)));
+        layer.Probe.CollectStats = false;
         layer.forward(x).Dispose();
-        Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricNames.Mse)));
-        Assert.Equal(1.1f, Stat(layer, TensorRoles.Input, MetricNames.Amax)); // the cheap columns stay
-        Assert.False(float.IsNaN(Stat(layer, TensorRoles.Input, MetricNames.OverflowFraction)));
+        Assert.True(float.IsNaN(Stat(layer, TensorRoles.Input, MetricCatalog.Mse)));
+        Assert.Equal(1.1f, Stat(layer, TensorRoles.Input, MetricCatalog.Amax)); // the cheap columns stay
+        Assert.False(float.IsNaN(Stat(layer, TensorRoles.Input, MetricCatalog.OverflowFraction)));
     }
 
     [Fact]
     public void Underflow_SubnormalsBelowHalfTheSmallestStepBecomeZero()
     {
         // E4M3 scale 448/448 = 1: the smallest subnormal is 2^-9; 2^-11 rounds to 0, 2^-9 stays.
-        using var layer = new QuantLinear("fc", 4, 1, false, new DelayedScalingRecipe());
+        using var layer = new QuantLinear("fc", 4, 1, false, new DelayedScalingRecipe(), new DelayedScalingRecipe());
         using var x = tensor(new[] { 448f, MathF.Pow(2, -11), MathF.Pow(2, -9), 0f }).view(1, 4);
         layer.forward(x).Dispose();
-        Assert.Equal(0.25f, Stat(layer, TensorRoles.Input, MetricNames.UnderflowFraction));
+        Assert.Equal(0.25f, Stat(layer, TensorRoles.Input, MetricCatalog.UnderflowFraction));
     }
 
     [Fact]
@@ -76,17 +76,17 @@ public class LayerDiagnosticsTests
         while (channel.Reader.TryRead(out var b)) points.AddRange(b.LayerPoints.Where(p => p.Role == TensorRoles.Input));
         float[] At(int step, string metric) => points.Single(p => p.Step == step && p.Metric == metric).Values;
 
-        Assert.All(At(0, MetricNames.SaturationEvent), e => Assert.Equal(0f, e)); // step 0 scales by its own amax
+        Assert.All(At(0, MetricCatalog.SaturationEvent), e => Assert.Equal(0f, e)); // step 0 scales by its own amax
         var events = new List<float[]>();
         for (var step = 0; step < 8; step++)
         {
-            var amax = At(step, MetricNames.Amax);
-            var pred = At(step, MetricNames.AmaxPred);
-            var e = At(step, MetricNames.SaturationEvent);
+            var amax = At(step, MetricCatalog.Amax);
+            var pred = At(step, MetricCatalog.AmaxPred);
+            var e = At(step, MetricCatalog.SaturationEvent);
             for (var l = 0; l < amax.Length; l++) Assert.Equal(amax[l] > pred[l] ? 1f : 0f, e[l]);
-            if (step > 0) Assert.Equal(At(step - 1, MetricNames.Amax), pred); // H = 1, most_recent: the previous amax
+            if (step > 0) Assert.Equal(At(step - 1, MetricCatalog.Amax), pred); // H = 1, most_recent: the previous amax
             events.Add(e);
-            var rate = At(step, MetricNames.SaturationRate);
+            var rate = At(step, MetricCatalog.SaturationRate);
             for (var l = 0; l < amax.Length; l++) Assert.Equal(events.Average(x => x[l]), rate[l], 5);
         }
 
@@ -104,7 +104,7 @@ public class LayerDiagnosticsTests
         channel.Writer.Complete();
         LayerPoint? last = null;
         while (channel.Reader.TryRead(out var b))
-            last = b.LayerPoints.LastOrDefault(p => p.Metric == MetricNames.Kurtosis && p.Role == TensorRoles.Input) ?? last;
+            last = b.LayerPoints.LastOrDefault(p => p.Metric == MetricCatalog.Kurtosis && p.Role == TensorRoles.Input) ?? last;
 
         Assert.NotNull(last);
         Assert.Equal(59, last.Step);
@@ -154,7 +154,7 @@ public class LayerDiagnosticsTests
             var losses = new List<float>();
             while (channel.Reader.TryRead(out var b))
             {
-                losses.AddRange(b.Scalars.Where(p => p.Metric == MetricNames.Loss).Select(p => p.Value));
+                losses.AddRange(b.Scalars.Where(p => p.Metric == MetricCatalog.Loss).Select(p => p.Value));
                 sink.AddRange(b.LayerPoints);
             }
 

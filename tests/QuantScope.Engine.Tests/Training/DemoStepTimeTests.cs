@@ -25,8 +25,8 @@ public class DemoStepTimeTests(ITestOutputHelper output)
         var scalars = new List<ScalarPoint>();
         while (channel.Reader.TryRead(out var b)) scalars.AddRange(b.Scalars);
 
-        var millis = scalars.Where(s => s.Metric == MetricNames.StepMillis && s.Step >= 3).Select(s => s.Value).Order().ToArray();
-        var losses = scalars.Where(s => s.Metric == MetricNames.Loss).Select(s => s.Value).ToArray();
+        var millis = scalars.Where(s => s.Metric == MetricCatalog.StepMillis && s.Step >= 3).Select(s => s.Value).Order().ToArray();
+        var losses = scalars.Where(s => s.Metric == MetricCatalog.Loss).Select(s => s.Value).ToArray();
         output.WriteLine($"Demo quantize={quantize} ({trainer.Layout.Layers.Count} quantized layers, B={trainer.Config.BatchSize}, T={trainer.Config.SeqLen}): " +
                          $"median step {millis[millis.Length / 2]:F1} ms (min {millis[0]:F1}, max {millis[^1]:F1}); loss {losses[0]:F3} -> {losses[^1]:F3}");
         Assert.Equal(steps, losses.Length);

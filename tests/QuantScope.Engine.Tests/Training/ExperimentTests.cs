@@ -29,11 +29,11 @@ public class ExperimentTests
     public void TwinWithQuantizationOff_LossesBitIdentical_EvenWithDropout()
     {
         var (summary, batches) = Run(Tiny(8) with { Quant = null, Baseline = true, Dropout = 0.1 });
-        var loss = Series(batches, MetricNames.Loss);
-        var twin = Series(batches, MetricNames.BaselineLoss);
+        var loss = Series(batches, MetricCatalog.Loss);
+        var twin = Series(batches, MetricCatalog.BaselineLoss);
         Assert.Equal(8, loss.Length);
         for (var i = 0; i < loss.Length; i++) TensorAssert.BitEqual(loss[i], twin[i], $"step {i}");
-        Assert.All(Series(batches, MetricNames.LossApe), a => Assert.Equal(0f, a));
+        Assert.All(Series(batches, MetricCatalog.LossApe), a => Assert.Equal(0f, a));
         Assert.Equal(new LossApeSummary(0, 0), summary.LossApe);
         Assert.Null(summary.Saturation);
     }
@@ -42,9 +42,9 @@ public class ExperimentTests
     public void TwinWithFp8_SameBatchesDifferentNumerics_ApeMatchesSeries()
     {
         var (summary, batches) = Run(Tiny(6) with { Baseline = true });
-        var loss = Series(batches, MetricNames.Loss);
-        var twin = Series(batches, MetricNames.BaselineLoss);
-        var ape = Series(batches, MetricNames.LossApe);
+        var loss = Series(batches, MetricCatalog.Loss);
+        var twin = Series(batches, MetricCatalog.BaselineLoss);
+        var ape = Series(batches, MetricCatalog.LossApe);
         for (var i = 0; i < loss.Length; i++) Assert.Equal(Math.Abs(loss[i] - twin[i]) / twin[i] * 100, ape[i], 3);
         Assert.True(ape.Any(a => a > 0), "fake quantization changes the loss");
         // Step 0: same initial weights and batch; only the forward numerics differ, so the losses are within 1 %.
@@ -68,11 +68,11 @@ public class ExperimentTests
         var (summary, batches) = Run(Tiny(6) with { Bf16WarmupSteps = 3 });
         var points = batches.SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.Input).ToArray();
         LayerPoint At(int step, string metric) => points.Single(p => p.Step == step && p.Metric == metric);
-        for (var step = 0; step < 3; step++) Assert.DoesNotContain(points, p => p.Step == step && p.Metric == MetricNames.Scale); // not quantized: no scale
+        for (var step = 0; step < 3; step++) Assert.DoesNotContain(points, p => p.Step == step && p.Metric == MetricCatalog.Scale); // not quantized: no scale
         // Step 3 is the first QAT step: a fresh history seeds from its own amax.
-        Assert.Equal(At(3, MetricNames.Amax).Values, At(3, MetricNames.AmaxPred).Values);
-        Assert.All(At(3, MetricNames.Scale).Values, s => Assert.True(s > 0));
-        Assert.Equal(At(3, MetricNames.Amax).Values, At(4, MetricNames.AmaxPred).Values);
+        Assert.Equal(At(3, MetricCatalog.Amax).Values, At(3, MetricCatalog.AmaxPred).Values);
+        Assert.All(At(3, MetricCatalog.Scale).Values, s => Assert.True(s > 0));
+        Assert.Equal(At(3, MetricCatalog.Amax).Values, At(4, MetricCatalog.AmaxPred).Values);
         Assert.NotNull(summary.Saturation);
     }
 
@@ -82,7 +82,7 @@ public class ExperimentTests
         // During the warmup the gradient is not quantized, so not measured: that must not read as a NaN gradient.
         var (summary, batches) = Run(Tiny(5) with { Bf16WarmupSteps = 2, Quant = new QuantConfig { Preset = "fp8-hybrid-delayed" } });
         Assert.Equal(5, summary.Steps);
-        var grad = batches.SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput && p.Metric == MetricNames.Amax).ToArray();
+        var grad = batches.SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput && p.Metric == MetricCatalog.Amax).ToArray();
         Assert.Equal([2, 3, 4], grad.Select(p => p.Step));
     }
 
@@ -102,8 +102,8 @@ public class ExperimentTests
             Assert.Single(Directory.GetFiles(cache.FullName, "pretrain-*.qsck"));
             var (high, highBatches) = Run(config with { LearningRate = 1e-3 }, options);
 
-            Assert.Equal(150, Series(lowBatches, MetricNames.PretrainLoss).Length);
-            Assert.Empty(Series(highBatches, MetricNames.PretrainLoss)); // loaded from the cache, not trained again
+            Assert.Equal(150, Series(lowBatches, MetricCatalog.PretrainLoss).Length);
+            Assert.Empty(Series(highBatches, MetricCatalog.PretrainLoss)); // loaded from the cache, not trained again
             Assert.Equal(low.Forgetting!.HeldOutLossStart, high.Forgetting!.HeldOutLossStart); // same starting weights
             var lowRise = low.Forgetting.HeldOutLossEnd - low.Forgetting.HeldOutLossStart;
             var highRise = high.Forgetting.HeldOutLossEnd - high.Forgetting.HeldOutLossStart;

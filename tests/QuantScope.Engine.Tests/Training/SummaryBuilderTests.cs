@@ -8,12 +8,12 @@ public class SummaryBuilderTests
     private static readonly string[] Layers = ["a", "b", "c"];
 
     private static MetricBatch Step(int step, float loss, float baseline, float[] amax, float[] pred, float[] saturation) => new(Guid.Empty,
-        [new ScalarPoint(step, MetricNames.Loss, loss), new ScalarPoint(step, MetricNames.BaselineLoss, baseline)],
+        [new ScalarPoint(step, MetricCatalog.Loss, loss), new ScalarPoint(step, MetricCatalog.BaselineLoss, baseline)],
         [
-            new LayerPoint(step, MetricNames.Amax, TensorRoles.Input, amax),
-            new LayerPoint(step, MetricNames.AmaxPred, TensorRoles.Input, pred),
-            new LayerPoint(step, MetricNames.OverflowFraction, TensorRoles.Input, saturation),
-            new LayerPoint(step, MetricNames.OverflowFraction, TensorRoles.Weight, [1f, 1f, 1f]), // weights never count
+            new LayerPoint(step, MetricCatalog.Amax, TensorRoles.Input, amax),
+            new LayerPoint(step, MetricCatalog.AmaxPred, TensorRoles.Input, pred),
+            new LayerPoint(step, MetricCatalog.OverflowFraction, TensorRoles.Input, saturation),
+            new LayerPoint(step, MetricCatalog.OverflowFraction, TensorRoles.Weight, [1f, 1f, 1f]), // weights never count
         ]);
 
     [Fact]
@@ -41,15 +41,15 @@ public class SummaryBuilderTests
         var b = new SummaryBuilder(Layers, [false, false, false], 0, 1000);
         b.Add(new MetricBatch(Guid.Empty,
         [
-            new ScalarPoint(0, MetricNames.HeldOutLoss, 1.5f), new ScalarPoint(0, MetricNames.ProbeAccuracy, 0.75f),
-            new ScalarPoint(0, MetricNames.TaskAccuracy("facts"), 0.25f),
+            new ScalarPoint(0, MetricCatalog.HeldOutLoss, 1.5f), new ScalarPoint(0, MetricCatalog.ProbeAccuracy, 0.75f),
+            new ScalarPoint(0, MetricCatalog.TaskAccuracy("facts"), 0.25f),
         ], []));
         b.Add(new MetricBatch(Guid.Empty,
         [
-            new ScalarPoint(10, MetricNames.HeldOutLoss, 2.5f), new ScalarPoint(10, MetricNames.BaselineHeldOutLoss, 2f),
-            new ScalarPoint(10, MetricNames.ProbeAccuracy, 0.5f), new ScalarPoint(10, MetricNames.BaselineProbeAccuracy, 0.625f),
-            new ScalarPoint(10, MetricNames.TaskAccuracy("facts"), 0.375f), new ScalarPoint(10, MetricNames.TaskAccuracy("facts", normalised: true), 0.5f),
-            new ScalarPoint(10, MetricNames.TaskAccuracy("facts", baseline: true), 0.5f),
+            new ScalarPoint(10, MetricCatalog.HeldOutLoss, 2.5f), new ScalarPoint(10, MetricCatalog.BaselineHeldOutLoss, 2f),
+            new ScalarPoint(10, MetricCatalog.ProbeAccuracy, 0.5f), new ScalarPoint(10, MetricCatalog.BaselineProbeAccuracy, 0.625f),
+            new ScalarPoint(10, MetricCatalog.TaskAccuracy("facts"), 0.375f), new ScalarPoint(10, MetricCatalog.TaskAccuracy("facts", normalised: true), 0.5f),
+            new ScalarPoint(10, MetricCatalog.TaskAccuracy("facts", baseline: true), 0.5f),
         ], []));
         var s = b.Build(Guid.Empty, "completed");
 

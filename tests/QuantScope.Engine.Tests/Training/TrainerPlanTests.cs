@@ -34,7 +34,7 @@ public class TrainerPlanTests
         channel.Writer.Complete();
         var batches = new List<MetricBatch>();
         while (channel.Reader.TryRead(out var b)) batches.Add(b);
-        return batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricNames.Loss).Select(s => s.Value).ToArray();
+        return batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricCatalog.Loss).Select(s => s.Value).ToArray();
     }
 
     public static TheoryData<string> Presets => new(QuantPlan.PresetNames);
@@ -80,16 +80,16 @@ public class TrainerPlanTests
         Assert.Equal(3 * 10, points.Length);
         for (var step = 0; step < 3; step++)
         {
-            var amax = At(step, MetricNames.Amax);
-            var pred = At(step, MetricNames.AmaxPred);
-            var scale = At(step, MetricNames.Scale);
+            var amax = At(step, MetricCatalog.Amax);
+            var pred = At(step, MetricCatalog.AmaxPred);
+            var scale = At(step, MetricCatalog.Scale);
             Assert.All(amax, a => Assert.True(a > 0 && float.IsFinite(a)));
             for (var l = 0; l < amax.Length; l++) TensorAssert.BitEqual(57344f / pred[l], scale[l], $"step {step} layer {l}");
         }
 
         // Delayed: step 1 is scaled by step 0's amax; step 2 by the max over steps 0 and 1.
-        Assert.Equal(At(0, MetricNames.Amax), At(1, MetricNames.AmaxPred));
-        Assert.Equal(At(0, MetricNames.Amax).Zip(At(1, MetricNames.Amax), Math.Max), At(2, MetricNames.AmaxPred));
+        Assert.Equal(At(0, MetricCatalog.Amax), At(1, MetricCatalog.AmaxPred));
+        Assert.Equal(At(0, MetricCatalog.Amax).Zip(At(1, MetricCatalog.Amax), Math.Max), At(2, MetricCatalog.AmaxPred));
     }
 
     [Fact]
@@ -106,13 +106,13 @@ public class TrainerPlanTests
         var points = RunBatches(trainer).SelectMany(b => b.LayerPoints).ToArray();
         foreach (var role in new[] { TensorRoles.Input, TensorRoles.Weight })
         {
-            var amax = points.Where(p => p.Role == role && p.Metric == MetricNames.Amax).SelectMany(p => p.Values).ToArray();
-            var pred = points.Where(p => p.Role == role && p.Metric == MetricNames.AmaxPred).SelectMany(p => p.Values).ToArray();
+            var amax = points.Where(p => p.Role == role && p.Metric == MetricCatalog.Amax).SelectMany(p => p.Values).ToArray();
+            var pred = points.Where(p => p.Role == role && p.Metric == MetricCatalog.AmaxPred).SelectMany(p => p.Values).ToArray();
             Assert.Equal(amax, pred);
             Assert.All(amax, a => Assert.True(a > 0));
         }
 
-        Assert.All(points.Where(p => p.Metric == MetricNames.OverflowFraction).SelectMany(p => p.Values), s => Assert.Equal(0f, s));
+        Assert.All(points.Where(p => p.Metric == MetricCatalog.OverflowFraction).SelectMany(p => p.Values), s => Assert.Equal(0f, s));
     }
 
     [Fact]
@@ -121,12 +121,12 @@ public class TrainerPlanTests
         using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("hif8-pangu")));
         var points = RunBatches(trainer).SelectMany(b => b.LayerPoints).ToArray();
         var row = trainer.Layout.Layers.ToList().IndexOf("model.layers.0.mlp.down_proj");
-        var amax = points.First(p => p.Role == TensorRoles.Input && p.Metric == MetricNames.Amax).Values[row];
-        var scale = points.First(p => p.Role == TensorRoles.Input && p.Metric == MetricNames.Scale).Values[row];
+        var amax = points.First(p => p.Role == TensorRoles.Input && p.Metric == MetricCatalog.Amax).Values[row];
+        var scale = points.First(p => p.Role == TensorRoles.Input && p.Metric == MetricCatalog.Scale).Values[row];
         Assert.True(amax > 0);
         Assert.True(float.IsNaN(scale)); // high precision: no scale, shown as null
         var q = trainer.Layout.Layers.ToList().IndexOf("model.layers.3.mlp.down_proj");
-        Assert.True(points.First(p => p.Role == TensorRoles.Input && p.Metric == MetricNames.Scale).Values[q] > 0);
+        Assert.True(points.First(p => p.Role == TensorRoles.Input && p.Metric == MetricCatalog.Scale).Values[q] > 0);
     }
 
     [Fact]

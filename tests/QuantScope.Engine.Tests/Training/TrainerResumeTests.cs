@@ -64,7 +64,7 @@ public sealed class TrainerResumeTests : IDisposable
     }
 
     private static Dictionary<(string Metric, int Step), float> Scalars(IEnumerable<MetricBatch> batches) =>
-        batches.SelectMany(b => b.Scalars).Where(s => s.Metric != MetricNames.StepMillis).ToDictionary(s => (s.Metric, s.Step), s => s.Value);
+        batches.SelectMany(b => b.Scalars).Where(s => s.Metric != MetricCatalog.StepMillis).ToDictionary(s => (s.Metric, s.Step), s => s.Value);
 
     private static Dictionary<(string Metric, string Role, int Step), float[]> Layers(IEnumerable<MetricBatch> batches) =>
         batches.SelectMany(b => b.LayerPoints).ToDictionary(p => (p.Metric, p.Role, p.Step), p => p.Values);
@@ -85,8 +85,8 @@ public sealed class TrainerResumeTests : IDisposable
 
         // Only the steps after the checkpoint are emitted: training steps 5..11 (0-based), evaluations after 10 and 12 steps.
         var scalars = Scalars(batches);
-        Assert.Equal(Enumerable.Range(5, Steps - 5), scalars.Keys.Where(k => k.Metric == MetricNames.Loss).Select(k => k.Step).Order());
-        Assert.Equal([10, 12], scalars.Keys.Where(k => k.Metric == MetricNames.HeldOutLoss).Select(k => k.Step).Order());
+        Assert.Equal(Enumerable.Range(5, Steps - 5), scalars.Keys.Where(k => k.Metric == MetricCatalog.Loss).Select(k => k.Step).Order());
+        Assert.Equal([10, 12], scalars.Keys.Where(k => k.Metric == MetricCatalog.HeldOutLoss).Select(k => k.Step).Order());
 
         // Bitwise: every scalar (loss, twin loss, APE, LR, evaluations, outliers) and every per-layer array.
         var expected = Scalars(straightBatches);

@@ -28,7 +28,7 @@ public class TrainerTests
     }
 
     private static float[] Losses(IEnumerable<MetricBatch> batches) =>
-        batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricNames.Loss).Select(s => s.Value).ToArray();
+        batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricCatalog.Loss).Select(s => s.Value).ToArray();
 
     [Fact]
     public void Run_TinyConfig_EmitsOneBatchPerStepWithFiniteLossAndFullLayerRows()
@@ -42,7 +42,7 @@ public class TrainerTests
         {
             var batch = batches[step];
             Assert.Equal(step, batch.LastStep);
-            Assert.Equal([MetricNames.Loss, MetricNames.LearningRate, MetricNames.StepMillis, MetricNames.Tokens], batch.Scalars.Take(4).Select(s => s.Metric));
+            Assert.Equal([MetricCatalog.Loss, MetricCatalog.LearningRate, MetricCatalog.StepMillis, MetricCatalog.Tokens], batch.Scalars.Take(4).Select(s => s.Metric));
             // The 4 largest input channels of each FC2 (2 blocks): absmax and channel index, largest first.
             var outliers = batch.Scalars.Skip(4).ToArray();
             Assert.Equal(2 * 4 * 2, outliers.Length);
@@ -58,10 +58,10 @@ public class TrainerTests
                 // Every step is a stats step; the error split comes every 10 steps; HiF8 tiers never (E4M3).
                 expected.AddRange(LayerStatsLayout.Metrics
                     .Where(m => !m.StartsWith("hif8", StringComparison.Ordinal))
-                    .Where(m => role == TensorRoles.Input ? m is not (MetricNames.WeightNorm or MetricNames.GradNorm) : m is not (MetricNames.Kurtosis or MetricNames.ChannelRatio))
+                    .Where(m => role == TensorRoles.Input ? m is not (MetricCatalog.WeightNorm or MetricCatalog.GradNorm) : m is not (MetricCatalog.Kurtosis or MetricCatalog.ChannelRatio))
                     .Where(m => role == TensorRoles.Input && step % 10 == 0 || !m.StartsWith("error", StringComparison.Ordinal))
                     .Select(m => (m, role)));
-                expected.AddRange([(MetricNames.SaturationEvent, role), (MetricNames.SaturationRate, role), (MetricNames.AmaxRatio, role)]);
+                expected.AddRange([(MetricCatalog.SaturationEvent, role), (MetricCatalog.SaturationRate, role), (MetricCatalog.AmaxRatio, role)]);
             }
 
             Assert.Equal(expected, batch.LayerPoints.Select(p => (p.Metric, p.Role)));
@@ -69,8 +69,8 @@ public class TrainerTests
             Assert.All(batch.LayerPoints, p => Assert.All(p.Values, v => Assert.False(float.IsNaN(v), $"{p.Metric}/{p.Role} step {step}")));
         }
 
-        var scales = batches[5].LayerPoints.Single(p => p.Metric == MetricNames.Scale && p.Role == TensorRoles.Input);
-        var amaxPred = batches[5].LayerPoints.Single(p => p.Metric == MetricNames.AmaxPred && p.Role == TensorRoles.Input);
+        var scales = batches[5].LayerPoints.Single(p => p.Metric == MetricCatalog.Scale && p.Role == TensorRoles.Input);
+        var amaxPred = batches[5].LayerPoints.Single(p => p.Metric == MetricCatalog.AmaxPred && p.Role == TensorRoles.Input);
         for (var l = 0; l < scales.Values.Length; l++)
             Assert.Equal(448f / amaxPred.Values[l], scales.Values[l]); // scale = max / amaxPred, one float32 division
         var losses = Losses(batches);
@@ -86,10 +86,10 @@ public class TrainerTests
         Assert.Equal([4, 9, 11], batches.Select(b => b.LastStep));
         // Unquantized: per role only what needs no quantizer: amax, the input's shape, the weight's norms.
         Assert.Equal(
-            [(MetricNames.Amax, TensorRoles.Input), (MetricNames.Kurtosis, TensorRoles.Input), (MetricNames.ChannelRatio, TensorRoles.Input),
-             (MetricNames.Amax, TensorRoles.Weight), (MetricNames.WeightNorm, TensorRoles.Weight), (MetricNames.GradNorm, TensorRoles.Weight)],
+            [(MetricCatalog.Amax, TensorRoles.Input), (MetricCatalog.Kurtosis, TensorRoles.Input), (MetricCatalog.ChannelRatio, TensorRoles.Input),
+             (MetricCatalog.Amax, TensorRoles.Weight), (MetricCatalog.WeightNorm, TensorRoles.Weight), (MetricCatalog.GradNorm, TensorRoles.Weight)],
             batches[0].LayerPoints.Where(p => p.Step == 1).Select(p => (p.Metric, p.Role)));
-        Assert.Equal(Enumerable.Range(0, 12), batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricNames.Loss).Select(s => s.Step));
+        Assert.Equal(Enumerable.Range(0, 12), batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricCatalog.Loss).Select(s => s.Step));
     }
 
     [Fact]

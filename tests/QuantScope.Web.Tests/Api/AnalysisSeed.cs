@@ -35,11 +35,11 @@ internal static class AnalysisSeed
 
         float A(int s, int l) => spiky ? Amax(s, l) : 1f + l;
         var batches = Enumerable.Range(0, steps).Select(s => new MetricBatch(id,
-            [new ScalarPoint(s, MetricNames.Loss, 3f - s * 0.01f)],
+            [new ScalarPoint(s, MetricCatalog.Loss, 3f - s * 0.01f)],
             [
-                new LayerPoint(s, MetricNames.Amax, TensorRoles.Input, Layers.Select((_, l) => A(s, l)).ToArray()),
-                new LayerPoint(s, MetricNames.AmaxPred, TensorRoles.Input, Layers.Select((_, l) => s == 0 ? A(0, l) : A(s - 1, l)).ToArray()),
-                new LayerPoint(s, MetricNames.SaturationEvent, TensorRoles.Input, Layers.Select((_, l) => s > 0 && A(s, l) > A(s - 1, l) ? 1f : 0f).ToArray()),
+                new LayerPoint(s, MetricCatalog.Amax, TensorRoles.Input, Layers.Select((_, l) => A(s, l)).ToArray()),
+                new LayerPoint(s, MetricCatalog.AmaxPred, TensorRoles.Input, Layers.Select((_, l) => s == 0 ? A(0, l) : A(s - 1, l)).ToArray()),
+                new LayerPoint(s, MetricCatalog.SaturationEvent, TensorRoles.Input, Layers.Select((_, l) => s > 0 && A(s, l) > A(s - 1, l) ? 1f : 0f).ToArray()),
             ])).ToArray();
         await factory.Services.GetRequiredService<MetricSeriesWriter>().WriteAsync(batches, CancellationToken.None);
         return id;

@@ -18,7 +18,7 @@ public sealed class CompareEndpointsTests(QuantScopeWebFactory factory) : IClass
         var runs = factory.Services.GetRequiredService<RunRepository>();
         await runs.CreateAsync(new RunEntity { Id = id, Name = "c", Kind = RunKinds.Engine, Status = RunStatus.Completed, ConfigJson = "{}", LayersJson = "[]", CreatedAt = DateTime.UtcNow }, CancellationToken.None);
         await factory.Services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
-            [new MetricBatch(id, [.. loss.Select((v, i) => new ScalarPoint(i, MetricNames.Loss, v))], [])], CancellationToken.None);
+            [new MetricBatch(id, [.. loss.Select((v, i) => new ScalarPoint(i, MetricCatalog.Loss, v))], [])], CancellationToken.None);
         return id;
     }
 

@@ -21,7 +21,7 @@ public sealed class RunEditEndpointsTests(QuantScopeWebFactory factory) : IClass
             Id = id, Name = "before", Kind = RunKinds.Engine, Status = RunStatus.Completed, ConfigJson = "{}", LayersJson = "[\"a\"]", CreatedAt = DateTime.UtcNow,
         }, CancellationToken.None);
         await factory.Services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
-            [new MetricBatch(id, [new ScalarPoint(0, MetricNames.Loss, 2f)], [new LayerPoint(0, MetricNames.Amax, TensorRoles.Input, [1f])])], CancellationToken.None);
+            [new MetricBatch(id, [new ScalarPoint(0, MetricCatalog.Loss, 2f)], [new LayerPoint(0, MetricCatalog.Amax, TensorRoles.Input, [1f])])], CancellationToken.None);
         return id;
     }
 

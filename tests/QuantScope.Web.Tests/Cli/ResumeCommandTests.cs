@@ -48,7 +48,7 @@ public sealed class ResumeCommandTests : IDisposable
         Assert.Equal(("completed", Steps), (summary.GetProperty("status").GetString(), summary.GetProperty("steps").GetInt32()));
         await using var check = OpenDb();
         Assert.Equal(RunStatus.Completed, (await check.GetRequiredService<RunRepository>().GetAsync(id, CancellationToken.None))!.Status);
-        var loss = await check.GetRequiredService<MetricSeriesRepository>().ReadScalarAsync(id, MetricNames.Loss, CancellationToken.None);
+        var loss = await check.GetRequiredService<MetricSeriesRepository>().ReadScalarAsync(id, MetricCatalog.Loss, CancellationToken.None);
         Assert.Equal(Enumerable.Range(0, Steps), loss.Select(p => p.Step));
 
         var again = await CliRun.RunAsync(["resume", "--run", id.ToString(), "--db", DbPath]);

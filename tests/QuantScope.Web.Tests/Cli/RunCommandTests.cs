@@ -57,7 +57,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.NotEmpty(run.GetLayers());
         Assert.NotEqual("{}", run.PlanJson);
         Assert.Equal("completed", JsonDocument.Parse(run.SummaryJson!).RootElement.GetProperty("status").GetString());
-        var loss = await db.GetRequiredService<MetricSeriesRepository>().ReadScalarAsync(id, MetricNames.Loss, CancellationToken.None);
+        var loss = await db.GetRequiredService<MetricSeriesRepository>().ReadScalarAsync(id, MetricCatalog.Loss, CancellationToken.None);
         Assert.Equal([0, 1, 2, 3, 4, 5], loss.Select(p => p.Step));
     }
 
@@ -170,7 +170,7 @@ public sealed class RunCommandTests : IDisposable
             {
                 foreach (var r in await runs.ListAsync(CancellationToken.None))
                 {
-                    if ((await series.ReadScalarAsync(r.Id, MetricNames.Loss, CancellationToken.None)).Count > 0) return;
+                    if ((await series.ReadScalarAsync(r.Id, MetricCatalog.Loss, CancellationToken.None)).Count > 0) return;
                 }
             }
             catch (SqliteException)

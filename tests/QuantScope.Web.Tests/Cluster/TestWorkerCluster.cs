@@ -127,7 +127,7 @@ public sealed class TestWorkerCluster : IAsyncLifetime
     /// <summary>The steps of the run's stored loss series, in order.</summary>
     public async Task<IReadOnlyList<int>> LossStepsAsync(Guid runId) =>
         (await Get<MetricSeriesRepository>().ReadScalarPointsAsync(runId, CancellationToken.None))
-            .Where(p => p.Metric == MetricNames.Loss).Select(p => p.Step).ToList();
+            .Where(p => p.Metric == MetricCatalog.Loss).Select(p => p.Step).ToList();
 
     /// <inheritdoc />
     public async Task DisposeAsync()

@@ -19,8 +19,8 @@ public sealed class CompareServiceTests(QuantScopeWebFactory factory) : IClassFi
         var runs = factory.Services.GetRequiredService<RunRepository>();
         await runs.CreateAsync(new RunEntity { Id = id, Name = "h", Kind = RunKinds.External, Status = RunStatus.Completed, ConfigJson = "{}", LayersJson = RunLayers.Serialize(layers), CreatedAt = DateTime.UtcNow }, CancellationToken.None);
         await factory.Services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
-            [new MetricBatch(id, [.. overflow.Select(o => new ScalarPoint(o.Step, MetricNames.Tokens, 100f * (o.Step + 1)))],
-                [.. overflow.Select(o => new LayerPoint(o.Step, MetricNames.OverflowFraction, TensorRoles.Input, o.Row))])], CancellationToken.None);
+            [new MetricBatch(id, [.. overflow.Select(o => new ScalarPoint(o.Step, MetricCatalog.Tokens, 100f * (o.Step + 1)))],
+                [.. overflow.Select(o => new LayerPoint(o.Step, MetricCatalog.OverflowFraction, TensorRoles.Input, o.Row))])], CancellationToken.None);
         return id;
     }
 
@@ -65,7 +65,7 @@ public sealed class CompareServiceTests(QuantScopeWebFactory factory) : IClassFi
         var a = await RunAsync(["l0", "l1"], (0, [0.5f, 0f]), (1, [0.25f, 0.1f]));
         var service = new CompareService(factory.Services.GetRequiredService<RunRepository>(), factory.Services.GetRequiredService<MetricSeriesRepository>());
         var run = (await factory.Services.GetRequiredService<RunRepository>().GetAsync(a, CancellationToken.None))!;
-        var tokens = await service.SeriesAsync(run, MetricNames.Tokens, byTokens: true, 100, CancellationToken.None);
+        var tokens = await service.SeriesAsync(run, MetricCatalog.Tokens, byTokens: true, 100, CancellationToken.None);
         Assert.Equal([100.0, 200.0], tokens.X);
         var row = await service.SummaryAsync(run, CancellationToken.None);
         Assert.Equal(0.5, row.OverflowMax!.Value, 6);
@@ -83,10 +83,10 @@ public sealed class CompareServiceTests(QuantScopeWebFactory factory) : IClassFi
         var runs = new[] { (await repository.GetAsync(a, CancellationToken.None))!, (await repository.GetAsync(b, CancellationToken.None))! };
         var service = new CompareService(repository, factory.Services.GetRequiredService<MetricSeriesRepository>());
 
-        var view = await service.HeatmapsAsync(runs, MetricNames.OverflowFraction, TensorRoles.Input, viewSteps: 1_500, CancellationToken.None);
+        var view = await service.HeatmapsAsync(runs, MetricCatalog.OverflowFraction, TensorRoles.Input, viewSteps: 1_500, CancellationToken.None);
 
-        var full = new[] { await service.HeatmapAsync(runs[0], MetricNames.OverflowFraction, TensorRoles.Input, CancellationToken.None),
-            await service.HeatmapAsync(runs[1], MetricNames.OverflowFraction, TensorRoles.Input, CancellationToken.None) };
+        var full = new[] { await service.HeatmapAsync(runs[0], MetricCatalog.OverflowFraction, TensorRoles.Input, CancellationToken.None),
+            await service.HeatmapAsync(runs[1], MetricCatalog.OverflowFraction, TensorRoles.Input, CancellationToken.None) };
         Assert.Equal(2, view.Runs.Count);
         Assert.Equal([0, 1, 2], view.Runs[0].Steps);
         Assert.Equal((0f, 1f), view.Range);

@@ -70,7 +70,7 @@ public sealed class ExportCommandTests : IAsyncLifetime
         (code, _, stderr, file) = await ExportAsync("loss.csv", "--metric", "loss", "--format", "csv");
         Assert.True(code == 0, stderr);
         ExportEndpointsTests.AssertSeriesCsv(
-            await _data.Series.ReadScalarAsync(_id, MetricNames.Loss, CancellationToken.None), await File.ReadAllTextAsync(file));
+            await _data.Series.ReadScalarAsync(_id, MetricCatalog.Loss, CancellationToken.None), await File.ReadAllTextAsync(file));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class ExportCommandTests : IAsyncLifetime
             "norm.parquet", "--metric", "weightNorm", "--role", "weight", "--layer", ExportSeed.Layers[1], "--format", "parquet");
         Assert.True(code == 0, stderr);
         var (steps, values) = await ExportEndpointsTests.ReadParquetAsync(await File.ReadAllBytesAsync(file));
-        var stored = await _data.Series.ReadLayerAsync(_id, MetricNames.WeightNorm, TensorRoles.Weight, 1, CancellationToken.None);
+        var stored = await _data.Series.ReadLayerAsync(_id, MetricCatalog.WeightNorm, TensorRoles.Weight, 1, CancellationToken.None);
         Assert.Equal(stored.Select(p => p.Step), steps);
         Assert.Equal(stored.Select(p => p.Value), values);
     }

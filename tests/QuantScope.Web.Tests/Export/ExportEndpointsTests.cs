@@ -78,7 +78,7 @@ public sealed class ExportEndpointsTests : IClassFixture<QuantScopeWebFactory>, 
         {
             Assert.Contains(title, texts);
             Assert.Contains(ExportSeed.Layers[1], texts);
-            Assert.Contains(MetricUnits.Of(MetricNames.OverflowFraction), texts);
+            Assert.Contains(MetricCatalog.UnitOf(MetricCatalog.OverflowFraction), texts);
         }
     }
 
@@ -89,7 +89,7 @@ public sealed class ExportEndpointsTests : IClassFixture<QuantScopeWebFactory>, 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
-        var stored = await Series.ReadHeatmapAsync(_id, MetricNames.OverflowFraction, TensorRoles.Input, CancellationToken.None);
+        var stored = await Series.ReadHeatmapAsync(_id, MetricCatalog.OverflowFraction, TensorRoles.Input, CancellationToken.None);
 
         Assert.Equal("layer," + string.Join(',', stored.Steps), lines[0]);
         Assert.Equal(ExportSeed.Layers.Length + 1, lines.Length);
@@ -140,11 +140,11 @@ public sealed class ExportEndpointsTests : IClassFixture<QuantScopeWebFactory>, 
     public async Task SeriesCsv_ScalarAndLayer_EqualTheStore()
     {
         var loss = await _client.GetStringAsync($"/api/runs/{_id}/series.csv?metric=loss");
-        AssertSeriesCsv(await Series.ReadScalarAsync(_id, MetricNames.Loss, CancellationToken.None), loss);
+        AssertSeriesCsv(await Series.ReadScalarAsync(_id, MetricCatalog.Loss, CancellationToken.None), loss);
 
         var layer = Uri.EscapeDataString(ExportSeed.Layers[2]);
         var norm = await _client.GetStringAsync($"/api/runs/{_id}/series.csv?metric=weightNorm&role=weight&layer={layer}");
-        AssertSeriesCsv(await Series.ReadLayerAsync(_id, MetricNames.WeightNorm, TensorRoles.Weight, 2, CancellationToken.None), norm);
+        AssertSeriesCsv(await Series.ReadLayerAsync(_id, MetricCatalog.WeightNorm, TensorRoles.Weight, 2, CancellationToken.None), norm);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class ExportEndpointsTests : IClassFixture<QuantScopeWebFactory>, 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var (steps, values) = await ReadParquetAsync(await response.Content.ReadAsByteArrayAsync());
 
-        var stored = await Series.ReadLayerAsync(_id, MetricNames.OverflowFraction, TensorRoles.Input, 0, CancellationToken.None);
+        var stored = await Series.ReadLayerAsync(_id, MetricCatalog.OverflowFraction, TensorRoles.Input, 0, CancellationToken.None);
         Assert.Equal(stored.Select(p => p.Step), steps);
         Assert.Equal(stored.Select(p => p.Value), values);
         Assert.Equal(ExportSeed.Steps, steps.Length);

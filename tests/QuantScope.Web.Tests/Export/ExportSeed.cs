@@ -48,10 +48,10 @@ internal static class ExportSeed
         var layerPoints = new List<LayerPoint>();
         for (var s = 0; s < Steps; s++)
         {
-            scalars.Add(new ScalarPoint(s, MetricNames.Loss, Loss(s)));
+            scalars.Add(new ScalarPoint(s, MetricCatalog.Loss, Loss(s)));
             var width = s == Steps - 1 ? 2 : Layers.Length; // an array shorter than the layer list
-            layerPoints.Add(new LayerPoint(s, MetricNames.OverflowFraction, TensorRoles.Input, [.. Enumerable.Range(0, width).Select(l => Overflow(l, s))]));
-            layerPoints.Add(new LayerPoint(s, MetricNames.WeightNorm, TensorRoles.Weight, [.. Enumerable.Range(0, Layers.Length).Select(l => WeightNorm(l, s))]));
+            layerPoints.Add(new LayerPoint(s, MetricCatalog.OverflowFraction, TensorRoles.Input, [.. Enumerable.Range(0, width).Select(l => Overflow(l, s))]));
+            layerPoints.Add(new LayerPoint(s, MetricCatalog.WeightNorm, TensorRoles.Weight, [.. Enumerable.Range(0, Layers.Length).Select(l => WeightNorm(l, s))]));
         }
         await writer.WriteAsync([new MetricBatch(id, scalars, layerPoints)], CancellationToken.None);
         return id;

@@ -7,8 +7,8 @@ namespace QuantScope.Web.Tests.Hubs;
 public sealed class HubCoalescerTests
 {
     private static MetricsEvent Batch(Guid run, params int[] steps) =>
-        new(new MetricBatch(run, steps.Select(s => new ScalarPoint(s, MetricNames.Loss, s)).ToList(),
-            [new LayerPoint(steps[0], MetricNames.OverflowFraction, TensorRoles.Input, [0.1f, 0.2f])]));
+        new(new MetricBatch(run, steps.Select(s => new ScalarPoint(s, MetricCatalog.Loss, s)).ToList(),
+            [new LayerPoint(steps[0], MetricCatalog.OverflowFraction, TensorRoles.Input, [0.1f, 0.2f])]));
 
     private static int[] Steps(LiveEvent e) => ((MetricsEvent)e).Batch.Scalars.Select(p => p.Step).ToArray();
 

@@ -48,11 +48,11 @@ public sealed class MetricsHubTests : IClassFixture<QuantScopeWebFactory>
 
         Assert.True(batches.Count >= 5, $"received {batches.Count} batches");
         Assert.All(batches, b => Assert.Equal(id, b.RunId));
-        var steps = batches.SelectMany(b => b.Scalars).Where(p => p.Metric == MetricNames.Loss).Select(p => p.Step).ToList();
+        var steps = batches.SelectMany(b => b.Scalars).Where(p => p.Metric == MetricCatalog.Loss).Select(p => p.Step).ToList();
         Assert.Equal(steps.Distinct().Count(), steps.Count);
         Assert.Contains(59, steps);
         Assert.All(batches.SelectMany(b => b.LayerPoints), p => Assert.Equal(run!.Layers.Count, p.Values.Length));
-        Assert.Contains(batches.SelectMany(b => b.LayerPoints), p => p.Metric == MetricNames.OverflowFraction && p.Role == TensorRoles.Input);
+        Assert.Contains(batches.SelectMany(b => b.LayerPoints), p => p.Metric == MetricCatalog.OverflowFraction && p.Role == TensorRoles.Input);
     }
 
     private sealed record RunCreated(Guid Id);

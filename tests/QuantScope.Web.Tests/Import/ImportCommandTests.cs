@@ -61,10 +61,10 @@ public sealed class ImportCommandTests : IDisposable
         }
 
         var series = services.GetRequiredService<MetricSeriesRepository>();
-        var underflow = await series.ReadHeatmapAsync(id, MetricNames.UnderflowFraction, TensorRoles.Input, CancellationToken.None);
+        var underflow = await series.ReadHeatmapAsync(id, MetricCatalog.UnderflowFraction, TensorRoles.Input, CancellationToken.None);
         Assert.Equal([2], underflow.Steps);
         Assert.Equal([0.5f, 0.25f], underflow.Values[0]);
-        var amax = await series.ReadLayerAsync(id, MetricNames.Amax, TensorRoles.Weight, 1, CancellationToken.None);
+        var amax = await series.ReadLayerAsync(id, MetricCatalog.Amax, TensorRoles.Weight, 1, CancellationToken.None);
         Assert.Equal([new SeriesPoint(3, 0.5f)], amax);
     }
 

@@ -19,7 +19,7 @@ public sealed class HeatmapBucketerTests
     [Fact]
     public void Add_HundredLayersTenThousandSteps_TwoThousandColumnsOfBucketMax()
     {
-        var bucketer = HeatmapBucketer.For(MetricNames.OverflowFraction, 10_000);
+        var bucketer = HeatmapBucketer.For(MetricCatalog.OverflowFraction, 10_000);
         var columns = bucketer.Add(Rows(0, 10_000, (s, l) => s == 4_321 && l == 7 ? 1f : 0.001f * l, layers: 100));
         Assert.Equal(2_000, columns.Count);
         Assert.Equal(Enumerable.Range(0, 2_000).Select(c => c * 5), columns.Select(c => c.Step));
@@ -47,7 +47,7 @@ public sealed class HeatmapBucketerTests
     [Fact]
     public void Add_SqnrKeepsTheMin_NaNNeverWins()
     {
-        var bucketer = HeatmapBucketer.For(MetricNames.SqnrDb, 4_000); // width 2
+        var bucketer = HeatmapBucketer.For(MetricCatalog.SqnrDb, 4_000); // width 2
         var columns = bucketer.Add([(0, [30f, float.NaN, float.NaN]), (1, [20f, 25f, float.NaN])]);
         Assert.Equal([20f, 25f, float.NaN], Assert.Single(columns).Row);
     }
@@ -83,7 +83,7 @@ public sealed class HeatmapBucketerTests
     [Fact]
     public void For_TenThousandStepsInALaptopWindow_FitsTheColumnsOfItsPixels()
     {
-        var bucketer = HeatmapBucketer.For(MetricNames.OverflowFraction, 10_000, HeatmapBucketer.ColumnsFor(1400));
+        var bucketer = HeatmapBucketer.For(MetricCatalog.OverflowFraction, 10_000, HeatmapBucketer.ColumnsFor(1400));
         var columns = bucketer.Add(Rows(0, 10_000, (s, l) => s)).Concat(bucketer.Flush()).ToList();
         Assert.Equal(10, bucketer.Width);
         Assert.Equal(1_000, columns.Count);

@@ -10,9 +10,9 @@ public sealed class HeatmapViewTests
     [
         .. Enumerable.Range(from, to - from).SelectMany(s => new[]
         {
-            new LayerPoint(s, MetricNames.OverflowFraction, TensorRoles.Input, [(s * 7 % 13) / 13f, (s * 5 % 11) / 11f]),
-            new LayerPoint(s, MetricNames.SqnrDb, TensorRoles.Input, [20f + s * 3 % 7, 30f - s % 5]),
-            new LayerPoint(s, MetricNames.OverflowFraction, TensorRoles.Weight, [1f, 1f]),
+            new LayerPoint(s, MetricCatalog.OverflowFraction, TensorRoles.Input, [(s * 7 % 13) / 13f, (s * 5 % 11) / 11f]),
+            new LayerPoint(s, MetricCatalog.SqnrDb, TensorRoles.Input, [20f + s * 3 % 7, 30f - s % 5]),
+            new LayerPoint(s, MetricCatalog.OverflowFraction, TensorRoles.Weight, [1f, 1f]),
         }),
     ];
 
@@ -24,9 +24,9 @@ public sealed class HeatmapViewTests
     }
 
     [Theory]
-    [InlineData(MetricNames.OverflowFraction, TensorRoles.Input)]
-    [InlineData(MetricNames.SqnrDb, TensorRoles.Input)]
-    [InlineData(MetricNames.OverflowFraction, TensorRoles.Weight)]
+    [InlineData(MetricCatalog.OverflowFraction, TensorRoles.Input)]
+    [InlineData(MetricCatalog.SqnrDb, TensorRoles.Input)]
+    [InlineData(MetricCatalog.OverflowFraction, TensorRoles.Weight)]
     public void Add_BatchByBatch_SameColumnsAsARebuildFromAllPoints(string metric, string role)
     {
         var view = new HeatmapView();
@@ -51,8 +51,8 @@ public sealed class HeatmapViewTests
         view.Rebuild(Points(0, 12), ended: false, plannedSteps: 6_000, viewportWidth: null); // 3 steps per column
         var live = Live(view, [[.. Points(12, 14)]], ended: true);
 
-        var bucketer = HeatmapBucketer.For(MetricNames.OverflowFraction, 6_000);
-        var rebuilt = bucketer.Add(ChartData.Rows(Points(0, 14), MetricNames.OverflowFraction, TensorRoles.Input)).Concat(bucketer.Flush()).ToList();
+        var bucketer = HeatmapBucketer.For(MetricCatalog.OverflowFraction, 6_000);
+        var rebuilt = bucketer.Add(ChartData.Rows(Points(0, 14), MetricCatalog.OverflowFraction, TensorRoles.Input)).Concat(bucketer.Flush()).ToList();
         Assert.Equal(rebuilt.Select(c => c.Step), live.Select(c => c.Step));
         Assert.Equal(rebuilt.Select(c => c.Row), live.Select(c => c.Row));
         Assert.Equal(12, live[^1].Step);

@@ -6,7 +6,7 @@ namespace QuantScope.Web.Tests.Live;
 public sealed class LiveRunStoreTests
 {
     private static MetricsEvent Batch(Guid run, int step) =>
-        new(new MetricBatch(run, [new ScalarPoint(step, MetricNames.Loss, step)], []));
+        new(new MetricBatch(run, [new ScalarPoint(step, MetricCatalog.Loss, step)], []));
 
     private static List<int> Drain(LiveSubscription s)
     {
@@ -170,7 +170,7 @@ public sealed class LiveRunStoreTests
         var batches = LiveRunStore.SubscriberPointBudget / perBatch + 3;
         for (var b = 0; b < batches; b++)
         {
-            var points = Enumerable.Range(0, perBatch).Select(i => new ScalarPoint(b * perBatch + i, MetricNames.Loss, 1f)).ToList();
+            var points = Enumerable.Range(0, perBatch).Select(i => new ScalarPoint(b * perBatch + i, MetricCatalog.Loss, 1f)).ToList();
             store.Publish(new MetricsEvent(new MetricBatch(run, points, [])));
         }
 
@@ -188,7 +188,7 @@ public sealed class LiveRunStoreTests
         var store = new LiveRunStore();
         var run = Guid.NewGuid();
         using var viewer = store.Subscribe(run);
-        var points = Enumerable.Range(0, LiveRunStore.SubscriberPointBudget + 1).Select(i => new ScalarPoint(i, MetricNames.Loss, 1f)).ToList();
+        var points = Enumerable.Range(0, LiveRunStore.SubscriberPointBudget + 1).Select(i => new ScalarPoint(i, MetricCatalog.Loss, 1f)).ToList();
 
         store.Publish(new MetricsEvent(new MetricBatch(run, points, [])));
 

@@ -5,7 +5,7 @@ namespace QuantScope.Web.Tests.Live;
 
 public sealed class MetricIngressTests
 {
-    private static MetricBatch Batch(Guid run, int step) => new(run, [new ScalarPoint(step, MetricNames.Loss, 1f)], []);
+    private static MetricBatch Batch(Guid run, int step) => new(run, [new ScalarPoint(step, MetricCatalog.Loss, 1f)], []);
 
     [Fact]
     public async Task PublishAsync_Batch_GoesToPersistQueueAndLiveViewers()

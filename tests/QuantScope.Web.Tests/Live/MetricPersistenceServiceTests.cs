@@ -14,8 +14,8 @@ public sealed class MetricPersistenceServiceTests : IAsyncLifetime
     public async Task DisposeAsync() => await _data.DisposeAsync();
 
     private static MetricBatch Step(Guid run, int step) => new(run,
-        [new ScalarPoint(step, MetricNames.Loss, 5f - step / 100f)],
-        [new LayerPoint(step, MetricNames.OverflowFraction, TensorRoles.Input, [0.5f, float.NaN])]);
+        [new ScalarPoint(step, MetricCatalog.Loss, 5f - step / 100f)],
+        [new LayerPoint(step, MetricCatalog.OverflowFraction, TensorRoles.Input, [0.5f, float.NaN])]);
 
     private MetricPersistenceService Create(MetricIngress ingress) =>
         new(ingress, _data.Writer, _data.Runs, NullLogger<MetricPersistenceService>.Instance);
@@ -34,11 +34,11 @@ public sealed class MetricPersistenceServiceTests : IAsyncLifetime
 
             var stored = await PollAsync(() => _data.Runs.GetAsync(run, CancellationToken.None), r => r?.Status == RunStatus.Completed);
             // The end is applied after the flush of the points queued before it: all are there the moment it shows.
-            var loss = await _data.Series.ReadScalarAsync(run, MetricNames.Loss, CancellationToken.None);
+            var loss = await _data.Series.ReadScalarAsync(run, MetricCatalog.Loss, CancellationToken.None);
             Assert.Equal(Enumerable.Range(0, 300), loss.Select(p => p.Step));
             Assert.Equal(299, stored!.LastStep);
             Assert.NotNull(stored.EndedAt);
-            var saturation = await _data.Series.ReadLayerAsync(run, MetricNames.OverflowFraction, TensorRoles.Input, 1, CancellationToken.None);
+            var saturation = await _data.Series.ReadLayerAsync(run, MetricCatalog.OverflowFraction, TensorRoles.Input, 1, CancellationToken.None);
             Assert.Equal(300, saturation.Count);
             Assert.All(saturation, p => Assert.True(float.IsNaN(p.Value)));
         }
@@ -63,7 +63,7 @@ public sealed class MetricPersistenceServiceTests : IAsyncLifetime
             await committed.WaitAsync(TimeSpan.FromSeconds(30));
 
             Assert.Equal(0, live.RetainedEvents); // all in the store: a page opened now reads them there
-            var loss = await _data.Series.ReadScalarAsync(run, MetricNames.Loss, CancellationToken.None);
+            var loss = await _data.Series.ReadScalarAsync(run, MetricCatalog.Loss, CancellationToken.None);
             Assert.Equal(101, loss.Count);
         }
         finally
@@ -90,9 +90,9 @@ public sealed class MetricPersistenceServiceTests : IAsyncLifetime
         try
         {
             await PollAsync(() => _data.Runs.GetAsync(run, CancellationToken.None), r => r?.Status == RunStatus.Completed);
-            var loss = await _data.Series.ReadScalarAsync(run, MetricNames.Loss, CancellationToken.None);
+            var loss = await _data.Series.ReadScalarAsync(run, MetricCatalog.Loss, CancellationToken.None);
             Assert.Equal(Enumerable.Range(0, 20), loss.Select(p => p.Step));
-            Assert.Empty(await _data.Series.ReadScalarAsync(deleted, MetricNames.Loss, CancellationToken.None));
+            Assert.Empty(await _data.Series.ReadScalarAsync(deleted, MetricCatalog.Loss, CancellationToken.None));
         }
         finally
         {
@@ -113,7 +113,7 @@ public sealed class MetricPersistenceServiceTests : IAsyncLifetime
         await service.StartAsync(CancellationToken.None);
         await service.StopAsync(CancellationToken.None);
 
-        var loss = await _data.Series.ReadScalarAsync(run, MetricNames.Loss, CancellationToken.None);
+        var loss = await _data.Series.ReadScalarAsync(run, MetricCatalog.Loss, CancellationToken.None);
         Assert.Equal(50, loss.Count);
         Assert.Equal(RunStatus.Cancelled, (await _data.Runs.GetAsync(run, CancellationToken.None))!.Status);
     }

@@ -17,16 +17,16 @@ public sealed class RunAggregatesTests
         var layerPoints = new List<LayerPoint>();
         for (var s = 0; s < 30; s++)
         {
-            scalars.Add(new ScalarPoint(s, MetricNames.Loss, 10f - s / 10f));
-            scalars.Add(new ScalarPoint(s, MetricNames.Tokens, 512 * (s + 1)));
-            scalars.Add(new ScalarPoint(s, MetricNames.LearningRate, 1e-3f));
-            if (s % 10 == 0) scalars.Add(new ScalarPoint(s, MetricNames.HeldOutLoss, 3f + s));
-            if (s % 10 == 0) scalars.Add(new ScalarPoint(s, MetricNames.BaselineHeldOutLoss, 2f + s));
-            if (s % 7 == 0) scalars.Add(new ScalarPoint(s, MetricNames.OutlierPrefix + Layers[0] + ".0.absmax", s));
-            layerPoints.Add(Point(s, MetricNames.Amax, s));
-            layerPoints.Add(Point(s, MetricNames.OverflowFraction, s / 100f));
-            layerPoints.Add(Point(s, MetricNames.Amax, -s, TensorRoles.Weight)); // another role: not in the table
-            if (s < 20) layerPoints.Add(Point(s, MetricNames.AmaxPred, s + 0.5f)); // stops early: its latest is step 19
+            scalars.Add(new ScalarPoint(s, MetricCatalog.Loss, 10f - s / 10f));
+            scalars.Add(new ScalarPoint(s, MetricCatalog.Tokens, 512 * (s + 1)));
+            scalars.Add(new ScalarPoint(s, MetricCatalog.LearningRate, 1e-3f));
+            if (s % 10 == 0) scalars.Add(new ScalarPoint(s, MetricCatalog.HeldOutLoss, 3f + s));
+            if (s % 10 == 0) scalars.Add(new ScalarPoint(s, MetricCatalog.BaselineHeldOutLoss, 2f + s));
+            if (s % 7 == 0) scalars.Add(new ScalarPoint(s, MetricCatalog.OutlierPrefix + Layers[0] + ".0.absmax", s));
+            layerPoints.Add(Point(s, MetricCatalog.Amax, s));
+            layerPoints.Add(Point(s, MetricCatalog.OverflowFraction, s / 100f));
+            layerPoints.Add(Point(s, MetricCatalog.Amax, -s, TensorRoles.Weight)); // another role: not in the table
+            if (s < 20) layerPoints.Add(Point(s, MetricCatalog.AmaxPred, s + 0.5f)); // stops early: its latest is step 19
         }
         // History (the first 40 of each), then live batches of 7 scalars and 5 layer points.
         var aggregates = new RunAggregates();
@@ -36,17 +36,17 @@ public sealed class RunAggregatesTests
         for (var i = 0; i < Math.Max(liveScalars.Count, liveLayers.Count); i++)
             aggregates.Add(i < liveScalars.Count ? liveScalars[i] : [], i < liveLayers.Count ? liveLayers[i] : []);
 
-        Assert.Equal(ChartData.Scalar(scalars, MetricNames.Loss), aggregates.Loss());
+        Assert.Equal(ChartData.Scalar(scalars, MetricCatalog.Loss), aggregates.Loss());
         Assert.Equal(
-            [ChartData.Scalar(scalars, MetricNames.HeldOutLoss), ChartData.Scalar(scalars, MetricNames.BaselineHeldOutLoss)],
+            [ChartData.Scalar(scalars, MetricCatalog.HeldOutLoss), ChartData.Scalar(scalars, MetricCatalog.BaselineHeldOutLoss)],
             aggregates.Eval());
-        Assert.Equal(scalars.Where(p => p.Metric.StartsWith(MetricNames.OutlierPrefix, StringComparison.Ordinal)), aggregates.OutlierScalars);
+        Assert.Equal(scalars.Where(p => p.Metric.StartsWith(MetricCatalog.OutlierPrefix, StringComparison.Ordinal)), aggregates.OutlierScalars);
         Assert.Equal(512 * 30, aggregates.TokensAt(29));
         Assert.Equal(layerPoints, aggregates.LayerPoints);
         var table = aggregates.Summary(Layers);
-        var amax = ChartData.Latest(layerPoints, MetricNames.Amax, TensorRoles.Input, Layers.Length);
-        var pred = ChartData.Latest(layerPoints, MetricNames.AmaxPred, TensorRoles.Input, Layers.Length);
-        var sat = ChartData.Latest(layerPoints, MetricNames.OverflowFraction, TensorRoles.Input, Layers.Length);
+        var amax = ChartData.Latest(layerPoints, MetricCatalog.Amax, TensorRoles.Input, Layers.Length);
+        var pred = ChartData.Latest(layerPoints, MetricCatalog.AmaxPred, TensorRoles.Input, Layers.Length);
+        var sat = ChartData.Latest(layerPoints, MetricCatalog.OverflowFraction, TensorRoles.Input, Layers.Length);
         Assert.Equal(Layers.Select((l, i) => new LayerSummary(l, amax[i], pred[i], sat[i])), table);
         Assert.Equal(19.5f, table[0].AmaxPred);
     }
@@ -56,26 +56,26 @@ public sealed class RunAggregatesTests
     {
         ScalarPoint[] points =
         [
-            new(5, MetricNames.HeldOutLoss, 1), new(0, MetricNames.HeldOutLoss, 2), new(5, MetricNames.HeldOutLoss, 3),
-            new(3, MetricNames.HeldOutLoss, 4), new(2, MetricNames.BaselineHeldOutLoss, 5), new(1, MetricNames.BaselineHeldOutLoss, 6),
-            new(4, MetricNames.Loss, 7), new(1, MetricNames.Loss, 8),
+            new(5, MetricCatalog.HeldOutLoss, 1), new(0, MetricCatalog.HeldOutLoss, 2), new(5, MetricCatalog.HeldOutLoss, 3),
+            new(3, MetricCatalog.HeldOutLoss, 4), new(2, MetricCatalog.BaselineHeldOutLoss, 5), new(1, MetricCatalog.BaselineHeldOutLoss, 6),
+            new(4, MetricCatalog.Loss, 7), new(1, MetricCatalog.Loss, 8),
         ];
         var aggregates = new RunAggregates();
         aggregates.Add(points.Take(3), []);
         aggregates.Add(points.Skip(3), []);
 
         var eval = aggregates.Eval();
-        Assert.Equal(ChartData.Scalar(points, MetricNames.HeldOutLoss), eval[0]);
-        Assert.Equal(ChartData.Scalar(points, MetricNames.BaselineHeldOutLoss), eval[1]);
-        Assert.Equal(ChartData.Scalar(points, MetricNames.Loss), aggregates.Loss());
+        Assert.Equal(ChartData.Scalar(points, MetricCatalog.HeldOutLoss), eval[0]);
+        Assert.Equal(ChartData.Scalar(points, MetricCatalog.BaselineHeldOutLoss), eval[1]);
+        Assert.Equal(ChartData.Scalar(points, MetricCatalog.Loss), aggregates.Loss());
     }
 
     [Fact]
     public void Add_Scalars_KeepsOutliersAndTokensOnly()
     {
-        var outlier = new ScalarPoint(3, MetricNames.OutlierPrefix + Layers[1] + ".0.channel", 17);
+        var outlier = new ScalarPoint(3, MetricCatalog.OutlierPrefix + Layers[1] + ".0.channel", 17);
         var aggregates = new RunAggregates();
-        aggregates.Add([new ScalarPoint(3, MetricNames.LearningRate, 1e-3f), outlier, new ScalarPoint(3, MetricNames.Tokens, 4096)], []);
+        aggregates.Add([new ScalarPoint(3, MetricCatalog.LearningRate, 1e-3f), outlier, new ScalarPoint(3, MetricCatalog.Tokens, 4096)], []);
 
         Assert.Equal([outlier], aggregates.OutlierScalars);
         Assert.Equal(4096, aggregates.TokensAt(3));

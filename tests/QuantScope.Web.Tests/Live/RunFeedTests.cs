@@ -13,8 +13,8 @@ public sealed class RunFeedTests : IAsyncLifetime
     public async Task DisposeAsync() => await _data.DisposeAsync();
 
     private static MetricBatch Steps(Guid run, int from, int to) => new(run,
-        Enumerable.Range(from, to - from + 1).Select(s => new ScalarPoint(s, MetricNames.Loss, 10 - s)).ToList(),
-        Enumerable.Range(from, to - from + 1).Select(s => new LayerPoint(s, MetricNames.OverflowFraction, TensorRoles.Input, [s / 100f])).ToList());
+        Enumerable.Range(from, to - from + 1).Select(s => new ScalarPoint(s, MetricCatalog.Loss, 10 - s)).ToList(),
+        Enumerable.Range(from, to - from + 1).Select(s => new LayerPoint(s, MetricCatalog.OverflowFraction, TensorRoles.Input, [s / 100f])).ToList());
 
     private Task<RunFeed?> OpenAsync(Guid id, LiveRunStore live) =>
         RunFeed.OpenAsync(id, live, _data.Runs, _data.Series, CancellationToken.None);
@@ -76,15 +76,15 @@ public sealed class RunFeedTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await using var updates = feed.UpdatesAsync(TimeSpan.FromMilliseconds(10), cts.Token).GetAsyncEnumerator(cts.Token);
         // Pretraining steps 0..2, an evaluation at main step 0, then main steps 0..1: three series, each from step 0.
-        live.Publish(new MetricsEvent(new MetricBatch(id, [.. Enumerable.Range(0, 3).Select(s => new ScalarPoint(s, MetricNames.PretrainLoss, 5))], [])));
-        live.Publish(new MetricsEvent(new MetricBatch(id, [new ScalarPoint(0, MetricNames.HeldOutLoss, 2)], [])));
+        live.Publish(new MetricsEvent(new MetricBatch(id, [.. Enumerable.Range(0, 3).Select(s => new ScalarPoint(s, MetricCatalog.PretrainLoss, 5))], [])));
+        live.Publish(new MetricsEvent(new MetricBatch(id, [new ScalarPoint(0, MetricCatalog.HeldOutLoss, 2)], [])));
         live.Publish(new MetricsEvent(Steps(id, 0, 1)));
         var seen = new List<ScalarPoint>();
         while (seen.Count < 6 && await updates.MoveNextAsync()) seen.AddRange(updates.Current.Scalars);
 
-        Assert.Equal([0, 1, 2], seen.Where(p => p.Metric == MetricNames.PretrainLoss).Select(p => p.Step));
-        Assert.Equal([0], seen.Where(p => p.Metric == MetricNames.HeldOutLoss).Select(p => p.Step));
-        Assert.Equal([0, 1], seen.Where(p => p.Metric == MetricNames.Loss).Select(p => p.Step));
+        Assert.Equal([0, 1, 2], seen.Where(p => p.Metric == MetricCatalog.PretrainLoss).Select(p => p.Step));
+        Assert.Equal([0], seen.Where(p => p.Metric == MetricCatalog.HeldOutLoss).Select(p => p.Step));
+        Assert.Equal([0, 1], seen.Where(p => p.Metric == MetricCatalog.Loss).Select(p => p.Step));
     }
 
     [Fact]

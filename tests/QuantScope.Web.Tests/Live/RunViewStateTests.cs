@@ -19,12 +19,12 @@ public sealed class RunViewStateTests : IDisposable
     private LiveRunStore Live => _factory.Services.GetRequiredService<LiveRunStore>();
 
     private static MetricBatch Steps(Guid run, int from, int to) => new(run,
-        [.. Enumerable.Range(from, to - from + 1).Select(s => new ScalarPoint(s, MetricNames.Loss, 10 - s / 10f))],
+        [.. Enumerable.Range(from, to - from + 1).Select(s => new ScalarPoint(s, MetricCatalog.Loss, 10 - s / 10f))],
         [
             .. Enumerable.Range(from, to - from + 1).SelectMany(s => new[]
             {
-                new LayerPoint(s, MetricNames.OverflowFraction, TensorRoles.Input, [(s * 7 % 13) / 13f, s / 100f]),
-                new LayerPoint(s, MetricNames.Amax, TensorRoles.Input, [s, 2 * s]),
+                new LayerPoint(s, MetricCatalog.OverflowFraction, TensorRoles.Input, [(s * 7 % 13) / 13f, s / 100f]),
+                new LayerPoint(s, MetricCatalog.Amax, TensorRoles.Input, [s, 2 * s]),
             }),
         ]);
 
@@ -72,10 +72,10 @@ public sealed class RunViewStateTests : IDisposable
 
         Assert.Equal(Enumerable.Range(0, 21), loss.Select(p => p.Step));
         var all = Steps(id, 0, 20).LayerPoints;
-        foreach (var metric in new[] { MetricNames.OverflowFraction, MetricNames.Amax })
+        foreach (var metric in new[] { MetricCatalog.OverflowFraction, MetricCatalog.Amax })
             Assert.Equal(Enumerable.Range(0, 21), state.LayerPoints.Where(p => p.Metric == metric).Select(p => p.Step));
         Assert.Equal(3, state.Heatmap.StepsPerColumn);
-        var rebuilt = HeatmapBucketer.For(MetricNames.OverflowFraction, 6_000).Add(ChartData.Rows(all, MetricNames.OverflowFraction, TensorRoles.Input));
+        var rebuilt = HeatmapBucketer.For(MetricCatalog.OverflowFraction, 6_000).Add(ChartData.Rows(all, MetricCatalog.OverflowFraction, TensorRoles.Input));
         Assert.Equal(rebuilt.Select(c => c.Step), columns.Select(c => c.Step));
         Assert.Equal(rebuilt.Select(c => c.Row), columns.Select(c => c.Row));
         Assert.Equal([20f, 40f], state.LayerTable.Select(r => r.Amax));

@@ -20,8 +20,8 @@ public sealed class RunComparerTests : IAsyncLifetime
         // Common steps 0..3; A also has step 4, which B lacks.
         await _data.Writer.WriteAsync(
         [
-            new MetricBatch(_a, [.. new[] { 2.0f, 1.1f, 0.9f, 3.0f, 7f }.Select((v, i) => new ScalarPoint(i, MetricNames.Loss, v))], []),
-            new MetricBatch(_b, [.. new[] { 2.0f, 1.0f, 1.0f, 2.5f }.Select((v, i) => new ScalarPoint(i, MetricNames.Loss, v))], []),
+            new MetricBatch(_a, [.. new[] { 2.0f, 1.1f, 0.9f, 3.0f, 7f }.Select((v, i) => new ScalarPoint(i, MetricCatalog.Loss, v))], []),
+            new MetricBatch(_b, [.. new[] { 2.0f, 1.0f, 1.0f, 2.5f }.Select((v, i) => new ScalarPoint(i, MetricCatalog.Loss, v))], []),
         ], CancellationToken.None);
     }
 
@@ -31,7 +31,7 @@ public sealed class RunComparerTests : IAsyncLifetime
     public async Task Compare_HandComputedApe_OverCommonSteps()
     {
         var comparer = new RunComparer(_data.Runs, _data.Series);
-        var (result, field, _) = await comparer.CompareAsync(_a, _b, MetricNames.Loss, 2, CancellationToken.None);
+        var (result, field, _) = await comparer.CompareAsync(_a, _b, MetricCatalog.Loss, 2, CancellationToken.None);
         Assert.Null(field);
         // Per step: 0 %, 10 %, 10 %, 20 % (float32 inputs: 1.1f and 0.9f are not exact).
         Assert.Equal(4, result!.LossApe.Steps);
@@ -43,9 +43,9 @@ public sealed class RunComparerTests : IAsyncLifetime
     public async Task Compare_UnknownRunOrNoCommonSteps_NamesTheField()
     {
         var comparer = new RunComparer(_data.Runs, _data.Series);
-        Assert.Equal("baseline", (await comparer.CompareAsync(_a, Guid.NewGuid(), MetricNames.Loss, 10, CancellationToken.None)).Field);
+        Assert.Equal("baseline", (await comparer.CompareAsync(_a, Guid.NewGuid(), MetricCatalog.Loss, 10, CancellationToken.None)).Field);
         Assert.Equal("metric", (await comparer.CompareAsync(_a, _b, "lr", 10, CancellationToken.None)).Field);
-        Assert.Equal("last", (await comparer.CompareAsync(_a, _b, MetricNames.Loss, 0, CancellationToken.None)).Field);
+        Assert.Equal("last", (await comparer.CompareAsync(_a, _b, MetricCatalog.Loss, 0, CancellationToken.None)).Field);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using QuantScope.Data.Series;
+using QuantScope.Engine.Telemetry;
 using ScottPlot;
 
 namespace QuantScope.Data.Export.Heatmaps;
@@ -68,7 +69,7 @@ public static class HeatmapImage
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         heatmap.NaNCellColor = NotMeasured;
         var colorBar = plot.Add.ColorBar(heatmap);
-        colorBar.Label = MetricUnits.Of(grid.Metric);
+        colorBar.Label = MetricCatalog.UnitOf(grid.Metric);
 
         plot.Axes.Left.SetTicks(
             [.. Enumerable.Range(0, rows).Select(r => (double)(rows - 1 - r))], [.. grid.Layers]);

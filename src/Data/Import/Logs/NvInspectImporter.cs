@@ -55,10 +55,10 @@ public static partial class NvInspectImporter
     /// </summary>
     public static (string Metric, double Divisor) MapStat(string stat) => stat switch
     {
-        "underflows%" => (MetricNames.UnderflowFraction, 100),
-        "overflows%" => (MetricNames.OverflowFraction, 100),
-        "cur_amax" => (MetricNames.Amax, 1),
-        "mse" => (MetricNames.Mse, 1),
+        "underflows%" => (MetricCatalog.UnderflowFraction, 100),
+        "overflows%" => (MetricCatalog.OverflowFraction, 100),
+        "cur_amax" => (MetricCatalog.Amax, 1),
+        "mse" => (MetricCatalog.Mse, 1),
         _ => (stat, 1),
     };
 

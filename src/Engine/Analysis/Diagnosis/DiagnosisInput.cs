@@ -39,7 +39,7 @@ public sealed record DiagnosisInput
         if (Requested?.Bf16WarmupSteps is { } warmup) return warmup;
         foreach (var role in TensorRoles.All)
         {
-            if (Layer(MetricNames.AmaxPred, role) is not { } pred) continue;
+            if (Layer(MetricCatalog.AmaxPred, role) is not { } pred) continue;
             for (var k = 0; k < pred.Steps.Length; k++)
                 if (pred.Values[k].Any(float.IsFinite)) return pred.Steps[k];
         }

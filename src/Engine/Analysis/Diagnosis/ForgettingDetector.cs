@@ -16,8 +16,8 @@ public static class ForgettingDetector
     public static IEnumerable<Finding> Detect(DiagnosisInput input, DiagnosisThresholds t)
     {
         var start = input.QatStart();
-        var loss = Gaps(input, MetricNames.HeldOutLoss, MetricNames.BaselineHeldOutLoss, start, (v, b) => b > 0 ? (v - b) / b : double.NaN, t.HeldOutLossGap);
-        var probe = Gaps(input, MetricNames.ProbeAccuracy, MetricNames.BaselineProbeAccuracy, start, (v, b) => b - v, t.ProbeAccuracyDrop);
+        var loss = Gaps(input, MetricCatalog.HeldOutLoss, MetricCatalog.BaselineHeldOutLoss, start, (v, b) => b > 0 ? (v - b) / b : double.NaN, t.HeldOutLossGap);
+        var probe = Gaps(input, MetricCatalog.ProbeAccuracy, MetricCatalog.BaselineProbeAccuracy, start, (v, b) => b - v, t.ProbeAccuracyDrop);
         if (loss.Count == 0 && probe.Count == 0)
         {
             if (Rise(input, start, t) is { } rise) yield return rise;
@@ -44,7 +44,7 @@ public static class ForgettingDetector
         var critical = loss.Any(g => g.Gap >= 2 * t.HeldOutLossGap) || probe.Any(g => g.Gap >= 2 * t.ProbeAccuracyDrop);
         yield return new Finding(DetectorIds.Forgetting, critical ? FindingSeverity.Critical : FindingSeverity.Warning,
             "QAT forgets what the BF16 twin keeps", evidence, [], steps.Take(t.MaxListed).ToArray(),
-            new ChartHint(loss.Count > 0 ? MetricNames.HeldOutLoss : MetricNames.ProbeAccuracy, TensorRoles.None, null), Fix(input.Requested, t));
+            new ChartHint(loss.Count > 0 ? MetricCatalog.HeldOutLoss : MetricCatalog.ProbeAccuracy, TensorRoles.None, null), Fix(input.Requested, t));
     }
 
     private static List<(int Step, double Value, double Baseline, double Gap)> Gaps(
@@ -66,15 +66,15 @@ public static class ForgettingDetector
     // The held-out loss's peak rise since QAT began, for a run the twin gap does not flag.
     private static Finding? Rise(DiagnosisInput input, int start, DiagnosisThresholds t)
     {
-        if (input.Scalar(MetricNames.HeldOutLoss) is not { } heldOut) return null;
-        var twin = input.Scalar(MetricNames.BaselineHeldOutLoss);
+        if (input.Scalar(MetricCatalog.HeldOutLoss) is not { } heldOut) return null;
+        var twin = input.Scalar(MetricCatalog.BaselineHeldOutLoss);
         var before = heldOut.Finite().Where(p => p.Step <= start).Select(p => (double)p.Value).LastOrDefault(double.NaN);
         if (!(before > 0)) return null;
         var after = heldOut.Finite(start + 1).ToArray();
         if (after.Length == 0) return null;
         var peak = after.MaxBy(p => p.Value);
         var rise = (peak.Value - before) / before;
-        var chart = new ChartHint(MetricNames.HeldOutLoss, TensorRoles.None, null);
+        var chart = new ChartHint(MetricCatalog.HeldOutLoss, TensorRoles.None, null);
         var change = $"held-out loss {Num(before)} at QAT start, {Num(peak.Value)} at step {peak.Step} (+{Pct(rise)})";
         if (twin is null)
         {

@@ -26,7 +26,7 @@ public static partial class NonFiniteOriginDetector
                 ? "The weight itself went non-finite: lower the LR, keep gradient clipping on, warm up in BF16."
                 : "The activation blew up before this layer (attention, norm, or the previous block's output): lower the LR, warm up in BF16, and check that layer's saturation.";
         yield return new Finding(DetectorIds.NonFiniteOrigin, FindingSeverity.Critical, $"First NaN/Inf: {f.Role} of {f.Layer}", evidence,
-            [f.Layer], [f.Step], new ChartHint(MetricNames.Amax, f.Role, f.Layer), fix);
+            [f.Layer], [f.Step], new ChartHint(MetricCatalog.Amax, f.Role, f.Layer), fix);
     }
 
     private static (int Step, string Layer, string Role, float Value)? FirstInSeries(DiagnosisInput input)
@@ -36,7 +36,7 @@ public static partial class NonFiniteOriginDetector
         foreach (var role in TensorRoles.All)
         {
             roleOrder++;
-            if (input.Layer(MetricNames.Amax, role) is not { } amax) continue;
+            if (input.Layer(MetricCatalog.Amax, role) is not { } amax) continue;
             for (var k = 0; k < amax.Steps.Length; k++)
             {
                 if (best is { } b && amax.Steps[k] > b.Step) break;
@@ -58,7 +58,7 @@ public static partial class NonFiniteOriginDetector
     // A NaN in a stored row usually means "not measured". It counts as a NaN tensor only when the loss at that step is
     // not finite too (a NaN amax always poisons the loss).
     private static bool IsMeasuredNaN(DiagnosisInput input, string role, int step) =>
-        input.Scalar(MetricNames.Loss) is { } loss && Array.IndexOf(loss.Steps, step) is var k and >= 0 && !float.IsFinite(loss.Values[k]);
+        input.Scalar(MetricCatalog.Loss) is { } loss && Array.IndexOf(loss.Steps, step) is var k and >= 0 && !float.IsFinite(loss.Values[k]);
 
     private static bool Earlier(DiagnosisInput input, int layer, string than) => layer < input.Layers.ToList().IndexOf(than);
 

@@ -15,8 +15,8 @@ public static class OutlierDetector
     public static IEnumerable<Finding> Detect(DiagnosisInput input, DiagnosisThresholds t)
     {
         var start = input.QatStart();
-        var kurtosis = Dominant(input, MetricNames.Kurtosis, start, t, t.MinKurtosis);
-        var error = Dominant(input, MetricNames.ErrorInputOnly, start, t, 0);
+        var kurtosis = Dominant(input, MetricCatalog.Kurtosis, start, t, t.MinKurtosis);
+        var error = Dominant(input, MetricCatalog.ErrorInputOnly, start, t, 0);
         foreach (var layer in new[] { kurtosis?.Layer, error?.Layer }.OfType<int>().Distinct())
         {
             var name = input.Layers[layer];
@@ -35,7 +35,7 @@ public static class OutlierDetector
                 : $"Keep that input in 8 bits or higher: an 8-bit per-block format (mxfp8-e4m3), or a keep rule for {name} input.";
             yield return new Finding(DetectorIds.OutlierBottleneck, error?.Layer == layer ? FindingSeverity.Warning : FindingSeverity.Info,
                 $"{name} input is the quantization bottleneck" + (name.EndsWith(".mlp.down_proj", StringComparison.Ordinal) ? " (FC2)" : ""),
-                evidence, [name], [], new ChartHint(error?.Layer == layer ? MetricNames.ErrorInputOnly : MetricNames.Kurtosis, TensorRoles.Input, name), fix);
+                evidence, [name], [], new ChartHint(error?.Layer == layer ? MetricCatalog.ErrorInputOnly : MetricCatalog.Kurtosis, TensorRoles.Input, name), fix);
         }
     }
 
@@ -53,8 +53,8 @@ public static class OutlierDetector
 
     private static double? Share(DiagnosisInput input, int layer, int start)
     {
-        var inputOnly = input.Layer(MetricNames.ErrorInputOnly, TensorRoles.Input)?.Mean(layer, start) ?? double.NaN;
-        var weightOnly = input.Layer(MetricNames.ErrorWeightOnly, TensorRoles.Input)?.Mean(layer, start) ?? double.NaN;
+        var inputOnly = input.Layer(MetricCatalog.ErrorInputOnly, TensorRoles.Input)?.Mean(layer, start) ?? double.NaN;
+        var weightOnly = input.Layer(MetricCatalog.ErrorWeightOnly, TensorRoles.Input)?.Mean(layer, start) ?? double.NaN;
         return inputOnly + weightOnly > 0 ? inputOnly / (inputOnly + weightOnly) : null;
     }
 

@@ -19,7 +19,7 @@ public static class SaturationDetector
         var start = input.QatStart();
         foreach (var role in TensorRoles.All)
         {
-            if (input.Layer(MetricNames.SaturationEvent, role) is not { } events) continue;
+            if (input.Layer(MetricCatalog.SaturationEvent, role) is not { } events) continue;
             var stats = Enumerable.Range(0, input.Layers.Count).Select(l => Count(events, l, start)).ToArray();
             var flagged = Enumerable.Range(0, stats.Length)
                 .Where(l => stats[l].Measured > 0 && stats[l].Events >= t.MinSaturationEvents && stats[l].Rate >= t.SaturationRateWarning)
@@ -32,7 +32,7 @@ public static class SaturationDetector
             var evidence = $"{flagged.Length} of {input.Layers.Count} layers' {role} saturated (amax > amaxPred) on at least "
                 + $"{Pct(t.SaturationRateWarning)} of QAT steps; worst {name}: {stats[worst].Events} of {stats[worst].Measured} steps "
                 + $"({Pct(stats[worst].Rate)}); all layers {Pct(total)}.";
-            if (input.Layer(MetricNames.OverflowFraction, role) is { } overflow)
+            if (input.Layer(MetricCatalog.OverflowFraction, role) is { } overflow)
                 evidence += $" Peak overflow fraction in {name}: {Pct(overflow.Column(worst).Where(float.IsFinite).DefaultIfEmpty(0).Max())} of elements clipped.";
 
             var own = input.OwnSettings(name, role);
@@ -47,7 +47,7 @@ public static class SaturationDetector
                 evidence,
                 flagged.Take(t.MaxListed).Select(l => input.Layers[l]).ToArray(),
                 TopSteps(events, flagged, start, t.MaxListed),
-                new ChartHint(MetricNames.SaturationEvent, role, name),
+                new ChartHint(MetricCatalog.SaturationEvent, role, name),
                 Fix(own, replayed, t));
         }
     }
@@ -68,7 +68,7 @@ public static class SaturationDetector
 
     private static ReplayResult? Predict(DiagnosisInput input, string role, int layer, ReplaySettings? own, int start, DiagnosisThresholds t)
     {
-        if (input.Layer(MetricNames.Amax, role) is not { } amax) return null;
+        if (input.Layer(MetricCatalog.Amax, role) is not { } amax) return null;
         var settings = (own ?? new ReplaySettings()) with { Algorithm = AmaxAlgorithm.Max, HistoryLength = t.RecommendedHistoryLength };
         var result = DtsReplay.Run(amax.Steps, amax.Column(layer), settings, start);
         return result.Measured == 0 ? null : result;

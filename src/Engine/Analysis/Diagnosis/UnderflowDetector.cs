@@ -16,7 +16,7 @@ public static class UnderflowDetector
         var start = input.QatStart();
         foreach (var role in TensorRoles.All)
         {
-            if (input.Layer(MetricNames.UnderflowFraction, role) is not { } series) continue;
+            if (input.Layer(MetricCatalog.UnderflowFraction, role) is not { } series) continue;
             var threshold = role == TensorRoles.GradOutput ? t.GradUnderflowFraction : t.ActivationUnderflowFraction;
             var flagged = Enumerable.Range(0, input.Layers.Count).Select(l => (Layer: l, Mean: series.Mean(l, start)))
                 .Where(x => x.Mean >= threshold).OrderByDescending(x => x.Mean).ToArray();
@@ -31,7 +31,7 @@ public static class UnderflowDetector
             yield return new Finding(DetectorIds.Underflow, worst.Mean >= t.UnderflowCritical ? FindingSeverity.Critical : FindingSeverity.Warning,
                 $"Underflow of {what} in {flagged.Length} layer(s)", evidence,
                 flagged.Take(t.MaxListed).Select(x => input.Layers[x.Layer]).ToArray(), [],
-                new ChartHint(MetricNames.UnderflowFraction, role, input.Layers[worst.Layer]), fix);
+                new ChartHint(MetricCatalog.UnderflowFraction, role, input.Layers[worst.Layer]), fix);
         }
     }
 }

@@ -27,7 +27,7 @@ internal sealed class CheckpointPtq : IDisposable
         _windows = heldOutWindows;
         _model = new LlamaForCausalLM(config.Model, evaluationPlan, config.Seed);
         if (config.Precision == Training.Precision.Bf16) _model.SetComputeType(ScalarType.BFloat16);
-        foreach (var (_, layer) in _model.QuantizedLayers) layer.CollectStats = false; // evaluation only: no diagnostics
+        foreach (var (_, layer) in _model.QuantizedLayers) layer.Probe.CollectStats = false; // evaluation only: no diagnostics
         _quantized = _model.QuantizedLayers.Select(l => l.Layer.IsQuantized).ToArray();
         QuantizedLayers = _model.QuantizedLayers.Where((_, i) => _quantized[i]).Select(l => l.Name).ToArray();
     }
@@ -39,7 +39,7 @@ internal sealed class CheckpointPtq : IDisposable
     public IReadOnlyList<string> QuantizedLayers { get; }
 
     /// <summary>Plan warnings: rules that matched nothing, block-size fallbacks.</summary>
-    public IReadOnlyList<string> PlanWarnings => _model.EffectivePlan!.Warnings;
+    public IReadOnlyList<string> PlanWarnings => _model.EffectivePlan.Warnings;
 
     /// <summary>Loads a checkpoint's parameters (<see cref="ParameterCheckpoint"/>).</summary>
     public void Load(string path) => ParameterCheckpoint.Load(_model, path);

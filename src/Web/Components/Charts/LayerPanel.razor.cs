@@ -14,9 +14,9 @@ public partial class LayerPanel
     private static readonly IReadOnlyList<string> AmaxTraces = ["amax (now)", "amaxPred (delayed)"];
     private static readonly IReadOnlyList<string> FlowTraces = ["overflow fraction", "underflow fraction"];
     private static readonly IReadOnlyList<string> ErrorTraces = ["weight only", "input only", "both"];
-    private static readonly string[] AmaxMetrics = [MetricNames.Amax, MetricNames.AmaxPred];
-    private static readonly string[] FlowMetrics = [MetricNames.OverflowFraction, MetricNames.UnderflowFraction];
-    private static readonly string[] ErrorMetrics = [MetricNames.ErrorWeightOnly, MetricNames.ErrorInputOnly, MetricNames.ErrorBoth];
+    private static readonly string[] AmaxMetrics = [MetricCatalog.Amax, MetricCatalog.AmaxPred];
+    private static readonly string[] FlowMetrics = [MetricCatalog.OverflowFraction, MetricCatalog.UnderflowFraction];
+    private static readonly string[] ErrorMetrics = [MetricCatalog.ErrorWeightOnly, MetricCatalog.ErrorInputOnly, MetricCatalog.ErrorBoth];
 
     private LiveLineChart? _amax;
     private LiveLineChart? _flow;

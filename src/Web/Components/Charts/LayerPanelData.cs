@@ -26,15 +26,15 @@ public static partial class LayerPanelData
     /// </summary>
     public static IReadOnlyList<OutlierChannel> Outliers(IEnumerable<ScalarPoint> scalars, string layer)
     {
-        var prefix = MetricNames.OutlierPrefix + layer + ".";
+        var prefix = MetricCatalog.OutlierPrefix + layer + ".";
         var mine = scalars.Where(p => p.Metric.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         if (mine.Count == 0) return [];
         var step = mine.Max(p => p.Step);
         var at = mine.Where(p => p.Step == step).GroupBy(p => p.Metric).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
         var result = new List<OutlierChannel>();
-        for (var rank = 0; at.TryGetValue($"{prefix}{rank}.absmax", out var absmax); rank++)
+        for (var rank = 0; at.TryGetValue(MetricCatalog.OutlierAbsMax(layer, rank), out var absmax); rank++)
         {
-            var channel = at.TryGetValue($"{prefix}{rank}.channel", out var c) ? (int)c : -1;
+            var channel = at.TryGetValue(MetricCatalog.OutlierChannel(layer, rank), out var c) ? (int)c : -1;
             result.Add(new OutlierChannel(rank, channel, absmax, step));
         }
         return result;

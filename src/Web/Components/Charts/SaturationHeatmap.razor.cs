@@ -37,6 +37,9 @@ public partial class SaturationHeatmap : IDisposable
     /// <summary>Called with the layer (full module name) of a clicked cell.</summary>
     [Parameter] public EventCallback<string> OnLayerClicked { get; set; }
 
+    /// <summary>The plotly colour scale (<see cref="MetricOptions.ColorScaleOf"/>).</summary>
+    [Parameter] public string ColorScale { get; set; } = nameof(Engine.Telemetry.ColorScale.Viridis);
+
     /// <summary>Steps per column: above 1, each column is the worst value of that many steps (see HeatmapBucketer).</summary>
     [Parameter] public int StepsPerColumn { get; set; } = 1;
 
@@ -55,7 +58,7 @@ public partial class SaturationHeatmap : IDisposable
             Name = ValueLabel,
             Transpose = true,
             Y = Layers.Cast<object>().ToList(),
-            ColorScale = "Viridis", // perceptually uniform and colour-blind safe
+            ColorScale = ColorScale, // the metric's, from the catalog (perceptually uniform and colour-blind safe)
             ColorBar = new Plotly.Blazor.Traces.HeatMapLib.ColorBar { Title = new Plotly.Blazor.Traces.HeatMapLib.ColorBarLib.Title { Text = ValueLabel } },
             HoverTemplate = "%{y}<br>" + (StepsPerColumn > 1 ? $"{StepsPerColumn} steps from %{{x}}<br>worst " : "step %{x}<br>")
                 + ValueLabel + " %{z}<extra></extra>",

@@ -32,10 +32,10 @@ public partial class Compare : IDisposable
     private HeatmapDto? _difference;
     private (float Min, float Max)? _range;
     private double _diffAbs;
-    private string _scalarMetric = MetricNames.Loss;
+    private string _scalarMetric = MetricCatalog.Loss;
     private bool _byTokens;
     private bool _tokensAvailable;
-    private string _heatMetric = MetricNames.OverflowFraction;
+    private string _heatMetric = MetricCatalog.OverflowFraction;
     private string _heatRole = TensorRoles.Input;
     private int _curvesKey;
     private int _heatKey;
@@ -116,7 +116,7 @@ public partial class Compare : IDisposable
 
     private async Task OnScalarMetricAsync(ChangeEventArgs e)
     {
-        _scalarMetric = e.Value?.ToString() ?? MetricNames.Loss;
+        _scalarMetric = e.Value?.ToString() ?? MetricCatalog.Loss;
         await LoadCurvesAsync();
     }
 
@@ -128,7 +128,7 @@ public partial class Compare : IDisposable
 
     private async Task OnHeatMetricAsync(ChangeEventArgs e)
     {
-        _heatMetric = e.Value?.ToString() ?? MetricNames.OverflowFraction;
+        _heatMetric = e.Value?.ToString() ?? MetricCatalog.OverflowFraction;
         await LoadHeatmapsAsync();
     }
 

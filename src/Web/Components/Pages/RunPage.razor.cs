@@ -13,8 +13,8 @@ namespace QuantScope.Web.Components.Pages;
 /// </summary>
 public partial class RunPage
 {
-    private static readonly IReadOnlyList<string> LossTraces = ["loss"];
-    private static readonly IReadOnlyList<string> EvalTraces = [MetricNames.HeldOutLoss, MetricNames.BaselineHeldOutLoss];
+    private static readonly IReadOnlyList<string> LossTraces = [MetricCatalog.Loss];
+    private static readonly IReadOnlyList<string> EvalTraces = [MetricCatalog.HeldOutLoss, MetricCatalog.BaselineHeldOutLoss];
 
     private readonly CancellationTokenSource _cts = new();
     private bool _opened;
@@ -104,7 +104,7 @@ public partial class RunPage
         if (await State.LoadSummaryAsync(_cts.Token)) StateHasChanged();
     }
 
-    private void OnHeatMetric(ChangeEventArgs e) => PickHeatmap(e.Value?.ToString() ?? MetricNames.OverflowFraction, State.Heatmap.Role);
+    private void OnHeatMetric(ChangeEventArgs e) => PickHeatmap(e.Value?.ToString() ?? MetricCatalog.OverflowFraction, State.Heatmap.Role);
 
     private void OnHeatRole(ChangeEventArgs e) => PickHeatmap(State.Heatmap.Metric, e.Value?.ToString() ?? TensorRoles.Input);
 

@@ -26,11 +26,11 @@ public sealed class NvInspectImporterTests
         Assert.Equal(["model.layers.0.mlp.fc2", "model.layers.1.mlp.fc2", "model.layers.0.self_attention.layernorm_qkv"], series.Layers);
         var points = LayerPoints(series);
         Assert.Equal(5, points.Length);
-        Assert.Equal([(float)(4.3188 / 100), 0.5f, float.NaN], points.Single(p => p is { Step: 2, Metric: MetricNames.UnderflowFraction, Role: TensorRoles.Input }).Values);
-        Assert.Equal([0.5f, float.NaN, float.NaN], points.Single(p => p is { Step: 2, Metric: MetricNames.Amax, Role: TensorRoles.Weight }).Values);
-        Assert.Equal([float.NaN, float.NaN, 0.015f], points.Single(p => p is { Step: 4, Metric: MetricNames.OverflowFraction, Role: TensorRoles.GradOutput }).Values);
+        Assert.Equal([(float)(4.3188 / 100), 0.5f, float.NaN], points.Single(p => p is { Step: 2, Metric: MetricCatalog.UnderflowFraction, Role: TensorRoles.Input }).Values);
+        Assert.Equal([0.5f, float.NaN, float.NaN], points.Single(p => p is { Step: 2, Metric: MetricCatalog.Amax, Role: TensorRoles.Weight }).Values);
+        Assert.Equal([float.NaN, float.NaN, 0.015f], points.Single(p => p is { Step: 4, Metric: MetricCatalog.OverflowFraction, Role: TensorRoles.GradOutput }).Values);
         Assert.Equal([0.125f, float.NaN, float.NaN], points.Single(p => p is { Step: 4, Metric: "scale_inv_min", Role: TensorRoles.Input }).Values);
-        Assert.Equal([2e-6f, float.NaN, float.NaN], points.Single(p => p is { Step: 4, Metric: MetricNames.Mse }).Values);
+        Assert.Equal([2e-6f, float.NaN, float.NaN], points.Single(p => p is { Step: 4, Metric: MetricCatalog.Mse }).Values);
         Assert.Equal(2, series.Skipped.Count);
         Assert.Equal("line 8: value 'oops' is not a number", series.Skipped[0]);
         Assert.StartsWith("line 9: 'model.layers.0.mlp.fc2_whatever_max' names no tensor", series.Skipped[1]);

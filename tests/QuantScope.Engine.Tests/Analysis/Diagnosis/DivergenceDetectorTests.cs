@@ -11,7 +11,7 @@ public class DivergenceDetectorTests
     [Fact]
     public void Detect_OneSpikeTheTwinDoesNotShare_WarnsAtThatStep()
     {
-        var input = HealthyRun.Input().With(MetricNames.Loss, Flat(40)).With(MetricNames.BaselineLoss, Flat());
+        var input = HealthyRun.Input().With(MetricCatalog.Loss, Flat(40)).With(MetricCatalog.BaselineLoss, Flat());
         var finding = Assert.Single(DivergenceDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Warning, finding.Severity);
         Assert.Equal([40], finding.Steps);
@@ -21,21 +21,21 @@ public class DivergenceDetectorTests
     [Fact]
     public void Detect_SpikesSharedWithTwin_OnlyInfo()
     {
-        var input = HealthyRun.Input().With(MetricNames.Loss, Flat(25, 45)).With(MetricNames.BaselineLoss, Flat(25, 45));
+        var input = HealthyRun.Input().With(MetricCatalog.Loss, Flat(25, 45)).With(MetricCatalog.BaselineLoss, Flat(25, 45));
         Assert.Equal(FindingSeverity.Info, Assert.Single(DivergenceDetector.Detect(input, DiagnosisThresholds.Default)).Severity);
     }
 
     [Fact]
     public void Detect_ThreeOwnSpikes_Critical() =>
         Assert.Equal(FindingSeverity.Critical, Assert.Single(DivergenceDetector.Detect(
-            HealthyRun.Input().With(MetricNames.Loss, Flat(20, 35, 50)).With(MetricNames.BaselineLoss, Flat()), DiagnosisThresholds.Default)).Severity);
+            HealthyRun.Input().With(MetricCatalog.Loss, Flat(20, 35, 50)).With(MetricCatalog.BaselineLoss, Flat()), DiagnosisThresholds.Default)).Severity);
 
     [Fact]
     public void Detect_NonFiniteLoss_Critical()
     {
         var loss = Flat();
         loss.Values[33] = float.PositiveInfinity;
-        var finding = DivergenceDetector.Detect(HealthyRun.Input().With(MetricNames.Loss, loss), DiagnosisThresholds.Default).First();
+        var finding = DivergenceDetector.Detect(HealthyRun.Input().With(MetricCatalog.Loss, loss), DiagnosisThresholds.Default).First();
         Assert.Equal((FindingSeverity.Critical, 33), (finding.Severity, finding.Steps[0]));
     }
 }

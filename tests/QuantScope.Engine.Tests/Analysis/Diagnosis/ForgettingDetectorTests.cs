@@ -8,7 +8,7 @@ public class ForgettingDetectorTests
     [Fact]
     public void Detect_HeldOutLossAboveTwinEarlyAtHighLr_WarnsWithWarmupAndLrFix()
     {
-        var input = HealthyRun.Input().With(MetricNames.HeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.1f, 3.0f]));
+        var input = HealthyRun.Input().With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.1f, 3.0f]));
         input = input with { Requested = input.Requested! with { LearningRate = 1e-3 } };
         var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Warning, finding.Severity); // 7.6 % > 5 %, below 10 %
@@ -23,17 +23,17 @@ public class ForgettingDetectorTests
     [Fact]
     public void Detect_ProbeAccuracyFarBelowTwin_Critical()
     {
-        var input = HealthyRun.Input().With(MetricNames.ProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.40f, 0.42f]));
+        var input = HealthyRun.Input().With(MetricCatalog.ProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.40f, 0.42f]));
         var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Critical, finding.Severity);
         Assert.Equal([30, 60], finding.Steps);
-        Assert.Equal(MetricNames.ProbeAccuracy, finding.Chart.Metric);
+        Assert.Equal(MetricCatalog.ProbeAccuracy, finding.Chart.Metric);
     }
 
     [Fact]
     public void Detect_NoTwinButHeldOutRising_InfoAskingForBaseline()
     {
-        var input = HealthyRun.Input().With(MetricNames.HeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.3f, 3.4f]));
+        var input = HealthyRun.Input().With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.3f, 3.4f]));
         input = input with { Scalars = input.Scalars.Where(s => !s.Key.StartsWith("baseline_", StringComparison.Ordinal)).ToDictionary() };
         var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Info, finding.Severity);
@@ -45,8 +45,8 @@ public class ForgettingDetectorTests
     {
         // The lr 1e-3 demo: held-out loss 0.456 -> 3.34 in the run and 3.34 in its twin (no gap, a 7x rise).
         var input = HealthyRun.Input()
-            .With(MetricNames.HeldOutLoss, new StepSeries([0, 30, 60], [0.456f, 2.1f, 3.341f]))
-            .With(MetricNames.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [0.456f, 2.1f, 3.344f]));
+            .With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [0.456f, 2.1f, 3.341f]))
+            .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [0.456f, 2.1f, 3.344f]));
         input = input with { Requested = input.Requested! with { LearningRate = 1e-3 } };
         var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Critical, finding.Severity); // +633 % >= 5 x 20 %
@@ -59,8 +59,8 @@ public class ForgettingDetectorTests
     public void Detect_RunAndTwinRiseALittle_NothingBelowTheRiseThreshold()
     {
         var input = HealthyRun.Input()
-            .With(MetricNames.HeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.3f, 3.5f]))
-            .With(MetricNames.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.3f, 3.5f]));
+            .With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.3f, 3.5f]))
+            .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.3f, 3.5f]));
         Assert.Empty(ForgettingDetector.Detect(input, DiagnosisThresholds.Default)); // +16.7 % < 20 %
     }
 }

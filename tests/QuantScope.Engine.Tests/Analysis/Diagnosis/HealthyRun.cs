@@ -18,26 +18,26 @@ internal static class HealthyRun
         var loss = steps.Select(s => (float)(4 * Math.Exp(-s / 30.0) + 1 + random.NextDouble() * 0.02)).ToArray();
         var scalars = new Dictionary<string, StepSeries>
         {
-            [MetricNames.Loss] = new(steps, loss),
-            [MetricNames.BaselineLoss] = new(steps, loss.Select(v => v * 0.99f).ToArray()),
-            [MetricNames.HeldOutLoss] = new([0, 30, 60], [3f, 2.9f, 2.95f]),
-            [MetricNames.BaselineHeldOutLoss] = new([0, 30, 60], [3f, 2.88f, 2.9f]),
-            [MetricNames.ProbeAccuracy] = new([0, 30, 60], [0.5f, 0.52f, 0.55f]),
-            [MetricNames.BaselineProbeAccuracy] = new([0, 30, 60], [0.5f, 0.53f, 0.56f]),
+            [MetricCatalog.Loss] = new(steps, loss),
+            [MetricCatalog.BaselineLoss] = new(steps, loss.Select(v => v * 0.99f).ToArray()),
+            [MetricCatalog.HeldOutLoss] = new([0, 30, 60], [3f, 2.9f, 2.95f]),
+            [MetricCatalog.BaselineHeldOutLoss] = new([0, 30, 60], [3f, 2.88f, 2.9f]),
+            [MetricCatalog.ProbeAccuracy] = new([0, 30, 60], [0.5f, 0.52f, 0.55f]),
+            [MetricCatalog.BaselineProbeAccuracy] = new([0, 30, 60], [0.5f, 0.53f, 0.56f]),
         };
         var layers = new Dictionary<string, LayerSeries>();
         foreach (var role in new[] { TensorRoles.Input, TensorRoles.Weight })
         {
-            layers[DiagnosisInput.Key(MetricNames.Amax, role)] = PerLayer((s, l) => 1 + l + s * 0.001f);
-            layers[DiagnosisInput.Key(MetricNames.AmaxPred, role)] = PerLayer((s, l) => 1 + l + Math.Max(0, s - 1) * 0.001f);
-            layers[DiagnosisInput.Key(MetricNames.SaturationEvent, role)] = PerLayer((s, l) => s == 0 ? 0f : (s % 30 == 7 ? 1f : 0f)); // rare: 2 of 60
-            layers[DiagnosisInput.Key(MetricNames.UnderflowFraction, role)] = PerLayer((_, _) => 0.001f);
-            layers[DiagnosisInput.Key(MetricNames.OverflowFraction, role)] = PerLayer((_, _) => 0f);
+            layers[DiagnosisInput.Key(MetricCatalog.Amax, role)] = PerLayer((s, l) => 1 + l + s * 0.001f);
+            layers[DiagnosisInput.Key(MetricCatalog.AmaxPred, role)] = PerLayer((s, l) => 1 + l + Math.Max(0, s - 1) * 0.001f);
+            layers[DiagnosisInput.Key(MetricCatalog.SaturationEvent, role)] = PerLayer((s, l) => s == 0 ? 0f : (s % 30 == 7 ? 1f : 0f)); // rare: 2 of 60
+            layers[DiagnosisInput.Key(MetricCatalog.UnderflowFraction, role)] = PerLayer((_, _) => 0.001f);
+            layers[DiagnosisInput.Key(MetricCatalog.OverflowFraction, role)] = PerLayer((_, _) => 0f);
         }
 
-        layers[DiagnosisInput.Key(MetricNames.Kurtosis, TensorRoles.Input)] = PerLayer((_, l) => 3.5f + l);
-        layers[DiagnosisInput.Key(MetricNames.ErrorInputOnly, TensorRoles.Input)] = PerLayer((_, l) => 0.02f + 0.005f * l);
-        layers[DiagnosisInput.Key(MetricNames.ErrorWeightOnly, TensorRoles.Input)] = PerLayer((_, _) => 0.02f);
+        layers[DiagnosisInput.Key(MetricCatalog.Kurtosis, TensorRoles.Input)] = PerLayer((_, l) => 3.5f + l);
+        layers[DiagnosisInput.Key(MetricCatalog.ErrorInputOnly, TensorRoles.Input)] = PerLayer((_, l) => 0.02f + 0.005f * l);
+        layers[DiagnosisInput.Key(MetricCatalog.ErrorWeightOnly, TensorRoles.Input)] = PerLayer((_, _) => 0.02f);
         var plan = Layers.SelectMany(l => new[] { TensorRoles.Input, TensorRoles.Weight }.Select(r => new PlanEntry(l, r, "e4m3", "delayed(h=16,max,margin=0)", null))).ToArray();
         return new DiagnosisInput
         {

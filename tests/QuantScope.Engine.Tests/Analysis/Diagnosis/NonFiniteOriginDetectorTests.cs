@@ -9,12 +9,12 @@ public class NonFiniteOriginDetectorTests
     public void Detect_InfAmaxInTwoLayers_NamesTheFirstStepThenLayerInForwardOrder()
     {
         var input = HealthyRun.Input()
-            .With(MetricNames.Amax, TensorRoles.Weight, HealthyRun.PerLayer((s, l) => s >= 30 && l == 1 ? float.PositiveInfinity : 1f))
-            .With(MetricNames.Amax, TensorRoles.Input, HealthyRun.PerLayer((s, l) => s >= 31 && l == 0 ? float.PositiveInfinity : 1f));
+            .With(MetricCatalog.Amax, TensorRoles.Weight, HealthyRun.PerLayer((s, l) => s >= 30 && l == 1 ? float.PositiveInfinity : 1f))
+            .With(MetricCatalog.Amax, TensorRoles.Input, HealthyRun.PerLayer((s, l) => s >= 31 && l == 0 ? float.PositiveInfinity : 1f));
         var finding = Assert.Single(NonFiniteOriginDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal((FindingSeverity.Critical, 30), (finding.Severity, finding.Steps[0]));
         Assert.Equal(["model.layers.0.mlp.up_proj"], finding.Layers);
-        Assert.Equal(new ChartHint(MetricNames.Amax, TensorRoles.Weight, "model.layers.0.mlp.up_proj"), finding.Chart);
+        Assert.Equal(new ChartHint(MetricCatalog.Amax, TensorRoles.Weight, "model.layers.0.mlp.up_proj"), finding.Chart);
         Assert.Contains("+inf", finding.Evidence);
     }
 
@@ -30,7 +30,7 @@ public class NonFiniteOriginDetectorTests
     [Fact]
     public void Detect_NaNGapsWithFiniteLoss_AreNotMeasurementsOfNaN()
     {
-        var input = HealthyRun.Input().With(MetricNames.Amax, TensorRoles.GradOutput, HealthyRun.PerLayer((_, _) => float.NaN));
+        var input = HealthyRun.Input().With(MetricCatalog.Amax, TensorRoles.GradOutput, HealthyRun.PerLayer((_, _) => float.NaN));
         Assert.Empty(NonFiniteOriginDetector.Detect(input, DiagnosisThresholds.Default));
     }
 }

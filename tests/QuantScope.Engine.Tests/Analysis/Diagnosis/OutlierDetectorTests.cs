@@ -9,9 +9,9 @@ public class OutlierDetectorTests
     public void Detect_Int4DownProjWithHeavyTailsAndDominantInputError_WarnsKeepIn8BitsWithShare()
     {
         var input = HealthyRun.Input()
-            .With(MetricNames.Kurtosis, TensorRoles.Input, HealthyRun.PerLayer((_, l) => l == 2 ? 80f : 4f))
-            .With(MetricNames.ErrorInputOnly, TensorRoles.Input, HealthyRun.PerLayer((_, l) => l == 2 ? 0.3f : 0.02f))
-            .With(MetricNames.ErrorWeightOnly, TensorRoles.Input, HealthyRun.PerLayer((_, _) => 0.1f));
+            .With(MetricCatalog.Kurtosis, TensorRoles.Input, HealthyRun.PerLayer((_, l) => l == 2 ? 80f : 4f))
+            .With(MetricCatalog.ErrorInputOnly, TensorRoles.Input, HealthyRun.PerLayer((_, l) => l == 2 ? 0.3f : 0.02f))
+            .With(MetricCatalog.ErrorWeightOnly, TensorRoles.Input, HealthyRun.PerLayer((_, _) => 0.1f));
         input = input with { Plan = input.Plan.Select(p => p with { Format = "int4-g32", Recipe = "block" }).ToArray() };
         var finding = Assert.Single(OutlierDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Warning, finding.Severity);
@@ -25,7 +25,7 @@ public class OutlierDetectorTests
     [Fact]
     public void Detect_KurtosisDominantButBelowFloor_Nothing()
     {
-        var input = HealthyRun.Input().With(MetricNames.Kurtosis, TensorRoles.Input, HealthyRun.PerLayer((_, l) => l == 2 ? 8f : 1.5f));
+        var input = HealthyRun.Input().With(MetricCatalog.Kurtosis, TensorRoles.Input, HealthyRun.PerLayer((_, l) => l == 2 ? 8f : 1.5f));
         Assert.Empty(OutlierDetector.Detect(input, DiagnosisThresholds.Default));
     }
 }

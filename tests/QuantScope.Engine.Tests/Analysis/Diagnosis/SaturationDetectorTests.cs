@@ -11,9 +11,9 @@ public class SaturationDetectorTests
         // down_proj of block 1 (layer 3): amax spikes every 6 steps; under most_recent each spike saturates.
         static float Amax(int s, int l) => l == 3 && s % 6 == 5 ? 50f : 1f;
         var input = HealthyRun.Input()
-            .With(MetricNames.Amax, TensorRoles.Input, HealthyRun.PerLayer(Amax))
-            .With(MetricNames.SaturationEvent, TensorRoles.Input, HealthyRun.PerLayer((s, l) => l == 3 && s % 6 == 5 ? 1f : 0f))
-            .With(MetricNames.OverflowFraction, TensorRoles.Input, HealthyRun.PerLayer((s, l) => l == 3 && s % 6 == 5 ? 0.02f : 0f));
+            .With(MetricCatalog.Amax, TensorRoles.Input, HealthyRun.PerLayer(Amax))
+            .With(MetricCatalog.SaturationEvent, TensorRoles.Input, HealthyRun.PerLayer((s, l) => l == 3 && s % 6 == 5 ? 1f : 0f))
+            .With(MetricCatalog.OverflowFraction, TensorRoles.Input, HealthyRun.PerLayer((s, l) => l == 3 && s % 6 == 5 ? 0.02f : 0f));
         input = input with
         {
             Plan = input.Plan.Select(p => p with { Recipe = "delayed(h=16,most_recent,margin=0)" }).ToArray(),
@@ -28,13 +28,13 @@ public class SaturationDetectorTests
         Assert.Contains("Replay of model.layers.1.mlp.down_proj with max/H=64: 1.7 % (1 of 60 steps)", finding.Evidence); // only the first spike
         Assert.Contains("2.0 % of elements clipped", finding.Evidence);
         Assert.Contains("historyLength 64", finding.Fix);
-        Assert.Equal(new ChartHint(MetricNames.SaturationEvent, TensorRoles.Input, "model.layers.1.mlp.down_proj"), finding.Chart);
+        Assert.Equal(new ChartHint(MetricCatalog.SaturationEvent, TensorRoles.Input, "model.layers.1.mlp.down_proj"), finding.Chart);
     }
 
     [Fact]
     public void Detect_HalfTheStepsSaturateUnderLongMax_CriticalWithMarginFix()
     {
-        var input = HealthyRun.Input().With(MetricNames.SaturationEvent, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => s % 2));
+        var input = HealthyRun.Input().With(MetricCatalog.SaturationEvent, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => s % 2));
         input = input with { Plan = input.Plan.Select(p => p with { Recipe = "delayed(h=64,max,margin=0)" }).ToArray() };
         var finding = Assert.Single(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Critical, finding.Severity);
@@ -49,8 +49,8 @@ public class SaturationDetectorTests
         // always one step behind and saturates on every step; a longer window cannot help, only headroom can.
         static float Amax(int s, int l) => MathF.Pow(1.01f, s);
         var input = HealthyRun.Input()
-            .With(MetricNames.Amax, TensorRoles.Weight, HealthyRun.PerLayer(Amax))
-            .With(MetricNames.SaturationEvent, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => 1f));
+            .With(MetricCatalog.Amax, TensorRoles.Weight, HealthyRun.PerLayer(Amax))
+            .With(MetricCatalog.SaturationEvent, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => 1f));
         input = input with { Plan = input.Plan.Select(p => p with { Recipe = "delayed(h=1,most_recent,margin=0)" }).ToArray() };
 
         var finding = Assert.Single(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
@@ -64,7 +64,7 @@ public class SaturationDetectorTests
     [Fact]
     public void Detect_EventsOnlyDuringWarmup_Ignored()
     {
-        var input = HealthyRun.Input().With(MetricNames.SaturationEvent, TensorRoles.Input, HealthyRun.PerLayer((s, _) => s < 20 ? 1f : 0f));
+        var input = HealthyRun.Input().With(MetricCatalog.SaturationEvent, TensorRoles.Input, HealthyRun.PerLayer((s, _) => s < 20 ? 1f : 0f));
         input = input with { Requested = input.Requested! with { Bf16WarmupSteps = 20 } };
         Assert.Empty(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
     }

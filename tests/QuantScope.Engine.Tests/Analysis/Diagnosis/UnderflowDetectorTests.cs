@@ -8,7 +8,7 @@ public class UnderflowDetectorTests
     [Fact]
     public void Detect_GradientsFlushedToZero_WarnsWithE5M2Fix()
     {
-        var input = HealthyRun.Input().With(MetricNames.UnderflowFraction, TensorRoles.GradOutput, HealthyRun.PerLayer((_, l) => l == 1 ? 0.2f : 0.01f));
+        var input = HealthyRun.Input().With(MetricCatalog.UnderflowFraction, TensorRoles.GradOutput, HealthyRun.PerLayer((_, l) => l == 1 ? 0.2f : 0.01f));
         var finding = Assert.Single(UnderflowDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Warning, finding.Severity);
         Assert.Equal(["model.layers.0.mlp.up_proj"], finding.Layers);
@@ -19,7 +19,7 @@ public class UnderflowDetectorTests
     [Fact]
     public void Detect_MostActivationsUnderflow_Critical()
     {
-        var input = HealthyRun.Input().With(MetricNames.UnderflowFraction, TensorRoles.Input, HealthyRun.PerLayer((_, _) => 0.6f));
+        var input = HealthyRun.Input().With(MetricCatalog.UnderflowFraction, TensorRoles.Input, HealthyRun.PerLayer((_, _) => 0.6f));
         var finding = Assert.Single(UnderflowDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Critical, finding.Severity);
         Assert.Equal(4, finding.Layers.Count);

@@ -31,9 +31,9 @@ public class DtsReplayTrainingTests
         var events = 0;
         foreach (var role in TensorRoles.All)
         {
-            var amax = points.Where(p => p.Metric == MetricNames.Amax && p.Role == role).ToArray();
-            var recordedEvents = points.Where(p => p.Metric == MetricNames.SaturationEvent && p.Role == role).ToDictionary(p => p.Step, p => p.Values);
-            var recordedPred = points.Where(p => p.Metric == MetricNames.AmaxPred && p.Role == role).ToDictionary(p => p.Step, p => p.Values);
+            var amax = points.Where(p => p.Metric == MetricCatalog.Amax && p.Role == role).ToArray();
+            var recordedEvents = points.Where(p => p.Metric == MetricCatalog.SaturationEvent && p.Role == role).ToDictionary(p => p.Step, p => p.Values);
+            var recordedPred = points.Where(p => p.Metric == MetricCatalog.AmaxPred && p.Role == role).ToDictionary(p => p.Step, p => p.Values);
             for (var l = 0; l < trainer.Layout.Layers.Count; l++)
             {
                 var entry = trainer.EffectivePlan.SingleOrDefault(e => e.Layer == trainer.Layout.Layers[l] && e.Role == role);

@@ -76,13 +76,13 @@ public sealed class HfInitTokenizerTests : IDisposable
         foreach (var step in new[] { 0, 2 })
         {
             var at = scalars.Where(p => p.Step == step).ToDictionary(p => p.Metric, p => p.Value);
-            Assert.Equal(Math.Exp(at[MetricNames.TextLoss]), at[MetricNames.Perplexity], 2);
-            Assert.Equal(Math.Exp(at[MetricNames.BaselineTextLoss]), at[MetricNames.BaselinePerplexity], 2);
-            Assert.InRange(at[MetricNames.Perplexity], 1, 1000);
-            Assert.Contains(MetricNames.TaskAccuracy("pick"), at.Keys);
+            Assert.Equal(Math.Exp(at[MetricCatalog.TextLoss]), at[MetricCatalog.Perplexity], 2);
+            Assert.Equal(Math.Exp(at[MetricCatalog.BaselineTextLoss]), at[MetricCatalog.BaselinePerplexity], 2);
+            Assert.InRange(at[MetricCatalog.Perplexity], 1, 1000);
+            Assert.Contains(MetricCatalog.TaskAccuracy("pick"), at.Keys);
         }
 
-        Assert.True(MetricNames.IsScalar(MetricNames.Perplexity));
+        Assert.True(MetricCatalog.IsScalar(MetricCatalog.Perplexity));
     }
 
     [Fact]

@@ -14,8 +14,8 @@ public sealed class LiveEnvelopeCodecTests
         var origin = Guid.NewGuid();
         var run = Guid.NewGuid();
         var batch = new MetricBatch(run,
-            [new ScalarPoint(3, MetricNames.Loss, 2.5f), new ScalarPoint(3, MetricNames.LearningRate, float.NaN)],
-            [new LayerPoint(3, MetricNames.Amax, TensorRoles.Input, [1f, float.PositiveInfinity, float.NaN])]);
+            [new ScalarPoint(3, MetricCatalog.Loss, 2.5f), new ScalarPoint(3, MetricCatalog.LearningRate, float.NaN)],
+            [new LayerPoint(3, MetricCatalog.Amax, TensorRoles.Input, [1f, float.PositiveInfinity, float.NaN])]);
         LiveEvent[] events =
         [
             new StatusEvent(run, RunStatus.Running, null, ["model.layers.0.mlp.down_proj", "lm_head"]),
@@ -35,7 +35,7 @@ public sealed class LiveEnvelopeCodecTests
         Assert.Equal(run, metrics.RunId);
         Assert.Equal([2.5f, float.NaN], metrics.Batch.Scalars.Select(p => p.Value));
         var layer = Assert.Single(metrics.Batch.LayerPoints);
-        Assert.Equal((3, MetricNames.Amax, TensorRoles.Input), (layer.Step, layer.Metric, layer.Role));
+        Assert.Equal((3, MetricCatalog.Amax, TensorRoles.Input), (layer.Step, layer.Metric, layer.Role));
         Assert.Equal([1f, float.PositiveInfinity, float.NaN], layer.Values);
         var failed = Assert.IsType<StatusEvent>(decoded[2]);
         Assert.Equal((RunStatus.Failed, "diverged"), (failed.Status, failed.Error));

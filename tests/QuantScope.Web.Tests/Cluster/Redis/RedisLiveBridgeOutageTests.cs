@@ -56,7 +56,7 @@ public sealed class RedisLiveBridgeOutageTests : IClassFixture<DashboardCluster>
 
     private static async Task IngestAsync(DashboardHost host, Guid id, int step)
     {
-        var body = new { steps = new[] { step }, names = new[] { MetricNames.Loss }, values = new[] { 5f - step / 10f } };
+        var body = new { steps = new[] { step }, names = new[] { MetricCatalog.Loss }, values = new[] { 5f - step / 10f } };
         (await host.Http.PostAsJsonAsync($"/api/runs/{id}/metrics", body)).EnsureSuccessStatusCode();
     }
 

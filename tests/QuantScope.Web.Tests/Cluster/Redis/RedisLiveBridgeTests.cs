@@ -96,12 +96,12 @@ public sealed class RedisLiveBridgeTests : IClassFixture<DashboardCluster>
 
         var end = await onB.Completed.Task.WaitAsync(TimeSpan.FromSeconds(180));
         Assert.Equal(RunStatus.Completed, end.Status);
-        var steps = onB.Batches.SelectMany(b => b.Scalars).Where(p => p.Metric == MetricNames.Loss).Select(p => p.Step).ToList();
+        var steps = onB.Batches.SelectMany(b => b.Scalars).Where(p => p.Metric == MetricCatalog.Loss).Select(p => p.Step).ToList();
         Assert.Equal(steps.Order().Distinct(), steps);
         Assert.Contains(11, steps);
 
         var seen = await ReadUntilStatusAsync(pageOnB, RunStatus.Completed);
-        var pageSteps = seen.OfType<MetricsEvent>().SelectMany(m => m.Batch.Scalars).Where(p => p.Metric == MetricNames.Loss).Select(p => p.Step).ToList();
+        var pageSteps = seen.OfType<MetricsEvent>().SelectMany(m => m.Batch.Scalars).Where(p => p.Metric == MetricCatalog.Loss).Select(p => p.Step).ToList();
         Assert.Equal(pageSteps.Order().Distinct(), pageSteps);
         Assert.Equal(Enumerable.Range(0, 12), pageSteps); // the store replays what the page missed before subscribing
     }
@@ -146,7 +146,7 @@ public sealed class RedisLiveBridgeTests : IClassFixture<DashboardCluster>
         var body = new
         {
             steps = new[] { step, step },
-            names = new[] { MetricNames.Loss, MetricNames.Amax },
+            names = new[] { MetricCatalog.Loss, MetricCatalog.Amax },
             layers = new[] { null, Layer },
             roles = new[] { null, TensorRoles.Input },
             values = new[] { Loss(step), step * 0.5f },

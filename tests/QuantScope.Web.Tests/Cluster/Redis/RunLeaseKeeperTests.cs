@@ -47,7 +47,7 @@ public sealed class RunLeaseKeeperTests : IClassFixture<DashboardCluster>
         var status = await pageOnA.ReadAllAsync(cts.Token).OfType<StatusEvent>().FirstAsync(cts.Token);
         Assert.Equal(RunStatus.Interrupted, status.Status);
         Assert.Equal("running", (await b.Http.GetFromJsonAsync<JsonElement>($"/api/runs/{alive}")).GetProperty("status").GetString());
-        var body = new { steps = new[] { 0 }, names = new[] { MetricNames.Loss }, values = new[] { 1f } };
+        var body = new { steps = new[] { 0 }, names = new[] { MetricCatalog.Loss }, values = new[] { 1f } };
         (await a.Http.PostAsJsonAsync($"/api/runs/{alive}/metrics", body)).EnsureSuccessStatusCode();
     }
 }

@@ -1,7 +1,15 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
 namespace QuantScope.Engine.Telemetry;
 
-/// <summary>Names of the metric series the engine emits and the store keeps. Layers are named by full module name.</summary>
-public static class MetricNames
+/// <summary>
+/// Every metric the engine emits and the store keeps, named here once: its name (the constants, each with its
+/// meaning), unit, label, scope, roles, better direction, bucket aggregation and colour scale (<see cref="All"/>,
+/// <see cref="TryGet"/>). The stats layout, the pickers, the exports, the importers and README's metric table read it.
+/// Layers are named by full module name.
+/// </summary>
+public static class MetricCatalog
 {
     /// <summary>Training loss (cross-entropy, nats per token), one scalar per step.</summary>
     public const string Loss = "loss";
@@ -56,7 +64,11 @@ public static class MetricNames
     public const string AmaxRatio = "amaxRatio";
     /// <summary>Prefix of the FC2 outlier scalars: <c>outliers.LAYER.RANK.channel</c> and <c>outliers.LAYER.RANK.absmax</c>.</summary>
     public const string OutlierPrefix = "outliers.";
+    /// <summary>Prefix of the what-if metrics: <c>whatIf.FORMAT.METRIC</c> for each of <see cref="WhatIfMetrics"/>.</summary>
+    public const string WhatIfPrefix = "whatIf.";
 
+    /// <summary>Prefix of the twin's metrics that have no constant of their own (task accuracies).</summary>
+    public const string BaselinePrefix = "baseline_";
     /// <summary>Loss of the unquantized twin on the same batch, nats per token.</summary>
     public const string BaselineLoss = "baseline_loss";
     /// <summary>|loss - baseline_loss| / baseline_loss x 100, percent, per step.</summary>
@@ -82,20 +94,73 @@ public static class MetricNames
 
     /// <summary>Prefix of task metrics: <c>task.NAME.acc</c>, <c>task.NAME.acc_norm</c>; the twin's start with <c>baseline_</c>.</summary>
     public const string TaskPrefix = "task.";
+    /// <summary>Suffix of a task's plain accuracy.</summary>
+    public const string TaskAccuracySuffix = ".acc";
+    /// <summary>Suffix of a task's per-byte normalised accuracy.</summary>
+    public const string TaskNormalisedSuffix = ".acc_norm";
 
     /// <summary>Accuracy metric of task <paramref name="name"/> (fraction 0..1), or of the twin's when <paramref name="baseline"/>.</summary>
     public static string TaskAccuracy(string name, bool baseline = false, bool normalised = false) =>
-        (baseline ? "baseline_" : "") + TaskPrefix + name + (normalised ? ".acc_norm" : ".acc");
+        (baseline ? BaselinePrefix : "") + TaskPrefix + name + (normalised ? TaskNormalisedSuffix : TaskAccuracySuffix);
 
-    /// <summary>Metrics that are one value per step (not per layer), apart from the task metrics.</summary>
-    public static readonly IReadOnlySet<string> Scalars = new HashSet<string>
+    /// <summary>The absmax of FC2 layer <paramref name="layer"/>'s <paramref name="rank"/>-th largest input channel (0 = largest).</summary>
+    public static string OutlierAbsMax(string layer, int rank) => Outlier(layer, rank.ToString(CultureInfo.InvariantCulture), OutlierAbsMaxSuffix);
+
+    /// <summary>The index of FC2 layer <paramref name="layer"/>'s <paramref name="rank"/>-th largest input channel.</summary>
+    public static string OutlierChannel(string layer, int rank) => Outlier(layer, rank.ToString(CultureInfo.InvariantCulture), OutlierChannelSuffix);
+
+    /// <summary>An outlier scalar's name; <paramref name="rank"/> is a number, or R in the family's pattern.</summary>
+    internal static string Outlier(string layer, string rank, bool channel) => Outlier(layer, rank, channel ? OutlierChannelSuffix : OutlierAbsMaxSuffix);
+
+    private static string Outlier(string layer, string rank, string suffix) => OutlierPrefix + layer + "." + rank + suffix;
+
+    private const string OutlierAbsMaxSuffix = ".absmax";
+    private const string OutlierChannelSuffix = ".channel";
+
+    /// <summary>What format <paramref name="format"/> would have given for <paramref name="metric"/>: <c>whatIf.FORMAT.METRIC</c>.</summary>
+    public static string WhatIf(string format, string metric) => $"{WhatIfPrefix}{format}.{metric}";
+
+    /// <summary>The statistics a what-if format reports, in this order.</summary>
+    public static IReadOnlyList<string> WhatIfMetrics { get; } = [OverflowFraction, UnderflowFraction, Mse, SqnrDb];
+
+    /// <summary>
+    /// Every named metric. Pickers list the offered ones in this order. Families named by a pattern are in
+    /// <see cref="Families"/>.
+    /// </summary>
+    public static IReadOnlyList<MetricInfo> All => MetricCatalogEntries.All;
+
+    /// <summary>
+    /// Metrics named by a pattern (their <see cref="MetricInfo.Name"/>): task accuracies and the FC2 outlier channels.
+    /// What-if metrics take the definition of the metric they repeat.
+    /// </summary>
+    public static IReadOnlyList<MetricInfo> Families => MetricCatalogEntries.Families;
+
+    /// <summary>
+    /// The definition of <paramref name="name"/>: a named metric, a task accuracy (the twin's too), an outlier channel,
+    /// or <c>whatIf.FORMAT.METRIC</c> (the definition of METRIC under the full name). False for an unknown name.
+    /// </summary>
+    public static bool TryGet(string name, [NotNullWhen(true)] out MetricInfo? info)
     {
-        Loss, LearningRate, StepMillis, Tokens, BaselineLoss, LossApe, PretrainLoss, HeldOutLoss, BaselineHeldOutLoss,
-        ProbeAccuracy, BaselineProbeAccuracy, TextLoss, BaselineTextLoss, Perplexity, BaselinePerplexity,
-    };
+        if (MetricCatalogEntries.ByName.TryGetValue(name, out info)) return true;
+        info = Family(name);
+        return info is not null;
+    }
 
-    /// <summary>True for a per-step scalar metric, task metrics included.</summary>
-    public static bool IsScalar(string metric) =>
-        Scalars.Contains(metric) || metric.StartsWith(TaskPrefix, StringComparison.Ordinal)
-        || metric.StartsWith("baseline_" + TaskPrefix, StringComparison.Ordinal) || metric.StartsWith(OutlierPrefix, StringComparison.Ordinal);
+    private static MetricInfo? Family(string name)
+    {
+        if (name.StartsWith(TaskPrefix, StringComparison.Ordinal) || name.StartsWith(BaselinePrefix + TaskPrefix, StringComparison.Ordinal))
+            return MetricCatalogEntries.TaskAccuracy with { Name = name };
+        if (name.StartsWith(OutlierPrefix, StringComparison.Ordinal))
+            return (name.EndsWith(OutlierChannelSuffix, StringComparison.Ordinal) ? MetricCatalogEntries.OutlierChannel : MetricCatalogEntries.OutlierAbsMax) with { Name = name };
+        if (!name.StartsWith(WhatIfPrefix, StringComparison.Ordinal)) return null;
+        var last = name.LastIndexOf('.');
+        var inner = name[(last + 1)..];
+        return last > WhatIfPrefix.Length && WhatIfMetrics.Contains(inner) ? MetricCatalogEntries.ByName[inner] with { Name = name } : null;
+    }
+
+    /// <summary>The unit of <paramref name="metric"/>; an unknown metric is labelled with its own name.</summary>
+    public static string UnitOf(string metric) => TryGet(metric, out var info) ? info.Unit : metric;
+
+    /// <summary>True for a per-step scalar metric (task metrics and outlier channels included); false for an unknown one.</summary>
+    public static bool IsScalar(string metric) => TryGet(metric, out var info) && info.Scope == MetricScope.Scalar;
 }

@@ -1,0 +1,150 @@
+using QuantScope.Engine.Numerics;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>
+/// The statistics attached to one <see cref="QuantLinear"/>, kept out of its forward pass: each step's raw counts and
+/// sums per role (<see cref="RawStatsLayout"/>, a device buffer, no host sync), and on stats steps the input's shape,
+/// its top channels, the what-if formats and the weight/input error split. <see cref="Stats"/> finishes them on the
+/// host for inspection; training copies <see cref="RawStats"/> once per logging window.
+/// </summary>
+public sealed class LayerProbe : IDisposable
+{
+    /// <summary>Row of the input role in the stats buffers.</summary>
+    internal const int InputRow = 0;
+
+    /// <summary>Row of the weight role.</summary>
+    internal const int WeightRow = 1;
+
+    /// <summary>Row of the output-gradient role (written by the backward pass).</summary>
+    internal const int GradRow = 2;
+
+    // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
+    private static readonly Scalar NaN32 = float.NaN.ToScalar(), NaN64 = double.NaN.ToScalar();
+
+    private readonly Parameter _weight;
+    private readonly Tensor _raw;
+    private int _topChannelCount;
+    private Tensor? _topChannels;
+    private IReadOnlyList<INumberFormat> _whatIfFormats = [];
+    private Tensor? _whatIf;
+
+    internal LayerProbe(Parameter weight)
+    {
+        _weight = weight;
+        _raw = full([LayerStatsLayout.Roles.Count, RawStatsLayout.Width], NaN64, dtype: ScalarType.Float64);
+    }
+
+    /// <summary>Compute the full statistics on this step (set by the trainer per step; default on).</summary>
+    public bool CollectStats { get; set; } = true;
+
+    /// <summary>Compute the weight/input error split on this step (three extra matmuls; default off).</summary>
+    public bool SplitError { get; set; }
+
+    /// <summary>How many top input channels to track on stats steps (0 = none; the trainer sets it for FC2).</summary>
+    public int TopChannelCount
+    {
+        get => _topChannelCount;
+        set
+        {
+            _topChannelCount = value;
+            _topChannels?.Dispose();
+            _topChannels = value > 0 ? full([2, value], NaN32) : null;
+        }
+    }
+
+    /// <summary>
+    /// Formats whose overflow / underflow / MSE / SQNR are computed on stats steps on the layer's tensors without
+    /// affecting training (<see cref="WhatIfStats"/>). Set before the first forward.
+    /// </summary>
+    public IReadOnlyList<INumberFormat> WhatIfFormats
+    {
+        get => _whatIfFormats;
+        set
+        {
+            _whatIfFormats = value;
+            _whatIf?.Dispose();
+            _whatIf = value.Count > 0 ? full([LayerStatsLayout.Roles.Count, value.Count * WhatIfStats.RawWidth], NaN64, dtype: ScalarType.Float64) : null;
+        }
+    }
+
+    /// <summary>[roles, formats × <see cref="WhatIfStats.RawWidth"/>] float64 device buffer of the raw what-if counts and sums of the latest stats step, or null.</summary>
+    public Tensor? WhatIf => _whatIf;
+
+    /// <summary>[2, k] device buffer: the top channels' absmax (row 0) and indices (row 1) of the latest stats step, or null.</summary>
+    public Tensor? TopChannels => _topChannels;
+
+    /// <summary>
+    /// SYNC POINT: a new host [roles, metrics] float32 tensor of the latest forward's statistics (layout:
+    /// <see cref="LayerStatsLayout"/>), finished from the raw device buffer. For inspection and tests.
+    /// </summary>
+    public Tensor Stats
+    {
+        get
+        {
+            using var host = _raw.cpu();
+            var final = LayerStatsFinalizer.Finish(host.data<double>().ToArray());
+            return tensor(final).reshape(LayerStatsLayout.Roles.Count, LayerStatsLayout.Metrics.Count);
+        }
+    }
+
+    /// <summary>Live [roles, <see cref="RawStatsLayout.Width"/>] float64 device buffer of the latest forward's raw counts and sums.</summary>
+    internal Tensor RawStats => _raw;
+
+    /// <summary>After the backward pass: records ||dL/dW|| (before clipping) in the weight row on stats steps.</summary>
+    public void RecordGradNorm()
+    {
+        if (!CollectStats || _weight.grad is not { } grad) return;
+        using var noGrad = no_grad();
+        using var norm = grad.norm();
+        using var cell = _raw[WeightRow, RawStatsLayout.GradNorm];
+        cell.copy_(norm);
+    }
+
+    /// <summary>Start of a forward: every value of the previous step becomes NaN (not measured).</summary>
+    internal void Begin()
+    {
+        using (no_grad())
+        {
+            _raw.fill_(NaN32);
+            _whatIf?.fill_(NaN32);
+        }
+    }
+
+    /// <summary>A role's raw row from column 0 on (the quantizer's stats, or the amax alone of a high-precision role).</summary>
+    internal void Record(int row, Tensor values)
+    {
+        using (no_grad()) LayerStatsWriter.Row(_raw, row, values);
+    }
+
+    /// <summary>On stats steps: what each what-if format would have done to role <paramref name="row"/>'s tensor.</summary>
+    internal void RecordWhatIf(int row, Tensor t, Tensor amax)
+    {
+        if (!CollectStats || _whatIf is null) return;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var values = cat(_whatIfFormats.Select(f => WhatIfStats.Compute(t, amax, f)).ToArray());
+        _whatIf[row].copy_(values);
+    }
+
+    /// <summary>
+    /// After the forward matmul: on stats steps the input's shape (and top channels) and the norms of roles the quantizer
+    /// did not measure; on error-split steps the output error with only the weight, only the input, and both quantized.
+    /// </summary>
+    internal void Observe(Tensor x, Tensor qInput, Tensor qWeight, Tensor y, bool inputMeasured, bool weightMeasured, Func<Tensor, Tensor, Tensor> matmul)
+    {
+        if (CollectStats) LayerStatsWriter.Shape(_raw, _topChannels, x, _weight, TopChannelCount, inputMeasured, weightMeasured);
+        if (SplitError) LayerStatsWriter.ErrorSplit(_raw, x, _weight, qInput, qWeight, y, matmul);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _topChannels?.Dispose();
+        _whatIf?.Dispose();
+        _raw.Dispose();
+    }
+}
