@@ -65,7 +65,7 @@ public sealed class RunHost(RunHostOptions options)
         finally
         {
             pipe.Complete();
-            summary ??= trainer?.SummarySoFar(id, status.ToText());
+            summary ??= trainer?.SummarySoFar(id, status);
             trainer?.Dispose();
         }
 
@@ -73,7 +73,7 @@ public sealed class RunHost(RunHostOptions options)
         if (pipe.Failure is { } refused)
         {
             (status, error, failedIn) = (RunStatus.Failed, refused, RunFailureSource.Sink);
-            summary = summary is null ? null : summary with { Status = status.ToText() };
+            summary = summary is null ? null : summary with { Status = status };
         }
 
         var end = new RunEnd(id, status, summary, error, failedIn);

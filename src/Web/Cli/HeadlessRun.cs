@@ -43,7 +43,7 @@ public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, Engi
         _ => new RunOutcome(end.Status, end.Summary, end.Error?.Message),
     };
 
-    private static RunSummary Empty(Guid id) => new(id, "failed", 0, null, null, null, null, null, []);
+    private static RunSummary Empty(Guid id) => new(id, RunStatus.Failed, 0, null, null, null, null, null, []);
 
     // The run's record and metrics in the CLI's database. Blocking is fine on the training thread.
     private sealed class HeadlessRunSink(
@@ -72,7 +72,7 @@ public sealed class HeadlessRun(TrainConfig config, TrainerOptions options, Engi
                 return;
             }
 
-            var summary = (outcome.Summary ?? Empty(end.RunId)) with { Status = outcome.Status.ToText() };
+            var summary = (outcome.Summary ?? Empty(end.RunId)) with { Status = outcome.Status };
             // The run is over whatever the caller's token says now: record its end unconditionally.
             await recorder.SetSummaryAsync(end.RunId, summary, CancellationToken.None);
             await runs.MarkEndedAsync(end.RunId, outcome.Status, outcome.Error, CancellationToken.None);

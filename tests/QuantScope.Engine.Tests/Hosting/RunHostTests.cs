@@ -31,7 +31,7 @@ public sealed class RunHostTests : IDisposable
         Assert.Equal(RunStatus.Completed, end.Status);
         Assert.Null(end.Error);
         Assert.Null(end.FailedIn);
-        Assert.Equal("completed", end.Summary!.Status);
+        Assert.Equal(RunStatus.Completed, end.Summary!.Status);
         Assert.Equal(TrainConfig.Tiny.Steps, end.Summary.Steps);
         Assert.Same(end, sink.End);
         Assert.Equal(Enumerable.Range(0, TrainConfig.Tiny.Steps), sink.Batches.Select(b => b.LastStep));
@@ -81,7 +81,7 @@ public sealed class RunHostTests : IDisposable
 
         Assert.Equal(RunStatus.Cancelled, end.Status);
         Assert.Null(end.Error);
-        Assert.Equal("cancelled", end.Summary!.Status);
+        Assert.Equal(RunStatus.Cancelled, end.Summary!.Status);
         Assert.InRange(sink.Batches.Count, 1, 10); // the channel (2) and one step in flight, not the 1000 steps
         Assert.Equal("ended:Cancelled", sink.Calls[^1]);
     }
@@ -96,7 +96,7 @@ public sealed class RunHostTests : IDisposable
 
         Assert.Equal(RunStatus.Interrupted, end.Status);
         Assert.True(handle.IsInterrupted);
-        Assert.Equal("interrupted", end.Summary!.Status);
+        Assert.Equal(RunStatus.Interrupted, end.Summary!.Status);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class RunHostTests : IDisposable
         var diverged = Assert.IsType<TrainingDivergedException>(end.Error);
         Assert.Equal(target, diverged.LayerName);
         Assert.Contains(target, diverged.Message, StringComparison.Ordinal);
-        Assert.Equal("failed", end.Summary!.Status);
+        Assert.Equal(RunStatus.Failed, end.Summary!.Status);
         Assert.Equal([0, 1], sink.Batches.Select(b => b.LastStep)); // the finite steps before it were published
     }
 
@@ -164,7 +164,7 @@ public sealed class RunHostTests : IDisposable
         Assert.Equal(RunStatus.Failed, end.Status);
         Assert.Equal(RunFailureSource.Sink, end.FailedIn);
         Assert.Same(refusal, end.Error);
-        Assert.Equal("failed", end.Summary!.Status);
+        Assert.Equal(RunStatus.Failed, end.Summary!.Status);
         Assert.Equal([0], sink.Batches.Select(b => b.LastStep)); // nothing after the refusal reaches the sink
         Assert.InRange(end.Summary.Steps, 1, 20); // stopped, not trained to the end
     }
