@@ -5,7 +5,7 @@ namespace QuantScope.Engine.Telemetry;
 /// not apply (no twin, no quantized input, no evaluation) are null.
 /// </summary>
 /// <param name="RunId">The run.</param>
-/// <param name="Status">completed, failed or cancelled (lower case).</param>
+/// <param name="Status">Completed, Failed, Cancelled or Interrupted (lower case in JSON, see <see cref="RunStatusText"/>).</param>
 /// <param name="Steps">Main-phase steps that ran.</param>
 /// <param name="FinalLoss">Loss of the last step, nats/token.</param>
 /// <param name="Baseline">The twin's final loss.</param>
@@ -14,5 +14,5 @@ namespace QuantScope.Engine.Telemetry;
 /// <param name="Forgetting">Held-out pretraining loss and probe accuracy at the start and end of the main phase.</param>
 /// <param name="Tasks">Task accuracies at the end, with the relative drop against the twin.</param>
 public sealed record RunSummary(
-    Guid RunId, string Status, int Steps, double? FinalLoss, BaselineSummary? Baseline, LossApeSummary? LossApe,
+    Guid RunId, RunStatus Status, int Steps, double? FinalLoss, BaselineSummary? Baseline, LossApeSummary? LossApe,
     SaturationSummary? Saturation, ForgettingSummary? Forgetting, IReadOnlyList<TaskSummary> Tasks);

@@ -112,8 +112,8 @@ public sealed class SummaryBuilder
         for (var i = 0; i < count; i++) series[reader.ReadInt32()] = reader.ReadDouble();
     }
 
-    /// <summary>The summary so far, with <paramref name="status"/> (completed, failed, cancelled).</summary>
-    public RunSummary Build(Guid runId, string status)
+    /// <summary>The summary so far, with <paramref name="status"/> (completed, failed, cancelled, interrupted).</summary>
+    public RunSummary Build(Guid runId, RunStatus status)
     {
         double? finalLoss = _loss.Count > 0 ? _loss.Last().Value : null;
         BaselineSummary? baseline = _baselineLoss.Count > 0 ? new BaselineSummary(_baselineLoss.Last().Value) : null;

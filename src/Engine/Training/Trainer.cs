@@ -111,11 +111,11 @@ public sealed class Trainer : IDisposable
         if (evaluate && resume is null) Evaluate(runId, 0, Emit, progress);
         MainPhase(runId, Emit, progress, ct, resume ?? 0);
         if (evaluate) Evaluate(runId, _config.Steps, Emit, progress);
-        return summary.Build(runId, "completed");
+        return summary.Build(runId, RunStatus.Completed);
     }
 
     /// <summary>The summary of what has been emitted so far (after a failure or cancellation), with that status.</summary>
-    public RunSummary? SummarySoFar(Guid runId, string status) => _summary?.Build(runId, status);
+    public RunSummary? SummarySoFar(Guid runId, RunStatus status) => _summary?.Build(runId, status);
 
     private void RequireResumable(Guid runId, int step)
     {

@@ -20,7 +20,7 @@ public static class RunReport
         var table = new Table().AddColumn("run").AddColumn(summary.RunId.ToString());
         void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
 
-        Row("status", summary.Status);
+        Row("status", summary.Status.ToText());
         Row("steps", summary.Steps.ToString(CultureInfo.InvariantCulture));
         Row("final loss (nats/token)", Number(summary.FinalLoss));
         if (summary.Baseline is { } b) Row("baseline final loss", Number(b.FinalLoss));

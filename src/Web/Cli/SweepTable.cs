@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Setup;
 using QuantScope.Web.Sweeps;
 using Spectre.Console;
@@ -17,7 +18,7 @@ public static class SweepTable
             Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(stdout),
         });
         console.Profile.Width = 200;
-        var table = new Table().Title(Markup.Escape($"sweep {sweep.Name} ({sweep.Id}): {sweep.Status}"));
+        var table = new Table().Title(Markup.Escape($"sweep {sweep.Name} ({sweep.Id}): {sweep.Status.ToText()}"));
         table.AddColumn("#");
         foreach (var field in sweep.Fields) table.AddColumn(Markup.Escape(field));
         foreach (var column in new[] { "status", "final loss", "twin loss", "delta", "APE mean %", "N", "D", "G", "P" })
@@ -27,7 +28,7 @@ public static class SweepTable
             var m = run.Metrics;
             var cells = new List<string> { run.Index.ToString(CultureInfo.InvariantCulture) };
             cells.AddRange(sweep.Fields.Select(f => run.Grid.TryGetValue(f, out var v) ? Show(v) : ""));
-            cells.AddRange([run.Status.ToString().ToLowerInvariant(), F(m.FinalLoss), F(m.TwinLoss), F(m.Delta), F(m.LossApeMeanPct),
+            cells.AddRange([run.Status.ToText(), F(m.FinalLoss), F(m.TwinLoss), F(m.Delta), F(m.LossApeMeanPct),
                 F(m.Parameters), F(m.Tokens), F(m.GroupSize), F(m.Bits)]);
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }

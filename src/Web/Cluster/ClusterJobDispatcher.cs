@@ -143,12 +143,8 @@ public sealed class ClusterJobDispatcher(
 
     private async Task<RunStatus> FinishAsync(IRunJobGrain grain, Guid runId, JobStatusDto? status, string? note)
     {
-        var result = status?.State switch
-        {
-            JobState.Completed => RunStatus.Completed,
-            JobState.Failed => RunStatus.Failed,
-            _ => RunStatus.Cancelled,
-        };
+        // A worker reports Running, Completed, Failed or Cancelled; no report (or none in time) ends the run as cancelled.
+        var result = status?.State is { } state and (RunStatus.Completed or RunStatus.Failed) ? state : RunStatus.Cancelled;
         if (status?.SummaryJson is { } summary) await runs.SetSummaryAsync(runId, summary, CancellationToken.None);
         // Every batch the worker sent was queued before it reported the end: the end lands behind the run's points.
         await ingress.EndRunAsync(runId, result, status?.Error ?? note, CancellationToken.None);

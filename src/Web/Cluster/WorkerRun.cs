@@ -1,9 +1,11 @@
+using QuantScope.Engine.Telemetry;
+
 namespace QuantScope.Web.Cluster;
 
 /// <summary>One job training on this worker: its attempt, where it stands, and the sink its metrics go to.</summary>
 public sealed class WorkerRun(RunJobDto job, IRunSink sink, string worker)
 {
-    private volatile JobStatusDto _status = new(JobState.Running, job.Attempt, worker, -1, null, null, null);
+    private volatile JobStatusDto _status = new(RunStatus.Running, job.Attempt, worker, -1, null, null, null);
 
     /// <summary>The job as started.</summary>
     public RunJobDto Job { get; } = job;
@@ -17,13 +19,10 @@ public sealed class WorkerRun(RunJobDto job, IRunSink sink, string worker)
     /// <summary>Set once a thread trains it (guarded by a lock on this object).</summary>
     public bool Started { get; set; }
 
-    /// <summary>True while the pump sends a batch (read before a checkpoint: nothing may be in flight).</summary>
-    public volatile bool Sending;
-
     /// <summary>Set when the worker itself is stopping: the run is interrupted, not ended, and another worker takes it over.</summary>
     public volatile bool Interrupted;
 
-    /// <summary>Completes once the training thread and the metric pump are done.</summary>
+    /// <summary>Completes once the run has ended and its metrics were sent.</summary>
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The latest status (read by the job grain, written by the training thread).</summary>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using QuantScope.Engine.Hosting;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Reliability;
@@ -11,8 +11,9 @@ using QuantScope.Web.Setup;
 namespace QuantScope.Web.Cluster;
 
 /// <summary>
-/// Trains the jobs placed on this worker, each on its own thread (as <see cref="RunCoordinator"/> does for local runs),
-/// and sends their metrics to the dashboard's <see cref="IRunSink"/>, awaiting each batch (back-pressure). Checkpoints
+/// Trains the jobs placed on this worker, each on a <see cref="RunHost"/> thread (as <see cref="RunCoordinator"/> does for
+/// local runs), and sends their metrics to the dashboard's <see cref="IRunSink"/> through a <see cref="WorkerRunSink"/>,
+/// awaiting each batch (back-pressure). Checkpoints
 /// go to <see cref="ClusterModeOptions.CheckpointRoot"/>, shared by all workers. When the worker stops, its runs are
 /// interrupted without an end: the dashboard places them again on another worker.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class WorkerRunHost(
 
     private static readonly TimeSpan SendRetryDelay = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<Guid, WorkerRun> _runs = new();
+    private readonly RunHost _host = new(new RunHostOptions { Niceness = training.Value.Niceness });
     private volatile bool _stopping;
 
     /// <summary>True once this worker began to stop: it starts nothing more (its jobs go to other workers).</summary>
@@ -56,7 +58,8 @@ public sealed class WorkerRunHost(
             run.Started = true;
         }
         log.LogInformation("Worker {Worker} starts run {RunId} (attempt {Attempt})", WorkerName, job.RunId, job.Attempt);
-        new Thread(() => Train(run)) { IsBackground = true, Name = $"job-{job.RunId:N}" }.Start();
+        // Below the silo's own threads, so heartbeats and metric sends are served first.
+        _host.Start(new RunHandle(job.RunId, run.Cancellation.Token), () => Prepare(run), new WorkerRunSink(this, run, log));
         return run;
     }
 
@@ -97,99 +100,37 @@ public sealed class WorkerRunHost(
         }
     }
 
-    // Runs on the job's own thread: blocking waits are fine, this thread does nothing else.
-    private void Train(WorkerRun run)
+    // The job's end, on its training thread: unless the worker is handing it to another worker, its state and summary
+    // stay here for the dashboard's next poll, and its slot is freed at once.
+    internal void Ended(WorkerRun run, RunEnd end)
     {
-        var job = run.Job;
-        // Below the silo's own threads, so heartbeats and metric sends are served first (libtorch's threads inherit it).
-        if (!TrainingThreadPriority.Lower(training.Value.Niceness))
-            log.LogWarning("Run {RunId}: the OS refused to lower the training thread's priority", job.RunId);
-        var ct = run.Cancellation.Token;
-        var state = JobState.Completed;
-        string? error = null;
-        Trainer? trainer = null;
-        RunSummary? summary = null;
-        var channel = Channel.CreateBounded<MetricBatch>(new BoundedChannelOptions(RunCoordinator.RunChannelCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true,
-        });
-        var pump = Task.CompletedTask;
-        try
-        {
-            var config = ReadConfig(job.ConfigJson);
-            var resume = ResumeStep(job.RunId, config.Config);
-            run.Status = run.Status with { ResumedAfter = resume };
-            trainer = new Trainer(config, new TrainerOptions
-            {
-                CheckpointDirectory = CheckpointRoot,
-                ResumeFromStep = resume,
-                BeforeCheckpoint = (_, token) => WaitDurable(run, channel.Reader, token),
-            });
-            var plan = new EffectivePlanDto(config.Config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings);
-            var start = new RunStartDto(
-                job.RunId, job.Attempt, WorkerName, trainer.Layout.Layers, JsonSerializer.Serialize(plan, JsonDefaults.Options), resume);
-            SendAsync(() => run.Sink.StartedAsync(start)).GetAwaiter().GetResult();
-            pump = PumpAsync(run, channel.Reader);
-            summary = trainer.Run(job.RunId, channel.Writer, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            state = JobState.Cancelled;
-        }
-        catch (Exception ex)
-        {
-            state = JobState.Failed;
-            error = RunFailureReason.Describe(ex);
-            log.LogWarning(ex, "Run {RunId} failed on {Worker}", job.RunId, WorkerName);
-        }
-        finally
-        {
-            channel.Writer.TryComplete();
-            summary ??= trainer?.SummarySoFar(job.RunId, state.ToString().ToLowerInvariant());
-            trainer?.Dispose();
-        }
-
-        try
-        {
-            pump.GetAwaiter().GetResult();
-        }
-        catch (Exception ex)
-        {
-            state = JobState.Failed;
-            error = $"the worker could not send metrics to the dashboard: {ex.Message}";
-        }
-
+        if (end.Status == RunStatus.Failed) log.LogWarning(end.Error, "Run {RunId} failed on {Worker}", run.Job.RunId, WorkerName);
         if (!run.Interrupted)
         {
-            var summaryJson = summary is null ? null : JsonSerializer.Serialize(summary, JsonDefaults.Options);
-            run.Status = run.Status with { State = state, Error = error, SummaryJson = summaryJson };
-            _ = ReleaseAsync(job.RunId);
+            var error = end.Error switch
+            {
+                null => null,
+                _ when end.FailedIn == RunFailureSource.Sink => $"the worker could not send metrics to the dashboard: {end.Error.Message}",
+                _ => RunFailureReason.Describe(end.Error),
+            };
+            var summaryJson = end.Summary is null ? null : JsonSerializer.Serialize(end.Summary, JsonDefaults.Options);
+            run.Status = run.Status with { State = end.Status, Error = error, SummaryJson = summaryJson };
+            _ = ReleaseAsync(run.Job.RunId);
         }
         run.Done.TrySetResult();
     }
 
-    private async Task PumpAsync(WorkerRun run, ChannelReader<MetricBatch> reader)
+    // On the training thread: the job's config, and the checkpoint it resumes after.
+    internal RunSpec Prepare(WorkerRun run)
     {
-        try
-        {
-            await foreach (var batch in reader.ReadAllAsync(CancellationToken.None))
-            {
-                run.Sending = true;
-                var dto = MetricBatchDto.From(batch, run.Job.Attempt);
-                await SendAsync(() => run.Sink.PublishAsync(dto));
-                run.Status = run.Status with { LastStep = Math.Max(run.Status.LastStep, batch.LastStep) };
-                run.Sending = false;
-            }
-        }
-        catch
-        {
-            // Stop the trainer (it would wait forever on a full channel), then report why.
-            await run.Cancellation.CancelAsync();
-            throw;
-        }
+        var config = ReadConfig(run.Job.ConfigJson);
+        var resume = ResumeStep(run.Job.RunId, config.Config);
+        run.Status = run.Status with { ResumedAfter = resume };
+        return new RunSpec(config, new TrainerOptions { CheckpointDirectory = CheckpointRoot, ResumeFromStep = resume });
     }
 
-    private static async Task SendAsync(Func<Task> send)
+    /// <summary>Calls the dashboard, trying again up to <see cref="SendAttempts"/> times a second apart.</summary>
+    internal static async Task SendAsync(Func<Task> send)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -203,18 +144,6 @@ public sealed class WorkerRunHost(
                 await Task.Delay(SendRetryDelay);
             }
         }
-    }
-
-    // On the training thread, before a checkpoint: every batch up to it is sent and committed in the dashboard's store,
-    // so a resume from this checkpoint never leaves a gap. Checkpoints are rare (every CheckpointEvery steps): polling is fine.
-    private static void WaitDurable(WorkerRun run, ChannelReader<MetricBatch> pending, CancellationToken ct)
-    {
-        while (pending.Count > 0 || run.Sending)
-        {
-            ct.ThrowIfCancellationRequested();
-            Thread.Sleep(5);
-        }
-        SendAsync(() => run.Sink.CommittedAsync(run.Job.RunId)).GetAwaiter().GetResult();
     }
 
     // The latest complete checkpoint another attempt left in the shared folder, or null (fresh start) when there is none

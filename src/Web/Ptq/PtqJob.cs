@@ -1,4 +1,5 @@
 using QuantScope.Engine.Analysis.Ptq;
+using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Api;
 
 namespace QuantScope.Web.Ptq;
@@ -7,7 +8,7 @@ namespace QuantScope.Web.Ptq;
 public sealed class PtqJob(Guid runId, PtqPrepared prepared, PtqRequest request) : IProgress<PtqProgress>
 {
     private volatile PtqProgress? _progress;
-    private volatile string _status = "queued";
+    private volatile RunStatus _status = RunStatus.Pending; // queued
 
     /// <summary>Job id.</summary>
     public Guid Id { get; } = Guid.NewGuid();
@@ -34,14 +35,14 @@ public sealed class PtqJob(Guid runId, PtqPrepared prepared, PtqRequest request)
     public void Report(PtqProgress value) => _progress = value;
 
     /// <summary>Marks the job running.</summary>
-    public void Start() => _status = "running";
+    public void Start() => _status = RunStatus.Running;
 
     /// <summary>Ends the job with a report, an error or a cancellation.</summary>
     public void Finish(PtqReport? result, string? error, bool cancelled = false)
     {
         Result = result;
         Error = error;
-        _status = cancelled ? "cancelled" : result is not null ? "completed" : "failed";
+        _status = cancelled ? RunStatus.Cancelled : result is not null ? RunStatus.Completed : RunStatus.Failed;
         Ended.TrySetResult();
     }
 

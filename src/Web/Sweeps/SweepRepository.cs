@@ -50,11 +50,11 @@ public sealed class SweepRepository(RunRepository runs, SweepRunner? runner = nu
     }
 
     // After a restart (the runner forgot the sweep): what its runs say.
-    private static string Derive(List<RunStatus> statuses)
+    private static RunStatus Derive(List<RunStatus> statuses)
     {
-        if (statuses.Contains(RunStatus.Cancelled)) return SweepRunner.Cancelled;
-        if (statuses.Any(s => s is RunStatus.Pending or RunStatus.Running or RunStatus.Interrupted)) return SweepRunner.Interrupted;
-        return SweepRunner.Completed;
+        if (statuses.Contains(RunStatus.Cancelled)) return RunStatus.Cancelled;
+        if (statuses.Any(s => s is RunStatus.Pending or RunStatus.Running or RunStatus.Interrupted)) return RunStatus.Interrupted;
+        return RunStatus.Completed;
     }
 
     private static SweepRunDto ToRun(RunEntity run, SweepMembership membership)

@@ -17,15 +17,6 @@ namespace QuantScope.Web.Sweeps;
 public sealed class SweepRunner(
     RunCoordinator coordinator, RunRepository runs, IOptions<SweepOptions> options, ILogger<SweepRunner> log, Cluster.ClusterJobDispatcher cluster) : IHostedService
 {
-    /// <summary>Status of a sweep whose workers are still starting runs.</summary>
-    public const string Running = "running";
-    /// <summary>Status of a sweep whose runs all ended.</summary>
-    public const string Completed = "completed";
-    /// <summary>Status of a cancelled sweep.</summary>
-    public const string Cancelled = "cancelled";
-    /// <summary>Status of a sweep the server stopped before every run ended.</summary>
-    public const string Interrupted = "interrupted";
-
     private readonly ConcurrentDictionary<Guid, ActiveSweep> _sweeps = new();
     private readonly EngineRunRecorder _recorder = new(runs);
     private volatile bool _stopping;
@@ -52,14 +43,17 @@ public sealed class SweepRunner(
         return (sweepId, queue.Select(q => q.Id).ToList());
     }
 
-    /// <summary>Running, completed, cancelled or interrupted while this process knows the sweep; null otherwise.</summary>
-    public string? StateOf(Guid sweepId) => _sweeps.TryGetValue(sweepId, out var s) ? s.State : null;
+    /// <summary>
+    /// Running (its workers are still starting runs), completed (every run ended; some may have failed), cancelled or
+    /// interrupted (the server stopped before every run ended) while this process knows the sweep; null otherwise.
+    /// </summary>
+    public RunStatus? StateOf(Guid sweepId) => _sweeps.TryGetValue(sweepId, out var s) ? s.State : null;
 
     /// <summary>Stops the sweep: no new runs start, the running ones are cancelled, the pending ones recorded cancelled. False when it is not running.</summary>
     public bool Cancel(Guid sweepId)
     {
-        if (!_sweeps.TryGetValue(sweepId, out var sweep) || sweep.State != Running) return false;
-        sweep.State = Cancelled;
+        if (!_sweeps.TryGetValue(sweepId, out var sweep) || sweep.State != RunStatus.Running) return false;
+        sweep.State = RunStatus.Cancelled;
         sweep.Stop.Cancel();
         foreach (var id in sweep.Current.Keys) coordinator.Cancel(id);
         return true;
@@ -77,7 +71,7 @@ public sealed class SweepRunner(
             await runs.MarkEndedAsync(left.Id, reason, _stopping ? "the server stopped before the run started" : "the sweep was cancelled", CancellationToken.None);
         }
 
-        if (sweep.State == Running) sweep.State = _stopping ? Interrupted : Completed;
+        if (sweep.State == RunStatus.Running) sweep.State = _stopping ? RunStatus.Interrupted : RunStatus.Completed;
         log.LogInformation("Sweep {SweepId} ended: {State}", sweepId, sweep.State);
     }
 
@@ -134,7 +128,7 @@ public sealed class SweepRunner(
         public ConcurrentQueue<(Guid Id, SweepPoint Point)> Queue { get; } = queue;
         public ConcurrentDictionary<Guid, bool> Current { get; } = new();
         public CancellationTokenSource Stop { get; } = new();
-        public volatile string State = Running;
+        public volatile RunStatus State = RunStatus.Running;
         public Task? Loop { get; set; }
     }
 }

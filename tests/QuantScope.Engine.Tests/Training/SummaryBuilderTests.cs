@@ -24,7 +24,7 @@ public class SummaryBuilderTests
         b.Add(Step(0, 4f, 4f, [9f, 9f, 9f], [1f, 1f, 1f], [0.5f, 0.5f, 0.5f]));
         b.Add(Step(1, 3f, 2f, [2f, 1f, 9f], [1f, 1f, 1f], [0.25f, 0f, 0.9f]));
         b.Add(Step(2, 2f, 2f, [1f, 3f, 9f], [2f, 2f, 1f], [0f, 0.125f, 0.9f]));
-        var s = b.Build(Guid.Empty, "completed");
+        var s = b.Build(Guid.Empty, RunStatus.Completed);
 
         // Pairs (a,1) (b,1) (a,2) (b,2): exceeded at (a,1) and (b,2) -> 2/4; fractions 0.25, 0, 0, 0.125.
         Assert.Equal(new SaturationSummary(0.5, 0.25, 0.09375, "a"), s.Saturation);
@@ -51,7 +51,7 @@ public class SummaryBuilderTests
             new ScalarPoint(10, MetricCatalog.TaskAccuracy("facts"), 0.375f), new ScalarPoint(10, MetricCatalog.TaskAccuracy("facts", normalised: true), 0.5f),
             new ScalarPoint(10, MetricCatalog.TaskAccuracy("facts", baseline: true), 0.5f),
         ], []));
-        var s = b.Build(Guid.Empty, "completed");
+        var s = b.Build(Guid.Empty, RunStatus.Completed);
 
         Assert.Equal(new ForgettingSummary(1.5, 2.5, 2.0, 0.75, 0.5, 0.625), s.Forgetting);
         Assert.Equal(new TaskSummary("facts", 0.375, 0.5, 0.5, 25.0), Assert.Single(s.Tasks));

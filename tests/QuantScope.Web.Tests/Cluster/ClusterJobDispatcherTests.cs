@@ -27,7 +27,7 @@ public sealed class ClusterJobDispatcherTests(TestWorkerCluster cluster) : IClas
         }
         var workers = created.Runs.Select(id => dispatcher.WorkersOf(id)[0]).Distinct().ToList();
         Assert.True(workers.Count >= 2, $"all runs went to {string.Join(", ", workers)}");
-        Assert.Equal("completed", cluster.Get<SweepRunner>().StateOf(created.SweepId));
+        Assert.Equal(RunStatus.Completed, cluster.Get<SweepRunner>().StateOf(created.SweepId));
     }
 
     [Fact]

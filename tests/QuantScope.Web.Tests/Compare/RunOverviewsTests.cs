@@ -21,7 +21,7 @@ public sealed class RunOverviewsTests
     {
         var plan = JsonSerializer.Serialize(new EffectivePlanDto("fp8-delayed",
             [new("l0", "input", "e4m3", "delayed", null), new("l0", "grad", "e5m2", "delayed", null), new("l0", "weight", "e4m3", "delayed", null)], []), JsonDefaults.Options);
-        var summary = JsonSerializer.Serialize(new RunSummary(Guid.Empty, "completed", 10, 2.0, null, new LossApeSummary(1.5, 2.5),
+        var summary = JsonSerializer.Serialize(new RunSummary(Guid.Empty, RunStatus.Completed, 10, 2.0, null, new LossApeSummary(1.5, 2.5),
             new SaturationSummary(0.1, 0.02, 0.001, "model.layers.1.mlp.down_proj"), null, []), JsonDefaults.Options);
         var o = RunOverviews.From(Run("r", config: """{"steps":10,"model":{"layers":4,"dModel":128,"ffnDim":344}}""", plan: plan, summary: summary, tags: """["fp8"]"""));
         Assert.Equal("4L d128 ffn344", o.Model);

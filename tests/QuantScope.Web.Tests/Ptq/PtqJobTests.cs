@@ -1,5 +1,6 @@
 using QuantScope.Engine.Analysis.Ptq;
 using QuantScope.Engine.Quantization;
+using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Ptq;
 
@@ -13,15 +14,15 @@ public sealed class PtqJobTests
     public void ToDto_QueuedThenRunningWithProgressThenFailed_ReportsEachState()
     {
         var job = NewJob();
-        Assert.Equal(("queued", null, 0), (job.ToDto().Status, job.ToDto().Stage, job.ToDto().Total));
+        Assert.Equal((RunStatus.Pending, null, 0), (job.ToDto().Status, job.ToDto().Stage, job.ToDto().Total));
 
         job.Start();
         job.Report(new PtqProgress("sensitivity", 3, 14));
         var running = job.ToDto();
-        Assert.Equal(("running", "sensitivity", 3, 14), (running.Status, running.Stage, running.Done, running.Total));
+        Assert.Equal((RunStatus.Running, "sensitivity", 3, 14), (running.Status, running.Stage, running.Done, running.Total));
 
         job.Finish(null, "boom");
-        Assert.Equal(("failed", "boom"), (job.ToDto().Status, job.ToDto().Error));
+        Assert.Equal((RunStatus.Failed, "boom"), (job.ToDto().Status, job.ToDto().Error));
         Assert.True(job.Ended.Task.IsCompleted);
     }
 
@@ -30,6 +31,6 @@ public sealed class PtqJobTests
     {
         var job = NewJob();
         job.Finish(null, "stopping", cancelled: true);
-        Assert.Equal("cancelled", job.ToDto().Status);
+        Assert.Equal(RunStatus.Cancelled, job.ToDto().Status);
     }
 }

@@ -1,6 +1,7 @@
 using QuantScope.Data;
 using QuantScope.Data.Runs;
 using QuantScope.Engine.Analysis.Laws;
+using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Sweeps;
 using QuantScope.Web.Tests.Support;
 
@@ -63,6 +64,6 @@ public sealed class SweepFitterTests : IAsyncLifetime
         Assert.Equal(4, first.Metrics.Bits);
         Assert.Equal(50L * 4 * 32, first.Metrics.Tokens);
         Assert.True(first.Metrics.Delta > 0);
-        Assert.Equal(("completed", 12), (sweep.Status, sweep.Completed));
+        Assert.Equal((RunStatus.Completed, 12), (sweep.Status, sweep.Completed));
     }
 }

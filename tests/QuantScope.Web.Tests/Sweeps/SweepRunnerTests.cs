@@ -43,7 +43,7 @@ public sealed class SweepRunnerTests : IClassFixture<QuantScopeWebFactory>
         }
         while (sweep.Runs!.Any(r => r.Status != RunStatus.Completed) && DateTime.UtcNow < deadline);
 
-        Assert.Equal("completed", sweep.Status);
+        Assert.Equal(RunStatus.Completed, sweep.Status);
         var runs = sweep.Runs!;
         Assert.Equal(created.Runs, runs.Select(r => r.Id));
         Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
@@ -66,7 +66,7 @@ public sealed class SweepRunnerTests : IClassFixture<QuantScopeWebFactory>
         await runner.WaitAsync(created.SweepId).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.False(runner.Cancel(created.SweepId));
-        Assert.Equal("cancelled", runner.StateOf(created.SweepId));
+        Assert.Equal(RunStatus.Cancelled, runner.StateOf(created.SweepId));
         var last = await Get<RunRepository>().GetAsync(created.Runs[1], CancellationToken.None);
         Assert.Equal(RunStatus.Cancelled, last!.Status);
     }

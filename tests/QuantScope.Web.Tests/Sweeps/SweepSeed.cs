@@ -43,7 +43,7 @@ internal static class SweepSeed
             await runs.EditAsync(id, null, SweepTags.For(sweepId, "seeded", index, settings), null, CancellationToken.None);
             var plan = new EffectivePlanDto("w4a4-g128", [new PlanEntry("model.layers.0.mlp.up_proj", TensorRoles.Weight, $"int4-g{group}", "block", null)], []);
             await runs.SetPlanAsync(id, JsonSerializer.Serialize(plan, JsonDefaults.Options), CancellationToken.None);
-            var summary = new RunSummary(id, "completed", steps, 3.0 + delta, twin ? new BaselineSummary(3.0) : null, null, null, null, []);
+            var summary = new RunSummary(id, RunStatus.Completed, steps, 3.0 + delta, twin ? new BaselineSummary(3.0) : null, null, null, null, []);
             await runs.SetSummaryAsync(id, JsonSerializer.Serialize(summary, JsonDefaults.Options), CancellationToken.None);
             await runs.MarkEndedAsync(id, RunStatus.Completed, null, CancellationToken.None);
             index++;

@@ -26,7 +26,7 @@ public class HfInitTests
 
         var channel = Channel.CreateUnbounded<MetricBatch>();
         var summary = trainer.Run(Guid.NewGuid(), channel.Writer, CancellationToken.None);
-        Assert.Equal("completed", summary.Status);
+        Assert.Equal(RunStatus.Completed, summary.Status);
     }
 
     [Fact]

@@ -6,49 +6,8 @@ using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Runs;
 
-public sealed class TrainingThreadPriorityTests(QuantScopeWebFactory factory) : IClassFixture<QuantScopeWebFactory>
+public sealed class TrainingOptionsTests(QuantScopeWebFactory factory) : IClassFixture<QuantScopeWebFactory>
 {
-    [Fact]
-    public void Lower_OnAThread_RaisesItsNiceAndThreadsItStartsInheritIt()
-    {
-        Assert.True(OperatingSystem.IsLinux(), "the thread priority is checked through /proc (Linux)");
-        var callerBefore = NiceFromProc(ThreadId());
-        int before = 0, after = 0, child = 0;
-        var ok = false;
-        var thread = new Thread(() =>
-        {
-            before = NiceFromProc(ThreadId());
-            ok = TrainingThreadPriority.Lower(7);
-            after = NiceFromProc(ThreadId());
-            var inner = new Thread(() => child = NiceFromProc(ThreadId())); // like libtorch's worker threads
-            inner.Start();
-            inner.Join();
-        });
-        thread.Start();
-        thread.Join();
-
-        Assert.True(ok);
-        Assert.Equal(Math.Min(19, before + 7), after);
-        Assert.Equal(after, child);
-        Assert.Equal(callerBefore, NiceFromProc(ThreadId())); // the caller's own thread is untouched
-    }
-
-    [Fact]
-    public void Lower_Zero_LeavesThePriority()
-    {
-        var (before, after) = (0, 0);
-        var thread = new Thread(() =>
-        {
-            before = NiceFromProc(ThreadId());
-            Assert.True(TrainingThreadPriority.Lower(0));
-            after = NiceFromProc(ThreadId());
-        });
-        thread.Start();
-        thread.Join();
-
-        Assert.Equal(before, after);
-    }
-
     [Theory]
     [InlineData("-1")]
     [InlineData("20")]
@@ -91,9 +50,6 @@ public sealed class TrainingThreadPriorityTests(QuantScopeWebFactory factory) : 
             await QuantScopeWebFactory.WaitForStatusAsync(client, id, "cancelled", "completed", "failed");
         }
     }
-
-    private static int ThreadId() => int.Parse(
-        File.ReadAllText("/proc/thread-self/stat").Split(' ')[0], CultureInfo.InvariantCulture);
 
     private static int NiceFromProc(int tid) => NiceOf($"/proc/self/task/{tid}");
 

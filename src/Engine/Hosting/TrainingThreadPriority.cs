@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace QuantScope.Web.Runs;
+namespace QuantScope.Engine.Hosting;
 
 /// <summary>
 /// Lowers the calling thread's OS scheduling priority, so a training thread (and the libtorch worker threads it

@@ -1,0 +1,29 @@
+namespace QuantScope.Engine.Telemetry;
+
+/// <summary>
+/// The one text form of <see cref="RunStatus"/>: the lower-case name ("running", "completed"), as the API's JSON,
+/// the run summary and the CLI write it. Parsing ignores case, so stored enum names ("Running") read as well.
+/// </summary>
+public static class RunStatusText
+{
+    /// <summary>The lower-case name of <paramref name="status"/>.</summary>
+    public static string ToText(this RunStatus status) => status switch
+    {
+        RunStatus.Pending => "pending",
+        RunStatus.Running => "running",
+        RunStatus.Completed => "completed",
+        RunStatus.Failed => "failed",
+        RunStatus.Cancelled => "cancelled",
+        RunStatus.Interrupted => "interrupted",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "not a run status"),
+    };
+
+    /// <summary>The status named <paramref name="text"/> in any case; false for anything else (numbers included).</summary>
+    public static bool TryParse(string? text, out RunStatus status)
+    {
+        status = default;
+        var trimmed = text?.Trim();
+        return !string.IsNullOrEmpty(trimmed) && char.IsLetter(trimmed[0]) && Enum.TryParse(trimmed, ignoreCase: true, out status)
+            && Enum.IsDefined(status);
+    }
+}
