@@ -187,7 +187,7 @@ public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingres
             if (run is null) return IngestResult.NotFound(runId);
             return IngestResult.Conflict(run.Kind != RunKinds.External
                 ? $"Run {runId} is an {run.Kind} run; only external runs take points."
-                : $"Run {runId} is {run.Status.ToString().ToLowerInvariant()}; it takes no more points.");
+                : $"Run {runId} is {run.Status.ToText()}; it takes no more points.");
         }
         state.Layers.Clear();
         state.Index.Clear();
