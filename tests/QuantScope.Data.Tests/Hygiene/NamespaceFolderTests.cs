@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Data.Tests.Hygiene;
 
@@ -12,7 +13,7 @@ public sealed partial class NamespaceFolderTests
     [Fact]
     public void DataSources_NamespaceMatchesFolder()
     {
-        var root = DataFolder();
+        var root = RepoPaths.Under("src/Data");
         var files = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(root, f))
             .Where(f => !IsBuildOutput(f))
@@ -53,14 +54,6 @@ public sealed partial class NamespaceFolderTests
     {
         var first = relativePath.Split(Path.DirectorySeparatorChar)[0];
         return first is "bin" or "obj";
-    }
-
-    private static string DataFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "QuantScope.sln")))
-                return Path.Combine(dir.FullName, "src", "Data");
-        throw new DirectoryNotFoundException("QuantScope.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"^\s*namespace\s+([\w.]+)\s*[;{]?", RegexOptions.Multiline)]

@@ -1,4 +1,5 @@
 namespace QuantScope.Engine.Tests.Hygiene;
+using QuantScope.Tests.Shared;
 
 /// <summary>
 /// The engine passes numbers to TorchSharp only as held Scalars (see <see cref="ImplicitScalarScanner"/>): a temporary
@@ -9,7 +10,7 @@ public sealed class HeldScalarTests
     [Fact]
     public void EngineSources_NoTemporaryScalars()
     {
-        var (errors, findings) = ImplicitScalarScanner.Scan(EngineFolder());
+        var (errors, findings) = ImplicitScalarScanner.Scan(RepoPaths.Under("src/Engine"));
 
         Assert.True(errors.Count == 0, "the engine's sources did not compile for the scan:\n" + string.Join('\n', errors.Take(20)));
         Assert.True(findings.Count == 0, $"{findings.Count} temporary Scalars:\n" + string.Join('\n', findings));
@@ -48,13 +49,5 @@ public sealed class HeldScalarTests
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static string EngineFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "QuantScope.sln")))
-                return Path.Combine(dir.FullName, "src", "Engine");
-        throw new DirectoryNotFoundException("QuantScope.sln not found above " + AppContext.BaseDirectory);
     }
 }

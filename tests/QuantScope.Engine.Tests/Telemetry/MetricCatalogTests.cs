@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using QuantScope.Engine.Telemetry;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Engine.Tests.Telemetry;
 
@@ -121,7 +122,7 @@ public sealed class MetricCatalogTests
     // The rows of the table under "## Concepts and metrics": the names in backticks of the first cell, and the unit.
     private static List<(string[] Names, string Unit)> ReadmeMetricRows()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
+        var lines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "README.md"));
         var start = Array.FindIndex(lines, l => l.StartsWith("| metric | per | unit |", StringComparison.Ordinal));
         Assert.True(start >= 0, "README has no metric table");
         var rows = new List<(string[], string)>();
@@ -133,12 +134,5 @@ public sealed class MetricCatalogTests
         }
 
         return rows;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "QuantScope.sln"))) return dir.FullName;
-        throw new InvalidOperationException("QuantScope.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using QuantScope.Web.Cli;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Web.Tests.Hygiene;
 
@@ -21,7 +22,7 @@ public sealed partial class NoTorchInWebTests
     [Fact]
     public void WebSources_Code_NeverNamesTorchSharpOrTorch()
     {
-        var folder = Path.Combine(RepoRoot(), "src", "Web");
+        var folder = Path.Combine(RepoPaths.Root, "src", "Web");
         var files = Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
@@ -57,11 +58,4 @@ public sealed partial class NoTorchInWebTests
     // A namespace use (using TorchSharp, TorchSharp.x) or a member of torch (torch.x): prose naming the library is fine.
     [GeneratedRegex(@"\bTorchSharp\s*[.;]|\btorch\s*\.\s*\w")]
     private static partial Regex TorchInCode();
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "QuantScope.sln"))) dir = dir.Parent!;
-        return dir.FullName;
-    }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using QuantScope.Web.Setup;
 using QuantScope.Web.Tests.Support;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Web.Tests.Ingest;
 
@@ -19,7 +20,7 @@ public sealed class PythonClientTests : IClassFixture<KestrelQuantScopeServer>
     [Fact]
     public async Task ExampleTrainLoop_AgainstKestrel_StoresItsSeriesAndCompletes()
     {
-        var script = Path.Combine(RepoRoot(), "clients", "python", "example_train_loop.py");
+        var script = Path.Combine(RepoPaths.Root, "clients", "python", "example_train_loop.py");
         var (exit, stdout, stderr) = await RunPythonAsync(script, "--url", _server.BaseUrl, "--steps", "20", "--layers", "4");
         Assert.True(exit == 0, $"python3 exited with {exit}\nstdout:\n{stdout}\nstderr:\n{stderr}");
         var line = stdout.Split('\n').Last(l => l.StartsWith("run_id=", StringComparison.Ordinal));
@@ -57,7 +58,7 @@ public sealed class PythonClientTests : IClassFixture<KestrelQuantScopeServer>
                      "decoder.0.mlp.fc1_gradient_mse", "decoder.0.mlp.fc1_gradient_std", "loss"]
             print(json.dumps([parse_te_stat(n, 50.0) for n in names]))
             """;
-        var (exit, stdout, stderr) = await RunPythonAsync("-c", code, Path.Combine(RepoRoot(), "clients", "python"));
+        var (exit, stdout, stderr) = await RunPythonAsync("-c", code, Path.Combine(RepoPaths.Root, "clients", "python"));
         Assert.True(exit == 0, stderr);
         var parsed = JsonSerializer.Deserialize<JsonElement[][]>(stdout)!;
         Assert.Equal("""["decoder.1.mlp.fc2","input","underflowFraction",0.5]""", JsonSerializer.Serialize(parsed[0]));
@@ -101,15 +102,5 @@ public sealed class PythonClientTests : IClassFixture<KestrelQuantScopeServer>
             }
             return (process.ExitCode, await stdout, await stderr);
         }
-    }
-
-    /// <summary>The folder holding QuantScope.sln, found by walking up from the test binaries.</summary>
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "QuantScope.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"QuantScope.sln not found above {AppContext.BaseDirectory}");
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class LoopbackDefaultTests
     [Fact]
     public void Appsettings_DefaultUrls_LoopbackOnly()
     {
-        var settings = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoRoot(), "src", "Web", "appsettings.json")).Build();
+        var settings = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepoPaths.Root, "src", "Web", "appsettings.json")).Build();
         var urls = settings["Urls"]!.Split(';');
         Assert.NotEmpty(urls);
         Assert.All(urls, u => Assert.True(ListenAddresses.IsLoopback(u), u));
@@ -71,13 +71,6 @@ public sealed partial class LoopbackDefaultTests
         Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.DoesNotContain(logs.Messages, m => m.Contains(token, StringComparison.Ordinal));
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "QuantScope.sln"))) dir = dir.Parent!;
-        return dir.FullName;
     }
 
     [GeneratedRegex("Access token: (\\S+)")]

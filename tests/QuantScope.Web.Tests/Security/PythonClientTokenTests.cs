@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using QuantScope.Tests.Shared;
 
 namespace QuantScope.Web.Tests.Security;
 
@@ -42,7 +43,7 @@ public sealed class PythonClientTokenTests
     private static async Task<string> RunPythonAsync(string url, string? token)
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-c", Script, Path.Combine(RepoRoot(), "clients", "python"), url }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { "-c", Script, Path.Combine(RepoPaths.Root, "clients", "python"), url }) start.ArgumentList.Add(a);
         start.Environment.Remove("QUANTSCOPE_TOKEN");
         if (token is not null) start.Environment["QUANTSCOPE_TOKEN"] = token;
         using var process = Process.Start(start)!;
@@ -51,12 +52,5 @@ public sealed class PythonClientTokenTests
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         Assert.True(process.ExitCode == 0, await stderr);
         return (await stdout).Trim();
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "QuantScope.sln"))) dir = dir.Parent!;
-        return dir.FullName;
     }
 }
