@@ -20,10 +20,7 @@ public static class DistributionStats
     }
 
     // Raw columns of the input row, written together on stats steps: PowerSums' three, then the median of ChannelAbsMax.
-    internal static readonly RawColumn SumX = new("sumX");
-    internal static readonly RawColumn SumX3 = new("sumX3");
-    internal static readonly RawColumn SumX4 = new("sumX4");
-    internal static readonly RawColumn ChannelMedian = new("channelMedian");
+    internal static readonly RawColumn SumX = new("sumX"), SumX3 = new("sumX3"), SumX4 = new("sumX4"), ChannelMedian = new("channelMedian");
 
     /// <summary>The input's shape: its raw sums and median, and the columns from them (NaN off stats steps and outside the input row).</summary>
     internal static LayerStatsGroup Group { get; } = new(

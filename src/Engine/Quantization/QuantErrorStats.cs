@@ -39,9 +39,7 @@ public static class QuantErrorStats
     }
 
     // Raw columns of Sums, in its order (counts, then energies), written on stats steps by the quantizer.
-    internal static readonly RawColumn NonzeroInput = new("nonzeroInput");
-    internal static readonly RawColumn NonzeroQuantized = new("nonzeroQuantized");
-    internal static readonly RawColumn ErrorEnergy = new("errorEnergy");
+    internal static readonly RawColumn NonzeroInput = new("nonzeroInput"), NonzeroQuantized = new("nonzeroQuantized"), ErrorEnergy = new("errorEnergy");
 
     /// <summary>Raw: Σx² (the weight row's gives the weight norm; the input row's the kurtosis' second moment).</summary>
     internal static readonly RawColumn SignalEnergy = new("signalEnergy");
