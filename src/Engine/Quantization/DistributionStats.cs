@@ -19,13 +19,17 @@ public static class DistributionStats
         return stack([flat.sum(), square.dot(flat), square.dot(square)]).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The input's shape columns (NaN off stats steps and outside the input row).</summary>
-    internal static IReadOnlyList<LayerStat> LayerStats { get; } =
-    [
-        new(MetricCatalog.Kurtosis, (raw, _) => double.IsNaN(raw[RawStatsLayout.SumX]) ? double.NaN
-            : Kurtosis(raw[RawStatsLayout.Elements], raw[RawStatsLayout.SumX], raw[RawStatsLayout.SignalEnergy], raw[RawStatsLayout.SumX3], raw[RawStatsLayout.SumX4])),
-        new(MetricCatalog.ChannelRatio, (raw, _) => ChannelRatio(raw[RawStatsLayout.Amax], raw[RawStatsLayout.ChannelMedian])),
-    ];
+    // Raw columns of the input row, written together on stats steps: PowerSums' three, then the median of ChannelAbsMax.
+    internal static readonly RawColumn SumX = new("sumX"), SumX3 = new("sumX3"), SumX4 = new("sumX4"), ChannelMedian = new("channelMedian");
+
+    /// <summary>The input's shape: its raw sums and median, and the columns from them (NaN off stats steps and outside the input row).</summary>
+    internal static LayerStatsGroup Group { get; } = new(
+        [SumX, SumX3, SumX4, ChannelMedian],
+        [
+            new(MetricCatalog.Kurtosis, (raw, _) => double.IsNaN(raw[SumX.Offset]) ? double.NaN
+                : Kurtosis(raw[RoleQuantizer.Elements.Offset], raw[SumX.Offset], raw[QuantErrorStats.SignalEnergy.Offset], raw[SumX3.Offset], raw[SumX4.Offset])),
+            new(MetricCatalog.ChannelRatio, (raw, _) => ChannelRatio(raw[RoleQuantizer.Amax.Offset], raw[ChannelMedian.Offset])),
+        ]);
 
     /// <summary>Device: float32 [C] absmax of every channel (the last dimension).</summary>
     public static Tensor ChannelAbsMax(Tensor x)

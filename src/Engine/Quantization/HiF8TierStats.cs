@@ -27,17 +27,21 @@ public static class HiF8TierStats
         return magnitude.bucketize(boundaries, right: true).bincount(null, Bins).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The tier columns, from the bins (NaN for other formats, whose first bin is -1, and off stats steps).</summary>
-    internal static IReadOnlyList<LayerStat> LayerStats { get; } =
-    [
-        new(MetricCatalog.Hif8Tier3Bit, (raw, _) => Tier(raw, 0)),
-        new(MetricCatalog.Hif8Tier2Bit, (raw, _) => Tier(raw, 1)),
-        new(MetricCatalog.Hif8Tier1Bit, (raw, _) => Tier(raw, 2)),
-        new(MetricCatalog.Hif8Tier0Bit, (raw, _) => Tier(raw, 3)),
-    ];
+    /// <summary>Raw: the <see cref="Bins"/> counts of <see cref="CountBins"/> (-1 for other formats), written on stats steps by the quantizer.</summary>
+    internal static readonly RawColumn BinCounts = new("hif8Bins", Bins);
 
-    private static double Tier(ReadOnlySpan<double> raw, int tier) => raw[RawStatsLayout.Hif8Bins] >= 0 // -1: not HiF8; NaN: no full stats
-        ? Tiers(raw.Slice(RawStatsLayout.Hif8Bins, Bins), raw[RawStatsLayout.Elements])[tier]
+    /// <summary>The bins and the tier columns from them (NaN for other formats, whose first bin is -1, and off stats steps).</summary>
+    internal static LayerStatsGroup Group { get; } = new(
+        [BinCounts],
+        [
+            new(MetricCatalog.Hif8Tier3Bit, (raw, _) => Tier(raw, 0)),
+            new(MetricCatalog.Hif8Tier2Bit, (raw, _) => Tier(raw, 1)),
+            new(MetricCatalog.Hif8Tier1Bit, (raw, _) => Tier(raw, 2)),
+            new(MetricCatalog.Hif8Tier0Bit, (raw, _) => Tier(raw, 3)),
+        ]);
+
+    private static double Tier(ReadOnlySpan<double> raw, int tier) => raw[BinCounts.Offset] >= 0 // -1: not HiF8; NaN: no full stats
+        ? Tiers(raw.Slice(BinCounts.Offset, BinCounts.Count), raw[RoleQuantizer.Elements.Offset])[tier]
         : double.NaN;
 
     /// <summary>Host: [tier3, tier2, tier1, tier0] fractions of <paramref name="elements"/> from the bin counts.</summary>

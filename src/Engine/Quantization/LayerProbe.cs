@@ -100,7 +100,7 @@ public sealed class LayerProbe : IDisposable
         if (!CollectStats || _weight.grad is not { } grad) return;
         using var noGrad = no_grad();
         using var norm = grad.norm();
-        using var cell = _raw[WeightRow, RawStatsLayout.GradNorm];
+        using var cell = _raw[WeightRow, LayerStatsWriter.GradNorm.Offset];
         cell.copy_(norm);
     }
 
@@ -114,10 +114,10 @@ public sealed class LayerProbe : IDisposable
         }
     }
 
-    /// <summary>A role's raw row from column 0 on (the quantizer's stats, or the amax alone of a high-precision role).</summary>
+    /// <summary>A role's raw row from <see cref="RoleQuantizer.Amax"/> on (the quantizer's stats, or the amax alone of a high-precision role).</summary>
     internal void Record(int row, Tensor values)
     {
-        using (no_grad()) LayerStatsWriter.Row(_raw, row, values);
+        using (no_grad()) LayerStatsWriter.Row(_raw, row, values, RoleQuantizer.Amax.Offset);
     }
 
     /// <summary>On stats steps: what each what-if format would have done to role <paramref name="row"/>'s tensor.</summary>

@@ -2,6 +2,11 @@ using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Engine.Quantization;
 
+// How to add a statistic: (1) name it once in Telemetry/MetricCatalogEntries.cs; (2) in the stats group whose kernel
+// measures it (or a new group listed in Groups below), declare the RawColumn(s) the kernel writes in Group.Raw and
+// write them at column.Offset on the device; (3) add a LayerStat with the host formula that reads raw[column.Offset].
+// Offsets, widths, the host copy, finishing and the metric batch all follow from those declarations.
+
 /// <summary>
 /// Layout of a <see cref="QuantLinear"/>'s per-step stats buffer: [<see cref="Roles"/>.Count, <see cref="Metrics"/>.Count]
 /// float32, row = tensor role, column = metric. The device holds raw counts and sums instead (<see cref="RawStatsLayout"/>),
@@ -13,14 +18,17 @@ public static class LayerStatsLayout
     public static IReadOnlyList<string> Roles => TensorRoles.All;
 
     /// <summary>
-    /// The columns, as each stats group declares them next to the kernels that fill them: the quantizer's (every step),
-    /// the error sums', the HiF8 tiers', the input's shape, then the error split and the norms.
+    /// The stats groups, in buffer order: the quantizer's (every step), the error sums', the HiF8 tiers', the input's
+    /// shape, then the error split and the norms. Their metrics make the columns here, their raw columns those of
+    /// <see cref="RawStatsLayout"/> (the quantizer writes its three groups as one vector, so they lead, in this order).
     /// </summary>
-    internal static IReadOnlyList<LayerStat> Stats { get; } =
+    internal static IReadOnlyList<LayerStatsGroup> Groups { get; } =
     [
-        .. RoleQuantizer.LayerStats, .. QuantErrorStats.LayerStats, .. HiF8TierStats.LayerStats,
-        .. DistributionStats.LayerStats, .. LayerStatsWriter.LayerStats,
+        RoleQuantizer.Group, QuantErrorStats.Group, HiF8TierStats.Group, DistributionStats.Group, LayerStatsWriter.Group,
     ];
+
+    /// <summary>The columns, as each stats group declares them next to the kernels that fill them.</summary>
+    internal static IReadOnlyList<LayerStat> Stats { get; } = [.. Groups.SelectMany(g => g.Stats)];
 
     /// <summary>
     /// Column order (the metrics of <see cref="Stats"/>). A value that was not measured on a step is NaN: every column

@@ -13,18 +13,25 @@ internal static class LayerStatsWriter
     // Numbers handed to TorchSharp are Scalars held here (see Numerics/ScalarOps: a temporary can be freed mid-call).
     private static readonly Scalar NaN = float.NaN.ToScalar();
 
+    /// <summary>Raw: <see cref="ErrorSplit"/>'s three relative errors (weight only, input only, both), already final.</summary>
+    public static readonly RawColumn ErrorSplitColumns = new("errorSplit", 3);
+
+    /// <summary>Raw: ||dL/dW|| of the weight row (<see cref="LayerProbe.RecordGradNorm"/>), already final.</summary>
+    public static readonly RawColumn GradNorm = new("gradNorm");
+
     /// <summary>The error split's columns (input row, error-split steps) and the weight row's norms (stats steps).</summary>
-    public static IReadOnlyList<LayerStat> LayerStats { get; } =
-    [
-        new(MetricCatalog.ErrorWeightOnly, (raw, _) => raw[RawStatsLayout.ErrorSplit]),
-        new(MetricCatalog.ErrorInputOnly, (raw, _) => raw[RawStatsLayout.ErrorSplit + 1]),
-        new(MetricCatalog.ErrorBoth, (raw, _) => raw[RawStatsLayout.ErrorSplit + 2]),
-        new(MetricCatalog.WeightNorm, (raw, role) => role == TensorRoles.Weight ? Math.Sqrt(raw[RawStatsLayout.SignalEnergy]) : double.NaN),
-        new(MetricCatalog.GradNorm, (raw, _) => raw[RawStatsLayout.GradNorm]),
-    ];
+    public static LayerStatsGroup Group { get; } = new(
+        [ErrorSplitColumns, GradNorm],
+        [
+            new(MetricCatalog.ErrorWeightOnly, (raw, _) => raw[ErrorSplitColumns.Offset]),
+            new(MetricCatalog.ErrorInputOnly, (raw, _) => raw[ErrorSplitColumns.Offset + 1]),
+            new(MetricCatalog.ErrorBoth, (raw, _) => raw[ErrorSplitColumns.Offset + 2]),
+            new(MetricCatalog.WeightNorm, (raw, role) => role == TensorRoles.Weight ? Math.Sqrt(raw[QuantErrorStats.SignalEnergy.Offset]) : double.NaN),
+            new(MetricCatalog.GradNorm, (raw, _) => raw[GradNorm.Offset]),
+        ]);
 
     /// <summary>Copies <paramref name="values"/> into row <paramref name="row"/> from column <paramref name="column"/> on.</summary>
-    public static void Row(Tensor stats, int row, Tensor values, int column = 0)
+    public static void Row(Tensor stats, int row, Tensor values, int column)
     {
         using var noGrad = no_grad();
         using var target = stats[row];
@@ -42,9 +49,9 @@ internal static class LayerStatsWriter
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var perChannel = DistributionStats.ChannelAbsMax(x); // [C]
-        Row(stats, 0, cat([DistributionStats.PowerSums(x), perChannel.median().reshape(1)]), RawStatsLayout.SumX);
-        if (!inputMeasured) Row(stats, 0, SizeAndEnergy(x), RawStatsLayout.Elements);
-        if (!weightMeasured) Row(stats, 1, SizeAndEnergy(weight), RawStatsLayout.Elements);
+        Row(stats, 0, cat([DistributionStats.PowerSums(x), perChannel.median().reshape(1)]), DistributionStats.SumX.Offset); // [sumX, sumX3, sumX4, median]
+        if (!inputMeasured) SizeAndEnergy(stats, 0, x);
+        if (!weightMeasured) SizeAndEnergy(stats, 1, weight);
         if (topChannels is null || k <= 0) return;
         var (values, channels) = DistributionStats.TopChannels(perChannel, k);
         topChannels.fill_(NaN);
@@ -52,12 +59,14 @@ internal static class LayerStatsWriter
         topChannels[1].narrow(0, 0, channels.shape[0]).copy_(channels);
     }
 
-    // [elements, NaN (overflow), NaN, NaN, NaN, Σx²]: only what the shape and norm statistics need.
-    private static Tensor SizeAndEnergy(Tensor t)
+    // Elements and Σx² of a role the quantizer did not measure: only what the shape and norm statistics need (the
+    // columns between them stay NaN from LayerProbe.Begin). Called inside Shape's dispose scope.
+    private static void SizeAndEnergy(Tensor stats, int row, Tensor t)
     {
         var flat = t.detach().reshape(-1);
-        var head = tensor(new[] { flat.numel(), double.NaN, double.NaN, double.NaN, double.NaN }, device: t.device);
-        return cat([head, flat.dot(flat).reshape(1).to(ScalarType.Float64)]);
+        var target = stats[row];
+        target.narrow(0, RoleQuantizer.Elements.Offset, 1).copy_(tensor(new[] { (double)flat.numel() }, device: t.device));
+        target.narrow(0, QuantErrorStats.SignalEnergy.Offset, 1).copy_(flat.dot(flat).reshape(1));
     }
 
     /// <summary>
@@ -73,6 +82,6 @@ internal static class LayerStatsWriter
         var inputOnly = matmul(qInput.detach(), weight.detach());
         var reference = exact.norm();
         var errors = stack([weightOnly.sub(exact).norm(), inputOnly.sub(exact).norm(), both.detach().sub(exact).norm()]).div(reference);
-        Row(stats, 0, errors, RawStatsLayout.ErrorSplit);
+        Row(stats, 0, errors, ErrorSplitColumns.Offset);
     }
 }

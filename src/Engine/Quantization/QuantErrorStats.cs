@@ -38,16 +38,23 @@ public static class QuantErrorStats
         return scaled.sub(ScalarOps.ClampSymmetric(scaled, limit)).count_nonzero().MoveToOuterDisposeScope();
     }
 
-    /// <summary>The columns these sums give on stats steps (NaN when the quantizer did not count them).</summary>
-    internal static IReadOnlyList<LayerStat> LayerStats { get; } =
-    [
-        new(MetricCatalog.UnderflowFraction, (raw, _) => Counted(raw)
-            ? UnderflowFraction(raw[RawStatsLayout.Elements], raw[RawStatsLayout.NonzeroInput], raw[RawStatsLayout.NonzeroQuantized]) : double.NaN),
-        new(MetricCatalog.Mse, (raw, _) => Counted(raw) ? Mse(raw[RawStatsLayout.Elements], raw[RawStatsLayout.ErrorEnergy]) : double.NaN),
-        new(MetricCatalog.SqnrDb, (raw, _) => Counted(raw) ? SqnrDb(raw[RawStatsLayout.ErrorEnergy], raw[RawStatsLayout.SignalEnergy]) : double.NaN),
-    ];
+    // Raw columns of Sums, in its order (counts, then energies), written on stats steps by the quantizer.
+    internal static readonly RawColumn NonzeroInput = new("nonzeroInput"), NonzeroQuantized = new("nonzeroQuantized"), ErrorEnergy = new("errorEnergy");
 
-    private static bool Counted(ReadOnlySpan<double> raw) => !double.IsNaN(raw[RawStatsLayout.NonzeroInput]);
+    /// <summary>Raw: Σx² (the weight row's gives the weight norm; the input row's the kurtosis' second moment).</summary>
+    internal static readonly RawColumn SignalEnergy = new("signalEnergy");
+
+    /// <summary>The raw columns of <see cref="Sums"/> and the metrics they give on stats steps (NaN when the quantizer did not count them).</summary>
+    internal static LayerStatsGroup Group { get; } = new(
+        [NonzeroInput, NonzeroQuantized, ErrorEnergy, SignalEnergy],
+        [
+            new(MetricCatalog.UnderflowFraction, (raw, _) => Counted(raw)
+                ? UnderflowFraction(raw[RoleQuantizer.Elements.Offset], raw[NonzeroInput.Offset], raw[NonzeroQuantized.Offset]) : double.NaN),
+            new(MetricCatalog.Mse, (raw, _) => Counted(raw) ? Mse(raw[RoleQuantizer.Elements.Offset], raw[ErrorEnergy.Offset]) : double.NaN),
+            new(MetricCatalog.SqnrDb, (raw, _) => Counted(raw) ? SqnrDb(raw[ErrorEnergy.Offset], raw[SignalEnergy.Offset]) : double.NaN),
+        ]);
+
+    private static bool Counted(ReadOnlySpan<double> raw) => !double.IsNaN(raw[NonzeroInput.Offset]);
 
     /// <summary>Host: (nonzero elements of x that became 0) / all elements.</summary>
     public static double UnderflowFraction(double elements, double nonzeroInput, double nonzeroQuantized) =>

@@ -15,8 +15,8 @@ internal static class RoleQuantizer
     /// <summary>
     /// Fake-quantizes <paramref name="t"/>. Returns the quantized tensor (straight-through gradient when
     /// <paramref name="t"/> requires grad) and a new float64 raw stats vector, the first columns of
-    /// <see cref="RawStatsLayout"/>: amax, amaxPred, scale, elements, overflow count, and with <paramref name="fullStats"/>
-    /// also the error counts and sums and the HiF8 bins.
+    /// <see cref="RawStatsLayout"/> from <see cref="Amax"/> on: this group's columns (amax, amaxPred, scale, elements,
+    /// overflow count), and with <paramref name="fullStats"/> also <see cref="QuantErrorStats"/>' and <see cref="HiF8TierStats"/>' columns.
     /// </summary>
     /// <param name="t">The tensor to quantize.</param>
     /// <param name="amax">0-d amax of <paramref name="t"/> (already computed by the caller).</param>
@@ -53,18 +53,37 @@ internal static class RoleQuantizer
         using (result.Stats)
         using (no_grad())
         {
-            return (result.Output, cat([stack([amax, pred, scale]).to(ScalarType.Float64), result.Stats])); // raw row from column 0
+            return (result.Output, cat([stack([amax, pred, scale]).to(ScalarType.Float64), result.Stats])); // raw row from Amax on
         }
     }
 
-    /// <summary>The columns the quantizer fills on every step (NaN-free for a quantized role; amax alone for a high-precision one).</summary>
-    public static IReadOnlyList<LayerStat> LayerStats { get; } =
-    [
-        new(MetricCatalog.Amax, (raw, _) => raw[RawStatsLayout.Amax]),
-        new(MetricCatalog.AmaxPred, (raw, _) => raw[RawStatsLayout.AmaxPred]),
-        new(MetricCatalog.Scale, (raw, _) => raw[RawStatsLayout.Scale]),
-        new(MetricCatalog.OverflowFraction, (raw, _) => raw[RawStatsLayout.OverflowCount] / Math.Max(1, raw[RawStatsLayout.Elements])),
-    ];
+    /// <summary>Raw: the role's amax (written alone for a high-precision role), the first column of <see cref="Quantize"/>'s vector.</summary>
+    public static readonly RawColumn Amax = new("amax");
+
+    /// <summary>Raw: the amax the scale was computed from (this step's for current and block scaling).</summary>
+    public static readonly RawColumn AmaxPred = new("amaxPred");
+
+    /// <summary>Raw: the scale (1 for block formats).</summary>
+    public static readonly RawColumn Scale = new("scale");
+
+    /// <summary>Raw: element count of the tensor (<see cref="FakeQuantizer"/>; the shape kernel writes it for a high-precision role).</summary>
+    public static readonly RawColumn Elements = new("elements");
+
+    /// <summary>Raw: elements with |x·scale| above the scaling target, NaN included (<see cref="FakeQuantizer"/>).</summary>
+    public static readonly RawColumn OverflowCount = new("overflowCount");
+
+    /// <summary>
+    /// The quantizer's every-step group: the raw columns <see cref="Quantize"/> writes before the full-stats ones, and
+    /// the metrics they give (NaN-free for a quantized role; amax alone for a high-precision one).
+    /// </summary>
+    public static LayerStatsGroup Group { get; } = new(
+        [Amax, AmaxPred, Scale, Elements, OverflowCount],
+        [
+            new(MetricCatalog.Amax, (raw, _) => raw[Amax.Offset]),
+            new(MetricCatalog.AmaxPred, (raw, _) => raw[AmaxPred.Offset]),
+            new(MetricCatalog.Scale, (raw, _) => raw[Scale.Offset]),
+            new(MetricCatalog.OverflowFraction, (raw, _) => raw[OverflowCount.Offset] / Math.Max(1, raw[Elements.Offset])),
+        ]);
 
     /// <summary>The scaling state a recipe needs (null for block recipes), named <paramref name="name"/>.</summary>
     public static nn.Module? CreateState(string name, IScalingRecipe recipe, INumberFormat format) => recipe switch
