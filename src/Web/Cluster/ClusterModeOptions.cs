@@ -1,3 +1,4 @@
+using QuantScope.Engine.Telemetry;
 namespace QuantScope.Web.Cluster;
 
 /// <summary>
@@ -46,16 +47,16 @@ public sealed class ClusterModeOptions
     public double PollSeconds { get; set; } = 1;
 
     /// <summary>Validates once at start-up; the messages name the field.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<ConfigError> Validate()
     {
-        var errors = new List<string>();
-        if (Slots is < 1 or > 64) errors.Add($"Cluster:Slots must be 1..64 (got {Slots})");
-        if (SiloPort is < 0 or > 65535) errors.Add($"Cluster:SiloPort must be 0..65535 (got {SiloPort})");
-        if (GatewayPort is < 0 or > 65535) errors.Add($"Cluster:GatewayPort must be 0..65535 (got {GatewayPort})");
-        if (HeartbeatSeconds is <= 0 or > 300 || double.IsNaN(HeartbeatSeconds)) errors.Add($"Cluster:HeartbeatSeconds must be in (0, 300] (got {HeartbeatSeconds})");
-        if (PollSeconds is <= 0 or > 300 || double.IsNaN(PollSeconds)) errors.Add($"Cluster:PollSeconds must be in (0, 300] (got {PollSeconds})");
-        if (string.IsNullOrWhiteSpace(ClusterId)) errors.Add("Cluster:ClusterId must not be empty");
-        if (string.IsNullOrWhiteSpace(ServiceId)) errors.Add("Cluster:ServiceId must not be empty");
+        var errors = new List<ConfigError>();
+        if (Slots is < 1 or > 64) errors.Add(new("Cluster:Slots", $"must be 1..64 (got {Slots})"));
+        if (SiloPort is < 0 or > 65535) errors.Add(new("Cluster:SiloPort", $"must be 0..65535 (got {SiloPort})"));
+        if (GatewayPort is < 0 or > 65535) errors.Add(new("Cluster:GatewayPort", $"must be 0..65535 (got {GatewayPort})"));
+        if (HeartbeatSeconds is <= 0 or > 300 || double.IsNaN(HeartbeatSeconds)) errors.Add(new("Cluster:HeartbeatSeconds", $"must be in (0, 300] (got {HeartbeatSeconds})"));
+        if (PollSeconds is <= 0 or > 300 || double.IsNaN(PollSeconds)) errors.Add(new("Cluster:PollSeconds", $"must be in (0, 300] (got {PollSeconds})"));
+        if (string.IsNullOrWhiteSpace(ClusterId)) errors.Add(new("Cluster:ClusterId", "must not be empty"));
+        if (string.IsNullOrWhiteSpace(ServiceId)) errors.Add(new("Cluster:ServiceId", "must not be empty"));
         return errors;
     }
 }

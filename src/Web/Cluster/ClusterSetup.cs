@@ -20,7 +20,7 @@ public static class ClusterSetup
         var options = section.Get<ClusterModeOptions>() ?? new ClusterModeOptions();
         if (!options.Enabled) return builder;
         var errors = options.Validate();
-        if (errors.Count > 0) throw new OptionsValidationException(ClusterModeOptions.Section, typeof(ClusterModeOptions), errors);
+        if (errors.Count > 0) throw new OptionsValidationException(ClusterModeOptions.Section, typeof(ClusterModeOptions), errors.Select(e => e.ToString()));
         if (string.IsNullOrWhiteSpace(options.ConnectionString)) return builder; // tests supply their own cluster client
         builder.UseOrleansClient(client => client.UseQuantScopeCluster(options));
         return builder;
@@ -48,7 +48,7 @@ public static class ClusterSetup
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
-        if (errors.Count > 0) throw new OptionsValidationException(ClusterModeOptions.Section, typeof(ClusterModeOptions), errors);
+        if (errors.Count > 0) throw new OptionsValidationException(ClusterModeOptions.Section, typeof(ClusterModeOptions), errors.Select(e => e.ToString()));
         var services = silo.Services;
         services.AddSingleton(Options.Create(options));
         services.AddSingleton<WorkerRunHost>();

@@ -45,7 +45,7 @@ public static class WorkerCommand
             options.SiloPort = parsed.GetValue(siloPort) ?? options.SiloPort;
             options.GatewayPort = parsed.GetValue(gatewayPort) ?? options.GatewayPort;
             IPAddress? address = null;
-            var errors = options.Validate().ToList();
+            var errors = options.Validate().Select(e => e.ToString()).ToList();
             if (string.IsNullOrWhiteSpace(options.ConnectionString)) errors.Add("--connection (Cluster:ConnectionString) is required");
             if (parsed.GetValue(advertise) is { } ip && !IPAddress.TryParse(ip, out address)) errors.Add($"--advertise: '{ip}' is not an IP address");
             if (errors.Count > 0)

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace QuantScope.Web.Runs;
@@ -22,12 +23,12 @@ public sealed class TrainingOptions
     {
         var options = configuration.GetSection(Section).Get<TrainingOptions>() ?? new TrainingOptions();
         var errors = options.Validate();
-        if (errors.Count > 0) throw new OptionsValidationException(Section, typeof(TrainingOptions), errors);
+        if (errors.Count > 0) throw new OptionsValidationException(Section, typeof(TrainingOptions), errors.Select(e => e.ToString()));
         return options;
     }
 
     /// <summary>What is wrong with these settings, one message per key (empty when valid).</summary>
-    public IReadOnlyList<string> Validate() => Niceness is >= 0 and <= 19
+    public IReadOnlyList<ConfigError> Validate() => Niceness is >= 0 and <= 19
         ? []
-        : [$"{Section}:{nameof(Niceness)}: must be between 0 and 19 (0 keeps training at the server's priority), was {Niceness}"];
+        : [new($"{Section}:{nameof(Niceness)}", $"must be between 0 and 19 (0 keeps training at the server's priority), was {Niceness}")];
 }
