@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Model.Hf;
 using QuantScope.Engine.Quantization;
@@ -10,14 +9,8 @@ namespace QuantScope.Engine.Tests.Configuration;
 
 public sealed class WireEnumConverterTests
 {
-    // The web's dialect: a global camelCase enum converter, which the config properties' own converters must win over.
-    private static readonly JsonSerializerOptions Api = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    // What config hashes and cache keys serialize with: no enum converter at all.
-    private static readonly JsonSerializerOptions Plain = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Api = ConfigJsonOptions.Api;
+    private static readonly JsonSerializerOptions Plain = ConfigJsonOptions.Plain;
 
     public static TheoryData<AmaxAlgorithm, string> Algorithms => new()
     {

@@ -1,22 +1,17 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
+using QuantScope.Engine.Tests.Configuration;
 using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Numerics;
 
 public sealed class FormatNameConverterTests
 {
-    // The web's dialect (a global camelCase enum converter) and what config hashes serialize with (none).
-    private static readonly JsonSerializerOptions Api = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    private static readonly JsonSerializerOptions Plain = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Api = ConfigJsonOptions.Api;
+    private static readonly JsonSerializerOptions Plain = ConfigJsonOptions.Plain;
 
     // Every fixed registry name, then the parameterised INT names (bits 2..8; per channel, per tensor, groups 16..1024).
     public static TheoryData<string> KnownNames()
