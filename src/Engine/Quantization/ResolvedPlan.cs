@@ -3,13 +3,6 @@ using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Engine.Quantization;
 
-/// <summary>One (layer, role) of a resolved plan.</summary>
-/// <param name="Layer">Full module name.</param>
-/// <param name="Role">Tensor role.</param>
-/// <param name="Recipe">What runs, or null = high precision.</param>
-/// <param name="Note">Fallback explanation, or null.</param>
-public sealed record ResolvedEntry(string Layer, TensorRole Role, IScalingRecipe? Recipe, string? Note);
-
 /// <summary>A <see cref="QuantPlan"/> resolved against a model's layers: one entry per (layer, role), plus warnings.</summary>
 /// <param name="Entries">Input and weight for every layer (in layer order), then grad where a rule asks for it.</param>
 /// <param name="Warnings">Rules that matched nothing, and fallbacks.</param>
