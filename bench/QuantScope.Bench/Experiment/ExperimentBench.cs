@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Training;
 using QuantScope.Bench.Shared;
@@ -23,7 +24,7 @@ public static class ExperimentBench
         ("bf16", Precision.Bf16, null, false),
         ("fp32", Precision.Fp32, null, false),
         ("fp8", Precision.Bf16, new QuantConfig { Preset = "fp8-delayed" }, false),
-        ("hif8", Precision.Bf16, new QuantConfig { Preset = "fp8-delayed", Format = "hif8" }, false),
+        ("hif8", Precision.Bf16, new QuantConfig { Preset = "fp8-delayed", Format = FormatName.HiF8 }, false),
         ("w4a4", Precision.Bf16, new QuantConfig { Preset = "w4a4-g128" }, false),
         ("fp8 + twin", Precision.Bf16, new QuantConfig { Preset = "fp8-delayed" }, true),
     ];

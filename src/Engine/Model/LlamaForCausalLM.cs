@@ -49,13 +49,13 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
         InitWeights(seed);
         var byName = QuantizedLayers.ToDictionary(l => l.Name, l => l.Layer);
         EffectivePlan = plan.Resolve(QuantizedLayerNames,
-            (name, role) => role == Telemetry.TensorRoles.GradOutput ? byName[name].OutFeatures : byName[name].InFeatures);
+            (name, role) => role == Telemetry.TensorRole.Grad ? byName[name].OutFeatures : byName[name].InFeatures);
         foreach (var (name, layer) in QuantizedLayers)
         {
             layer.Configure(
-                EffectivePlan.RecipeFor(name, Telemetry.TensorRoles.Input),
-                EffectivePlan.RecipeFor(name, Telemetry.TensorRoles.Weight),
-                EffectivePlan.RecipeFor(name, Telemetry.TensorRoles.GradOutput));
+                EffectivePlan.RecipeFor(name, Telemetry.TensorRole.Input),
+                EffectivePlan.RecipeFor(name, Telemetry.TensorRole.Weight),
+                EffectivePlan.RecipeFor(name, Telemetry.TensorRole.Grad));
         }
     }
 

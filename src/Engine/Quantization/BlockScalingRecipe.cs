@@ -1,3 +1,5 @@
+using QuantScope.Engine.Numerics;
+
 namespace QuantScope.Engine.Quantization;
 
 /// <summary>
@@ -8,5 +10,5 @@ namespace QuantScope.Engine.Quantization;
 public sealed record BlockScalingRecipe : IScalingRecipe
 {
     /// <summary>A scaled format: "int4-g128", "int8", "mxfp8-e4m3", "mxfp4", "nvfp4", ...</summary>
-    public string Format { get; init; } = "mxfp8-e4m3";
+    public FormatName Format { get; init; } = FormatName.Mxfp8E4M3;
 }

@@ -1,3 +1,5 @@
+using QuantScope.Engine.Numerics;
+
 namespace QuantScope.Engine.Quantization;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace QuantScope.Engine.Quantization;
 public sealed record CurrentScalingRecipe : IScalingRecipe
 {
     /// <summary>Element format: "e4m3", "e5m2", "hif8", or a per-tensor INT such as "int8-pt".</summary>
-    public string Format { get; init; } = "e4m3";
+    public FormatName Format { get; init; } = FormatName.E4M3;
     /// <summary>Extra headroom in powers of two.</summary>
     public int Margin { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using QuantScope.Engine.Configuration;
+using QuantScope.Engine.Numerics;
 
 namespace QuantScope.Engine.Quantization;
 
@@ -10,7 +11,7 @@ namespace QuantScope.Engine.Quantization;
 public sealed record DelayedScalingRecipe : IScalingRecipe
 {
     /// <summary>Element number format of the scaled tensors: "e4m3", "e5m2" or "hif8" (HiF8 scales to max_val 15).</summary>
-    public string Format { get; init; } = "e4m3";
+    public FormatName Format { get; init; } = FormatName.E4M3;
     /// <summary>Length of the amax history window, steps (TE's amax_history_len).</summary>
     public int AmaxHistoryLength { get; init; } = 16;
     /// <summary>How amaxPred is taken from the history: "max" (TE default), "most_recent", "mean".</summary>

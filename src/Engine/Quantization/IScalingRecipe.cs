@@ -1,3 +1,5 @@
+using QuantScope.Engine.Numerics;
+
 namespace QuantScope.Engine.Quantization;
 
 /// <summary>
@@ -7,6 +9,6 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public interface IScalingRecipe
 {
-    /// <summary>Registry name of the number format (see <see cref="Numerics.NumberFormats"/>).</summary>
-    string Format { get; }
+    /// <summary>The number format (a name <see cref="NumberFormats"/> knows).</summary>
+    FormatName Format { get; }
 }

@@ -140,9 +140,9 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         InputRecipe = input;
         WeightRecipe = weight;
         GradOutputRecipe = gradOutput;
-        InputFormat = input is null ? null : NumberFormats.Get(input.Format);
-        WeightFormat = weight is null ? null : NumberFormats.Get(weight.Format);
-        GradOutputFormat = gradOutput is null ? null : NumberFormats.Get(gradOutput.Format);
+        InputFormat = input is null ? null : input.Format.Format;
+        WeightFormat = weight is null ? null : weight.Format.Format;
+        GradOutputFormat = gradOutput is null ? null : gradOutput.Format.Format;
         _inputScaling = Attach("input_scaling", input, InputFormat, _inputScaling);
         _weightScaling = Attach("weight_scaling", weight, WeightFormat, _weightScaling);
         _gradOutputScaling = Attach("grad_scaling", gradOutput, GradOutputFormat, _gradOutputScaling);

@@ -34,8 +34,8 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
     /// <summary>Every layer's input and weight with one delayed-scaling recipe (what <c>quantize</c> + <c>recipe</c> mean).</summary>
     public static QuantPlan FromRecipe(DelayedScalingRecipe recipe, string name = "custom") => new(name,
     [
-        new QuantRule { Layer = "**", Role = TensorRoles.Input, Format = recipe.Format, Delayed = recipe },
-        new QuantRule { Layer = "**", Role = TensorRoles.Weight, Format = recipe.Format, Delayed = recipe },
+        new QuantRule { Layer = "**", Role = TensorRole.Input, Format = recipe.Format, Delayed = recipe },
+        new QuantRule { Layer = "**", Role = TensorRole.Weight, Format = recipe.Format, Delayed = recipe },
     ]);
 
     /// <summary>Finds a preset by name (case-insensitive).</summary>
@@ -45,17 +45,17 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
         {
             "fp8-delayed" => FromRecipe(new DelayedScalingRecipe(), "fp8-delayed"),
             "fp8-hybrid-delayed" => Hybrid(),
-            "fp8-e4m3-current" => Both("fp8-e4m3-current", "**", "e4m3", RecipeKind.Current),
+            "fp8-e4m3-current" => Both("fp8-e4m3-current", "**", FormatName.E4M3, RecipeKind.Current),
             "hif8-pangu" => HiF8Pangu(),
-            "w4a4-g128" => Both("w4a4-g128", "**", "int4-g128", RecipeKind.Block),
+            "w4a4-g128" => Both("w4a4-g128", "**", FormatName.Parse("int4-g128"), RecipeKind.Block),
             "w4a4-g128-fc2-int8" => new("w4a4-g128-fc2-int8",
             [
-                new QuantRule { Layer = "model.layers.*.mlp.down_proj", Role = TensorRoles.Input, Format = "int8-pt", Recipe = RecipeKind.Current },
-                .. Both("", "**", "int4-g128", RecipeKind.Block).Rules,
+                new QuantRule { Layer = "model.layers.*.mlp.down_proj", Role = TensorRole.Input, Format = FormatName.Parse("int8-pt"), Recipe = RecipeKind.Current },
+                .. Both("", "**", FormatName.Parse("int4-g128"), RecipeKind.Block).Rules,
             ]),
-            "mxfp8" => Both("mxfp8", "**", "mxfp8-e4m3", RecipeKind.Block),
-            "mxfp4" => Both("mxfp4", "**", "mxfp4", RecipeKind.Block),
-            "nvfp4" => Both("nvfp4", "**", "nvfp4", RecipeKind.Block),
+            "mxfp8" => Both("mxfp8", "**", FormatName.Mxfp8E4M3, RecipeKind.Block),
+            "mxfp4" => Both("mxfp4", "**", FormatName.Parse("mxfp4"), RecipeKind.Block),
+            "nvfp4" => Both("nvfp4", "**", FormatName.Parse("nvfp4"), RecipeKind.Block),
             _ => null,
         };
         return plan is not null;
@@ -78,7 +78,7 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
     /// <param name="layerNames">Full module names in layer order.</param>
     /// <param name="blockDim">Length of the last dimension of a (layer, role) tensor, the one blocks run along
     /// (in-features for input and weight, out-features for grad), or null to skip the divisibility check.</param>
-    public ResolvedPlan Resolve(IReadOnlyList<string> layerNames, Func<string, string, long>? blockDim)
+    public ResolvedPlan Resolve(IReadOnlyList<string> layerNames, Func<string, TensorRole, long>? blockDim)
     {
         var blocks = layerNames.Select(BlockIndex).Where(i => i >= 0).DefaultIfEmpty(-1).Max() + 1;
         var regexes = Rules.Select(r => GlobToRegex(r.Layer)).ToArray();
@@ -86,14 +86,14 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
         var entries = new List<ResolvedEntry>();
         var warnings = new List<string>();
 
-        foreach (var role in new[] { TensorRoles.Input, TensorRoles.Weight, TensorRoles.GradOutput })
+        foreach (var role in new[] { TensorRole.Input, TensorRole.Weight, TensorRole.Grad })
         {
             foreach (var layer in layerNames)
             {
                 var index = FirstMatch(layer, role, regexes, blocks);
                 if (index < 0)
                 {
-                    if (role != TensorRoles.GradOutput) entries.Add(new ResolvedEntry(layer, role, null, null));
+                    if (role != TensorRole.Grad) entries.Add(new ResolvedEntry(layer, role, null, null));
                     continue;
                 }
 
@@ -102,30 +102,23 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
                 var recipe = rule.BuildRecipe(rule.Format);
                 string? note = null;
                 if (recipe is { } requested && blockDim is not null)
-                    (recipe, note) = CheckBlocks(requested, blockDim(layer, role), role == TensorRoles.GradOutput ? "out-features" : "in-features");
-                if (note is not null) warnings.Add($"{layer} {role}: {note}");
+                    (recipe, note) = CheckBlocks(requested, blockDim(layer, role), role == TensorRole.Grad ? "out-features" : "in-features");
+                if (note is not null) warnings.Add($"{layer} {role.ToWire()}: {note}");
                 entries.Add(new ResolvedEntry(layer, role, recipe, note));
             }
         }
 
         for (var i = 0; i < Rules.Count; i++)
             if (!used[i])
-                warnings.Insert(0, $"rule {i + 1} ({Rules[i].Layer}, {Rules[i].Role}) matched no layer");
+                warnings.Insert(0, $"rule {i + 1} ({Rules[i].Layer}, {Rules[i].Role.ToWire()}) matched no layer");
 
         // Order: per layer, its roles (input, weight, grad), following layerNames.
         var order = layerNames.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
-        var sorted = entries.OrderBy(e => order.GetValueOrDefault(e.Layer)).ThenBy(e => RoleOrder(e.Role)).ToArray();
+        var sorted = entries.OrderBy(e => order.GetValueOrDefault(e.Layer)).ThenBy(e => e.Role).ToArray();
         return new ResolvedPlan(sorted, warnings);
     }
 
-    private static int RoleOrder(string role) => role switch
-    {
-        TensorRoles.Input => 0,
-        TensorRoles.Weight => 1,
-        _ => 2,
-    };
-
-    private int FirstMatch(string layer, string role, Regex[] regexes, int blocks)
+    private int FirstMatch(string layer, TensorRole role, Regex[] regexes, int blocks)
     {
         var block = BlockIndex(layer);
         for (var i = 0; i < Rules.Count; i++)
@@ -145,11 +138,10 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
 
     private static (IScalingRecipe? Recipe, string? Note) CheckBlocks(IScalingRecipe recipe, long width, string dim)
     {
-        if (!NumberFormats.TryGet(recipe.Format, out var format)) return (recipe, null);
-        switch (format)
+        switch (recipe.Format.Format)
         {
             case IntFormat { Granularity: IntGranularity.PerGroup } f when width % f.GroupSize != 0:
-                var fallback = new BlockScalingRecipe { Format = $"int{f.Bits}" };
+                var fallback = new BlockScalingRecipe { Format = FormatName.Parse($"int{f.Bits}") };
                 return (fallback, $"group size {f.GroupSize} does not divide {dim} {width}: fell back to int{f.Bits} per channel");
             case MxFormat m when width % m.BlockSize != 0:
                 return (null, $"block size {m.BlockSize} does not divide {dim} {width}: fell back to high precision");
@@ -186,10 +178,10 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
     [GeneratedRegex(@"(?:^|\.)layers\.(\d+)\.")]
     private static partial Regex BlockRegex();
 
-    private static QuantPlan Both(string name, string glob, string format, RecipeKind kind) => new(name,
+    private static QuantPlan Both(string name, string glob, FormatName format, RecipeKind kind) => new(name,
     [
-        new QuantRule { Layer = glob, Role = TensorRoles.Input, Format = format, Recipe = kind },
-        new QuantRule { Layer = glob, Role = TensorRoles.Weight, Format = format, Recipe = kind },
+        new QuantRule { Layer = glob, Role = TensorRole.Input, Format = format, Recipe = kind },
+        new QuantRule { Layer = glob, Role = TensorRole.Weight, Format = format, Recipe = kind },
     ]);
 
     private static QuantPlan Hybrid()
@@ -197,20 +189,20 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
         var h1024 = new DelayedScalingRecipe { AmaxHistoryLength = 1024, AmaxComputeAlgo = AmaxAlgorithm.Max };
         return new("fp8-hybrid-delayed",
         [
-            new QuantRule { Layer = "**", Role = TensorRoles.Input, Format = "e4m3", Delayed = h1024 },
-            new QuantRule { Layer = "**", Role = TensorRoles.Weight, Format = "e4m3", Delayed = h1024 },
-            new QuantRule { Layer = "**", Role = TensorRoles.GradOutput, Format = "e5m2", Delayed = h1024 },
+            new QuantRule { Layer = "**", Role = TensorRole.Input, Format = FormatName.E4M3, Delayed = h1024 },
+            new QuantRule { Layer = "**", Role = TensorRole.Weight, Format = FormatName.E4M3, Delayed = h1024 },
+            new QuantRule { Layer = "**", Role = TensorRole.Grad, Format = FormatName.E5M2, Delayed = h1024 },
         ]);
     }
 
     private static QuantPlan HiF8Pangu()
     {
-        var h64 = new DelayedScalingRecipe { Format = "hif8", AmaxHistoryLength = 64, AmaxComputeAlgo = AmaxAlgorithm.Max };
+        var h64 = new DelayedScalingRecipe { Format = FormatName.HiF8, AmaxHistoryLength = 64, AmaxComputeAlgo = AmaxAlgorithm.Max };
         return new("hif8-pangu",
         [
-            new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRoles.Input, Format = "hif8", Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
-            new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRoles.Weight, Format = "hif8", Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
-            new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRoles.GradOutput, Format = "hif8", Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
+            new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRole.Input, Format = FormatName.HiF8, Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
+            new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRole.Weight, Format = FormatName.HiF8, Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
+            new QuantRule { Layer = "model.layers.*.mlp.*_proj", Role = TensorRole.Grad, Format = FormatName.HiF8, Delayed = h64, SkipFirstBlocks = 3, SkipLastBlocks = 2 },
         ]);
     }
 }

@@ -1,19 +1,9 @@
+using System.Text.Json.Serialization;
+using QuantScope.Engine.Configuration;
+using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Engine.Quantization;
-
-/// <summary>Where a rule's scale comes from, or <see cref="Keep"/> = leave the tensor in high precision.</summary>
-public enum RecipeKind
-{
-    /// <summary>Per-tensor delayed scaling from an amax history (<see cref="DelayedScalingRecipe"/>).</summary>
-    Delayed,
-    /// <summary>Per-tensor scaling from this step's amax (<see cref="CurrentScalingRecipe"/>).</summary>
-    Current,
-    /// <summary>The format's own per-block/group scales (<see cref="BlockScalingRecipe"/>).</summary>
-    Block,
-    /// <summary>High precision: no quantization.</summary>
-    Keep,
-}
 
 /// <summary>
 /// One rule of a <see cref="QuantPlan"/> (immutable). Matches layers by a glob over the full module name
@@ -23,10 +13,11 @@ public sealed record QuantRule
 {
     /// <summary>Glob over full module names, e.g. <c>model.layers.*.mlp.down_proj</c>.</summary>
     public required string Layer { get; init; }
-    /// <summary>Tensor role: <see cref="TensorRoles.Input"/>, <see cref="TensorRoles.Weight"/> or <see cref="TensorRoles.GradOutput"/>.</summary>
-    public required string Role { get; init; }
-    /// <summary>Number format name; ignored for <see cref="RecipeKind.Keep"/>.</summary>
-    public string Format { get; init; } = "e4m3";
+    /// <summary>Tensor role: <c>input</c>, <c>weight</c> or <c>grad</c>.</summary>
+    [JsonConverter(typeof(WireEnumConverter<TensorRole>))]
+    public required TensorRole Role { get; init; }
+    /// <summary>Number format; ignored for <see cref="RecipeKind.Keep"/>.</summary>
+    public FormatName Format { get; init; } = FormatName.E4M3;
     /// <summary>Recipe kind.</summary>
     public RecipeKind Recipe { get; init; } = RecipeKind.Delayed;
     /// <summary>History length, algorithm, margin and update period for delayed scaling (its Format is replaced by <see cref="Format"/>).</summary>
@@ -39,7 +30,7 @@ public sealed record QuantRule
     public int SkipLastBlocks { get; init; }
 
     /// <summary>The recipe this rule builds for a tensor, or null for <see cref="RecipeKind.Keep"/>.</summary>
-    public IScalingRecipe? BuildRecipe(string format) => Recipe switch
+    public IScalingRecipe? BuildRecipe(FormatName format) => Recipe switch
     {
         RecipeKind.Delayed => Delayed with { Format = format },
         RecipeKind.Current => new CurrentScalingRecipe { Format = format, Margin = Margin },

@@ -68,7 +68,7 @@ public static class ConfigValidator
             Check(config.Stats.ErrorSplitEvery >= 0, "stats.errorSplitEvery", "must be 0 (off) or a positive number of steps");
             Check(config.Stats.TopChannels is >= 0 and <= 64, "stats.topChannels", "must be between 0 and 64");
             for (var i = 0; i < (config.Stats.WhatIf?.Count ?? 0); i++)
-                Check(NumberFormats.TryGet(config.Stats.WhatIf![i], out _), $"stats.whatIf[{i}]", "is not a known number format (see GET /api/formats)");
+                Check(config.Stats.WhatIf![i] is not null, $"stats.whatIf[{i}]", FormatName.NotKnown); // JSON null; names are checked when read
         }
 
         if (config.Model is null) errors.Add(new ConfigError("model", "is required"));
@@ -132,14 +132,13 @@ public static class ConfigValidator
         check(q.HistoryLength is null or >= 1 and <= 4096, "quant.historyLength", "must be between 1 and 4096");
         check(q.Algorithm is not { } a || Enum.IsDefined(a), "quant.algorithm", WireNames<AmaxAlgorithm>.MustBeOneOf);
         check(q.Margin is null or >= 0 and <= 16, "quant.margin", "must be between 0 and 16");
-        check(q.Format is null || NumberFormats.TryGet(q.Format, out _), "quant.format", "is not a known number format (see GET /api/formats)");
         for (var i = 0; i < (q.Rules?.Count ?? 0); i++)
         {
             var r = q.Rules![i];
             var at = $"quant.rules[{i}]";
             check(!string.IsNullOrWhiteSpace(r.Layer), $"{at}.layer", "is required (a glob over module names)");
-            check(TensorRoles.IsKnown(r.Role), $"{at}.role", $"must be one of: {string.Join(", ", TensorRoles.All)}");
-            check(r.Recipe == RecipeKind.Keep || NumberFormats.TryGet(r.Format, out _), $"{at}.format", "is not a known number format");
+            check(Enum.IsDefined(r.Role), $"{at}.role", WireNames<TensorRole>.MustBeOneOf);
+            check(r.Recipe == RecipeKind.Keep || r.Format is not null, $"{at}.format", FormatName.NotKnown); // JSON null; names are checked when read
             check(r.Delayed.AmaxHistoryLength is >= 1 and <= 4096, $"{at}.delayed.amaxHistoryLength", "must be between 1 and 4096");
             check(Enum.IsDefined(r.Delayed.AmaxComputeAlgo), $"{at}.delayed.amaxComputeAlgo", WireNames<AmaxAlgorithm>.MustBeOneOf);
             check(r.Delayed.Margin is >= 0 and <= 16 && r.Margin is >= 0 and <= 16, $"{at}.margin", "must be between 0 and 16");

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using QuantScope.Engine.Configuration;
+using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
 
@@ -25,7 +26,7 @@ public sealed record QuantConfig
     public int? Margin { get; init; }
 
     /// <summary>Overrides the format of every input and weight rule (gradient rules keep theirs).</summary>
-    public string? Format { get; init; }
+    public FormatName? Format { get; init; }
 
     /// <summary>Explicit rules (first match wins); when set, <see cref="Preset"/> is ignored.</summary>
     public IReadOnlyList<QuantRule>? Rules { get; init; }
@@ -46,7 +47,7 @@ public sealed record QuantConfig
             AmaxComputeAlgo = Algorithm ?? rule.Delayed.AmaxComputeAlgo,
             Margin = Margin ?? rule.Delayed.Margin,
         };
-        var format = Format is not null && rule.Role != TensorRoles.GradOutput ? Format : rule.Format;
+        var format = Format is not null && rule.Role != TensorRole.Grad ? Format : rule.Format;
         return rule with { Delayed = delayed, Margin = Margin ?? rule.Margin, Format = format };
     }
 }

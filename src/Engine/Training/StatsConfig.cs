@@ -1,3 +1,5 @@
+using QuantScope.Engine.Numerics;
+
 namespace QuantScope.Engine.Training;
 
 /// <summary>How often the per-layer diagnostics are computed (amax, amaxPred, scale and overflow come every step regardless).</summary>
@@ -13,5 +15,5 @@ public sealed record StatsConfig
     public int TopChannels { get; init; } = 4;
 
     /// <summary>Extra formats (registry names, e.g. <c>mxfp8-e4m3</c>, <c>mxfp4</c>) whose overflow, underflow, MSE and SQNR are computed on the same tensors on stats steps, without affecting training.</summary>
-    public IReadOnlyList<string> WhatIf { get; init; } = [];
+    public IReadOnlyList<FormatName> WhatIf { get; init; } = [];
 }

@@ -46,7 +46,7 @@ public sealed class Trainer : IDisposable
         var resolved = _model.EffectivePlan;
         EffectivePlan = resolved.ToPlanEntries();
         PlanWarnings = resolved.Warnings;
-        var whatIf = _config.Stats.WhatIf.Select(NumberFormats.Get).ToArray();
+        var whatIf = _config.Stats.WhatIf.Select(f => f.Format).ToArray();
         foreach (var (name, layer) in _model.QuantizedLayers)
         {
             if (name.EndsWith(".mlp.down_proj", StringComparison.Ordinal)) layer.Probe.TopChannelCount = _config.Stats.TopChannels;
@@ -129,7 +129,7 @@ public sealed class Trainer : IDisposable
     {
         var layers = _model.QuantizedLayers.Select(l => l.Layer).ToArray();
         using var window = new StatsWindow(_config.LogEvery, layers);
-        var factory = new MetricBatchFactory(Layout.Layers, layers.Select(l => l.GradOutputRecipe is not null).ToArray(), _config.Bf16WarmupSteps, _twin is not null, window, _config.Stats.WhatIf);
+        var factory = new MetricBatchFactory(Layout.Layers, layers.Select(l => l.GradOutputRecipe is not null).ToArray(), _config.Bf16WarmupSteps, _twin is not null, window, _config.Stats.WhatIf.Select(f => f.Name).ToArray());
         var stats = _config.Stats;
         using var main = new ModelTrainer(_model, _config.LearningRate, _config.WeightDecay, _config.GradClip);
         using var twin = _twin is null ? null : new ModelTrainer(_twin, _config.LearningRate, _config.WeightDecay, _config.GradClip);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Evaluation;
 using QuantScope.Engine.Model.Hf;
 using QuantScope.Engine.Model.SafeTensors;
@@ -26,7 +27,7 @@ public static class HfEvalCommand
         var text = new Option<string>("--text") { Description = "UTF-8 text file to score.", Required = true };
         var seqLen = new Option<int?>("--seq-len") { Description = $"Predicted tokens per window (default min({DefaultSeqLen}, context length))." };
         var windows = new Option<int>("--max-windows") { Description = "At most this many windows, spread evenly (default 0 = all)." };
-        var tokenizer = new Option<string>("--tokenizer") { Description = "auto (the folder's tokenizer, default) or byte.", DefaultValueFactory = _ => InitConfig.TokenizerAuto };
+        var tokenizer = new Option<string>("--tokenizer") { Description = "auto (the folder's tokenizer, default) or byte.", DefaultValueFactory = _ => WireNames<TokenizerMode>.Of(TokenizerMode.Auto) };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
         var eval = new Command("eval", "Perplexity of a model folder on a text file, with its own tokenizer (no training).") { path, text, seqLen, windows, tokenizer, json };
         eval.SetAction(parsed => Run(parsed.GetValue(path)!, parsed.GetValue(text)!, parsed.GetValue(seqLen), parsed.GetValue(windows),
@@ -39,14 +40,14 @@ public static class HfEvalCommand
     {
         if (!File.Exists(textFile)) return Fail(stderr, $"--text: file '{textFile}' does not exist.");
         if (maxWindows < 0) return Fail(stderr, "--max-windows: must be 0 (all) or a positive number.");
-        if (!InitConfig.TokenizerKinds.Contains(tokenizerMode)) return Fail(stderr, $"--tokenizer: must be one of: {string.Join(", ", InitConfig.TokenizerKinds)}.");
+        if (!WireNames<TokenizerMode>.TryParse(tokenizerMode, out var mode)) return Fail(stderr, $"--tokenizer: {WireNames<TokenizerMode>.MustBeOneOf}.");
         try
         {
             var config = HfModelFolder.ReadConfig(path); // the weights load only to evaluate, in the engine
             var context = config.ContextLength;
             var n = seqLen ?? Math.Min(DefaultSeqLen, context);
             if (n < 1 || n > context) return Fail(stderr, $"--seq-len: must be between 1 and the model's context length {context}.");
-            var tokenizer = HfInit.LoadTokenizer(Path.GetFullPath(path), tokenizerMode, config.VocabSize, $"--path '{path}'");
+            var tokenizer = HfInit.LoadTokenizer(Path.GetFullPath(path), mode, config.VocabSize, $"--path '{path}'");
             var result = TextPerplexity.Evaluate(path, tokenizer, File.ReadAllText(textFile, Encoding.UTF8), n, maxWindows);
             if (json)
             {

@@ -46,7 +46,7 @@ public static class SweepMetricsReader
         {
             try
             {
-                formats = config.ResolvePlan().Rules.Where(r => r.Role == TensorRoles.Weight).Select(r => r.Format).ToList();
+                formats = config.ResolvePlan().Rules.Where(r => r.Role == TensorRole.Weight).Select(r => r.Format.Name).ToList();
             }
             catch (ArgumentException)
             {

@@ -58,7 +58,7 @@ public sealed class ExperimentBenchTests
         Assert.True(twin.Baseline);
         Assert.Equal(4, twin.Steps);
         Assert.Equal(4, twin.LogEvery);
-        Assert.Equal("hif8", ExperimentBench.Config("demo", 3, 1).Quant?.Format);
+        Assert.Equal("hif8", ExperimentBench.Config("demo", 3, 1).Quant?.Format?.Name);
         Assert.Null(ExperimentBench.Config("demo", 1, 1).Quant);
         Assert.Equal(Precision.Fp32, ExperimentBench.Config("demo", 1, 1).Precision);
         Assert.Throws<ArgumentException>(() => ExperimentBench.Config("huge", 0, 1));

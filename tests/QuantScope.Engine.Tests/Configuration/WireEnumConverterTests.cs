@@ -1,21 +1,16 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using QuantScope.Engine.Configuration;
+using QuantScope.Engine.Model.Hf;
 using QuantScope.Engine.Quantization;
+using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Configuration;
 
 public sealed class WireEnumConverterTests
 {
-    // The web's dialect: a global camelCase enum converter, which the config properties' own converters must win over.
-    private static readonly JsonSerializerOptions Api = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    // What config hashes and cache keys serialize with: no enum converter at all.
-    private static readonly JsonSerializerOptions Plain = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Api = ConfigJsonOptions.Api;
+    private static readonly JsonSerializerOptions Plain = ConfigJsonOptions.Plain;
 
     public static TheoryData<AmaxAlgorithm, string> Algorithms => new()
     {
@@ -66,6 +61,49 @@ public sealed class WireEnumConverterTests
         }
     }
 
+    [Theory]
+    [InlineData(TensorRole.Input, "input")]
+    [InlineData(TensorRole.Weight, "weight")]
+    [InlineData(TensorRole.Grad, "grad")]
+    public void TensorRole_EachWireName_RoundTripsInQuantRuleAndIsTheTelemetryRole(TensorRole role, string wire)
+    {
+        foreach (var options in new[] { Api, Plain })
+        {
+            var json = JsonSerializer.Serialize(new QuantRule { Layer = "**", Role = role }, options);
+            Assert.StartsWith($"{{\"layer\":\"**\",\"role\":\"{wire}\",", json);
+            Assert.Equal(role, JsonSerializer.Deserialize<QuantRule>(json, options)!.Role);
+        }
+
+        Assert.Equal(wire, role.ToWire());
+        Assert.True(TensorRoles.IsKnown(wire));
+    }
+
+    [Fact]
+    public void TensorRoles_AllAreTheEnumsWireNamesInOrder() =>
+        Assert.Equal([TensorRoles.Input, TensorRoles.Weight, TensorRoles.GradOutput], TensorRoles.All);
+
+    [Fact]
+    public void TensorRoles_NoneAndUnknown_AreNotRoles()
+    {
+        Assert.False(TensorRoles.IsKnown(TensorRoles.None));
+        Assert.False(TensorRoles.IsKnown("Input"));
+        Assert.False(TensorRoles.IsKnown(null));
+    }
+
+    [Theory]
+    [InlineData(TokenizerMode.Auto, "auto")]
+    [InlineData(TokenizerMode.Byte, "byte")]
+    public void InitConfig_KindAndTokenizer_RoundTripAsWireNames(TokenizerMode tokenizer, string wire)
+    {
+        foreach (var options in new[] { Api, Plain })
+        {
+            var json = JsonSerializer.Serialize(new InitConfig { Path = "m", Tokenizer = tokenizer }, options);
+            Assert.Equal($"{{\"kind\":\"hf\",\"path\":\"m\",\"tokenizer\":\"{wire}\"}}", json);
+            var back = JsonSerializer.Deserialize<InitConfig>(json, options)!;
+            Assert.Equal((InitKind.Hf, tokenizer), (back.Kind, back.Tokenizer));
+        }
+    }
+
     [Fact]
     public void WireNames_ListInDeclarationOrder() =>
         Assert.Equal(["max", "most_recent", "mean"], WireNames<AmaxAlgorithm>.All);
@@ -79,6 +117,9 @@ public sealed class WireEnumConverterTests
     [InlineData("""{"quant":{"algorithm":"MAX"}}""", "$.quant.algorithm", "must be one of: max, most_recent, mean")]
     [InlineData("""{"precision":"fp16"}""", "$.precision", "must be one of: bf16, fp32")]
     [InlineData("""{"pretrain":{"data":{"kind":"csv"}}}""", "$.pretrain.data.kind", "must be one of: builtin, builtin-pretrain, text")]
+    [InlineData("""{"quant":{"rules":[{"layer":"**","role":"bias"}]}}""", "$.quant.rules[0].role", "must be one of: input, weight, grad")]
+    [InlineData("""{"init":{"kind":"gguf","path":"m"}}""", "$.init.kind", "must be one of: hf")]
+    [InlineData("""{"init":{"path":"m","tokenizer":"sentencepiece"}}""", "$.init.tokenizer", "must be one of: auto, byte")]
     [InlineData("""{"quant":{"rules":[{"layer":"**","role":"input","delayed":{"amaxComputeAlgo":"avg"}}]}}""",
         "$.quant.rules[0].delayed.amaxComputeAlgo", "must be one of: max, most_recent, mean")]
     public void Read_UnknownName_ThrowsNamingTheFieldAndTheKnownNames(string json, string path, string message)

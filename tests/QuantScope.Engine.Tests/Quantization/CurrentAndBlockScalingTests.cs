@@ -37,7 +37,7 @@ public class CurrentAndBlockScalingTests
     [Fact]
     public void QuantLinear_MixedRoles_InputHighPrecisionWeightBlock()
     {
-        using var layer = new QuantLinear("fc", 32, 2, false, null, new BlockScalingRecipe { Format = "mxfp4" });
+        using var layer = new QuantLinear("fc", 32, 2, false, null, new BlockScalingRecipe { Format = FormatName.Parse("mxfp4") });
         layer.train();
         using (no_grad()) layer.Weight.copy_(randn(2, 32));
         using var x = randn(3, 32);
@@ -56,7 +56,7 @@ public class CurrentAndBlockScalingTests
     [Fact]
     public void QuantLinear_BlockRole_StraightThroughGradient()
     {
-        using var layer = new QuantLinear("fc", 32, 2, false, new BlockScalingRecipe { Format = "int4-g16" }, new BlockScalingRecipe { Format = "int4-g16" });
+        using var layer = new QuantLinear("fc", 32, 2, false, new BlockScalingRecipe { Format = FormatName.Parse("int4-g16") }, new BlockScalingRecipe { Format = FormatName.Parse("int4-g16") });
         layer.train();
         using (no_grad()) layer.Weight.copy_(randn(2, 32));
         using var x = randn(3, 32, requires_grad: true);

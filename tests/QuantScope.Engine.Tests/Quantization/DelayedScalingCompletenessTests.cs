@@ -54,7 +54,7 @@ public class DelayedScalingCompletenessTests
     [Fact]
     public void State_HiF8_ScalesToMaxVal15()
     {
-        using var state = new DelayedScalingState("s", new DelayedScalingRecipe { Format = "hif8", Margin = 1 }, HiF8Format.Instance);
+        using var state = new DelayedScalingState("s", new DelayedScalingRecipe { Format = FormatName.HiF8, Margin = 1 }, HiF8Format.Instance);
         Assert.Equal(15.0, state.TargetMax);
         var used = ScalingReplay.ScalesUsed(state, [3, 3]);
         Assert.Equal([2.5f, 2.5f], used); // 15 / 3 / 2^1

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ public class GradOutputQuantizerTests
     [Fact]
     public void E5M2Delayed_FirstStep_GradientLandsOnGridAndFeedsBothMatmuls()
     {
-        using var layer = Layer(new DelayedScalingRecipe { Format = "e5m2", AmaxHistoryLength = 1024 });
+        using var layer = Layer(new DelayedScalingRecipe { Format = FormatName.E5M2, AmaxHistoryLength = 1024 });
 
         // Step 0 seeds with its own amax 1: scale 57344. 0.3·57344 = 17203.2 lies in [2^14, 2^15) where E5M2 steps by
         // 2^14/4 = 4096: nearest grid point 16384, so 0.3 becomes 16384/57344 = 2/7. 1·57344 is the max itself.
@@ -53,7 +54,7 @@ public class GradOutputQuantizerTests
     [Fact]
     public void E5M2Delayed_SecondStep_UsesPreviousAmaxAndSaturates()
     {
-        using var layer = Layer(new DelayedScalingRecipe { Format = "e5m2", AmaxHistoryLength = 1024 });
+        using var layer = Layer(new DelayedScalingRecipe { Format = FormatName.E5M2, AmaxHistoryLength = 1024 });
         Backward(layer, [1f, 0.3f]);
 
         // Step 1 keeps scale 57344 from step 0's amax 1: 2·57344 clips to 57344 (gradient 1, one of two saturated);
@@ -70,7 +71,7 @@ public class GradOutputQuantizerTests
     [Fact]
     public void HiF8Delayed_ScalesToMaxVal15()
     {
-        using var layer = Layer(new DelayedScalingRecipe { Format = "hif8", AmaxHistoryLength = 64 });
+        using var layer = Layer(new DelayedScalingRecipe { Format = FormatName.HiF8, AmaxHistoryLength = 64 });
 
         // Scale 15/1 = 15. 0.31·15 = 4.65 has E = 2 (3 mantissa bits, step 0.5): rounds to 4.5, i.e. 0.3.
         var (dx, _) = Backward(layer, [1f, 0.31f]);
@@ -81,7 +82,7 @@ public class GradOutputQuantizerTests
     [Fact]
     public void ForwardValueAndInputRoles_AreUnchangedByTheGradientQuantizer()
     {
-        using var layer = Layer(new DelayedScalingRecipe { Format = "e5m2" });
+        using var layer = Layer(new DelayedScalingRecipe { Format = FormatName.E5M2 });
         using var x = tensor(new[] { 1f, 2f }).view(1, 2);
         using var y = layer.forward(x);
         Assert.Equal([5f, 11f], TensorAssert.Floats(y));
@@ -91,7 +92,7 @@ public class GradOutputQuantizerTests
     [Fact]
     public void EvalMode_GradientPassesUnquantized()
     {
-        using var layer = Layer(new DelayedScalingRecipe { Format = "e5m2" });
+        using var layer = Layer(new DelayedScalingRecipe { Format = FormatName.E5M2 });
         layer.eval();
         var (dx, _) = Backward(layer, [1f, 0.3f]);
         Assert.Equal([1f + 0.9f, 2f + 1.2f], dx, new FloatTolerance(1e-6f));
@@ -101,9 +102,9 @@ public class GradOutputQuantizerTests
     [Fact]
     public void Configure_Again_ReplacesTheStates()
     {
-        using var layer = Layer(new DelayedScalingRecipe { Format = "e5m2" });
+        using var layer = Layer(new DelayedScalingRecipe { Format = FormatName.E5M2 });
         Backward(layer, [1f, 0.3f]);
-        layer.Configure(new DelayedScalingRecipe(), null, new DelayedScalingRecipe { Format = "hif8" });
+        layer.Configure(new DelayedScalingRecipe(), null, new DelayedScalingRecipe { Format = FormatName.HiF8 });
         Assert.False(layer.GradOutputScaling!.IsSeeded);
         Assert.Equal(15.0, layer.GradOutputScaling.TargetMax);
         Assert.Equal(
@@ -115,7 +116,7 @@ public class GradOutputQuantizerTests
     [Fact]
     public void Warmup_DisabledThenEnabled_RunsHighPrecisionThenReseedsEveryHistory()
     {
-        var r = new DelayedScalingRecipe { Format = "e5m2", AmaxHistoryLength = 4 };
+        var r = new DelayedScalingRecipe { Format = FormatName.E5M2, AmaxHistoryLength = 4 };
         using var layer = new QuantLinear("fc", 2, 2, false, r, r);
         layer.Configure(r, r, r);
         using (no_grad()) layer.Weight.copy_(tensor(new[] { 1f, 2f, 3f, 4f }).view(2, 2));
@@ -145,7 +146,7 @@ public class GradOutputQuantizerTests
     [Fact]
     public void NonFiniteGradient_ShowsInGradOutputAmax()
     {
-        using var layer = Layer(new DelayedScalingRecipe { Format = "e5m2" });
+        using var layer = Layer(new DelayedScalingRecipe { Format = FormatName.E5M2 });
         Backward(layer, [float.NaN, 0.5f]);
         Assert.True(float.IsNaN(Stat(layer, MetricCatalog.Amax)));
     }

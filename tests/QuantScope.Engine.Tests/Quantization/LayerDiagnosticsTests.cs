@@ -163,7 +163,7 @@ public class LayerDiagnosticsTests
 
         var plain = Losses(config, []);
         var points = new List<LayerPoint>();
-        var withWhatIf = Losses(config with { Stats = new StatsConfig { WhatIf = ["mxfp4", "hif8"] } }, points);
+        var withWhatIf = Losses(config with { Stats = new StatsConfig { WhatIf = [FormatName.Parse("mxfp4"), FormatName.HiF8] } }, points);
         Assert.Equal(plain, withWhatIf);
         var underflow = points.Where(p => p.Metric == "whatIf.mxfp4.underflowFraction" && p.Role == TensorRoles.Input).ToArray();
         Assert.Equal(3, underflow.Length);

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
 
@@ -25,15 +26,15 @@ public class QuantPlanTests
     {
         var plan = new QuantPlan("t",
         [
-            new QuantRule { Layer = "model.layers.*.mlp.down_proj", Role = TensorRoles.Input, Recipe = RecipeKind.Keep },
-            new QuantRule { Layer = "model.layers.*.mlp.*", Role = TensorRoles.Input, Format = "e5m2", Recipe = RecipeKind.Current },
-            new QuantRule { Layer = "model.layers.*.mlp.*", Role = TensorRoles.Weight, Format = "mxfp4", Recipe = RecipeKind.Block },
+            new QuantRule { Layer = "model.layers.*.mlp.down_proj", Role = TensorRole.Input, Recipe = RecipeKind.Keep },
+            new QuantRule { Layer = "model.layers.*.mlp.*", Role = TensorRole.Input, Format = FormatName.E5M2, Recipe = RecipeKind.Current },
+            new QuantRule { Layer = "model.layers.*.mlp.*", Role = TensorRole.Weight, Format = FormatName.Parse("mxfp4"), Recipe = RecipeKind.Block },
         ]);
         var r = plan.Resolve(Names(1));
-        Assert.Null(r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Input));
-        Assert.Equal(new CurrentScalingRecipe { Format = "e5m2" }, r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Input));
-        Assert.Equal(new BlockScalingRecipe { Format = "mxfp4" }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Weight));
-        Assert.Null(r.RecipeFor("model.layers.0.self_attn.q_proj", TensorRoles.Weight));
+        Assert.Null(r.RecipeFor("model.layers.0.mlp.down_proj", TensorRole.Input));
+        Assert.Equal(new CurrentScalingRecipe { Format = FormatName.E5M2 }, r.RecipeFor("model.layers.0.mlp.up_proj", TensorRole.Input));
+        Assert.Equal(new BlockScalingRecipe { Format = FormatName.Parse("mxfp4") }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRole.Weight));
+        Assert.Null(r.RecipeFor("model.layers.0.self_attn.q_proj", TensorRole.Weight));
         Assert.Equal(7 * 2, r.Entries.Count);
         Assert.Empty(r.Warnings);
         var rows = r.ToPlanEntries();
@@ -44,7 +45,7 @@ public class QuantPlanTests
     [Fact]
     public void Resolve_RuleMatchingNothing_Warns()
     {
-        var plan = new QuantPlan("t", [new QuantRule { Layer = "model.layers.*.mlp.fc9", Role = TensorRoles.Weight }]);
+        var plan = new QuantPlan("t", [new QuantRule { Layer = "model.layers.*.mlp.fc9", Role = TensorRole.Weight }]);
         var r = plan.Resolve(Names(2));
         Assert.Equal(["rule 1 (model.layers.*.mlp.fc9, weight) matched no layer"], r.Warnings);
         Assert.All(r.Entries, e => Assert.Null(e.Recipe));
@@ -54,15 +55,15 @@ public class QuantPlanTests
     public void HiF8Pangu_SixBlocks_OnlyBlock3MlpQuantized()
     {
         var r = QuantPlan.Preset("hif8-pangu").Resolve(Names(6));
-        var quantized = r.Entries.Where(e => e.Recipe is not null).Select(e => $"{e.Layer}/{e.Role}").ToArray();
+        var quantized = r.Entries.Where(e => e.Recipe is not null).Select(e => $"{e.Layer}/{e.Role.ToWire()}").ToArray();
         Assert.Equal(
         [
             "model.layers.3.mlp.gate_proj/input", "model.layers.3.mlp.gate_proj/weight", "model.layers.3.mlp.gate_proj/grad",
             "model.layers.3.mlp.up_proj/input", "model.layers.3.mlp.up_proj/weight", "model.layers.3.mlp.up_proj/grad",
             "model.layers.3.mlp.down_proj/input", "model.layers.3.mlp.down_proj/weight", "model.layers.3.mlp.down_proj/grad",
         ], quantized);
-        var d = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.3.mlp.down_proj", TensorRoles.Weight));
-        Assert.Equal(("hif8", 64, AmaxAlgorithm.Max), (d.Format, d.AmaxHistoryLength, d.AmaxComputeAlgo));
+        var d = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.3.mlp.down_proj", TensorRole.Weight));
+        Assert.Equal(("hif8", 64, AmaxAlgorithm.Max), (d.Format.Name, d.AmaxHistoryLength, d.AmaxComputeAlgo));
         Assert.Contains(new PlanEntry("model.layers.3.mlp.up_proj", TensorRoles.Input, "hif8", "delayed(h=64,max,margin=0,max_val=15)", null), r.ToPlanEntries());
         Assert.Equal(6 * 7 * 2 + 3, r.Entries.Count);
         Assert.Empty(r.Warnings);
@@ -80,14 +81,14 @@ public class QuantPlanTests
     public void Hybrid_GradOutputIsE5M2DelayedOnEveryLayer()
     {
         var r = QuantPlan.Preset("fp8-hybrid-delayed").Resolve(Names(1));
-        var grad = r.Entries.Where(e => e.Role == TensorRoles.GradOutput).ToArray();
+        var grad = r.Entries.Where(e => e.Role == TensorRole.Grad).ToArray();
         Assert.Equal(7, grad.Length);
         Assert.All(grad, e => Assert.Null(e.Note));
-        Assert.All(grad, e => Assert.Equal("e5m2", e.Recipe!.Format));
-        var g = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.GradOutput));
-        Assert.Equal(("e5m2", 1024, AmaxAlgorithm.Max), (g.Format, g.AmaxHistoryLength, g.AmaxComputeAlgo));
-        var w = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Weight));
-        Assert.Equal(("e4m3", 1024), (w.Format, w.AmaxHistoryLength));
+        Assert.All(grad, e => Assert.Equal("e5m2", e.Recipe!.Format.Name));
+        var g = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRole.Grad));
+        Assert.Equal(("e5m2", 1024, AmaxAlgorithm.Max), (g.Format.Name, g.AmaxHistoryLength, g.AmaxComputeAlgo));
+        var w = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.0.mlp.up_proj", TensorRole.Weight));
+        Assert.Equal(("e4m3", 1024), (w.Format.Name, w.AmaxHistoryLength));
     }
 
     [Fact]
@@ -95,8 +96,8 @@ public class QuantPlanTests
     {
         var names = new[] { "model.layers.0.mlp.up_proj", "model.layers.0.mlp.down_proj" };
         var r = QuantPlan.Preset("w4a4-g128").Resolve(names, (n, _) => n.EndsWith("down_proj", StringComparison.Ordinal) ? 256 : 32);
-        Assert.Equal(new BlockScalingRecipe { Format = "int4-g128" }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Weight));
-        Assert.Equal(new BlockScalingRecipe { Format = "int4" }, r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Weight));
+        Assert.Equal(new BlockScalingRecipe { Format = FormatName.Parse("int4-g128") }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRole.Weight));
+        Assert.Equal(new BlockScalingRecipe { Format = FormatName.Parse("int4") }, r.RecipeFor("model.layers.0.mlp.up_proj", TensorRole.Weight));
         Assert.Equal(2, r.Warnings.Count);
         Assert.All(r.Warnings, w => Assert.Contains("group size 128 does not divide in-features 32", w));
     }
@@ -104,12 +105,12 @@ public class QuantPlanTests
     [Fact]
     public void GradOutputBlocks_CheckedAgainstOutFeatures()
     {
-        var plan = new QuantPlan("g", [new QuantRule { Layer = "**", Role = TensorRoles.GradOutput, Format = "mxfp4", Recipe = RecipeKind.Block }]);
+        var plan = new QuantPlan("g", [new QuantRule { Layer = "**", Role = TensorRole.Grad, Format = FormatName.Parse("mxfp4"), Recipe = RecipeKind.Block }]);
         var names = new[] { "a", "b" };
         // Blocks of a gradient [.., out] run along out-features: 64 divides by 32, 48 does not.
-        var r = plan.Resolve(names, (n, role) => role == TensorRoles.GradOutput ? (n == "a" ? 64 : 48) : 32);
-        Assert.Equal(new BlockScalingRecipe { Format = "mxfp4" }, r.RecipeFor("a", TensorRoles.GradOutput));
-        Assert.Null(r.RecipeFor("b", TensorRoles.GradOutput));
+        var r = plan.Resolve(names, (n, role) => role == TensorRole.Grad ? (n == "a" ? 64 : 48) : 32);
+        Assert.Equal(new BlockScalingRecipe { Format = FormatName.Parse("mxfp4") }, r.RecipeFor("a", TensorRole.Grad));
+        Assert.Null(r.RecipeFor("b", TensorRole.Grad));
         Assert.Equal("b grad: block size 32 does not divide out-features 48: fell back to high precision", Assert.Single(r.Warnings));
     }
 
@@ -117,9 +118,9 @@ public class QuantPlanTests
     public void W4A4Fc2Int8_DownProjInputIsInt8PerTensorCurrent()
     {
         var r = QuantPlan.Preset("w4a4-g128-fc2-int8").Resolve(Names(1));
-        Assert.Equal(new CurrentScalingRecipe { Format = "int8-pt" }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Input));
-        Assert.Equal(new BlockScalingRecipe { Format = "int4-g128" }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRoles.Weight));
-        Assert.Equal(new BlockScalingRecipe { Format = "int4-g128" }, r.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Input));
+        Assert.Equal(new CurrentScalingRecipe { Format = FormatName.Parse("int8-pt") }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRole.Input));
+        Assert.Equal(new BlockScalingRecipe { Format = FormatName.Parse("int4-g128") }, r.RecipeFor("model.layers.0.mlp.down_proj", TensorRole.Weight));
+        Assert.Equal(new BlockScalingRecipe { Format = FormatName.Parse("int4-g128") }, r.RecipeFor("model.layers.0.mlp.up_proj", TensorRole.Input));
     }
 
     [Fact]

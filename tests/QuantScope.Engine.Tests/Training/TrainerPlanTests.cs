@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Telemetry;
@@ -142,7 +143,7 @@ public class TrainerPlanTests
     [Fact]
     public void PresetOverrides_ApplyToEveryDelayedRule_NullQuantIsHighPrecision()
     {
-        using var trainer = new Trainer(ConfigValidator.Require(TrainConfig.Tiny with { Quant = new QuantConfig { Format = "e5m2", Algorithm = AmaxAlgorithm.Mean, HistoryLength = 4 } }));
+        using var trainer = new Trainer(ConfigValidator.Require(TrainConfig.Tiny with { Quant = new QuantConfig { Format = FormatName.E5M2, Algorithm = AmaxAlgorithm.Mean, HistoryLength = 4 } }));
         Assert.All(trainer.EffectivePlan, e => Assert.Equal(("e5m2", "delayed(h=4,mean,margin=0)"), (e.Format, e.Recipe)));
         using var off = new Trainer(ConfigValidator.Require(TrainConfig.Tiny with { Quant = null }));
         Assert.All(off.EffectivePlan, e => Assert.Equal("high precision", e.Recipe));
@@ -151,9 +152,9 @@ public class TrainerPlanTests
     [Fact]
     public void HybridFormatOverride_KeepsE5M2Gradients()
     {
-        var plan = new QuantConfig { Preset = "fp8-hybrid-delayed", Format = "hif8" }.ToPlan().Resolve(["model.layers.0.mlp.up_proj"]);
-        Assert.Equal("hif8", plan.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.Input)!.Format);
-        Assert.Equal("e5m2", plan.RecipeFor("model.layers.0.mlp.up_proj", TensorRoles.GradOutput)!.Format);
+        var plan = new QuantConfig { Preset = "fp8-hybrid-delayed", Format = FormatName.HiF8 }.ToPlan().Resolve(["model.layers.0.mlp.up_proj"]);
+        Assert.Equal("hif8", plan.RecipeFor("model.layers.0.mlp.up_proj", TensorRole.Input)!.Format.Name);
+        Assert.Equal("e5m2", plan.RecipeFor("model.layers.0.mlp.up_proj", TensorRole.Grad)!.Format.Name);
     }
 
     [Fact]

@@ -105,6 +105,12 @@ public sealed class ConfigReaderTests
     [InlineData("""{"precision":16}""", "precision", "has the wrong type or is not valid JSON")]
     [InlineData("""{"quant":{"rules":[{"layer":"**","role":"input","delayed":{"amaxComputeAlgo":"avg"}}]}}""",
         "quant.rules[0].delayed.amaxComputeAlgo", "must be one of: max, most_recent, mean")]
+    [InlineData("""{"quant":{"format":"e3m4"}}""", "quant.format", "is not a known number format (see GET /api/formats)")]
+    [InlineData("""{"quant":{"rules":[{"layer":"**","role":"input","format":"e9m9"}]}}""", "quant.rules[0].format", "is not a known number format (see GET /api/formats)")]
+    [InlineData("""{"stats":{"whatIf":["mxfp4","fp8"]}}""", "stats.whatIf[1]", "is not a known number format (see GET /api/formats)")]
+    [InlineData("""{"quant":{"rules":[{"layer":"**","role":"bias"}]}}""", "quant.rules[0].role", "must be one of: input, weight, grad")]
+    [InlineData("""{"init":{"kind":"gguf","path":"m"}}""", "init.kind", "must be one of: hf")]
+    [InlineData("""{"init":{"kind":"hf","path":"m","tokenizer":"spm"}}""", "init.tokenizer", "must be one of: auto, byte")]
     public void Read_UnknownEnumName_NamesTheFieldAndTheKnownNames(string body, string field, string message)
     {
         var (config, errors) = ConfigReader.Read(body);
@@ -115,11 +121,16 @@ public sealed class ConfigReaderTests
     [Fact]
     public void Read_ValidBody_WritesBackTheSameWireNames()
     {
-        var (config, errors) = ConfigReader.Read("""{"precision":"fp32","quant":{"algorithm":"most_recent"}}""");
+        var (config, errors) = ConfigReader.Read("""
+            {"precision":"fp32","stats":{"whatIf":["mxfp4","int4-g64"]},
+             "quant":{"algorithm":"most_recent","format":"HiF8","rules":[{"layer":"**","role":"grad","format":"e5m2"}]}}
+            """);
         Assert.Empty(errors);
         var json = System.Text.Json.JsonSerializer.Serialize(config!.Config, QuantScope.Web.Setup.JsonDefaults.Options);
         Assert.Contains("\"precision\":\"fp32\"", json);
         Assert.Contains("\"algorithm\":\"most_recent\"", json);
+        Assert.Contains("\"whatIf\":[\"mxfp4\",\"int4-g64\"]", json);
+        Assert.Contains("\"format\":\"HiF8\",\"rules\":[{\"layer\":\"**\",\"role\":\"grad\",\"format\":\"e5m2\"", json);
     }
 
     [Fact]

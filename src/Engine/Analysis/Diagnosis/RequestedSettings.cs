@@ -38,6 +38,6 @@ public sealed record RequestedSettings
         HistoryLength = config.Quant?.HistoryLength,
         Algorithm = config.Quant?.Algorithm,
         Margin = config.Quant?.Margin,
-        Format = config.Quant?.Format,
+        Format = config.Quant?.Format?.Name,
     };
 }

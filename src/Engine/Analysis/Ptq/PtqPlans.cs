@@ -40,10 +40,11 @@ public static class PtqPlans
 
         if (!NumberFormats.TryGet(name, out var resolved)) throw new PtqInputException("format", "is not a known number format (see GET /api/formats)");
         var kind = resolved is FloatFormat or HiF8Format or IntFormat { Granularity: IntGranularity.PerTensor } ? RecipeKind.Current : RecipeKind.Block;
+        var formatName = FormatName.Parse(resolved.Name);
         return new QuantPlan(resolved.Name,
         [
-            new QuantRule { Layer = "**", Role = TensorRoles.Input, Format = resolved.Name, Recipe = kind },
-            new QuantRule { Layer = "**", Role = TensorRoles.Weight, Format = resolved.Name, Recipe = kind },
+            new QuantRule { Layer = "**", Role = TensorRole.Input, Format = formatName, Recipe = kind },
+            new QuantRule { Layer = "**", Role = TensorRole.Weight, Format = formatName, Recipe = kind },
         ]);
     }
 
@@ -53,7 +54,7 @@ public static class PtqPlans
     /// </summary>
     public static QuantPlan Restrict(QuantPlan plan, bool activations) => plan with
     {
-        Rules = plan.Rules.Where(r => r.Role == TensorRoles.Weight || (activations && r.Role == TensorRoles.Input)).ToArray(),
+        Rules = plan.Rules.Where(r => r.Role == TensorRole.Weight || (activations && r.Role == TensorRole.Input)).ToArray(),
     };
 
     /// <summary><paramref name="plan"/> as evaluated: <see cref="Restrict"/>, then delayed rules as current scaling.</summary>

@@ -20,7 +20,7 @@ public static class SensitivityPlan
     {
         if (keep < 0 || keep > ranking.Count) throw new PtqInputException("keepHighPrecision", $"must be between 0 and the {ranking.Count} quantized layers");
         var kept = ranking.OrderBy(s => s.Rank).Take(keep)
-            .SelectMany(s => new[] { TensorRoles.Input, TensorRoles.Weight }.Select(role => new QuantRule { Layer = s.Layer, Role = role, Recipe = RecipeKind.Keep }));
+            .SelectMany(s => new[] { TensorRole.Input, TensorRole.Weight }.Select(role => new QuantRule { Layer = s.Layer, Role = role, Recipe = RecipeKind.Keep }));
         return new QuantConfig { Preset = null, Rules = [.. kept, .. plan.Rules] };
     }
 }

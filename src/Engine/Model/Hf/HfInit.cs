@@ -1,3 +1,4 @@
+using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Data;
 using QuantScope.Engine.Training;
 
@@ -12,11 +13,11 @@ public static class HfInit
     /// <summary>Problems with <paramref name="init"/> as (field, message) pairs; empty when the folder is usable.</summary>
     public static IReadOnlyList<(string Field, string Message)> Check(InitConfig init, string? baseDirectory)
     {
-        if (!InitConfig.Kinds.Contains(init.Kind)) return [("init.kind", $"must be one of: {string.Join(", ", InitConfig.Kinds)}")];
+        if (!Enum.IsDefined(init.Kind)) return [("init.kind", WireNames<InitKind>.MustBeOneOf)];
         if (string.IsNullOrWhiteSpace(init.Path)) return [("init.path", "is required when kind is hf (a local Hugging Face model folder)")];
         var folder = Folder(init, baseDirectory);
         if (!Directory.Exists(folder)) return [("init.path", $"folder '{init.Path}' does not exist")];
-        if (!InitConfig.TokenizerKinds.Contains(init.Tokenizer)) return [("init.tokenizer", $"must be one of: {string.Join(", ", InitConfig.TokenizerKinds)}")];
+        if (!Enum.IsDefined(init.Tokenizer)) return [("init.tokenizer", WireNames<TokenizerMode>.MustBeOneOf)];
         try
         {
             var info = HfModelFolder.Inspect(folder);
@@ -36,24 +37,24 @@ public static class HfInit
     /// <see cref="InitConfig.Tokenizer"/> says (the folder's own tokenizer by default).
     /// </summary>
     /// <exception cref="HfModelException">The folder has no tokenizer (and the model is not byte-level), or an unreadable one.</exception>
-    public static ITextTokenizer Tokenizer(TrainConfig config, string? baseDirectory) => config.Init is { Kind: InitConfig.Hf, Path: not null } init
+    public static ITextTokenizer Tokenizer(TrainConfig config, string? baseDirectory) => config.Init is { Kind: InitKind.Hf, Path: not null } init
         ? LoadTokenizer(Folder(init, baseDirectory), init.Tokenizer, config.Model.VocabSize, $"init.path '{init.Path}'")
         : new ByteTokenizer();
 
     /// <summary>
-    /// The tokenizer of <paramref name="folder"/> for <paramref name="mode"/> (<see cref="InitConfig.TokenizerKinds"/>):
+    /// The tokenizer of <paramref name="folder"/> for <paramref name="mode"/> (<see cref="TokenizerMode"/>):
     /// <c>byte</c> = bytes; <c>auto</c> = the folder's tokenizer file, or bytes when there is none and the model's
     /// vocabulary is exactly 256.
     /// </summary>
     /// <param name="folder">The model folder.</param>
-    /// <param name="mode"><c>auto</c> or <c>byte</c>.</param>
+    /// <param name="mode"><see cref="TokenizerMode.Auto"/> or <see cref="TokenizerMode.Byte"/>.</param>
     /// <param name="vocabSize">The model's vocab_size.</param>
     /// <param name="what">How to name the folder in messages (a config field, a CLI option).</param>
     /// <exception cref="HfModelException">No tokenizer file (and vocab_size is not 256), an unreadable one, or an unknown mode.</exception>
-    public static ITextTokenizer LoadTokenizer(string folder, string mode, int vocabSize, string what)
+    public static ITextTokenizer LoadTokenizer(string folder, TokenizerMode mode, int vocabSize, string what)
     {
-        if (mode == InitConfig.TokenizerByte) return new ByteTokenizer();
-        if (mode != InitConfig.TokenizerAuto) throw new HfModelException($"tokenizer '{mode}' is not one of: {string.Join(", ", InitConfig.TokenizerKinds)}");
+        if (mode == TokenizerMode.Byte) return new ByteTokenizer();
+        if (mode != TokenizerMode.Auto) throw new HfModelException($"tokenizer '{mode}' is not one of: {string.Join(", ", WireNames<TokenizerMode>.All)}");
         if (HfModelFolder.TokenizerFiles.Any(f => File.Exists(System.IO.Path.Combine(folder, f)))) return HfTokenizer.Load(folder);
         if (vocabSize == ByteTokenizer.VocabSize) return new ByteTokenizer(); // a byte-level model (e.g. an exported QuantScope run)
         throw new HfModelException(
@@ -66,7 +67,7 @@ public static class HfInit
     /// </summary>
     public static TrainConfig Resolve(TrainConfig config, string? baseDirectory)
     {
-        if (config.Init is not { Kind: InitConfig.Hf, Path: not null } init) return config;
+        if (config.Init is not { Kind: InitKind.Hf, Path: not null } init) return config;
         var path = System.IO.Path.Combine(Folder(init, baseDirectory), HfConfigReader.FileName);
         try
         {

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using QuantScope.Engine.Configuration;
+
 namespace QuantScope.Engine.Model.Hf;
 
 /// <summary>
@@ -7,23 +10,9 @@ namespace QuantScope.Engine.Model.Hf;
 /// </summary>
 public sealed record InitConfig
 {
-    /// <summary>A Hugging Face model folder.</summary>
-    public const string Hf = "hf";
-
-    /// <summary>The accepted kinds.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [Hf];
-
-    /// <summary>Tokenizer: the folder's <c>tokenizer.json</c> / <c>tokenizer.model</c> (see <see cref="Tokenizer"/>).</summary>
-    public const string TokenizerAuto = "auto";
-
-    /// <summary>Tokenizer: UTF-8 bytes (ids 0..255), whatever the folder holds.</summary>
-    public const string TokenizerByte = "byte";
-
-    /// <summary>The accepted tokenizer choices.</summary>
-    public static IReadOnlyList<string> TokenizerKinds { get; } = [TokenizerAuto, TokenizerByte];
-
     /// <summary><c>hf</c>.</summary>
-    public string Kind { get; init; } = Hf;
+    [JsonConverter(typeof(WireEnumConverter<InitKind>))]
+    public InitKind Kind { get; init; } = InitKind.Hf;
 
     /// <summary>The folder (absolute, or relative to the config file's folder / the working directory).</summary>
     public string? Path { get; init; }
@@ -34,5 +23,6 @@ public sealed record InitConfig
     /// exactly 256 (a byte-level model, such as a QuantScope run exported with <c>hf export</c>), which reads bytes.
     /// <c>byte</c>: UTF-8 bytes explicitly (ids 0..255; only meaningful for a model trained on bytes).
     /// </summary>
-    public string Tokenizer { get; init; } = TokenizerAuto;
+    [JsonConverter(typeof(WireEnumConverter<TokenizerMode>))]
+    public TokenizerMode Tokenizer { get; init; } = TokenizerMode.Auto;
 }

@@ -70,7 +70,7 @@ public sealed class PtqAnalysisTests(TinyCheckpointRun run) : IClassFixture<Tiny
         foreach (var (name, layer) in model.QuantizedLayers)
         {
             Assert.Equal(!worst.Contains(name), layer.IsQuantized);
-            if (!worst.Contains(name)) Assert.Equal("int4-g16", layer.WeightRecipe!.Format);
+            if (!worst.Contains(name)) Assert.Equal("int4-g16", layer.WeightRecipe!.Format.Name);
         }
     }
 

@@ -17,8 +17,8 @@ public class PtqPlansTests
         var plan = PtqPlans.Resolve(null, format, group);
 
         Assert.Equal(expected, plan.Name);
-        Assert.Equal([TensorRoles.Input, TensorRoles.Weight], plan.Rules.Select(r => r.Role));
-        Assert.All(plan.Rules, r => Assert.Equal((expected, kind, "**"), (r.Format, r.Recipe, r.Layer)));
+        Assert.Equal([TensorRole.Input, TensorRole.Weight], plan.Rules.Select(r => r.Role));
+        Assert.All(plan.Rules, r => Assert.Equal((expected, kind, "**"), (r.Format.Name, r.Recipe, r.Layer)));
     }
 
     [Theory]
@@ -39,9 +39,9 @@ public class PtqPlansTests
     {
         var plan = PtqPlans.ForEvaluation(QuantPlan.Preset("fp8-hybrid-delayed"), activations: false);
 
-        Assert.All(plan.Rules, r => Assert.Equal((TensorRoles.Weight, RecipeKind.Current), (r.Role, r.Recipe)));
+        Assert.All(plan.Rules, r => Assert.Equal((TensorRole.Weight, RecipeKind.Current), (r.Role, r.Recipe)));
         Assert.NotEmpty(plan.Rules);
         Assert.All(PtqPlans.Restrict(QuantPlan.Preset("fp8-hybrid-delayed"), true).Rules, r => Assert.Equal(RecipeKind.Delayed, r.Recipe));
-        Assert.DoesNotContain(PtqPlans.Restrict(QuantPlan.Preset("fp8-hybrid-delayed"), true).Rules, r => r.Role == TensorRoles.GradOutput);
+        Assert.DoesNotContain(PtqPlans.Restrict(QuantPlan.Preset("fp8-hybrid-delayed"), true).Rules, r => r.Role == TensorRole.Grad);
     }
 }

@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Analysis.Replay;
 using QuantScope.Engine.Quantization;
 
@@ -8,7 +9,7 @@ public class RecipeTextTests
     [Fact]
     public void TryParseDelayed_DescribeOutput_RoundTrips()
     {
-        var recipe = new DelayedScalingRecipe { Format = "hif8", AmaxHistoryLength = 4, AmaxComputeAlgo = AmaxAlgorithm.MostRecent, Margin = 1, UpdatePeriod = 2 };
+        var recipe = new DelayedScalingRecipe { Format = FormatName.HiF8, AmaxHistoryLength = 4, AmaxComputeAlgo = AmaxAlgorithm.MostRecent, Margin = 1, UpdatePeriod = 2 };
         var s = RecipeText.TryParseDelayed(ResolvedPlan.Describe(recipe), "hif8");
         Assert.Equal(new ReplaySettings { HistoryLength = 4, Algorithm = AmaxAlgorithm.MostRecent, Margin = 1, UpdatePeriod = 2, TargetMax = 15 }, s);
         Assert.Equal(new ReplaySettings { HistoryLength = 16, TargetMax = 57344 }, RecipeText.TryParseDelayed(ResolvedPlan.Describe(new DelayedScalingRecipe()), "e5m2"));

@@ -34,7 +34,7 @@ public sealed class HfInitTokenizerTests : IDisposable
         return path;
     }
 
-    private TrainConfig Config(string folder, string tokenizer = InitConfig.TokenizerAuto) => TrainConfig.Tiny with
+    private TrainConfig Config(string folder, TokenizerMode tokenizer = TokenizerMode.Auto) => TrainConfig.Tiny with
     {
         Init = new InitConfig { Path = folder, Tokenizer = tokenizer },
         Data = new DataConfig { Kind = DataKind.Text, Path = Corpus() },
@@ -54,7 +54,7 @@ public sealed class HfInitTokenizerTests : IDisposable
     [Fact]
     public void Load_InitTokenizerByte_ReadsBytes()
     {
-        var config = HfInit.Resolve(Config(Folder(Shape, tokenizer: true), InitConfig.TokenizerByte), null);
+        var config = HfInit.Resolve(Config(Folder(Shape, tokenizer: true), TokenizerMode.Byte), null);
         var data = ExperimentData.Load(config, null);
         Assert.IsType<ByteTokenizer>(data.Tokenizer);
         Assert.DoesNotContain(data.Main.Train, t => t > 255);
@@ -99,11 +99,11 @@ public sealed class HfInitTokenizerTests : IDisposable
 
     [Fact]
     public void Validate_InitFolderWithoutTokenizerButByteExplicit_IsValid() =>
-        Assert.Empty(ConfigValidator.Validate(HfInit.Resolve(Config(Folder(Shape, tokenizer: false), InitConfig.TokenizerByte), null)).Errors);
+        Assert.Empty(ConfigValidator.Validate(HfInit.Resolve(Config(Folder(Shape, tokenizer: false), TokenizerMode.Byte), null)).Errors);
 
     [Fact]
     public void Validate_UnknownTokenizerChoice_NamesInitTokenizer() =>
-        Assert.Contains(ConfigValidator.Validate(Config(Folder(Shape, tokenizer: true), "sentencepiece")).Errors, e => e.Field == "init.tokenizer");
+        Assert.Contains(ConfigValidator.Validate(Config(Folder(Shape, tokenizer: true), (TokenizerMode)9)).Errors, e => e.Field == "init.tokenizer");
 
     [Fact]
     public void Trainer_TokenizerIdsBeyondModelVocab_FailsNamingTheVocabulary()
