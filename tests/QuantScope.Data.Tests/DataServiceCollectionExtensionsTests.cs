@@ -1,8 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data.Runs;
-using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Data.Tests;
 

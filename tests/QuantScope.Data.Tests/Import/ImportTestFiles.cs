@@ -1,5 +1,4 @@
 using System.Text;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Data.Import;
 
 namespace QuantScope.Data.Tests.Import;

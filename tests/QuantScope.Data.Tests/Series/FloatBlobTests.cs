@@ -1,5 +1,3 @@
-using QuantScope.Data.Series;
-
 namespace QuantScope.Data.Tests.Series;
 
 public sealed class FloatBlobTests

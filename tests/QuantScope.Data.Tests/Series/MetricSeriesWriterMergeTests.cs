@@ -1,8 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data.Runs;
-using QuantScope.Data.Series;
-using QuantScope.Engine.Telemetry;
-
 namespace QuantScope.Data.Tests.Series;
 
 public sealed class MetricSeriesWriterMergeTests

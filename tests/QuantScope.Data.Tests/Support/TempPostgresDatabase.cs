@@ -1,5 +1,4 @@
 using QuantScope.Tests.Shared;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace QuantScope.Data.Tests;

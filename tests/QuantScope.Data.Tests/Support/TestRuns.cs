@@ -1,6 +1,3 @@
-using QuantScope.Data.Runs;
-using QuantScope.Engine.Telemetry;
-
 namespace QuantScope.Data.Tests;
 
 /// <summary>Small builders for runs and batches used across the tests.</summary>

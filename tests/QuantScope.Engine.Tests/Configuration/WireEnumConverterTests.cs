@@ -1,9 +1,6 @@
 using System.Text.Json;
 using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Model.Hf;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Configuration;
 

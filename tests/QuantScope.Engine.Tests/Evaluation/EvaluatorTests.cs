@@ -1,8 +1,6 @@
 using System.Text;
 using QuantScope.Engine.Data;
 using QuantScope.Engine.Evaluation;
-using QuantScope.Engine.Model;
-using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Tests.Data;
 using static TorchSharp.torch;
 

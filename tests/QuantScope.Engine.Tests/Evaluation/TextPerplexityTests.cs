@@ -1,7 +1,5 @@
 using QuantScope.Engine.Data;
 using QuantScope.Engine.Evaluation;
-using QuantScope.Engine.Model;
-using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Tests.Data;
 using static TorchSharp.torch;
 

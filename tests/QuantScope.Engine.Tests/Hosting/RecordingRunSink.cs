@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using QuantScope.Engine.Hosting;
-using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Engine.Tests.Hosting;
 

@@ -1,6 +1,4 @@
 using QuantScope.Engine.Hosting;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Hosting;

@@ -1,5 +1,3 @@
-using QuantScope.Engine.Model;
-
 namespace QuantScope.Engine.Tests.Model;
 
 public class RopeScalingConfigTests

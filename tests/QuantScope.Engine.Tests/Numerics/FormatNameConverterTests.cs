@@ -1,10 +1,6 @@
 using System.Text.Json;
 using QuantScope.Engine.Configuration;
-using QuantScope.Engine.Numerics;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Tests.Configuration;
-using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Numerics;
 

@@ -1,4 +1,3 @@
-using QuantScope.Engine.Numerics;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Numerics;

@@ -1,5 +1,3 @@
-using QuantScope.Engine.Numerics;
-
 namespace QuantScope.Engine.Tests.Numerics;
 
 public class NumberFormatsTests

@@ -1,6 +1,3 @@
-using QuantScope.Engine.Numerics;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Quantization;

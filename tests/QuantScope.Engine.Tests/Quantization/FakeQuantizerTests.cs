@@ -1,5 +1,3 @@
-using QuantScope.Engine.Numerics;
-using QuantScope.Engine.Quantization;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Quantization;

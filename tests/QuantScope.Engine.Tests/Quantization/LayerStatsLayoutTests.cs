@@ -1,6 +1,3 @@
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
-
 namespace QuantScope.Engine.Tests.Quantization;
 
 public sealed class LayerStatsLayoutTests

@@ -1,5 +1,3 @@
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Quantization;

@@ -1,7 +1,3 @@
-using QuantScope.Engine.Numerics;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
-
 namespace QuantScope.Engine.Tests.Quantization;
 
 public class QuantPlanTests

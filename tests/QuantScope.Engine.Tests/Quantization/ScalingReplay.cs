@@ -1,4 +1,3 @@
-using QuantScope.Engine.Quantization;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Quantization;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Tests.Shared;
 
 namespace QuantScope.Engine.Tests.Telemetry;

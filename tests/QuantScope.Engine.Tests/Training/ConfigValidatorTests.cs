@@ -1,8 +1,3 @@
-using QuantScope.Engine.Numerics;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
-
 namespace QuantScope.Engine.Tests.Training;
 
 public class ConfigValidatorTests

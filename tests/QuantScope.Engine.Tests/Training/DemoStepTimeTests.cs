@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
 using Xunit.Abstractions;
 
 namespace QuantScope.Engine.Tests.Training;

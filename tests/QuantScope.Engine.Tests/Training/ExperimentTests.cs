@@ -1,8 +1,4 @@
-using QuantScope.Engine.Quantization;
 using System.Threading.Channels;
-using QuantScope.Engine.Model;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Training;
 

@@ -1,5 +1,3 @@
-using QuantScope.Engine.Training;
-
 namespace QuantScope.Engine.Tests.Training;
 
 public class LossApeTests

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Training;
 

@@ -1,5 +1,3 @@
-using QuantScope.Engine.Training;
-
 namespace QuantScope.Engine.Tests.Training;
 
 /// <summary>The run-time estimate from real probe steps (no wall time asserted, only what the estimate is made of).</summary>

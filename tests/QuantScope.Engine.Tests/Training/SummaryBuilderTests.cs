@@ -1,6 +1,3 @@
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
-
 namespace QuantScope.Engine.Tests.Training;
 
 public class SummaryBuilderTests

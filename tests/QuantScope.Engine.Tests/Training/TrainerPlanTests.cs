@@ -1,9 +1,4 @@
 using System.Threading.Channels;
-using QuantScope.Engine.Numerics;
-using QuantScope.Engine.Model;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Training;
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Training;
 

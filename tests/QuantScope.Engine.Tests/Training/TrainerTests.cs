@@ -1,7 +1,4 @@
 using System.Threading.Channels;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Training;

@@ -1,12 +1,4 @@
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Data.Series;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Runs;
-using QuantScope.Web.Setup;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Api;
 

@@ -1,11 +1,4 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using System.Net.Http.Json;
-using System.Text.Json;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Web.Setup;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Api;
 

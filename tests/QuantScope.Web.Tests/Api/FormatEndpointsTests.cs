@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using QuantScope.Engine.Numerics;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Api;
 

@@ -1,9 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using QuantScope.Engine.Analysis.Laws;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Api;
 

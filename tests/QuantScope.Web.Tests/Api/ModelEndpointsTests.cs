@@ -1,9 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Api;
 

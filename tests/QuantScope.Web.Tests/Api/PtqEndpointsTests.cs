@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using QuantScope.Web.Api;
-using QuantScope.Web.Setup;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Api;
 

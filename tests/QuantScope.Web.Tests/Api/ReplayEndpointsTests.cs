@@ -1,11 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Web.Setup;
-using QuantScope.Web.Tests.Support;
-
 namespace QuantScope.Web.Tests.Api;
 
 public sealed class ReplayEndpointsTests(QuantScopeWebFactory factory) : IClassFixture<QuantScopeWebFactory>

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using QuantScope.Web.Tests.Support;
-
 namespace QuantScope.Web.Tests.Api;
 
 public sealed class ResumeEndpointsTests : IClassFixture<QuantScopeWebFactory>

@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Web.Tests.Support;
 using QuantScope.Web.Tests.Sweeps;
 
 namespace QuantScope.Web.Tests.Api;

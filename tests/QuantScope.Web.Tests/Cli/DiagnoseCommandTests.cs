@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using QuantScope.Web.Cli;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cli;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Model.Hf;
@@ -8,7 +7,6 @@ using QuantScope.Engine.Training;
 using QuantScope.Web.Cli;
 using QuantScope.Web.Runs;
 using QuantScope.Web.Tests.Api;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cli;
 

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using QuantScope.Web.Cli;
 using QuantScope.Web.Tests.Api;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cli;
 

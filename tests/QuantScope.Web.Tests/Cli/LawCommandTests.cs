@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using QuantScope.Engine.Analysis.Laws;
 using QuantScope.Web.Cli;
 

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using QuantScope.Web.Cli;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cli;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Orleans.Runtime;
 using QuantScope.Web.Cluster;
 

@@ -1,4 +1,3 @@
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cluster;
 
 namespace QuantScope.Web.Tests.Cluster;

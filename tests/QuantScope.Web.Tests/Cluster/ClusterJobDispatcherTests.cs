@@ -1,5 +1,3 @@
-using System.Net;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cluster;
 using QuantScope.Web.Sweeps;
 

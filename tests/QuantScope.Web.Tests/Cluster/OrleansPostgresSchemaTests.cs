@@ -1,14 +1,8 @@
-using QuantScope.Data.Runs;
 using QuantScope.Tests.Shared;
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using QuantScope.Data;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cluster;
 using QuantScope.Web.Sweeps;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cluster;
 

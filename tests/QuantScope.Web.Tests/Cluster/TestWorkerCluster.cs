@@ -1,16 +1,10 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.TestingHost;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Data.Series;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cluster;
 using QuantScope.Web.Sweeps;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cluster;
 

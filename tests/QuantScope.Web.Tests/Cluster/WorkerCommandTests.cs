@@ -1,6 +1,5 @@
 using QuantScope.Web.Cli;
 using QuantScope.Web.Cluster;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cluster;
 

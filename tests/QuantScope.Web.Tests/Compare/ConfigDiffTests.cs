@@ -1,4 +1,3 @@
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Compare;
 
 namespace QuantScope.Web.Tests.Compare;

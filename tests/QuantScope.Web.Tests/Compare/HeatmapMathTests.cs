@@ -1,5 +1,3 @@
-using QuantScope.Data;
-using QuantScope.Data.Series;
 using QuantScope.Web.Api;
 using QuantScope.Web.Compare;
 

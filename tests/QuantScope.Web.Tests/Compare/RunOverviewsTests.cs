@@ -1,10 +1,5 @@
-using System.Text.Json;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Compare;
 using QuantScope.Web.Runs;
-using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Tests.Compare;
 

@@ -1,9 +1,7 @@
 using System.Xml.Linq;
 using QuantScope.Data.Export;
 using QuantScope.Data.Export.Heatmaps;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cli;
-using QuantScope.Web.Tests.Support;
 using SkiaSharp;
 
 namespace QuantScope.Web.Tests.Export;

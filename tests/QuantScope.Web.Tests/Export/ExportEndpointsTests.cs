@@ -1,18 +1,9 @@
 using System.Globalization;
 using System.IO.Compression;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Xml.Linq;
-using Microsoft.Extensions.DependencyInjection;
 using Parquet;
-using QuantScope.Data;
 using QuantScope.Data.Export;
 using QuantScope.Data.Export.Heatmaps;
-using QuantScope.Data.Runs;
-using QuantScope.Data.Series;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Web.Tests.Support;
 using SkiaSharp;
 
 namespace QuantScope.Web.Tests.Export;

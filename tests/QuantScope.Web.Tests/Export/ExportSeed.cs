@@ -1,8 +1,3 @@
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Data.Series;
-using QuantScope.Engine.Telemetry;
-
 namespace QuantScope.Web.Tests.Export;
 
 /// <summary>

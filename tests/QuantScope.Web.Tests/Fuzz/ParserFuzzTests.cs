@@ -1,10 +1,8 @@
 using System.Text;
-using System.Text.Json;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Api;
 using QuantScope.Data.Import;
 using QuantScope.Web.Ingest;
-using QuantScope.Web.Setup;
 using QuantScope.Tests.Shared;
 using Xunit.Abstractions;
 

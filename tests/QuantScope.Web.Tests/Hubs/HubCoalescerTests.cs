@@ -1,4 +1,3 @@
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Hubs;
 using QuantScope.Web.Live;
 

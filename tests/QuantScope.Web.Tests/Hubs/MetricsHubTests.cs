@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Hubs;
-using QuantScope.Web.Setup;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Hubs;
 

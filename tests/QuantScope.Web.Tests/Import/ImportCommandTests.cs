@@ -1,12 +1,5 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Data.Series;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cli;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Import;
 

@@ -1,13 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Data.Series;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Import;
 

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
-using QuantScope.Web.Tests.Support;
 using static QuantScope.Web.Tests.Ingest.IngestTestClient;
 
 namespace QuantScope.Web.Tests.Ingest;

@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using QuantScope.Web.Setup;
-
 namespace QuantScope.Web.Tests.Ingest;
 
 /// <summary>Calls of the ingestion API shared by the ingest tests.</summary>

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Ingest;
-using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Tests.Ingest;
 

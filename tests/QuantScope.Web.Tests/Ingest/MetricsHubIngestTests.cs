@@ -1,13 +1,7 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Hubs;
-using QuantScope.Web.Setup;
-using QuantScope.Web.Tests.Support;
 using static QuantScope.Web.Tests.Ingest.IngestTestClient;
 
 namespace QuantScope.Web.Tests.Ingest;

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
-using QuantScope.Web.Setup;
-using QuantScope.Web.Tests.Support;
 using QuantScope.Tests.Shared;
 
 namespace QuantScope.Web.Tests.Ingest;

@@ -1,4 +1,3 @@
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
 
 namespace QuantScope.Web.Tests.Live;

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Live;
 

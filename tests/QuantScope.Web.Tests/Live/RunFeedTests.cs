@@ -1,6 +1,4 @@
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Live;
 

@@ -1,10 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Data.Series;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Live;
 

@@ -1,6 +1,5 @@
 using QuantScope.Engine.Analysis.Ptq;
 using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Ptq;
 

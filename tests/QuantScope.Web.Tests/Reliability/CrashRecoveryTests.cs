@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using QuantScope.Engine.Training;
 

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Reliability;
 

@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
-using QuantScope.Web.Tests.Support;
 using Xunit.Abstractions;
 
 namespace QuantScope.Web.Tests.Reliability;

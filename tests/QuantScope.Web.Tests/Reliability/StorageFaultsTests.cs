@@ -1,10 +1,7 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Npgsql;
-using QuantScope.Data;
 using QuantScope.Tests.Shared;
 using QuantScope.Web.Reliability;
-using QuantScope.Web.Tests.Support;
 using static QuantScope.Web.Tests.Ingest.IngestTestClient;
 
 namespace QuantScope.Web.Tests.Reliability;

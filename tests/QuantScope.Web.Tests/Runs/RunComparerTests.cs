@@ -1,8 +1,5 @@
-using System.Text.Json;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cli;
 using QuantScope.Web.Runs;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Runs;
 

@@ -1,9 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Runs;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Runs;
 

@@ -1,11 +1,6 @@
-using System.Text.Json;
 using System.Threading.Channels;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Runs;
-using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Tests.Runs;
 

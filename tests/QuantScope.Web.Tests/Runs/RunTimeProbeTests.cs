@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Runs;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Runs;
 

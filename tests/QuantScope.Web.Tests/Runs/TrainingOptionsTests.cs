@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using QuantScope.Web.Runs;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Runs;
 

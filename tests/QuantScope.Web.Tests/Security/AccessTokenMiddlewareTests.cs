@@ -1,12 +1,8 @@
-using System.Net;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Web.Hubs;
 using QuantScope.Web.Ingest;
 using QuantScope.Web.Security;
-using QuantScope.Web.Setup;
 using static QuantScope.Web.Tests.Security.SecurityTestRequests;
 
 namespace QuantScope.Web.Tests.Security;

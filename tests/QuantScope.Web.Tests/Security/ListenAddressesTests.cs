@@ -1,4 +1,3 @@
-using System.Net;
 using QuantScope.Web.Security;
 
 namespace QuantScope.Web.Tests.Security;

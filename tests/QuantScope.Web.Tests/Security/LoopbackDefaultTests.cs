@@ -1,14 +1,11 @@
-using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QuantScope.Tests.Shared;
 using QuantScope.Web.Security;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Security;
 

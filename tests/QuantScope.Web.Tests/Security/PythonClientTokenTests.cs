@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Tests.Shared;
 
 namespace QuantScope.Web.Tests.Security;

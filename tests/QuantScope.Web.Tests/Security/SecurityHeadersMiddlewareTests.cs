@@ -1,6 +1,4 @@
-using System.Net;
 using QuantScope.Web.Security;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Security;
 

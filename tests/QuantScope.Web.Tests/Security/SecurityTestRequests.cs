@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace QuantScope.Web.Tests.Security;

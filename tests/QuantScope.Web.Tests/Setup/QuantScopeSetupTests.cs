@@ -1,8 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Web.Tests.Support;
-
 namespace QuantScope.Web.Tests.Setup;
 
 public sealed class QuantScopeSetupTests : IClassFixture<QuantScopeWebFactory>

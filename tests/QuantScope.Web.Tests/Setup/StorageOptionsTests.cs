@@ -1,13 +1,5 @@
-using QuantScope.Data.Runs;
 using QuantScope.Tests.Shared;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Web.Setup;
-using QuantScope.Web.Tests.Support;
 using static QuantScope.Web.Tests.Ingest.IngestTestClient;
 
 namespace QuantScope.Web.Tests.Setup;

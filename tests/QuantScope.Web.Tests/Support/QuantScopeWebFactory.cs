@@ -1,9 +1,6 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
-using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Tests.Support;
 

@@ -1,8 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Data.Series;
 
 namespace QuantScope.Web.Tests.Support;
 

@@ -1,6 +1,5 @@
 using QuantScope.Engine.Analysis.Laws;
 using QuantScope.Web.Sweeps;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Sweeps;
 

@@ -1,9 +1,5 @@
-using QuantScope.Data;
-using QuantScope.Data.Runs;
 using QuantScope.Engine.Analysis.Laws;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Sweeps;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Sweeps;
 

@@ -1,13 +1,8 @@
-using System.Text.Json;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
 using QuantScope.Engine.Analysis.Laws;
 using QuantScope.Engine.Model;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using QuantScope.Engine.Training.Sweeps;
 using QuantScope.Web.Runs;
-using QuantScope.Web.Setup;
 using QuantScope.Web.Sweeps;
 
 namespace QuantScope.Web.Tests.Sweeps;

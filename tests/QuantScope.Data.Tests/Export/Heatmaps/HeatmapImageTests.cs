@@ -1,6 +1,5 @@
 using QuantScope.Data.Export;
 using QuantScope.Data.Export.Heatmaps;
-using QuantScope.Data.Series;
 using SkiaSharp;
 
 namespace QuantScope.Data.Tests.Export.Heatmaps;

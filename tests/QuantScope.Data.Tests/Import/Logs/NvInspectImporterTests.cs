@@ -1,6 +1,5 @@
 using QuantScope.Data.Import;
 using QuantScope.Data.Import.Logs;
-using QuantScope.Engine.Telemetry;
 using static QuantScope.Data.Tests.Import.ImportTestFiles;
 
 namespace QuantScope.Data.Tests.Import.Logs;

@@ -1,5 +1,4 @@
 using QuantScope.Engine.Analysis.Diagnosis;
-using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Engine.Tests.Analysis.Diagnosis;
 

@@ -1,7 +1,5 @@
 using QuantScope.Engine.Analysis.Ptq;
 using QuantScope.Engine.Evaluation;
-using QuantScope.Engine.Model;
-using QuantScope.Engine.Quantization;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Analysis.Ptq;

@@ -1,7 +1,4 @@
 using QuantScope.Engine.Analysis.Ptq;
-using QuantScope.Engine.Model;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Analysis.Ptq;
 

@@ -1,6 +1,4 @@
 using QuantScope.Engine.Analysis.Ptq;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Engine.Tests.Analysis.Ptq;
 

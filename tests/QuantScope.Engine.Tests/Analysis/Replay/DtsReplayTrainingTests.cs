@@ -1,8 +1,5 @@
 using System.Threading.Channels;
 using QuantScope.Engine.Analysis.Replay;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Analysis.Replay;
 

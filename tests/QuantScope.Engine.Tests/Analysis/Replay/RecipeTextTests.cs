@@ -1,6 +1,4 @@
-using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Analysis.Replay;
-using QuantScope.Engine.Quantization;
 
 namespace QuantScope.Engine.Tests.Analysis.Replay;
 

@@ -1,6 +1,4 @@
 using QuantScope.Engine.Analysis.Replay;
-using QuantScope.Engine.Numerics;
-using QuantScope.Engine.Quantization;
 using QuantScope.Engine.Tests.Quantization;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using QuantScope.Engine.Analysis.Replay;
-using QuantScope.Engine.Quantization;
 
 namespace QuantScope.Engine.Tests.Analysis.Replay;
 

@@ -1,5 +1,3 @@
-using QuantScope.Engine.Model;
-using QuantScope.Engine.Quantization;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Model.Hf;

@@ -1,4 +1,3 @@
-using QuantScope.Engine.Model;
 using QuantScope.Engine.Model.Hf;
 
 namespace QuantScope.Engine.Tests.Model.Hf;

@@ -1,10 +1,6 @@
 using System.Threading.Channels;
-using QuantScope.Engine.Model;
 using QuantScope.Engine.Model.Hf;
 using QuantScope.Engine.Model.SafeTensors;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Model.Hf;
 

@@ -1,12 +1,8 @@
 using System.Threading.Channels;
 using QuantScope.Engine.Data;
-using QuantScope.Engine.Model;
 using QuantScope.Engine.Model.Hf;
 using QuantScope.Engine.Model.SafeTensors;
-using QuantScope.Engine.Quantization;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Tests.Data;
-using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Model.Hf;
 

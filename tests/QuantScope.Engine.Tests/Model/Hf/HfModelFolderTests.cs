@@ -1,7 +1,5 @@
-using QuantScope.Engine.Model;
 using QuantScope.Engine.Model.Hf;
 using QuantScope.Engine.Model.SafeTensors;
-using QuantScope.Engine.Quantization;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Tests.Model.Hf;

@@ -2,8 +2,6 @@ using QuantScope.Engine.Configuration;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using QuantScope.Engine.Telemetry;
-using QuantScope.Engine.Training;
 using QuantScope.Engine.Training.Sweeps;
 
 namespace QuantScope.Engine.Tests.Training.Sweeps;

@@ -1,10 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using QuantScope.Tests.Shared;
 using QuantScope.Web.Cluster.Redis;
 using QuantScope.Web.Hubs;
-using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Tests.Cluster.Redis;
 

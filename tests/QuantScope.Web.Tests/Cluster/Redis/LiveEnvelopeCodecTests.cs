@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cluster.Redis;
 using QuantScope.Web.Live;
 

@@ -1,9 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Live;
-using QuantScope.Web.Setup;
 
 namespace QuantScope.Web.Tests.Cluster.Redis;
 

@@ -1,16 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Data.Series;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Hubs;
 using QuantScope.Web.Live;
-using QuantScope.Web.Setup;
-using QuantScope.Web.Tests.Support;
 using StackExchange.Redis;
 
 namespace QuantScope.Web.Tests.Cluster.Redis;

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using QuantScope.Web.Tests.Support;
-
 namespace QuantScope.Web.Tests.Cluster.Redis;
 
 /// <summary>Cancel and delete reach a run wherever it trains: a request on host B acts on a run training on host A.</summary>

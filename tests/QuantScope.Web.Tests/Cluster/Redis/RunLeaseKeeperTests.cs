@@ -1,12 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using QuantScope.Data;
-using QuantScope.Data.Runs;
-using QuantScope.Engine.Telemetry;
 using QuantScope.Web.Cluster.Redis;
 using QuantScope.Web.Live;
-using QuantScope.Web.Tests.Support;
 
 namespace QuantScope.Web.Tests.Cluster.Redis;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using QuantScope.Web.Components.Charts;
 
 namespace QuantScope.Web.Tests.Components.Charts;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Plotly.Blazor.Traces;
 using Plotly.Blazor.Traces.ScatterLib;
 using QuantScope.Web.Components.Charts;
