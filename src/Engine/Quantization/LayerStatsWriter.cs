@@ -17,7 +17,7 @@ internal static class LayerStatsWriter
     public static readonly RawColumn ErrorSplitColumns = new("errorSplit", 3);
 
     /// <summary>Raw: ||dL/dW|| of the weight row (<see cref="LayerProbe.RecordGradNorm"/>), already final.</summary>
-    public static readonly RawColumn GradNorm = new("gradNorm");
+    public static readonly RawColumn GradNorm = new(MetricCatalog.GradNorm);
 
     /// <summary>The error split's columns (input row, error-split steps) and the weight row's norms (stats steps).</summary>
     public static LayerStatsGroup Group { get; } = new(

@@ -58,13 +58,13 @@ internal static class RoleQuantizer
     }
 
     /// <summary>Raw: the role's amax (written alone for a high-precision role), the first column of <see cref="Quantize"/>'s vector.</summary>
-    public static readonly RawColumn Amax = new("amax");
+    public static readonly RawColumn Amax = new(MetricCatalog.Amax);
 
     /// <summary>Raw: the amax the scale was computed from (this step's for current and block scaling).</summary>
-    public static readonly RawColumn AmaxPred = new("amaxPred");
+    public static readonly RawColumn AmaxPred = new(MetricCatalog.AmaxPred);
 
     /// <summary>Raw: the scale (1 for block formats).</summary>
-    public static readonly RawColumn Scale = new("scale");
+    public static readonly RawColumn Scale = new(MetricCatalog.Scale);
 
     /// <summary>Raw: element count of the tensor (<see cref="FakeQuantizer"/>; the shape kernel writes it for a high-precision role).</summary>
     public static readonly RawColumn Elements = new("elements");

@@ -1,18 +1,20 @@
+using QuantScope.Engine.Configuration;
+
 namespace QuantScope.Engine.Telemetry;
 
-/// <summary>Lifecycle of a run.</summary>
+/// <summary>Lifecycle of a run (engine, external, imported), a cluster job, a sweep or a PTQ job; its text is the wire name.</summary>
 public enum RunStatus
 {
     /// <summary>Created, not started.</summary>
-    Pending,
+    [WireName("pending")] Pending,
     /// <summary>Training or ingesting.</summary>
-    Running,
+    [WireName("running")] Running,
     /// <summary>Finished all steps.</summary>
-    Completed,
+    [WireName("completed")] Completed,
     /// <summary>Stopped by an error (reason recorded).</summary>
-    Failed,
+    [WireName("failed")] Failed,
     /// <summary>Stopped by the user.</summary>
-    Cancelled,
+    [WireName("cancelled")] Cancelled,
     /// <summary>The server stopped while it was running.</summary>
-    Interrupted,
+    [WireName("interrupted")] Interrupted,
 }

@@ -1,3 +1,5 @@
+using QuantScope.Engine.Configuration;
+
 namespace QuantScope.Engine.Telemetry;
 
 /// <summary>
@@ -6,17 +8,11 @@ namespace QuantScope.Engine.Telemetry;
 /// </summary>
 public static class RunStatusText
 {
-    /// <summary>The lower-case name of <paramref name="status"/>.</summary>
-    public static string ToText(this RunStatus status) => status switch
-    {
-        RunStatus.Pending => "pending",
-        RunStatus.Running => "running",
-        RunStatus.Completed => "completed",
-        RunStatus.Failed => "failed",
-        RunStatus.Cancelled => "cancelled",
-        RunStatus.Interrupted => "interrupted",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "not a run status"),
-    };
+    /// <summary>The wire name (lower case) of <paramref name="status"/>.</summary>
+    public static string ToText(this RunStatus status) => WireNames<RunStatus>.Of(status);
+
+    /// <summary>True once the run, job or sweep is over: any status but pending and running.</summary>
+    public static bool HasEnded(this RunStatus status) => status is not (RunStatus.Pending or RunStatus.Running);
 
     /// <summary>The status named <paramref name="text"/> in any case; false for anything else (numbers included).</summary>
     public static bool TryParse(string? text, out RunStatus status)

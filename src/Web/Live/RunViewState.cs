@@ -42,7 +42,7 @@ public sealed class RunViewState(
     public RunStatus Status { get; private set; }
 
     /// <summary>True when the run no longer trains.</summary>
-    public bool Ended => IsEnded(Status);
+    public bool Ended => Status.HasEnded();
 
     /// <summary>The run's error, or one of the page's actions (cancel, resume); null for none.</summary>
     public string? Error { get; set; }
@@ -91,9 +91,6 @@ public sealed class RunViewState(
 
     /// <summary>The outlier-channel scalars so far (the layer panel's).</summary>
     public IReadOnlyList<ScalarPoint> OutlierScalars => _aggregates.OutlierScalars;
-
-    /// <summary>True for a status after which the run no longer trains.</summary>
-    public static bool IsEnded(RunStatus status) => status is not (RunStatus.Pending or RunStatus.Running);
 
     /// <summary>
     /// Opens a run (closing the one before): subscribes, reads its history and builds every view; false when there is

@@ -100,7 +100,7 @@ public sealed class RunLeaseKeeper(
                 if (e.Remote) continue;
                 lock (_lock)
                 {
-                    if (e is StatusEvent { Status: not (RunStatus.Pending or RunStatus.Running) }) _owned.Remove(e.RunId);
+                    if (e is StatusEvent { Status: var ended } && ended.HasEnded()) _owned.Remove(e.RunId);
                     else _owned.Add(e.RunId);
                 }
             }

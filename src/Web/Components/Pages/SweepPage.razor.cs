@@ -78,7 +78,7 @@ public partial class SweepPage : IDisposable
         {
             while (await timer.WaitForNextTickAsync(_cts.Token))
             {
-                if (_sweep?.Status != RunStatus.Running && _sweep?.Runs?.All(r => r.Status is not (RunStatus.Pending or RunStatus.Running)) == true) continue;
+                if (_sweep?.Status != RunStatus.Running && _sweep?.Runs?.All(r => r.Status.HasEnded()) == true) continue;
                 await LoadAsync();
                 await InvokeAsync(StateHasChanged);
             }
