@@ -35,7 +35,7 @@ public static class Evaluator
         {
             using var scope = NewDisposeScope();
             var rows = starts.Skip(first).Take(RowsPerBatch).Select(s => tokens[s..(s + window)]).ToArray();
-            var (inputs, targets) = TokenBatch.Shifted(rows); // [n, seqLen] each
+            var (inputs, targets) = TokenBatch.Shifted(rows, model.Device); // [n, seqLen] each
             var logits = model.forward(inputs); // [n, seqLen, V]
             var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1), reduction: nn.Reduction.Sum);
             lossSum += loss.item<float>(); // sync point: one scalar to the host per batch
@@ -82,8 +82,8 @@ public static class Evaluator
         {
             using var scope = NewDisposeScope();
             var rows = encoded.Skip(first).Take(RowsPerBatch).ToArray();
-            var (inputs, _) = TokenBatch.Shifted(rows.Select(r => r.Tokens).ToArray()); // [n, T]
-            var predicted = model.forward(inputs).argmax(-1).data<long>().ToArray(); // [n, T] flattened; sync point
+            var (inputs, _) = TokenBatch.Shifted(rows.Select(r => r.Tokens).ToArray(), model.Device); // [n, T]
+            var predicted = model.forward(inputs).argmax(-1).cpu().data<long>().ToArray(); // [n, T] flattened; sync point
             var width = (int)inputs.shape[1];
             for (var row = 0; row < rows.Length; row++)
             {
@@ -155,10 +155,10 @@ public static class Evaluator
         if (item.Choices.Count == 0) throw new ArgumentException("An item has no choices.", nameof(item));
         var rows = item.Choices.Select(c => Encode(tokenizer, model, item.Context, c, nameof(item))).ToArray();
         using var scope = NewDisposeScope();
-        var (inputs, targets) = TokenBatch.Shifted(rows.Select(r => r.Tokens).ToArray()); // [choices, T]
+        var (inputs, targets) = TokenBatch.Shifted(rows.Select(r => r.Tokens).ToArray(), model.Device); // [choices, T]
         var logProbs = nn.functional.log_softmax(model.forward(inputs), -1); // [choices, T, V]
         var width = (int)inputs.shape[1];
-        var picked = logProbs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).data<float>().ToArray(); // [choices, T]; sync point
+        var picked = logProbs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).cpu().data<float>().ToArray(); // [choices, T]; sync point
         var result = new double[rows.Length];
         for (var row = 0; row < rows.Length; row++)
         {

@@ -13,9 +13,9 @@ internal static class TokenBatch
 
     /// <summary>
     /// Inputs <c>seq[:-1]</c> and targets <c>seq[1:]</c> of every sequence (each at least 2 tokens), both int64
-    /// [rows, longest - 1], right-padded with <see cref="Pad"/>.
+    /// [rows, longest - 1], right-padded with <see cref="Pad"/>, on <paramref name="device"/> (null = CPU).
     /// </summary>
-    public static (Tensor Inputs, Tensor Targets) Shifted(IReadOnlyList<int[]> sequences)
+    public static (Tensor Inputs, Tensor Targets) Shifted(IReadOnlyList<int[]> sequences, Device? device = null)
     {
         var width = sequences.Max(s => s.Length) - 1;
         var inputs = new long[sequences.Count * width];
@@ -33,7 +33,7 @@ internal static class TokenBatch
         }
 
         long[] shape = [sequences.Count, width];
-        return (tensor(inputs, shape, dtype: ScalarType.Int64), tensor(targets, shape, dtype: ScalarType.Int64));
+        return (tensor(inputs, shape, dtype: ScalarType.Int64, device: device), tensor(targets, shape, dtype: ScalarType.Int64, device: device));
     }
 
     /// <summary>The last <paramref name="maxLength"/> tokens of <paramref name="tokens"/> (left truncation), or all of them.</summary>

@@ -24,16 +24,16 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly int _headDim;
 
     /// <summary>Creates the block's attention for <paramref name="config"/>, unquantized (a plan configures its projections).</summary>
-    public LlamaAttention(string name, ModelConfig config) : base(name)
+    public LlamaAttention(string name, ModelConfig config, Device? device = null) : base(name)
     {
         _heads = config.Heads;
         _kvHeads = config.KvHeadCount();
         _headDim = config.HeadDim();
         var kvWidth = _kvHeads * _headDim; // = DModel without grouped-query attention
-        _qProj = new QuantLinear("q_proj", config.DModel, config.DModel, false, null, null);
-        _kProj = new QuantLinear("k_proj", config.DModel, kvWidth, false, null, null);
-        _vProj = new QuantLinear("v_proj", config.DModel, kvWidth, false, null, null);
-        _oProj = new QuantLinear("o_proj", config.DModel, config.DModel, false, null, null);
+        _qProj = new QuantLinear("q_proj", config.DModel, config.DModel, false, null, null, device);
+        _kProj = new QuantLinear("k_proj", config.DModel, kvWidth, false, null, null, device);
+        _vProj = new QuantLinear("v_proj", config.DModel, kvWidth, false, null, null, device);
+        _oProj = new QuantLinear("o_proj", config.DModel, config.DModel, false, null, null, device);
         register_module("q_proj", _qProj);
         register_module("k_proj", _kProj);
         register_module("v_proj", _vProj);

@@ -19,13 +19,13 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor
     private readonly LlamaMlp _mlp;
 
     /// <summary>Creates block <paramref name="name"/> for <paramref name="config"/>, unquantized (a plan configures its projections).</summary>
-    public LlamaDecoderLayer(string name, ModelConfig config) : base(name)
+    public LlamaDecoderLayer(string name, ModelConfig config, Device? device = null) : base(name)
     {
         // Registration order fixes the order of named_modules and so the heatmap rows: q, k, v, o, gate, up, down.
-        _selfAttn = new LlamaAttention("self_attn", config);
-        _mlp = new LlamaMlp("mlp", config);
-        _inputLayernorm = new RmsNorm("input_layernorm", config.DModel, config.NormEps);
-        _postAttentionLayernorm = new RmsNorm("post_attention_layernorm", config.DModel, config.NormEps);
+        _selfAttn = new LlamaAttention("self_attn", config, device);
+        _mlp = new LlamaMlp("mlp", config, device);
+        _inputLayernorm = new RmsNorm("input_layernorm", config.DModel, config.NormEps, device);
+        _postAttentionLayernorm = new RmsNorm("post_attention_layernorm", config.DModel, config.NormEps, device);
         register_module("self_attn", _selfAttn);
         register_module("mlp", _mlp);
         register_module("input_layernorm", _inputLayernorm);

@@ -30,14 +30,17 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     /// <param name="config">Model size.</param>
     /// <param name="plan">Which layers and roles are quantized, and how (<see cref="QuantPlan.HighPrecision"/>: none).</param>
     /// <param name="seed">Weight seed; uses its own generator, never torch's global one.</param>
-    public LlamaForCausalLM(ModelConfig config, QuantPlan plan, int seed) : base("LlamaForCausalLM")
+    /// <param name="device">Where every parameter, buffer and state lives (null = CPU). The init draws from a generator on
+    /// that device: the same seed gives the same weights on the same kind of device.</param>
+    public LlamaForCausalLM(ModelConfig config, QuantPlan plan, int seed, Device? device = null) : base("LlamaForCausalLM")
     {
         Config = config;
-        _model = new LlamaModel("model", config);
+        Device = device ?? CPU;
+        _model = new LlamaModel("model", config, Device);
         register_module("model", _model);
         if (!config.TieWordEmbeddings)
         {
-            _lmHead = nn.Linear(config.DModel, config.VocabSize, hasBias: false);
+            _lmHead = nn.Linear(config.DModel, config.VocabSize, hasBias: false, device: Device);
             register_module("lm_head", _lmHead);
         }
 
@@ -61,6 +64,9 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
 
     /// <summary>The plan as resolved against this model's layers.</summary>
     public ResolvedPlan EffectivePlan { get; }
+
+    /// <summary>Where the model's tensors live.</summary>
+    public Device Device { get; }
 
     /// <summary>The size this model was built for.</summary>
     public ModelConfig Config { get; }
@@ -89,7 +95,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     public void SetDropout(double p, int seed)
     {
         _dropout?.Dispose();
-        _dropout = p > 0 ? new SeededDropout(p, seed) : null;
+        _dropout = p > 0 ? new SeededDropout(p, seed, Device) : null;
         foreach (var block in _model.Layers) block.Dropout = _dropout;
     }
 
@@ -120,7 +126,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
     /// <summary>Norm weights 1, biases 0, everything else N(0, <see cref="InitStd"/>) drawn in named_parameters order.</summary>
     private void InitWeights(int seed)
     {
-        using var generator = new Generator((ulong)seed, CPU);
+        using var generator = new Generator((ulong)seed, Device); // per device: CPU and CUDA generators differ
         using var noGrad = no_grad();
         using var one = 1.0.ToScalar(); // held Scalars (see Numerics/ScalarOps)
         using var std = InitStd.ToScalar();
@@ -129,7 +135,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>
             using var scope = NewDisposeScope();
             if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(one);
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
-            else parameter.copy_(randn(parameter.shape, generator: generator).mul_(std));
+            else parameter.copy_(randn(parameter.shape, device: Device, generator: generator).mul_(std));
         }
     }
 }

@@ -19,11 +19,11 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     private readonly QuantLinear _downProj;
 
     /// <summary>Creates the MLP for <paramref name="config"/>, unquantized (a plan configures its projections).</summary>
-    public LlamaMlp(string name, ModelConfig config) : base(name)
+    public LlamaMlp(string name, ModelConfig config, Device? device = null) : base(name)
     {
-        _gateProj = new QuantLinear("gate_proj", config.DModel, config.FfnDim, false, null, null);
-        _upProj = new QuantLinear("up_proj", config.DModel, config.FfnDim, false, null, null);
-        _downProj = new QuantLinear("down_proj", config.FfnDim, config.DModel, false, null, null);
+        _gateProj = new QuantLinear("gate_proj", config.DModel, config.FfnDim, false, null, null, device);
+        _upProj = new QuantLinear("up_proj", config.DModel, config.FfnDim, false, null, null, device);
+        _downProj = new QuantLinear("down_proj", config.FfnDim, config.DModel, false, null, null, device);
         register_module("gate_proj", _gateProj);
         register_module("up_proj", _upProj);
         register_module("down_proj", _downProj);

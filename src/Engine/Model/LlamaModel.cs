@@ -18,16 +18,16 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "rotary_emb")]
     private readonly RotaryEmbedding _rotaryEmb;
 
-    /// <summary>Creates the stack for <paramref name="config"/>, unquantized (a plan configures its projections).</summary>
-    public LlamaModel(string name, ModelConfig config) : base(name)
+    /// <summary>Creates the stack for <paramref name="config"/> on <paramref name="device"/> (null = CPU), unquantized (a plan configures its projections).</summary>
+    public LlamaModel(string name, ModelConfig config, Device? device = null) : base(name)
     {
         Config = config;
-        _embedTokens = nn.Embedding(config.VocabSize, config.DModel);
+        _embedTokens = nn.Embedding(config.VocabSize, config.DModel, device: device);
         _layers = nn.ModuleList(Enumerable.Range(0, config.Layers)
-            .Select(i => new LlamaDecoderLayer(i.ToString(System.Globalization.CultureInfo.InvariantCulture), config))
+            .Select(i => new LlamaDecoderLayer(i.ToString(System.Globalization.CultureInfo.InvariantCulture), config, device))
             .ToArray());
-        _norm = new RmsNorm("norm", config.DModel, config.NormEps);
-        _rotaryEmb = new RotaryEmbedding("rotary_emb", config.HeadDim(), config.ContextLength, config.RopeTheta, config.RopeScaling);
+        _norm = new RmsNorm("norm", config.DModel, config.NormEps, device);
+        _rotaryEmb = new RotaryEmbedding("rotary_emb", config.HeadDim(), config.ContextLength, config.RopeTheta, config.RopeScaling, device);
         register_module("embed_tokens", _embedTokens);
         register_module("layers", _layers);
         register_module("norm", _norm);

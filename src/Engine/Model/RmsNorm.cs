@@ -13,11 +13,11 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     private readonly Parameter _weight;
     private readonly double _eps;
 
-    /// <summary>Creates the norm for width <paramref name="dim"/>.</summary>
-    public RmsNorm(string name, long dim, double eps) : base(name)
+    /// <summary>Creates the norm for width <paramref name="dim"/> on <paramref name="device"/> (null = CPU).</summary>
+    public RmsNorm(string name, long dim, double eps, Device? device = null) : base(name)
     {
         _eps = eps;
-        _weight = new Parameter(ones(dim), requires_grad: true);
+        _weight = new Parameter(ones(dim, device: device), requires_grad: true);
         register_parameter("weight", _weight);
     }
 

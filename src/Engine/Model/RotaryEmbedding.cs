@@ -23,7 +23,8 @@ public sealed class RotaryEmbedding : nn.Module
     /// <param name="contextLength">Positions to tabulate.</param>
     /// <param name="theta">Rotary base.</param>
     /// <param name="scaling">Frequency scaling (HF rope_scaling); null = none (tables bit-identical to before it existed).</param>
-    public RotaryEmbedding(string name, int headDim, int contextLength, double theta, RopeScalingConfig? scaling = null) : base(name)
+    /// <param name="device">Where the tables live (null = CPU); they are computed in float64 on the CPU and copied once.</param>
+    public RotaryEmbedding(string name, int headDim, int contextLength, double theta, RopeScalingConfig? scaling = null, Device? device = null) : base(name)
     {
         using var scope = NewDisposeScope();
         // Held Scalars (see Numerics/ScalarOps: a temporary can be freed by the GC mid-call).
@@ -43,8 +44,8 @@ public sealed class RotaryEmbedding : nn.Module
         var positions = arange(zero, length, ScalarOps.One, dtype: ScalarType.Float64); // [T]
         var angles = outer(positions, inverseFrequency); // [T, h/2]
         var full = cat([angles, angles], dim: -1); // [T, h]
-        _cos = full.cos().to(ScalarType.Float32).MoveToOuterDisposeScope();
-        _sin = full.sin().to(ScalarType.Float32).MoveToOuterDisposeScope();
+        _cos = full.cos().to(ScalarType.Float32).to(device ?? CPU).MoveToOuterDisposeScope(); // build time: one host->device copy
+        _sin = full.sin().to(ScalarType.Float32).to(device ?? CPU).MoveToOuterDisposeScope();
         register_buffer("cos", _cos, persistent: false);
         register_buffer("sin", _sin, persistent: false);
     }

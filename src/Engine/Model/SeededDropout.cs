@@ -11,13 +11,15 @@ namespace QuantScope.Engine.Model;
 public sealed class SeededDropout : IDisposable
 {
     private readonly Generator _generator;
+    private readonly int _seed;
 
-    /// <summary>Creates the dropout with drop probability <paramref name="p"/> in [0, 1).</summary>
-    public SeededDropout(double p, int seed)
+    /// <summary>Creates the dropout with drop probability <paramref name="p"/> in [0, 1), its generator on <paramref name="device"/> (null = CPU).</summary>
+    public SeededDropout(double p, int seed, Device? device = null)
     {
         if (!(p is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout must be in [0, 1).");
         P = p;
-        _generator = new Generator((ulong)seed, CPU);
+        _seed = seed;
+        _generator = new Generator((ulong)seed, device ?? CPU); // masks are drawn where the activations live
     }
 
     /// <summary>Drop probability.</summary>
@@ -27,11 +29,11 @@ public sealed class SeededDropout : IDisposable
     public Tensor Apply(Tensor x)
     {
         if (P == 0) return x.alias();
-        using var uniform = rand(x.shape, generator: _generator);
+        using var uniform = rand(x.shape, device: x.device, generator: _generator);
         using var p = P.ToScalar(); // held Scalars (see Numerics/ScalarOps)
         using var kept = (1 - P).ToScalar();
         using var keep = uniform.ge(p);
-        using var mask = keep.to(x.dtype).to(x.device).div_(kept);
+        using var mask = keep.to(x.dtype).div_(kept);
         return x.mul(mask);
     }
 
@@ -40,6 +42,25 @@ public sealed class SeededDropout : IDisposable
 
     /// <summary>Restores a state taken by <see cref="GetState"/>: the next masks are the ones that would have followed.</summary>
     public void SetState(Tensor state) => _generator.set_state(state);
+
+    /// <summary>
+    /// Restores <paramref name="state"/> when it comes from this kind of device. A state of the other kind (a run
+    /// checkpointed on CUDA resumed on the CPU, or the other way round: the generators are different algorithms with
+    /// states of different sizes) cannot continue the same stream: the generator is reseeded from the seed and
+    /// <paramref name="step"/>, so the resumed run is still deterministic. Returns whether the stream continued.
+    /// </summary>
+    public bool Restore(Tensor state, int step)
+    {
+        using var current = _generator.get_state();
+        if (current.numel() == state.numel())
+        {
+            _generator.set_state(state);
+            return true;
+        }
+
+        _generator.manual_seed(unchecked((long)_seed * 1_000_003L + step));
+        return false;
+    }
 
     /// <inheritdoc />
     public void Dispose() => _generator.Dispose();

@@ -17,13 +17,13 @@ public sealed class CurrentScalingState : nn.Module
     [ComponentName(Name = "scale")]
     private readonly Tensor _scale;
 
-    /// <summary>Creates the state with scale 1.</summary>
-    public CurrentScalingState(string name, CurrentScalingRecipe recipe, INumberFormat format) : base(name)
+    /// <summary>Creates the state with scale 1 on <paramref name="device"/> (null = CPU).</summary>
+    public CurrentScalingState(string name, CurrentScalingRecipe recipe, INumberFormat format, Device? device = null) : base(name)
     {
         Recipe = recipe;
         Format = format;
         TargetMax = ScaleMath.TargetMax(format);
-        _scale = ones(Array.Empty<long>(), dtype: ScalarType.Float32);
+        _scale = ones(Array.Empty<long>(), dtype: ScalarType.Float32, device: device);
         register_buffer("scale", _scale);
     }
 

@@ -32,16 +32,17 @@ public sealed class DelayedScalingState : nn.Module
     /// <param name="name">Module name.</param>
     /// <param name="recipe">History length, algorithm and margin.</param>
     /// <param name="format">The element format whose max (HiF8: max_val 15, see <see cref="ScaleMath.TargetMax"/>) the scale targets.</param>
-    public DelayedScalingState(string name, DelayedScalingRecipe recipe, INumberFormat format) : base(name)
+    /// <param name="device">Where the history and scale live (null = CPU): the run's device.</param>
+    public DelayedScalingState(string name, DelayedScalingRecipe recipe, INumberFormat format, Device? device = null) : base(name)
     {
         Recipe = recipe;
         Format = format;
         Algorithm = recipe.AmaxComputeAlgo;
         TargetMax = ScaleMath.TargetMax(format);
         if (recipe.UpdatePeriod < 1) throw new ArgumentOutOfRangeException(nameof(recipe), "UpdatePeriod must be at least 1.");
-        _history = zeros(recipe.AmaxHistoryLength, dtype: ScalarType.Float32);
-        _scale = ones(Array.Empty<long>(), dtype: ScalarType.Float32);
-        _amaxPred = zeros(Array.Empty<long>(), dtype: ScalarType.Float32);
+        _history = zeros(recipe.AmaxHistoryLength, dtype: ScalarType.Float32, device: device);
+        _scale = ones(Array.Empty<long>(), dtype: ScalarType.Float32, device: device);
+        _amaxPred = zeros(Array.Empty<long>(), dtype: ScalarType.Float32, device: device);
         register_buffer("amax_history", _history);
         register_buffer("scale", _scale);
         register_buffer("amaxPred", _amaxPred);

@@ -67,7 +67,8 @@ public static class FakeQuantizer
     // float64 [elements, overflow count] or, with full stats, also [nonzero x, nonzero q, Σ(q-x)², Σx², 8 HiF8 bins].
     private static Tensor Raw(Tensor x, Tensor q, Tensor overflow, bool fullStats, Tensor? hif8Scaled)
     {
-        var elements = tensor(x.numel(), device: x.device);
+        using var numel = x.numel().ToScalar(); // held; full() is a kernel, tensor(value) a host->device copy (sync on CUDA)
+        var elements = full(Array.Empty<long>(), numel, dtype: ScalarType.Int64, device: x.device);
         if (!fullStats) return stack([elements, overflow]).to(ScalarType.Float64);
         var (counts, energies) = QuantErrorStats.Sums(x, q);
         var bins = hif8Scaled is null

@@ -15,6 +15,12 @@ public static class HiF8TierStats
     private static readonly float[] Thresholds =
         [MathF.Pow(2, -23), MathF.Pow(2, -15), MathF.Pow(2, -7), MathF.Pow(2, -3), MathF.Pow(2, 4), MathF.Pow(2, 8), MathF.Pow(2, 16)];
 
+    // The thresholds as a tensor per device, made once: a host->device copy inside a step would stall the GPU.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Tensor> BoundariesByDevice = new();
+
+    private static Tensor Boundaries(Device device) =>
+        BoundariesByDevice.GetOrAdd(device.ToString(), _ => tensor(Thresholds, device: device).DetachFromDisposeScope());
+
     /// <summary>Number of magnitude bins (thresholds + 1).</summary>
     public const int Bins = 8;
 
@@ -23,8 +29,9 @@ public static class HiF8TierStats
     {
         using var scope = NewDisposeScope();
         var magnitude = scaled.detach().abs().reshape(-1);
-        var boundaries = tensor(Thresholds, device: scaled.device);
-        return magnitude.bucketize(boundaries, right: true).bincount(null, Bins).MoveToOuterDisposeScope();
+        var bins = magnitude.bucketize(Boundaries(scaled.device), right: true); // [N] in 0..Bins-1
+        // scatter_add, not bincount: bincount sizes its output from the data's max, a host sync on CUDA.
+        return zeros([Bins], dtype: ScalarType.Int64, device: scaled.device).scatter_add_(0, bins, ones_like(bins)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Raw: the <see cref="Bins"/> counts of <see cref="CountBins"/> (-1 for other formats), written on stats steps by the quantizer.</summary>

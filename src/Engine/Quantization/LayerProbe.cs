@@ -35,7 +35,7 @@ public sealed class LayerProbe : IDisposable
     internal LayerProbe(Parameter weight)
     {
         _weight = weight;
-        _raw = full([LayerStatsLayout.Roles.Count, RawStatsLayout.Width], NaN64, dtype: ScalarType.Float64);
+        _raw = full([LayerStatsLayout.Roles.Count, RawStatsLayout.Width], NaN64, dtype: ScalarType.Float64, device: weight.device); // the layer's device
     }
 
     /// <summary>Compute the full statistics on this step (set by the trainer per step; default on).</summary>
@@ -52,7 +52,7 @@ public sealed class LayerProbe : IDisposable
         {
             _topChannelCount = value;
             _topChannels?.Dispose();
-            _topChannels = value > 0 ? full([2, value], NaN32) : null;
+            _topChannels = value > 0 ? full([2, value], NaN32, device: _weight.device) : null;
         }
     }
 
@@ -67,7 +67,7 @@ public sealed class LayerProbe : IDisposable
         {
             _whatIfFormats = value;
             _whatIf?.Dispose();
-            _whatIf = value.Count > 0 ? full([LayerStatsLayout.Roles.Count, value.Count * WhatIfStats.RawWidth], NaN64, dtype: ScalarType.Float64) : null;
+            _whatIf = value.Count > 0 ? full([LayerStatsLayout.Roles.Count, value.Count * WhatIfStats.RawWidth], NaN64, dtype: ScalarType.Float64, device: _weight.device) : null;
         }
     }
 

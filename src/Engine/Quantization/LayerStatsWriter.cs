@@ -65,7 +65,8 @@ internal static class LayerStatsWriter
     {
         var flat = t.detach().reshape(-1);
         var target = stats[row];
-        target.narrow(0, RoleQuantizer.Elements.Offset, 1).copy_(tensor(new[] { (double)flat.numel() }, device: t.device));
+        using var elements = ((double)flat.numel()).ToScalar(); // held; fill_ is a kernel, a host tensor would be a copy (sync on CUDA)
+        target.narrow(0, RoleQuantizer.Elements.Offset, 1).fill_(elements);
         target.narrow(0, QuantErrorStats.SignalEnergy.Offset, 1).copy_(flat.dot(flat).reshape(1));
     }
 

@@ -41,15 +41,16 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <param name="hasBias">Whether to add a bias (Llama projections have none).</param>
     /// <param name="input">Recipe of the input; null = high precision.</param>
     /// <param name="weight">Recipe of the weight; null = high precision.</param>
-    public QuantLinear(string name, long inFeatures, long outFeatures, bool hasBias, IScalingRecipe? input, IScalingRecipe? weight) : base(name)
+    /// <param name="device">Where the parameters, scaling states and stats buffers live (null = CPU).</param>
+    public QuantLinear(string name, long inFeatures, long outFeatures, bool hasBias, IScalingRecipe? input, IScalingRecipe? weight, Device? device = null) : base(name)
     {
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        _weight = new Parameter(zeros(outFeatures, inFeatures), requires_grad: true);
+        _weight = new Parameter(zeros(outFeatures, inFeatures, device: device), requires_grad: true);
         register_parameter("weight", _weight);
         if (hasBias)
         {
-            _bias = new Parameter(zeros(outFeatures), requires_grad: true);
+            _bias = new Parameter(zeros(outFeatures, device: device), requires_grad: true);
             register_parameter("bias", _bias);
         }
 
@@ -150,7 +151,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
 
     private nn.Module? Attach(string name, IScalingRecipe? recipe, INumberFormat? format, nn.Module? old)
     {
-        var state = recipe is null ? null : RoleQuantizer.CreateState(name, recipe, format!);
+        var state = recipe is null ? null : RoleQuantizer.CreateState(name, recipe, format!, _weight.device);
         if (old is not null)
         {
             _internal_submodules.Remove(name);

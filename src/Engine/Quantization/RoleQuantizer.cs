@@ -85,11 +85,11 @@ internal static class RoleQuantizer
             new(MetricCatalog.OverflowFraction, (raw, _) => raw[OverflowCount.Offset] / Math.Max(1, raw[Elements.Offset])),
         ]);
 
-    /// <summary>The scaling state a recipe needs (null for block recipes), named <paramref name="name"/>.</summary>
-    public static nn.Module? CreateState(string name, IScalingRecipe recipe, INumberFormat format) => recipe switch
+    /// <summary>The scaling state a recipe needs (null for block recipes), named <paramref name="name"/>, on <paramref name="device"/> (null = CPU).</summary>
+    public static nn.Module? CreateState(string name, IScalingRecipe recipe, INumberFormat format, Device? device = null) => recipe switch
     {
-        DelayedScalingRecipe d => new DelayedScalingState(name, d, format),
-        CurrentScalingRecipe c => new CurrentScalingState(name, c, format),
+        DelayedScalingRecipe d => new DelayedScalingState(name, d, format, device),
+        CurrentScalingRecipe c => new CurrentScalingState(name, c, format, device),
         _ => null,
     };
 }

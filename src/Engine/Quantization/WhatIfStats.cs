@@ -48,7 +48,8 @@ public static class WhatIfStats
         }
 
         var (counts, energies) = QuantErrorStats.Sums(x, q);
-        var integers = cat([stack([tensor(x.numel(), device: x.device), overflow]), counts]).to(ScalarType.Float64);
+        using var numel = x.numel().ToScalar(); // held; full() is a kernel, tensor(value) a host->device copy (sync on CUDA)
+        var integers = cat([stack([full(Array.Empty<long>(), numel, dtype: ScalarType.Int64, device: x.device), overflow]), counts]).to(ScalarType.Float64);
         return cat([integers, energies.to(ScalarType.Float64)]).MoveToOuterDisposeScope();
     }
 

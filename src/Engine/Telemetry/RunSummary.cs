@@ -15,4 +15,11 @@ namespace QuantScope.Engine.Telemetry;
 /// <param name="Tasks">Task accuracies at the end, with the relative drop against the twin.</param>
 public sealed record RunSummary(
     Guid RunId, RunStatus Status, int Steps, double? FinalLoss, BaselineSummary? Baseline, LossApeSummary? LossApe,
-    SaturationSummary? Saturation, ForgettingSummary? Forgetting, IReadOnlyList<TaskSummary> Tasks);
+    SaturationSummary? Saturation, ForgettingSummary? Forgetting, IReadOnlyList<TaskSummary> Tasks)
+{
+    /// <summary>The device the run trained on; null for runs the engine did not train (and summaries stored before it existed).</summary>
+    public DeviceInfo? Device { get; init; }
+
+    /// <summary>Peak device memory in use seen at the logged windows' ends (CUDA, all processes), bytes; null on the CPU.</summary>
+    public long? PeakDeviceMemoryBytes { get; init; }
+}

@@ -55,6 +55,7 @@ public static class ConfigValidator
         Check(config.Bf16WarmupSteps >= 0 && config.Bf16WarmupSteps <= config.Steps, "bf16WarmupSteps", "must be between 0 and steps");
         Check(config.EvalEvery >= 0, "evalEvery", "must be 0 (no evaluation) or a positive number of steps");
         Check(Enum.IsDefined(config.Precision), "precision", WireNames<Precision>.MustBeOneOf);
+        if (config.Device is { } device && DeviceError(device) is { } unavailable) errors.Add(new ConfigError("device", unavailable));
         Check(config.ApeLastSteps >= 1, "apeLastSteps", "must be at least 1");
         Check(config.LogEvery >= 1, "logEvery", "must be at least 1");
         Check(config.CheckpointEvery >= 0 && config.CheckpointEvery <= config.Steps, "checkpointEvery", "must be 0 (no checkpoints) or a number of steps between 1 and steps");
@@ -89,6 +90,10 @@ public static class ConfigValidator
             Check(File.Exists(Resolve(config.Tasks![i], baseDirectory)), $"tasks[{i}]", $"file '{config.Tasks[i]}' does not exist");
         return errors;
     }
+
+    /// <summary>Why <paramref name="device"/> cannot be had on this build and machine, or null when it can (cpu and auto always can).</summary>
+    public static string? DeviceError(Devices.DeviceSetting device) =>
+        device.Kind == Devices.DeviceKind.Cuda ? Devices.DeviceResolver.Choose(device, Devices.CudaInventory.Current).Error : null;
 
     /// <summary>A config path resolved against <paramref name="baseDirectory"/> (absolute paths stay as they are).</summary>
     public static string Resolve(string path, string? baseDirectory) =>

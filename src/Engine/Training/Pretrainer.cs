@@ -60,7 +60,7 @@ internal static class Pretrainer
             ct.ThrowIfCancellationRequested();
             using (var scope = NewDisposeScope())
             {
-                using var batch = sampler.Next(config.BatchSize, config.SeqLen);
+                var batch = Devices.HostCopy.ToDevice(sampler.Next(config.BatchSize, config.SeqLen), model.Device); // [B, T+1]
                 var loss = trainer.Step(batch.narrow(1, 0, config.SeqLen), batch.narrow(1, 1, config.SeqLen), LrSchedule.At(step, p.Steps, p.LearningRate));
                 losses.Add(loss.detach().MoveToOuterDisposeScope());
             }

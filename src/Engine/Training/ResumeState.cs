@@ -23,11 +23,12 @@ internal static class ResumeState
     private static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// SHA-256 (hex) of the config as JSON, without its display name (renaming a run does not change what it trains).
+    /// SHA-256 (hex) of the config as JSON, without its display name and device (renaming a run does not change what it
+    /// trains, and a run checkpointed on one device may resume on another).
     /// Any other change (steps, LR, plan, seed, model, data) changes the hash and a resume refuses it.
     /// </summary>
     public static string ConfigHash(TrainConfig config) =>
-        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(config with { Name = "" }, HashJson)));
+        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(config with { Name = "", Device = null }, HashJson)));
 
     public static void Save(string path, string configHash, int step, ResumeParts parts)
     {
@@ -97,7 +98,7 @@ internal static class ResumeState
             reader.ReadString();
             reader.ReadInt32();
             section = "model";
-            ReadModel(reader, parts.Model, path);
+            ReadModel(reader, parts.Model, path, step);
             section = "optimizer";
             parts.Optimizer.LoadState(reader);
             section = "twin";
@@ -105,7 +106,7 @@ internal static class ResumeState
                 throw new ResumeCheckpointException(path, "twin", "presence differs from the config's baseline setting.");
             if (parts.Twin is not null)
             {
-                ReadModel(reader, parts.Twin, path);
+                ReadModel(reader, parts.Twin, path, step);
                 section = "twin optimizer";
                 parts.TwinOptimizer!.LoadState(reader);
             }
@@ -163,7 +164,7 @@ internal static class ResumeState
         }
     }
 
-    private static void ReadModel(BinaryReader reader, LlamaForCausalLM model, string path)
+    private static void ReadModel(BinaryReader reader, LlamaForCausalLM model, string path, int step)
     {
         var tensors = model.state_dict();
         var count = ResumeFormat.ReadCount(reader, "model tensors");
@@ -199,7 +200,7 @@ internal static class ResumeState
         if (model.Dropout is { } dropout)
         {
             using var state = ResumeFormat.ReadTensor(reader);
-            dropout.SetState(state);
+            dropout.Restore(state, step); // a state from the other device kind reseeds (see SeededDropout.Restore)
         }
     }
 

@@ -44,7 +44,7 @@ internal sealed class StatsWindow : IDisposable
 
         Width = column;
         _rawWidth = raw;
-        _buffer = zeros(capacity, _rawWidth, dtype: ScalarType.Float64);
+        _buffer = zeros(capacity, _rawWidth, dtype: ScalarType.Float64, device: layers.Count > 0 ? layers[0].Probe.RawStats.device : CPU); // the run's device
     }
 
     /// <summary>First column of layer <paramref name="layer"/>'s what-if block ([roles, formats × 4] row-major), or -1.</summary>
@@ -75,7 +75,7 @@ internal sealed class StatsWindow : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var layerStats = stack(_layers.Select(l => l.Probe.RawStats)).reshape(-1); // [L, roles, raw] -> [L·roles·raw]
-        var twin = baselineLoss is null ? zeros(1) : baselineLoss.detach().reshape(1);
+        var twin = baselineLoss is null ? zeros(1, device: loss.device) : baselineLoss.detach().reshape(1);
         var losses = cat([loss.detach().reshape(1), twin]).to(ScalarType.Float64);
         var tops = _layers.Where(l => l.Probe.TopChannels is not null).Select(l => l.Probe.TopChannels!.reshape(-1).to(ScalarType.Float64));
         var whatIf = _layers.Where(l => l.Probe.WhatIf is not null).Select(l => l.Probe.WhatIf!.reshape(-1));

@@ -54,6 +54,13 @@ public sealed record TrainConfig
     public int EvalEvery { get; init; }
     /// <summary>Extra multiple-choice tasks: JSONL files of <c>{"context", "choices", "gold"}</c>.</summary>
     public IReadOnlyList<string> Tasks { get; init; } = [];
+    /// <summary>
+    /// Where the run trains: <c>auto</c> (the first CUDA device when the build and the machine have one, else the CPU),
+    /// <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>. Not given (null) = the host's default: <c>Training:Device</c> on the
+    /// dashboard and its workers, <c>auto</c> in the CLI. A device that is not there is refused by the validator.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Devices.DeviceSetting? Device { get; init; }
     /// <summary>Matmul precision of the high-precision parts: <c>bf16</c> (weights stay FP32 masters) or <c>fp32</c>.</summary>
     [JsonConverter(typeof(WireEnumConverter<Precision>))]
     public Precision Precision { get; init; } = Precision.Bf16;

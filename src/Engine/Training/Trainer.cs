@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using QuantScope.Engine.Data;
+using QuantScope.Engine.Devices;
 using QuantScope.Engine.Model;
 using QuantScope.Engine.Model.Hf;
 using QuantScope.Engine.Model.SafeTensors;
@@ -26,6 +27,8 @@ public sealed class Trainer : IDisposable
     private readonly ExperimentData _data;
     private readonly LlamaForCausalLM _model;
     private readonly LlamaForCausalLM? _twin;
+    private readonly RunDevice _device;
+    private long? _peakDeviceBytes;
     private bool _started;
     private SummaryBuilder? _summary;
 
@@ -38,6 +41,7 @@ public sealed class Trainer : IDisposable
         _options = options ?? new TrainerOptions();
         _baseDirectory = config.BaseDirectory;
         _config = config.Resolved;
+        _device = RunDevice.Resolve(_config.Device ?? _options.DefaultDevice); // before anything is allocated
         _data = ExperimentData.Load(_config, _baseDirectory);
         _model = Build(_config.ResolvePlan());
         _twin = _config.Baseline ? Build(QuantPlan.HighPrecision) : null;
@@ -63,6 +67,12 @@ public sealed class Trainer : IDisposable
     /// <summary>Plan rules that matched no layer, and block-size fallbacks.</summary>
     public IReadOnlyList<string> PlanWarnings { get; }
 
+    /// <summary>The device the run trains on (every tensor of the models, optimizers, states and buffers lives there).</summary>
+    public DeviceInfo Device => _device.Info;
+
+    /// <summary>The most device memory seen in use at a logged window's end (CUDA, all processes), bytes; null on the CPU.</summary>
+    public long? PeakDeviceMemoryBytes => _peakDeviceBytes;
+
     /// <summary>The validated config.</summary>
     public TrainConfig Config => _config;
 
@@ -87,6 +97,18 @@ public sealed class Trainer : IDisposable
     {
         if (_started) throw new InvalidOperationException("A trainer runs once.");
         _started = true;
+        try
+        {
+            return RunPhases(runId, output, ct, progress);
+        }
+        catch (Exception ex) when (_device.IsCuda && _device.Explain(ex) is DeviceOutOfMemoryException oom)
+        {
+            throw oom; // "out of GPU memory on cuda:0 (N GiB free, M GiB needed)": this run fails, the host keeps serving
+        }
+    }
+
+    private RunSummary RunPhases(Guid runId, ChannelWriter<MetricBatch> output, CancellationToken ct, IProgress<TrainingProgress>? progress)
+    {
         var summary = _summary = new SummaryBuilder(Layout.Layers,
             _model.QuantizedLayers.Select(l => l.Layer.InputRecipe is DelayedScalingRecipe).ToArray(), _config.Bf16WarmupSteps, _config.ApeLastSteps);
         void Emit(MetricBatch batch)
@@ -111,11 +133,13 @@ public sealed class Trainer : IDisposable
         if (evaluate && resume is null) Evaluate(runId, 0, Emit, progress);
         MainPhase(runId, Emit, progress, ct, resume ?? 0);
         if (evaluate) Evaluate(runId, _config.Steps, Emit, progress);
-        return summary.Build(runId, RunStatus.Completed);
+        return WithDevice(summary.Build(runId, RunStatus.Completed));
     }
 
     /// <summary>The summary of what has been emitted so far (after a failure or cancellation), with that status.</summary>
-    public RunSummary? SummarySoFar(Guid runId, RunStatus status) => _summary?.Build(runId, status);
+    public RunSummary? SummarySoFar(Guid runId, RunStatus status) => _summary?.Build(runId, status) is { } s ? WithDevice(s) : null;
+
+    private RunSummary WithDevice(RunSummary summary) => summary with { Device = _device.Info, PeakDeviceMemoryBytes = _peakDeviceBytes };
 
     private void RequireResumable(Guid runId, int step)
     {
@@ -137,6 +161,7 @@ public sealed class Trainer : IDisposable
         var pending = new List<StepRecord>(_config.LogEvery);
         var tokensPerStep = (long)_config.BatchSize * _config.SeqLen;
         var watch = new Stopwatch();
+        var windowWatch = Stopwatch.StartNew(); // CUDA: a window's wall time up to its (synchronizing) host copy
         var checkpoints = CheckpointWriter.Create(_options.CheckpointDirectory, runId, _config);
         // As a straight run stands at the top of step `start`: quantizing from the start, or past the warmup (at the
         // warmup step itself the loop switches it on, resetting the histories, exactly as it did the first time).
@@ -167,7 +192,7 @@ public sealed class Trainer : IDisposable
             watch.Restart();
             using (NewDisposeScope())
             {
-                var batch = sampler.Next(_config.BatchSize, _config.SeqLen); // [B, T+1]: one batch for both models
+                var batch = _device.ToDevice(sampler.Next(_config.BatchSize, _config.SeqLen)); // [B, T+1]: one batch for both models, pinned + non-blocking on CUDA
                 var inputs = batch.narrow(1, 0, _config.SeqLen);
                 var targets = batch.narrow(1, 1, _config.SeqLen);
                 var loss = main.Step(inputs, targets, lr, collect ? () => RecordGradNorms(layers) : null);
@@ -175,7 +200,7 @@ public sealed class Trainer : IDisposable
                 window.Record(pending.Count, loss, twinLoss);
             }
 
-            watch.Stop(); // CPU ops are synchronous, so this is the step's compute time (twin included)
+            watch.Stop(); // CPU ops are synchronous, so this is the step's compute time (twin included); CUDA: see StepTimes
             pending.Add(new StepRecord(step, lr, watch.Elapsed.TotalMilliseconds, tokensPerStep * (step + 1)));
             progress?.Report(new TrainingProgress(step < _config.Bf16WarmupSteps ? "warmup" : "qat", step + 1, _config.Steps));
 
@@ -183,7 +208,8 @@ public sealed class Trainer : IDisposable
             var checkpointNow = checkpoints?.IsDue(step + 1) == true; // its state must not hold unsent steps
             if (pending.Count == _config.LogEvery || step == _config.Steps - 1 || evalNow || checkpointNow)
             {
-                var rows = window.CopyToHost(pending.Count); // the window's single device->host copy
+                var rows = window.CopyToHost(pending.Count); // SYNC POINT: the window's single device->host copy
+                if (_device.IsCuda) AfterWindowOnCuda(pending, windowWatch);
                 var batch = factory.Build(runId, pending, rows, out var diverged);
                 pending.Clear();
                 if (batch.Scalars.Count > 0) emit(batch);
@@ -196,7 +222,19 @@ public sealed class Trainer : IDisposable
                 _options.BeforeCheckpoint?.Invoke(step + 1, ct);
                 checkpoints!.AfterStep(_model, step + 1, path => ResumeState.Save(path, configHash, step + 1, parts));
             }
+
+            if (evalNow || checkpointNow) windowWatch.Restart(); // neither is a training step
         }
+    }
+
+    // CUDA ops only queue work: a step's stopwatch measures the launches. The window's host copy waited for all of it,
+    // so each step gets the window's wall time / its steps (no per-op or per-step synchronize). Also samples memory.
+    private void AfterWindowOnCuda(List<StepRecord> pending, Stopwatch windowWatch)
+    {
+        var perStep = windowWatch.Elapsed.TotalMilliseconds / Math.Max(1, pending.Count);
+        for (var i = 0; i < pending.Count; i++) pending[i] = pending[i] with { Millis = perStep };
+        if (_device.UsedBytes() is { } used) _peakDeviceBytes = Math.Max(_peakDeviceBytes ?? 0, used);
+        windowWatch.Restart();
     }
 
     private void Evaluate(Guid runId, int step, Action<MetricBatch> emit, IProgress<TrainingProgress>? progress)
@@ -227,7 +265,7 @@ public sealed class Trainer : IDisposable
 
     private LlamaForCausalLM Build(QuantPlan plan)
     {
-        var model = new LlamaForCausalLM(_config.Model, plan, _config.Seed);
+        var model = new LlamaForCausalLM(_config.Model, plan, _config.Seed, _device.Device);
         if (_config.Init is { } init) LoadInit(model, HfInit.Folder(init, _baseDirectory));
         if (_config.Precision == Precision.Bf16) model.SetComputeType(ScalarType.BFloat16);
         return model;

@@ -3,6 +3,9 @@ namespace QuantScope.Engine.Training;
 /// <summary>Where a trainer writes files, and where it starts (relative input paths resolve against <see cref="ValidTrainConfig.BaseDirectory"/>).</summary>
 public sealed record TrainerOptions
 {
+    /// <summary>The device of a config that does not name one (<see cref="TrainConfig.Device"/> null): the host's default.</summary>
+    public Devices.DeviceSetting DefaultDevice { get; init; } = Devices.DeviceSetting.Auto;
+
     /// <summary>Folder of cached pretraining checkpoints and of run checkpoints (null = no cache, no checkpoints, no resume).</summary>
     public string? CheckpointDirectory { get; init; }
 

@@ -19,13 +19,16 @@ internal sealed class CheckpointPtq : IDisposable
     private readonly LlamaForCausalLM _model;
     private readonly bool[] _quantized;
 
-    /// <summary>Builds the run's model (size, seed, precision) with <paramref name="evaluationPlan"/> (<see cref="PtqPlans.ForEvaluation"/>).</summary>
+    /// <summary>
+    /// Builds the run's model (size, seed, precision) with <paramref name="evaluationPlan"/> (<see cref="PtqPlans.ForEvaluation"/>)
+    /// on the run's device setting (<see cref="TrainConfig.Device"/>; not given = auto).
+    /// </summary>
     public CheckpointPtq(TrainConfig config, ExperimentData data, QuantPlan evaluationPlan, int heldOutWindows = 16)
     {
         _config = config;
         _data = data;
         _windows = heldOutWindows;
-        _model = new LlamaForCausalLM(config.Model, evaluationPlan, config.Seed);
+        _model = new LlamaForCausalLM(config.Model, evaluationPlan, config.Seed, Devices.RunDevice.Resolve(config.Device ?? Devices.DeviceSetting.Auto).Device);
         if (config.Precision == Training.Precision.Bf16) _model.SetComputeType(ScalarType.BFloat16);
         foreach (var (_, layer) in _model.QuantizedLayers) layer.Probe.CollectStats = false; // evaluation only: no diagnostics
         _quantized = _model.QuantizedLayers.Select(l => l.Layer.IsQuantized).ToArray();

@@ -32,7 +32,7 @@ public static class OutlierMetrics
             using var mode = new EvalModeScope(model);
             using var scope = NewDisposeScope();
             var rows = calibration.Select(r => r.Select(v => (long)v).ToArray()).ToArray();
-            var tokens = tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length], ScalarType.Int64);
+            var tokens = tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length], ScalarType.Int64, device: model.Device);
             var (inputs, _) = ActivationProbe.Run(model, tokens);
             var norms = model.named_parameters().Where(p => p.name.EndsWith("layernorm.weight", StringComparison.Ordinal))
                 .ToDictionary(p => p.name, p => p.parameter);
@@ -42,7 +42,7 @@ public static class OutlierMetrics
             {
                 var w = layer.Weight.detach().to(ScalarType.Float64);
                 var norm = NormFeeding(name) is { } n ? norms[n] : null;
-                values.Add(norm is null ? tensor(double.NaN, ScalarType.Float64) : GainSpread(norm.detach().to(ScalarType.Float64)));
+                values.Add(norm is null ? full(Array.Empty<long>(), NaN64, dtype: ScalarType.Float64, device: model.Device) : GainSpread(norm.detach().to(ScalarType.Float64)));
                 values.Add(Kurtosis(w));
                 values.Add(SpectralNorm(w, generator));
                 values.Add(inputs[name].to(ScalarType.Float64).std());
@@ -84,9 +84,11 @@ public static class OutlierMetrics
     }
 
     /// <summary>Largest singular value of W [out, in] by <see cref="PowerIterations"/> power iterations; 0-d.</summary>
+    private static readonly TorchSharp.Scalar NaN64 = double.NaN.ToScalar(); // held (see Numerics/ScalarOps)
+
     internal static Tensor SpectralNorm(Tensor w, Generator generator)
     {
-        var v = randn([w.shape[1]], ScalarType.Float64, generator: generator);
+        var v = randn([w.shape[1]], ScalarType.Float64, generator: generator).to(w.device); // drawn on the CPU: the same start on every device
         v = v.div(v.norm());
         for (var i = 0; i < PowerIterations; i++)
         {
