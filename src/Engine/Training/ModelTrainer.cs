@@ -73,6 +73,9 @@ internal sealed class ModelTrainer : IDisposable
         foreach (var slot in _slots) slot.Load(reader);
     }
 
+    /// <summary>Every tensor of the AdamW state (first and second moments), for tests that check devices.</summary>
+    internal IEnumerable<Tensor> StateTensors() => _slots.SelectMany(s => s.Tensors);
+
     private void ZeroGrad()
     {
         using var noGrad = no_grad();
@@ -128,6 +131,8 @@ internal sealed class ModelTrainer : IDisposable
             var denominator = _expAvgSq.sqrt().div_(root2).add_(eps, ScalarOps.One); // sqrt(v / (1 - β2^t)) + ε
             parameter.addcdiv_(_expAvg, denominator, value: stepSize); // θ -= lr / (1 - β1^t) · m / denominator
         }
+
+        public Tensor[] Tensors => [_expAvg, _expAvgSq];
 
         public void Save(BinaryWriter writer)
         {

@@ -47,6 +47,9 @@ internal sealed class StatsWindow : IDisposable
         _buffer = zeros(capacity, _rawWidth, dtype: ScalarType.Float64, device: layers.Count > 0 ? layers[0].Probe.RawStats.device : CPU); // the run's device
     }
 
+    /// <summary>The device buffer of the window's rows (tests check its device).</summary>
+    internal Tensor Buffer => _buffer;
+
     /// <summary>First column of layer <paramref name="layer"/>'s what-if block ([roles, formats × 4] row-major), or -1.</summary>
     public int WhatIfColumn(int layer) => _whatIfOffsets[layer];
 

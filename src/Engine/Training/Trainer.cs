@@ -82,6 +82,12 @@ public sealed class Trainer : IDisposable
     /// <summary>The unquantized twin, or null.</summary>
     internal LlamaForCausalLM? Twin => _twin;
 
+    /// <summary>The main phase's optimizers (the run's, then the twin's) while it trains; for tests that check devices.</summary>
+    internal IReadOnlyList<ModelTrainer> Optimizers { get; private set; } = [];
+
+    /// <summary>The main phase's stats window while it trains; for tests that check devices.</summary>
+    internal StatsWindow? Window { get; private set; }
+
     /// <summary>Test hook: called on the training thread before each main step, outside its dispose scope.</summary>
     internal Action<int>? BeforeStep { get; set; }
 
@@ -157,6 +163,7 @@ public sealed class Trainer : IDisposable
         var stats = _config.Stats;
         using var main = new ModelTrainer(_model, _config.LearningRate, _config.WeightDecay, _config.GradClip);
         using var twin = _twin is null ? null : new ModelTrainer(_twin, _config.LearningRate, _config.WeightDecay, _config.GradClip);
+        (Optimizers, Window) = (twin is null ? [main] : [main, twin], window);
         var sampler = new BatchSampler(_data.Main.Train, _config.Seed);
         var pending = new List<StepRecord>(_config.LogEvery);
         var tokensPerStep = (long)_config.BatchSize * _config.SeqLen;

@@ -3,7 +3,7 @@ using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Web.Api;
 
-/// <summary>A run as the REST API shows it.</summary>
+/// <summary>A run as the REST API shows it; <see cref="Device"/> is where an engine run trained (name, memory), else null.</summary>
 public sealed record RunDto(
     Guid Id,
     string Name,
@@ -19,4 +19,5 @@ public sealed record RunDto(
     string? Error,
     JsonElement? Summary,
     IReadOnlyList<string> Tags,
-    string Notes);
+    string Notes,
+    DeviceInfo? Device);

@@ -151,6 +151,7 @@ public static class RunEndpoints
 
         return new RunDto(r.Id, r.Name, r.Kind, r.Status, config.RootElement.Clone(), r.GetLayers(), plan.RootElement.Clone(),
             r.LastStep, r.CreatedAt, r.StartedAt, r.EndedAt, r.Error, summary,
-            JsonSerializer.Deserialize<string[]>(string.IsNullOrEmpty(r.TagsJson) ? "[]" : r.TagsJson) ?? [], r.Notes);
+            JsonSerializer.Deserialize<string[]>(string.IsNullOrEmpty(r.TagsJson) ? "[]" : r.TagsJson) ?? [], r.Notes,
+            Compare.RunOverviews.ReadPlan(r.PlanJson)?.Device);
     }
 }

@@ -126,7 +126,7 @@ public sealed class WorkerRunHost(
         var config = ReadConfig(run.Job.ConfigJson);
         var resume = ResumeStep(run.Job.RunId, config.Config);
         run.Status = run.Status with { ResumedAfter = resume };
-        return new RunSpec(config, new TrainerOptions { CheckpointDirectory = CheckpointRoot, ResumeFromStep = resume });
+        return new RunSpec(config, new TrainerOptions { CheckpointDirectory = CheckpointRoot, ResumeFromStep = resume, DefaultDevice = training.Value.DefaultDevice });
     }
 
     /// <summary>Calls the dashboard, trying again up to <see cref="SendAttempts"/> times a second apart.</summary>

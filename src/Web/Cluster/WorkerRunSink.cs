@@ -18,7 +18,7 @@ internal sealed class WorkerRunSink(WorkerRunHost host, WorkerRun run, ILogger l
         if (!start.PriorityLowered) log.LogWarning("Run {RunId}: the OS refused to lower the training thread's priority", start.RunId);
         var job = run.Job;
         var trainer = start.Trainer;
-        var plan = new EffectivePlanDto(trainer.Config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings);
+        var plan = new EffectivePlanDto(trainer.Config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings, trainer.Device);
         var dto = new RunStartDto(
             job.RunId, job.Attempt, host.WorkerName, trainer.Layout.Layers, JsonSerializer.Serialize(plan, JsonDefaults.Options), run.Status.ResumedAfter);
         return WorkerRunHost.SendAsync(() => run.Sink.StartedAsync(dto));

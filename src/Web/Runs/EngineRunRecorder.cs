@@ -32,7 +32,7 @@ public sealed class EngineRunRecorder(RunRepository runs)
     public async Task MarkStartedAsync(Guid id, Trainer trainer, CancellationToken ct)
     {
         await runs.SetLayersAsync(id, trainer.Layout.Layers, ct);
-        var plan = new EffectivePlanDto(trainer.Config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings);
+        var plan = new EffectivePlanDto(trainer.Config.ResolvePlan().Name, trainer.EffectivePlan, trainer.PlanWarnings, trainer.Device);
         await runs.SetPlanAsync(id, JsonSerializer.Serialize(plan, JsonDefaults.Options), ct);
         await runs.MarkRunningAsync(id, ct);
     }

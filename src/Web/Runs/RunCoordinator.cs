@@ -101,6 +101,7 @@ public sealed class RunCoordinator(
     public TrainerOptions TrainerOptions => new()
     {
         CheckpointDirectory = Path.Combine(Path.GetDirectoryName(database.Path)!, CheckpointFolder),
+        DefaultDevice = training.Value.DefaultDevice, // Training:Device, for configs that name none
     };
 
     Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,4 +1,6 @@
+using QuantScope.Engine.Devices;
 using QuantScope.Engine.Telemetry;
+using QuantScope.Engine.Training;
 using Microsoft.Extensions.Options;
 
 namespace QuantScope.Web.Runs;
@@ -17,6 +19,16 @@ public sealed class TrainingOptions
     /// </summary>
     public int Niceness { get; set; } = 10;
 
+    /// <summary>
+    /// Where runs whose config names no <c>device</c> train: <c>auto</c> (default: the first CUDA device when the build
+    /// and the machine have one, else the CPU), <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>. A device that is not there
+    /// stops the dashboard at start with the reason.
+    /// </summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary><see cref="Device"/> as a setting (valid once <see cref="Validate"/> passed).</summary>
+    public DeviceSetting DefaultDevice => DeviceSetting.TryParse(Device, out var setting) ? setting : DeviceSetting.Auto;
+
     /// <summary>The settings in <paramref name="configuration"/>'s <c>Training</c> section; throws naming the key when invalid.</summary>
     /// <exception cref="OptionsValidationException">A value out of range.</exception>
     public static TrainingOptions From(IConfiguration configuration)
@@ -28,7 +40,13 @@ public sealed class TrainingOptions
     }
 
     /// <summary>What is wrong with these settings, one message per key (empty when valid).</summary>
-    public IReadOnlyList<ConfigError> Validate() => Niceness is >= 0 and <= 19
-        ? []
-        : [new($"{Section}:{nameof(Niceness)}", $"must be between 0 and 19 (0 keeps training at the server's priority), was {Niceness}")];
+    public IReadOnlyList<ConfigError> Validate()
+    {
+        var errors = new List<ConfigError>();
+        if (Niceness is not (>= 0 and <= 19))
+            errors.Add(new($"{Section}:{nameof(Niceness)}", $"must be between 0 and 19 (0 keeps training at the server's priority), was {Niceness}"));
+        if (!DeviceSetting.TryParse(Device, out var device)) errors.Add(new($"{Section}:{nameof(Device)}", $"'{Device}' {DeviceSetting.MustBeOneOf}"));
+        else if (ConfigValidator.DeviceError(device) is { } unavailable) errors.Add(new($"{Section}:{nameof(Device)}", unavailable));
+        return errors;
+    }
 }

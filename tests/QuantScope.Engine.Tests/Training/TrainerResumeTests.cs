@@ -104,6 +104,28 @@ public sealed class TrainerResumeTests : IDisposable
     }
 
     [Fact]
+    public void Run_CheckpointedUnderAutoResumedUnderCpu_ContinuesTheSameRun()
+    {
+        // The device is not part of the config hash: a run checkpointed on one device resumes on another (the tensors
+        // are written from the device and read onto whichever the resumed run uses; the code path is the same for CUDA).
+        using var straight = new Trainer(ConfigValidator.Require(Config), new TrainerOptions { CheckpointDirectory = Path.Combine(_folder, "straight") });
+        var (straightBatches, _, straightError) = Run(straight, Guid.NewGuid());
+        Assert.Null(straightError);
+
+        var id = InterruptedRun();
+        Assert.Equal(ResumeState.ConfigHash(Config), ResumeState.ConfigHash(Config with { Device = QuantScope.Engine.Devices.DeviceSetting.Cpu }));
+        using var resumed = new Trainer(ConfigValidator.Require(Config with { Device = QuantScope.Engine.Devices.DeviceSetting.Cpu }), Options(5));
+        var (batches, summary, error) = Run(resumed, id);
+        Assert.Null(error);
+        Assert.Equal("cpu", summary!.Device!.Device);
+        var expected = Scalars(straightBatches);
+        var losses = Scalars(batches).Where(s => s.Key.Metric == MetricCatalog.Loss).ToArray();
+        Assert.Equal(Steps - 5, losses.Length);
+        foreach (var (key, value) in losses) Assert.Equal(expected[key], value);
+        AssertSameTensors(straight.Model.state_dict(), resumed.Model.state_dict());
+    }
+
+    [Fact]
     public void Run_ResumedRun_KeepsCheckpointingAndTheManifestListsEveryCheckpoint()
     {
         var id = InterruptedRun();
