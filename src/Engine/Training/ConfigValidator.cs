@@ -84,7 +84,7 @@ public static class ConfigValidator
         }
 
         if (config.Init is { } init)
-            foreach (var (field, message) in Model.Hf.HfInit.Check(init, baseDirectory)) Check(false, field, message);
+            foreach (var (field, message) in Model.Hf.HfInit.Check(init, baseDirectory, config.Device)) Check(false, field, message);
         if (config.Quant is { } q) CheckQuant(q, Check);
         for (var i = 0; i < (config.Tasks?.Count ?? 0); i++)
             Check(File.Exists(Resolve(config.Tasks![i], baseDirectory)), $"tasks[{i}]", $"file '{config.Tasks[i]}' does not exist");

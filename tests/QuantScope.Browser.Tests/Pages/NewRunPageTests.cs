@@ -46,6 +46,14 @@ public sealed class NewRunPageTests
             Assert.DoesNotContain(errors, e => e.StartsWith("model:", StringComparison.Ordinal));
             Assert.Equal(Negative, await page.InputValueAsync("#config-json"));
             Assert.EndsWith("/runs/new", page.Url);
+
+            // A device this build does not have is named with the reason before anything starts.
+            const string Cuda = """{"device": "cuda:1"}""";
+            await page.FillAsync("#config-json", Cuda);
+            await browser.WaitForAsync(page, "#config-errors li:has-text('device: ')", Patience);
+            errors = await page.Locator("#config-errors li").AllInnerTextsAsync();
+            Assert.Contains(errors, e => e.StartsWith("device: 'cuda:1' is not available: this is a CPU-only build", StringComparison.Ordinal));
+            Assert.Equal(Cuda, await page.InputValueAsync("#config-json"));
             await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSession.ArtifactsDirectory, "new-run-errors.png"), FullPage = true });
 
             // Picking an example replaces the text and clears the errors.

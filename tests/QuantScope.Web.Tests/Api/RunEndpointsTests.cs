@@ -43,6 +43,41 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
         Assert.Equal(2, facts.GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("""{"model":"tiny","device":"cuda"}""", "'cuda' is not available: this is a CPU-only build")]
+    [InlineData("""{"model":"tiny","device":"cuda:3"}""", "'cuda:3' is not available")]
+    [InlineData("""{"model":"tiny","device":"tpu"}""", "must be one of: auto, cpu, cuda, cuda:N")]
+    [InlineData("""{"model":"tiny","device":0}""", "has the wrong type")]
+    public async Task Create_DeviceNotHere_400NamingDevice(string body, string reason)
+    {
+        var before = (await _client.GetFromJsonAsync<JsonElement>("/api/runs")).GetArrayLength();
+        var response = await _client.PostAsync("/api/runs", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var messages = problem.GetProperty("errors").GetProperty("device").EnumerateArray().Select(e => e.GetString()).ToArray();
+        Assert.Contains(messages, m => m!.Contains(reason, StringComparison.Ordinal));
+        Assert.Equal(before, (await _client.GetFromJsonAsync<JsonElement>("/api/runs")).GetArrayLength()); // nothing was created
+    }
+
+    [Fact]
+    public async Task Get_EngineRunOnCpu_SaysWhichDeviceItTrainedOn()
+    {
+        const string Body = """{"name":"dev","model":"tiny","steps":2,"batchSize":2,"seqLen":16,"device":"cpu"}""";
+        var response = await _client.PostAsync("/api/runs", new StringContent(Body, Encoding.UTF8, "application/json"));
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var run = await QuantScopeWebFactory.WaitForStatusAsync(_client, id, "completed", "failed");
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+
+        var device = run.GetProperty("device");
+        Assert.Equal("cpu", device.GetProperty("device").GetString());
+        Assert.Equal($"cpu ({Environment.ProcessorCount} cores)", device.GetProperty("name").GetString());
+        Assert.True(device.GetProperty("memoryBytes").GetInt64() > 0);
+        Assert.Equal("cpu", run.GetProperty("config").GetProperty("device").GetString()); // as given
+        var summary = run.GetProperty("summary");
+        Assert.Equal("cpu", summary.GetProperty("device").GetProperty("device").GetString());
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("peakDeviceMemoryBytes").ValueKind);
+    }
+
     [Fact]
     public async Task Heatmap_LayersBySteps_NullWhereNotMeasured()
     {

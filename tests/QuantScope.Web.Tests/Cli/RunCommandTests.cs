@@ -94,6 +94,8 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("""{"name":"t","model":"tiny","data":{"kind":"text","path":"missing.txt"}}""", "data.path: ")]
     [InlineData("""{"name":"t","model":"tiny","stepz":3}""", "stepz: ")]
     [InlineData("""{"name":"t",""", "$: ")]
+    [InlineData("""{"name":"t","model":"tiny","device":"cuda"}""", "device: 'cuda' is not available: this is a CPU-only build")]
+    [InlineData("""{"name":"t","model":"tiny","device":"gpu"}""", "device: must be one of: auto, cpu, cuda, cuda:N")]
     public async Task Run_BadConfig_Exit2_NamesField(string config, string expected)
     {
         var (code, output, error) = await Run(default, "run", "--config", WriteConfig(config), "--db", DbPath, "--json");

@@ -26,6 +26,28 @@ public sealed class TrainingOptionsTests(QuantScopeWebFactory factory) : IClassF
         Assert.Equal(10, TrainingOptions.From(new ConfigurationBuilder().Build()).Niceness);
     }
 
+    [Theory]
+    [InlineData("gpu", "Training:Device: 'gpu' must be one of: auto, cpu, cuda, cuda:N")]
+    [InlineData("cuda", "Training:Device: 'cuda' is not available: this is a CPU-only build")]
+    public void From_DeviceNotHere_ThrowsNamingTheKey(string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Training:Device"] = value }).Build();
+
+        var error = Assert.Throws<OptionsValidationException>(() => TrainingOptions.From(configuration));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "auto")]
+    [InlineData("CPU", "cpu")]
+    public void From_Device_DefaultsToAutoAndReadsCpu(string? value, string expected)
+    {
+        var values = value is null ? new Dictionary<string, string?>() : new Dictionary<string, string?> { ["Training:Device"] = value };
+        var options = TrainingOptions.From(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        Assert.Equal(expected, options.DefaultDevice.ToString());
+    }
+
     [Fact]
     public async Task EngineRun_TrainsOnAThreadTenBelowTheServer()
     {

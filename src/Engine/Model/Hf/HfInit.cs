@@ -10,8 +10,11 @@ public static class HfInit
     /// <summary>The folder of <paramref name="init"/> resolved against <paramref name="baseDirectory"/>.</summary>
     public static string Folder(InitConfig init, string? baseDirectory) => ConfigValidator.Resolve(init.Path!, baseDirectory);
 
-    /// <summary>Problems with <paramref name="init"/> as (field, message) pairs; empty when the folder is usable.</summary>
-    public static IReadOnlyList<(string Field, string Message)> Check(InitConfig init, string? baseDirectory)
+    /// <summary>
+    /// Problems with <paramref name="init"/> as (field, message) pairs; empty when the folder is usable and the model
+    /// fits the memory of the device the run would train on (<paramref name="device"/>; null = auto).
+    /// </summary>
+    public static IReadOnlyList<(string Field, string Message)> Check(InitConfig init, string? baseDirectory, Devices.DeviceSetting? device = null)
     {
         if (!Enum.IsDefined(init.Kind)) return [("init.kind", WireNames<InitKind>.MustBeOneOf)];
         if (string.IsNullOrWhiteSpace(init.Path)) return [("init.path", "is required when kind is hf (a local Hugging Face model folder)")];
@@ -21,8 +24,9 @@ public static class HfInit
         try
         {
             var info = HfModelFolder.Inspect(folder);
-            var qat = MemoryEstimator.Estimate(info.Config, "qat", twin: true);
-            if (!qat.Fits) return [("init.path", $"model too large for this machine: {qat.Describe()}")];
+            var (where, free) = Devices.DeviceMemory.Available(device ?? Devices.DeviceSetting.Auto);
+            var qat = MemoryEstimator.Estimate(info.Config, "qat", twin: true, free);
+            if (!qat.Fits) return [("init.path", $"model too large for {where}: {qat.Describe()}")];
             LoadTokenizer(folder, init.Tokenizer, info.Config.VocabSize, $"folder '{init.Path}'");
             return [];
         }
