@@ -36,9 +36,9 @@ public sealed class RotaryEmbedding : nn.Module
         var inverseFrequency = arange(zero, dim, two, dtype: ScalarType.Float64).div_(dim).mul_(minusLogTheta).exp_(); // [h/2]
         if (scaling is not null)
         {
-            var scaled = inverseFrequency.data<double>().ToArray();
+            var scaled = inverseFrequency.data<double>().ToArray(); // build time: a CPU tensor, read once
             scaling.Apply(scaled);
-            inverseFrequency = tensor(scaled, ScalarType.Float64);
+            inverseFrequency = tensor(scaled, ScalarType.Float64); // build time
         }
 
         var positions = arange(zero, length, ScalarOps.One, dtype: ScalarType.Float64); // [T]

@@ -36,9 +36,9 @@ public static class ValueQuantizer
         for (var i = 0; i < values.Count; i++) data[i] = (float)values[i];
 
         using var scope = NewDisposeScope();
-        var x = tensor(data).reshape(1, padded); // [1, padded]: one row, blocks along the last dim
+        var x = tensor(data).reshape(1, padded); // host API (the formats endpoint, not a step); [1, padded]: one row, blocks along the last dim
         using var held = scale.ToScalar(); // held: a temporary Scalar can be freed by the GC mid-call
         var q = format.QuantizeDequantize(x.mul(held)).div(held); // [1, padded]
-        return q.reshape(-1).narrow(0, 0, values.Count).data<float>().ToArray();
+        return q.reshape(-1).narrow(0, 0, values.Count).data<float>().ToArray(); // host API
     }
 }

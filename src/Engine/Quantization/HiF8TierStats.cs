@@ -15,11 +15,12 @@ public static class HiF8TierStats
     private static readonly float[] Thresholds =
         [MathF.Pow(2, -23), MathF.Pow(2, -15), MathF.Pow(2, -7), MathF.Pow(2, -3), MathF.Pow(2, 4), MathF.Pow(2, 8), MathF.Pow(2, 16)];
 
-    // The thresholds as a tensor per device, made once: a host->device copy inside a step would stall the GPU.
+    // The thresholds as a tensor per device, made once per device (not per step): a host->device copy inside a step
+    // would stall the GPU.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Tensor> BoundariesByDevice = new();
 
     private static Tensor Boundaries(Device device) =>
-        BoundariesByDevice.GetOrAdd(device.ToString(), _ => tensor(Thresholds, device: device).DetachFromDisposeScope());
+        BoundariesByDevice.GetOrAdd(device.ToString(), _ => tensor(Thresholds, device: device).DetachFromDisposeScope()); // once per device
 
     /// <summary>Number of magnitude bins (thresholds + 1).</summary>
     public const int Bins = 8;

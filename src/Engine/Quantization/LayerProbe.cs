@@ -85,9 +85,10 @@ public sealed class LayerProbe : IDisposable
     {
         get
         {
-            using var host = _raw.cpu();
-            var final = LayerStatsFinalizer.Finish(host.data<double>().ToArray());
-            return tensor(final).reshape(LayerStatsLayout.Roles.Count, LayerStatsLayout.Metrics.Count);
+            using var host = _raw.cpu(); // SYNC POINT: inspection and tests only, never called by the trainer
+            var final = LayerStatsFinalizer.Finish(host.data<double>().ToArray()); // SYNC POINT (as above)
+            return tensor(final) // a host tensor: SYNC POINT (as above)
+                .reshape(LayerStatsLayout.Roles.Count, LayerStatsLayout.Metrics.Count);
         }
     }
 

@@ -89,7 +89,7 @@ internal sealed class StatsWindow : IDisposable
     public float[][] CopyToHost(int count)
     {
         using var scope = NewDisposeScope();
-        var flat = _buffer.narrow(0, 0, count).cpu().contiguous().data<double>().ToArray();
+        var flat = _buffer.narrow(0, 0, count).cpu().contiguous().data<double>().ToArray(); // SYNC POINT: the window's one copy
         var rows = new float[count][];
         for (var i = 0; i < count; i++) rows[i] = Finish(flat.AsSpan(i * _rawWidth, _rawWidth));
         return rows;
