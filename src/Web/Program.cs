@@ -1,6 +1,8 @@
 using QuantScope.Web.Cli;
 using QuantScope.Web.Setup;
 
+// Before libtorch loads: idle OpenMP workers sleep instead of spinning (see OpenMpWaitPolicy), in every verb.
+QuantScope.Engine.Hosting.OpenMpWaitPolicy.Apply();
 if (QuantScopeCli.IsVerb(args)) return await QuantScopeCli.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);

@@ -82,6 +82,10 @@ public sealed class RunRepository(IDbContextFactory<QuantScopeDbContext> context
             throw new System.Text.Json.JsonException($"The {what} must be a JSON object.");
     }
 
+    /// <summary>Status Queued: the run waits for a share of the training cores.</summary>
+    public Task<bool> MarkQueuedAsync(Guid id, CancellationToken ct) =>
+        UpdateAsync(id, q => q.ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Queued), ct), ct);
+
     /// <summary>Status Running, <see cref="RunEntity.StartedAt"/> now.</summary>
     public Task<bool> MarkRunningAsync(Guid id, CancellationToken ct)
     {
@@ -113,7 +117,7 @@ public sealed class RunRepository(IDbContextFactory<QuantScopeDbContext> context
     /// <summary>A final status (Completed, Failed, Cancelled, Interrupted), the error if any, <see cref="RunEntity.EndedAt"/> now.</summary>
     public Task<bool> MarkEndedAsync(Guid id, RunStatus status, string? error, CancellationToken ct)
     {
-        if (status is RunStatus.Pending or RunStatus.Running)
+        if (!status.HasEnded())
             throw new ArgumentException($"{status} is not a final status.", nameof(status));
         var now = DateTime.UtcNow;
         return UpdateAsync(id, q => q.ExecuteUpdateAsync(s => s

@@ -49,8 +49,10 @@ public sealed class RunHost(RunHostOptions options)
         RunSummary? summary = null;
         try
         {
+            using var threads = Options.Threads?.Join(); // this run's share of the host's cores, from now until it ends
+            threads?.Apply(); // before the first tensor op on this thread
             var spec = prepare();
-            trainer = new Trainer(spec.Config, spec.Options with { BeforeCheckpoint = pipe.AwaitDurable });
+            trainer = new Trainer(spec.Config, spec.Options with { BeforeCheckpoint = pipe.AwaitDurable, BetweenSteps = threads is null ? null : () => threads.Apply() });
             sink.StartedAsync(new RunStart(id, trainer, lowered), ct).GetAwaiter().GetResult();
             summary = trainer.Run(id, pipe.Writer, ct, progress);
         }

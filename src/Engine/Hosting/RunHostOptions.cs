@@ -18,4 +18,10 @@ public sealed record RunHostOptions
     /// <see cref="TrainingThreadPriority"/>.
     /// </summary>
     public int Niceness { get; init; }
+
+    /// <summary>
+    /// The cores this host's runs share (each run's intra-op threads = its share, recomputed between steps as runs
+    /// start and end); null = libtorch's default for every run (all cores each: oversubscribes when runs overlap).
+    /// </summary>
+    public ThreadBudget? Threads { get; init; }
 }

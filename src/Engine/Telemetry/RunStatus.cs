@@ -17,4 +17,6 @@ public enum RunStatus
     [WireName("cancelled")] Cancelled,
     /// <summary>The server stopped while it was running.</summary>
     [WireName("interrupted")] Interrupted,
+    /// <summary>Waiting for a share of the host's training cores (<c>Training:MaxConcurrentRuns</c> runs train at once); starts when one ends.</summary>
+    [WireName("queued")] Queued,
 }

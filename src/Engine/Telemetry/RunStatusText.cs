@@ -12,7 +12,7 @@ public static class RunStatusText
     public static string ToText(this RunStatus status) => WireNames<RunStatus>.Of(status);
 
     /// <summary>True once the run, job or sweep is over: any status but pending and running.</summary>
-    public static bool HasEnded(this RunStatus status) => status is not (RunStatus.Pending or RunStatus.Running);
+    public static bool HasEnded(this RunStatus status) => status is not (RunStatus.Pending or RunStatus.Running or RunStatus.Queued);
 
     /// <summary>The status named <paramref name="text"/> in any case; false for anything else (numbers included).</summary>
     public static bool TryParse(string? text, out RunStatus status)

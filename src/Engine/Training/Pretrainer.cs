@@ -39,7 +39,7 @@ internal static class Pretrainer
     /// Returns true when the weights came from the cache.
     /// </summary>
     public static bool Run(LlamaForCausalLM model, TrainConfig config, TextDataset data, string? cacheDirectory,
-        Action<MetricBatch> emit, Guid runId, IProgress<TrainingProgress>? progress, CancellationToken ct)
+        Action<MetricBatch> emit, Guid runId, IProgress<TrainingProgress>? progress, Action? betweenSteps, CancellationToken ct)
     {
         var p = config.Pretrain!;
         var cached = cacheDirectory is null ? null : CachePath(cacheDirectory, config);
@@ -58,6 +58,7 @@ internal static class Pretrainer
         for (var step = 0; step < p.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
+            betweenSteps?.Invoke();
             using (var scope = NewDisposeScope())
             {
                 var batch = Devices.HostCopy.ToDevice(sampler.Next(config.BatchSize, config.SeqLen), model.Device); // [B, T+1]

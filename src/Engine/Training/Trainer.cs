@@ -128,7 +128,7 @@ public sealed class Trainer : IDisposable
         if (_config.Pretrain is not null && resume is null) // a resumed run's weights come from its checkpoint
         {
             SetStats(_model, false);
-            Pretrainer.Run(_model, _config, _data.Pretrain!, _options.CheckpointDirectory, Emit, runId, progress, ct);
+            Pretrainer.Run(_model, _config, _data.Pretrain!, _options.CheckpointDirectory, Emit, runId, progress, _options.BetweenSteps, ct);
         }
 
         if (_twin is not null && resume is null) ParameterCheckpoint.Copy(_model, _twin);
@@ -185,6 +185,7 @@ public sealed class Trainer : IDisposable
         for (var step = start; step < _config.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
+            _options.BetweenSteps?.Invoke();
             BeforeStep?.Invoke(step);
             if (step == _config.Bf16WarmupSteps && step > 0) SetQuantization(true); // resets every scaling history
             var lr = LrSchedule.At(step, _config.Steps, _config.LearningRate, _config.LrWarmupSteps);

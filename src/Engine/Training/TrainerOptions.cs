@@ -23,4 +23,10 @@ public sealed record TrainerOptions
     /// so a checkpoint never runs ahead of the stored series (a resume then leaves no gap). Null = no wait.
     /// </summary>
     public Action<int, CancellationToken>? BeforeCheckpoint { get; init; }
+
+    /// <summary>
+    /// Called on the training thread before every main and pretraining step, outside its dispose scope (the host
+    /// re-applies the run's share of the cores there; cheap when nothing changed). Null = nothing.
+    /// </summary>
+    public Action? BetweenSteps { get; init; }
 }

@@ -16,7 +16,11 @@ namespace QuantScope.Web.Cli;
 /// </summary>
 public sealed class HeadlessRun(ValidTrainConfig config, TrainerOptions options, EngineRunRecorder recorder, RunRepository runs, MetricSeriesWriter writer)
 {
-    private static readonly RunHost Host = new(new RunHostOptions { MaxBatchesPerPublish = MetricPersistenceService.MaxBatchesPerFlush });
+    /// <summary>
+    /// The cores the run may use (<c>--threads</c>); null = the machine's, less what other processes keep busy (read
+    /// from the load average at the start and every <see cref="ThreadBudget.LookEvery"/>). Runs of one sweep share it.
+    /// </summary>
+    public ThreadBudget Threads { get; init; } = new(Environment.ProcessorCount, followLoad: true);
 
     /// <summary>
     /// Null = a new run. Otherwise the stored run this continues (its options carry
@@ -31,7 +35,8 @@ public sealed class HeadlessRun(ValidTrainConfig config, TrainerOptions options,
         // Cancelled by the caller (Ctrl+C), or by the host when the database refuses the points.
         var handle = new RunHandle(id, ct);
         var sink = new HeadlessRunSink(config.Config, ResumeRunId, recorder, runs, writer);
-        Host.Start(handle, () => new RunSpec(config, options), sink, progress);
+        var host = new RunHost(new RunHostOptions { MaxBatchesPerPublish = MetricPersistenceService.MaxBatchesPerFlush, Threads = Threads });
+        host.Start(handle, () => new RunSpec(config, options), sink, progress);
         var end = await handle.Completion;
         return sink.Outcome ?? Outcome(end);
     }

@@ -31,22 +31,23 @@ public static class RunCommand
         var config = new Option<string>("--config") { Description = "Experiment config (JSON); relative data and task paths resolve against its folder.", Required = true };
         var db = new Option<string?>("--db") { Description = $"SQLite database to record the run in (default {new StorageOptions().DatabasePath}, relative to the current directory)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object on the last stdout line instead of a table." };
-        var command = new Command("run", "Run an experiment headless, recorded in the dashboard's database.") { config, db, json };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(config)!, parsed.GetValue(db), parsed.GetValue(json), stdout, stderr, ct));
+        var threads = CliThreads.Option();
+        var command = new Command("run", "Run an experiment headless, recorded in the dashboard's database.") { config, db, json, threads };
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(config)!, parsed.GetValue(db), parsed.GetValue(json), stdout, stderr, ct, parsed.GetValue(threads)));
         return command;
     }
 
     /// <summary>The verb's work; returns the exit code. Cancelling <paramref name="ct"/> stops the run within a step.</summary>
-    public static async Task<int> RunAsync(string configPath, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> RunAsync(string configPath, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct, int? threads = null)
     {
         // System.CommandLine handles no signals when invoked with an InvocationConfiguration that leaves
         // ProcessTerminationTimeout null (as QuantScopeCli does), so the verb listens itself: the first Ctrl+C (or
         // SIGTERM) stops the run after its current step and records it; a second one terminates the process.
         using var stop = new CliStopSignal(ct);
-        return await RunCoreAsync(configPath, dbPath, json, stdout, stderr, stop.Token);
+        return await RunCoreAsync(configPath, dbPath, json, threads, stdout, stderr, stop.Token);
     }
 
-    private static async Task<int> RunCoreAsync(string configPath, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> RunCoreAsync(string configPath, string? dbPath, bool json, int? threads, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var (config, configDirectory) = await LoadConfigAsync(configPath, stderr);
         if (config is null) return QuantScopeCli.UsageError;
@@ -71,7 +72,10 @@ public static class RunCommand
                 CheckpointDirectory = Path.Combine(Path.GetDirectoryName(database)!, RunCoordinator.CheckpointFolder),
             };
             var runs = services.GetRequiredService<RunRepository>();
-            var run = new HeadlessRun(config, options, new EngineRunRecorder(runs), runs, services.GetRequiredService<MetricSeriesWriter>());
+            var run = new HeadlessRun(config, options, new EngineRunRecorder(runs), runs, services.GetRequiredService<MetricSeriesWriter>())
+            {
+                Threads = CliThreads.Budget(threads),
+            };
             var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
             RunOutcome? outcome = null;
             await progress.Progress()

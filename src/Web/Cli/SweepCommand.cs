@@ -29,8 +29,9 @@ public static class SweepCommand
         var config = new Option<string?>("--config") { Description = "Sweep file (JSON): {name, base: {config}, grid: {field: [values]}, workers}." };
         var db = DbOption();
         var json = new Option<bool>("--json") { Description = "Print the sweep as one JSON object instead of a table." };
-        var command = new Command("sweep", "Run a grid of experiments headless, recorded in the dashboard's database.") { config, db, json, CreateFit(stdout, stderr) };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(config), parsed.GetValue(db), parsed.GetValue(json), stdout, stderr, ct));
+        var threads = CliThreads.Option();
+        var command = new Command("sweep", "Run a grid of experiments headless, recorded in the dashboard's database.") { config, db, json, threads, CreateFit(stdout, stderr) };
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(config), parsed.GetValue(db), parsed.GetValue(json), stdout, stderr, ct, parsed.GetValue(threads)));
         return command;
     }
 
@@ -49,7 +50,7 @@ public static class SweepCommand
     }
 
     /// <summary>The <c>sweep</c> verb's work; returns the exit code. Ctrl+C stops the current runs and skips the rest.</summary>
-    public static async Task<int> RunAsync(string? configPath, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> RunAsync(string? configPath, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct, int? threads = null)
     {
         if (configPath is null)
         {
@@ -93,6 +94,7 @@ public static class SweepCommand
                     var queue = new Queue<SweepPoint>(expansion!.Points);
                     var bars = expansion.Points.ToDictionary(p => p.Index, p => context.AddTask(Markup.Escape(Label(p, expansion.Points.Count)), autoStart: false, maxValue: p.Config.Config.Steps));
                     var workers = Math.Clamp(sweep.Workers ?? 1, 1, 64);
+                    var budget = CliThreads.Budget(threads);
                     async Task WorkAsync()
                     {
                         while (!stop.IsStopRequested)
@@ -104,7 +106,10 @@ public static class SweepCommand
                             }
 
                             bars[point.Index].StartTask();
-                            var run = new HeadlessRun(point.Config, options, new EngineRunRecorder(runs), runs, services.GetRequiredService<MetricSeriesWriter>());
+                            var run = new HeadlessRun(point.Config, options, new EngineRunRecorder(runs), runs, services.GetRequiredService<MetricSeriesWriter>())
+                            {
+                                Threads = budget, // the sweep's concurrent runs share the cores
+                            };
                             var outcome = await run.ExecuteAsync(new SweepProgressBar(bars[point.Index], Markup.Escape(Label(point, expansion.Points.Count))), stop.Token);
                             bars[point.Index].StopTask();
                             if (outcome.Summary is { } summary)

@@ -26,7 +26,8 @@ public sealed class WorkerRunHost(
 
     private static readonly TimeSpan SendRetryDelay = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<Guid, WorkerRun> _runs = new();
-    private readonly RunHost _host = new(new RunHostOptions { Niceness = training.Value.Niceness });
+    // The worker's slots train in this one process and share its cores (one budget, one libtorch pool).
+    private readonly RunHost _host = new(new RunHostOptions { Niceness = training.Value.Niceness, Threads = new ThreadBudget(training.Value.ThreadBudget, followLoad: true) });
     private volatile bool _stopping;
 
     /// <summary>True once this worker began to stop: it starts nothing more (its jobs go to other workers).</summary>

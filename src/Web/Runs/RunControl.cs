@@ -25,7 +25,7 @@ public sealed class RunControl(RunCoordinator coordinator, ClusterJobDispatcher 
     // True when the store already holds the end of a run this host trains, and the coordinator then let go of it.
     private async Task<bool> EndedLocallyAsync(Guid runId, CancellationToken ct)
     {
-        if (await runs.GetAsync(runId, ct) is not { Status: not (RunStatus.Pending or RunStatus.Running) }) return false;
+        if (await runs.GetAsync(runId, ct) is not { } run || !run.Status.HasEnded()) return false;
         try
         {
             await coordinator.WaitForEndAsync(runId).WaitAsync(EndingGrace, ct);
@@ -45,5 +45,5 @@ public sealed class RunControl(RunCoordinator coordinator, ClusterJobDispatcher 
 
     // Only engine runs train; only a pending or running one can be live elsewhere.
     private async Task<bool> IsOpenEngineRunAsync(Guid runId, CancellationToken ct) =>
-        await runs.GetAsync(runId, ct) is { Kind: RunKinds.Engine, Status: RunStatus.Pending or RunStatus.Running };
+        await runs.GetAsync(runId, ct) is { Kind: RunKinds.Engine } run && !run.Status.HasEnded();
 }

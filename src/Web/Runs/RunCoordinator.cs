@@ -10,8 +10,10 @@ using QuantScope.Web.Live;
 namespace QuantScope.Web.Runs;
 
 /// <summary>
-/// Starts engine runs, each on its own thread, pumps their metrics into the ingress, and records how they end.
-/// Stopping the host cancels the runs (they end as interrupted) before the persistence service drains.
+/// Starts engine runs, each on its own thread, pumps their metrics into the ingress, and records how they end. At most
+/// <c>Training:MaxConcurrentRuns</c> train at once, sharing <c>Training:Threads</c> cores; later ones are queued and
+/// start as runs end (queued runs survive a restart). Stopping the host cancels the runs (they end as interrupted)
+/// before the persistence service drains.
 /// </summary>
 public sealed class RunCoordinator(
     RunRepository runs, MetricIngress ingress, QuantScopeDatabase database, IOptions<TrainingOptions> training, ILogger<RunCoordinator> log) : IHostedService
@@ -20,12 +22,19 @@ public sealed class RunCoordinator(
     public const string CheckpointFolder = "checkpoints";
 
     private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
-    private readonly RunHost _host = new(new RunHostOptions { Niceness = training.Value.Niceness });
+    private readonly RunHost _host = new(new RunHostOptions { Niceness = training.Value.Niceness, Threads = new ThreadBudget(training.Value.ThreadBudget, followLoad: true) });
+    private readonly RunQueue _queue = new(training.Value.ConcurrentRuns);
     private readonly EngineRunRecorder _recorder = new(runs);
     private volatile bool _stopping;
 
-    /// <summary>Ids of the runs training now.</summary>
+    /// <summary>Ids of the runs training or queued now.</summary>
     public IReadOnlyCollection<Guid> ActiveRuns => _active.Keys.ToList();
+
+    /// <summary>1-based place of a queued run in the line (null when it is not queued).</summary>
+    public int? QueuePosition(Guid id) => _queue.Position(id);
+
+    /// <summary>Runs that may train at once here, and the cores they share.</summary>
+    public (int Runs, int Threads) Capacity => (_queue.Slots, _host.Options.Threads!.Threads);
 
     /// <summary>Records a new run with a validated config and starts training it in the background.</summary>
     public Task<Guid> StartAsync(ValidTrainConfig config, CancellationToken ct) => StartAsync(config, null, ct);
@@ -43,7 +52,7 @@ public sealed class RunCoordinator(
 
         var run = new ActiveRun(id, config, new RunHandle(id));
         _active[id] = run;
-        Launch(run);
+        await LaunchOrQueueAsync(run, ct);
         return id;
     }
 
@@ -75,8 +84,21 @@ public sealed class RunCoordinator(
             throw;
         }
 
-        Launch(run);
+        await LaunchOrQueueAsync(run, ct);
         return step;
+    }
+
+    // Trains the run now when a slot is free, else records it as queued; it starts when a slot frees (Launch below).
+    private async Task LaunchOrQueueAsync(ActiveRun run, CancellationToken ct)
+    {
+        if (_queue.Enter(run.Id))
+        {
+            Launch(run);
+            return;
+        }
+
+        await runs.MarkQueuedAsync(run.Id, ct);
+        ingress.AnnounceStatus(run.Id, RunStatus.Queued, null, null);
     }
 
     private void Launch(ActiveRun run) =>
@@ -84,14 +106,40 @@ public sealed class RunCoordinator(
         {
             _active.TryRemove(run.Id, out _);
             run.Ended.TrySetResult();
+            foreach (var next in _queue.Leave(run.Id))
+                if (!_stopping && _active.TryGetValue(next, out var waiting)) Launch(waiting);
         }));
 
-    /// <summary>Asks a run to stop; it ends within one step as cancelled. False when the run is not active.</summary>
+    /// <summary>Asks a run to stop; it ends within one step as cancelled (a queued run at once). False when the run is not active.</summary>
     public bool Cancel(Guid id)
     {
         if (!_active.TryGetValue(id, out var run)) return false;
+        if (_queue.Withdraw(id))
+        {
+            _ = EndQueuedAsync(run, RunStatus.Cancelled);
+            return true;
+        }
+
         run.Handle.Cancel();
         return true;
+    }
+
+    // A queued run that never started: its end goes through the ingress like any other.
+    private async Task EndQueuedAsync(ActiveRun run, RunStatus status)
+    {
+        try
+        {
+            await ingress.EndRunAsync(run.Id, status, null, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Recording the end of queued run {RunId} failed", run.Id);
+        }
+        finally
+        {
+            _active.TryRemove(run.Id, out _);
+            run.Ended.TrySetResult();
+        }
     }
 
     /// <summary>Waits until the run has ended and its end is queued behind its points.</summary>
@@ -104,11 +152,31 @@ public sealed class RunCoordinator(
         DefaultDevice = training.Value.DefaultDevice, // Training:Device, for configs that name none
     };
 
-    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    // Runs that were queued when the server stopped never started: they queue again, from scratch.
+    async Task IHostedService.StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var run in (await runs.ListAsync(cancellationToken)).Where(r => r is { Status: RunStatus.Queued, Kind: RunKinds.Engine }))
+        {
+            var (config, errors) = Api.ConfigReader.Read(run.ConfigJson);
+            if (config is null)
+            {
+                await runs.MarkEndedAsync(run.Id, RunStatus.Failed, "queued before a restart, its config no longer validates: " + string.Join("; ", errors), cancellationToken);
+                continue;
+            }
+
+            await StartAsync(config, run.Id, cancellationToken);
+        }
+    }
 
     async Task IHostedService.StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
+        foreach (var queued in _active.Values.Where(r => _queue.Withdraw(r.Id)).ToList())
+        {
+            _active.TryRemove(queued.Id, out _); // stays queued in the store: it queues again at the next start
+            queued.Ended.TrySetResult();
+        }
+
         var running = _active.Values.ToList();
         foreach (var run in running)
         {

@@ -16,7 +16,7 @@ public static class RunResumeCheck
     /// <exception cref="RunResumeException">Why the run cannot resume.</exception>
     public static (ValidTrainConfig Config, int Step) Check(RunEntity run, bool active, string checkpointDirectory)
     {
-        if (active || run.Status is RunStatus.Running or RunStatus.Pending)
+        if (active || !run.Status.HasEnded())
             throw new RunResumeException($"Run {run.Id} is {(active ? "training now" : run.Status.ToText())}: only an interrupted, failed or cancelled run can be resumed.");
         if (run.Kind != RunKinds.Engine)
             throw new RunResumeException($"Run {run.Id} is an {run.Kind} run: only runs trained by QuantScope's engine can be resumed.");

@@ -26,6 +26,25 @@ public sealed class TrainingOptions
     /// </summary>
     public string Device { get; set; } = "auto";
 
+    /// <summary>
+    /// Cores the dashboard gives training, shared by the runs that train at once (each gets an equal share of intra-op
+    /// threads, re-applied as runs start and end); null = the machine's cores (the process's affinity and cgroup limit).
+    /// </summary>
+    public int? Threads { get; set; }
+
+    /// <summary>
+    /// Engine runs that train at once; later ones are queued. Null = one per core of <see cref="Threads"/>: a small
+    /// model gains little from a second intra-op thread, while a run per core keeps every core busy with no
+    /// oversubscription (oversubscribed OpenMP threads wait for each other at every op).
+    /// </summary>
+    public int? MaxConcurrentRuns { get; set; }
+
+    /// <summary>The cores training shares: <see cref="Threads"/> or the machine's.</summary>
+    public int ThreadBudget => Threads ?? Environment.ProcessorCount;
+
+    /// <summary>Runs that train at once: <see cref="MaxConcurrentRuns"/> or one per core of the budget.</summary>
+    public int ConcurrentRuns => MaxConcurrentRuns ?? ThreadBudget;
+
     /// <summary><see cref="Device"/> as a setting (valid once <see cref="Validate"/> passed).</summary>
     public DeviceSetting DefaultDevice => DeviceSetting.TryParse(Device, out var setting) ? setting : DeviceSetting.Auto;
 
@@ -45,6 +64,10 @@ public sealed class TrainingOptions
         var errors = new List<ConfigError>();
         if (Niceness is not (>= 0 and <= 19))
             errors.Add(new($"{Section}:{nameof(Niceness)}", $"must be between 0 and 19 (0 keeps training at the server's priority), was {Niceness}"));
+        if (Threads is not (null or (>= 1 and <= 4096)))
+            errors.Add(new($"{Section}:{nameof(Threads)}", $"must be between 1 and 4096 cores (or left out: the machine's {Environment.ProcessorCount}), was {Threads}"));
+        if (MaxConcurrentRuns is not (null or (>= 1 and <= 4096)))
+            errors.Add(new($"{Section}:{nameof(MaxConcurrentRuns)}", $"must be between 1 and 4096 (or left out: one run per core of Training:Threads), was {MaxConcurrentRuns}"));
         if (!DeviceSetting.TryParse(Device, out var device)) errors.Add(new($"{Section}:{nameof(Device)}", $"'{Device}' {DeviceSetting.MustBeOneOf}"));
         else if (ConfigValidator.DeviceError(device) is { } unavailable) errors.Add(new($"{Section}:{nameof(Device)}", unavailable));
         return errors;

@@ -53,7 +53,7 @@ public sealed class SweepRepository(RunRepository runs, SweepRunner? runner = nu
     private static RunStatus Derive(List<RunStatus> statuses)
     {
         if (statuses.Contains(RunStatus.Cancelled)) return RunStatus.Cancelled;
-        if (statuses.Any(s => s is RunStatus.Pending or RunStatus.Running or RunStatus.Interrupted)) return RunStatus.Interrupted;
+        if (statuses.Any(s => !s.HasEnded() || s == RunStatus.Interrupted)) return RunStatus.Interrupted;
         return RunStatus.Completed;
     }
 

@@ -41,6 +41,43 @@ public sealed class RunHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_TwoRunsUnderABudgetOfTwo_EachTrainingThreadGetsOneTorchThread()
+    {
+        var before = get_num_threads(); // set_num_threads also sets the default of threads made later: restored below
+        try
+        {
+            var host = new RunHost(new RunHostOptions { Threads = new ThreadBudget(2) });
+            var seen = new System.Collections.Concurrent.ConcurrentBag<int>();
+            using var bothStarted = new CountdownEvent(2);
+            RecordingRunSink Sink() => new()
+            {
+                // Called on the training thread, after the run's share was applied and before its first step.
+                OnStarted = _ =>
+                {
+                    bothStarted.Signal();
+                    bothStarted.Wait(Timeout); // both runs have joined the budget now
+                    seen.Add(get_num_threads());
+                },
+            };
+
+            var handles = new[] { new RunHandle(Guid.NewGuid()), new RunHandle(Guid.NewGuid()) };
+            foreach (var handle in handles) host.Start(handle, () => new RunSpec(ConfigValidator.Require(TrainConfig.Tiny with { Steps = 3 }), new TrainerOptions()), Sink());
+            var ends = await Task.WhenAll(handles.Select(h => h.Completion.WaitAsync(Timeout)));
+
+            Assert.All(ends, e => Assert.Equal(RunStatus.Completed, e.Status));
+            // Each run read its own thread's count once both were in: 1 each when both applied after the second joined,
+            // or 2 for the one that applied before (its next step then takes 1).
+            Assert.Equal(2, seen.Count);
+            Assert.All(seen, n => Assert.InRange(n, 1, 2));
+            Assert.Contains(1, seen);
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
+    }
+
+    [Fact]
     public async Task Start_CheckpointingRun_TrainerWaitsForTheDurableHandshakeBeforeWritingTheCheckpoint()
     {
         var id = Guid.NewGuid();

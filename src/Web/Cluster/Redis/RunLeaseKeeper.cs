@@ -120,7 +120,7 @@ public sealed class RunLeaseKeeper(
 
     private async Task SweepAsync(IDatabase db, RedisBackplaneOptions settings, CancellationToken ct)
     {
-        var open = (await runs.ListAsync(ct)).Where(r => r.Status is RunStatus.Pending or RunStatus.Running).Select(r => r.Id).ToHashSet();
+        var open = (await runs.ListAsync(ct)).Where(r => !r.Status.HasEnded()).Select(r => r.Id).ToHashSet();
         HashSet<Guid> owned;
         lock (_lock)
         {
@@ -136,7 +136,7 @@ public sealed class RunLeaseKeeper(
         foreach (var id in unclaimed.Where(_suspects.Contains).ToList())
         {
             // Read again just before writing: its host may have ended it meanwhile.
-            if (await runs.GetAsync(id, ct) is not { Status: RunStatus.Pending or RunStatus.Running }) continue;
+            if (await runs.GetAsync(id, ct) is not { } stored || stored.Status.HasEnded()) continue;
             if (!await runs.MarkEndedAsync(id, RunStatus.Interrupted, InterruptedError, ct)) continue;
             log.LogWarning("Run {RunId} had no live host for two sweeps; marked interrupted", id);
             Interrupted++;
