@@ -43,12 +43,14 @@ public static class BenchCommand
         var warm = new Option<int>("--warm") { Description = "Returning visits of the --browser heatmap.", DefaultValueFactory = _ => 5 };
         var trace = new Option<bool>("--trace") { Description = "--browser: print where each heatmap render's time goes." };
         var profile = new Option<bool>("--profile") { Description = "--browser: and each render's main-thread CPU profile." };
+        var contention = new Option<bool>("--contention") { Description = "Only the contention bench: a demo run next to busy processes, and three runs at once against in a row, libtorch defaults vs QuantScope's thread budget (separate processes; minutes)." };
         var command = new RootCommand("QuantScope benchmarks: quantizer, fake-quant training-step, experiment throughput and diagnostics cost figures by default, or one other bench (--store, --diagnostics, --load, --cluster, --browser).")
         {
-            quick, store, diagnostics, load, seconds, cluster, clusterRuns, browser, budget, only, cold, warm, trace, profile,
+            quick, store, diagnostics, load, seconds, cluster, clusterRuns, browser, budget, only, cold, warm, trace, profile, contention,
         };
         command.SetAction((parsed, ct) => parsed.GetValue(browser)
             ? BrowserBench.RunAsync(TimeSpan.FromSeconds(parsed.GetValue(budget)), parsed.GetValue(only), parsed.GetValue(cold), parsed.GetValue(warm), parsed.GetValue(trace), parsed.GetValue(profile))
+            : parsed.GetValue(contention) ? Contention.ContentionBench.RunAsync(parsed.GetValue(quick) ? 10 : 30, stdout, stderr, ct)
             : parsed.GetValue(cluster) ? ClusterBench.RunAsync(Math.Clamp(parsed.GetValue(clusterRuns), 1, 64), 40, stdout, stderr, ct)
             : parsed.GetValue(load) ? LoadBench.RunAsync(Math.Clamp(parsed.GetValue(seconds), 1, 600), stdout, stderr, ct)
             : parsed.GetValue(store)

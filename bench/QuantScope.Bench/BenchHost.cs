@@ -6,6 +6,8 @@ public static class BenchHost
     /// <summary>Parses the command line and runs the chosen bench; returns its exit code (2 for a usage error).</summary>
     public static async Task<int> Main(string[] args)
     {
+        if (args.FirstOrDefault() == Contention.ContentionChild.Verb) return await Contention.ContentionChild.RunAsync(args[1..]);
+        Engine.Hosting.OpenMpWaitPolicy.Apply(); // as the dashboard does, before libtorch loads
         var parsed = BenchCommand.Create(Console.Out, Console.Error).Parse(args);
         if (parsed.Errors.Count > 0)
         {

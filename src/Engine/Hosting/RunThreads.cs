@@ -23,7 +23,6 @@ public sealed class RunThreads : IDisposable
         if (share != Applied)
         {
             set_num_threads(share);
-            _budget.Applied(Applied, share);
             Applied = share;
         }
 
@@ -35,6 +34,6 @@ public sealed class RunThreads : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        _budget.Leave(Applied);
+        _budget.Leave();
     }
 }

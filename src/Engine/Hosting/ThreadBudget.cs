@@ -9,9 +9,8 @@ namespace QuantScope.Engine.Hosting;
 public sealed class ThreadBudget
 {
     private readonly Lock _lock = new();
-    private readonly Func<double?> _load;
+    private readonly Func<double?> _othersBusy;
     private int _active;
-    private int _applied; // intra-op threads the runs have set now (what of the load is ours)
     private int _free;
     private long _nextLookMs;
 
@@ -19,16 +18,16 @@ public sealed class ThreadBudget
     /// <param name="threads">Cores training may use at most.</param>
     /// <param name="followLoad">
     /// Also give back the cores other processes keep busy: the budget in force is min(<paramref name="threads"/>, the
-    /// cores not busy with others), from the machine's 1-minute load average at the first run and every
-    /// <see cref="LookEvery"/> after (so a run next to a PyTorch job takes its fair share instead of fighting it).
+    /// cores not busy with others), looked at when a run applies its share and every <see cref="LookEvery"/> after
+    /// (so a run next to a PyTorch job takes the cores left to it instead of fighting for the busy ones).
     /// </param>
-    /// <param name="load">The load-average reader (tests); null = <c>/proc/loadavg</c> (no reading elsewhere: the configured budget stands).</param>
-    public ThreadBudget(int threads, bool followLoad = false, Func<double?>? load = null)
+    /// <param name="othersBusy">Reads the cores other processes keep busy (tests); null = <see cref="CpuUsage"/> (Linux; elsewhere the budget stands).</param>
+    public ThreadBudget(int threads, bool followLoad = false, Func<double?>? othersBusy = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         Threads = threads;
         _free = threads;
-        _load = followLoad ? load ?? LoadAverage.OneMinute : () => null;
+        _othersBusy = followLoad ? othersBusy ?? new CpuUsage().OthersBusyCores : () => null;
     }
 
     /// <summary>How often the load is looked at again while runs train.</summary>
@@ -46,12 +45,9 @@ public sealed class ThreadBudget
         }
     }
 
-    /// <summary>
-    /// Cores not kept busy by other processes: <paramref name="cores"/> minus the load average beyond what this
-    /// process's own training threads (<paramref name="ownThreads"/>) explain, at least 1.
-    /// </summary>
-    public static int FreeCores(int cores, double load, int ownThreads) =>
-        Math.Clamp(cores - (int)Math.Round(Math.Max(0, load - ownThreads)), 1, cores);
+    /// <summary>Cores not kept busy by other processes: <paramref name="cores"/> minus <paramref name="othersBusy"/>, rounded, at least 1.</summary>
+    public static int FreeCores(int cores, double othersBusy) =>
+        Math.Clamp(cores - (int)Math.Round(Math.Max(0, othersBusy)), 1, cores);
 
     /// <summary>Runs training now under this budget.</summary>
     public int Active
@@ -84,24 +80,15 @@ public sealed class ThreadBudget
             if (now >= _nextLookMs)
             {
                 _nextLookMs = now + (long)LookEvery.TotalMilliseconds;
-                if (_load() is { } load) _free = Math.Min(Threads, FreeCores(Environment.ProcessorCount, load, _applied));
+                if (_othersBusy() is { } others) _free = Math.Min(Threads, FreeCores(Environment.ProcessorCount, others));
             }
 
             return Share(_free, _active);
         }
     }
 
-    internal void Leave(int applied)
+    internal void Leave()
     {
-        lock (_lock)
-        {
-            _active--;
-            _applied -= applied;
-        }
-    }
-
-    internal void Applied(int before, int after)
-    {
-        lock (_lock) _applied += after - before;
+        lock (_lock) _active--;
     }
 }

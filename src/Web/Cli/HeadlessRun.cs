@@ -17,8 +17,8 @@ namespace QuantScope.Web.Cli;
 public sealed class HeadlessRun(ValidTrainConfig config, TrainerOptions options, EngineRunRecorder recorder, RunRepository runs, MetricSeriesWriter writer)
 {
     /// <summary>
-    /// The cores the run may use (<c>--threads</c>); null = the machine's, less what other processes keep busy (read
-    /// from the load average at the start and every <see cref="ThreadBudget.LookEvery"/>). Runs of one sweep share it.
+    /// The cores the run may use (<c>--threads</c>); by default the machine's, less those other processes keep busy
+    /// (looked at when the run starts and every <see cref="ThreadBudget.LookEvery"/>). Runs of one sweep share it.
     /// </summary>
     public ThreadBudget Threads { get; init; } = new(Environment.ProcessorCount, followLoad: true);
 

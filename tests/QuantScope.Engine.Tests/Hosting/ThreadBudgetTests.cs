@@ -17,25 +17,50 @@ public sealed class ThreadBudgetTests
         Assert.Equal(expected, ThreadBudget.Share(budget, runs));
 
     [Theory]
-    [InlineData(2, 0.0, 0, 2)]   // idle machine
-    [InlineData(2, 2.1, 0, 1)]   // another process keeps both cores busy: at least one thread
-    [InlineData(2, 2.0, 2, 2)]   // the load is our own two threads
-    [InlineData(16, 4.2, 4, 16)]
-    [InlineData(16, 10.0, 2, 8)] // 8 cores busy with others
-    [InlineData(16, 40.0, 0, 1)]
-    public void FreeCores_LoadBeyondOurOwnThreads_IsGivenBack(int cores, double load, int own, int expected) =>
-        Assert.Equal(expected, ThreadBudget.FreeCores(cores, load, own));
+    [InlineData(2, 0.0, 2)]    // idle machine
+    [InlineData(2, 0.6, 1)]    // another process keeps most of a core busy
+    [InlineData(2, 2.0, 1)]    // both cores busy with others: at least one thread
+    [InlineData(16, 0.4, 16)]
+    [InlineData(16, 8.0, 8)]
+    [InlineData(16, 40.0, 1)]
+    public void FreeCores_CoresBusyWithOthers_AreGivenBack(int cores, double others, int expected) =>
+        Assert.Equal(expected, ThreadBudget.FreeCores(cores, others));
+
+    [Fact]
+    public void Others_TwoSnapshots_BusyTicksNotOursScaledToCpus()
+    {
+        // 2 CPUs, 200 ticks elapsed in all: 50 idle, 150 busy, of which 60 ours: 90 / 200 x 2 = 0.9 cores for others.
+        var before = new CpuUsage.Snapshot(Total: 1_000, Idle: 400, Own: 100, Cpus: 2);
+        var after = new CpuUsage.Snapshot(Total: 1_200, Idle: 450, Own: 160, Cpus: 2);
+        Assert.Equal(0.9, CpuUsage.Others(before, after)!.Value, 12);
+        Assert.Null(CpuUsage.Others(after, after)); // no time passed
+        Assert.Equal(0, CpuUsage.Others(before, after with { Own = 260 })); // more than the busy ticks (rounding): never negative
+    }
+
+    [Fact]
+    public void OthersBusyCores_ThisMachine_ReadsTheKernelCounters()
+    {
+        var others = new CpuUsage().OthersBusyCores();
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Null(others);
+            return;
+        }
+
+        Assert.NotNull(others);
+        Assert.InRange(others.Value, 0, Environment.ProcessorCount + 64.0); // /proc/stat counts the host's CPUs
+    }
 
     [Fact]
     public void Available_FollowingABusyMachine_ShrinksToTheFreeCores()
     {
         var cores = Environment.ProcessorCount;
-        var budget = new ThreadBudget(cores, followLoad: true, load: () => cores + 3.0); // others keep every core busy
+        var budget = new ThreadBudget(cores, followLoad: true, othersBusy: () => cores + 3.0); // others keep every core busy
         using var run = budget.Join();
         Assert.Equal(1, RunOn(() => run.Apply()));
         Assert.Equal(1, budget.Available);
 
-        var unknown = new ThreadBudget(cores, followLoad: true, load: () => null); // no load average here: the budget stands
+        var unknown = new ThreadBudget(cores, followLoad: true, othersBusy: () => null); // no counters here: the budget stands
         using var other = unknown.Join();
         Assert.Equal(cores, RunOn(() => other.Apply()));
     }
