@@ -33,12 +33,12 @@ public static class RunCommand
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object on the last stdout line instead of a table." };
         var threads = CliThreads.Option();
         var command = new Command("run", "Run an experiment headless, recorded in the dashboard's database.") { config, db, json, threads };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(config)!, parsed.GetValue(db), parsed.GetValue(json), stdout, stderr, ct, parsed.GetValue(threads)));
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(config)!, parsed.GetValue(db), parsed.GetValue(json), parsed.GetValue(threads), stdout, stderr, ct));
         return command;
     }
 
     /// <summary>The verb's work; returns the exit code. Cancelling <paramref name="ct"/> stops the run within a step.</summary>
-    public static async Task<int> RunAsync(string configPath, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct, int? threads = null)
+    public static async Task<int> RunAsync(string configPath, string? dbPath, bool json, int? threads, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         // System.CommandLine handles no signals when invoked with an InvocationConfiguration that leaves
         // ProcessTerminationTimeout null (as QuantScopeCli does), so the verb listens itself: the first Ctrl+C (or

@@ -31,7 +31,7 @@ public static class SweepCommand
         var json = new Option<bool>("--json") { Description = "Print the sweep as one JSON object instead of a table." };
         var threads = CliThreads.Option();
         var command = new Command("sweep", "Run a grid of experiments headless, recorded in the dashboard's database.") { config, db, json, threads, CreateFit(stdout, stderr) };
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(config), parsed.GetValue(db), parsed.GetValue(json), stdout, stderr, ct, parsed.GetValue(threads)));
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(config), parsed.GetValue(db), parsed.GetValue(json), parsed.GetValue(threads), stdout, stderr, ct));
         return command;
     }
 
@@ -50,7 +50,7 @@ public static class SweepCommand
     }
 
     /// <summary>The <c>sweep</c> verb's work; returns the exit code. Ctrl+C stops the current runs and skips the rest.</summary>
-    public static async Task<int> RunAsync(string? configPath, string? dbPath, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct, int? threads = null)
+    public static async Task<int> RunAsync(string? configPath, string? dbPath, bool json, int? threads, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         if (configPath is null)
         {

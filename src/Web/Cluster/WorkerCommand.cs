@@ -26,10 +26,11 @@ public static class WorkerCommand
         var siloPort = new Option<int?>("--silo-port") { Description = "Silo-to-silo port (default: a free port)." };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Client gateway port (default: a free port)." };
         var advertise = new Option<string?>("--advertise") { Description = "IP address other machines reach this worker on (default: this host's first address)." };
+        var threads = Cli.CliThreads.Option();
         var initSchema = new Option<bool>("--init-schema") { Description = "Create the Orleans membership tables in the database if missing, then start." };
         var command = new Command("worker", "Join the cluster as a worker: train the sweep runs Orleans places here.")
         {
-            connection, slots, name, checkpoints, siloPort, gatewayPort, advertise, initSchema,
+            connection, slots, name, checkpoints, siloPort, gatewayPort, advertise, threads, initSchema,
         };
         command.SetAction(async (parsed, ct) =>
         {
@@ -54,15 +55,15 @@ public static class WorkerCommand
                 return Cli.QuantScopeCli.UsageError;
             }
             if (parsed.GetValue(initSchema)) await OrleansPostgresSchema.ApplyAsync(options.ConnectionString!, ct);
-            return await RunAsync(options, address, stdout, ct);
+            return await RunAsync(options, address, parsed.GetValue(threads), stdout, ct);
         });
         return command;
     }
 
     /// <summary>Runs a worker silo with <paramref name="options"/> until <paramref name="ct"/> fires; returns 0.</summary>
-    public static async Task<int> RunAsync(ClusterModeOptions options, IPAddress? advertise, TextWriter stdout, CancellationToken ct)
+    public static async Task<int> RunAsync(ClusterModeOptions options, IPAddress? advertise, int? threads, TextWriter stdout, CancellationToken ct)
     {
-        using var host = BuildHost(options, advertise);
+        using var host = BuildHost(options, advertise, threads);
         await host.StartAsync(ct);
         await stdout.WriteLineAsync($"worker {options.WorkerName}: {options.Slots} slot(s), silo port {options.SiloPort}, gateway port {options.GatewayPort}, devices: "
             + string.Join(", ", DeviceProbe.Detect().Select(d => d.Name)));
@@ -83,13 +84,17 @@ public static class WorkerCommand
     /// The worker's host (not started): a silo on ADO.NET clustering with <paramref name="options"/>; free ports are
     /// picked for ports left 0 (written back into <paramref name="options"/>), and the name defaults to machine:port.
     /// </summary>
-    public static IHost BuildHost(ClusterModeOptions options, IPAddress? advertise)
+    /// <param name="options">The cluster settings.</param>
+    /// <param name="advertise">The address other machines reach this worker on (null = this host's first).</param>
+    /// <param name="threads"><c>--threads</c>: the cores the worker's slots share (null = <c>Training:Threads</c>, else the machine's).</param>
+    public static IHost BuildHost(ClusterModeOptions options, IPAddress? advertise, int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.SiloPort == 0) options.SiloPort = FreePort.Pick();
         if (options.GatewayPort == 0) options.GatewayPort = FreePort.Pick();
         options.WorkerName ??= $"{Environment.MachineName}:{options.SiloPort}";
         var builder = Host.CreateApplicationBuilder();
+        if (threads is { } cores) builder.Configuration[$"{TrainingOptions.Section}:{nameof(TrainingOptions.Threads)}"] = cores.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Services.AddSingleton(Options.Create(TrainingOptions.From(builder.Configuration))); // training threads' priority
         builder.UseOrleans(silo =>
         {
