@@ -5,7 +5,18 @@ namespace QuantScope.Engine.Analysis.Diagnosis;
 /// <summary>Number formatting and small statistics shared by the detectors (invariant culture, so evidence reads the same everywhere).</summary>
 internal static class DiagnosisText
 {
-    public static string Pct(double fraction) => (fraction * 100).ToString(fraction < 0.1 ? "0.0" : "0", CultureInfo.InvariantCulture) + " %";
+    /// <summary>
+    /// A fraction as a percentage with digits enough to be true: 17 %, 1.7 %, 0.016 %, 0.00020 % (two significant
+    /// digits below 0.1 %, so a small share never reads as "0.0 %"); exactly 0 is "0 %".
+    /// </summary>
+    public static string Pct(double fraction)
+    {
+        var pct = fraction * 100;
+        if (pct == 0 || !double.IsFinite(pct)) return pct.ToString(CultureInfo.InvariantCulture) + " %";
+        if (Math.Abs(pct) >= 0.1) return pct.ToString(fraction < 0.1 ? "0.0" : "0", CultureInfo.InvariantCulture) + " %";
+        var decimals = Math.Min(12, 1 - (int)Math.Floor(Math.Log10(Math.Abs(pct))));
+        return pct.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " %";
+    }
 
     public static string Num(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
 

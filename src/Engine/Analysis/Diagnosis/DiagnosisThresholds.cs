@@ -12,6 +12,17 @@ public sealed record DiagnosisThresholds
     public double SaturationRateCritical { get; init; } = 0.25;
     /// <summary>Saturation: and at least this many events in that layer (short runs need more than one).</summary>
     public int MinSaturationEvents { get; init; } = 3;
+    /// <summary>
+    /// Saturation by impact: a peak clipped share (overflow fraction of the flagged layers' elements) at or below this
+    /// is negligible (1e-4 = 0.01 %: one element in 10,000 cannot move the loss of a model trained with noise far
+    /// larger); with no measurable loss impact either, the finding is Info ("the delayed scale lags"), not a warning.
+    /// </summary>
+    public double NegligibleClippedFraction { get; init; } = 1e-4;
+    /// <summary>
+    /// Saturation by impact: a mean loss APE against the BF16 twin over the QAT steps at or above this (percent, 0.5 =
+    /// 0.5 %, the OpenPangu study's bar for near-lossless is 0.11 %) is a loss impact: saturation with it can be Critical.
+    /// </summary>
+    public double LossImpactApePct { get; init; } = 0.5;
     /// <summary>Saturation: the history length the fix recommends and the replay predicts with (max algorithm).</summary>
     public int RecommendedHistoryLength { get; init; } = 64;
 
@@ -84,6 +95,8 @@ public sealed record DiagnosisThresholds
             errors.Add(new(nameof(SaturationRateCritical), $"must not be below {nameof(SaturationRateWarning)} ({SaturationRateWarning})"));
         AtLeast(nameof(MinSaturationEvents), MinSaturationEvents, 1);
         AtLeast(nameof(RecommendedHistoryLength), RecommendedHistoryLength, 1);
+        Fraction(nameof(NegligibleClippedFraction), NegligibleClippedFraction);
+        Positive(nameof(LossImpactApePct), LossImpactApePct);
         Positive(nameof(HeldOutLossGap), HeldOutLossGap);
         Fraction(nameof(ProbeAccuracyDrop), ProbeAccuracyDrop);
         Positive(nameof(HeldOutLossRise), HeldOutLossRise);

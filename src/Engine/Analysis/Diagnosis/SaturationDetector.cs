@@ -9,7 +9,8 @@ namespace QuantScope.Engine.Analysis.Diagnosis;
 /// Amax saturation under delayed scaling: per tensor role, the layers whose amax exceeded amaxPred on at least
 /// <see cref="DiagnosisThresholds.SaturationRateWarning"/> of their QAT steps. The fix is chosen from the run's own
 /// settings, and the worst layer is replayed under max over <see cref="DiagnosisThresholds.RecommendedHistoryLength"/>
-/// steps to predict what the fix buys.
+/// steps to predict what the fix buys. Severity follows the impact (<see cref="SaturationImpact"/>): a lagging scale
+/// that clips a negligible share and costs no loss against the twin is Info.
 /// </summary>
 public static class SaturationDetector
 {
@@ -34,6 +35,8 @@ public static class SaturationDetector
                 + $"({Pct(stats[worst].Rate)}); all layers {Pct(total)}.";
             if (input.Layer(MetricCatalog.OverflowFraction, role) is { } overflow)
                 evidence += $" Peak overflow fraction in {name}: {Pct(overflow.Column(worst).Where(float.IsFinite).DefaultIfEmpty(0).Max())} of elements clipped.";
+            var impact = SaturationImpact.Of(input, role, flagged, start, t);
+            evidence += " " + impact.Describe();
 
             var own = input.OwnSettings(name, role);
             if (own is not null) evidence += $" Settings: {own}.";
@@ -42,8 +45,8 @@ public static class SaturationDetector
 
             yield return new Finding(
                 DetectorIds.Saturation,
-                stats[worst].Rate >= t.SaturationRateCritical ? FindingSeverity.Critical : FindingSeverity.Warning,
-                $"{role} amax outruns its delayed scale in {flagged.Length} layer(s)",
+                impact.Severity(stats[worst].Rate >= t.SaturationRateCritical),
+                impact.Negligible ? $"{role}: the delayed scale lags in {flagged.Length} layer(s), with no loss impact" : $"{role} amax outruns its delayed scale in {flagged.Length} layer(s)",
                 evidence,
                 flagged.Take(t.MaxListed).Select(l => input.Layers[l]).ToArray(),
                 TopSteps(events, flagged, start, t.MaxListed),

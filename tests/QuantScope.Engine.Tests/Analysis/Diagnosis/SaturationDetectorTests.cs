@@ -33,7 +33,10 @@ public class SaturationDetectorTests
     [Fact]
     public void Detect_HalfTheStepsSaturateUnderLongMax_CriticalWithMarginFix()
     {
-        var input = HealthyRun.Input().With(MetricCatalog.SaturationEvent, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => s % 2));
+        // Saturating steps clip 1 % of the weights (no twin APE in the input: without a measured cost, the clipping decides).
+        var input = HealthyRun.Input()
+            .With(MetricCatalog.SaturationEvent, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => s % 2))
+            .With(MetricCatalog.OverflowFraction, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => s % 2 == 1 ? 0.01f : 0f));
         input = input with { Plan = input.Plan.Select(p => p with { Recipe = "delayed(h=64,max,margin=0)" }).ToArray() };
         var finding = Assert.Single(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Critical, finding.Severity);
@@ -49,7 +52,8 @@ public class SaturationDetectorTests
         static float Amax(int s, int l) => MathF.Pow(1.01f, s);
         var input = HealthyRun.Input()
             .With(MetricCatalog.Amax, TensorRoles.Weight, HealthyRun.PerLayer(Amax))
-            .With(MetricCatalog.SaturationEvent, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => 1f));
+            .With(MetricCatalog.SaturationEvent, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => 1f))
+            .With(MetricCatalog.OverflowFraction, TensorRoles.Weight, HealthyRun.PerLayer((s, _) => 0.005f));
         input = input with { Plan = input.Plan.Select(p => p with { Recipe = "delayed(h=1,most_recent,margin=0)" }).ToArray() };
 
         var finding = Assert.Single(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
