@@ -48,17 +48,17 @@ public static class ConfigValidator
         Check(config.BatchSize is >= 1 and <= 4096, "batchSize", "must be between 1 and 4096");
         Check(config.SeqLen >= 2, "seqLen", "must be at least 2");
         CheckRate(config.LearningRate, "learningRate", Check);
-        Check(config.LrWarmupSteps is not { } w || (w >= 0 && w <= config.Steps), "lrWarmupSteps", "must be between 0 and steps");
+        Check(config.LrWarmupSteps is not { } w || (w >= 0 && w <= config.Steps), "lrWarmupSteps", $"{config.LrWarmupSteps} must be between 0 and steps ({config.Steps})");
         Check(double.IsFinite(config.WeightDecay) && config.WeightDecay is >= 0 and <= 10, "weightDecay", "must be between 0 and 10");
         Check(double.IsFinite(config.GradClip) && config.GradClip >= 0, "gradClip", "must be 0 (off) or a positive finite number");
         Check(config.Dropout is >= 0 and < 1, "dropout", "must be in [0, 1)");
-        Check(config.Bf16WarmupSteps >= 0 && config.Bf16WarmupSteps <= config.Steps, "bf16WarmupSteps", "must be between 0 and steps");
+        Check(config.Bf16WarmupSteps >= 0 && config.Bf16WarmupSteps <= config.Steps, "bf16WarmupSteps", $"{config.Bf16WarmupSteps} must be between 0 and steps ({config.Steps})");
         Check(config.EvalEvery >= 0, "evalEvery", "must be 0 (no evaluation) or a positive number of steps");
         Check(Enum.IsDefined(config.Precision), "precision", WireNames<Precision>.MustBeOneOf);
         if (config.Device is { } device && DeviceError(device) is { } unavailable) errors.Add(new ConfigError("device", unavailable));
         Check(config.ApeLastSteps >= 1, "apeLastSteps", "must be at least 1");
         Check(config.LogEvery >= 1, "logEvery", "must be at least 1");
-        Check(config.CheckpointEvery >= 0 && config.CheckpointEvery <= config.Steps, "checkpointEvery", "must be 0 (no checkpoints) or a number of steps between 1 and steps");
+        Check(config.CheckpointEvery >= 0 && config.CheckpointEvery <= config.Steps, "checkpointEvery", $"{config.CheckpointEvery} must be 0 (no checkpoints) or a number of steps between 1 and steps ({config.Steps})");
         if (config.Stats is null)
         {
             errors.Add(new ConfigError("stats", "is required"));
@@ -106,14 +106,14 @@ public static class ConfigValidator
     {
         check(m.Layers is >= 1 and <= 128, "model.layers", "must be between 1 and 128");
         check(m.DModel is >= 8 and <= 8192, "model.dModel", "must be between 8 and 8192");
-        check(m.Heads >= 1 && m.DModel % Math.Max(1, m.Heads) == 0, "model.heads", "must be at least 1 and divide model.dModel");
+        check(m.Heads >= 1 && m.DModel % Math.Max(1, m.Heads) == 0, "model.heads", $"{m.Heads} must be at least 1 and divide model.dModel {m.DModel}");
         check(m.Heads >= 1 && m.DModel / Math.Max(1, m.Heads) % 2 == 0, "model.heads", "head size (dModel / heads) must be even for rotary embeddings");
         check(m.FfnDim is >= 1 and <= 65536, "model.ffnDim", "must be between 1 and 65536");
         check(m.VocabSize is >= 256 and <= 300_000, "model.vocabSize", "must be between 256 (byte-level) and 300000");
         check(m.ContextLength is >= 2 and <= 32768, "model.contextLength", "must be between 2 and 32768");
         check(double.IsFinite(m.NormEps) && m.NormEps > 0, "model.normEps", "must be a positive finite number");
         check(double.IsFinite(m.RopeTheta) && m.RopeTheta > 1, "model.ropeTheta", "must be a finite number above 1");
-        check(seqLen <= m.ContextLength, "seqLen", "must not exceed model.contextLength");
+        check(seqLen <= m.ContextLength, "seqLen", $"{seqLen} must not exceed model.contextLength {m.ContextLength}");
     }
 
     private static void CheckData(DataConfig? data, string field, string? baseDirectory, Action<bool, string, string> check)
