@@ -74,6 +74,15 @@ class Server:
         with urllib.request.urlopen(self.url + path, timeout=30) as response:
             return json.loads(response.read(), parse_int=float)
 
+    def wait_status(self, run_id, *statuses, timeout=60):
+        """The run once its status is one of `statuses` (finishing is asynchronous: 202, then the queued points)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            run = self.get(f"/api/runs/{run_id}")
+            if run["status"] in statuses or time.monotonic() > deadline:
+                return run
+            time.sleep(0.2)
+
     def post(self, path, body):
         request = urllib.request.Request(self.url + path, data=json.dumps(body).encode(), method="POST",
                                          headers={"Content-Type": "application/json"})
