@@ -27,10 +27,11 @@ def _rank():
 
 
 class LiveRun:
-    """An external run (see the module docs). Only rank 0 of a distributed job sends (`all_ranks=True`: every rank)."""
+    """An external run (see the module docs). Only rank 0 of a distributed job sends (`all_ranks=True`: every rank).
+    `offline=True` computes and finishes everything but sends nothing (benchmarks, dry runs)."""
 
     def __init__(self, url=None, name=None, config=None, token=None, layers=None, max_batches=1000,
-                 request_timeout=10.0, create_timeout=5.0, all_ranks=False):
+                 request_timeout=10.0, create_timeout=5.0, all_ranks=False, offline=False):
         url = url or os.environ.get("QUANTSCOPE_URL") or DEFAULT_URL
         self.name = name or "pytorch"
         self.client = QuantScopeClient(url, timeout=request_timeout, token=token)
@@ -47,6 +48,9 @@ class LiveRun:
             except (TypeError, ValueError) as e:
                 raise ValueError(f"config: not JSON-serialisable ({e})") from None
         if not self.active:
+            return
+        if offline:  # everything is computed and finished as usual, nothing is sent (benchmarks, dry runs)
+            self._sender = Sender(None, None, max_batches=max_batches)
             return
         body = {"kind": "external", "name": self.name, "layers": list(layers or [])}
         run_id = None
@@ -67,6 +71,11 @@ class LiveRun:
     def url(self):
         """The dashboard's run page, or None."""
         return None if self.id is None else f"{self.client.url}/runs/{self.id}"
+
+    @property
+    def sent(self):
+        """Metric batches the dashboard accepted (offline: batches built)."""
+        return 0 if self._sender is None else self._sender.sent
 
     @property
     def dropped(self):
@@ -97,6 +106,13 @@ class LiveRun:
         parts = [p.collect(step) for p in self.probes]
         if any(part is not None for part in parts) or not self.probes:
             self._ship(parts)
+
+    def log_scalars(self, step, **metrics):
+        """Logs host numbers at `step` without ending the probes' step (for values that arrive late, e.g. a trainer's
+        averaged loss)."""
+        rows = [(int(step), {k: float(v) for k, v in metrics.items()})]
+        if self._sender is not None and metrics:
+            self._sender.put(_scalar_batch(rows))
 
     def log_layer(self, step, layer, role="input", **metrics):
         """Logs per-layer values you computed yourself (numbers) for `layer` (full module name) and `role`."""
@@ -159,6 +175,8 @@ class LiveRun:
         if self._sender is None:
             return True
         done = self._sender.close(max(0.0, deadline - time.monotonic() - 1.0))
+        if self._sender.offline:
+            return done
         if self.id is None:
             return False
         if not self._annotated:
