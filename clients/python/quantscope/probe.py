@@ -1,5 +1,5 @@
-"""`watch`: hooks on every nn.Linear of a model that emulate a quantization recipe on the real tensors (observe only),
-with the engine's definitions. Cost rules (as the engine's): everything accumulates on the tensors' device in
+"""`watch`: hooks on every nn.Linear of a model that emulate a quantization recipe on the real tensors (observe only;
+`apply=True` fake-quantizes for real, straight-through), with the engine's definitions. Cost rules (as the engine's): everything accumulates on the tensors' device in
 preallocated buffers; hooks never read the host; the run copies one window to the host per logged window.
 
 Per training forward of a hooked layer: amax of the input and the weight (dL/dy in the backward pass, through a
@@ -11,8 +11,9 @@ import re
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
-from . import kernels
+from . import formats, kernels
 from .finish import Finisher, ROLES
 from .recipe import Block, Current, Delayed
 from .scaling import ScalingState, amax_of
@@ -36,7 +37,7 @@ class Probe:
     collects the probe), `close()` (or the `with` form) removes the hooks."""
 
     def __init__(self, model, recipe=None, every=1, roles=ROLES, fc2=r".*mlp\.down_proj$", what_if=(), layers=None,
-                 exclude=r"(^|\.)lm_head$", top_channels=4, reduce=None):
+                 exclude=r"(^|\.)lm_head$", top_channels=4, reduce=None, apply=False):
         self.recipe = recipe if recipe is not None else Delayed()
         if not isinstance(self.recipe, (Delayed, Current, Block)):
             raise ValueError(f"recipe: expected qs.Delayed, qs.Current or qs.Block, not {type(recipe).__name__}")
@@ -47,14 +48,13 @@ class Probe:
             raise ValueError(f"roles: each must be one of {ROLES}, not {unknown or roles!r}")
         if reduce not in (None, "max"):
             raise ValueError(f"reduce: must be None or 'max', not {reduce!r}")
-        from . import formats
         self.what_if = tuple(str(f).lower() for f in what_if)
         for f in self.what_if:
             try:
                 formats.quantize(torch.zeros(1, 1024), f)  # validates the name (and the group size)
             except ValueError as e:
                 raise ValueError(f"what_if: {e}") from None
-        self.every, self.roles, self.reduce = every, tuple(roles), reduce
+        self.every, self.roles, self.reduce, self.apply = every, tuple(roles), reduce, bool(apply)
         include = re.compile(layers) if layers else None
         skip = re.compile(exclude) if exclude else None
         fc2_re = re.compile(fc2) if fc2 else None
@@ -76,8 +76,13 @@ class Probe:
         self._collects = 0  # logged steps so far
         self._slot_steps = []  # step of each filled slot of the current window
         self._stats_step = None
+        if self.apply and isinstance(self.recipe, Block):
+            self._check_blocks()
         for layer in self._layers:
-            layer.handles.append(layer.module.register_forward_hook(self._forward_hook(layer)))
+            if self.apply:
+                layer.module.forward = self._quantized_forward(layer)  # instance attribute: `del` restores the class's
+            else:
+                layer.handles.append(layer.module.register_forward_hook(self._forward_hook(layer)))
             if "weight" in self.roles:
                 layer.handles.append(layer.module.weight.register_hook(self._weight_grad_hook(layer)))
 
@@ -107,10 +112,12 @@ class Probe:
             state = layer.states[role] = (ScalingState(self.recipe, fmt, device) if not isinstance(self.recipe, Block) else None, fmt)
         return state
 
-    def _observe(self, layer, role, t):
-        """One role of one layer on one training step: scaling, window slot, and on stats steps the full statistics."""
+    def _observe(self, layer, role, t, apply=False, advance=True):
+        """One role of one layer on one forward: scaling, window slot, on stats steps the full statistics, then the
+        state update (`advance`: training forwards only). With `apply` returns the fake-quantized tensor (straight-
+        through gradient), else `t` itself."""
         if t.numel() == 0:
-            return
+            return t
         with torch.no_grad():
             x = t.detach()
             if x.dtype != torch.float32:
@@ -123,18 +130,37 @@ class Probe:
                 scale, pred = torch.ones_like(amax), amax
             else:
                 scale, pred = state.scale_for(amax)
-            slot = self._collects % self.every
-            buffers["window"][slot, layer.index, r].copy_(torch.stack([amax, pred, scale]))
-            if self.stats_step_now:
-                self._full(layer, r, x, amax, scale, fmt, state is None, buffers)
-            if state is not None:
-                state.update(amax)
+            q = None
+            if advance:
+                slot = self._collects % self.every
+                buffers["window"][slot, layer.index, r].copy_(torch.stack([amax, pred, scale]))
+                if self.stats_step_now:
+                    q = self._full(layer, r, x, amax, scale, fmt, state is None, buffers)
+                if state is not None:
+                    state.update(amax)
+            if not apply:
+                return t
+            if q is None:
+                q = formats.quantize(x, fmt) if state is None else kernels.fake_quant(x, scale, fmt)[0]
+            q = q.to(t.dtype)
+        return q + (t - t.detach()) if t.requires_grad else q
+
+    def _check_blocks(self):
+        """apply with a block format: every quantized tensor's last dim must hold whole blocks (checked once, here)."""
+        for layer in self._layers:
+            for role, fmt, last in (("input", self.recipe.format, layer.module.in_features),
+                                    ("weight", self.recipe.format, layer.module.in_features),
+                                    ("grad", self.recipe.grad_format, layer.module.out_features)):
+                block = formats.block_size(fmt)
+                if role in self.roles and block and last % block:
+                    raise ValueError(f"apply: {layer.name}'s {role} has last dim {last}, not a multiple of {fmt}'s block {block}")
 
     def _full(self, layer, r, x, amax, scale, fmt, block, buffers):
-        from . import formats
+        """The stats step's counts and sums into the buffers; returns the dequantized tensor (None when a block
+        format does not fit the last dim)."""
         if block:
             if formats.block_size(fmt) and x.shape[-1] % formats.block_size(fmt):
-                return
+                return None
             q, overflow, scaled = formats.quantize(x, fmt), torch.zeros((), dtype=torch.int64, device=x.device), None
         else:
             q, overflow, scaled = kernels.fake_quant(x, scale, fmt)
@@ -149,6 +175,7 @@ class Probe:
                 target[:, :top.shape[1]].copy_(top)
         if self.what_if:
             buffers["whatif"][layer.index, r].copy_(torch.cat([kernels.what_if(x, amax, f) for f in self.what_if]))
+        return q
 
     def _forward_hook(self, layer):
         def hook(module, inputs, output):
@@ -162,10 +189,27 @@ class Probe:
                 output.register_hook(self._grad_hook(layer))
         return hook
 
-    def _grad_hook(self, layer):
+    def _grad_hook(self, layer, apply=False):
         def hook(grad):
-            self._observe(layer, "grad", grad)
+            q = self._observe(layer, "grad", grad, apply=apply)
+            return q if apply else None  # apply: the quantized dL/dy flows into dL/dW and dL/dx
         return hook
+
+    def _quantized_forward(self, layer):
+        """apply=True: the layer computes with fake-quantized input and weight (straight-through), and its dL/dy is
+        quantized in the backward pass, by the recipe's own scaling state. Eval forwards use the current scales
+        without advancing the history."""
+        module = layer.module
+
+        def forward(x):
+            training = module.training
+            x_q = self._observe(layer, "input", x, apply=True, advance=training) if "input" in self.roles else x
+            w_q = self._observe(layer, "weight", module.weight, apply=True, advance=training) if "weight" in self.roles else module.weight
+            y = F.linear(x_q, w_q, module.bias)
+            if training and "grad" in self.roles and y.requires_grad:
+                y.register_hook(self._grad_hook(layer, apply=True))
+            return y
+        return forward
 
     def _weight_grad_hook(self, layer):
         def hook(grad):
@@ -208,8 +252,10 @@ class Probe:
         return flat, (lambda host, scalars: self.finisher.batch(steps, stats_step, host, scalars))
 
     def close(self):
-        """Removes every hook (training continues untouched)."""
+        """Removes every hook (training continues untouched) and, with apply, the quantized forwards."""
         for layer in self._layers:
+            if self.apply and "forward" in layer.module.__dict__:
+                del layer.module.forward
             for handle in layer.handles:
                 handle.remove()
             layer.handles.clear()
