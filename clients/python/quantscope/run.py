@@ -99,9 +99,7 @@ class LiveRun:
             raise ValueError(f"step: must be >= 0, not {step}")
         if self._finished:
             raise RuntimeError("the run is finished")
-        for name in metrics:
-            if not name:
-                raise ValueError("metric names must not be empty")
+        _check_scalars(metrics)
         self._pending_scalars.append((step, dict(metrics)))
         parts = [p.collect(step) for p in self.probes]
         if any(part is not None for part in parts) or not self.probes:
@@ -110,6 +108,7 @@ class LiveRun:
     def log_scalars(self, step, **metrics):
         """Logs host numbers at `step` without ending the probes' step (for values that arrive late, e.g. a trainer's
         averaged loss)."""
+        _check_scalars(metrics)
         rows = [(int(step), {k: float(v) for k, v in metrics.items()})]
         if self._sender is not None and metrics:
             self._sender.put(_scalar_batch(rows))
@@ -204,6 +203,21 @@ class LiveRun:
     def __exit__(self, exc_type, exc, tb):
         self.finish("failed" if exc is not None else "completed", None if exc is None else repr(exc))
         return False
+
+
+def _check_scalars(metrics):
+    """Names non-empty; values numbers or one-element tensors (a ValueError names the metric)."""
+    for name, value in metrics.items():
+        if not name:
+            raise ValueError("metric names must not be empty")
+        if hasattr(value, "numel") and hasattr(value, "detach"):
+            if value.numel() != 1:
+                raise ValueError(f"{name}: a tensor must hold one value, this one has {value.numel()}")
+            continue
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}: must be a number or a one-element tensor, not {value!r}") from None
 
 
 def _scalar_batch(rows):

@@ -68,7 +68,7 @@ def test_init_dashboardDownFromTheStart_trainsAndFinishGivesUpInTime():
     assert run.finish(timeout=1.0) is False  # nobody there: gives up in time, no exception
 
 
-def test_log_badStep_errorNamesTheField(server):
+def test_log_badStepOrValue_errorNamesTheField(server):
     run = qs.init(url=server.url, name="pytest-bad")
     for bad in (-1, "3", 1.5):
         try:
@@ -76,6 +76,12 @@ def test_log_badStep_errorNamesTheField(server):
             raise AssertionError(f"step {bad!r} accepted")
         except ValueError as e:
             assert str(e).startswith("step:")
+    for bad, message in (({"loss": "low"}, "loss: must be a number"), ({"acc": torch.ones(3)}, "acc: a tensor must hold one value")):
+        try:
+            run.log(0, **bad)
+            raise AssertionError(f"{bad!r} accepted")
+        except ValueError as e:
+            assert str(e).startswith(message)
     run.log(0, loss=2.0)
     assert run.finish(timeout=30)
     assert server.wait_status(run.id, "completed")["lastStep"] == 0
