@@ -99,11 +99,14 @@ def _measure(device, args):
             samples[name].extend(steps(run, args.steps, 0))
             if run is not None:
                 run.finish(timeout=60)
+        _report(device, args, samples, f"after round {r + 1} of {args.rounds}" if r + 1 < args.rounds else "final")
+
+
+def _report(device, args, samples, when):
     base = statistics.median(samples["plain"])
-    print(f"{device.type}: {args.layers} x {args.dim}, batch {args.batch} x {args.seq}, plain step "
-          f"{base * 1000:.1f} ms (median of {len(samples['plain'])})")
-    for name in ("every step", "every 10 steps"):
-        print(f"  watch {name}: {statistics.median(samples[name]) / base:.3f}x")
+    ratios = ", ".join(f"watch {name} {statistics.median(samples[name]) / base:.3f}x" for name in ("every step", "every 10 steps"))
+    print(f"{device.type} ({when}): {args.layers} x {args.dim}, batch {args.batch} x {args.seq}, plain step "
+          f"{base * 1000:.1f} ms (median of {len(samples['plain'])}); {ratios}", flush=True)
 
 
 def main(argv=None):
