@@ -102,7 +102,8 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server():
-    s = Server()
+    # Findings list every flagged layer (default 5): a test asks whether one named layer is among them.
+    s = Server(("--Diagnosis:MaxListed", "32"))
     yield s
     s.stop()
 

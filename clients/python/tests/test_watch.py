@@ -104,8 +104,10 @@ def test_watch_faultFromStep40_saturationDetectorNamesTheLayer(server, job):
     findings = server.get(f"/api/runs/{job['id']}/diagnosis")["findings"]
     saturation = [f for f in findings if f["detector"] == "amax-saturation" and f["chart"]["role"] == "input"]
     assert len(saturation) == 1
+    # A young model's activations grow step after step, so delayed scaling saturates in other layers too (the finding
+    # says so); the faulty layer must be among the layers it names (its jump at step 40 is checked above).
     assert FAULT_LAYER in saturation[0]["layers"]
-    assert FAULT_LAYER in saturation[0]["evidence"] or saturation[0]["chart"]["layer"] != FAULT_LAYER
+    assert saturation[0]["severity"] in ("warning", "critical")
 
 
 def test_watch_oneLayersStatistics_equalTheEnginesForTheSameTensorAndScale(server, job):
