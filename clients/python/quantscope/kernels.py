@@ -49,6 +49,16 @@ def _sums(x, q):
     return counts, torch.stack([torch.dot(diff, diff), torch.dot(flat_x, flat_x)])
 
 
+_BOUNDARIES = {}
+
+
+def _boundaries(device):
+    """The HiF8 tier thresholds on `device`, made once (a host-to-device copy per call would be a sync point)."""
+    if device not in _BOUNDARIES:
+        _BOUNDARIES[device] = torch.tensor(_HIF8_THRESHOLDS, dtype=torch.float32, device=device)
+    return _BOUNDARIES[device]
+
+
 def role_stats(x, q, overflow, scaled_hif8):
     """float64 [elements .. hif8Bin7] (RAW[0:14]) of a quantized role; HiF8 bins -1 unless `scaled_hif8` is given."""
     counts, energies = _sums(x, q)
@@ -56,7 +66,7 @@ def role_stats(x, q, overflow, scaled_hif8):
     if scaled_hif8 is None:
         bins = torch.full((HIF8_BINS,), -1.0, dtype=torch.float64, device=x.device)
     else:
-        boundaries = torch.tensor(_HIF8_THRESHOLDS, dtype=torch.float32, device=x.device)
+        boundaries = _boundaries(x.device)
         bins = torch.bucketize(scaled_hif8.abs().reshape(-1), boundaries, right=True).bincount(minlength=HIF8_BINS)
     return torch.cat([elements, overflow.reshape(1).to(torch.float64), counts.to(torch.float64),
                       energies.to(torch.float64), bins.to(torch.float64)])
