@@ -127,6 +127,8 @@ class LiveRun:
         """One host copy of everything pending, then the finishing and sending on the sender thread."""
         import torch
         scalars, self._pending_scalars = self._pending_scalars, []
+        if not self.active:
+            return  # another rank: the probes took part in reduce="max" already; nothing to read or send
         tensors, keys = [], []
         for i, (_, values) in enumerate(scalars):
             for name, value in values.items():
@@ -139,8 +141,6 @@ class LiveRun:
         if chunks:
             device = chunks[0].device
             host = torch.cat([c.to(device) for c in chunks]).cpu().tolist()  # SYNC POINT: the one copy of this step
-        if not self.active:
-            return
         offset = 0
         finishes = []
         for part in parts:
