@@ -1,0 +1,134 @@
+"""Benchmark (not a test): step time of a job with `watch` against the same job without, on CPU and, where present,
+on CUDA. Prints the ratios (median step time of each variant over the plain job's).
+
+    python -m quantscope.bench [--layers 4] [--dim 512] [--batch 8] [--seq 128] [--rounds 3] [--steps 10]
+
+Three copies of the model (plain, watched every step, watched every 10 steps) train side by side, one step of each
+in turn with the order rotating, because a shared machine's speed drifts; medians, not means. Watched variants use an offline run: every statistic is computed,
+copied and finished into metric points exactly as when sending, nothing goes over the network.
+Targets (issue 19): every 10 steps <= 1.05 and every step <= 1.25 on CPU; every step <= 1.10 on CUDA."""
+
+import argparse
+import copy
+import statistics
+import time
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .recipe import Delayed
+from .run import LiveRun
+
+
+class _Block(nn.Module):
+    """Pre-norm decoder block: causal attention (q/k/v/o_proj) and a SwiGLU MLP (gate/up/down_proj)."""
+
+    def __init__(self, dim, heads):
+        super().__init__()
+        hidden = int(dim * 8 / 3) // 32 * 32
+        self.heads = heads
+        self.norm1, self.norm2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.q_proj, self.k_proj, self.v_proj, self.o_proj = (nn.Linear(dim, dim, bias=False) for _ in range(4))
+        self.gate_proj, self.up_proj = nn.Linear(dim, hidden, bias=False), nn.Linear(dim, hidden, bias=False)
+        self.down_proj = nn.Linear(hidden, dim, bias=False)
+
+    def forward(self, x):
+        b, t, d = x.shape
+        h = self.norm1(x)
+        split = lambda y: y.view(b, t, self.heads, d // self.heads).transpose(1, 2)  # [b, heads, t, d/heads]  # noqa: E731
+        q, k, v = split(self.q_proj(h)), split(self.k_proj(h)), split(self.v_proj(h))
+        scores = (q @ k.transpose(-2, -1)) / (d // self.heads) ** 0.5
+        mask = torch.ones(t, t, dtype=torch.bool, device=x.device).triu(1)
+        y = (scores.masked_fill(mask, float("-inf")).softmax(-1) @ v).transpose(1, 2).reshape(b, t, d)
+        x = x + self.o_proj(y)
+        h = self.norm2(x)
+        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
+
+
+class _Model(nn.Module):
+    def __init__(self, vocab, dim, layers, heads):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, dim)
+        self.layers = nn.ModuleList(_Block(dim, heads) for _ in range(layers))
+        self.lm_head = nn.Linear(dim, vocab, bias=False)
+
+    def forward(self, tokens):
+        x = self.embed(tokens)
+        for block in self.layers:
+            x = block(x)
+        return self.lm_head(x)
+
+
+def _measure(device, args):
+    """Three copies of one model (plain, watched every step, watched every 10 steps) train side by side, one step of
+    each in turn (the order rotating), so a neighbour's load hits every variant alike."""
+    torch.manual_seed(0)
+    vocab = 256
+    base = _Model(vocab, args.dim, args.layers, heads=max(1, args.dim // 64)).to(device)
+    tokens = torch.randint(0, vocab, (args.batch, args.seq + 1), device=device)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    variants = {}
+    for name, every in (("plain", None), ("every step", 1), ("every 10 steps", 10)):
+        model = copy.deepcopy(base)
+        run = None
+        if every is not None:
+            run = LiveRun(name="bench", offline=True)
+            run.watch(model, recipe=Delayed(format="e4m3", history=16), every=every)
+        variants[name] = (model, torch.optim.AdamW(model.parameters(), lr=1e-4), run)
+    samples = {name: [] for name in variants}
+
+    def step(name, index):
+        model, opt, run = variants[name]
+        sync()
+        start = time.perf_counter()
+        loss = F.cross_entropy(model(tokens[:, :-1]).reshape(-1, vocab), tokens[:, 1:].reshape(-1))
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        if run is not None:
+            run.log(index, loss=loss)
+        sync()
+        return time.perf_counter() - start
+
+    names = list(variants)
+    for index in range(2):  # warm-up: allocator, kernels (and the first stats step)
+        for name in names:
+            step(name, index)
+    total = args.rounds * args.steps
+    for i in range(total):
+        index = 2 + i
+        for name in names[i % 3:] + names[:i % 3]:
+            samples[name].append(step(name, index))
+        if (i + 1) % args.steps == 0:
+            _report(device, args, samples, "final" if i + 1 == total else f"after {i + 1} of {total} steps")
+    for _, _, run in variants.values():
+        if run is not None:
+            run.finish(timeout=60)
+
+
+def _report(device, args, samples, when):
+    base = statistics.median(samples["plain"])
+    ratios = ", ".join(f"watch {name} {statistics.median(samples[name]) / base:.3f}x" for name in ("every step", "every 10 steps"))
+    print(f"{device.type} ({when}): {args.layers} x {args.dim}, batch {args.batch} x {args.seq}, plain step "
+          f"{base * 1000:.1f} ms (median of {len(samples['plain'])}); {ratios}", flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--layers", type=int, default=4)
+    parser.add_argument("--dim", type=int, default=512)
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--seq", type=int, default=128)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=10, help="steps per variant per report (10 covers one stats step of every 10)")
+    parser.add_argument("--cpu-only", action="store_true")
+    args = parser.parse_args(argv)
+    _measure(torch.device("cpu"), args)
+    if torch.cuda.is_available() and not args.cpu_only:
+        _measure(torch.device("cuda"), args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,229 @@
+"""The engine's number formats in torch ops, bit-identical to src/Engine/Numerics (tested against the dashboard's
+POST /api/formats/{name}/quantize).
+
+Works on torch 1.13 (no float8 dtypes): every format is emulated in float32 (MX in float64) with exact steps, so the
+values are exactly the format's values. Names as the engine's: e4m3, e5m2, e2m1, hif8, intN (per channel = last
+dim), intN-pt (per tensor), intN-gG (groups of G, 16..1024), mxfp8-e4m3, mxfp8-e5m2, mxfp4, nvfp4.
+
+    q = quantize(x, "e4m3")            # round to nearest even, saturating at +-448, NaN stays NaN
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+import torch
+
+__all__ = ["FloatSpec", "E4M3", "E5M2", "E2M1", "HIF8_MAX", "HIF8_MAX_VAL", "NAMES", "quantize", "quantize_float",
+           "quantize_hif8", "quantize_int", "quantize_mx", "quantize_nvfp4", "target_max", "format_max", "block_size",
+           "is_per_tensor"]
+
+
+@dataclass(frozen=True)
+class FloatSpec:
+    """A small binary float: sign + exponent bits + mantissa bits, saturating at +-max (src/Engine/Numerics/FloatFormat)."""
+    name: str
+    exponent_bits: int
+    mantissa_bits: int
+    bias: int
+    max_value: float
+
+    @property
+    def min_normal_exponent(self):
+        return 1 - self.bias
+
+    @property
+    def max_exponent(self):
+        return int(math.floor(math.log2(self.max_value)))
+
+
+E4M3 = FloatSpec("e4m3", 4, 3, 7, 448.0)
+E5M2 = FloatSpec("e5m2", 5, 2, 15, 57344.0)
+E2M1 = FloatSpec("e2m1", 2, 1, 1, 6.0)
+_FLOATS = {"e4m3": E4M3, "e5m2": E5M2, "e2m1": E2M1}
+_MX = {"mxfp8-e4m3": E4M3, "mxfp8-e5m2": E5M2, "mxfp4": E2M1}
+
+HIF8_MAX = 32768.0
+HIF8_MAX_VAL = 15.0  # HiF8's scaling target (Ascend's max_val), far below the format max
+_HIF8_OVERFLOW = 40960.0  # 1.25 * 2^15: the tie above the max becomes +-inf
+_INT = re.compile(r"^int([2-8])(?:-pt|-g(\d+))?$")
+
+NAMES = ("e4m3", "e5m2", "e2m1", "hif8", "int8", "int4", "mxfp8-e4m3", "mxfp8-e5m2", "mxfp4", "nvfp4")
+
+
+def _floor_log2(m):
+    """Exact floor(log2 m) for finite m > 0 (frexp: m = f * 2^e with f in [0.5, 1)), any float dtype. Other values
+    (0, inf, NaN) get an arbitrary exponent: callers clamp or mask them."""
+    _, e = torch.frexp(m)
+    return (e - 1).to(m.dtype)
+
+
+_BITS = {torch.float32: (torch.int32, 23), torch.float64: (torch.int64, 52)}
+
+
+def quantize_float(x, spec):
+    """Onto a FloatSpec grid: clamp to +-max (inf -> max, NaN passes), spacing 2^(max(floor(log2|x|), emin) - mbits),
+    round half to even. Same dtype; exact (src/Engine/Numerics/FloatQuantizer.Quantize).
+
+    float32/float64 take a bit path with the same result, ~4x faster: in the format's normal range, round the stored
+    mantissa to `mbits` bits to nearest even on the integer view (a carry moves into the exponent, as rounding up to
+    the next power of two should); below the smallest normal the spacing is fixed, 2^(emin - mbits)."""
+    clamped = x.clamp(-spec.max_value, spec.max_value)
+    if x.dtype not in _BITS:
+        exponent = _floor_log2(clamped.abs()).clamp_min_(spec.min_normal_exponent)
+        spacing = torch.exp2(exponent - spec.mantissa_bits)
+        return torch.round(clamped / spacing) * spacing
+    int_type, stored = _BITS[x.dtype]
+    drop = stored - spec.mantissa_bits
+    bits = clamped.view(int_type)
+    rounded = ((bits + ((1 << (drop - 1)) - 1) + ((bits >> drop) & 1)) & ~((1 << drop) - 1)).view(x.dtype)
+    sub_spacing = 2.0 ** (spec.min_normal_exponent - spec.mantissa_bits)
+    subnormal = torch.round(clamped / sub_spacing) * sub_spacing  # exact: a power-of-two spacing
+    rounded = torch.where(clamped.abs() < 2.0 ** spec.min_normal_exponent, subnormal, rounded)
+    return torch.where(torch.isnan(clamped), clamped, rounded)
+
+
+def _hif8_tier(e):
+    a = e.abs()
+    return torch.where(a <= 3, torch.full_like(e, 3.0),
+                       torch.where(a <= 7, torch.full_like(e, 2.0), torch.where(a <= 15, torch.ones_like(e), torch.zeros_like(e))))
+
+
+def quantize_hif8(x):
+    """HiFloat8: mantissa 3/2/1/0 bits for |E| <= 3/7/15/22, rounding half away from zero; |x| >= 1.25*2^15 -> +-inf,
+    |x| < 2^-23 -> +-0, NaN stays NaN (src/Engine/Numerics/HiF8Format)."""
+    mag = x.abs()
+    safe = mag.clamp_max(HIF8_MAX)
+    e = _floor_log2(safe).clamp_(-22, 15)
+    spacing = torch.exp2(e - _hif8_tier(e))
+    v = safe / spacing
+    whole = v.floor()
+    rounded = (whole + ((v - whole) >= 0.5).to(v.dtype)) * spacing
+    q = torch.where(mag >= _HIF8_OVERFLOW, torch.full_like(mag, math.inf), rounded)
+    return q.copysign(x)
+
+
+def quantize_int(x, bits, granularity="channel", group_size=0):
+    """Symmetric INT-n: scale = absmax / (2^(n-1)-1) over finite values of each tensor / row (last dim) / group,
+    q = clamp(round_half_even(x / scale)) * scale; a zero group gives zeros (src/Engine/Numerics/IntQuantizer)."""
+    mag = torch.where(torch.isfinite(x), x.abs(), torch.zeros_like(x))
+    if granularity == "tensor":
+        absmax = mag.max()
+    elif granularity == "channel" or x.dim() == 0:
+        absmax = mag if x.dim() == 0 else mag.amax(-1, keepdim=True)
+    else:
+        last = x.shape[-1]
+        if not 16 <= group_size <= 1024:
+            raise ValueError(f"group_size must be 16..1024, got {group_size}")
+        if last % group_size:
+            raise ValueError(f"last dim {last} is not divisible by group_size {group_size}")
+        grouped = tuple(x.shape[:-1]) + (last // group_size, group_size)
+        absmax = mag.reshape(grouped).amax(-1, keepdim=True).expand(grouped).reshape(x.shape)
+    qmax = float((1 << (bits - 1)) - 1)
+    scale = absmax / qmax
+    safe = torch.where(scale == 0, torch.ones_like(scale), scale)
+    q = torch.round(x / safe).clamp_(-(qmax + 1), qmax)
+    return q * scale
+
+
+def quantize_mx(x, element, block=32):
+    """OCP MX: each block of 32 along the last dim shares 2^(floor(log2 absmax) - emax_elem) (E8M0, exponent clamped to
+    [-127, 127]; absmax over finite values, 0 -> 2^-127), elements on the element grid; float64 math, exact
+    (src/Engine/Numerics/MxFormat)."""
+    last = 1 if x.dim() == 0 else x.shape[-1]
+    if last % block:
+        raise ValueError(f"last dim {last} is not divisible by the MX block size {block}")
+    xd = x.to(torch.float64).reshape(tuple(x.shape[:-1]) + (last // block, block))
+    mag = torch.where(torch.isfinite(xd), xd.abs(), torch.zeros_like(xd))
+    absmax = mag.amax(-1, keepdim=True)
+    shared = torch.where(absmax > 0, _floor_log2(absmax) - element.max_exponent, torch.full_like(absmax, -127.0))
+    scale = torch.exp2(shared.clamp_(-127, 127))
+    return (quantize_float(xd / scale, element) * scale).reshape(x.shape).to(x.dtype)
+
+
+def quantize_nvfp4(x, block=16):
+    """NVFP4 (Transformer Engine's recipe), float32: s = 448*6 / amax (1 when 0), per 16-block scale E4M3(amax_b / 6 * s),
+    elements E2M1(x * s / scale_b), result q * scale_b / s (src/Engine/Numerics/NvFp4Format)."""
+    last = 1 if x.dim() == 0 else x.shape[-1]
+    if last % block:
+        raise ValueError(f"last dim {last} is not divisible by the NVFP4 block size {block}")
+    xf = x.to(torch.float32).reshape(tuple(x.shape[:-1]) + (last // block, block))
+    mag = torch.where(torch.isfinite(xf), xf.abs(), torch.zeros_like(xf))
+    amax = mag.max()
+    s_global = torch.where(amax == 0, torch.ones_like(amax), torch.full_like(amax, 448.0 * 6.0) / amax)
+    block_scale = quantize_float(mag.amax(-1, keepdim=True) / 6.0 * s_global, E4M3)
+    safe = torch.where(block_scale == 0, torch.ones_like(block_scale), block_scale)
+    q = quantize_float(xf * s_global / safe, E2M1)
+    return (q * block_scale / s_global).reshape(x.shape).to(x.dtype)
+
+
+def _parse_int(name):
+    m = _INT.match(name)
+    if m is None:
+        return None
+    bits, group = int(m.group(1)), m.group(2)
+    if name.endswith("-pt"):
+        return bits, "tensor", 0
+    if group is not None:
+        if not 16 <= int(group) <= 1024:
+            return None
+        return bits, "group", int(group)
+    return bits, "channel", 0
+
+
+def _check(name):
+    key = str(name).lower()
+    if key in _FLOATS or key in _MX or key in ("hif8", "nvfp4") or _parse_int(key) is not None:
+        return key
+    raise ValueError(f"unknown number format {name!r} (known: {', '.join(NAMES)}, intN, intN-pt, intN-gG)")
+
+
+def quantize(x, name):
+    """Quantize-dequantize `x` onto format `name` (any shape; block formats along the last dim). Same dtype."""
+    key = _check(name)
+    if key in _FLOATS:
+        return quantize_float(x, _FLOATS[key])
+    if key == "hif8":
+        return quantize_hif8(x)
+    if key in _MX:
+        return quantize_mx(x, _MX[key])
+    if key == "nvfp4":
+        return quantize_nvfp4(x)
+    bits, granularity, group = _parse_int(key)
+    return quantize_int(x, bits, granularity, group)
+
+
+def format_max(name):
+    """Largest finite element of the format (INT in scale units)."""
+    key = _check(name)
+    if key in _FLOATS:
+        return _FLOATS[key].max_value
+    if key in _MX:
+        return _MX[key].max_value
+    if key == "hif8":
+        return HIF8_MAX
+    if key == "nvfp4":
+        return E2M1.max_value
+    return float((1 << (_parse_int(key)[0] - 1)) - 1)
+
+
+def target_max(name):
+    """What a per-tensor scale aims amax at: HiF8's max_val 15, else the format max (engine's ScaleMath.TargetMax)."""
+    return HIF8_MAX_VAL if _check(name) == "hif8" else format_max(name)
+
+
+def is_per_tensor(name):
+    """True for formats scaled per tensor (e4m3, e5m2, e2m1, hif8); False for INT, MX and NVFP4 (their own blocks)."""
+    key = _check(name)
+    return key in _FLOATS or key == "hif8"
+
+
+def block_size(name):
+    """Values sharing one scale for block and group formats (MX 32, NVFP4 16, INT groups G), else None."""
+    key = _check(name)
+    if key in _MX:
+        return 32
+    if key == "nvfp4":
+        return 16
+    parsed = _parse_int(key)
+    return parsed[2] if parsed is not None and parsed[1] == "group" else None
