@@ -80,12 +80,13 @@ public static class ConfigReader
     }
 
     /// <summary>Reads the body of a request (bounded) and parses it.</summary>
+    /// <exception cref="BadHttpRequestException">413: the body is larger than <see cref="MaxBodyBytes"/> (answered as the body limit is everywhere).</exception>
     public static async Task<ValidationResult<ValidTrainConfig>> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body);
         var buffer = new char[MaxBodyBytes + 1];
         var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
-        if (read > MaxBodyBytes) return Invalid("$", $"the body is larger than {MaxBodyBytes} bytes");
+        if (read > MaxBodyBytes) throw new BadHttpRequestException($"The request body is larger than {MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
         return Read(new string(buffer, 0, read), paths: request.HttpContext.RequestServices?.GetService<Security.ConfigPathPolicy>());
     }
 

@@ -92,6 +92,28 @@ public sealed class ConfigPathPolicy
         return errors;
     }
 
+    /// <summary>
+    /// What of the store <paramref name="folder"/> is or holds (links resolved), for readers outside a config (model
+    /// inspection); null when neither the folder nor any entry in it is one of the store's files.
+    /// </summary>
+    public string? StoreFileIn(string folder)
+    {
+        try
+        {
+            if (Reserved(RealPath.Of(folder)) is { } what) return $"'{folder}' is {what}";
+            if (!Directory.Exists(folder)) return null;
+            foreach (var entry in Directory.EnumerateFileSystemEntries(folder).Take(MaxFolderEntries))
+            {
+                if (Reserved(RealPath.Of(entry)) is { } inside) return $"'{Path.GetFileName(entry)}' in '{folder}' is {inside}";
+            }
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return $"'{folder}' cannot be resolved ({ex.Message})";
+        }
+    }
+
     /// <summary>For messages: the roots, comma-separated.</summary>
     public string Describe() => _any ? "any folder" : string.Join(", ", _roots);
 

@@ -70,11 +70,7 @@ public static class QuantScopeSetup
     /// <summary>Maps the UI, the API and the hub.</summary>
     public static WebApplication MapQuantScope(this WebApplication app)
     {
-        app.UseQuantScopeSecurity(); // first: headers on every answer, the token before anything else
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler();
-        }
+        app.UseQuantScopeSecurity(); // first: headers on every answer, the token before anything else, then the exception handler
         app.UseStatusCodePages();
         app.UseAntiforgery();
         app.MapStaticAssets();
