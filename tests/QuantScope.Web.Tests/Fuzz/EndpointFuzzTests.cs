@@ -51,7 +51,7 @@ public sealed class EndpointFuzzTests(QuantScopeWebFactory factory, ITestOutputH
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Method: m, e.RoutePattern)))
             .OrderBy(o => o.Method == "DELETE") // deletes last: the run stays for the others
             .ToList();
-        Assert.True(operations.Count >= 40, $"only {operations.Count} API operations found");
+        Assert.True(operations.Count >= 35, $"only {operations.Count} API operations found");
 
         var failures = new List<string>();
         var sent = 0;
