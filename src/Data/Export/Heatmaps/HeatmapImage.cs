@@ -82,12 +82,14 @@ public static class HeatmapImage
             }
         }
 
-        var heatmap = plot.Add.Heatmap(data);
-        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.NaNCellColor = anyInfinite ? Colors.Transparent : NotMeasured;
-        if (!anyFinite) heatmap.ManualRange = new ScottPlot.Range(0, 1); // nothing finite to scale by
-        var colorBar = plot.Add.ColorBar(heatmap);
-        colorBar.Label = MetricCatalog.UnitOf(grid.Metric);
+        if (anyFinite) // nothing finite: no colour scale, only the overlay below
+        {
+            var heatmap = plot.Add.Heatmap(data);
+            heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+            heatmap.NaNCellColor = anyInfinite ? Colors.Transparent : NotMeasured;
+            var colorBar = plot.Add.ColorBar(heatmap);
+            colorBar.Label = MetricCatalog.UnitOf(grid.Metric);
+        }
         if (anyInfinite)
         {
             // Under the main heatmap's transparent NaN cells: grey where not measured, red where infinite.
