@@ -23,7 +23,8 @@ public static class ConfigReader
     /// <summary>Parses and validates; exactly one of the value and the errors is set.</summary>
     /// <param name="body">The config JSON.</param>
     /// <param name="baseDirectory">
-    /// Folder that relative data and task paths resolve against (the config file's folder for the CLI; null = working directory).
+    /// Folder that relative data and task paths resolve against (the config file's folder for the CLI); null = the
+    /// data folder of <paramref name="paths"/> (a config sent to the server), else the working directory.
     /// </param>
     /// <param name="paths">
     /// Which files the config may name (a config from the web); null = any (the CLI). Checked before the validator
@@ -31,6 +32,7 @@ public static class ConfigReader
     /// </param>
     public static ValidationResult<ValidTrainConfig> Read(string body, string? baseDirectory = null, Security.ConfigPathPolicy? paths = null)
     {
+        baseDirectory ??= paths?.DataFolder;
         if (string.IsNullOrWhiteSpace(body)) return ConfigValidator.Validate(TrainConfig.Demo, baseDirectory);
         TrainConfig? config;
         try
@@ -65,7 +67,10 @@ public static class ConfigReader
         try
         {
             if (paths?.Check(config, baseDirectory) is { Count: > 0 } refused) return ValidationResult<ValidTrainConfig>.Invalid(refused);
-            return ConfigValidator.Validate(config, baseDirectory);
+            var result = ConfigValidator.Validate(config, baseDirectory);
+            // A config sent to the server is stored with absolute paths: a resume or a worker reads the same files.
+            return paths?.DataFolder is not null && result.Value is { } valid
+                ? ValidationResult<ValidTrainConfig>.Valid(valid.WithAbsolutePaths()) : result;
         }
         catch (ArgumentException ex)
         {
@@ -75,12 +80,13 @@ public static class ConfigReader
     }
 
     /// <summary>Reads the body of a request (bounded) and parses it.</summary>
+    /// <exception cref="BadHttpRequestException">413: the body is larger than <see cref="MaxBodyBytes"/> (answered as the body limit is everywhere).</exception>
     public static async Task<ValidationResult<ValidTrainConfig>> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body);
         var buffer = new char[MaxBodyBytes + 1];
         var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
-        if (read > MaxBodyBytes) return Invalid("$", $"the body is larger than {MaxBodyBytes} bytes");
+        if (read > MaxBodyBytes) throw new BadHttpRequestException($"The request body is larger than {MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
         return Read(new string(buffer, 0, read), paths: request.HttpContext.RequestServices?.GetService<Security.ConfigPathPolicy>());
     }
 

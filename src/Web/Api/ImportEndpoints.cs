@@ -33,6 +33,9 @@ public static class ImportEndpoints
         HttpRequest request, string? format, string? name, RunRepository runs, MetricSeriesWriter writer,
         QuantScopeDatabase database, IOptions<SecurityOptions> security, CancellationToken ct)
     {
+        if (string.IsNullOrWhiteSpace(name)) name = null; // the file's name then
+        if (RunEditDto.NameProblem(name) is { } problem)
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem] }, title: "The import request is invalid.");
         var maxBytes = security.Value.MaxUploadBytes;
         // The upload is copied to a file first: the importers read synchronously and the sniffer seeks. Generated name only.
         var folder = Path.Combine(Path.GetDirectoryName(database.Path)!, UploadFolder);
@@ -114,12 +117,12 @@ public static class ImportEndpoints
         await target.FlushAsync(ct);
     }
 
-    /// <summary>The client's file name as a label: last segment only (either slash), no control characters, at most 200 characters.</summary>
+    /// <summary>The client's file name as a label: last segment only (either slash), no control characters, at most <see cref="RunEditDto.MaxNameLength"/> characters.</summary>
     private static string LabelOf(string? fileName)
     {
         var last = (fileName ?? "").Split('/', '\\').Last();
         var clean = new string(last.Where(c => !char.IsControl(c)).ToArray()).Trim();
-        if (clean.Length > 200) clean = clean[..200];
+        if (clean.Length > RunEditDto.MaxNameLength) clean = clean[..RunEditDto.MaxNameLength];
         return clean is "" or "." or ".." ? "upload" : clean;
     }
 

@@ -91,6 +91,8 @@ public static class IngestEndpoints
     private static async Task<IResult> FinishAsync(Guid id, HttpRequest request, ExternalRunIngestor ingestor, CancellationToken ct)
     {
         FinishRunDto? body = null;
+        if (request.ContentLength > MaxCreateBodyBytes)
+            return FinishTooLarge();
         if (request.ContentLength is null or > 0)
         {
             try
@@ -100,9 +102,14 @@ public static class IngestEndpoints
                 var text = await reader.ReadToEndAsync(ct);
                 if (!string.IsNullOrWhiteSpace(text)) body = JsonSerializer.Deserialize<FinishRunDto>(text, JsonDefaults.Options);
             }
-            catch (Exception ex) when (ex is JsonException or LimitedReadStream.TooLargeException)
+            catch (JsonException)
             {
-                return Invalid([new ConfigError("$", "the body must be empty or {\"status\": \"completed\"|\"failed\", \"error\": ...}")], "Bad finish request.");
+                return Invalid([new ConfigError("$", "the body must be empty or {\"status\": \"completed\"|\"failed\", \"error\": ...}")], ExternalRunIngestor.FinishInvalid);
+            }
+            catch (Exception ex) when (ex is LimitedReadStream.TooLargeException
+                || ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return FinishTooLarge();
             }
         }
         var result = await ingestor.FinishAsync(id, body, ct);
@@ -130,6 +137,9 @@ public static class IngestEndpoints
             return inner.ExecuteAsync(httpContext);
         }
     }
+
+    // One answer for a body over its limit, as everywhere (the limit middleware answers a declared length so too).
+    private static IResult FinishTooLarge() => Security.BodySizeLimitMiddleware.TooLarge(MaxCreateBodyBytes);
 
     private static IResult TooLarge() => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "The metric batch is too large; nothing was written.",

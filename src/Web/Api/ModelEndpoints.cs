@@ -14,8 +14,8 @@ public static class ModelEndpoints
     /// <summary>Maps <c>/api/models</c>.</summary>
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/models/inspect", (ModelInspectRequestDto? body, IConfiguration configuration, QuantScopeDatabase database) =>
-            Inspect(body?.Path, Policy(configuration, database)));
+        app.MapPost("/api/models/inspect", (ModelInspectRequestDto? body, IConfiguration configuration, QuantScopeDatabase database, Security.ConfigPathPolicy paths) =>
+            Inspect(body?.Path, Policy(configuration, database), paths));
         return app;
     }
 
@@ -24,12 +24,17 @@ public static class ModelEndpoints
         ModelFolderPolicy.From(configuration, System.IO.Path.GetDirectoryName(database.Path)!);
 
     /// <summary>The inspection, or 400 naming the problem (under <c>path</c>).</summary>
-    public static IResult Inspect(string? path, ModelFolderPolicy policy)
+    /// <param name="path">The folder.</param>
+    /// <param name="policy">The allowed model folders.</param>
+    /// <param name="store">The store's own files, never opened as a model (null: none to protect, as in the CLI).</param>
+    public static IResult Inspect(string? path, ModelFolderPolicy policy, Security.ConfigPathPolicy? store = null)
     {
         if (string.IsNullOrWhiteSpace(path)) return Bad("is required: an absolute path to a local Hugging Face model folder");
         if (!System.IO.Path.IsPathFullyQualified(path)) return Bad($"'{path}' is not an absolute path");
         if (!policy.Allows(path))
-            return Bad($"'{System.IO.Path.GetFullPath(path)}' is outside the allowed model folders ({policy.Describe()}); set Models:AllowedRoots in appsettings to allow it");
+            return Bad($"'{System.IO.Path.GetFullPath(path)}' is outside the allowed model folders ({policy.Describe()}), or links outside them; set Models:AllowedRoots in appsettings to allow it");
+        if (store?.StoreFileIn(path) is { } storeFile)
+            return Bad($"{storeFile}: the server never reads its own store as a model");
         try
         {
             return Results.Ok(ToDto(HfModelFolder.Inspect(path)));

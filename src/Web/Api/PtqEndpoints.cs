@@ -27,7 +27,7 @@ public static class PtqEndpoints
         PtqRequestDto? request;
         try
         {
-            request = http.ContentLength is 0 ? null : await http.ReadFromJsonAsync<PtqRequestDto>(ct);
+            request = http.HasJsonContentType() ? await http.ReadFromJsonAsync<PtqRequestDto>(ct) : null; // a body that is not JSON got 415 already
         }
         catch (System.Text.Json.JsonException ex)
         {

@@ -17,7 +17,7 @@ public static class ReplayEndpoints
         ReplayRequestDto? request;
         try
         {
-            request = http.ContentLength is 0 ? null : await http.ReadFromJsonAsync<ReplayRequestDto>(ct);
+            request = http.HasJsonContentType() ? await http.ReadFromJsonAsync<ReplayRequestDto>(ct) : null; // a body that is not JSON got 415 already
         }
         catch (System.Text.Json.JsonException ex)
         {

@@ -2,7 +2,9 @@ using System.Text.Json;
 using QuantScope.Data;
 using QuantScope.Data.Runs;
 using QuantScope.Data.Series;
+using QuantScope.Engine.Configuration;
 using QuantScope.Engine.Telemetry;
+using QuantScope.Web.Ingest;
 using QuantScope.Web.Runs;
 
 namespace QuantScope.Web.Api;
@@ -27,8 +29,17 @@ public static class RunEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, RunCoordinator coordinator, CancellationToken ct)
     {
-        if (await IngestEndpoints.TryCreateExternalAsync(request, ct) is { } external) return external;
-        var (config, errors) = await ConfigReader.ReadAsync(request, ct);
+        ValidationResult<Engine.Training.ValidTrainConfig> read;
+        try
+        {
+            if (await IngestEndpoints.TryCreateExternalAsync(request, ct) is { } external) return external;
+            read = await ConfigReader.ReadAsync(request, ct);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Security.BodySizeLimitMiddleware.TooLarge(ConfigReader.MaxBodyBytes); // a chunked body: the same answer as a declared one
+        }
+        var (config, errors) = read;
         if (config is null) return Invalid(errors, "The run config is invalid.");
         var id = await coordinator.StartAsync(config, ct);
         return Results.Created($"/api/runs/{id}", new RunCreatedDto(id));
@@ -49,11 +60,13 @@ public static class RunEndpoints
         return Results.Ok(ToDto((await runs.GetAsync(id, ct))!));
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, RunRepository runs, RunControl control, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(Guid id, RunRepository runs, RunControl control, ExternalRunIngestor ingestor, CancellationToken ct)
     {
         if (await control.IsTrainingAsync(id, ct))
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run is still training.", detail: $"Cancel run {id} first.");
-        return await runs.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id);
+        if (!await runs.DeleteAsync(id, ct)) return NotFound(id);
+        ingestor.Forget(id); // a deleted external run takes no more points nor a finish: 404 like GET
+        return Results.NoContent();
     }
 
     private static async Task<IResult> CancelAsync(Guid id, RunControl control, CancellationToken ct)

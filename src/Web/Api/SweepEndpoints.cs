@@ -30,8 +30,16 @@ public static class SweepEndpoints
     {
         using var reader = new StreamReader(request.Body);
         var buffer = new char[MaxBodyBytes + 1];
-        var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
-        if (read > MaxBodyBytes) return Invalid([new ConfigError("$", $"the body is larger than {MaxBodyBytes} bytes")], "The sweep is invalid.");
+        int read;
+        try
+        {
+            read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            read = MaxBodyBytes + 1; // a chunked body over the limit: the same answer as a declared one
+        }
+        if (read > MaxBodyBytes) return Security.BodySizeLimitMiddleware.TooLarge(MaxBodyBytes);
         var (created, errors) = await service.CreateAsync(new string(buffer, 0, read), ct);
         return created is null
             ? Invalid(errors, "The sweep is invalid.")

@@ -26,7 +26,10 @@ public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingres
     public const int MaxLayers = 4096;
 
     /// <summary>Longest run name, characters.</summary>
-    public const int MaxNameLength = 200;
+    public const int MaxNameLength = Api.RunEditDto.MaxNameLength;
+
+    /// <summary>The title of a refused finish request.</summary>
+    public const string FinishInvalid = "The finish request is invalid; the run was not ended.";
 
     /// <summary>Longest error text kept for a failed run, characters.</summary>
     public const int MaxErrorLength = 4000;
@@ -40,7 +43,7 @@ public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingres
         if (!string.Equals(request.Kind, RunKinds.External, StringComparison.OrdinalIgnoreCase))
             errors.Add(new ConfigError("kind", $"must be '{RunKinds.External}'"));
         var name = string.IsNullOrWhiteSpace(request.Name) ? RunKinds.External : request.Name.Trim();
-        if (name.Length > MaxNameLength) errors.Add(new ConfigError("name", $"must be at most {MaxNameLength} characters"));
+        if (Api.RunEditDto.NameProblem(name) is { } problem) errors.Add(new ConfigError("name", problem));
         var layers = request.Layers ?? [];
         if (layers.Count > MaxLayers) errors.Add(new ConfigError("layers", $"must list at most {MaxLayers} layers"));
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -48,6 +51,8 @@ public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingres
         {
             if (string.IsNullOrWhiteSpace(layers[i]) || layers[i].Length > MetricColumnsReader.MaxNameLength)
                 errors.Add(new ConfigError($"layers[{i}]", $"must be a non-empty name of at most {MetricColumnsReader.MaxNameLength} characters"));
+            else if (MetricColumnsReader.HasControlCharacter(layers[i]))
+                errors.Add(new ConfigError($"layers[{i}]", "must not contain control characters"));
             else if (!seen.Add(layers[i]))
                 errors.Add(new ConfigError($"layers[{i}]", $"'{layers[i]}' is listed twice"));
         }
@@ -153,7 +158,7 @@ public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingres
         {
             case null or "" or "completed": status = RunStatus.Completed; break;
             case "failed": status = RunStatus.Failed; break;
-            default: return IngestResult.Invalid([new ConfigError("status", "must be 'completed' or 'failed'")]);
+            default: return IngestResult.Invalid([new ConfigError("status", "must be 'completed' or 'failed'")], FinishInvalid);
         }
         var error = body?.Error is { Length: > MaxErrorLength } e ? e[..MaxErrorLength] : body?.Error;
 
@@ -161,6 +166,7 @@ public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingres
         await state.Gate.WaitAsync(ct);
         try
         {
+            if (!state.Finished) state.Loaded = false; // read the store again: the run may have been deleted (here or by another host)
             if (await LoadAsync(runId, state, ct) is { } refused) return refused;
             state.Finished = true;
             var layerCount = state.Layers.Count;
@@ -174,6 +180,9 @@ public sealed class ExternalRunIngestor(RunRepository runs, MetricIngress ingres
             state.Gate.Release();
         }
     }
+
+    /// <summary>Forgets a deleted run: its next batch or finish reads the store again (and gets 404).</summary>
+    public void Forget(Guid runId) => _states.TryRemove(runId, out _);
 
     /// <summary>Null when the run takes points (state loaded); otherwise why not. Call under the state's gate.</summary>
     private async Task<IngestResult?> LoadAsync(Guid runId, ExternalRunState state, CancellationToken ct)

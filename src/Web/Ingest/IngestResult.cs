@@ -14,8 +14,8 @@ public sealed record IngestResult(IngestStatus Status, string Message, IReadOnly
     public static IngestResult Ok(int points, int layerCount) => new(IngestStatus.Ok, "Accepted.", [], points, layerCount);
 
     /// <summary>Malformed request; nothing written.</summary>
-    public static IngestResult Invalid(IReadOnlyList<ConfigError> errors) =>
-        new(IngestStatus.Invalid, "The metric batch is invalid; nothing was written.", errors, 0, 0);
+    public static IngestResult Invalid(IReadOnlyList<ConfigError> errors, string message = "The metric batch is invalid; nothing was written.") =>
+        new(IngestStatus.Invalid, message, errors, 0, 0);
 
     /// <summary>Unknown run.</summary>
     public static IngestResult NotFound(Guid id) => new(IngestStatus.NotFound, $"No run has id {id}.", [], 0, 0);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace QuantScope.Web.Ingest;
 
@@ -14,4 +15,9 @@ namespace QuantScope.Web.Ingest;
 /// <param name="Layers">Full module names, or null for scalars; the column may be omitted when every point is a scalar.</param>
 /// <param name="Roles"><c>input</c>, <c>weight</c>, <c>grad</c>, or null (scalars; <c>input</c> for layer points); may be omitted.</param>
 /// <param name="Values">Numbers; null, <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c> are accepted too.</param>
-public sealed record MetricColumnsDto(JsonElement Steps, JsonElement Names, JsonElement Layers, JsonElement Roles, JsonElement Values);
+public sealed record MetricColumnsDto(JsonElement Steps, JsonElement Names, JsonElement Layers, JsonElement Roles, JsonElement Values)
+{
+    /// <summary>Members the batch has beyond the five columns (a misspelt <c>"layer"</c>): refused by name, never ignored.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}

@@ -23,6 +23,9 @@ public static class MetricColumnsReader
     {
         if (dto is null) return (null, [new ConfigError("$", "the body must be a JSON object with steps, names and values")]);
         var errors = new List<ConfigError>();
+        foreach (var member in (dto.Unknown?.Keys ?? Enumerable.Empty<string>()).Take(MaxErrors))
+            errors.Add(new ConfigError(member, "is not a known field: a batch has steps, names, values and optionally layers and roles"));
+        if (errors.Count > 0) return (null, errors);
         var steps = Column(dto.Steps, "steps", required: true, errors);
         var names = Column(dto.Names, "names", required: true, errors);
         var values = Column(dto.Values, "values", required: true, errors);
@@ -94,7 +97,11 @@ public static class MetricColumnsReader
         if (e.ValueKind == JsonValueKind.Null && !required) return null;
         if (known.Find(e) is { } seen) return seen; // validated when first seen
         if (e.ValueKind == JsonValueKind.String && TextOf(e) is { } s && !string.IsNullOrWhiteSpace(s) && s.Length <= MaxNameLength)
-            return known.Add(s);
+        {
+            if (!HasControlCharacter(s)) return known.Add(s);
+            errors.Add(new ConfigError($"{field}[{i}]", "must not contain control characters (tabs, line breaks, escapes)"));
+            return null;
+        }
         var expected = required ? "a non-empty string" : "null or a non-empty string";
         errors.Add(new ConfigError($"{field}[{i}]", $"must be {expected} of at most {MaxNameLength} characters, not {Show(e)}"));
         return null;
@@ -119,7 +126,11 @@ public static class MetricColumnsReader
         switch (e.ValueKind)
         {
             case JsonValueKind.Number when e.TryGetDouble(out var d):
-                return (float)d; // beyond float range becomes ±Infinity, as a float32 tensor would hold it
+                var value = (float)d;
+                if (float.IsFinite(value)) return value;
+                // 1e39 would silently become +Infinity: values are stored as float32, so say so instead.
+                errors.Add(new ConfigError($"values[{i}]", $"{Show(e)} is outside the float32 range (±{float.MaxValue:R}); send \"Infinity\" or \"-Infinity\" for an infinite value"));
+                return float.NaN;
             case JsonValueKind.Null:
                 return float.NaN; // Python's json writes NaN as a bare token that JSON forbids: clients send null
             case JsonValueKind.String when TextOf(e) is "NaN" or "Infinity" or "-Infinity":
@@ -129,6 +140,9 @@ public static class MetricColumnsReader
                 return float.NaN;
         }
     }
+
+    /// <summary>True when <paramref name="name"/> holds a control character (C0, DEL or C1): names land in CSV cells, logs and pages.</summary>
+    public static bool HasControlCharacter(string name) => name.Any(char.IsControl);
 
     private static string Show(JsonElement e)
     {

@@ -1,10 +1,11 @@
 namespace QuantScope.Web.Models;
 
 /// <summary>
-/// Decides whether the web app may open a folder as a model: the path, made canonical with
-/// <see cref="Path.GetFullPath(string)"/> (so <c>..</c> segments cannot climb out), must be one of the allowed roots or
-/// lie inside one. Symbolic links are not resolved: a link inside a root counts as inside (whoever can create links
-/// there can already read the target).
+/// Decides whether the web app may open a folder as a model: the path, made absolute and with every symbolic link on
+/// it resolved component by component (as <see cref="Security.ConfigPathPolicy"/> does), must be one of the allowed
+/// roots or lie inside one, and so must every entry of the folder (a <c>config.json</c> linking to a file elsewhere
+/// is as far out as its target). Otherwise the answers ("not found", "not a model") would tell which files exist
+/// outside the roots.
 /// </summary>
 public sealed class ModelFolderPolicy
 {
@@ -40,9 +41,21 @@ public sealed class ModelFolderPolicy
     public bool Allows(string path)
     {
         if (_roots.Length == 0) return true;
-        var full = Canonical(path);
-        return _roots.Any(root => full == root || full.StartsWith(root + Path.DirectorySeparatorChar, PathComparison));
+        try
+        {
+            var real = Canonical(path);
+            if (!Inside(real)) return false;
+            if (!Directory.Exists(real)) return true; // the inspection says it does not exist: it is inside
+            return Directory.EnumerateFileSystemEntries(real).Take(Security.ConfigPathPolicy.MaxFolderEntries).All(e => Inside(Canonical(e)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false; // a link loop or an unreadable folder: not shown
+        }
     }
+
+    private bool Inside(string real) =>
+        _roots.Any(root => real == root || real.StartsWith(root + Path.DirectorySeparatorChar, PathComparison));
 
     /// <summary>For messages: the roots, comma-separated.</summary>
     public string Describe() => _roots.Length == 0 ? "any folder" : string.Join(", ", _roots);
@@ -50,5 +63,5 @@ public sealed class ModelFolderPolicy
     /// <summary>File names compare by case where the file system does (Linux), ignoring case on Windows and macOS.</summary>
     private static StringComparison PathComparison => OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
-    private static string Canonical(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+    private static string Canonical(string path) => Security.RealPath.Of(path);
 }

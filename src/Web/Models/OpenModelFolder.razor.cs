@@ -16,6 +16,10 @@ public partial class OpenModelFolder : ComponentBase
     [Inject]
     private QuantScopeDatabase Database { get; set; } = default!;
 
+    /// <summary>The store's own files, never opened as a model.</summary>
+    [Inject]
+    private Security.ConfigPathPolicy StoreFiles { get; set; } = default!;
+
     /// <summary>The folder typed by the user.</summary>
     protected string? Path { get; set; }
 
@@ -28,7 +32,7 @@ public partial class OpenModelFolder : ComponentBase
     /// <summary>Reads the folder's config and weight headers (no weights; milliseconds) through the API's own logic.</summary>
     protected void Inspect()
     {
-        (Result, Error) = ModelEndpoints.Inspect(Path, ModelEndpoints.Policy(Configuration, Database)) switch
+        (Result, Error) = ModelEndpoints.Inspect(Path, ModelEndpoints.Policy(Configuration, Database), StoreFiles) switch
         {
             Ok<ModelInspectDto> ok => (ok.Value, (string?)null),
             ValidationProblem bad => ((ModelInspectDto?)null, string.Join(" ", bad.ProblemDetails.Errors.SelectMany(e => e.Value))),

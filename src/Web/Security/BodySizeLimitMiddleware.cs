@@ -8,9 +8,10 @@ namespace QuantScope.Web.Security;
 /// <summary>
 /// A request body limit per class of endpoint: log uploads (<see cref="SecurityOptions.MaxUploadBytes"/>), hub
 /// messages (long polling posts them; <see cref="QuantScopeSetup.MaxHubMessageBytes"/>), metric batches (their
-/// endpoint sets its own 32 MB limit and answers with its own message), the data endpoints (format quantization and
-/// law fits: <see cref="SecurityOptions.MaxDataBodyBytes"/>) and everything else, the JSON API and form
-/// posts (<see cref="SecurityOptions.MaxRequestBodyBytes"/>). A declared length over the limit gets 413 at once;
+/// endpoint sets its own 32 MB limit and answers with its own message), run configs and finish calls
+/// (<see cref="Api.ConfigReader.MaxBodyBytes"/>), sweeps (<see cref="Api.SweepEndpoints.MaxBodyBytes"/>), the data
+/// endpoints (format quantization and law fits: <see cref="SecurityOptions.MaxDataBodyBytes"/>) and everything else,
+/// the JSON API and form posts (<see cref="SecurityOptions.MaxRequestBodyBytes"/>). Over any of them: 413. A declared length over the limit gets 413 at once;
 /// otherwise the server stops reading at the limit (Kestrel's feature, or a counting stream where the server has
 /// none, as in tests).
 /// </summary>
@@ -21,17 +22,8 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<Secur
     {
         var request = context.Request;
         if (IsMetricBatch(request)) return next(context);
-        var limit = LimitOf(request.Path);
-        if (request.ContentLength > limit)
-        {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            return context.Response.WriteAsJsonAsync(new
-            {
-                title = "The request body is too large.",
-                status = 413,
-                detail = $"At most {limit} bytes are accepted here.",
-            }, options: null, contentType: "application/problem+json");
-        }
+        var limit = LimitOf(request);
+        if (request.ContentLength > limit) return TooLarge(limit).ExecuteAsync(context);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { } feature)
         {
             if (!feature.IsReadOnly) feature.MaxRequestBodySize = limit;
@@ -42,6 +34,25 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<Secur
                 l => new BadHttpRequestException($"The request body is larger than {l} bytes.", StatusCodes.Status413PayloadTooLarge)); // as Kestrel fails
         }
         return next(context);
+    }
+
+    /// <summary>
+    /// The one answer to a body over its limit, whether its declared length says so (here) or reading it finds out
+    /// (a chunked body: the endpoint catches the <see cref="BadHttpRequestException"/> and answers this).
+    /// </summary>
+    public static IResult TooLarge(long limit) => Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "The request body is too large.", detail: $"At most {limit} bytes are accepted here.");
+
+    /// <summary>The limit for a request, bytes.</summary>
+    public long LimitOf(HttpRequest request)
+    {
+        var general = LimitOf(request.Path);
+        if (!HttpMethods.IsPost(request.Method)) return general;
+        var path = request.Path;
+        if (path.Equals("/api/runs", StringComparison.OrdinalIgnoreCase)
+            || (path.StartsWithSegments("/api/runs") && path.Value!.EndsWith("/finish", StringComparison.Ordinal)))
+            return Math.Min(general, Api.ConfigReader.MaxBodyBytes);
+        return path.Equals("/api/sweeps", StringComparison.OrdinalIgnoreCase) ? Math.Min(general, Api.SweepEndpoints.MaxBodyBytes) : general;
     }
 
     /// <summary>The limit for a path, bytes.</summary>

@@ -30,6 +30,12 @@ public sealed class SecurityOptions
     /// <summary>Ingest requests one client may send in a burst above the sustained rate.</summary>
     public int IngestBurst { get; set; } = 2000;
 
+    /// <summary>
+    /// Origins (<c>https://proxy.example</c>) besides the dashboard's own whose pages may send state-changing requests
+    /// on loopback with no token (see <see cref="CrossSiteGuardMiddleware"/>): a reverse proxy's public name.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
     /// <summary>How long the browser keeps the sign-in cookie, days (it stops working at once when the token changes).</summary>
     public int CookieDays { get; set; } = 30;
 }

@@ -29,7 +29,7 @@ public static class QuantScopeSetup
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var database = storage.ToDatabase(builder.Environment.ContentRootPath);
         services.AddQuantScopeData(database); // Sqlite or PostgreSQL
-        services.AddSingleton(Security.ConfigPathPolicy.From(builder.Configuration, Path.GetDirectoryName(database.Path)!)); // files a web config may name
+        services.AddSingleton(Security.ConfigPathPolicy.From(builder.Configuration, database.Path)); // files a web config may name
 
         services.AddSingleton<LiveRunStore>();
         services.AddSingleton<MetricIngress>();
@@ -70,11 +70,7 @@ public static class QuantScopeSetup
     /// <summary>Maps the UI, the API and the hub.</summary>
     public static WebApplication MapQuantScope(this WebApplication app)
     {
-        app.UseQuantScopeSecurity(); // first: headers on every answer, the token before anything else
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler();
-        }
+        app.UseQuantScopeSecurity(); // first: headers on every answer, the token before anything else, then the exception handler
         app.UseStatusCodePages();
         app.UseAntiforgery();
         app.MapStaticAssets();

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.RateLimiting;
@@ -61,7 +62,17 @@ public static class SecuritySetup
             if (addresses is not null) gate.RequireForAddresses(addresses);
         });
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<CrossSiteGuardMiddleware>(); // loopback with no token: host names, cross-site writes; JSON bodies
         app.UseMiddleware<AccessTokenMiddleware>();
+        // Never a developer exception page (it echoes request headers: a bearer token, the sign-in cookie) once a token
+        // is in force or a request arrives on a non-loopback address; a problem+json without details instead.
+        app.UseWhen(context => !app.Environment.IsDevelopment() || gate.IsRequired
+                || context.Connection.LocalIpAddress is { } local && !ListenAddresses.IsLoopback(local),
+            branch => branch.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                // A body over its limit (Kestrel's or ours) keeps its 413; anything else unexpected is a bare 500.
+                StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            }));
         app.UseMiddleware<BodySizeLimitMiddleware>();
         app.UseRateLimiter();
         return app;

@@ -54,8 +54,9 @@ public sealed class SweepRunner(
     {
         if (!_sweeps.TryGetValue(sweepId, out var sweep) || sweep.State != RunStatus.Running) return false;
         sweep.State = RunStatus.Cancelled;
+        // The running runs first: cancelling Stop can run a worker's continuation inline, which forgets its run.
+        foreach (var id in sweep.Current.Keys.ToList()) coordinator.Cancel(id);
         sweep.Stop.Cancel();
-        foreach (var id in sweep.Current.Keys) coordinator.Cancel(id);
         return true;
     }
 
@@ -93,6 +94,7 @@ public sealed class SweepRunner(
             }
             catch (OperationCanceledException) when (sweep.Stop.IsCancellationRequested)
             {
+                if (!cluster.Enabled && !_stopping) coordinator.Cancel(next.Id); // the sweep was cancelled: so is its run (a stopping server interrupts it instead)
                 return;
             }
             catch (Exception ex) when (ex is ObjectDisposedException && _stopping)

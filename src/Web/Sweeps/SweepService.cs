@@ -5,7 +5,7 @@ using QuantScope.Web.Api;
 namespace QuantScope.Web.Sweeps;
 
 /// <summary>Creates sweeps from their JSON: parse, expand and validate every run (as <c>POST /api/runs</c> would), start.</summary>
-public sealed class SweepService(SweepRunner runner, Security.ConfigPathPolicy? paths = null)
+public sealed class SweepService(SweepRunner runner, Security.ConfigPathPolicy? paths = null, Microsoft.Extensions.Options.IOptions<SweepOptions>? options = null)
 {
     /// <summary>The expanded sweep, or the errors naming the sweep field, grid field and value (exactly one is set).</summary>
     /// <remarks><paramref name="paths"/>: which files each run's config may name (web); null = any (the CLI).</remarks>
@@ -23,6 +23,10 @@ public sealed class SweepService(SweepRunner runner, Security.ConfigPathPolicy? 
     {
         var (sweep, expansion, errors) = Expand(json, paths: paths);
         if (sweep is null) return (null, errors);
+        // One rule: a sweep asking for more parallel runs than this server trains is refused, not quietly clamped.
+        var max = Math.Max(1, (options?.Value ?? new SweepOptions()).MaxWorkers);
+        if (sweep.Workers > max)
+            return (null, [new ConfigError("workers", $"must be at most {max} on this server (Sweeps:MaxWorkers)")]);
         var (id, runs) = await runner.StartAsync(sweep, expansion!.Points, ct);
         return (new SweepCreatedDto(id, runs), []);
     }

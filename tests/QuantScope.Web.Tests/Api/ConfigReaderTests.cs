@@ -141,15 +141,15 @@ public sealed class ConfigReaderTests
     }
 
     [Fact]
-    public async Task ReadAsync_BodyOverLimit_IsRejectedWithoutParsing()
+    public async Task ReadAsync_BodyOverLimit_413AsEveryBodyLimitWithoutParsing()
     {
         var context = new DefaultHttpContext();
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(new string(' ', ConfigReader.MaxBodyBytes + 10)));
-        var (config, errors) = await ConfigReader.ReadAsync(context.Request, CancellationToken.None);
-        Assert.Null(config);
-        var error = Assert.Single(errors);
-        Assert.Equal("$", error.Field);
-        Assert.Contains("larger than", error.Message);
+
+        var refused = await Assert.ThrowsAsync<BadHttpRequestException>(() => ConfigReader.ReadAsync(context.Request, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, refused.StatusCode);
+        Assert.Contains("larger than", refused.Message);
     }
 
     [Fact]

@@ -124,4 +124,35 @@ public sealed class LawEndpointsTests : IClassFixture<QuantScopeWebFactory>
         var (status, _) = await PostAsync("/api/laws/nope/fit", """{"points": []}""");
         Assert.Equal(HttpStatusCode.NotFound, status);
     }
+
+    [Theory]
+    [InlineData("kumar2024-ptq", 1e-102, 1.0)]
+    [InlineData("kumar2024-ptq", 1.0, 1e150)]
+    [InlineData("chen2025-w4a4", 1e-300, 1.0)]
+    [InlineData("chen2025-w4a4", 1.0, 1e200)]
+    public async Task Fit_ExtremeDeltasOrN_400DidNotConvergeOrFiniteFitNever500(string name, double deltaScale, double nScale)
+    {
+        var points = new List<object>();
+        var i = 0;
+        foreach (var n in new[] { 1e8, 1e9, 1e10 })
+        foreach (var d in new[] { 1e10, 1e12 })
+        foreach (var third in new[] { 3.0, 4, 6 })
+        {
+            var delta = deltaScale * (0.01 + 0.001 * (i++ % 7));
+            points.Add(name.StartsWith("kumar", StringComparison.Ordinal)
+                ? new { N = n * nScale, D = d, P = (double?)third, G = (double?)null, delta }
+                : new { N = n * nScale, D = d, P = (double?)null, G = (double?)(third * 32), delta });
+        }
+        var json = JsonSerializer.Serialize(new { points }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+
+        var (status, body) = await PostAsync($"/api/laws/{name}/fit", json);
+
+        if (status == HttpStatusCode.BadRequest)
+        {
+            Assert.Contains("did not converge", body.GetProperty("errors").GetProperty("points")[0].GetString());
+            return;
+        }
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.All(body.GetProperty("constants").EnumerateArray(), c => Assert.Equal(JsonValueKind.Number, c.GetProperty("value").ValueKind));
+    }
 }

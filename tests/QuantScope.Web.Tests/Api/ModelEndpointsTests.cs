@@ -80,4 +80,19 @@ public sealed class ModelEndpointsTests(QuantScopeWebFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Qwen2ForCausalLM is not supported", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Inspect_FolderWhoseWeightsLinkToTheDatabase_Returns400NamingPath()
+    {
+        var folder = ModelFolderFixture.Write();
+        var weights = Path.Combine(folder, "model.safetensors");
+        File.Delete(weights);
+        File.CreateSymbolicLink(weights, factory.DatabasePath);
+
+        var response = await _client.PostAsJsonAsync("/api/models/inspect", new { path = folder });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("dashboard's database", errors.GetProperty("path")[0].GetString());
+    }
 }

@@ -110,4 +110,13 @@ public sealed class SweepEndpointsTests : IClassFixture<QuantScopeWebFactory>
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Post_MoreWorkersThanTheServerTrains_400NamingWorkers()
+    {
+        var (status, body) = await PostAsync("/api/sweeps", """{"workers": 5, "grid": {"seed": [1, 2]}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(Messages(body, "workers"), m => m.Contains("at most 4", StringComparison.Ordinal));
+    }
 }

@@ -63,4 +63,19 @@ public sealed class ImportEndpointsTests : IClassFixture<QuantScopeWebFactory>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Cannot tell the format", await response.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [InlineData(201)]
+    [InlineData(-1)]
+    public async Task Post_NameTooLongOrWithAControlCharacter_400NamingIt(int length)
+    {
+        using var client = _factory.CreateClient();
+        var name = length > 0 ? new string('n', length) : "bell%07name";
+        using var body = new StringContent("step,loss\n1,2.5\n", Encoding.UTF8, "text/csv");
+
+        using var response = await client.PostAsync($"/api/import?format=csv&name={name}", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("name", out _));
+    }
 }

@@ -136,4 +136,53 @@ public sealed class IngestEndpointsTests : IClassFixture<QuantScopeWebFactory>
         var run = await QuantScopeWebFactory.WaitForStatusAsync(http, id, "failed");
         Assert.Equal("nan loss", run.GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task Finish_AfterDelete_404LikeGet()
+    {
+        var http = _factory.CreateClient();
+        var id = await CreateExternalAsync(http, "deleted", Fc2);
+        Assert.Equal(HttpStatusCode.OK, (await PostMetricsAsync(http, id, new { steps = new[] { 1 }, names = new[] { "loss" }, values = new[] { 1.0 } })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/api/runs/{id}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync($"/api/runs/{id}/finish", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostMetricsAsync(http, id, new { steps = new[] { 2 }, names = new[] { "loss" }, values = new[] { 1.0 } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/runs/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Finish_BodyOverTheLimitOrBadStatus_413OrFinishTitle()
+    {
+        var http = _factory.CreateClient();
+        var id = await CreateExternalAsync(http, "finish-limits");
+
+        var big = await http.PostAsync($"/api/runs/{id}/finish", JsonContent.Create(new { status = "failed", error = new string('x', 1_000_000) }));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        Assert.Contains("At most 65536 bytes", await big.Content.ReadAsStringAsync());
+        var bad = await http.PostAsJsonAsync($"/api/runs/{id}/finish", new { status = "paused" });
+        var text = await bad.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("finish request is invalid", text);
+        Assert.DoesNotContain("metric batch", text);
+        Assert.Equal("running", (await GetRunAsync(http, id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task PostMetrics_MisspeltLayerColumnOrOutOfRangeValue_400NamingIt()
+    {
+        var http = _factory.CreateClient();
+        var id = await CreateExternalAsync(http, "strict", Fc2);
+
+        var misspelt = await PostMetricsAsync(http, id, new { steps = new[] { 1 }, names = new[] { "amaxCustom" }, layer = new[] { Fc2 }, values = new[] { 1.0 } });
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
+        Assert.Contains("\"layer\"", await misspelt.Content.ReadAsStringAsync());
+        var huge = await http.PostAsync($"/api/runs/{id}/metrics", new StringContent("""{"steps":[1],"names":["loss"],"values":[1e39]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Contains("values[0]", await huge.Content.ReadAsStringAsync());
+        var control = await http.PostAsJsonAsync("/api/runs", new { kind = "external", name = "bell\u0007", layers = new[] { "a\nb" } });
+        var controlText = await control.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, control.StatusCode);
+        Assert.Contains("layers[0]", controlText);
+    }
 }

@@ -71,4 +71,53 @@ public sealed class MetricColumnsReaderTests
         Assert.Null(points);
         Assert.Equal("roles[1]", Assert.Single(errors).Field);
     }
+
+    [Fact]
+    public void Read_MisspeltLayersColumn_RefusedNamingTheField()
+    {
+        var (points, errors) = Read("""{"steps":[1],"names":["amaxCustom"],"layer":["model.layers.0.mlp.down_proj"],"values":[1]}""");
+
+        Assert.Null(points);
+        var error = Assert.Single(errors);
+        Assert.Equal("layer", error.Field);
+        Assert.Contains("not a known field", error.Message);
+    }
+
+    [Theory]
+    [InlineData("1e39")]
+    [InlineData("-3.5e38")]
+    [InlineData("1e400")]
+    public void Read_ValueOutsideFloat32Range_RefusedNamingTheIndex(string value)
+    {
+        var (points, errors) = Read($$"""{"steps":[0,1],"names":["loss","loss"],"values":[1,{{value}}]}""");
+
+        Assert.Null(points);
+        var error = Assert.Single(errors);
+        Assert.Equal("values[1]", error.Field);
+        Assert.Contains("float32", error.Message);
+    }
+
+    [Fact]
+    public void Read_LargestFloat32AndExplicitInfinity_Accepted()
+    {
+        var (points, errors) = Read("""{"steps":[0,1],"names":["loss","loss"],"values":[3.4028235e38,"Infinity"]}""");
+
+        Assert.Empty(errors);
+        Assert.Equal([float.MaxValue, float.PositiveInfinity], points!.Select(p => p.Value));
+    }
+
+    [Theory]
+    [InlineData("names", "\"lo\\nss\"")]
+    [InlineData("layers", "\"model.layers.0\\u0007\"")]
+    public void Read_ControlCharacterInAName_RefusedNamingTheIndex(string field, string name)
+    {
+        var names = field == "names" ? name : "\"amaxCustom\"";
+        var layer = field == "layers" ? name : "\"model.layers.0\"";
+        var (points, errors) = Read($$"""{"steps":[3],"names":[{{names}}],"layers":[{{layer}}],"values":[1]}""");
+
+        Assert.Null(points);
+        var error = Assert.Single(errors);
+        Assert.Equal($"{field}[0]", error.Field);
+        Assert.Contains("control characters", error.Message);
+    }
 }

@@ -47,4 +47,31 @@ public sealed class ModelFolderPolicyTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Models:AllowedRoots"] = "" }).Build();
         Assert.Empty(ModelFolderPolicy.From(configuration, "/data").Roots);
     }
+
+    [Fact]
+    public void Allows_LinkInsideARootPointingOutOrAFolderWhoseFileLinksOut_Refused()
+    {
+        var top = Directory.CreateTempSubdirectory("quantscope-models-").FullName;
+        try
+        {
+            var root = Directory.CreateDirectory(Path.Combine(top, "models")).FullName;
+            var outside = Directory.CreateDirectory(Path.Combine(top, "secret")).FullName;
+            File.WriteAllText(Path.Combine(outside, "config.json"), "{}");
+            Directory.CreateSymbolicLink(Path.Combine(root, "escape"), outside);
+            var model = Directory.CreateDirectory(Path.Combine(root, "model")).FullName;
+            File.CreateSymbolicLink(Path.Combine(model, "config.json"), Path.Combine(outside, "config.json"));
+            var honest = Directory.CreateDirectory(Path.Combine(root, "honest")).FullName;
+            File.WriteAllText(Path.Combine(honest, "config.json"), "{}");
+            var policy = new ModelFolderPolicy([root]);
+
+            Assert.False(policy.Allows(Path.Combine(root, "escape")));
+            Assert.False(policy.Allows(Path.Combine(root, "escape", "config.json")));
+            Assert.False(policy.Allows(model));
+            Assert.True(policy.Allows(honest));
+        }
+        finally
+        {
+            Directory.Delete(top, recursive: true);
+        }
+    }
 }

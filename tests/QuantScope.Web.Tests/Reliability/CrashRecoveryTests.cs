@@ -80,6 +80,65 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Equal("ok", AppProcess.IntegrityCheck(DatabasePath));
     }
 
+    [Fact]
+    public async Task Kill_WithTheDatabaseNamedAsDataAndAnSqliteReaderBeside_AcknowledgedPointsStored()
+    {
+        const string sqlite3 = "/usr/bin/sqlite3";
+        Assert.True(File.Exists(sqlite3), "Debian's sqlite3 CLI is needed (.ci/run installs it)");
+        Guid external;
+        var acked = new ConcurrentBag<int>();
+        using (var app = await AppProcess.StartAsync(DatabasePath))
+        {
+            // Reading the store as a corpus would drop SQLite's locks for the whole process: refused, naming the field.
+            foreach (var path in new[] { DatabasePath, "quantscope.db-wal", "quantscope.db-shm" })
+            {
+                using var refused = await app.Client.PostAsJsonAsync("/api/runs", new { data = new { kind = "text", path }, steps = 5 });
+                var body = await refused.Content.ReadAsStringAsync();
+                Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, body);
+                Assert.Contains("data.path", body);
+            }
+            external = await CreateAsync(app.Client, new { kind = "external", name = "crash-reader", layers = new[] { "l0", "l1" } });
+
+            using var stop = new CancellationTokenSource();
+            var ingesters = Enumerable.Range(0, 3).Select(k => IngestUntilFailureAsync(app.Client, external, k, 3, acked, stop.Token)).ToArray();
+            var reader = Task.Run(() => ReadWithSqlite3Until(sqlite3, stop.Token)); // as README's backup advice does
+            await WaitUntilAsync(() => Task.FromResult(acked.Count >= 60), TimeSpan.FromSeconds(120));
+            await Task.Delay(1000); // the reader and the writer side by side a while longer
+
+            app.KillHard();
+            stop.Cancel();
+            await Task.WhenAll(ingesters);
+            await reader;
+        }
+
+        Assert.Equal("ok", AppProcess.IntegrityCheck(DatabasePath));
+        SqliteConnection.ClearAllPools();
+        using (var app = await AppProcess.StartAsync(DatabasePath))
+        {
+            var loss = await SeriesAsync(app.Client, external, "loss", null);
+            var missing = acked.SelectMany(first => Enumerable.Range(first, StepsPerBatch)).Count(s => !loss.ContainsKey(s));
+            Assert.True(missing == 0, $"{missing} of {acked.Count * StepsPerBatch} acknowledged points are missing");
+            app.KillHard();
+        }
+    }
+
+    // sqlite3 beside the server, the way users read the file: counts and a .backup, again and again.
+    private void ReadWithSqlite3Until(string sqlite3, CancellationToken ct)
+    {
+        var copy = Path.Combine(_folder, "backup.db");
+        while (!ct.IsCancellationRequested)
+        {
+            var info = new System.Diagnostics.ProcessStartInfo(sqlite3) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { "-cmd", ".timeout 2000", DatabasePath, "SELECT count(*) FROM sqlite_master;", $".backup '{copy}'" })
+                info.ArgumentList.Add(arg);
+            using var process = System.Diagnostics.Process.Start(info)!;
+            process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Thread.Sleep(100);
+        }
+    }
+
     internal static float Value(int step) => step * 0.25f;
 
     internal static async Task<Guid> CreateAsync(HttpClient client, object body)

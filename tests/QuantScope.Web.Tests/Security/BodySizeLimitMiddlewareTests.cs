@@ -73,4 +73,25 @@ public sealed class BodySizeLimitMiddlewareTests
         Assert.True(Encoding.UTF8.GetByteCount(log) is > 2000 and < 4000);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("/api/runs", 64 * 1024)]
+    [InlineData("/api/sweeps", 256 * 1024)]
+    public async Task Post_ConfigBodyOverItsLimit_Chunked413LikeDeclared(string path, int limit)
+    {
+        using var factory = new SecureWebFactory(null);
+        using var client = factory.CreateRawClient();
+        var json = "{\"name\": \"" + new string('x', limit + 10) + "\"}";
+        using var declared = new StringContent(json, Encoding.UTF8, "application/json");
+        using var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        chunked.Headers.ContentType = new("application/json");
+
+        using var a = await client.PostAsync(path, declared);
+        using var b = await client.PostAsync(path, chunked);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, a.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, b.StatusCode);
+        Assert.Contains($"At most {limit} bytes", await a.Content.ReadAsStringAsync());
+        Assert.Contains($"At most {limit} bytes", await b.Content.ReadAsStringAsync());
+    }
 }

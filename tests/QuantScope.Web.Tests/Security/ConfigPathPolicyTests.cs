@@ -24,6 +24,8 @@ public sealed class ConfigPathPolicyTests : IDisposable
 
     public void Dispose() => Directory.Delete(_top, recursive: true);
 
+    private string Db => Path.Combine(_root, "quantscope.db");
+
     private static TrainConfig WithData(string path) => TrainConfig.Demo with { Data = new DataConfig { Kind = DataKind.Text, Path = path } };
 
     [Fact]
@@ -44,7 +46,7 @@ public sealed class ConfigPathPolicyTests : IDisposable
     [Fact]
     public void Check_DotDotSegment_IsRefusedEvenWhenItWouldStayInside()
     {
-        Assert.Equal("data.path", Assert.Single(_policy.Check(WithData("../elsewhere/secret.txt"), _root)).Field);
+        Assert.Equal("data.path", Assert.Single(_policy.Check(WithData("../elsewhere/secret.txt"), Db)).Field);
         Assert.Contains("'..'", Assert.Single(_policy.Check(WithData(Path.Combine(_root, "..", "data", "corpus.txt")))).Message);
     }
 
@@ -114,10 +116,10 @@ public sealed class ConfigPathPolicyTests : IDisposable
             new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Item1, p.Item2))).Build();
         var secret = WithData(Path.Combine(_outside, "secret.txt"));
 
-        Assert.NotEmpty(ConfigPathPolicy.From(Config(), _root).Check(secret));
-        Assert.Empty(ConfigPathPolicy.From(Config(("Storage:AllowedRoots:0", _outside)), _root).Check(secret));
-        Assert.Empty(ConfigPathPolicy.From(Config(("Models:AllowedRoots:0", _outside)), _root).Check(secret));
-        Assert.Empty(ConfigPathPolicy.From(Config(("Storage:AllowedRoots:0", "*")), _root).Check(secret));
+        Assert.NotEmpty(ConfigPathPolicy.From(Config(), Db).Check(secret));
+        Assert.Empty(ConfigPathPolicy.From(Config(("Storage:AllowedRoots:0", _outside)), Db).Check(secret));
+        Assert.Empty(ConfigPathPolicy.From(Config(("Models:AllowedRoots:0", _outside)), Db).Check(secret));
+        Assert.Empty(ConfigPathPolicy.From(Config(("Storage:AllowedRoots:0", "*")), Db).Check(secret));
     }
 
     [Fact]
@@ -143,5 +145,53 @@ public sealed class ConfigPathPolicyTests : IDisposable
 
         Assert.Empty(errors);
         Assert.NotNull(config);
+    }
+
+    [Theory]
+    [InlineData("quantscope.db")]
+    [InlineData("quantscope.db-wal")]
+    [InlineData("quantscope.db-shm")]
+    [InlineData("quantscope.db-journal")]
+    [InlineData("checkpoints/run/step-10.bin")]
+    [InlineData("uploads/import-1.tmp")]
+    public void Check_TheStoresOwnFiles_AreRefusedEvenWhenAnyPathIsAllowed(string relative)
+    {
+        var file = Path.Combine(_root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, "store bytes");
+        foreach (var policy in new[] { new ConfigPathPolicy([_root], Db), new ConfigPathPolicy(["*"], Db) })
+        {
+            var data = Assert.Single(policy.Check(WithData(file)));
+            Assert.Equal("data.path", data.Field);
+            Assert.Contains("dashboard's", data.Message);
+            Assert.Equal("tasks[0]", Assert.Single(policy.Check(TrainConfig.Demo with { Tasks = [relative] }, _root)).Field);
+            Assert.Equal("init.path", Assert.Single(policy.Check(TrainConfig.Demo with { Init = new InitConfig { Path = file } })).Field);
+        }
+    }
+
+    [Fact]
+    public void Check_LinkToTheDatabaseInsideAModelFolderOrElsewhere_IsRefused()
+    {
+        File.WriteAllText(Db, "store bytes");
+        var model = Directory.CreateDirectory(Path.Combine(_outside, "model")).FullName;
+        File.CreateSymbolicLink(Path.Combine(model, "model.safetensors"), Db);
+        var link = Path.Combine(_outside, "corpus.txt");
+        File.CreateSymbolicLink(link, Db);
+        var policy = new ConfigPathPolicy(["*"], Db);
+
+        Assert.Equal("init.path", Assert.Single(policy.Check(TrainConfig.Demo with { Init = new InitConfig { Path = model } })).Field);
+        Assert.Equal("data.path", Assert.Single(policy.Check(WithData(link))).Field);
+    }
+
+    [Fact]
+    public void ConfigReaderRead_RelativeDataPath_ResolvesAgainstTheDataFolderNotTheWorkingDirectory()
+    {
+        var policy = ConfigPathPolicy.From(new ConfigurationBuilder().Build(), Db);
+
+        var (config, errors) = ConfigReader.Read("""{"data": {"kind": "text", "path": "corpus.txt"}}""", paths: policy);
+
+        Assert.Empty(errors);
+        Assert.Equal(_root, config!.BaseDirectory);
+        Assert.Equal(Path.Combine(_root, "corpus.txt"), config.WithAbsolutePaths().Config.Data!.Path);
     }
 }

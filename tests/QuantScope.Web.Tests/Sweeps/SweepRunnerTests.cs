@@ -65,4 +65,30 @@ public sealed class SweepRunnerTests : IClassFixture<QuantScopeWebFactory>
         var last = await Get<RunRepository>().GetAsync(created.Runs[1], CancellationToken.None);
         Assert.Equal(RunStatus.Cancelled, last!.Status);
     }
+
+    [Fact]
+    public async Task Cancel_WhileTheFirstRunTrains_CancelsTheRunningRunToo()
+    {
+        var json = TwoByOne.Replace("\"steps\":4", "\"steps\":100000", StringComparison.Ordinal).Replace("\"t\"", "\"t2\"", StringComparison.Ordinal);
+        var (created, _) = await Get<SweepService>().CreateAsync(json, CancellationToken.None);
+        var runs = Get<RunRepository>();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while ((await runs.GetAsync(created!.Runs[0], CancellationToken.None))!.LastStep < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first run did not start training");
+            await Task.Delay(100);
+        }
+
+        Assert.True(Get<SweepRunner>().Cancel(created.SweepId));
+
+        deadline = DateTime.UtcNow.AddSeconds(60);
+        RunEntity first;
+        while ((first = (await runs.GetAsync(created.Runs[0], CancellationToken.None))!).Status == RunStatus.Running)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the running run kept training after the sweep was cancelled");
+            await Task.Delay(100);
+        }
+        Assert.Equal(RunStatus.Cancelled, first.Status);
+        Assert.False(await Get<QuantScope.Web.Runs.RunControl>().IsTrainingAsync(created.Runs[0], CancellationToken.None));
+    }
 }

@@ -8,7 +8,9 @@ namespace QuantScope.Data.Export.Heatmaps;
 /// <summary>
 /// Draws a <see cref="HeatmapGrid"/> on the server with ScottPlot (SkiaSharp underneath): layers down the y axis by full
 /// module name (first layer on top), steps along x, the viridis colormap (perceptually uniform), a colour bar labelled
-/// with the metric's unit, "run — metric (role)" as the title, cells that were not measured in grey.
+/// with the metric's unit, "run — metric (role)" as the title, cells that were not measured in grey. Infinite cells
+/// (a diverged run's overflow, exactly what users export) are drawn in their own colour, named in the legend, and the
+/// colour scale spans the finite values only.
 /// </summary>
 public static class HeatmapImage
 {
@@ -22,6 +24,9 @@ public static class HeatmapImage
     private const int MaxStepTicks = 12;
 
     private static readonly Color NotMeasured = Color.FromHex("#C8C8C8");
+
+    /// <summary>Infinite cells: a red far from every viridis colour.</summary>
+    private static readonly Color NonFinite = Color.FromHex("#E0115F");
 
     /// <summary>Default height: room for every layer name (20 px a row), 400..4000 px.</summary>
     public static int DefaultHeight(int layerCount) => Math.Clamp(160 + 20 * layerCount, 400, 4000);
@@ -60,16 +65,43 @@ public static class HeatmapImage
         }
 
         // ScottPlot draws row 0 at the top; cell (r, c) is centred on x = c, y = rows - 1 - r.
+        // The colour scale takes the finite cells; infinite ones go to an overlay of one colour (NaN is transparent there).
         var data = new double[rows, columns];
+        var infinite = new double[rows, columns];
+        bool anyInfinite = false, anyMissing = false, anyFinite = false;
         for (var r = 0; r < rows; r++)
+        {
             for (var c = 0; c < columns; c++)
-                data[r, c] = grid.Values[r][c];
+            {
+                var v = grid.Values[r][c];
+                data[r, c] = float.IsFinite(v) ? v : double.NaN;
+                infinite[r, c] = float.IsInfinity(v) ? 1 : double.NaN;
+                anyInfinite |= float.IsInfinity(v);
+                anyMissing |= float.IsNaN(v);
+                anyFinite |= float.IsFinite(v);
+            }
+        }
 
-        var heatmap = plot.Add.Heatmap(data);
-        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.NaNCellColor = NotMeasured;
-        var colorBar = plot.Add.ColorBar(heatmap);
-        colorBar.Label = MetricCatalog.UnitOf(grid.Metric);
+        if (anyFinite) // nothing finite: no colour scale, only the overlay below
+        {
+            var heatmap = plot.Add.Heatmap(data);
+            heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+            heatmap.NaNCellColor = anyInfinite ? Colors.Transparent : NotMeasured;
+            var colorBar = plot.Add.ColorBar(heatmap);
+            colorBar.Label = MetricCatalog.UnitOf(grid.Metric);
+        }
+        if (anyInfinite)
+        {
+            // Under the main heatmap's transparent NaN cells: grey where not measured, red where infinite.
+            var overlay = plot.Add.Heatmap(infinite);
+            overlay.Colormap = new SolidColormap(NonFinite);
+            overlay.NaNCellColor = NotMeasured;
+            overlay.ManualRange = new ScottPlot.Range(0, 1);
+            plot.MoveToBack(overlay);
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "non-finite", FillColor = NonFinite });
+            if (anyMissing) plot.Legend.ManualItems.Add(new LegendItem { LabelText = "not measured", FillColor = NotMeasured });
+            plot.ShowLegend(Alignment.UpperRight);
+        }
 
         plot.Axes.Left.SetTicks(
             [.. Enumerable.Range(0, rows).Select(r => (double)(rows - 1 - r))], [.. grid.Layers]);
@@ -79,5 +111,12 @@ public static class HeatmapImage
             [.. tickColumns.Select(c => (double)c)], [.. tickColumns.Select(c => CsvText.Number(grid.Steps[c]))]);
         plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, rows - 0.5);
         return plot;
+    }
+
+    private sealed class SolidColormap(Color color) : IColormap
+    {
+        public string Name => "non-finite";
+
+        public Color GetColor(double normalizedIntensity) => color;
     }
 }

@@ -17,7 +17,8 @@ public static class ScalingLawFitter
     /// that a residual variance exists) that vary in N, D and the third input independently. Throws
     /// <see cref="LawInputException"/> naming the field and point index for a non-positive or non-finite N, D or
     /// delta, a missing or invalid G (Chen, G &gt;= 2) or P (Kumar, P &gt; 0), too few points, or points that do not
-    /// determine every constant.
+    /// determine every constant, and "did not converge" with the reason when the optimizer fails or the constants or
+    /// their errors come out non-finite (extreme inputs).
     /// </summary>
     public static ScalingLawFit Fit(LawFamily family, IReadOnlyList<LawPoint> points)
     {
@@ -39,9 +40,22 @@ public static class ScalingLawFitter
         if (n < p + 1)
             throw new LawInputException("points", null, $"holds {n} point(s); fitting {p} constants ({string.Join(", ", form.ConstantNames)}) with standard errors needs at least {p + 1}");
 
-        var start = LinearStart(form, points, x, y);
-        var (constants, iterations) = Refine(form, points, x, y, start);
-        return Summarize(form, points, x, y, constants, iterations);
+        ScalingLawFit fit;
+        try
+        {
+            var start = LinearStart(form, points, x, y);
+            var (constants, iterations) = Refine(form, points, x, y, start);
+            fit = Summarize(form, points, x, y, constants, iterations);
+        }
+        catch (Exception ex) when (ex is ArithmeticException or ArgumentException or InvalidOperationException or MathNet.Numerics.NonConvergenceException)
+        {
+            throw new LawInputException("points", null, $"did not converge: {ex.Message}");
+        }
+        // Deltas near 1e-300 or N near 1e300 overflow the forms' powers: say so instead of answering NaN constants.
+        if (fit.Constants.Any(c => !double.IsFinite(c.Value) || !double.IsFinite(c.StandardError))
+            || !fit.Residuals.All(double.IsFinite) || !double.IsFinite(fit.RSquared))
+            throw new LawInputException("points", null, "did not converge: the fitted constants or their errors are not finite numbers (the points' N, D or delta span too extreme a range for the formula; rescale them)");
+        return fit;
     }
 
     /// <summary>Exact least squares of the linearised model; throws when the design does not determine every constant.</summary>

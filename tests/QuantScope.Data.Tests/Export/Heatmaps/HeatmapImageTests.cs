@@ -33,4 +33,28 @@ public sealed class HeatmapImageTests
         Assert.True(float.IsNaN(grid.Values[1][1]));
         Assert.Equal("r — amax (input)", grid.Title);
     }
+
+    [Fact]
+    public void Png_InfiniteCells_DrawnInTheNonFiniteColourWithoutThrowing()
+    {
+        var diverged = (float)1e39; // what a float32 store holds for 1e39: +Infinity
+        var grid = new HeatmapGrid("diverged", "amax", "input", ["a", "b"], [0, 1, 2],
+            [[1f, 2f, diverged], [float.NegativeInfinity, 3f, float.NaN]]);
+
+        using var bitmap = SKBitmap.Decode(HeatmapImage.Png(grid, 600, 400));
+
+        Assert.Equal((600, 400), (bitmap.Width, bitmap.Height));
+        Assert.Contains(bitmap.Pixels, p => p.Red == 0xE0 && p.Green == 0x11 && p.Blue == 0x5F);
+    }
+
+    [Fact]
+    public void Svg_OnlyInfiniteCells_RendersWithTheLegend()
+    {
+        var grid = new HeatmapGrid("all-inf", "amax", "input", ["a"], [0, 1], [[float.PositiveInfinity, float.NegativeInfinity]]);
+
+        var svg = HeatmapImage.Svg(grid, 500, 300);
+
+        Assert.Contains("<title>all-inf", svg);
+        Assert.Contains("e0115f", svg, StringComparison.OrdinalIgnoreCase);
+    }
 }

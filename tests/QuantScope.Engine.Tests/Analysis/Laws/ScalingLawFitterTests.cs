@@ -128,4 +128,26 @@ public sealed class ScalingLawFitterTests(ITestOutputHelper output)
         var ex = Assert.Throws<LawInputException>(() => ScalingLawFitter.Fit(LawFamily.KumarPtq, points));
         Assert.Equal("points[2].P", ex.Path);
     }
+
+    [Theory]
+    [InlineData("kumar2024-ptq", 1e-300, 1.0)]
+    [InlineData("chen2025-w4a4", 1e-300, 1.0)]
+    [InlineData("chen2025-w4a4", 1.0, 1e250)]
+    public void Fit_ExtremeDeltasOrN_FiniteConstantsOrDidNotConverge(string name, double deltaScale, double nScale)
+    {
+        var law = Law(name);
+        var points = Grid(law, law.Family == LawFamily.ChenQat ? Groups : Bits, noise: 0.02, seed: 7)
+            .Select(p => p with { N = p.N * nScale, Delta = p.Delta * deltaScale }).ToList();
+
+        try
+        {
+            var fit = ScalingLawFitter.Fit(law.Family, points);
+            Assert.All(fit.Constants, c => Assert.True(double.IsFinite(c.Value) && double.IsFinite(c.StandardError), c.Name));
+        }
+        catch (LawInputException ex)
+        {
+            Assert.Equal("points", ex.Field);
+            Assert.Contains("did not converge", ex.Message);
+        }
+    }
 }
