@@ -46,6 +46,40 @@ public static class LogImporter
         return (resolved, series);
     }
 
+    /// <summary>
+    /// Reads a folder of TensorBoard runs as one series (see <see cref="TfEventsFolderImporter"/>): the files are
+    /// (path relative to the folder, opener) pairs, the paths only labels. <paramref name="format"/> must be
+    /// <see cref="ImportFormats.Auto"/> or <see cref="ImportFormats.TfEvents"/>, and no step column may be named.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Another format, a step column, or no event file among the files.</exception>
+    public static (string Format, ImportedSeries Series) ReadFolder(
+        IReadOnlyList<(string RelativePath, Func<Stream> Open)> files, string? format, string? stepColumn, CancellationToken ct)
+    {
+        CheckFolderOptions(format, stepColumn);
+        var series = new ImportedSeries();
+        TfEventsFolderImporter.Read(files, series, ct);
+        return (ImportFormats.TfEvents, series);
+    }
+
+    /// <summary>As <see cref="ReadFolder(IReadOnlyList{ValueTuple{string, Func{Stream}}}, string?, string?, CancellationToken)"/>, for a folder on disk (searched recursively).</summary>
+    /// <exception cref="InvalidDataException">Another format, a step column, or no event file below the folder.</exception>
+    public static (string Format, ImportedSeries Series) ReadFolder(string folder, string? format, string? stepColumn, CancellationToken ct)
+    {
+        CheckFolderOptions(format, stepColumn);
+        var series = new ImportedSeries();
+        TfEventsFolderImporter.Read(folder, series, ct);
+        return (ImportFormats.TfEvents, series);
+    }
+
+    private static void CheckFolderOptions(string? format, string? stepColumn)
+    {
+        var requested = (format ?? ImportFormats.Auto).Trim().ToLowerInvariant();
+        if (requested is not (ImportFormats.Auto or ImportFormats.TfEvents))
+            throw new InvalidDataException($"A folder is imported as TensorBoard runs (format {ImportFormats.TfEvents}), not as {format}.");
+        if (!string.IsNullOrWhiteSpace(stepColumn))
+            throw new InvalidDataException($"A step column ('{stepColumn.Trim()}') cannot be named for a folder of TensorBoard runs: event files carry their steps.");
+    }
+
     private static string Resolve(Stream stream, string? format, string? fileName)
     {
         var requested = (format ?? ImportFormats.Auto).Trim().ToLowerInvariant();
