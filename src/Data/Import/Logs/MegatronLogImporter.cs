@@ -3,9 +3,9 @@ using System.Text.RegularExpressions;
 namespace QuantScope.Data.Import.Logs;
 
 /// <summary>
-/// Reads Megatron-LM console logs (and NeMo jobs that print Megatron's training log): a line
-/// <c>iteration N/ M | name: value | name: value | ...</c> (log prefixes such as <c>[2024-05-01 10:00:00]</c> are
-/// fine) gives each <c>name: value</c> part at step N, named as written (<c>lm loss</c>, <c>grad norm</c>,
+/// Reads Megatron-LM console logs (and NeMo 2's progress lines, <c>Training epoch 0, iteration 120/499999 | lr: ... |
+/// reduced_train_loss: ...</c>): a line <c>iteration N/ M | name: value | name: value | ...</c> (log prefixes such as
+/// <c>[2024-05-01 10:00:00]</c> are fine) gives each <c>name: value</c> part at step N, named as written (<c>lm loss</c>, <c>grad norm</c>,
 /// <c>learning rate</c>, <c>elapsed time per iteration (ms)</c>). A line <c>validation loss at iteration N | X value:
 /// V | X PPL: W |</c> gives <c>validation/X</c> and <c>validation/X PPL</c>. Values are read loosely
 /// (<see cref="ImportNumbers.TryParseLoose"/>); parts that are not numbers are left out, other lines ignored.

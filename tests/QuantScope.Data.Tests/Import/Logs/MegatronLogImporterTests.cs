@@ -43,6 +43,19 @@ public sealed class MegatronLogImporterTests
     }
 
     [Fact]
+    public void Read_NeMo2ProgressLine_SameShapeReadsToo()
+    {
+        // NeMo 2's Megatron progress bar: an epoch before the iteration, snake_case names.
+        const string line = "Training epoch 0, iteration 120/499999 | lr: 2.999e-04 | global_batch_size: 256 | global_step: 120 | reduced_train_loss: 3.218 | train_step_timing in s: 0.8123 | consumed_samples: 30976\n";
+        var series = Read(MegatronLogImporter.Read, line);
+
+        Assert.Equal(
+            [(120, "consumed_samples", 30976f), (120, "global_batch_size", 256f), (120, "global_step", 120f), (120, "lr", 2.999e-4f),
+             (120, "reduced_train_loss", 3.218f), (120, "train_step_timing in s", 0.8123f)],
+            ScalarTuples(series));
+    }
+
+    [Fact]
     public void Confidence_IterationLine_High() =>
         Assert.Equal(0.95, MegatronLogImporter.Confidence(Log.Split('\n')));
 
