@@ -55,6 +55,11 @@ public partial class ImportPage
         try
         {
             var maxBytes = Security.Value.MaxUploadBytes;
+            if (_files.Sum(f => f.Size) > maxBytes)
+            {
+                _error = $"The files hold more than {maxBytes} bytes, the most an import takes.";
+                return;
+            }
             var files = new List<(string, Stream)>();
             foreach (var file in _files)
             {
