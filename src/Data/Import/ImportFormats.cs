@@ -9,15 +9,17 @@ public static class ImportFormats
     public const string Csv = "csv";
     /// <summary>One JSON object a line, with a step property.</summary>
     public const string Jsonl = "jsonl";
-    /// <summary>Free-form training logs with <c>step=N</c> and <c>name=value</c> pairs.</summary>
+    /// <summary>Free-form training logs with <c>step=N</c> and <c>name=value</c> pairs (also OLMo's indented blocks).</summary>
     public const string Kv = "kv";
+    /// <summary>Megatron-LM console logs: <c>iteration N/ M | name: value | ...</c>.</summary>
+    public const string Megatron = "megatron";
     /// <summary>Transformer Engine debug statistics (nvdlfw_inspect) logs.</summary>
     public const string NvInspect = "nvinspect";
     /// <summary>TensorBoard event files (TFRecord framing, Event protobufs).</summary>
     public const string TfEvents = "tfevents";
 
     /// <summary>Every concrete format (not <see cref="Auto"/>).</summary>
-    public static readonly IReadOnlyList<string> Concrete = [Csv, Jsonl, Kv, NvInspect, TfEvents];
+    public static readonly IReadOnlyList<string> Concrete = [Csv, Jsonl, Kv, Megatron, NvInspect, TfEvents];
 
     /// <summary>True for <see cref="Auto"/> or a concrete format name (lower case, as listed).</summary>
     public static bool IsKnown(string format) => format == Auto || Concrete.Contains(format);

@@ -6,12 +6,53 @@ namespace QuantScope.Data.Import;
 /// <summary>Number parsing shared by the text importers: steps, plain values, and the loose values of free-form logs.</summary>
 public static partial class ImportNumbers
 {
-    /// <summary>Step column or key names, matched ignoring case.</summary>
-    public static readonly IReadOnlyList<string> StepNames = ["step", "iteration", "iter", "global_step"];
+    /// <summary>
+    /// Step column or key names, matched ignoring case, in order of preference: when a file has several (Lightning's
+    /// <c>metrics.csv</c> has <c>epoch</c> and <c>step</c>; W&amp;B exports <c>_step</c> and <c>trainer/global_step</c>),
+    /// the first of this list is the step and the others stay metrics. <c>epoch</c> comes last: it is the step only of
+    /// files that count nothing finer (Keras <c>CSVLogger</c>, YOLOv5 <c>results.csv</c>).
+    /// </summary>
+    public static readonly IReadOnlyList<string> StepNames =
+        ["step", "global_step", "trainer/global_step", "iteration", "iter", "it", "_step", "epoch"];
 
     /// <summary>True when <paramref name="name"/> is one of <see cref="StepNames"/>.</summary>
-    public static bool IsStepName(string name) =>
-        StepNames.Contains(name.Trim().ToLowerInvariant());
+    public static bool IsStepName(string name) => StepRank(name) >= 0;
+
+    /// <summary>The position of <paramref name="name"/> (trimmed, any case) in <see cref="StepNames"/>; -1 when it is none.</summary>
+    public static int StepRank(string name)
+    {
+        var trimmed = name.Trim();
+        for (var i = 0; i < StepNames.Count; i++)
+        {
+            if (trimmed.Equals(StepNames[i], StringComparison.OrdinalIgnoreCase)) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// The index of the step among <paramref name="names"/>: the one equal to <paramref name="requested"/> (trimmed, any
+    /// case) when given, else the most preferred of <see cref="StepNames"/>; -1 when there is none.
+    /// </summary>
+    public static int FindStep(IReadOnlyList<string> names, string? requested)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (!string.IsNullOrWhiteSpace(requested))
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (names[i].Trim().Equals(requested.Trim(), StringComparison.OrdinalIgnoreCase)) return i;
+            }
+            return -1;
+        }
+        var best = -1;
+        var bestRank = int.MaxValue;
+        for (var i = 0; i < names.Count; i++)
+        {
+            var rank = StepRank(names[i]);
+            if (rank >= 0 && rank < bestRank) (best, bestRank) = (i, rank);
+        }
+        return best;
+    }
 
     /// <summary>
     /// A step: a whole number 0..int.MaxValue, leading zeros and thousands separators allowed (<c>000002</c>,

@@ -51,6 +51,6 @@ public sealed class ImportedRunWriter(RunRepository runs, MetricSeriesWriter wri
             throw;
         }
 
-        return new ImportResult(id, series.PointCount, series.Metrics(), series.Skipped, format, series.Layers.Count);
+        return new ImportResult(id, series.PointCount, series.Metrics(), series.Skipped, format, series.Layers.Count, series.Notes);
     }
 }

@@ -14,12 +14,16 @@ public sealed class ImportedSeries
     private readonly List<string> _layers = [];
     private readonly Dictionary<string, int> _layerIndex = new(StringComparer.Ordinal);
     private readonly List<string> _skipped = [];
+    private readonly List<string> _notes = [];
 
     /// <summary>Layer names (full module names as the file wrote them), in order of first appearance.</summary>
     public IReadOnlyList<string> Layers => _layers;
 
     /// <summary>One entry per skipped part: <c>line 7: reason</c> or <c>record at offset 120: reason</c>.</summary>
     public IReadOnlyList<string> Skipped => _skipped;
+
+    /// <summary>What the reader assumed and the user should know (e.g. <c>no step column: the row number is the step</c>).</summary>
+    public IReadOnlyList<string> Notes => _notes;
 
     /// <summary>Scalar points plus per-layer points (one per metric, role and step): the rows the import writes.</summary>
     public int PointCount => _scalars.Count + _layerValues.Count;
@@ -57,6 +61,33 @@ public sealed class ImportedSeries
 
     /// <summary>Records a part of the input left out: <paramref name="where"/> is <c>line N</c> or <c>record at offset N</c>.</summary>
     public void Skip(string where, string reason) => _skipped.Add($"{where}: {reason}");
+
+    /// <summary>Records an assumption the reader made (once per distinct text).</summary>
+    public void Note(string note)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(note);
+        if (!_notes.Contains(note)) _notes.Add(note);
+    }
+
+    /// <summary>
+    /// Adds everything <paramref name="other"/> read, each metric name prefixed with <paramref name="prefix"/> (for a
+    /// folder import: <c>validation/</c>), its skipped parts and notes prefixed with <paramref name="source"/>.
+    /// </summary>
+    public void AddFrom(ImportedSeries other, string prefix, string source)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(prefix);
+        foreach (var ((metric, step), value) in other._scalars) _scalars[(prefix + metric, step)] = value;
+        foreach (var ((metric, role, step), values) in other._layerValues)
+        {
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (!float.IsNaN(values[i])) AddLayer(step, prefix + metric, role, other._layers[i], values[i]);
+            }
+        }
+        foreach (var skipped in other._skipped) _skipped.Add($"{source}: {skipped}");
+        foreach (var note in other._notes) Note($"{source}: {note}");
+    }
 
     /// <summary>The distinct metric names, ordinal order.</summary>
     public IReadOnlyList<string> Metrics() =>

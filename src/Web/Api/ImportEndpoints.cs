@@ -9,12 +9,14 @@ using QuantScope.Web.Security;
 namespace QuantScope.Web.Api;
 
 /// <summary>
-/// <c>POST /api/import?format=auto&amp;name=NAME</c>: uploads an external training log (a multipart form's first file,
-/// or the raw request body) of at most <see cref="SecurityOptions.MaxUploadBytes"/> and stores it as a run of kind <c>external</c>,
-/// answering 201 with the <see cref="ImportResult"/> (as the <c>import</c> verb prints it), 400 for an unreadable or
-/// empty log (with what was skipped) and 413 for a body over the limit. The upload is spooled to
-/// <c>uploads/</c> next to the database under a generated name (deleted when read); the client's file name is only
-/// ever a label (directories stripped), never a path.
+/// <c>POST /api/import?format=auto&amp;name=NAME&amp;stepColumn=COLUMN</c>: uploads an external training log (a multipart
+/// form's first file, or the raw request body) of at most <see cref="SecurityOptions.MaxUploadBytes"/> and stores it as
+/// a run of kind <c>imported</c>, answering 201 with the <see cref="ImportResult"/> (as the <c>import</c> verb prints
+/// it), 400 for an unreadable or empty log (with what was skipped) and 413 for a body over the limit. A form with
+/// several files is a folder of TensorBoard runs (each file named by its path in the folder, as a browser's folder
+/// upload sends it) and becomes one run. The upload is spooled to <c>uploads/</c> next to the database under a
+/// generated name (deleted when read); the client's file names are only ever labels (directories stripped, or for a
+/// folder, metric prefixes), never paths.
 /// </summary>
 public static class ImportEndpoints
 {
@@ -30,7 +32,7 @@ public static class ImportEndpoints
     }
 
     private static async Task<IResult> ImportAsync(
-        HttpRequest request, string? format, string? name, RunRepository runs, MetricSeriesWriter writer,
+        HttpRequest request, string? format, string? name, string? stepColumn, RunRepository runs, MetricSeriesWriter writer,
         QuantScopeDatabase database, IOptions<SecurityOptions> security, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(name)) name = null; // the file's name then
@@ -44,9 +46,10 @@ public static class ImportEndpoints
         await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         string fileName;
+        IFormFileCollection? folderFiles;
         try
         {
-            fileName = await CopyUploadAsync(request, file, maxBytes, ct);
+            (fileName, folderFiles) = await CopyUploadAsync(request, file, maxBytes, ct);
         }
         catch (UploadTooLargeException)
         {
@@ -67,7 +70,9 @@ public static class ImportEndpoints
         ImportedSeries series;
         try
         {
-            (resolved, series) = LogImporter.Read(file, format ?? ImportFormats.Auto, fileName, ct);
+            (resolved, series) = folderFiles is null
+                ? LogImporter.Read(file, format ?? ImportFormats.Auto, fileName, stepColumn, ct)
+                : LogImporter.ReadFolder(folderFiles.Select(f => (f.FileName ?? "", (Func<Stream>)f.OpenReadStream)).ToArray(), format, stepColumn, ct);
         }
         catch (InvalidDataException ex)
         {
@@ -78,28 +83,38 @@ public static class ImportEndpoints
         {
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The log holds no data points.",
                 detail: $"Nothing importable in '{fileName}' (format {resolved}).",
-                extensions: new Dictionary<string, object?> { ["skipped"] = series.Skipped });
+                extensions: new Dictionary<string, object?> { ["skipped"] = series.Skipped, ["notes"] = series.Notes });
         }
 
         var result = await new ImportedRunWriter(runs, writer).WriteAsync(series, name ?? fileName, fileName, resolved, ct);
         return Results.Created($"/api/runs/{result.RunId}", result);
     }
 
-    /// <summary>Copies the first form file, or the raw body, to <paramref name="target"/>; returns the file's name ("upload" for a raw body).</summary>
-    private static async Task<string> CopyUploadAsync(HttpRequest request, Stream target, long maxBytes, CancellationToken ct)
+    /// <summary>
+    /// Copies the form's only file, or the raw body, to <paramref name="target"/> and returns its label ("upload" for a
+    /// raw body); a form of several files is a folder, returned as is with the label of the folder they share.
+    /// </summary>
+    private static async Task<(string Label, IFormFileCollection? Folder)> CopyUploadAsync(
+        HttpRequest request, Stream target, long maxBytes, CancellationToken ct)
     {
         if (request.HasFormContentType)
         {
             // The form reader's own limit (128 MB by default) is raised to the endpoint's.
             request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = maxBytes }));
             var form = await request.ReadFormAsync(ct);
-            var upload = form.Files.Count > 0 ? form.Files[0] : throw new InvalidDataException("The form holds no file.");
+            if (form.Files.Count == 0) throw new InvalidDataException("The form holds no file.");
+            if (form.Files.Count > 1)
+            {
+                if (form.Files.Sum(f => f.Length) > maxBytes) throw new UploadTooLargeException();
+                return (FolderLabelOf(form.Files.Select(f => f.FileName).ToArray()), form.Files);
+            }
+            var upload = form.Files[0];
             await CopyLimitedAsync(upload.OpenReadStream(), target, maxBytes, ct);
-            return LabelOf(upload.FileName);
+            return (LabelOf(upload.FileName), null);
         }
 
         await CopyLimitedAsync(request.Body, target, maxBytes, ct);
-        return "upload";
+        return ("upload", null);
     }
 
     // Counts what is copied: a server without a request size limit feature (TestServer) still stops at the limit.
@@ -124,6 +139,13 @@ public static class ImportEndpoints
         var clean = new string(last.Where(c => !char.IsControl(c)).ToArray()).Trim();
         if (clean.Length > RunEditDto.MaxNameLength) clean = clean[..RunEditDto.MaxNameLength];
         return clean is "" or "." or ".." ? "upload" : clean;
+    }
+
+    /// <summary>The first folder every file name shares, as a label; "upload" when they share none.</summary>
+    private static string FolderLabelOf(IReadOnlyList<string?> fileNames)
+    {
+        var firsts = fileNames.Select(n => (n ?? "").Split('/', '\\')).Select(parts => parts.Length > 1 ? parts[0] : "").Distinct().ToArray();
+        return firsts.Length == 1 ? LabelOf(firsts[0]) : "upload";
     }
 
     private sealed class UploadTooLargeException : Exception;

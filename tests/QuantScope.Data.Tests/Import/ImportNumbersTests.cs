@@ -64,4 +64,15 @@ public sealed class ImportNumbersTests
     [InlineData("abc")]
     [InlineData("99999999999")]
     public void TryParseStep_Invalid_False(string text) => Assert.False(ImportNumbers.TryParseStep(text, out _));
+
+    [Theory]
+    [InlineData("epoch|step|loss", null, 1)]
+    [InlineData("_step|trainer/global_step|train/loss", null, 1)]
+    [InlineData("  epoch  |train/box_loss", null, 0)]
+    [InlineData("it|loss", null, 0)]
+    [InlineData("loss|lr", null, -1)]
+    [InlineData("step|samples|loss", " SAMPLES ", 1)]
+    [InlineData("step|loss", "samples", -1)]
+    public void FindStep_Names_MostPreferredOrRequested(string names, string? requested, int expected) =>
+        Assert.Equal(expected, ImportNumbers.FindStep(names.Split('|'), requested));
 }

@@ -69,6 +69,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
     [InlineData(ImportFormats.Csv)]
     [InlineData(ImportFormats.Jsonl)]
     [InlineData(ImportFormats.Kv)]
+    [InlineData(ImportFormats.Megatron)]
     [InlineData(ImportFormats.NvInspect)]
     [InlineData(ImportFormats.TfEvents)]
     [InlineData(ImportFormats.Auto)]
@@ -86,6 +87,35 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
                 var (resolved, series) = LogImporter.Read(stream, format, "../../etc/" + format + ".log", CancellationToken.None);
                 Assert.Contains(resolved, ImportFormats.Concrete);
                 Assert.True(series.PointCount >= 0);
+                return true;
+            }
+            catch (InvalidDataException ex)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+                return false;
+            }
+        }));
+    }
+
+    [Fact]
+    public void LogImporter_GeneratedFolders_ReadOrInvalidDataException()
+    {
+        var neighbour = ImportSeeds.For(ImportFormats.TfEvents)[0];
+        Report("import-folder", FuzzRunner.Run("import-folder", ImportSeeds.Folder, input =>
+        {
+            var cut = Array.IndexOf(input, (byte)'\n');
+            var path = cut < 0 ? "" : Encoding.UTF8.GetString(input, 0, cut);
+            var content = cut < 0 ? input : input[(cut + 1)..];
+            var files = new (string, Func<Stream>)[]
+            {
+                ("exp1/events.out.tfevents.1714557600.node01.1.0", () => new MemoryStream(neighbour, writable: false)),
+                (path, () => new MemoryStream(content, writable: false)),
+            };
+            try
+            {
+                var (resolved, series) = LogImporter.ReadFolder(files, ImportFormats.Auto, null, CancellationToken.None);
+                Assert.Equal(ImportFormats.TfEvents, resolved);
+                Assert.True(series.PointCount > 0); // the valid neighbour always counts
                 return true;
             }
             catch (InvalidDataException ex)

@@ -1,3 +1,4 @@
+using QuantScope.Tests.Shared;
 using Microsoft.Data.Sqlite;
 using QuantScope.Web.Cli;
 
@@ -91,6 +92,91 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal("", output);
         Assert.Contains(message, error);
         Assert.False(File.Exists(DbPath)); // rejected before the database is opened
+    }
+
+    [Fact]
+    public async Task Import_OlmoLogAuto_ValuesAtTheStepOfTheirHeader()
+    {
+        var file = Write("olmo.log", """
+            2024-05-01 10:00:00 INFO [step=120/15000,epoch=0]
+                train/CrossEntropyLoss=2.998
+                optim/total_grad_norm=0.71
+            2024-05-01 10:00:09 INFO [step=121/15000,epoch=0]
+                train/CrossEntropyLoss=2.991
+            """);
+
+        var (code, output, error) = await Run("import", file, "--db", DbPath, "--json");
+
+        Assert.True(code == 0, error);
+        var result = LastLine(output);
+        Assert.Equal("kv", result.GetProperty("format").GetString());
+        await using var services = new ServiceCollection().AddQuantScopeData(DbPath).BuildServiceProvider();
+        var loss = await services.GetRequiredService<MetricSeriesRepository>().ReadScalarAsync(
+            result.GetProperty("runId").GetGuid(), "train/CrossEntropyLoss", CancellationToken.None);
+        Assert.Equal([new SeriesPoint(120, 2.998f), new SeriesPoint(121, 2.991f)], loss);
+    }
+
+    [Fact]
+    public async Task Import_StepColumnOption_ThatColumnIsTheStep()
+    {
+        var file = Write("metrics.csv", "epoch,step,train_loss\n0,49,2.31\n1,99,2.05\n");
+
+        var (code, output, error) = await Run("import", file, "--step-column", "epoch", "--db", DbPath, "--json");
+
+        Assert.True(code == 0, error);
+        await using var services = new ServiceCollection().AddQuantScopeData(DbPath).BuildServiceProvider();
+        var loss = await services.GetRequiredService<MetricSeriesRepository>().ReadScalarAsync(
+            LastLine(output).GetProperty("runId").GetGuid(), "train_loss", CancellationToken.None);
+        Assert.Equal([new SeriesPoint(0, 2.31f), new SeriesPoint(1, 2.05f)], loss);
+    }
+
+    [Fact]
+    public async Task Import_StepLessCsv_RowNumbersWithANoteOnStderr()
+    {
+        var file = Write("losses.csv", "loss,lr\n2.5,0.001\n2.25,0.001\n");
+
+        var (code, output, error) = await Run("import", file, "--db", DbPath, "--json");
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith("note: no step column", error);
+        var result = LastLine(output);
+        Assert.Equal(4, result.GetProperty("points").GetInt32());
+        Assert.Contains("row number", result.GetProperty("notes")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Import_TensorBoardFolder_OneRunWithSubfolderPrefixes()
+    {
+        var runs = Path.Combine(_folder, "runs");
+        Directory.CreateDirectory(Path.Combine(runs, "exp1", "validation"));
+        File.WriteAllBytes(Path.Combine(runs, "exp1", "events.out.tfevents.1714557600.node01.1.0"),
+            new TfEventsTestWriter().FileVersion().Scalars(100, ("loss", 2.5f)).ToArray());
+        File.WriteAllBytes(Path.Combine(runs, "exp1", "validation", "events.out.tfevents.1714557601.node01.1.1"),
+            new TfEventsTestWriter().FileVersion().Scalars(100, ("loss", 2.75f)).ToArray());
+
+        var (code, output, error) = await Run("import", runs, "--db", DbPath, "--json");
+
+        Assert.True(code == 0, error);
+        var result = LastLine(output);
+        Assert.Equal("tfevents", result.GetProperty("format").GetString());
+        Assert.Equal(["loss", "validation/loss"], result.GetProperty("metrics").EnumerateArray().Select(m => m.GetString()));
+        await using var services = new ServiceCollection().AddQuantScopeData(DbPath).BuildServiceProvider();
+        var run = Assert.Single(await services.GetRequiredService<RunRepository>().ListAsync(CancellationToken.None));
+        Assert.Equal("runs", run.Name);
+    }
+
+    [Theory]
+    [InlineData(" iteration      1/  10 | lm loss: 3.2 |\n", "--step-column", "consumed samples", "can be named for csv, jsonl, kv logs only")]
+    [InlineData("step,loss\n1,2\n", "--step-column", "samples", "Step column 'samples' is not in the CSV header")]
+    public async Task Import_BadStepColumn_UsageErrorNamingIt(string text, string option, string value, string message)
+    {
+        var file = Write("train.log", text);
+
+        var (code, _, error) = await Run("import", file, option, value, "--db", DbPath);
+
+        Assert.Equal(QuantScopeCli.UsageError, code);
+        Assert.Contains(message, error);
+        Assert.False(File.Exists(DbPath));
     }
 
     [Fact]

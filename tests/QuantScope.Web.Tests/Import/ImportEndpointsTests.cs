@@ -1,3 +1,4 @@
+using QuantScope.Tests.Shared;
 using System.Net.Http.Headers;
 using System.Text;
 
@@ -77,5 +78,71 @@ public sealed class ImportEndpointsTests : IClassFixture<QuantScopeWebFactory>
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("name", out _));
+    }
+
+    [Fact]
+    public async Task Post_MegatronLogWithStepColumn_BadRequestNamingTheFormats()
+    {
+        using var client = _factory.CreateClient();
+        using var body = new StringContent(" iteration      1/  10 | lm loss: 3.2 |\n", Encoding.UTF8, "text/plain");
+
+        using var response = await client.PostAsync("/api/import?stepColumn=samples", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("can be named for csv, jsonl, kv logs only", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Post_JsonLinesWithStepColumnAndBareNaN_ImportsAtThatStep()
+    {
+        using var client = _factory.CreateClient();
+        using var body = new StringContent("{\"_step\": 0, \"samples\": 256, \"loss\": NaN}\n{\"_step\": 1, \"samples\": 512, \"loss\": 2.5}\n", Encoding.UTF8, "application/x-ndjson");
+
+        using var response = await client.PostAsync("/api/import?stepColumn=samples", body);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("jsonl", result.GetProperty("format").GetString());
+        var loss = await _factory.Services.GetRequiredService<MetricSeriesRepository>().ReadScalarAsync(
+            result.GetProperty("runId").GetGuid(), "loss", CancellationToken.None);
+        Assert.Equal(2, loss.Count);
+        Assert.Equal(256, loss[0].Step);
+        Assert.True(float.IsNaN(loss[0].Value));
+        Assert.Equal(new SeriesPoint(512, 2.5f), loss[1]);
+    }
+
+    [Fact]
+    public async Task Post_SeveralFiles_OneRunFromTheFolderOfTensorBoardRuns()
+    {
+        using var client = _factory.CreateClient();
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(new TfEventsTestWriter().FileVersion().Scalars(7, ("epoch_loss", 0.49f)).ToArray()),
+            "files", "logs/train/events.out.tfevents.1714557600.host.v2");
+        form.Add(new ByteArrayContent(new TfEventsTestWriter().FileVersion().Scalars(7, ("epoch_loss", 0.33f)).ToArray()),
+            "files", "logs/validation/events.out.tfevents.1714557601.host.v2");
+        form.Add(new ByteArrayContent("lr: 3e-4\n"u8.ToArray()), "files", "logs/hparams.yaml");
+
+        using var response = await client.PostAsync("/api/import", form);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["train/epoch_loss", "validation/epoch_loss"], result.GetProperty("metrics").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["left out 1 files that are not TensorBoard event files"], result.GetProperty("notes").EnumerateArray().Select(m => m.GetString()));
+        var run = await _factory.Services.GetRequiredService<RunRepository>().GetAsync(result.GetProperty("runId").GetGuid(), CancellationToken.None);
+        Assert.Equal("logs", run!.Name);
+    }
+
+    [Fact]
+    public async Task Post_SeveralFilesWithoutEvents_BadRequest()
+    {
+        using var client = _factory.CreateClient();
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent("step,loss\n1,2\n"u8.ToArray()), "files", "a.csv");
+        form.Add(new ByteArrayContent("step,loss\n1,2\n"u8.ToArray()), "files", "b.csv");
+
+        using var response = await client.PostAsync("/api/import", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("No TensorBoard event files", await response.Content.ReadAsStringAsync());
     }
 }

@@ -4,23 +4,53 @@ using System.Text.Json;
 namespace QuantScope.Data.Import.Logs;
 
 /// <summary>
-/// Reads a JSON Lines log: one object a line with a step property (<c>step</c>, <c>iteration</c>, <c>iter</c> or
-/// <c>global_step</c>), optional <c>layer</c> and <c>role</c>, and numeric properties as metrics (nested objects
-/// flatten to <c>outer.inner</c>; numeric strings such as <c>"NaN"</c> count; other values are ignored). A line that is
-/// not a JSON object or has no usable step is skipped.
+/// Reads a JSON Lines log: one object a line with a step property (the most preferred of
+/// <see cref="ImportNumbers.StepNames"/>, or the one named by the caller), optional <c>layer</c> and <c>role</c>, and
+/// numeric properties as metrics (nested objects flatten to <c>outer.inner</c>; numeric strings such as <c>"NaN"</c>
+/// count, and so do Python's bare <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>, see <see cref="JsonNonFinite"/>; other
+/// values are ignored). When the first object has no step property (and none was named), every line's number among
+/// the non-blank lines (first = 1) is its step, with a note. A line that is not a JSON object or has no usable step is
+/// skipped.
 /// </summary>
 public static class JsonlLogImporter
 {
-    /// <summary>Reads <paramref name="stream"/> into <paramref name="into"/>.</summary>
-    public static void Read(Stream stream, ImportedSeries into, CancellationToken ct)
+    /// <summary>Reads <paramref name="stream"/> into <paramref name="into"/>, finding the step property by name.</summary>
+    public static void Read(Stream stream, ImportedSeries into, CancellationToken ct) => Read(stream, into, null, ct);
+
+    /// <summary>Reads <paramref name="stream"/> into <paramref name="into"/>; <paramref name="stepProperty"/> names the step (null: find it).</summary>
+    public static void Read(Stream stream, ImportedSeries into, string? stepProperty, CancellationToken ct)
     {
+        var state = new LineState(string.IsNullOrWhiteSpace(stepProperty) ? null : stepProperty.Trim());
         foreach (var (number, line) in LogLines.Read(stream, ct))
         {
-            if (line.Trim().Length > 0) ReadLine(line, $"line {number}", into);
+            if (line.Trim().Length == 0) continue;
+            state.Row++;
+            ReadLine(JsonNonFinite.Quote(line), $"line {number}", state, into);
         }
     }
 
-    private static void ReadLine(string line, string where, ImportedSeries into)
+    /// <summary>
+    /// How sure the sniffer may be that <paramref name="lines"/> are JSON lines: 0.9 when the first non-blank line is a
+    /// JSON object (bare NaN and Infinity allowed), 0.6 when it only starts with <c>{</c> (a cut or broken first line),
+    /// else 0.
+    /// </summary>
+    public static double Confidence(IReadOnlyList<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var first = lines.Select(l => l.Trim().TrimStart('\uFEFF')).FirstOrDefault(l => l.Length > 0);
+        if (first is null || !first.StartsWith('{')) return 0;
+        try
+        {
+            using var document = JsonDocument.Parse(JsonNonFinite.Quote(first));
+            return document.RootElement.ValueKind == JsonValueKind.Object ? 0.9 : 0.6;
+        }
+        catch (JsonException)
+        {
+            return 0.6;
+        }
+    }
+
+    private static void ReadLine(string line, string where, LineState state, ImportedSeries into)
     {
         JsonDocument document;
         try
@@ -48,24 +78,37 @@ public static class JsonlLogImporter
                 return;
             }
 
-            var stepProperty = root.EnumerateObject().FirstOrDefault(p => ImportNumbers.IsStepName(p.Name));
-            if (stepProperty.Value.ValueKind == JsonValueKind.Undefined)
+            var properties = root.EnumerateObject().ToArray();
+            var stepIndex = ImportNumbers.FindStep(properties.Select(p => p.Name).ToArray(), state.Requested);
+            if (state.RowSteps is null && (state.RowSteps = stepIndex < 0 && state.Requested is null) == true)
             {
-                into.Skip(where, "no step property");
+                into.Note($"no step property ({string.Join(", ", ImportNumbers.StepNames)}): the line number among non-blank lines (first = 1) is the step");
+            }
+            int step;
+            string? stepName = null;
+            if (state.RowSteps == true) step = state.Row;
+            else if (stepIndex < 0)
+            {
+                into.Skip(where, state.Requested is null ? "no step property" : $"no step property '{state.Requested}'");
                 return;
             }
-            var stepText = stepProperty.Value.ValueKind == JsonValueKind.String ? stepProperty.Value.GetString()! : stepProperty.Value.GetRawText();
-            if (!ImportNumbers.TryParseStep(stepText, out var step))
+            else
             {
-                into.Skip(where, $"step '{stepText}' is not a whole number 0..{int.MaxValue}");
-                return;
+                var value = properties[stepIndex].Value;
+                stepName = properties[stepIndex].Name;
+                var stepText = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+                if (!ImportNumbers.TryParseStep(stepText, out step))
+                {
+                    into.Skip(where, $"step '{stepText}' is not a whole number 0..{int.MaxValue}");
+                    return;
+                }
             }
 
             var layer = Text(root, "layer");
             var role = ImportRoles.Normalize(Text(root, "role"));
             foreach (var property in root.EnumerateObject())
             {
-                if (property.NameEquals(stepProperty.Name) || Is(property, "layer") || Is(property, "role")) continue;
+                if ((stepName is not null && property.NameEquals(stepName)) || Is(property, "layer") || Is(property, "role")) continue;
                 AddValues(property.Name, property.Value, step, layer, role, into);
             }
         }
@@ -116,5 +159,14 @@ public static class JsonlLogImporter
             if (Is(property, name)) return property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
         }
         return null;
+    }
+
+    // What one file's lines share: the step named by the caller, the row count, and whether rows are the steps
+    // (decided by the first object line).
+    private sealed class LineState(string? requested)
+    {
+        public string? Requested { get; } = requested;
+        public int Row { get; set; }
+        public bool? RowSteps { get; set; }
     }
 }

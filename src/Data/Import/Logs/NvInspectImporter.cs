@@ -48,6 +48,13 @@ public static partial class NvInspectImporter
     /// <summary>True when <paramref name="line"/> is a statistics line (what the sniffer looks for).</summary>
     public static bool IsStatsLine(string line) => LineRegex().Match(line) is { Success: true } m && NameRegex().IsMatch(m.Groups["name"].Value);
 
+    /// <summary>How sure the sniffer may be that <paramref name="lines"/> are TE debug statistics: 0.95 with a stats line, else 0.</summary>
+    public static double Confidence(IReadOnlyList<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        return lines.Any(IsStatsLine) ? 0.95 : 0;
+    }
+
     /// <summary>
     /// A stat's metric name and the number its value is divided by: percentages become fractions
     /// (<c>underflows%</c> → underflowFraction ÷100, <c>overflows%</c> → overflowFraction ÷100), <c>cur_amax</c> → amax,

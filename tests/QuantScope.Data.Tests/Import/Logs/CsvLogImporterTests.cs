@@ -58,6 +58,83 @@ public sealed class CsvLogImporterTests
     }
 
     [Fact]
-    public void Read_NoStepColumn_Throws() =>
-        Assert.Throws<InvalidDataException>(() => Read(CsvLogImporter.Read, "epoch,loss\n1,2\n"));
+    public void Read_YoloResultsWithPaddedHeader_EpochIsTheStep()
+    {
+        // YOLOv5's results.csv: names and values right-aligned in 20 characters, epoch as the first column.
+        const string text =
+            "               epoch,      train/box_loss,      train/obj_loss,   metrics/precision,metrics/mAP_0.5:0.95,               x/lr0\n" +
+            "                   0,            0.11241,           0.069713,          0.00078541,          0.00010284,             0.07025\n" +
+            "                   1,            0.10521,           0.067414,           0.0012041,          0.00025178,            0.040186\n";
+        var series = Read(CsvLogImporter.Read, text);
+
+        var scalars = ScalarTuples(series);
+        Assert.Equal(10, scalars.Length);
+        Assert.Contains((0, "train/box_loss", 0.11241f), scalars);
+        Assert.Contains((1, "metrics/mAP_0.5:0.95", 0.00025178f), scalars);
+        Assert.Contains((1, "x/lr0", 0.040186f), scalars);
+        Assert.DoesNotContain(scalars, p => p.Item2 == "epoch");
+        Assert.Empty(series.Skipped);
+        Assert.Empty(series.Notes);
+    }
+
+    [Fact]
+    public void Read_KerasCsvLogger_EpochIsTheStep()
+    {
+        var series = Read(CsvLogImporter.Read, "epoch,accuracy,loss,val_accuracy,val_loss\n0,0.8573,0.4936,0.8821,0.3312\n1,0.9012,0.2871,0.8977,0.2950\n");
+
+        Assert.Equal(
+            [(0, "accuracy", 0.8573f), (0, "loss", 0.4936f), (0, "val_accuracy", 0.8821f), (0, "val_loss", 0.3312f),
+             (1, "accuracy", 0.9012f), (1, "loss", 0.2871f), (1, "val_accuracy", 0.8977f), (1, "val_loss", 0.2950f)],
+            ScalarTuples(series));
+    }
+
+    [Fact]
+    public void Read_LightningMetricsWithEpochAndStep_StepWinsAndEpochStaysAMetric()
+    {
+        // Lightning's CSVLogger: one row per log call, empty cells for the metrics not logged by it.
+        const string text = "epoch,step,train_loss,val_loss\n0,49,2.3104,\n0,99,2.0511,\n0,99,,2.1187\n";
+        var series = Read(CsvLogImporter.Read, text);
+
+        Assert.Equal(
+            [(49, "epoch", 0f), (49, "train_loss", 2.3104f), (99, "epoch", 0f), (99, "train_loss", 2.0511f), (99, "val_loss", 2.1187f)],
+            ScalarTuples(series));
+    }
+
+    [Fact]
+    public void Read_NoStepColumn_RowNumberIsTheStepWithANote()
+    {
+        var series = Read(CsvLogImporter.Read, "loss,lr\n2.5,0.001\n2.25,0.001\nx,0.002\n");
+
+        Assert.Equal([(1, "loss", 2.5f), (1, "lr", 0.001f), (2, "loss", 2.25f), (2, "lr", 0.001f), (3, "lr", 0.002f)], ScalarTuples(series));
+        Assert.Contains("row number", Assert.Single(series.Notes));
+        Assert.Equal(["line 4: column 'loss': 'x' is not a number"], series.Skipped);
+    }
+
+    [Fact]
+    public void Read_StepColumnNamed_ThatColumnIsTheStepAndOthersStayMetrics()
+    {
+        var series = new ImportedSeries();
+        using var stream = new MemoryStream("step,tokens,loss\n1,4096,2.5\n2,8192,2.25\n"u8.ToArray());
+        CsvLogImporter.Read(stream, series, " Tokens ", CancellationToken.None);
+
+        Assert.Equal([(4096, "loss", 2.5f), (4096, "step", 1f), (8192, "loss", 2.25f), (8192, "step", 2f)], ScalarTuples(series));
+    }
+
+    [Fact]
+    public void Read_StepColumnMissing_ThrowsNamingItAndTheHeader()
+    {
+        using var stream = new MemoryStream("epoch,loss\n1,2\n"u8.ToArray());
+        var error = Assert.Throws<InvalidDataException>(() => CsvLogImporter.Read(stream, new ImportedSeries(), "samples", CancellationToken.None));
+        Assert.Equal("Step column 'samples' is not in the CSV header; it has: epoch, loss.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("step,loss\n1,2\n", 0.9)]
+    [InlineData("               epoch,      train/box_loss\n                   0,            0.11241\n", 0.9)]
+    [InlineData("loss;lr\n2.5;0.1\n2.4;0.1\n", 0.6)]
+    [InlineData("loss,lr\n2.5,0.1\nepoch done\n", 0)]
+    [InlineData("2024-05-01 10:00:00,123 INFO start\n2024-05-01 10:00:01,456 INFO step 1\n", 0)]
+    [InlineData("hello\n", 0)]
+    public void Confidence_FirstLines_ByShape(string text, double expected) =>
+        Assert.Equal(expected, CsvLogImporter.Confidence(text.Split('\n')));
 }
