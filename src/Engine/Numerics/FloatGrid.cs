@@ -27,17 +27,19 @@ internal static class FloatGrid
     private static readonly Scalar OneMinusU = (1.0 - Math.Pow(2, -24)).ToScalar();
 
     /// <summary>
-    /// A new float32 tensor 2^k · ufp(max(a, floor)) for a ≥ 0 (or NaN). <paramref name="floor"/> must be a normal
-    /// float32 power of two and 2^k · a must stay below 2^104.
+    /// A new float32 tensor 2^k · ufp(clamp(a, floor, ceiling)) for a ≥ 0 (or NaN). <paramref name="floor"/> and
+    /// <paramref name="ceiling"/> must be normal float32 powers of two with 2^k · ceiling below 2^104.
     /// </summary>
-    /// <param name="a">Non-negative float32 magnitudes (NaN passes through).</param>
+    /// <param name="a">Non-negative float32 magnitudes (NaN passes through; +inf gives the ceiling).</param>
     /// <param name="floor">Lower bound applied before ufp (a power of two).</param>
+    /// <param name="ceiling">Upper bound applied before ufp (a power of two).</param>
     /// <param name="k">Power of two the result is scaled by.</param>
-    public static Tensor ScaledUfp(Tensor a, double floor, int k)
+    public static Tensor ScaledUfp(Tensor a, double floor, double ceiling, int k)
     {
         using var phi = (Phi * Math.Pow(2, k)).ToScalar(); // held: a temporary Scalar can be freed mid-call
         using var low = (Phi * Math.Pow(2, k) * floor).ToScalar(); // fl(φ·2^k·floor) is exact: floor is a power of two
-        var q = a.mul(phi).clamp_min_(low); // = fl(φ·2^k·max(a, floor)): rounding is monotone
+        using var high = (Phi * Math.Pow(2, k) * ceiling).ToScalar(); // exact too
+        var q = a.mul(phi).clamp_(low, high); // = fl(φ·2^k·clamp(a, floor, ceiling)): rounding is monotone
         using var r = q.mul(OneMinusU);
         return q.sub_(r); // 2^k · ufp
     }
@@ -62,7 +64,8 @@ internal static class FloatGrid
     {
         using var max = maxValue.ToScalar(); // held: a temporary Scalar can be freed mid-call
         var a = values.abs_().clamp_max_(max); // clamp passes NaN through
-        using var magic = ScaledUfp(a, Math.Pow(2, minNormalExponent), 23 - mantissaBits); // M = 2^(max(E, emin) + 23 - m)
+        var ceiling = Math.Pow(2, Math.Floor(Math.Log2(maxValue))); // ufp(max): a is at most max
+        using var magic = ScaledUfp(a, Math.Pow(2, minNormalExponent), ceiling, 23 - mantissaBits); // M = 2^(max(E, emin) + 23 - m)
         return a.add_(magic).sub_(magic).copysign_(signs); // the add rounds (RNE at the target spacing), the sub is exact
     }
 }
