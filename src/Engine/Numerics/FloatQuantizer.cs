@@ -49,8 +49,22 @@ public static class FloatQuantizer
         var native = format.NativeScalarType
             ?? throw new NotSupportedException($"Format '{format.Name}' has no native libtorch dtype; use Quantize.");
         using var clamped = ScalarOps.ClampSymmetric(x, format.MaxValue);
-        using var narrow = clamped.to(native);
-        return narrow.to(x.dtype);
+        return CastThrough(clamped, native, x.dtype);
+    }
+
+    /// <summary>
+    /// <see cref="QuantizeFastest"/> for a tensor already clamped to ±max by the caller (the fake quantizer clamps
+    /// anyway to count the overflow): saves the second clamp. Values beyond ±max would not saturate here.
+    /// </summary>
+    internal static Tensor QuantizeClamped(Tensor clamped, FloatFormat format) =>
+        format.NativeScalarType is { } native && clamped.dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16
+            ? CastThrough(clamped, native, clamped.dtype)
+            : Quantize(clamped, format);
+
+    private static Tensor CastThrough(Tensor x, ScalarType native, ScalarType back)
+    {
+        using var narrow = x.to(native);
+        return narrow.to(back);
     }
 
     /// <summary>
