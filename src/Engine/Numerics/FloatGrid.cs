@@ -66,6 +66,6 @@ internal static class FloatGrid
         var a = values.abs_().clamp_max_(max); // clamp passes NaN through
         var ceiling = Math.Pow(2, Math.Floor(Math.Log2(maxValue))); // ufp(max): a is at most max
         using var magic = ScaledUfp(a, Math.Pow(2, minNormalExponent), ceiling, 23 - mantissaBits); // M = 2^(max(E, emin) + 23 - m)
-        return a.add_(magic).sub_(magic).copysign_(signs); // the add rounds (RNE at the target spacing), the sub is exact
+        return a.add_(magic, ScalarOps.One).sub_(magic).copysign_(signs); // the add rounds (RNE at the target spacing), the sub is exact
     }
 }

@@ -71,7 +71,7 @@ public sealed class HiF8Format : INumberFormat
         var spacing = v.mul(EdgeFour).clamp_(OneEighth, OneQuarter); // 2^-3, or 2^-2 from |E| = 4 on
         spacing.mul_(v.mul(EdgeEight).clamp_(ScalarOps.One, ScalarOps.Two)); // x2 from |E| = 8 on
         spacing.mul_(v.mul_(EdgeSixteen).clamp_(ScalarOps.One, ScalarOps.Two)).mul_(u); // x2 from |E| = 16 on; times 2^E
-        var q = a.div_(spacing).add_(Half).floor_().mul_(spacing); // half away from zero on magnitudes, exact
+        var q = a.div_(spacing).add_(Half, ScalarOps.One).floor_().mul_(spacing); // half away from zero on magnitudes, exact
         q.masked_fill_(q.ge(OverflowCode), Inf); // NaN compares false and stays NaN
         return q.copysign_(x).MoveToOuterDisposeScope();
     }
