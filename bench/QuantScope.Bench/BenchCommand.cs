@@ -20,7 +20,7 @@ namespace QuantScope.Bench;
 /// multiply of the same tensor (CPU), the cost of a fake-quant training step relative to a plain one, experiment
 /// throughput (tokens/s of the demo and small models under BF16, FP32, FP8, HiF8 and W4A4 relative to BF16, and the
 /// cost of the BF16 twin) and the cost of the per-layer diagnostics on a fake-quant step of those models, as measured
-/// in this run; <c>--store</c>, <c>--diagnostics</c>, <c>--load</c>, <c>--cluster</c> and <c>--browser</c> run one
+/// in this run, each with its target (issue 25) and met / not met; <c>--numerics</c> only the first two; <c>--store</c>, <c>--diagnostics</c>, <c>--load</c>, <c>--cluster</c> and <c>--browser</c> run one
 /// other bench alone. Variants are interleaved and medians reported because the machine is shared.
 /// </summary>
 public static class BenchCommand
@@ -31,6 +31,7 @@ public static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "1 M and 4 M values, fewer repetitions, rounds and steps." };
         var store = new Option<bool>("--store") { Description = "Only the metric store: write rate, heatmap read, bytes per value, downsampled read." };
         var diagnostics = new Option<bool>("--diagnostics") { Description = "Only the cost of the per-layer diagnostics on fake-quant training steps." };
+        var numerics = new Option<bool>("--numerics") { Description = "Only the quantizer table and the fake-quant training-step table (a few minutes)." };
         var load = new Option<bool>("--load") { Description = "Only the load bench: the app on loopback, 20 hub watchers, 4 engine runs, ingest up to 100,000 points/s (see --seconds)." };
         var seconds = new Option<int>("--seconds") { Description = "Ingest time of --load, seconds.", DefaultValueFactory = _ => 60 };
         var cluster = new Option<bool>("--cluster") { Description = "Only the cluster bench: sweep runs/hour with 1, 2 and 4 local Orleans workers and the scaling ratios." };
@@ -46,7 +47,7 @@ public static class BenchCommand
         var contention = new Option<bool>("--contention") { Description = "Only the contention bench: a demo run next to busy processes, and three runs at once against in a row, libtorch defaults vs QuantScope's thread budget (separate processes; minutes)." };
         var command = new RootCommand("QuantScope benchmarks: quantizer, fake-quant training-step, experiment throughput and diagnostics cost figures by default, or one other bench (--store, --diagnostics, --load, --cluster, --browser).")
         {
-            quick, store, diagnostics, load, seconds, cluster, clusterRuns, browser, budget, only, cold, warm, trace, profile, contention,
+            quick, store, diagnostics, numerics, load, seconds, cluster, clusterRuns, browser, budget, only, cold, warm, trace, profile, contention,
         };
         command.SetAction((parsed, ct) => parsed.GetValue(browser)
             ? BrowserBench.RunAsync(TimeSpan.FromSeconds(parsed.GetValue(budget)), parsed.GetValue(only), parsed.GetValue(cold), parsed.GetValue(warm), parsed.GetValue(trace), parsed.GetValue(profile))
@@ -55,7 +56,7 @@ public static class BenchCommand
             : parsed.GetValue(load) ? LoadBench.RunAsync(Math.Clamp(parsed.GetValue(seconds), 1, 600), stdout, stderr, ct)
             : parsed.GetValue(store)
             ? RunStoreAsync(parsed.GetValue(quick), stdout, stderr, ct)
-            : Task.FromResult(Run(parsed.GetValue(quick), parsed.GetValue(diagnostics), stdout, stderr)));
+            : Task.FromResult(Run(parsed.GetValue(quick), parsed.GetValue(diagnostics), stdout, stderr, parsed.GetValue(numerics))));
         return command;
     }
 
@@ -90,7 +91,7 @@ public static class BenchCommand
     /// Runs the benchmark on the calling thread (TorchSharp dispose scopes are thread-static). Progress goes to
     /// <paramref name="stderr"/> so redirected stdout holds only the tables.
     /// </summary>
-    public static int Run(bool quick, bool diagnosticsOnly, TextWriter stdout, TextWriter stderr)
+    public static int Run(bool quick, bool diagnosticsOnly, TextWriter stdout, TextWriter stderr, bool numericsOnly = false)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
         var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
@@ -111,6 +112,7 @@ public static class BenchCommand
         {
             sizes = QuantizeBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
             steps = TrainStepBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
+            if (numericsOnly) return;
             experiments = ExperimentBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
             diagnostics = DiagnosticsBench.Run(plan, status => ctx.Status(Markup.Escape(status)));
         });
@@ -119,9 +121,15 @@ public static class BenchCommand
         var table = new Table();
         table.AddColumn("format");
         foreach (var s in sizes) table.AddColumn(new TableColumn($"{s.Elements / (1 << 20)} M values").RightAligned());
-        table.AddRow(["multiply (ms)", .. sizes.Select(s => s.BaselineMillis.ToString("F2", CultureInfo.InvariantCulture))]);
+        table.AddColumn(new TableColumn($"target ({(sizes.Count > 0 ? sizes[^1].Elements / (1 << 20) : 0)} M)").RightAligned());
+        table.AddRow(["multiply (ms)", .. sizes.Select(s => s.BaselineMillis.ToString("F2", CultureInfo.InvariantCulture)), ""]);
         for (var i = 0; i < QuantizeBench.Variants.Count; i++)
-            table.AddRow([Markup.Escape(QuantizeBench.Variants[i].Name), .. sizes.Select(s => s.Ratios[i].ToString("F2", CultureInfo.InvariantCulture) + "x")]);
+        {
+            var name = QuantizeBench.Variants[i].Name;
+            var target = BenchTargets.Describe(BenchTargets.Quantize.GetValueOrDefault(name), sizes.Count > 0 ? sizes[^1].Ratios[i] : double.NaN);
+            table.AddRow([Markup.Escape(name), .. sizes.Select(s => s.Ratios[i].ToString("F2", CultureInfo.InvariantCulture) + "x"), target]);
+        }
+
         console.Write(table);
 
         var r = steps!;
@@ -130,13 +138,16 @@ public static class BenchCommand
         train.AddColumn("variant");
         train.AddColumn(new TableColumn("median ms").RightAligned());
         train.AddColumn(new TableColumn("ratio").RightAligned());
+        train.AddColumn(new TableColumn("target").RightAligned());
         for (var i = 0; i < TrainStepBench.Variants.Count; i++)
         {
-            train.AddRow(Markup.Escape(TrainStepBench.Variants[i].Name), r.MedianMillis[i].ToString("F1", CultureInfo.InvariantCulture),
-                r.Ratio(i).ToString("F2", CultureInfo.InvariantCulture) + "x");
+            var name = TrainStepBench.Variants[i].Name;
+            train.AddRow(Markup.Escape(name), r.MedianMillis[i].ToString("F1", CultureInfo.InvariantCulture),
+                r.Ratio(i).ToString("F2", CultureInfo.InvariantCulture) + "x", BenchTargets.Describe(BenchTargets.TrainStep.GetValueOrDefault(name), r.Ratio(i)));
         }
 
         console.Write(train);
+        if (numericsOnly) return 0;
         WriteExperiments(console, plan, experiments);
         WriteDiagnostics(console, diagnostics);
         return 0;
@@ -154,10 +165,12 @@ public static class BenchCommand
         table.AddColumn(new TableColumn("median ms").RightAligned());
         table.AddColumn(new TableColumn("mean ms").RightAligned());
         table.AddColumn(new TableColumn("ratio (exp.)").RightAligned());
+        table.AddColumn(new TableColumn("target").RightAligned());
         foreach (var r in rows)
         {
             var ratio = F(r.Ratio, "F3") + "x" + (r.RatioOfMeans ? "*" : "") + (r.Paired ? "p" : "") + (r.Expected is { } e ? $" ({F(e, "F3")}x)" : "");
-            table.AddRow(r.Model, Markup.Escape(r.Variant), F(r.MedianMillis, "F1"), F(r.MeanMillis, "F1"), ratio);
+            table.AddRow(r.Model, Markup.Escape(r.Variant), F(r.MedianMillis, "F1"), F(r.MeanMillis, "F1"), ratio,
+                BenchTargets.Describe(BenchTargets.Diagnostics(r.Model, r.Variant), r.Ratio));
         }
 
         console.Write(table);
@@ -177,10 +190,12 @@ public static class BenchCommand
         table.AddColumn(new TableColumn("tokens/s").RightAligned());
         table.AddColumn(new TableColumn("vs bf16").RightAligned());
         table.AddColumn(new TableColumn("twin (exp.)").RightAligned());
+        table.AddColumn(new TableColumn("target").RightAligned());
         foreach (var r in rows)
         {
             var twin = r.TwinCost is { } cost ? $"{F(cost, "F2")}x ({F(r.ExpectedTwinCost ?? double.NaN, "F2")}x)" : "";
-            table.AddRow(r.Model, Markup.Escape(r.Variant), F(r.MedianMillis, "F1"), F(r.TokensPerSecond, "F0"), F(r.VsBf16, "F2") + "x", twin);
+            table.AddRow(r.Model, Markup.Escape(r.Variant), F(r.MedianMillis, "F1"), F(r.TokensPerSecond, "F0"), F(r.VsBf16, "F2") + "x", twin,
+                BenchTargets.Describe(BenchTargets.Experiment(r.Model, r.Variant), r.VsBf16));
         }
 
         console.Write(table);

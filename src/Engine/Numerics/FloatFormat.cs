@@ -32,8 +32,8 @@ public sealed record FloatFormat(
     /// <summary>OCP FP4 E2M1 (MX spec, no infinities or NaN): bias 1, grid 0, 0.5, 1, 1.5, 2, 3, 4, 6; min subnormal 0.5.</summary>
     public static FloatFormat E2M1 { get; } = new("e2m1", 2, 1, 1, 6.0, false, null);
 
-    /// <summary>Emulated quantize-dequantize, see <see cref="FloatQuantizer.Quantize"/>.</summary>
-    public torch.Tensor QuantizeDequantize(torch.Tensor x) => FloatQuantizer.Quantize(x, this);
+    /// <summary>Quantize-dequantize by the fastest exact route, see <see cref="FloatQuantizer.QuantizeFastest"/>.</summary>
+    public torch.Tensor QuantizeDequantize(torch.Tensor x) => FloatQuantizer.QuantizeFastest(x, this);
 
     /// <summary>See <see cref="FloatQuantizer.RepresentableValues"/>.</summary>
     public IReadOnlyList<double> RepresentableValues() => FloatQuantizer.RepresentableValues(this);

@@ -11,15 +11,24 @@ namespace QuantScope.Engine.Numerics;
 public static class FloatQuantizer
 {
     /// <summary>
-    /// Quantizes with plain tensor ops (works for any format): per element e = max(floor(log2|x|), min normal exponent),
-    /// spacing = 2^(e - mantissa bits), q = round_half_even(x / spacing) · spacing. Every step is exact in float32
-    /// because spacing is a power of two. If log2 is off by one ulp right at a power of two, both neighbouring
-    /// spacings round such x to the same grid point, so the result does not change.
+    /// Quantizes with plain tensor ops (works for any format, no native float8 needed). Float32 input takes
+    /// <see cref="FloatGrid.RoundNearestEven"/> (multiplies and adds only); other dtypes the exponent emulation
+    /// <see cref="QuantizeByExponent"/>. Both are exact and give the same values (tested bit for bit).
     /// </summary>
     /// <param name="x">Any shape, floating dtype.</param>
     /// <param name="format">Target grid.</param>
     /// <returns>A new tensor, same shape and dtype, every finite element on the grid.</returns>
-    public static Tensor Quantize(Tensor x, FloatFormat format)
+    public static Tensor Quantize(Tensor x, FloatFormat format) => x.dtype == ScalarType.Float32
+        ? FloatGrid.RoundNearestEven(x, format.MantissaBits, format.MinNormalExponent, format.MaxValue)
+        : QuantizeByExponent(x, format);
+
+    /// <summary>
+    /// The exponent emulation for any floating dtype: per element e = max(floor(log2|x|), min normal exponent),
+    /// spacing = 2^(e - mantissa bits), q = round_half_even(x / spacing) · spacing. Every step is exact because
+    /// spacing is a power of two. If log2 is off by one ulp right at a power of two, both neighbouring spacings round
+    /// such x to the same grid point, so the result does not change. Slower than the float32 path (log2, exp2).
+    /// </summary>
+    public static Tensor QuantizeByExponent(Tensor x, FloatFormat format)
     {
         // Held Scalars: a temporary one can be freed by the GC during the native call (TorchSharp 0.107).
         using var minExponent = format.MinNormalExponent.ToScalar();
@@ -40,13 +49,32 @@ public static class FloatQuantizer
         var native = format.NativeScalarType
             ?? throw new NotSupportedException($"Format '{format.Name}' has no native libtorch dtype; use Quantize.");
         using var clamped = ScalarOps.ClampSymmetric(x, format.MaxValue);
-        using var narrow = clamped.to(native);
-        return narrow.to(x.dtype);
+        return CastThrough(clamped, native, x.dtype);
     }
 
-    /// <summary>The native cast when the format has one, else the tensor-op emulation. Both give identical results (tested).</summary>
+    /// <summary>
+    /// <see cref="QuantizeFastest"/> for a tensor already clamped to ±max by the caller (the fake quantizer clamps
+    /// anyway to count the overflow): saves the second clamp. Values beyond ±max would not saturate here.
+    /// </summary>
+    internal static Tensor QuantizeClamped(Tensor clamped, FloatFormat format) =>
+        format.NativeScalarType is { } native && clamped.dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16
+            ? CastThrough(clamped, native, clamped.dtype)
+            : Quantize(clamped, format);
+
+    private static Tensor CastThrough(Tensor x, ScalarType native, ScalarType back)
+    {
+        using var narrow = x.to(native);
+        return narrow.to(back);
+    }
+
+    /// <summary>
+    /// The native cast when the format has one and <paramref name="x"/> is float32, bfloat16 or float16 (each converts
+    /// to float exactly, so the cast rounds once), else the tensor-op emulation. Both give identical results (tested).
+    /// </summary>
     public static Tensor QuantizeFastest(Tensor x, FloatFormat format) =>
-        format.NativeScalarType is null ? Quantize(x, format) : QuantizeNative(x, format);
+        format.NativeScalarType is null || x.dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16)
+            ? Quantize(x, format)
+            : QuantizeNative(x, format);
 
     /// <summary>
     /// Every representable non-negative finite value of the format, ascending, starting with 0:

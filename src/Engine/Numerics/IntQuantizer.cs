@@ -17,16 +17,19 @@ public static class IntQuantizer
     {
         using var scope = NewDisposeScope();
         var shape = x.shape;
-        var finite = x.isfinite();
-        var mag = where(finite, x.abs(), zeros_like(x));
+        var view = x; // the scale groups along the last dim: x itself, or [..., groups, G]
         Tensor absmax;
-        if (granularity == IntGranularity.PerTensor)
+        if (x.dim() == 0)
         {
-            absmax = mag.max();
+            absmax = x.nan_to_num(0.0, 0.0, 0.0).abs_();
         }
-        else if (granularity == IntGranularity.PerChannel || x.dim() == 0)
+        else if (granularity == IntGranularity.PerTensor)
         {
-            absmax = x.dim() == 0 ? mag : mag.amax([-1], keepdim: true);
+            absmax = FiniteMagnitude.Max(x, null);
+        }
+        else if (granularity == IntGranularity.PerChannel)
+        {
+            absmax = FiniteMagnitude.Max(x, -1);
         }
         else
         {
@@ -34,8 +37,8 @@ public static class IntQuantizer
             var last = shape[^1];
             if (last % groupSize != 0)
                 throw new ArgumentException($"Last dim {last} is not divisible by groupSize {groupSize}.", nameof(groupSize));
-            long[] grouped = [.. shape[..^1], last / groupSize, groupSize];
-            absmax = mag.reshape(grouped).amax([-1], keepdim: true).expand(grouped).reshape(shape);
+            view = x.reshape([.. shape[..^1], last / groupSize, groupSize]);
+            absmax = FiniteMagnitude.Max(view, -1); // [..., groups, 1], broadcast below instead of expanded
         }
 
         var qmax = (1 << (format.Bits - 1)) - 1;
@@ -45,8 +48,8 @@ public static class IntQuantizer
         using var zero = 0.ToScalar();
         var scale = absmax.div(max);
         var safeScale = where(scale.eq(zero), ones_like(scale), scale); // zero group: q*0 = 0 below
-        var q = x.div(safeScale).round_().clamp_(min, max); // round = half to even; NaN passes
-        return q.mul_(scale).MoveToOuterDisposeScope();
+        var q = view.div(safeScale).round_().clamp_(min, max); // round = half to even; NaN passes
+        return q.mul_(scale).reshape(shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>Checks 16 &lt;= G &lt;= 1024.</summary>

@@ -48,16 +48,45 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
         var last = x.dim() == 0 ? 1 : x.shape[^1];
         if (last % BlockSize != 0)
             throw new ArgumentException($"Last dim {last} is not divisible by the MX block size {BlockSize}.", nameof(x));
+        return x.dtype == ScalarType.Float32 ? QuantizeFloat32(x, last) : QuantizeFloat64(x, last);
+    }
+
+    // Float32 input: scales from the blocks' amax in float64 (1/32 of the elements), elements in float32. Exact and
+    // equal to the float64 path: x / X = x · 2^-sharedExp is exact (2^-sharedExp is a normal float32 for every float32
+    // amax: sharedExp lies in [-127, 125]); a product too small for float32's normals is far below half the element
+    // grid's least step, so it rounds to a signed zero on both paths; dividing the element back by 2^-sharedExp rounds
+    // once, as the cast of the exact float64 product does.
+    private Tensor QuantizeFloat32(Tensor x, long last)
+    {
+        using var scope = NewDisposeScope();
+        var shape = x.shape;
+        var blocks = x.reshape([.. shape[..^1], last / BlockSize, BlockSize]); // [..., blocks, 32], a view
+        var inverse = InverseScale(FiniteMagnitude.Max(blocks, -1)).to(ScalarType.Float32); // [..., blocks, 1] 2^-sharedExp, exact
+        var scaled = blocks.mul(inverse); // exact: power of two
+        var elems = Element.NativeScalarType is null
+            ? FloatGrid.RoundNearestEvenInPlace(scaled, blocks, Element.MantissaBits, Element.MinNormalExponent, Element.MaxValue)
+            : FloatQuantizer.QuantizeNative(scaled, Element);
+        return elems.div_(inverse).reshape(shape).MoveToOuterDisposeScope();
+    }
+
+    // Any other dtype: everything in float64 (X = 2^-127 is a float32 subnormal), exact, cast back at the end.
+    private Tensor QuantizeFloat64(Tensor x, long last)
+    {
         using var scope = NewDisposeScope();
         var shape = x.shape;
         long[] blocked = [.. shape[..^1], last / BlockSize, BlockSize];
         var xd = x.to(ScalarType.Float64).reshape(blocked);
-        var mag = where(xd.isfinite(), xd.abs(), zeros_like(xd));
-        var absmax = mag.amax([-1], keepdim: true);
+        var inverse = InverseScale(FiniteMagnitude.Max(xd, -1));
+        var elems = FloatQuantizer.Quantize(xd.mul(inverse), Element); // exact multiplication by a power of two
+        return elems.div_(inverse).reshape(shape).to(x.dtype).MoveToOuterDisposeScope();
+    }
+
+    // float64 1/X = 2^-sharedExp with sharedExp = clamp(floor(log2 absmax) - emax, -127, 127); absmax 0 -> 2^127.
+    private Tensor InverseScale(Tensor absmax)
+    {
         using var elementMaxExp = Element.MaxExponent.ToScalar(); // held: a temporary Scalar can be freed mid-call
-        var sharedExp = HiF8Format.ExactFloorLog2(absmax).sub_(elementMaxExp).clamp_(MinSharedExp, MaxSharedExp); // log2(0) = -inf -> -127
-        var scale = sharedExp.exp2_(); // E8M0, exact in float64
-        var elems = FloatQuantizer.Quantize(xd.div(scale), Element); // exact division by a power of two
-        return elems.mul_(scale).reshape(shape).to(x.dtype).MoveToOuterDisposeScope();
+        using var exact = absmax.to(ScalarType.Float64);
+        var sharedExp = HiF8Format.ExactFloorLog2(exact).sub_(elementMaxExp).clamp_(MinSharedExp, MaxSharedExp); // log2(0) = -inf -> -127
+        return sharedExp.neg_().exp2_(); // E8M0 reciprocal, exact in float64 (in place: the caller owns the result)
     }
 }

@@ -49,14 +49,14 @@ public sealed class NvFp4Format : INumberFormat
         using var scope = NewDisposeScope();
         var shape = x.shape;
         long[] blocked = [.. shape[..^1], last / BlockSize, BlockSize];
-        var xf = x.to(ScalarType.Float32).reshape(blocked);
-        var mag = where(xf.isfinite(), xf.abs(), zeros_like(xf));
-        var amax = mag.max();
+        var xf = x.to(ScalarType.Float32).reshape(blocked); // no copy for float32 input
+        var blockAmax = FiniteMagnitude.Max(xf, -1); // [..., blocks, 1] finite elements only
+        var amax = blockAmax.max();
         var sGlobal = where(amax.eq(ScalarOps.Zero), ones_like(amax), full_like(amax, E4M3TimesE2M1Max).div(amax));
-        var blockAmax = mag.amax([-1], keepdim: true);
         var blockScale = FloatQuantizer.Quantize(blockAmax.div(E2M1Max).mul(sGlobal), FloatFormat.E4M3);
         var safe = where(blockScale.eq(ScalarOps.Zero), ones_like(blockScale), blockScale);
-        var q = FloatQuantizer.Quantize(xf.mul(sGlobal).div(safe), FloatFormat.E2M1);
-        return q.mul(blockScale).div(sGlobal).reshape(shape).to(x.dtype).MoveToOuterDisposeScope();
+        var scaled = xf.mul(sGlobal).div_(safe); // two roundings, in this order (the recipe's)
+        var q = FloatGrid.RoundNearestEvenInPlace(scaled, xf, FloatFormat.E2M1.MantissaBits, FloatFormat.E2M1.MinNormalExponent, FloatFormat.E2M1.MaxValue);
+        return q.mul_(blockScale).div_(sGlobal).reshape(shape).to(x.dtype).MoveToOuterDisposeScope();
     }
 }

@@ -38,8 +38,8 @@ public static class FakeQuantizer
             var target = ScaleMath.TargetMax(format);
             // Elements beyond ±max are exactly those changed by the clamp: reuse it when the target is the format max.
             var overflow = target >= format.MaxValue ? scaled.sub(clamped).count_nonzero() : QuantErrorStats.OverflowCount(scaled, target);
-            var onGrid = format is FloatFormat ff ? FloatQuantizer.QuantizeFastest(clamped, ff) : format.QuantizeDequantize(clamped);
-            q = onGrid.div(scale).MoveToOuterDisposeScope(); // no graph: created under no_grad, so it acts as a constant
+            var onGrid = format is FloatFormat ff ? FloatQuantizer.QuantizeClamped(clamped, ff) : format.QuantizeDequantize(clamped);
+            q = onGrid.div_(scale).MoveToOuterDisposeScope(); // in place (a new tensor); no graph: created under no_grad, a constant
             stats = Raw(x, q, overflow, fullStats, format is HiF8Format ? scaled : null).MoveToOuterDisposeScope();
         }
 

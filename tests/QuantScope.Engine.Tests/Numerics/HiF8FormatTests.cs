@@ -71,4 +71,16 @@ public class HiF8FormatTests
         // 15.9 rounds to 16 (E=4, 2 bits); 1.9375 carries to 2 (E=1, 3 bits).
         Assert.Equal(new[] { 3, 2, 1, 0, -1, -1, -1, 3, 2 }, tier.data<int>().ToArray());
     }
+
+    [Fact]
+    public void Quantize_Float32WideRangeGridAndTies_EqualsExponentEmulationBitForBit()
+    {
+        using var scope = NewDisposeScope();
+        // The grid plus the overflow edge (1.25 · 2^15 and the codes above the max), so its tie is tested too.
+        var grid = HiF8Format.Instance.RepresentableValues().Concat([40960.0, 49152.0, 65536.0]).ToList();
+        var all = FloatGridTests.WideRangeWithEdges(grid, 99);
+        var fast = TensorAssert.Floats(HiF8Format.Quantize(all));
+        var reference = TensorAssert.Floats(HiF8Format.QuantizeByExponent(all));
+        FloatGridTests.AssertBitEqual(all, reference, fast);
+    }
 }

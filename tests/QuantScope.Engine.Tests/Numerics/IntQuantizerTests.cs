@@ -72,4 +72,17 @@ public class IntQuantizerTests
         Assert.Equal(new double[] { 0, 1, 2, 3, 4, 5, 6, 7 }, new IntFormat(4).RepresentableValues());
         Assert.Equal("int4-g128", IntFormat.PerGroup(4, 128).Name);
     }
+
+    [Fact]
+    public void QuantizeDequantize_PerGroup_EqualsPerChannelOfEachGroupReshaped()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(5, CPU);
+        var x = randn(8, 256, generator: generator).mul_(rand(8, 256, generator: generator).mul_(20).sub_(10).exp2_());
+        x[2, 3] = tensor(float.NaN);
+        x[5, 130] = tensor(float.NegativeInfinity);
+        var grouped = IntFormat.PerGroup(4, 64).QuantizeDequantize(x);
+        var perRow = new IntFormat(4).QuantizeDequantize(x.reshape(32, 64)).reshape(8, 256); // one row per group
+        FloatGridTests.AssertSameBits(perRow, grouped);
+    }
 }

@@ -1,0 +1,71 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Numerics;
+
+/// <summary>
+/// Float32 grid rounding with a handful of cheap elementwise passes (multiplies, adds, clamps), no log2, exp2, where
+/// or comparisons. TorchSharp 0.107 cannot view float32 bits as int32, so the exponent comes from arithmetic instead:
+/// <para>
+/// ufp(a) (the unit in the first place, 2^floor(log2 a)) is Rump's three-operation formula for round-to-nearest
+/// binary32: q = fl(φ·a), r = fl((1 - 2^-24)·q), ufp = q - r, with φ = 2^23 + 1. Scaling φ by a power of two scales
+/// the result exactly. Valid for normal a up to ~2^104 (no overflow of φ·a); callers clamp first.
+/// </para>
+/// <para>
+/// Rounding a ≥ 0 to spacing 2^(E - m) (m mantissa bits) is then (a + M) - M with M = 2^(E + 23 - m): the sum lies in
+/// M's binade, whose float32 ulp is exactly the target spacing, so the hardware's round-to-nearest-even is the format's
+/// (M is an even multiple of the spacing, so "even" means the same on both grids). Every step is exact or a single
+/// correctly rounded operation: the results are bit-identical to the exponent/log2 emulation (tested).
+/// </para>
+/// </summary>
+internal static class FloatGrid
+{
+    /// <summary>φ = 2^23 + 1 (exact in float32).</summary>
+    private const double Phi = 8388609.0;
+
+    /// <summary>1 - 2^-24 (exact in float32).</summary>
+    private static readonly Scalar OneMinusU = (1.0 - Math.Pow(2, -24)).ToScalar();
+
+    /// <summary>
+    /// A new float32 tensor 2^k · ufp(clamp(a, floor, ceiling)) for a ≥ 0 (or NaN). <paramref name="floor"/> and
+    /// <paramref name="ceiling"/> must be normal float32 powers of two with 2^k · ceiling below 2^104.
+    /// </summary>
+    /// <param name="a">Non-negative float32 magnitudes (NaN passes through; +inf gives the ceiling).</param>
+    /// <param name="floor">Lower bound applied before ufp (a power of two).</param>
+    /// <param name="ceiling">Upper bound applied before ufp (a power of two).</param>
+    /// <param name="k">Power of two the result is scaled by.</param>
+    public static Tensor ScaledUfp(Tensor a, double floor, double ceiling, int k)
+    {
+        using var phi = (Phi * Math.Pow(2, k)).ToScalar(); // held: a temporary Scalar can be freed mid-call
+        using var low = (Phi * Math.Pow(2, k) * floor).ToScalar(); // fl(φ·2^k·floor) is exact: floor is a power of two
+        using var high = (Phi * Math.Pow(2, k) * ceiling).ToScalar(); // exact too
+        var q = a.mul(phi).clamp_(low, high); // = fl(φ·2^k·clamp(a, floor, ceiling)): rounding is monotone
+        using var r = q.mul(OneMinusU);
+        return q.sub_(r); // 2^k · ufp
+    }
+
+    /// <summary>
+    /// Rounds float32 <paramref name="x"/> onto a binary float grid with <paramref name="mantissaBits"/> stored bits,
+    /// smallest normal exponent <paramref name="minNormalExponent"/> (below it the spacing stays 2^(emin - m):
+    /// subnormals), ties to even, saturating at ±<paramref name="maxValue"/> (±inf become ±max); NaN stays NaN and the
+    /// sign of zero is kept. A new tensor; 9 elementwise passes (two allocations).
+    /// </summary>
+    public static Tensor RoundNearestEven(Tensor x, int mantissaBits, int minNormalExponent, double maxValue)
+    {
+        return RoundNearestEvenInPlace(x.abs(), x, mantissaBits, minNormalExponent, maxValue);
+    }
+
+    /// <summary>
+    /// <see cref="RoundNearestEven"/> written into <paramref name="values"/> (a float32 tensor the caller owns and no
+    /// longer needs; may hold signed values or magnitudes), signed like <paramref name="signs"/> (the same signs as
+    /// values, broadcastable). Returns <paramref name="values"/>.
+    /// </summary>
+    public static Tensor RoundNearestEvenInPlace(Tensor values, Tensor signs, int mantissaBits, int minNormalExponent, double maxValue)
+    {
+        using var max = maxValue.ToScalar(); // held: a temporary Scalar can be freed mid-call
+        var a = values.abs_().clamp_max_(max); // clamp passes NaN through
+        var ceiling = Math.Pow(2, Math.Floor(Math.Log2(maxValue))); // ufp(max): a is at most max
+        using var magic = ScaledUfp(a, Math.Pow(2, minNormalExponent), ceiling, 23 - mantissaBits); // M = 2^(max(E, emin) + 23 - m)
+        return a.add_(magic, ScalarOps.One).sub_(magic).copysign_(signs); // the add rounds (RNE at the target spacing), the sub is exact
+    }
+}
