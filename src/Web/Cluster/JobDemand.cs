@@ -13,7 +13,8 @@ namespace QuantScope.Web.Cluster;
 /// </summary>
 /// <param name="Device">The config's device setting, as in a config: <c>auto</c>, <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>.</param>
 /// <param name="MemoryBytes">Device memory the job needs, bytes; null = not estimated (no memory check).</param>
-public sealed record JobDemand(DeviceSetting Device, long? MemoryBytes = null)
+[GenerateSerializer, Immutable]
+public sealed record JobDemand([property: Id(0)] string Device, [property: Id(1)] long? MemoryBytes = null)
 {
     /// <summary>Request-context key of the device setting (text).</summary>
     public const string DeviceKey = "quantscope.job.device";
@@ -22,24 +23,27 @@ public sealed record JobDemand(DeviceSetting Device, long? MemoryBytes = null)
     public const string MemoryKey = "quantscope.job.memoryBytes";
 
     /// <summary>A job with no device constraint.</summary>
-    public static JobDemand Anywhere { get; } = new(DeviceSetting.Auto);
+    public static JobDemand Anywhere { get; } = new("auto");
+
+    /// <summary>The device asked for; text that is not a device setting reads as <c>auto</c> (never sent: <see cref="Of"/> writes settings only).</summary>
+    public DeviceSetting Setting => DeviceSetting.TryParse(Device, out var setting) ? setting : DeviceSetting.Auto;
 
     /// <summary>True for <c>cuda</c> and <c>cuda:N</c>: only a worker with that CUDA device may take the job.</summary>
-    public bool NeedsCuda => Device.Kind == DeviceKind.Cuda;
+    public bool NeedsCuda => Setting.Kind == DeviceKind.Cuda;
 
     /// <summary>The demand of <paramref name="config"/>: its device, and for CUDA its training memory (the twin doubled when it trains a baseline).</summary>
     public static JobDemand Of(TrainConfig config)
     {
         var device = config.Device ?? DeviceSetting.Auto;
         return device.Kind == DeviceKind.Cuda
-            ? new JobDemand(device, MemoryEstimator.Estimate(config.Model, "qat", config.Baseline, availableBytes: 0).RequiredBytes)
-            : new JobDemand(device);
+            ? new JobDemand(device.ToString(), MemoryEstimator.Estimate(config.Model, "qat", config.Baseline, availableBytes: 0).RequiredBytes)
+            : new JobDemand(device.ToString());
     }
 
     /// <summary>Writes this demand into <paramref name="context"/> (Orleans' request context of the next grain call).</summary>
     public void Put(Action<string, object> context)
     {
-        context(DeviceKey, Device.ToString());
+        context(DeviceKey, Device);
         if (MemoryBytes is { } bytes) context(MemoryKey, bytes);
     }
 
@@ -48,7 +52,7 @@ public sealed record JobDemand(DeviceSetting Device, long? MemoryBytes = null)
     {
         if (context is null || !context.TryGetValue(DeviceKey, out var text) || !DeviceSetting.TryParse(text as string, out var device))
             return Anywhere;
-        return new JobDemand(device, context.TryGetValue(MemoryKey, out var bytes) && bytes is long b ? b : null);
+        return new JobDemand(device.ToString(), context.TryGetValue(MemoryKey, out var bytes) && bytes is long b ? b : null);
     }
 
     /// <summary>For logs and "waits" messages: <c>cuda (needs 3.2 GiB)</c>.</summary>

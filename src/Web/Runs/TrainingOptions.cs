@@ -1,5 +1,6 @@
 using QuantScope.Engine.Telemetry;
 using Microsoft.Extensions.Options;
+using QuantScope.Engine.Devices;
 
 namespace QuantScope.Web.Runs;
 
@@ -17,6 +18,15 @@ public sealed class TrainingOptions
     /// </summary>
     public int Niceness { get; set; } = 10;
 
+    /// <summary>
+    /// The device of runs whose config names none: <c>auto</c> (the first CUDA device when the build and the machine
+    /// have one, else the CPU), <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>. See README, "Train on a GPU".
+    /// </summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary><see cref="Device"/> read (<c>auto</c> when it does not parse; <see cref="Validate"/> reports that).</summary>
+    public DeviceSetting ReadDevice() => DeviceSetting.TryParse(Device, out var setting) ? setting : DeviceSetting.Auto;
+
     /// <summary>The settings in <paramref name="configuration"/>'s <c>Training</c> section; throws naming the key when invalid.</summary>
     /// <exception cref="OptionsValidationException">A value out of range.</exception>
     public static TrainingOptions From(IConfiguration configuration)
@@ -28,7 +38,13 @@ public sealed class TrainingOptions
     }
 
     /// <summary>What is wrong with these settings, one message per key (empty when valid).</summary>
-    public IReadOnlyList<ConfigError> Validate() => Niceness is >= 0 and <= 19
-        ? []
-        : [new($"{Section}:{nameof(Niceness)}", $"must be between 0 and 19 (0 keeps training at the server's priority), was {Niceness}")];
+    public IReadOnlyList<ConfigError> Validate()
+    {
+        var errors = new List<ConfigError>();
+        if (Niceness is < 0 or > 19)
+            errors.Add(new($"{Section}:{nameof(Niceness)}", $"must be between 0 and 19 (0 keeps training at the server's priority), was {Niceness}"));
+        if (!DeviceSetting.TryParse(Device, out _))
+            errors.Add(new($"{Section}:{nameof(Device)}", $"{DeviceSetting.MustBeOneOf}, was '{Device}'"));
+        return errors;
+    }
 }

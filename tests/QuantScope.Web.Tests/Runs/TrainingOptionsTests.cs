@@ -27,6 +27,38 @@ public sealed class TrainingOptionsTests(QuantScopeWebFactory factory) : IClassF
     }
 
     [Fact]
+    public void From_NoDevice_DefaultsToAuto()
+    {
+        var options = TrainingOptions.From(new ConfigurationBuilder().Build());
+
+        Assert.Equal("auto", options.Device);
+        Assert.Equal(QuantScope.Engine.Devices.DeviceSetting.Auto, options.ReadDevice());
+    }
+
+    [Theory]
+    [InlineData("cpu", "cpu")]
+    [InlineData(" CUDA:1 ", "cuda:1")]
+    public void From_DeviceGiven_ReadsIt(string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Training:Device"] = value }).Build();
+
+        Assert.Equal(expected, TrainingOptions.From(configuration).ReadDevice().ToString());
+    }
+
+    [Theory]
+    [InlineData("gpu")]
+    [InlineData("cuda:x")]
+    public void From_UnknownDevice_ThrowsNamingTheKey(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Training:Device"] = value }).Build();
+
+        var error = Assert.Throws<OptionsValidationException>(() => TrainingOptions.From(configuration));
+
+        Assert.Contains("Training:Device: must be one of: auto, cpu, cuda, cuda:N", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"was '{value}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EngineRun_TrainsOnAThreadTenBelowTheServer()
     {
         using var client = factory.CreateClient();
