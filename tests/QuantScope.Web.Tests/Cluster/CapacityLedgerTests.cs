@@ -160,7 +160,7 @@ public sealed class CapacityLedgerTests
         Assert.Equal(A, ledger.Reserve(j0, [A], T0, Cuda));
         Assert.Equal(A, ledger.Reserve(j1, [A], T0, Cuda));
         Assert.Null(ledger.Reserve(Guid.NewGuid(), [A], T0, Cuda)); // two devices, both held: 2 slots left but no GPU
-        Assert.Equal(["cuda:0", "cuda:1"], new[] { ledger.DeviceOf(j0), ledger.DeviceOf(j1) });
+        Assert.Equal(("cuda:0", "cuda:1"), (ledger.DeviceOf(j0), ledger.DeviceOf(j1)));
         Assert.Equal(A, ledger.Reserve(Guid.NewGuid(), [A], T0, JobDemand.Anywhere)); // a CPU-able job still fits
 
         ledger.Release(A, j0);
