@@ -128,7 +128,7 @@ public static class BenchCommand
         var gpu = plan.Device.Kind == DeviceKind.Cuda;
         var where = gpu ? (NvmlProbe.TryGet(plan.Device.Index ?? 0) is { } g ? $"{plan.Device} ({g.Name})" : plan.Device.ToString()) : $"cpu ({torch.get_num_threads()} threads)";
         console.WriteLine($"Device bench on {where}: training steps, {plan.Rounds} interleaved round(s), windows of {DeviceBench.Window} steps (the first dropped as warm-up). " +
-            "fp8 = fp8-delayed; diagnostics = full stats, the weight/input error split and what-if e5m2 and hif8. overhead = step time / the plain fp8 step's (every step: medians; every 10: means).");
+            "fp8 = fp8-delayed; diagnostics = full stats, the weight/input error split and what-if e5m2 and int8. overhead = step time / the plain fp8 step's (every step: medians; every 10: means).");
         foreach (var m in plan.Models.Where(m => m.Note is not null)) console.WriteLine($"{m.Model}: {m.Note}.");
         var table = new Table();
         table.AddColumn("model");
