@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using QuantScope.Bench.Browser;
 using QuantScope.Bench.Cluster;
+using QuantScope.Bench.Device;
 using QuantScope.Bench.Diagnostics;
 using QuantScope.Bench.Experiment;
 using QuantScope.Bench.Load;
@@ -9,6 +10,7 @@ using QuantScope.Bench.Quantize;
 using QuantScope.Bench.Shared;
 using QuantScope.Bench.Store;
 using QuantScope.Bench.TrainStep;
+using QuantScope.Engine.Devices;
 using QuantScope.Engine.Training;
 using Spectre.Console;
 using TorchSharp;
@@ -20,8 +22,9 @@ namespace QuantScope.Bench;
 /// multiply of the same tensor (CPU), the cost of a fake-quant training step relative to a plain one, experiment
 /// throughput (tokens/s of the demo and small models under BF16, FP32, FP8, HiF8 and W4A4 relative to BF16, and the
 /// cost of the BF16 twin) and the cost of the per-layer diagnostics on a fake-quant step of those models, as measured
-/// in this run, each with its target (issue 25) and met / not met; <c>--numerics</c> only the first two; <c>--store</c>, <c>--diagnostics</c>, <c>--load</c>, <c>--cluster</c> and <c>--browser</c> run one
-/// other bench alone. Variants are interleaved and medians reported because the machine is shared.
+/// in this run, each with its target (issue 25) and met / not met; <c>--numerics</c> only the first two; <c>--store</c>, <c>--diagnostics</c>, <c>--load</c>, <c>--cluster</c>,
+/// <c>--browser</c> and <c>--contention</c> run one other bench alone; <c>--device cpu|cuda</c> runs the device bench (<see cref="DeviceBench"/>).
+/// Variants are interleaved and medians reported because the machine is shared.
 /// </summary>
 public static class BenchCommand
 {
@@ -45,11 +48,15 @@ public static class BenchCommand
         var trace = new Option<bool>("--trace") { Description = "--browser: print where each heatmap render's time goes." };
         var profile = new Option<bool>("--profile") { Description = "--browser: and each render's main-thread CPU profile." };
         var contention = new Option<bool>("--contention") { Description = "Only the contention bench: a demo run next to busy processes, and three runs at once against in a row, libtorch defaults vs QuantScope's thread budget (separate processes; minutes)." };
-        var command = new RootCommand("QuantScope benchmarks: quantizer, fake-quant training-step, experiment throughput and diagnostics cost figures by default, or one other bench (--store, --diagnostics, --load, --cluster, --browser).")
+        var device = new Option<string?>("--device") { Description = "Only the device bench on cpu, cuda or cuda:N: tokens/s of demo, small and base for BF16, FP8 and FP8 + full diagnostics, and the diagnostics overhead against its GPU target." };
+        var models = new Option<string?>("--models") { Description = "--device: a comma-separated subset of demo, small, base (default: all three)." };
+        var command = new RootCommand("QuantScope benchmarks: quantizer, fake-quant training-step, experiment throughput and diagnostics cost figures by default, or one other bench (--numerics, --store, --diagnostics, --load, --cluster, --browser, --contention, --device).")
         {
-            quick, store, diagnostics, numerics, load, seconds, cluster, clusterRuns, browser, budget, only, cold, warm, trace, profile, contention,
+            quick, store, diagnostics, numerics, load, seconds, cluster, clusterRuns, browser, budget, only, cold, warm, trace, profile, contention, device, models,
         };
-        command.SetAction((parsed, ct) => parsed.GetValue(browser)
+        command.SetAction((parsed, ct) => parsed.GetValue(device) is { } deviceText
+            ? Task.FromResult(RunDevice(deviceText, parsed.GetValue(models), CudaInventory.Current, stdout, stderr))
+            : parsed.GetValue(browser)
             ? BrowserBench.RunAsync(TimeSpan.FromSeconds(parsed.GetValue(budget)), parsed.GetValue(only), parsed.GetValue(cold), parsed.GetValue(warm), parsed.GetValue(trace), parsed.GetValue(profile))
             : parsed.GetValue(contention) ? Contention.ContentionBench.RunAsync(parsed.GetValue(quick) ? 10 : 30, stdout, stderr, ct)
             : parsed.GetValue(cluster) ? ClusterBench.RunAsync(Math.Clamp(parsed.GetValue(clusterRuns), 1, 64), 40, stdout, stderr, ct)
@@ -85,6 +92,65 @@ public static class BenchCommand
         if (c.PostgresError is not null)
             await stderr.WriteLineAsync($"PostgreSQL was not measured: {c.PostgresError}");
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--device</c>: the device bench's table (<see cref="DeviceBench"/>). A device this build or machine lacks (cuda on
+    /// the CPU build) or an unknown model is refused before anything runs: the reason on <paramref name="stderr"/>, exit 2.
+    /// </summary>
+    public static int RunDevice(string deviceText, string? modelList, CudaInventory cuda, TextWriter stdout, TextWriter stderr)
+    {
+        var (chosen, error) = DeviceBench.Choose(deviceText, cuda);
+        DeviceBenchPlan? plan = null;
+        try
+        {
+            var names = modelList?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToLowerInvariant()).ToList();
+            if (chosen is { } setting) plan = DeviceBenchPlan.For(setting, names);
+        }
+        catch (ArgumentException ex)
+        {
+            error = ex.Message.Split(" (Parameter", 2)[0];
+        }
+
+        if (plan is null)
+        {
+            stderr.WriteLine($"bench: {error}");
+            return 2;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        var progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
+        IReadOnlyList<DeviceBenchRow> rows = [];
+        progress.Status().Start("Starting", ctx => rows = DeviceBench.Run(plan, status => ctx.Status(Markup.Escape(status))));
+        WriteDevice(console, plan, rows);
+        return 0;
+    }
+
+    private static void WriteDevice(IAnsiConsole console, DeviceBenchPlan plan, IReadOnlyList<DeviceBenchRow> rows)
+    {
+        static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+        var gpu = plan.Device.Kind == DeviceKind.Cuda;
+        var where = gpu ? (NvmlProbe.TryGet(plan.Device.Index ?? 0) is { } g ? $"{plan.Device} ({g.Name})" : plan.Device.ToString()) : $"cpu ({torch.get_num_threads()} threads)";
+        console.WriteLine($"Device bench on {where}: training steps, {plan.Rounds} interleaved round(s), windows of {DeviceBench.Window} steps (the first dropped as warm-up). " +
+            "fp8 = fp8-delayed; diagnostics = full stats, the weight/input error split and what-if e5m2 and int8. overhead = step time / the plain fp8 step's (every step: medians; every 10: means).");
+        foreach (var m in plan.Models.Where(m => m.Note is not null)) console.WriteLine($"{m.Model}: {m.Note}.");
+        var table = new Table();
+        table.AddColumn("model");
+        table.AddColumn("batch");
+        table.AddColumn("variant");
+        table.AddColumn(new TableColumn("steps").RightAligned());
+        table.AddColumn(new TableColumn("ms/step").RightAligned());
+        table.AddColumn(new TableColumn("tokens/s").RightAligned());
+        table.AddColumn(new TableColumn("overhead").RightAligned());
+        table.AddColumn("target");
+        foreach (var r in rows)
+        {
+            var model = plan.Models.First(m => m.Model == r.Model);
+            table.AddRow(r.Model, $"{model.BatchSize} x {model.SeqLen}", Markup.Escape(r.Variant), r.Steps.ToString(CultureInfo.InvariantCulture),
+                F(r.MedianMillis, "F1"), F(r.TokensPerSecond, "N0"), r.Overhead is { } o ? F(o, "F3") + "x" : "", Markup.Escape(DeviceBench.TargetText(r, gpu)));
+        }
+
+        console.Write(table);
     }
 
     /// <summary>

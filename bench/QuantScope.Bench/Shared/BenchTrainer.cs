@@ -12,10 +12,10 @@ public static class BenchTrainer
 {
     /// <summary>
     /// Trains <paramref name="config"/> on the calling thread (TorchSharp dispose scopes are thread-static) and returns
-    /// the <c>step_ms</c> of every step after the first (warm-up, dropped), in step order, ms.
-    /// <paramref name="inspect"/> sees the built trainer before it runs (for example its plan warnings).
+    /// the <c>step_ms</c> of every step from <paramref name="firstStep"/> on (the ones before are warm-up, dropped), in
+    /// step order, ms. <paramref name="inspect"/> sees the built trainer before it runs (for example its plan warnings).
     /// </summary>
-    public static List<double> StepMillis(TrainConfig config, Action<Trainer>? inspect = null)
+    public static List<double> StepMillis(TrainConfig config, Action<Trainer>? inspect = null, int firstStep = 1)
     {
         var channel = Channel.CreateUnbounded<MetricBatch>();
         using (var trainer = new Trainer(ConfigValidator.Require(config)))
@@ -27,6 +27,6 @@ public static class BenchTrainer
         channel.Writer.Complete();
         var batches = new List<MetricBatch>();
         while (channel.Reader.TryRead(out var batch)) batches.Add(batch);
-        return BenchMath.StepMillis(batches, firstStep: 1);
+        return BenchMath.StepMillis(batches, firstStep);
     }
 }

@@ -1,8 +1,10 @@
+using QuantScope.Engine.Devices;
+
 namespace QuantScope.Engine.Hosting;
 
 /// <summary>
 /// The devices the engine can train on here: the CPU (cores, memory available to this process) and each CUDA device
-/// TorchSharp sees. Hosts (a cluster worker announcing itself) ask here, so they need no TorchSharp of their own.
+/// TorchSharp sees, named and sized by the driver (<see cref="NvmlProbe"/>). Hosts (a cluster worker announcing itself) ask here, so they need no TorchSharp of their own.
 /// </summary>
 public static class DeviceProbe
 {
@@ -17,8 +19,7 @@ public static class DeviceProbe
         {
             if (TorchSharp.torch.cuda.is_available())
             {
-                // TorchSharp has no query for a CUDA device's memory: 0 = unknown.
-                for (var i = 0; i < TorchSharp.torch.cuda.device_count(); i++) devices.Add(new ComputeDevice($"cuda:{i}", "cuda", 0));
+                for (var i = 0; i < TorchSharp.torch.cuda.device_count(); i++) devices.Add(Cuda(i, NvmlProbe.TryGet(i)));
             }
         }
         catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or NotSupportedException)
@@ -27,4 +28,13 @@ public static class DeviceProbe
         }
         return devices;
     }
+
+    /// <summary>
+    /// <c>cuda:<paramref name="index"/></c> as the driver describes it (TorchSharp has no query for a device's name or
+    /// memory); null <paramref name="gpu"/> (no NVML) gives the bare number with memory 0 = unknown.
+    /// </summary>
+    internal static ComputeDevice Cuda(int index, GpuInfo? gpu) =>
+        gpu is null
+            ? new ComputeDevice($"cuda:{index}", "cuda", 0, 0, index)
+            : new ComputeDevice($"cuda:{index} ({gpu.Name})", "cuda", gpu.TotalBytes ?? 0, gpu.FreeBytes ?? 0, index);
 }

@@ -49,8 +49,14 @@ public sealed record ModelConfig
     /// <summary>~10 M parameters: minutes per hundred steps on a CPU; for benchmarks and closer-to-real runs.</summary>
     public static ModelConfig Small { get; } = new() { Layers = 8, DModel = 320, Heads = 5, FfnDim = 864, ContextLength = 256 };
 
+    /// <summary>
+    /// GPT-2-small / OPT-125m shape (12 x 768, 12 heads, FFN 2048, context 1024) for GPU benchmarks: ~85 M parameters with
+    /// the byte-level vocabulary (the "125 M" of that class counts a 50 k-token embedding); seconds per step on a CPU.
+    /// </summary>
+    public static ModelConfig Base { get; } = new() { Layers = 12, DModel = 768, Heads = 12, FfnDim = 2048, ContextLength = 1024 };
+
     /// <summary>The preset names accepted where a config says <c>"model": "NAME"</c>.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "demo", "small"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "demo", "small", "base"];
 
     /// <summary>The preset called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static ModelConfig? Preset(string name) => name.ToLowerInvariant() switch
@@ -58,6 +64,7 @@ public sealed record ModelConfig
         "tiny" => Tiny,
         "demo" => Demo,
         "small" => Small,
+        "base" => Base,
         _ => null,
     };
 

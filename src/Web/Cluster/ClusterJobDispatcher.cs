@@ -57,6 +57,10 @@ public sealed class ClusterJobDispatcher(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, run.Cancellation.Token);
         var grain = Grains.GetGrain<IRunJobGrain>(runId);
         var configJson = JsonSerializer.Serialize(config, JsonDefaults.Options);
+        // The job's device travels with every call of this flow to the placement director: a CUDA job is placed only
+        // on a worker with a free CUDA device (and waits while there is none). AsyncLocal: it stays inside this run's flow.
+        var demand = JobDemand.Of(config);
+        demand.Put(RequestContext.Set);
         var poll = TimeSpan.FromSeconds(options.Value.PollSeconds);
         string? lastProblem = null;
         try
@@ -81,7 +85,7 @@ public sealed class ClusterJobDispatcher(
                         }
                         try
                         {
-                            status = await Grains.GetGrain<IWorkerDirectoryGrain>(0).FreeSlotsAsync() > 0
+                            status = await Grains.GetGrain<IWorkerDirectoryGrain>(0).FreeSlotsAsync(demand) > 0
                                 ? await grain.EnsureAsync(new RunJobDto(runId, configJson, run.Attempt + 1), sinkReference)
                                 : null;
                         }

@@ -3,8 +3,9 @@ using Orleans.Runtime.Placement;
 namespace QuantScope.Web.Cluster;
 
 /// <summary>
-/// Places a job grain on the live worker with the most free slots, holding one slot for it in the
-/// <see cref="IWorkerDirectoryGrain"/>; throws when no worker has a free slot (the dashboard retries the job later).
+/// Places a job grain on the live worker with the most free slots that can take the job's <see cref="JobDemand"/>
+/// (carried in the placing call's request context: a CUDA job needs a free CUDA device), holding one slot for it in the
+/// <see cref="IWorkerDirectoryGrain"/>; throws when no worker fits (the dashboard retries the job later).
 /// Silos that never announced themselves (a dashboard hosting a silo) get no jobs.
 /// </summary>
 public sealed class FreeCapacityPlacementDirector(IServiceProvider services) : IPlacementDirector
@@ -18,7 +19,10 @@ public sealed class FreeCapacityPlacementDirector(IServiceProvider services) : I
         // Resolved per call: the grain factory depends (indirectly) on the placement service that holds this director.
         var directory = services.GetRequiredService<IGrainFactory>().GetGrain<IWorkerDirectoryGrain>(0);
         var silos = context.GetCompatibleSilos(target);
-        var chosen = await directory.ReserveAsync(target.GrainIdentity.GetGuidKey(), silos);
-        return chosen ?? throw new InvalidOperationException($"{NoFreeWorker} (live silos: {silos.Length}); the job waits");
+        var demand = JobDemand.From(target.RequestContextData);
+        var chosen = await directory.ReserveAsync(target.GrainIdentity.GetGuidKey(), silos, demand);
+        return chosen ?? throw new InvalidOperationException(demand.NeedsCuda
+            ? $"{NoFreeWorker} with a free CUDA device for {demand} (live silos: {silos.Length}); the job waits"
+            : $"{NoFreeWorker} (live silos: {silos.Length}); the job waits");
     }
 }

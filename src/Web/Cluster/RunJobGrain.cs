@@ -8,7 +8,7 @@ namespace QuantScope.Web.Cluster;
 public sealed class RunJobGrain(WorkerRunHost host, ILocalSiloDetails silo) : Grain, IRunJobGrain
 {
     /// <inheritdoc />
-    public Task<JobStatusDto> EnsureAsync(RunJobDto job, IRunSink sink)
+    public async Task<JobStatusDto> EnsureAsync(RunJobDto job, IRunSink sink)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (job.RunId != this.GetPrimaryKey()) throw new ArgumentException($"job.RunId {job.RunId} is not this grain's key", nameof(job));
@@ -16,13 +16,15 @@ public sealed class RunJobGrain(WorkerRunHost host, ILocalSiloDetails silo) : Gr
         if (run is null || run.Interrupted)
         {
             host.Forget(job.RunId);
-            run = host.Start(job, sink);
+            // A CUDA job trains on the device placement held for it here (one CUDA job per device).
+            var device = await GrainFactory.GetGrain<IWorkerDirectoryGrain>(0).DeviceOfAsync(job.RunId);
+            run = host.Start(job, sink, device);
         }
         else
         {
             run.Sink = sink;
         }
-        return Task.FromResult(run.Status);
+        return run.Status;
     }
 
     /// <inheritdoc />

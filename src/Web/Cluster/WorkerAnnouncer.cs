@@ -5,18 +5,18 @@ namespace QuantScope.Web.Cluster;
 
 /// <summary>
 /// Tells the <see cref="IWorkerDirectoryGrain"/> about this worker every <see cref="ClusterModeOptions.HeartbeatSeconds"/>
-/// once the silo is active: its devices (detected once), its slots and the jobs it trains.
+/// once the silo is active: its devices (probed each time: a GPU's free memory moves, and placement reads it), its
+/// slots and the jobs it trains.
 /// </summary>
 public sealed class WorkerAnnouncer(IOptions<ClusterModeOptions> options, ILocalSiloDetails silo, IGrainFactory grains, WorkerRunHost host, ILogger<WorkerAnnouncer> log)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource _stop = new();
-    private IReadOnlyList<DeviceDto>? _devices;
     private Task _loop = Task.CompletedTask;
 
     /// <summary>What this worker announces now.</summary>
     public WorkerInfoDto Describe() => new(
-        silo.SiloAddress, host.WorkerName, options.Value.Slots, _devices ??= DeviceProbe.Detect().Select(DeviceDto.From).ToList(), host.Running, options.Value.HeartbeatSeconds);
+        silo.SiloAddress, host.WorkerName, options.Value.Slots, DeviceProbe.Detect().Select(DeviceDto.From).ToList(), host.Running, options.Value.HeartbeatSeconds);
 
     void ILifecycleParticipant<ISiloLifecycle>.Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(WorkerAnnouncer), ServiceLifecycleStage.Active + 1, StartAsync, StopAsync);

@@ -13,8 +13,11 @@ public sealed class WorkerDirectoryGrain(TimeProvider clock) : Grain, IWorkerDir
     }
 
     /// <inheritdoc />
-    public Task<SiloAddress?> ReserveAsync(Guid job, SiloAddress[] candidates) =>
-        Task.FromResult(_ledger.Reserve(job, candidates, clock.GetUtcNow().UtcDateTime));
+    public Task<SiloAddress?> ReserveAsync(Guid job, SiloAddress[] candidates, JobDemand demand) =>
+        Task.FromResult(_ledger.Reserve(job, candidates, clock.GetUtcNow().UtcDateTime, demand));
+
+    /// <inheritdoc />
+    public Task<string?> DeviceOfAsync(Guid job) => Task.FromResult(_ledger.DeviceOf(job));
 
     /// <inheritdoc />
     public Task ReleaseAsync(SiloAddress silo, Guid job)
@@ -24,7 +27,7 @@ public sealed class WorkerDirectoryGrain(TimeProvider clock) : Grain, IWorkerDir
     }
 
     /// <inheritdoc />
-    public Task<int> FreeSlotsAsync() => Task.FromResult(_ledger.List(clock.GetUtcNow().UtcDateTime).Sum(w => Math.Max(0, w.Slots - w.Busy)));
+    public Task<int> FreeSlotsAsync(JobDemand demand) => Task.FromResult(_ledger.FreeSlots(clock.GetUtcNow().UtcDateTime, demand));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<WorkerStatusDto>> ListAsync() => Task.FromResult(_ledger.List(clock.GetUtcNow().UtcDateTime));

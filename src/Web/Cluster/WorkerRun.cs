@@ -10,6 +10,9 @@ public sealed class WorkerRun(RunJobDto job, IRunSink sink, string worker)
     /// <summary>The job as started.</summary>
     public RunJobDto Job { get; } = job;
 
+    /// <summary>The CUDA device placement held for this job on this worker (<c>cuda:N</c>), or null: the config's device (or the worker's default) stands.</summary>
+    public string? CudaDevice { get; init; }
+
     /// <summary>Where the metrics go; replaced when the dashboard calls again with a fresh reference.</summary>
     public IRunSink Sink { get; set; } = sink;
 

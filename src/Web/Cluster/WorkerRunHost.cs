@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using QuantScope.Engine.Devices;
 using QuantScope.Engine.Hosting;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
@@ -47,11 +48,14 @@ public sealed class WorkerRunHost(
     /// <summary>The job with this id on this worker (running or ended and not yet forgotten).</summary>
     public WorkerRun? Find(Guid runId) => _runs.GetValueOrDefault(runId);
 
-    /// <summary>Starts <paramref name="job"/> on a new thread unless it is here already; returns it.</summary>
-    public WorkerRun Start(RunJobDto job, IRunSink sink)
+    /// <summary>
+    /// Starts <paramref name="job"/> on a new thread unless it is here already; returns it. <paramref name="cudaDevice"/>:
+    /// the device placement held for a CUDA job here (<c>cuda:N</c>), which replaces the config's <c>cuda</c>.
+    /// </summary>
+    public WorkerRun Start(RunJobDto job, IRunSink sink, string? cudaDevice = null)
     {
         if (_stopping) throw new InvalidOperationException($"worker {WorkerName} is stopping; the job goes to another worker");
-        var run = _runs.GetOrAdd(job.RunId, _ => new WorkerRun(job, sink, WorkerName));
+        var run = _runs.GetOrAdd(job.RunId, _ => new WorkerRun(job, sink, WorkerName) { CudaDevice = cudaDevice });
         if (run.Job != job) return run;
         lock (run)
         {
@@ -124,11 +128,22 @@ public sealed class WorkerRunHost(
     // On the training thread: the job's config, and the checkpoint it resumes after.
     internal RunSpec Prepare(WorkerRun run)
     {
-        var config = ReadConfig(run.Job.ConfigJson);
+        var config = ReadConfig(run.Job.ConfigJson, run.CudaDevice);
         var resume = ResumeStep(run.Job.RunId, config.Config);
         run.Status = run.Status with { ResumedAfter = resume };
-        return new RunSpec(config, new TrainerOptions { CheckpointDirectory = CheckpointRoot, ResumeFromStep = resume, DefaultDevice = training.Value.DefaultDevice });
+        // A config without a device trains on this worker's Training:Device (auto unless the worker's settings say).
+        var options = new TrainerOptions { CheckpointDirectory = CheckpointRoot, ResumeFromStep = resume, DefaultDevice = training.Value.DefaultDevice };
+        return new RunSpec(config, options);
     }
+
+    /// <summary>
+    /// <paramref name="config"/> on the CUDA device placement held for it: a <c>cuda</c> (or <c>cuda:N</c>) config takes
+    /// <paramref name="cudaDevice"/>; any other config, or no held device, stays as it is.
+    /// </summary>
+    public static TrainConfig OnHeldDevice(TrainConfig config, string? cudaDevice) =>
+        cudaDevice is not null && config.Device is { Kind: DeviceKind.Cuda } && DeviceSetting.TryParse(cudaDevice, out var held)
+            ? config with { Device = held }
+            : config;
 
     /// <summary>Calls the dashboard, trying again up to <see cref="SendAttempts"/> times a second apart.</summary>
     internal static async Task SendAsync(Func<Task> send)
@@ -177,10 +192,10 @@ public sealed class WorkerRunHost(
         }
     }
 
-    private static ValidTrainConfig ReadConfig(string json)
+    private static ValidTrainConfig ReadConfig(string json, string? cudaDevice)
     {
-        var config = JsonSerializer.Deserialize<TrainConfig>(json, JsonDefaults.Options)
-            ?? throw new ArgumentException("the job's config is empty", nameof(json));
+        var config = OnHeldDevice(JsonSerializer.Deserialize<TrainConfig>(json, JsonDefaults.Options)
+            ?? throw new ArgumentException("the job's config is empty", nameof(json)), cudaDevice);
         var result = ConfigValidator.Validate(config);
         return result.Value ?? throw new ArgumentException(string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Message}")), nameof(json));
     }

@@ -59,4 +59,29 @@ public sealed class ClusterJobDispatcherTests(TestWorkerCluster cluster) : IClas
         Assert.All(workers, w => Assert.Equal(TestWorkerCluster.Slots, w.Slots));
         Assert.All(workers, w => Assert.Contains(w.Devices, d => d.Kind == "cpu" && d.MemoryBytes > 0));
     }
+
+    [Fact]
+    public async Task Placement_CudaJobWithOnlyCpuWorkers_IsRefusedSoItWaits()
+    {
+        var grains = cluster.Get<IGrainFactory>();
+        var directory = grains.GetGrain<IWorkerDirectoryGrain>(0);
+        var workers = await directory.ListAsync();
+        Assert.NotEmpty(workers);
+        Assert.All(workers, w => Assert.DoesNotContain(w.Devices, d => d.Kind == "cuda")); // this CPU build reports none
+        Assert.Equal(0, await directory.FreeSlotsAsync(new JobDemand("cuda"))); // the dispatcher's hint: nothing to try yet
+
+        // The real placement path: the demand rides in the request context to FreeCapacityPlacementDirector.
+        var job = Guid.NewGuid();
+        new JobDemand("cuda", 1L << 30).Put(RequestContext.Set);
+        try
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => grains.GetGrain<IRunJobGrain>(job).EnsureAsync(new RunJobDto(job, "{}", 1), null!));
+            Assert.Contains("with a free CUDA device for cuda", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+        Assert.DoesNotContain(job, cluster.RunningOnWorkers());
+    }
 }

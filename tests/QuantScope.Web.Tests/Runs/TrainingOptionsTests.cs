@@ -28,6 +28,7 @@ public sealed class TrainingOptionsTests(QuantScopeWebFactory factory) : IClassF
 
     [Theory]
     [InlineData("gpu", "Training:Device: 'gpu' must be one of: auto, cpu, cuda, cuda:N")]
+    [InlineData("cuda:x", "Training:Device: 'cuda:x' must be one of: auto, cpu, cuda, cuda:N")]
     [InlineData("cuda", "Training:Device: 'cuda' is not available: this is a CPU-only build")]
     public void From_DeviceNotHere_ThrowsNamingTheKey(string value, string expected)
     {
