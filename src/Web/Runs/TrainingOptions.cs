@@ -2,7 +2,6 @@ using QuantScope.Engine.Devices;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using Microsoft.Extensions.Options;
-using QuantScope.Engine.Devices;
 
 namespace QuantScope.Web.Runs;
 
