@@ -16,13 +16,17 @@ public static class ConfigValidator
     /// <summary>The config as a <see cref="ValidTrainConfig"/>, or all its problems.</summary>
     /// <param name="config">The config.</param>
     /// <param name="baseDirectory">Folder that relative data, task and init paths resolve against (null = working directory).</param>
-    public static ValidationResult<ValidTrainConfig> Validate(TrainConfig config, string? baseDirectory = null)
+    /// <param name="deviceHere">
+    /// Whether <c>device</c> must be on this machine (true: the run trains here). A dashboard that hands runs to cluster
+    /// workers passes false: the form is still checked, and placement finds a worker with the device.
+    /// </param>
+    public static ValidationResult<ValidTrainConfig> Validate(TrainConfig config, string? baseDirectory = null, bool deviceHere = true)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var errors = Problems(config, baseDirectory);
+        var errors = Problems(config, baseDirectory, deviceHere);
         if (errors.Count > 0) return ValidationResult<ValidTrainConfig>.Invalid(errors);
         var resolved = Model.Hf.HfInit.Resolve(config, baseDirectory); // init.kind hf: the folder's model config
-        if (!ReferenceEquals(resolved, config) && Problems(resolved, baseDirectory) is { Count: > 0 } resolvedErrors)
+        if (!ReferenceEquals(resolved, config) && Problems(resolved, baseDirectory, deviceHere) is { Count: > 0 } resolvedErrors)
             return ValidationResult<ValidTrainConfig>.Invalid(resolvedErrors);
         return ValidationResult<ValidTrainConfig>.Valid(new ValidTrainConfig(config, resolved, baseDirectory));
     }
@@ -35,7 +39,7 @@ public static class ConfigValidator
         return result.Value ?? throw new ArgumentException("Invalid training config: " + result.Describe(), nameof(config));
     }
 
-    private static List<ConfigError> Problems(TrainConfig config, string? baseDirectory)
+    private static List<ConfigError> Problems(TrainConfig config, string? baseDirectory, bool deviceHere)
     {
         var errors = new List<ConfigError>();
         void Check(bool ok, string field, string message)
@@ -55,7 +59,7 @@ public static class ConfigValidator
         Check(config.Bf16WarmupSteps >= 0 && config.Bf16WarmupSteps <= config.Steps, "bf16WarmupSteps", $"{config.Bf16WarmupSteps} must be between 0 and steps ({config.Steps})");
         Check(config.EvalEvery >= 0, "evalEvery", "must be 0 (no evaluation) or a positive number of steps");
         Check(Enum.IsDefined(config.Precision), "precision", WireNames<Precision>.MustBeOneOf);
-        if (config.Device is { } device && DeviceError(device) is { } unavailable) errors.Add(new ConfigError("device", unavailable));
+        if (deviceHere && config.Device is { } device && DeviceError(device) is { } unavailable) errors.Add(new ConfigError("device", unavailable));
         Check(config.ApeLastSteps >= 1, "apeLastSteps", "must be at least 1");
         Check(config.LogEvery >= 1, "logEvery", "must be at least 1");
         Check(config.CheckpointEvery >= 0 && config.CheckpointEvery <= config.Steps, "checkpointEvery", $"{config.CheckpointEvery} must be 0 (no checkpoints) or a number of steps between 1 and steps ({config.Steps})");
@@ -69,7 +73,11 @@ public static class ConfigValidator
             Check(config.Stats.ErrorSplitEvery >= 0, "stats.errorSplitEvery", "must be 0 (off) or a positive number of steps");
             Check(config.Stats.TopChannels is >= 0 and <= 64, "stats.topChannels", "must be between 0 and 64");
             for (var i = 0; i < (config.Stats.WhatIf?.Count ?? 0); i++)
+            {
                 Check(config.Stats.WhatIf![i] is not null, $"stats.whatIf[{i}]", FormatName.NotKnown); // JSON null; names are checked when read
+                if (config.Stats.WhatIf[i] is { } format && config.Model is { } model && WhatIfWidthError(format, model) is { } width)
+                    errors.Add(new ConfigError($"stats.whatIf[{i}]", width));
+            }
         }
 
         if (config.Model is null) errors.Add(new ConfigError("model", "is required"));
@@ -94,6 +102,25 @@ public static class ConfigValidator
     /// <summary>Why <paramref name="device"/> cannot be had on this build and machine, or null when it can (cpu and auto always can).</summary>
     public static string? DeviceError(Devices.DeviceSetting device) =>
         device.Kind == Devices.DeviceKind.Cuda ? Devices.DeviceResolver.Choose(device, Devices.CudaInventory.Current).Error : null;
+
+    // A block what-if format measures every layer's tensors in blocks along the last dim: input and weight rows are
+    // dModel or ffnDim wide, gradients dModel, ffnDim or the k/v width. A width its block does not divide would fail
+    // the run at its first stats step; refuse it here, naming the width.
+    private static string? WhatIfWidthError(FormatName format, ModelConfig model)
+    {
+        var block = format.Format switch
+        {
+            MxFormat mx => mx.BlockSize,
+            NvFp4Format => NvFp4Format.BlockSize,
+            IntFormat { Granularity: IntGranularity.PerGroup } group => group.GroupSize,
+            _ => 0,
+        };
+        if (block <= 0 || model.Heads < 1 || model.DModel % model.Heads != 0) return null;
+        (string Field, int Width)[] widths = [("model.dModel", model.DModel), ("model.ffnDim", model.FfnDim), ("the k/v width", model.KvHeadCount() * model.HeadDim())];
+        return widths.FirstOrDefault(w => w.Width % block != 0) is { Field: not null } bad
+            ? $"{format.Name} measures blocks of {block} values along each layer's rows; {bad.Field} {bad.Width} is not a multiple of {block}"
+            : null;
+    }
 
     /// <summary>A config path resolved against <paramref name="baseDirectory"/> (absolute paths stay as they are).</summary>
     public static string Resolve(string path, string? baseDirectory) =>

@@ -30,7 +30,8 @@ public static class ConfigReader
     /// Which files the config may name (a config from the web); null = any (the CLI). Checked before the validator
     /// touches a file, so a refused path is never opened nor reported as existing or not.
     /// </param>
-    public static ValidationResult<ValidTrainConfig> Read(string body, string? baseDirectory = null, Security.ConfigPathPolicy? paths = null)
+    /// <param name="deviceHere">False when the run goes to cluster workers: <c>device</c> need not be on this machine.</param>
+    public static ValidationResult<ValidTrainConfig> Read(string body, string? baseDirectory = null, Security.ConfigPathPolicy? paths = null, bool deviceHere = true)
     {
         baseDirectory ??= paths?.DataFolder;
         if (string.IsNullOrWhiteSpace(body)) return ConfigValidator.Validate(TrainConfig.Demo, baseDirectory);
@@ -67,7 +68,7 @@ public static class ConfigReader
         try
         {
             if (paths?.Check(config, baseDirectory) is { Count: > 0 } refused) return ValidationResult<ValidTrainConfig>.Invalid(refused);
-            var result = ConfigValidator.Validate(config, baseDirectory);
+            var result = ConfigValidator.Validate(config, baseDirectory, deviceHere);
             // A config sent to the server is stored with absolute paths: a resume or a worker reads the same files.
             return paths?.DataFolder is not null && result.Value is { } valid
                 ? ValidationResult<ValidTrainConfig>.Valid(valid.WithAbsolutePaths()) : result;

@@ -17,6 +17,9 @@ namespace QuantScope.Web.Sweeps;
 public sealed class SweepRunner(
     RunCoordinator coordinator, RunRepository runs, IOptions<SweepOptions> options, ILogger<SweepRunner> log, Cluster.ClusterJobDispatcher cluster) : IHostedService
 {
+    /// <summary>True when sweep runs go to cluster workers (whose devices, not this machine's, must have a run's <c>device</c>).</summary>
+    public bool ToCluster => cluster.Enabled;
+
     private readonly ConcurrentDictionary<Guid, ActiveSweep> _sweeps = new();
     private readonly EngineRunRecorder _recorder = new(runs);
     private volatile bool _stopping;

@@ -108,6 +108,7 @@ public sealed class ConfigReaderTests
     [InlineData("""{"quant":{"format":"e3m4"}}""", "quant.format", "is not a known number format (see GET /api/formats)")]
     [InlineData("""{"quant":{"rules":[{"layer":"**","role":"input","format":"e9m9"}]}}""", "quant.rules[0].format", "is not a known number format (see GET /api/formats)")]
     [InlineData("""{"stats":{"whatIf":["mxfp4","fp8"]}}""", "stats.whatIf[1]", "is not a known number format (see GET /api/formats)")]
+    [InlineData("""{"stats":{"whatIf":["e5m2","mxfp4"]}}""", "stats.whatIf[1]", "mxfp4 measures blocks of 32 values along each layer's rows; model.ffnDim 344 is not a multiple of 32")]
     [InlineData("""{"quant":{"rules":[{"layer":"**","role":"bias"}]}}""", "quant.rules[0].role", "must be one of: input, weight, grad")]
     [InlineData("""{"init":{"kind":"gguf","path":"m"}}""", "init.kind", "must be one of: hf")]
     [InlineData("""{"init":{"kind":"hf","path":"m","tokenizer":"spm"}}""", "init.tokenizer", "must be one of: auto, byte")]
@@ -122,14 +123,14 @@ public sealed class ConfigReaderTests
     public void Read_ValidBody_WritesBackTheSameWireNames()
     {
         var (config, errors) = ConfigReader.Read("""
-            {"precision":"fp32","stats":{"whatIf":["mxfp4","int4-g64"]},
+            {"model":"tiny","seqLen":32,"precision":"fp32","stats":{"whatIf":["mxfp4","int4-g32"]},
              "quant":{"algorithm":"most_recent","format":"HiF8","rules":[{"layer":"**","role":"grad","format":"e5m2"}]}}
             """);
         Assert.Empty(errors);
         var json = System.Text.Json.JsonSerializer.Serialize(config!.Config, QuantScope.Web.Setup.JsonDefaults.Options);
         Assert.Contains("\"precision\":\"fp32\"", json);
         Assert.Contains("\"algorithm\":\"most_recent\"", json);
-        Assert.Contains("\"whatIf\":[\"mxfp4\",\"int4-g64\"]", json);
+        Assert.Contains("\"whatIf\":[\"mxfp4\",\"int4-g32\"]", json);
         Assert.Contains("\"format\":\"HiF8\",\"rules\":[{\"layer\":\"**\",\"role\":\"grad\",\"format\":\"e5m2\"", json);
     }
 
