@@ -22,6 +22,7 @@ public static class ContentionBench
     public static async Task<int> RunAsync(int steps, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        console.Profile.Width = Math.Max(console.Profile.Width, 150); // a redirected stdout would wrap the table at 80
         var table = new Table();
         foreach (var column in new[] { "case", "setting", "step ms / wall s", "ratio", "target", "threads, wait policy" }) table.AddColumn(column);
 

@@ -147,6 +147,9 @@ public sealed class RunViewState(
         {
             Status = status.Status;
             Error = status.Error ?? Error;
+            // Live again (resumed, or a page opened on the ended run a moment before the resume was announced): the
+            // summary held belongs to the earlier segment; the end reloads the whole run's.
+            if (!Ended) Summary = null;
             if (status.Layers is { Count: > 0 } layers && Layers.Count == 0)
             {
                 Layers = layers;
