@@ -48,6 +48,7 @@ public static class ConfigReader
                 root["model"] = JsonSerializer.SerializeToNode(model, Strict);
             }
 
+            if (node is JsonObject fields) DefaultSeqLen(fields);
             config = node.Deserialize<TrainConfig>(Strict);
         }
         catch (JsonException ex)
@@ -78,6 +79,18 @@ public static class ConfigReader
             // Path APIs refuse some names outright (a NUL character; found by fuzzing).
             return Invalid("$", $"a path in the config is not a valid file name ({ex.Message})");
         }
+    }
+
+    // seqLen not given: min(64, the model's context), so {"model": "tiny"} alone is a valid config. Names are matched
+    // as the reader matches them (case-insensitively); a context of the wrong type is left for the reader to name.
+    private static void DefaultSeqLen(JsonObject root)
+    {
+        static JsonNode? Field(JsonObject o, string name) =>
+            o.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+        if (root.Any(p => string.Equals(p.Key, "seqLen", StringComparison.OrdinalIgnoreCase))) return;
+        if (Field(root, "model") is JsonObject model && Field(model, "contextLength") is JsonValue context
+            && context.TryGetValue<int>(out var length) && length >= 2 && length < TrainConfig.Demo.SeqLen)
+            root["seqLen"] = length;
     }
 
     /// <summary>Reads the body of a request (bounded) and parses it.</summary>

@@ -119,6 +119,26 @@ public sealed class ConfigReaderTests
         Assert.Equal((field, message), (Assert.Single(errors).Field, errors[0].Message));
     }
 
+    [Theory]
+    [InlineData("""{"model":"tiny"}""", 32)]
+    [InlineData("""{"model":{"layers":1,"dModel":32,"heads":2,"ffnDim":64,"contextLength":16}}""", 16)]
+    [InlineData("""{"Model":{"ContextLength":24,"layers":1,"dModel":32,"heads":2,"ffnDim":64}}""", 24)]
+    [InlineData("""{"model":"small"}""", 64)]
+    [InlineData("""{"model":"tiny","seqLen":8}""", 8)]
+    public void Read_NoSeqLen_MinOf64AndTheModelsContext(string body, int expected)
+    {
+        var (config, errors) = ConfigReader.Read(body);
+        Assert.Empty(errors);
+        Assert.Equal(expected, config!.Config.SeqLen);
+    }
+
+    [Fact]
+    public void Read_SeqLenBeyondTheContext_NamesBothValues()
+    {
+        var (_, errors) = ConfigReader.Read("""{"model":"tiny","seqLen":64}""");
+        Assert.Equal("seqLen: 64 must not exceed model.contextLength 32", Assert.Single(errors).ToString());
+    }
+
     [Fact]
     public void Read_ValidBody_WritesBackTheSameWireNames()
     {
