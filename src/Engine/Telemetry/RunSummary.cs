@@ -20,6 +20,9 @@ public sealed record RunSummary(
     /// <summary>The device the run trained on; null for runs the engine did not train (and summaries stored before it existed).</summary>
     public DeviceInfo? Device { get; init; }
 
+    /// <summary>Where a diverged run first went non-finite; null for runs that did not diverge.</summary>
+    public DivergenceInfo? Divergence { get; init; }
+
     /// <summary>Peak device memory in use seen at the logged windows' ends (CUDA, all processes), bytes; null on the CPU.</summary>
     public long? PeakDeviceMemoryBytes { get; init; }
 }

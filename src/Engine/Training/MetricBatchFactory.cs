@@ -166,22 +166,29 @@ internal sealed class MetricBatchFactory(
     }
 
     /// <summary>
-    /// Null when the row is finite. Otherwise the first layer (forward order) with a non-finite amax, input before weight
-    /// before grad: a NaN weight shows at its own layer, a NaN born between layers (attention, norm) shows as the
-    /// next layer's input, a gradient that overflows in the backward pass shows as that layer's grad (only layers that
-    /// quantize their gradient measure it).
+    /// Null when the row is finite. Otherwise where the step first went non-finite, in the order the step computed it:
+    /// inputs and weights in forward order (a NaN weight shows at its own layer, a NaN born between layers shows as the
+    /// next layer's input), then gradients in backward order, last layer first (a gradient that overflows shows as that
+    /// layer's grad; only layers that quantize their gradient measure it).
     /// </summary>
     private TrainingDivergedException? FindDivergence(int step, float[] row)
     {
+        // The forward pass first: inputs and weights layer by layer.
         for (var l = 0; l < layers.Count; l++)
         {
-            foreach (var role in LayerStatsLayout.Roles)
+            foreach (var role in new[] { TensorRoles.Input, TensorRoles.Weight })
             {
-                // The gradient is only measured where it is quantized, and only once QAT has started.
-                if (role == TensorRoles.GradOutput && (!gradLayers[l] || step < qatStart)) continue;
                 if (!float.IsFinite(row[StatsWindow.Column(l, role, MetricCatalog.Amax)]))
                     return new TrainingDivergedException(step, layers[l], role);
             }
+        }
+
+        // Then the backward pass, where gradients flow from the last layer to the first. A gradient is only measured
+        // where it is quantized, and only once QAT has started.
+        for (var l = layers.Count - 1; l >= 0; l--)
+        {
+            if (gradLayers[l] && step >= qatStart && !float.IsFinite(row[StatsWindow.Column(l, TensorRoles.GradOutput, MetricCatalog.Amax)]))
+                return new TrainingDivergedException(step, layers[l], TensorRoles.GradOutput);
         }
 
         if (baseline && !float.IsFinite(row[StatsWindow.BaselineLossColumn])) return new TrainingDivergedException(step, BaselineName, null);

@@ -29,6 +29,7 @@ public sealed class Trainer : IDisposable
     private readonly LlamaForCausalLM? _twin;
     private readonly RunDevice _device;
     private long? _peakDeviceBytes;
+    private DivergenceInfo? _divergence;
     private bool _started;
     private SummaryBuilder? _summary;
 
@@ -107,6 +108,11 @@ public sealed class Trainer : IDisposable
         {
             return RunPhases(runId, output, ct, progress);
         }
+        catch (TrainingDivergedException diverged)
+        {
+            _divergence = new DivergenceInfo(diverged.Step, diverged.LayerName, diverged.Role); // for the summary, as data
+            throw;
+        }
         catch (Exception ex) when (_device.IsCuda && _device.Explain(ex) is DeviceOutOfMemoryException oom)
         {
             throw oom; // "out of GPU memory on cuda:0 (N GiB free, M GiB needed)": this run fails, the host keeps serving
@@ -145,7 +151,8 @@ public sealed class Trainer : IDisposable
     /// <summary>The summary of what has been emitted so far (after a failure or cancellation), with that status.</summary>
     public RunSummary? SummarySoFar(Guid runId, RunStatus status) => _summary?.Build(runId, status) is { } s ? WithDevice(s) : null;
 
-    private RunSummary WithDevice(RunSummary summary) => summary with { Device = _device.Info, PeakDeviceMemoryBytes = _peakDeviceBytes };
+    private RunSummary WithDevice(RunSummary summary) =>
+        summary with { Device = _device.Info, PeakDeviceMemoryBytes = _peakDeviceBytes, Divergence = _divergence };
 
     private void RequireResumable(Guid runId, int step)
     {

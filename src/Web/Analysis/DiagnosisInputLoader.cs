@@ -59,6 +59,7 @@ public sealed class DiagnosisInputLoader(RunRepository runs, MetricSeriesReposit
             Plan = plan?.Entries ?? [],
             PlanWarnings = plan?.Warnings ?? [],
             RunError = run.Error,
+            Divergence = Compare.RunOverviews.ReadSummary(run.SummaryJson)?.Divergence,
         };
     }
 

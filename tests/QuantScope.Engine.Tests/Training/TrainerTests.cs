@@ -127,6 +127,8 @@ public class TrainerTests
         Assert.Equal(TensorRoles.Weight, diverged.Role);
         Assert.Equal(2, diverged.Step);
         Assert.Equal([0, 1], batches.Select(b => b.LastStep)); // finite steps before it were written
+        // The summary keeps where, as data: the diagnosis reads it rather than the message.
+        Assert.Equal(new DivergenceInfo(2, target, TensorRoles.Weight), trainer.SummarySoFar(Guid.NewGuid(), RunStatus.Failed)!.Divergence);
     }
 
     [Fact]

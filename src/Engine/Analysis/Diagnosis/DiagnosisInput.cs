@@ -21,6 +21,9 @@ public sealed record DiagnosisInput
     /// <summary>Why the run failed, as stored (e.g. a divergence message), or null.</summary>
     public string? RunError { get; init; }
 
+    /// <summary>Where the engine found the run's first non-finite value (from its stored summary), or null.</summary>
+    public DivergenceInfo? Divergence { get; init; }
+
     /// <summary>The key of a per-layer series.</summary>
     public static string Key(string metric, string role) => metric + "/" + role;
 
