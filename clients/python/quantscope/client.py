@@ -80,11 +80,25 @@ class QuantScopeClient:
             with urllib.request.urlopen(request, timeout=self.timeout if timeout is None else timeout) as response:
                 text = response.read().decode("utf-8")
         except urllib.error.HTTPError as e:
-            detail = e.read().decode("utf-8", errors="replace")
+            detail = error_detail(e.read().decode("utf-8", errors="replace"), self.token)
             raise QuantScopeError(f"{method} {path} answered {e.code}: {detail}", e.code) from None
         except (urllib.error.URLError, OSError) as e:
             raise QuantScopeError(f"{method} {path} failed: {e}") from None
         return json.loads(text) if text.strip() else None
+
+
+# Error messages end up in training logs: keep them short, and never let the token into them (a server that echoed
+# request headers, or a proxy's error page, would otherwise print it).
+MAX_ERROR_DETAIL = 1000
+
+
+def error_detail(text, token=None):
+    """The server's answer as it goes into a QuantScopeError: the token masked, at most MAX_ERROR_DETAIL characters."""
+    if token:
+        text = text.replace(token, "***")
+    if len(text) > MAX_ERROR_DETAIL:
+        text = text[:MAX_ERROR_DETAIL] + f"... ({len(text) - MAX_ERROR_DETAIL} more characters)"
+    return text
 
 
 def _wire_value(value):
