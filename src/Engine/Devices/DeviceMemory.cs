@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace QuantScope.Engine.Devices;
 
 /// <summary>The memory a run on a device setting may plan with, for the up-front "model too large" check.</summary>
@@ -13,9 +11,7 @@ public static class DeviceMemory
     public static (string Where, long? FreeBytes) Available(DeviceSetting setting)
     {
         var inventory = setting.Kind == DeviceKind.Cpu ? new CudaInventory(false, 0) : CudaInventory.Current;
-        var device = DeviceResolver.Choose(setting, inventory).Device;
-        if (device is null or "cpu") return ("this machine", null);
-        var index = int.Parse(device["cuda:".Length..], CultureInfo.InvariantCulture);
-        return (device, NvmlProbe.TryGet(index)?.FreeBytes);
+        var choice = DeviceResolver.Choose(setting, inventory);
+        return choice.CudaIndex is { } index ? (choice.Device!, NvmlProbe.TryGet(index)?.FreeBytes) : ("this machine", null);
     }
 }

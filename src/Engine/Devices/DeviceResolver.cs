@@ -19,7 +19,7 @@ public static class DeviceResolver
             case DeviceKind.Cpu:
                 return new DeviceChoice("cpu", null);
             case DeviceKind.Auto:
-                return new DeviceChoice(cuda.DeviceCount > 0 ? "cuda:0" : "cpu", null);
+                return cuda.DeviceCount > 0 ? new DeviceChoice("cuda:0", null, 0) : new DeviceChoice("cpu", null);
         }
 
         if (!cuda.BuildHasCuda)
@@ -32,6 +32,6 @@ public static class DeviceResolver
             var range = cuda.DeviceCount == 1 ? "cuda:0" : $"cuda:0 to cuda:{cuda.DeviceCount - 1}";
             return new DeviceChoice(null, $"'{setting}' does not exist: this machine has {cuda.DeviceCount} CUDA device{(cuda.DeviceCount == 1 ? "" : "s")} ({range})");
         }
-        return new DeviceChoice($"cuda:{index}", null);
+        return new DeviceChoice($"cuda:{index}", null, index);
     }
 }

@@ -38,10 +38,9 @@ public sealed partial class RunDevice
     {
         var choice = DeviceResolver.Choose(setting, setting.Kind == DeviceKind.Cpu ? new CudaInventory(false, 0) : CudaInventory.Current);
         if (choice.Error is not null) throw new DeviceUnavailableException(choice.Error);
-        if (choice.Device == "cpu") return Cpu;
-        var index = int.Parse(choice.Device!["cuda:".Length..], CultureInfo.InvariantCulture);
+        if (choice.CudaIndex is not { } index) return Cpu;
         var gpu = NvmlProbe.TryGet(index);
-        return new RunDevice(new Device(DeviceType.CUDA, index), new DeviceInfo(choice.Device, gpu?.Name ?? choice.Device, gpu?.TotalBytes));
+        return new RunDevice(new Device(DeviceType.CUDA, index), new DeviceInfo(choice.Device!, gpu?.Name ?? choice.Device!, gpu?.TotalBytes));
     }
 
     /// <summary><paramref name="host"/> on this device (<see cref="HostCopy.ToDevice"/>).</summary>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using QuantScope.Engine.Telemetry;
 using static TorchSharp.torch;
 
@@ -17,10 +18,10 @@ public static class HiF8TierStats
 
     // The thresholds as a tensor per device, made once per device (not per step): a host->device copy inside a step
     // would stall the GPU.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Tensor> BoundariesByDevice = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(DeviceType, int), Tensor> BoundariesByDevice = new();
 
     private static Tensor Boundaries(Device device) =>
-        BoundariesByDevice.GetOrAdd(device.ToString(), _ => tensor(Thresholds, device: device).DetachFromDisposeScope()); // once per device
+        BoundariesByDevice.GetOrAdd((device.type, device.index), _ => tensor(Thresholds, device: device).DetachFromDisposeScope()); // once per device
 
     /// <summary>Number of magnitude bins (thresholds + 1).</summary>
     public const int Bins = 8;

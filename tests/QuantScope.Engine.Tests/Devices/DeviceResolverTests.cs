@@ -29,6 +29,7 @@ public sealed class DeviceResolverTests
         var choice = DeviceResolver.Choose(DeviceSetting.Parse(setting), cuda);
         Assert.Equal(expected, choice.Device);
         Assert.Null(choice.Error);
+        Assert.Equal(expected == "cpu" ? null : int.Parse(expected["cuda:".Length..], System.Globalization.CultureInfo.InvariantCulture), choice.CudaIndex);
     }
 
     [Theory]
