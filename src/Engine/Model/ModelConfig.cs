@@ -43,11 +43,17 @@ public sealed record ModelConfig
     /// <summary>For tests: trains in well under a second per step (~0.03 M parameters).</summary>
     public static ModelConfig Tiny { get; } = new() { Layers = 2, DModel = 32, Heads = 2, FfnDim = 64, ContextLength = 32 };
 
-    /// <summary>The dashboard's demo model (~1.25 M parameters): a useful curve in a CPU minute.</summary>
-    public static ModelConfig Demo { get; } = new() { Layers = 6 };
+    /// <summary>
+    /// The dashboard's demo model (~1.35 M parameters): a useful curve in a CPU minute. FFN 384 (3 x 128, ~3 x d_model)
+    /// so every in-feature width (128, 384) is a multiple of 16, 32 and 128: NVFP4, MX and INT g128 blocks quantize every layer.
+    /// </summary>
+    public static ModelConfig Demo { get; } = new() { Layers = 6, FfnDim = 384 };
 
-    /// <summary>~10 M parameters: minutes per hundred steps on a CPU; for benchmarks and closer-to-real runs.</summary>
-    public static ModelConfig Small { get; } = new() { Layers = 8, DModel = 320, Heads = 5, FfnDim = 864, ContextLength = 256 };
+    /// <summary>
+    /// ~14 M parameters: minutes per hundred steps on a CPU; for benchmarks and closer-to-real runs. Widths 384 and 1024
+    /// (multiples of 128, FFN = 8/3 d_model) so every block format quantizes every layer.
+    /// </summary>
+    public static ModelConfig Small { get; } = new() { Layers = 8, DModel = 384, Heads = 6, FfnDim = 1024, ContextLength = 256 };
 
     /// <summary>
     /// GPT-2-small / OPT-125m shape (12 x 768, 12 heads, FFN 2048, context 1024) for GPU benchmarks: ~85 M parameters with

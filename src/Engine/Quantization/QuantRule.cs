@@ -28,6 +28,20 @@ public sealed record QuantRule
     public int SkipFirstBlocks { get; init; }
     /// <summary>Only blocks with index &lt; block count - this match.</summary>
     public int SkipLastBlocks { get; init; }
+    /// <summary>
+    /// Depth (blocks) from which <see cref="SkipFirstBlocks"/> and <see cref="SkipLastBlocks"/> apply in full; a shallower
+    /// model skips proportionally fewer, round(skip x blocks / this), so a recipe written for a deep model still
+    /// quantizes a comparable share of a small one. Null = the skips are absolute block counts.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SkipFullFromBlocks { get; init; }
+
+    /// <summary>The (first, last) block skips in effect on a model of <paramref name="blocks"/> blocks (see <see cref="SkipFullFromBlocks"/>).</summary>
+    public (int First, int Last) SkipsFor(int blocks) => SkipFullFromBlocks is { } full && full > 0 && blocks < full
+        ? (Scaled(SkipFirstBlocks, blocks, full), Scaled(SkipLastBlocks, blocks, full))
+        : (SkipFirstBlocks, SkipLastBlocks);
+
+    private static int Scaled(int skip, int blocks, int full) => (int)Math.Round((double)skip * blocks / full, MidpointRounding.AwayFromZero);
 
     /// <summary>The recipe this rule builds for a tensor, or null for <see cref="RecipeKind.Keep"/>.</summary>
     public IScalingRecipe? BuildRecipe(FormatName format) => Recipe switch

@@ -176,6 +176,7 @@ public static class ConfigValidator
             check(r.Delayed.Margin is >= 0 and <= 16 && r.Margin is >= 0 and <= 16, $"{at}.margin", "must be between 0 and 16");
             check(r.Delayed.UpdatePeriod is >= 1 and <= 1_000_000, $"{at}.delayed.updatePeriod", "must be between 1 and 1000000");
             check(r.SkipFirstBlocks >= 0 && r.SkipLastBlocks >= 0, $"{at}.skipFirstBlocks", "block skips must not be negative");
+            check(r.SkipFullFromBlocks is null or >= 1, $"{at}.skipFullFromBlocks", "must be at least 1 (or left out)");
         }
     }
 }

@@ -24,6 +24,19 @@ internal static class EvaluationStep
         return points;
     }
 
+    /// <summary>
+    /// The tasks as scored: each item whose every choice fits the model's context with at least one token before it
+    /// (contexts are cut from the left); tasks left with no item are dropped.
+    /// </summary>
+    public static IReadOnlyList<Data.McTask> ScoredTasks(ExperimentData data, ModelConfig model)
+    {
+        var room = model.ContextLength - 1;
+        var tokenizer = data.Tokenizer;
+        bool Fits(string s) => tokenizer is Data.ByteTokenizer ? System.Text.Encoding.UTF8.GetByteCount(s) <= room : tokenizer.Encode(s).Length <= room;
+        return data.Tasks.Select(full => full with { Items = full.Items.Where(i => i.Choices.All(Fits)).ToArray() })
+            .Where(t => t.Items.Count > 0).ToArray();
+    }
+
     private static void Add(List<ScalarPoint> points, int step, LlamaForCausalLM model, bool baseline, ExperimentData data, int seqLen)
     {
         var loss = Evaluator.HeldOutLoss(model, data.Forgetting.HeldOut, seqLen, HeldOutWindows);
@@ -46,10 +59,8 @@ internal static class EvaluationStep
             points.Add(new ScalarPoint(step, baseline ? MetricCatalog.BaselineProbeAccuracy : MetricCatalog.ProbeAccuracy, (float)probe));
         }
 
-        foreach (var full in data.Tasks)
+        foreach (var task in ScoredTasks(data, model.Config))
         {
-            var task = full with { Items = full.Items.Where(i => i.Choices.All(Fits)).ToArray() };
-            if (task.Items.Count == 0) continue;
             var score = Evaluator.Score(model, task, tokenizer);
             points.Add(new ScalarPoint(step, MetricCatalog.TaskAccuracy(task.Name, baseline), (float)score.Acc));
             points.Add(new ScalarPoint(step, MetricCatalog.TaskAccuracy(task.Name, baseline, normalised: true), (float)score.AccNorm));

@@ -12,6 +12,7 @@ public sealed class SummaryBuilder
     private readonly bool[] _delayedInputs;
     private readonly int _qatStart;
     private readonly int _apeLastSteps;
+    private readonly IReadOnlyDictionary<string, int> _taskItems;
     private readonly SortedDictionary<int, double> _loss = new();
     private readonly SortedDictionary<int, double> _baselineLoss = new();
     private readonly Dictionary<string, SortedDictionary<int, double>> _evals = new();
@@ -24,8 +25,10 @@ public sealed class SummaryBuilder
     /// <param name="delayedInputs">Per layer: its input is quantized under delayed scaling (the pairs stepRate counts).</param>
     /// <param name="qatStart">First main step with quantization on (the BF16 warmup length).</param>
     /// <param name="apeLastSteps">K of the "last K steps" APE mean.</param>
-    public SummaryBuilder(IReadOnlyList<string> layers, IReadOnlyList<bool> delayedInputs, int qatStart, int apeLastSteps)
+    /// <param name="taskItems">Items each task scores, by task name (for the drops' standard errors); null = not known.</param>
+    public SummaryBuilder(IReadOnlyList<string> layers, IReadOnlyList<bool> delayedInputs, int qatStart, int apeLastSteps, IReadOnlyDictionary<string, int>? taskItems = null)
     {
+        _taskItems = taskItems ?? new Dictionary<string, int>();
         _layers = layers;
         _delayedInputs = delayedInputs.ToArray();
         _qatStart = qatStart;
@@ -186,7 +189,15 @@ public sealed class SummaryBuilder
             var norm = Last(MetricCatalog.TaskAccuracy(name, normalised: true)) ?? double.NaN;
             var baseline = Last(MetricCatalog.TaskAccuracy(name, baseline: true));
             double? drop = baseline is > 0 ? (baseline.Value - acc) / baseline.Value * 100.0 : null;
-            return new TaskSummary(name, acc, norm, baseline, drop);
+            int? items = _taskItems.TryGetValue(name, out var n) ? n : null;
+            double? se = baseline is { } b && items is { } count ? TaskSummary.StdErrPp(acc, b, count) : null;
+            return new TaskSummary(name, acc, norm, baseline, drop)
+            {
+                Items = items,
+                DropPp = baseline is { } b2 ? (b2 - acc) * 100.0 : null,
+                DropStdErrPp = se,
+                RelativeDropStdErrPct = se is { } e && baseline is > 0 ? e / baseline.Value * 100.0 : null,
+            };
         }).ToArray();
     }
 

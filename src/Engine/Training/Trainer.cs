@@ -122,7 +122,8 @@ public sealed class Trainer : IDisposable
     private RunSummary RunPhases(Guid runId, ChannelWriter<MetricBatch> output, CancellationToken ct, IProgress<TrainingProgress>? progress)
     {
         var summary = _summary = new SummaryBuilder(Layout.Layers,
-            _model.QuantizedLayers.Select(l => l.Layer.InputRecipe is DelayedScalingRecipe).ToArray(), _config.Bf16WarmupSteps, _config.ApeLastSteps);
+            _model.QuantizedLayers.Select(l => l.Layer.InputRecipe is DelayedScalingRecipe).ToArray(), _config.Bf16WarmupSteps, _config.ApeLastSteps,
+            EvaluationStep.ScoredTasks(_data, _config.Model).GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.First().Items.Count));
         void Emit(MetricBatch batch)
         {
             summary.Add(batch);

@@ -139,6 +139,21 @@ public class SyntheticWorldTests
     }
 
     [Fact]
+    public void Tasks_240Items_NoQuestionRepeatsSoOneItemIsUnderHalfAPercent()
+    {
+        // 208 facts x 2 phrasings = 416 distinct questions; 48 people x 6 templates = 288 for the other two tasks.
+        var tasks = World.Tasks(240);
+        Assert.All(tasks, t =>
+        {
+            Assert.Equal(240, t.Items.Select(i => i.Context).Distinct().Count());
+            Assert.True(100.0 / t.Items.Count < 0.5);
+        });
+        var longer = World.Tasks(300);
+        Assert.Equal(300, longer[0].Items.Select(i => i.Context).Distinct().Count());
+        Assert.Equal(288, longer[1].Items.Select(i => i.Context).Distinct().Count()); // past 288 the walk starts again
+    }
+
+    [Fact]
     public void Tasks_Facts_GoldIsTheAskedFactAndNoDistractorIs()
     {
         Assert.All(World.Tasks(200)[0].Items, item =>
@@ -171,17 +186,20 @@ public class SyntheticWorldTests
             var person = World.Person(Words(item.Context).Single(w => World.People.Any(p => p.Name == w)));
             var kind = Domain(values);
             kinds.Add(kind);
+            var friend = World.Person(person.Friend);
             var expected = kind switch
             {
-                "city" => World.Person(person.Friend).City,
+                "city" => friend.City,
                 "region" => World.City(person.City).Region,
+                "river" when item.Context.Contains("friend of", StringComparison.Ordinal) => World.City(friend.City).River,
                 "river" => World.City(person.City).River,
-                _ => World.Person(person.Friend).Job,
+                "colour" => friend.Colour,
+                _ => friend.Job,
             };
             Assert.Equal(expected, values[item.Gold]);
             Assert.Single(values, v => v == expected);
         });
-        Assert.Equal(new[] { "city", "job", "region", "river" }, kinds.Order());
+        Assert.Equal(new[] { "city", "colour", "job", "region", "river" }, kinds.Order());
     }
 
     [Fact]
@@ -192,8 +210,8 @@ public class SyntheticWorldTests
         Assert.All(World.Tasks(200)[1].Items, item =>
         {
             var p = World.Person(Words(item.Context).Single(w => World.People.Any(q => q.Name == w)));
-            // Everything true about p: its own facts, its city's river and its friend's city.
-            var consistent = new HashSet<string> { p.Name, p.City, p.Job, p.Colour, p.Friend, World.City(p.City).River, World.Person(p.Friend).City };
+            // Everything true about p: its own facts, its city's river and region, and its friend's city.
+            var consistent = new HashSet<string> { p.Name, p.City, p.Job, p.Colour, p.Friend, World.City(p.City).River, World.City(p.City).Region, World.Person(p.Friend).City };
             for (var i = 0; i < item.Choices.Count; i++)
             {
                 var claims = Words(item.Choices[i]).Where(worldWords.Contains).ToArray();

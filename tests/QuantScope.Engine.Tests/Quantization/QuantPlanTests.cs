@@ -48,29 +48,43 @@ public class QuantPlanTests
     }
 
     [Fact]
-    public void HiF8Pangu_SixBlocks_OnlyBlock3MlpQuantized()
+    public void HiF8Pangu_SixBlocks_SkipsOnlyTheFirstBlock()
     {
+        // Skips scale with depth below 26 blocks: first round(3 * 6 / 26 = 0.69) = 1, last round(2 * 6 / 26 = 0.46) = 0.
         var r = QuantPlan.Preset("hif8-pangu").Resolve(Names(6));
-        var quantized = r.Entries.Where(e => e.Recipe is not null).Select(e => $"{e.Layer}/{e.Role.ToWire()}").ToArray();
-        Assert.Equal(
-        [
-            "model.layers.3.mlp.gate_proj/input", "model.layers.3.mlp.gate_proj/weight", "model.layers.3.mlp.gate_proj/grad",
-            "model.layers.3.mlp.up_proj/input", "model.layers.3.mlp.up_proj/weight", "model.layers.3.mlp.up_proj/grad",
-            "model.layers.3.mlp.down_proj/input", "model.layers.3.mlp.down_proj/weight", "model.layers.3.mlp.down_proj/grad",
-        ], quantized);
+        var quantized = r.Entries.Where(e => e.Recipe is not null).ToArray();
+        Assert.Equal([1, 2, 3, 4, 5], quantized.Select(e => QuantPlan.BlockIndex(e.Layer)).Distinct());
+        Assert.Equal(5 * 3 * 3, quantized.Length); // 5 blocks x gate/up/down x input/weight/grad
+        Assert.All(quantized, e => Assert.Contains(".mlp.", e.Layer));
         var d = Assert.IsType<DelayedScalingRecipe>(r.RecipeFor("model.layers.3.mlp.down_proj", TensorRole.Weight));
         Assert.Equal(("hif8", 64, AmaxAlgorithm.Max), (d.Format.Name, d.AmaxHistoryLength, d.AmaxComputeAlgo));
         Assert.Contains(new PlanEntry("model.layers.3.mlp.up_proj", TensorRoles.Input, "hif8", "delayed(h=64,max,margin=0,max_val=15)", null), r.ToPlanEntries());
-        Assert.Equal(6 * 7 * 2 + 3, r.Entries.Count);
+        Assert.Equal(6 * 7 * 2 + 5 * 3, r.Entries.Count);
+        Assert.Empty(r.Warnings);
+    }
+
+    [Theory]
+    [InlineData(2, 0, 2)]    // tiny: 0.23 and 0.15 round to 0: both blocks
+    [InlineData(4, 0, 4)]
+    [InlineData(13, 2, 12)]  // 1.5 -> 2 (midpoint away from zero), 1.0 -> 1
+    [InlineData(26, 3, 24)]  // openPangu-Embedded-1B: the first 3 and last 2 skipped, as published
+    [InlineData(40, 3, 38)]  // deeper: still 3 and 2
+    public void HiF8Pangu_Depth_SkipsScaleBelow26Blocks(int blocks, int firstQuantized, int endQuantized)
+    {
+        var r = QuantPlan.Preset("hif8-pangu").Resolve(Names(blocks));
+        var quantized = r.Entries.Where(e => e.Recipe is not null).Select(e => QuantPlan.BlockIndex(e.Layer)).Distinct().ToArray();
+        Assert.Equal(Enumerable.Range(firstQuantized, endQuantized - firstQuantized), quantized);
         Assert.Empty(r.Warnings);
     }
 
     [Fact]
-    public void HiF8Pangu_FourBlocks_MatchesNothingAndWarns()
+    public void SkipFullFromBlocks_Null_SkipsAreAbsolute()
     {
-        var r = QuantPlan.Preset("hif8-pangu").Resolve(Names(4));
-        Assert.All(r.Entries, e => Assert.Null(e.Recipe));
-        Assert.Equal(3, r.Warnings.Count); // the W, A and G rules each matched nothing
+        var rule = new QuantRule { Layer = "**", Role = TensorRole.Weight, SkipFirstBlocks = 3, SkipLastBlocks = 2 };
+        Assert.Equal((3, 2), rule.SkipsFor(6));
+        Assert.Equal((1, 0), (rule with { SkipFullFromBlocks = 26 }).SkipsFor(6));
+        var r = new QuantPlan("t", [rule]).Resolve(Names(6));
+        Assert.Equal([3], r.Entries.Where(e => e.Recipe is not null).Select(e => QuantPlan.BlockIndex(e.Layer)).Distinct());
     }
 
     [Fact]
