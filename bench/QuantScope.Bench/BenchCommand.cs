@@ -23,7 +23,7 @@ namespace QuantScope.Bench;
 /// throughput (tokens/s of the demo and small models under BF16, FP32, FP8, HiF8 and W4A4 relative to BF16, and the
 /// cost of the BF16 twin) and the cost of the per-layer diagnostics on a fake-quant step of those models, as measured
 /// in this run, each with its target (issue 25) and met / not met; <c>--numerics</c> only the first two; <c>--store</c>, <c>--diagnostics</c>, <c>--load</c>, <c>--cluster</c>,
-/// <c>--browser</c> and <c>--contention</c> run one other bench alone; <c>--device cpu|cuda</c> runs the device bench (<see cref="DeviceBench"/>).
+/// <c>--browser</c>, <c>--contention</c> and <c>--demo</c> run one other bench alone; <c>--device cpu|cuda</c> runs the device bench (<see cref="DeviceBench"/>).
 /// Variants are interleaved and medians reported because the machine is shared.
 /// </summary>
 public static class BenchCommand
@@ -49,12 +49,15 @@ public static class BenchCommand
         var profile = new Option<bool>("--profile") { Description = "--browser: and each render's main-thread CPU profile." };
         var contention = new Option<bool>("--contention") { Description = "Only the contention bench: a demo run next to busy processes, and three runs at once against in a row, libtorch defaults vs QuantScope's thread budget (separate processes; minutes)." };
         var device = new Option<string?>("--device") { Description = "Only the device bench on cpu, cuda or cuda:N: tokens/s of demo, small and base for BF16, FP8 and FP8 + full diagnostics, and the diagnostics overhead against its GPU target." };
+        var demo = new Option<bool>("--demo") { Description = "Only the demo study (four runs with BF16 twins, pretraining included; minutes): its wall time and every target met / not met (--quick: the tiny study)." };
         var models = new Option<string?>("--models") { Description = "--device: a comma-separated subset of demo, small, base (default: all three)." };
         var command = new RootCommand("QuantScope benchmarks: quantizer, fake-quant training-step, experiment throughput and diagnostics cost figures by default, or one other bench (--numerics, --store, --diagnostics, --load, --cluster, --browser, --contention, --device).")
         {
-            quick, store, diagnostics, numerics, load, seconds, cluster, clusterRuns, browser, budget, only, cold, warm, trace, profile, contention, device, models,
+            quick, store, diagnostics, numerics, load, seconds, cluster, clusterRuns, browser, budget, only, cold, warm, trace, profile, contention, device, models, demo,
         };
-        command.SetAction((parsed, ct) => parsed.GetValue(device) is { } deviceText
+        command.SetAction((parsed, ct) => parsed.GetValue(demo)
+            ? Task.FromResult(Demo.DemoBench.Run(parsed.GetValue(quick), stdout, stderr, ct))
+            : parsed.GetValue(device) is { } deviceText
             ? Task.FromResult(RunDevice(deviceText, parsed.GetValue(models), CudaInventory.Current, stdout, stderr))
             : parsed.GetValue(browser)
             ? BrowserBench.RunAsync(TimeSpan.FromSeconds(parsed.GetValue(budget)), parsed.GetValue(only), parsed.GetValue(cold), parsed.GetValue(warm), parsed.GetValue(trace), parsed.GetValue(profile))

@@ -51,9 +51,37 @@ public class SummaryBuilderTests
         var s = b.Build(Guid.Empty, RunStatus.Completed);
 
         Assert.Equal(new ForgettingSummary(1.5, 2.5, 2.0, 0.75, 0.5, 0.625), s.Forgetting);
-        Assert.Equal(new TaskSummary("facts", 0.375, 0.5, 0.5, 25.0), Assert.Single(s.Tasks));
+        Assert.Equal(new TaskSummary("facts", 0.375, 0.5, 0.5, 25.0) { DropPp = 12.5 }, Assert.Single(s.Tasks)); // no item count: no SE
         Assert.Null(s.Saturation);
         Assert.Null(s.LossApe);
         Assert.Null(s.FinalLoss);
     }
+
+    [Fact]
+    public void Tasks_WithItemCount_DropCarriesItsBinomialStandardError()
+    {
+        // 31 items: sqrt(0.375 * 0.625 / 31 + 0.5 * 0.5 / 31) = sqrt(0.484375 / 31) = sqrt(0.015625) = 0.125 -> 12.5 pp;
+        // relative to the twin's 0.5: 25 %.
+        var b = new SummaryBuilder(Layers, [false, false, false], 0, 1000, new Dictionary<string, int> { ["facts"] = 31 });
+        b.Add(new MetricBatch(Guid.Empty,
+        [
+            new ScalarPoint(10, MetricCatalog.TaskAccuracy("facts"), 0.375f), new ScalarPoint(10, MetricCatalog.TaskAccuracy("facts", baseline: true), 0.5f),
+            new ScalarPoint(10, MetricCatalog.TaskAccuracy("reasoning"), 0.5f),
+        ], []));
+        var tasks = b.Build(Guid.Empty, RunStatus.Completed).Tasks;
+
+        var facts = tasks.Single(t => t.Name == "facts");
+        Assert.Equal((31, 12.5, 25.0), (facts.Items, facts.DropPp, facts.RelativeDropPct));
+        Assert.Equal(12.5, facts.DropStdErrPp!.Value, 12);
+        Assert.Equal(25.0, facts.RelativeDropStdErrPct!.Value, 12);
+        var reasoning = tasks.Single(t => t.Name == "reasoning"); // no twin, no count: nothing to compare
+        Assert.Equal((null, null, null), (reasoning.Items, reasoning.DropPp, reasoning.DropStdErrPp));
+    }
+
+    [Theory]
+    [InlineData(0.5, 0.5, 50, 10.0)]  // sqrt(0.25 / 50 * 2) = 0.1
+    [InlineData(1.0, 0.0, 240, 0.0)]  // certain outcomes have no sampling error
+    [InlineData(0.9, 0.9, 100, 4.242640687119285)] // sqrt(2 * 0.09 / 100)
+    public void StdErrPp_TwoAccuracies_IsTheBinomialFormulaInPoints(double p1, double p2, int n, double expected) =>
+        Assert.Equal(expected, TaskSummary.StdErrPp(p1, p2, n), 12);
 }
