@@ -48,8 +48,8 @@ public static class DemoStudy
         }
         : new TrainConfig
         {
-            Model = ModelConfig.Demo, Pretrain = new PretrainConfig { Steps = 400 }, Steps = 300, LearningRate = 1e-4,
-            Bf16WarmupSteps = 50, Baseline = true, EvalEvery = 50,
+            Model = ModelConfig.Demo, Pretrain = new PretrainConfig { Steps = 400 }, Steps = 300, LearningRate = 3e-5,
+            Bf16WarmupSteps = 50, Baseline = true, EvalEvery = 100,
             Quant = new QuantConfig { Preset = "hif8-pangu", Algorithm = AmaxAlgorithm.Max, HistoryLength = 64 },
         };
 }
