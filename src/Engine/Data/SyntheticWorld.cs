@@ -107,7 +107,8 @@ public sealed class SyntheticWorld
 
     /// <summary>
     /// The tasks <c>facts</c> (one fact per question), <c>continuation</c> (the ending consistent with the world)
-    /// and <c>reasoning</c> (two facts combined), <paramref name="itemsPerTask"/> four-choice items each.
+    /// and <c>reasoning</c> (two facts combined), <paramref name="itemsPerTask"/> four-choice items each; no question
+    /// repeats within a task up to 416 (facts) or 288 (the others) items.
     /// </summary>
     public IReadOnlyList<McTask> Tasks(int itemsPerTask) => WorldTasks.Generate(this, RandomFor(TaskSalt), itemsPerTask);
 
