@@ -27,8 +27,8 @@ public static class DeviceBench
 
     private static readonly StatsConfig Off = new() { Every = 0, ErrorSplitEvery = 0, TopChannels = 0 };
     private static readonly QuantConfig Fp8 = new() { Preset = "fp8-delayed" };
-    // Per-tensor formats: a block format (mxfp8, mxfp4, nvfp4) as a what-if needs every quantized width to be a multiple
-    // of its block, which demo's FFN (344) is not; HiF8's emulation alone costs seconds per CPU step.
+    // Per-tensor formats, as when demo's FFN (then 344) could not hold a block what-if (mxfp8, mxfp4, nvfp4): the figures
+    // stay comparable with earlier runs; HiF8's emulation alone costs seconds per CPU step.
     private static readonly IReadOnlyList<FormatName> WhatIf = [FormatName.E5M2, FormatName.Parse("int8")];
 
     /// <summary>The variants; index 1 (plain FP8) is the baseline of the overhead ratios.</summary>

@@ -108,7 +108,7 @@ public sealed class ConfigReaderTests
     [InlineData("""{"quant":{"format":"e3m4"}}""", "quant.format", "is not a known number format (see GET /api/formats)")]
     [InlineData("""{"quant":{"rules":[{"layer":"**","role":"input","format":"e9m9"}]}}""", "quant.rules[0].format", "is not a known number format (see GET /api/formats)")]
     [InlineData("""{"stats":{"whatIf":["mxfp4","fp8"]}}""", "stats.whatIf[1]", "is not a known number format (see GET /api/formats)")]
-    [InlineData("""{"stats":{"whatIf":["e5m2","mxfp4"]}}""", "stats.whatIf[1]", "mxfp4 measures blocks of 32 values along each layer's rows; model.ffnDim 344 is not a multiple of 32")]
+    [InlineData("""{"model":{"layers":6,"ffnDim":344},"stats":{"whatIf":["e5m2","mxfp4"]}}""", "stats.whatIf[1]", "mxfp4 measures blocks of 32 values along each layer's rows; model.ffnDim 344 is not a multiple of 32")]
     [InlineData("""{"quant":{"rules":[{"layer":"**","role":"bias"}]}}""", "quant.rules[0].role", "must be one of: input, weight, grad")]
     [InlineData("""{"init":{"kind":"gguf","path":"m"}}""", "init.kind", "must be one of: hf")]
     [InlineData("""{"init":{"kind":"hf","path":"m","tokenizer":"spm"}}""", "init.tokenizer", "must be one of: auto, byte")]
