@@ -43,23 +43,24 @@ public class TrainerPlanTests
         var losses = Run(trainer);
         Assert.Equal(3, losses.Length);
         Assert.All(losses, l => Assert.True(float.IsFinite(l)));
-        // grad entries: every layer in the hybrid recipe, the 3 MLP projections of block 3 in hif8-pangu.
-        var gradEntries = preset switch { "fp8-hybrid-delayed" => trainer.Layout.Layers.Count, "hif8-pangu" => 3, _ => 0 };
+        // grad entries: every layer in the hybrid recipe, the 3 MLP projections of blocks 1-5 in hif8-pangu (its skips
+        // scale to 6 blocks: round(3 * 6 / 26) = 1 first, round(2 * 6 / 26) = 0 last).
+        var gradEntries = preset switch { "fp8-hybrid-delayed" => trainer.Layout.Layers.Count, "hif8-pangu" => 5 * 3, _ => 0 };
         Assert.Equal(trainer.Layout.Layers.Count * 2 + gradEntries, trainer.EffectivePlan.Count);
     }
 
     [Fact]
-    public void HiF8Pangu_SixBlocks_EffectivePlanQuantizesOnlyBlock3Mlp()
+    public void HiF8Pangu_SixBlocks_EffectivePlanQuantizesTheMlpsOfBlocks1To5()
     {
         using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("hif8-pangu")));
         var quantized = trainer.EffectivePlan.Where(e => e.Recipe != "high precision").Select(e => e.Layer).Distinct().ToArray();
-        Assert.Equal(["model.layers.3.mlp.gate_proj", "model.layers.3.mlp.up_proj", "model.layers.3.mlp.down_proj"], quantized);
+        Assert.Equal(Enumerable.Range(1, 5).SelectMany(b => new[] { "gate_proj", "up_proj", "down_proj" }.Select(p => $"model.layers.{b}.mlp.{p}")), quantized);
         Assert.All(trainer.EffectivePlan.Where(e => e.Recipe != "high precision"), e => Assert.Equal("hif8", e.Format));
         Assert.Empty(trainer.PlanWarnings);
         var layers = trainer.Model.QuantizedLayers.ToDictionary(l => l.Name, l => l.Layer);
         Assert.True(layers["model.layers.3.mlp.down_proj"].IsQuantized);
         Assert.Equal(15.0, layers["model.layers.3.mlp.down_proj"].InputScaling!.TargetMax);
-        Assert.False(layers["model.layers.2.mlp.down_proj"].IsQuantized);
+        Assert.False(layers["model.layers.0.mlp.down_proj"].IsQuantized);
         Assert.False(layers["model.layers.3.self_attn.q_proj"].IsQuantized);
     }
 
