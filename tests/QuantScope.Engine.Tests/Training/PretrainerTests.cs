@@ -22,7 +22,7 @@ public class PretrainerTests
     }
 
     [Fact]
-    public void Run_TwoRunsStartTogetherWithOnePretraining_OneTrainsItTheOtherLoadsIt()
+    public async Task Run_TwoRunsStartTogetherWithOnePretraining_OneTrainsItTheOtherLoadsIt()
     {
         var cache = Directory.CreateTempSubdirectory("qs-pretrain-gate-");
         try
@@ -32,9 +32,7 @@ public class PretrainerTests
             var runs = new[] { Config with { LearningRate = 1e-4 }, Config with { LearningRate = 1e-3 } } // different main phases, one pretraining
                 .Select(c => Task.Factory.StartNew(() => { start.SignalAndWait(); return Run(c, options); }, TaskCreationOptions.LongRunning))
                 .ToArray();
-            Task.WaitAll(runs);
-
-            var results = runs.Select(r => r.Result).ToList();
+            var results = await Task.WhenAll(runs);
             Assert.Equal([0, 40], results.Select(r => r.PretrainPoints).Order()); // trained once, loaded once
             Assert.Single(Directory.GetFiles(cache.FullName, "pretrain-*.qsck"));
             Assert.Equal(results[0].Summary.Forgetting!.HeldOutLossStart, results[1].Summary.Forgetting!.HeldOutLossStart); // same weights
@@ -46,7 +44,7 @@ public class PretrainerTests
     }
 
     [Fact]
-    public void Run_AnotherProcessHoldsTheLockFile_WaitsThenLoadsWhatItCached()
+    public async Task Run_AnotherProcessHoldsTheLockFile_WaitsThenLoadsWhatItCached()
     {
         var first = Directory.CreateTempSubdirectory("qs-pretrain-a-");
         var second = Directory.CreateTempSubdirectory("qs-pretrain-b-");
@@ -61,12 +59,12 @@ public class PretrainerTests
             using (new FileStream(CacheGate.LockPath(cachedHere), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
             {
                 waiting = Task.Factory.StartNew(() => Run(Config, new TrainerOptions { CheckpointDirectory = second.FullName }), TaskCreationOptions.LongRunning);
-                Thread.Sleep(CacheGate.PollInterval * 3); // lets the run reach the lock (if it did not, the test passes without proving the wait)
+                await Task.Delay(CacheGate.PollInterval * 3); // lets the run reach the lock (if it did not, the test passes without proving the wait)
                 Assert.False(waiting.IsCompleted);
                 File.Copy(Pretrainer.CachePath(first.FullName, validated), cachedHere); // the other process finishes and caches
             }
 
-            Assert.Equal(0, waiting.Result.PretrainPoints); // loaded the other's weights, trained nothing
+            Assert.Equal(0, (await waiting).PretrainPoints); // loaded the other's weights, trained nothing
         }
         finally
         {
@@ -76,7 +74,7 @@ public class PretrainerTests
     }
 
     [Fact]
-    public void Enter_CancelledWhileWaiting_Throws()
+    public async Task Enter_CancelledWhileWaiting_Throws()
     {
         var dir = Directory.CreateTempSubdirectory("qs-pretrain-c-");
         try
@@ -86,7 +84,7 @@ public class PretrainerTests
             using var cts = new CancellationTokenSource();
             var waiting = Task.Run(() => CacheGate.Enter(path, cts.Token));
             cts.Cancel();
-            Assert.ThrowsAny<OperationCanceledException>(() => waiting.GetAwaiter().GetResult());
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         }
         finally
         {
