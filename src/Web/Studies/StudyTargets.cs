@@ -6,7 +6,8 @@ namespace QuantScope.Web.Studies;
 /// <summary>
 /// The demo study's targets, measured from its runs: the fixed recipe is near-lossless (mean loss APE against its twin
 /// under <see cref="MaxFixedApePct"/>, every task drop under <see cref="MaxFixedTaskDropPct"/>), and each failure arm is
-/// worse than the fixed recipe on its own axis. A target is judged once the runs it reads have completed.
+/// worse than the fixed recipe on its own axis. A target is judged once the runs it reads have completed
+/// (<see cref="StudyTargetDto.Verdict"/>).
 /// </summary>
 public static class StudyTargets
 {
@@ -25,14 +26,14 @@ public static class StudyTargets
         var noWarmup = Done(runs, DemoStudy.NoWarmup);
         return
         [
-            Below("fixed-ape", "Fixed recipe: mean loss APE against its twin", $"< {MaxFixedApePct} %", fixedRun?.ApeMeanPct, "%", MaxFixedApePct),
-            Below("fixed-task-drops", "Fixed recipe: largest task drop against its twin", $"< {MaxFixedTaskDropPct} %", fixedRun?.WorstTaskDropPct, "%", MaxFixedTaskDropPct),
+            Below("fixed-ape", "Fixed recipe: mean loss APE against its twin", $"< {MaxFixedApePct} %", fixedRun, fixedRun?.ApeMeanPct, "%", MaxFixedApePct),
+            Below("fixed-task-drops", "Fixed recipe: largest task drop against its twin", $"< {MaxFixedTaskDropPct} %", fixedRun, fixedRun?.WorstTaskDropPct, "%", MaxFixedTaskDropPct),
             Above("most-recent-saturation", "most_recent, H = 1: saturation rate", "above the fixed recipe's",
-                mostRecent?.SaturationRate * 100, fixedRun?.SaturationRate * 100, "%"),
+                mostRecent, mostRecent?.SaturationRate * 100, fixedRun, fixedRun?.SaturationRate * 100, "%"),
             Above("high-lr-forgetting", "High LR: held-out loss rise (forgetting)", "above the fixed recipe's",
-                highLr?.HeldOutLossRise, fixedRun?.HeldOutLossRise, "nats/token"),
+                highLr, highLr?.HeldOutLossRise, fixedRun, fixedRun?.HeldOutLossRise, "nats/token"),
             Above("no-warmup-ape", "No BF16 warmup: mean loss APE against its twin", "above the fixed recipe's",
-                noWarmup?.ApeMeanPct, fixedRun?.ApeMeanPct, "%"),
+                noWarmup, noWarmup?.ApeMeanPct, fixedRun, fixedRun?.ApeMeanPct, "%"),
         ];
     }
 
@@ -40,10 +41,23 @@ public static class StudyTargets
     private static StudyRunDto? Done(IReadOnlyList<StudyRunDto> runs, string arm) =>
         runs.FirstOrDefault(r => r.Arm == arm && r.Status == RunStatus.Completed);
 
-    private static StudyTargetDto Below(string key, string name, string goal, double? measured, string unit, double limit) =>
-        new(key, name, goal, measured, unit, measured is { } m ? m < limit : null);
+    private static StudyTargetDto Below(string key, string name, string goal, StudyRunDto? run, double? measured, string unit, double limit) =>
+        Judge(key, name, goal, [run], measured, unit, measured is { } m ? m < limit : null);
 
-    private static StudyTargetDto Above(string key, string name, string goal, double? measured, double? reference, string unit) =>
-        new(key, name, reference is { } r ? $"{goal} ({r.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} {unit})" : goal,
-            measured, unit, measured is { } m && reference is { } rf ? m > rf : null);
+    private static StudyTargetDto Above(string key, string name, string goal, StudyRunDto? run, double? measured, StudyRunDto? fixedRun,
+        double? reference, string unit) =>
+        Judge(key, name, reference is { } r ? $"{goal} ({r.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} {unit})" : goal,
+            [run, fixedRun], measured, unit, measured is { } m && reference is { } rf ? m > rf : null);
+
+    private static StudyTargetDto Judge(string key, string name, string goal, StudyRunDto?[] needs, double? measured, string unit, bool? met)
+    {
+        var verdict = met switch
+        {
+            true => StudyTargetDto.MetVerdict,
+            false => StudyTargetDto.NotMetVerdict,
+            null when needs.Any(r => r is null) => StudyTargetDto.PendingVerdict,
+            null => StudyTargetDto.NotMeasuredVerdict,
+        };
+        return new StudyTargetDto(key, name, goal, measured, unit, met, verdict);
+    }
 }

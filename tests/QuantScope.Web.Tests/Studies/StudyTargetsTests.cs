@@ -23,7 +23,7 @@ public sealed class StudyTargetsTests
             Run(DemoStudy.NoWarmup, ape: 0.75));
 
         Assert.Equal(["fixed-ape", "fixed-task-drops", "most-recent-saturation", "high-lr-forgetting", "no-warmup-ape"], targets.Keys);
-        Assert.All(targets.Values, t => Assert.True(t.Met));
+        Assert.All(targets.Values, t => Assert.Equal((true, "met"), (t.Met, t.Verdict)));
         Assert.Equal((0.25, "%"), (targets["fixed-ape"].Measured!.Value, targets["fixed-ape"].Unit));
         Assert.Equal(0.5, targets["fixed-task-drops"].Measured);
         Assert.Equal(20.0, targets["most-recent-saturation"].Measured);
@@ -35,10 +35,10 @@ public sealed class StudyTargetsTests
     public void Measure_FixedRecipeOverTheLimits_NotMet()
     {
         var targets = Measure(Run(DemoStudy.Fixed, ape: 0.5, drops: [0.25, 1.0]), Run(DemoStudy.NoWarmup, ape: 0.5));
-        Assert.False(targets["fixed-ape"].Met); // 0.5 is not under 0.5
+        Assert.Equal((false, "not met"), (targets["fixed-ape"].Met, targets["fixed-ape"].Verdict)); // 0.5 is not under 0.5
         Assert.False(targets["fixed-task-drops"].Met);
         Assert.False(targets["no-warmup-ape"].Met); // equal is not worse
-        Assert.Null(targets["high-lr-forgetting"].Met); // no high-LR run
+        Assert.Equal((null, "pending"), (targets["high-lr-forgetting"].Met, targets["high-lr-forgetting"].Verdict)); // no high-LR run
     }
 
     [Fact]
@@ -47,5 +47,14 @@ public sealed class StudyTargetsTests
         var targets = Measure(Run(DemoStudy.Fixed, RunStatus.Running, ape: 0.1), Run(DemoStudy.MostRecent, RunStatus.Failed, saturation: 0.5));
         Assert.All(targets.Values, t => Assert.Null(t.Met));
         Assert.All(targets.Values, t => Assert.Null(t.Measured));
+        Assert.All(targets.Values, t => Assert.Equal("pending", t.Verdict));
+    }
+
+    [Fact]
+    public void Measure_CompletedWithoutTheFigure_NotMeasured()
+    {
+        // No quantized input: no saturation summary on either run.
+        var targets = Measure(Run(DemoStudy.Fixed, ape: 0.1), Run(DemoStudy.MostRecent, ape: 0.2));
+        Assert.Equal((null, "not measured"), (targets["most-recent-saturation"].Met, targets["most-recent-saturation"].Verdict));
     }
 }

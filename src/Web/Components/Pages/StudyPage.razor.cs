@@ -120,9 +120,7 @@ public partial class StudyPage
 
     private static string Measured(StudyTargetDto t) => t.Measured is { } m ? StudyFormat.Value(m) + " " + t.Unit : "–";
 
-    private static string MetText(bool? met) => met switch { true => "met", false => "not met", null => "pending" };
-
-    private static string MetClass(bool? met) => met switch { true => "met target-met", false => "met target-missed", null => "met target-pending" };
+    private static string MetClass(StudyTargetDto t) => t.Met switch { true => "met target-met", false => "met target-missed", null => "met target-open" };
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
