@@ -18,11 +18,16 @@ public static class StudyEndpoints
             var created = await studies.StartDemoAsync(ct);
             return Results.Created($"/api/studies/{created.StudyId}", created);
         });
+        group.MapPost("{id:guid}/cancel", async (Guid id, StudyService studies, CancellationToken ct) =>
+            await studies.CancelAsync(id, ct) is { } cancelled
+                ? Results.Accepted($"/api/studies/{id}", new { cancelled })
+                : NotFound(id));
         group.MapGet("", async (StudyRepository studies, CancellationToken ct) => Results.Ok(await studies.ListAsync(ct)));
         group.MapGet("{id:guid}", async (Guid id, StudyRepository studies, CancellationToken ct) =>
-            await studies.GetAsync(id, ct) is { } study
-                ? Results.Ok(study)
-                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Study not found.", detail: $"No study has id {id}."));
+            await studies.GetAsync(id, ct) is { } study ? Results.Ok(study) : NotFound(id));
         return app;
     }
+
+    private static IResult NotFound(Guid id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Study not found.", detail: $"No study has id {id}.");
 }

@@ -5,8 +5,8 @@ namespace QuantScope.Web.Studies;
 /// <summary>A study in <c>GET /api/studies</c> and <c>GET /api/studies/{id}</c>: its runs and the targets they meet.</summary>
 /// <param name="Id">The study.</param>
 /// <param name="Name">What it studies ("demo study").</param>
-/// <param name="Status">Running while a run is pending, queued or training; else Completed (some runs may have failed,
-/// been cancelled or interrupted: see each run).</param>
+/// <param name="Status">Running while a run is pending, queued or training; Completed when every run completed; else
+/// Interrupted, Failed or Cancelled (<see cref="StudyRepository.StatusOf"/>).</param>
 /// <param name="CreatedAt">When its first run was recorded (UTC).</param>
 /// <param name="Runs">The runs in arm order.</param>
 /// <param name="Targets">The study's targets with what the runs measured (<see cref="StudyTargets"/>).</param>

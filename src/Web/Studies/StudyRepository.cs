@@ -43,10 +43,22 @@ public sealed class StudyRepository(RunRepository runs)
         return members;
     }
 
+    /// <summary>
+    /// A study's status from its runs': running while one is pending, queued or training; completed when all completed;
+    /// else interrupted, failed or cancelled (the first that some run is, in that order).
+    /// </summary>
+    public static RunStatus StatusOf(IEnumerable<RunStatus> runs)
+    {
+        var statuses = runs.ToList();
+        if (statuses.Any(s => !s.HasEnded())) return RunStatus.Running;
+        foreach (var worst in new[] { RunStatus.Interrupted, RunStatus.Failed, RunStatus.Cancelled })
+            if (statuses.Contains(worst)) return worst;
+        return RunStatus.Completed;
+    }
+
     private static StudyDto ToDto(Guid id, List<(RunEntity Run, StudyMembership Membership)> members)
     {
         var studyRuns = members.OrderBy(m => m.Membership.Index).Select(m => StudyRunReader.Read(m.Run, m.Membership)).ToList();
-        var status = studyRuns.Any(r => !r.Status.HasEnded()) ? RunStatus.Running : RunStatus.Completed;
-        return new StudyDto(id, DemoName, status, members.Min(m => m.Run.CreatedAt), studyRuns, StudyTargets.Measure(studyRuns));
+        return new StudyDto(id, DemoName, StatusOf(studyRuns.Select(r => r.Status)), members.Min(m => m.Run.CreatedAt), studyRuns, StudyTargets.Measure(studyRuns));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using QuantScope.Data.Runs;
+using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
 using QuantScope.Web.Runs;
 
@@ -12,7 +13,7 @@ namespace QuantScope.Web.Studies;
 /// starts, so the study page lists every arm at once. They share one pretraining: the first to reach it trains and
 /// caches it, the others wait for it and load the cache.
 /// </summary>
-public sealed class StudyService(RunCoordinator coordinator, RunRepository runs, IOptions<DemoOptions> options)
+public sealed class StudyService(RunCoordinator coordinator, RunControl control, RunRepository runs, StudyRepository studies, IOptions<DemoOptions> options)
 {
     private readonly EngineRunRecorder _recorder = new(runs);
 
@@ -37,5 +38,19 @@ public sealed class StudyService(RunCoordinator coordinator, RunRepository runs,
 
         for (var i = 0; i < ids.Count; i++) await coordinator.StartAsync(configs[i], ids[i], ct);
         return new StudyCreatedDto(studyId, ids);
+    }
+
+    /// <summary>Cancels the study's runs that have not ended (queued ones at once, training ones within a step); null when there is no such study.</summary>
+    /// <returns>How many runs were asked to stop.</returns>
+    /// <exception cref="IOException">A run trains on another dashboard host that cannot be asked.</exception>
+    public async Task<int?> CancelAsync(Guid studyId, CancellationToken ct)
+    {
+        if (await studies.GetAsync(studyId, ct) is not { } study) return null;
+        var cancelled = 0;
+        foreach (var run in study.Runs.Where(r => !r.Status.HasEnded()))
+        {
+            if (await control.CancelAsync(run.RunId, ct)) cancelled++;
+        }
+        return cancelled;
     }
 }

@@ -33,6 +33,9 @@ public sealed class StudyViewState(
     /// <summary>Each ended run's findings, critical first (absent until diagnosed).</summary>
     public IReadOnlyDictionary<Guid, IReadOnlyList<Finding>> Findings => _findings;
 
+    /// <summary>The study's status from its runs' live statuses (<see cref="StudyRepository.StatusOf"/>).</summary>
+    public RunStatus Status => StudyRepository.StatusOf(Arms.Select(a => a.Status));
+
     /// <summary>True when every run has ended.</summary>
     public bool Ended => Arms.Count > 0 && Arms.All(a => a.Status.HasEnded());
 

@@ -14,9 +14,11 @@ public sealed class StudyServiceTests(QuantScopeWebFactory factory) : IClassFixt
     // A folder of its own: the pretraining cache lives next to the database, and this test counts who trained it.
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("qs-study-");
 
-    private WebApplicationFactory<Program> Dashboard() => factory.WithWebHostBuilder(b => b
-        .UseSetting("Storage:DatabasePath", Path.Combine(_folder.FullName, "quantscope.db"))
-        .UseSetting("Demo:Quick", "true"));
+    private WebApplicationFactory<Program> Dashboard(int? maxConcurrentRuns = null) => factory.WithWebHostBuilder(b =>
+    {
+        b.UseSetting("Storage:DatabasePath", Path.Combine(_folder.FullName, "quantscope.db")).UseSetting("Demo:Quick", "true");
+        if (maxConcurrentRuns is { } max) b.UseSetting("Training:MaxConcurrentRuns", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    });
 
     [Fact]
     public async Task StartDemo_QuickStudy_FourArmsShareOnePretrainingAndOutliveARestart()
@@ -70,6 +72,28 @@ public sealed class StudyServiceTests(QuantScopeWebFactory factory) : IClassFixt
             Assert.All(study.Runs, r => Assert.Equal(RunStatus.Completed, r.Status));
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/studies/{Guid.NewGuid()}")).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task Cancel_StudyJustStarted_EveryRunEndsCancelled()
+    {
+        await using var app = Dashboard(maxConcurrentRuns: 1); // one trains (pretraining first), three wait in the queue
+        var client = app.CreateClient();
+        var created = (await (await client.PostAsync("/api/studies/demo", null)).Content.ReadFromJsonAsync<StudyCreatedDto>(JsonDefaults.Options))!;
+
+        var response = await client.PostAsync($"/api/studies/{created.StudyId}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(4, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cancelled").GetInt32());
+        foreach (var id in created.Runs)
+        {
+            var run = await QuantScopeWebFactory.WaitForStatusAsync(client, id, "cancelled", "completed", "failed");
+            Assert.Equal("cancelled", run.GetProperty("status").GetString());
+        }
+
+        var study = (await client.GetFromJsonAsync<StudyDto>($"/api/studies/{created.StudyId}", JsonDefaults.Options))!;
+        Assert.Equal(RunStatus.Cancelled, study.Status);
+        Assert.Equal(0, (await (await client.PostAsync($"/api/studies/{created.StudyId}/cancel", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cancelled").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/studies/{Guid.NewGuid()}/cancel", null)).StatusCode);
     }
 
     public void Dispose()

@@ -27,11 +27,13 @@ public partial class StudyPage
     private LiveLineChart? _ape;
     private bool _loaded;
     private bool _consuming;
+    private string? _error;
 
     /// <summary>The study's id, from the address.</summary>
     [Parameter] public Guid Id { get; set; }
 
     [Inject] private StudyViewState State { get; set; } = default!;
+    [Inject] private StudyService Studies { get; set; } = default!;
     [Inject] private ILogger<StudyPage> Log { get; set; } = default!;
 
     private string CompareUrl => "/compare?runs=" + string.Join(',', State.Arms.Select(a => a.Run.RunId));
@@ -113,6 +115,18 @@ public partial class StudyPage
         catch (Exception ex)
         {
             Log.LogWarning(ex, "Reading the results of study {StudyId} failed", Id);
+        }
+    }
+
+    private async Task CancelAsync()
+    {
+        try
+        {
+            _error = await Studies.CancelAsync(Id, _cts.Token) is null ? "The study no longer exists." : null;
+        }
+        catch (IOException ex)
+        {
+            _error = ex.Message;
         }
     }
 
