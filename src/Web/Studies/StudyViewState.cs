@@ -45,7 +45,7 @@ public sealed class StudyViewState(
     /// </summary>
     public bool StoreBehind => Arms.Any(a => a.Status.HasEnded() && (!a.Run.Status.HasEnded() || !_findings.ContainsKey(a.Run.RunId)));
 
-    /// <summary>Opens the study: false when there is none with <paramref name="id"/>.</summary>
+    /// <summary>Opens the study (runs, history, live feeds; no diagnosis yet): false when there is none with <paramref name="id"/>.</summary>
     public async Task<bool> OpenAsync(Guid id, CancellationToken ct)
     {
         Close();
@@ -61,8 +61,7 @@ public sealed class StudyViewState(
         }
 
         Arms = arms;
-        await DiagnoseEndedAsync(ct);
-        return true;
+        return true; // the ended runs' diagnosis comes with RefreshAsync: the page shows the runs first
     }
 
     /// <summary>Every run's updates as (arm index, update), at most one per run per <see cref="Throttle"/>.</summary>
