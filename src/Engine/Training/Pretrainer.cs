@@ -11,7 +11,8 @@ namespace QuantScope.Engine.Training;
 /// <summary>
 /// The optional pretraining phase: the model trains with quantization off on the pretraining data, and its parameters
 /// are cached under a key of everything that shapes them, so later experiments with the same pretraining start from
-/// the very same weights instead of training again.
+/// the very same weights instead of training again. Runs that start at once with the same key (the demo study's four arms)
+/// take turns: the first trains and caches, the others wait for it and load the cache (<see cref="CacheGate"/>).
 /// </summary>
 internal static class Pretrainer
 {
@@ -41,8 +42,16 @@ internal static class Pretrainer
     public static bool Run(LlamaForCausalLM model, TrainConfig config, TextDataset data, string? cacheDirectory,
         Action<MetricBatch> emit, Guid runId, IProgress<TrainingProgress>? progress, Action? betweenSteps, CancellationToken ct)
     {
+        if (cacheDirectory is null) return Train(model, config, data, null, emit, runId, progress, betweenSteps, ct);
+        var cached = CachePath(cacheDirectory, config);
+        using var turn = CacheGate.Enter(cached, ct); // waits while another run trains this very pretraining
+        return Train(model, config, data, cached, emit, runId, progress, betweenSteps, ct);
+    }
+
+    private static bool Train(LlamaForCausalLM model, TrainConfig config, TextDataset data, string? cached,
+        Action<MetricBatch> emit, Guid runId, IProgress<TrainingProgress>? progress, Action? betweenSteps, CancellationToken ct)
+    {
         var p = config.Pretrain!;
-        var cached = cacheDirectory is null ? null : CachePath(cacheDirectory, config);
         if (cached is not null && File.Exists(cached))
         {
             ParameterCheckpoint.Load(model, cached);

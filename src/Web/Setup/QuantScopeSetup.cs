@@ -10,6 +10,7 @@ using QuantScope.Web.Ingest;
 using QuantScope.Web.Live;
 using QuantScope.Web.Ptq;
 using QuantScope.Web.Runs;
+using QuantScope.Web.Studies;
 using QuantScope.Web.Sweeps;
 
 namespace QuantScope.Web.Setup;
@@ -46,6 +47,7 @@ public static class QuantScopeSetup
         services.AddQuantScopePtq();
         services.AddHostedService(sp => sp.GetRequiredService<RunCoordinator>());
         services.AddQuantScopeSweeps(builder.Configuration); // after the coordinator: the sweep runner stops first
+        services.AddQuantScopeStudies(builder.Configuration); // Demo section: the demo study's runs go through the coordinator
         services.AddHostedService<HubBroadcaster>();
         services.AddSingleton<ExternalRunIngestor>();
         builder.AddQuantScopeCluster(); // Cluster section: sweeps on Orleans workers
@@ -86,6 +88,7 @@ public static class QuantScopeSetup
         app.MapPtqEndpoints();
         app.MapModelEndpoints();
         app.MapSweepEndpoints();
+        app.MapStudyEndpoints();
         app.MapClusterEndpoints();
         app.MapResumeEndpoints();
         app.MapHub<MetricsHub>(MetricsHub.Path);

@@ -11,7 +11,7 @@ namespace QuantScope.Web.Components.Pages;
 
 /// <summary>
 /// The runs table: live status and progress, search and filters, multi-select to compare, delete with confirmation,
-/// and the demo button. Refreshes from the store at most once a second, and only when some run changed.
+/// and the demo buttons (the demo study, or one demo run). Refreshes from the store at most once a second, and only when some run changed.
 /// </summary>
 public partial class Home
 {
@@ -34,6 +34,7 @@ public partial class Home
     [Inject] private RunRepository Runs { get; set; } = default!;
     [Inject] private RunCoordinator Coordinator { get; set; } = default!;
     [Inject] private RunControl Control { get; set; } = default!;
+    [Inject] private QuantScope.Web.Studies.StudyService DemoStudies { get; set; } = default!;
     [Inject] private LiveRunStore Live { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<Home> Log { get; set; } = default!;
@@ -124,6 +125,23 @@ public partial class Home
         {
             Log.LogError(ex, "Starting the demo run failed");
             _error = $"The demo run could not start: {ex.Message}";
+            _starting = false;
+        }
+    }
+
+    private async Task StartStudyAsync()
+    {
+        _starting = true;
+        _error = null;
+        try
+        {
+            var study = await DemoStudies.StartDemoAsync(_cts.Token);
+            Navigation.NavigateTo($"/studies/{study.StudyId}");
+        }
+        catch (Exception ex)
+        {
+            Log.LogError(ex, "Starting the demo study failed");
+            _error = $"The demo study could not start: {ex.Message}";
             _starting = false;
         }
     }

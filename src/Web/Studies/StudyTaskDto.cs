@@ -1,0 +1,9 @@
+namespace QuantScope.Web.Studies;
+
+/// <summary>One task at a study run's end.</summary>
+/// <param name="Name">The task.</param>
+/// <param name="Acc">The run's accuracy, 0..1.</param>
+/// <param name="BaselineAcc">The twin's accuracy, 0..1.</param>
+/// <param name="DropPct">(twin - run) / twin, percent.</param>
+/// <param name="DropSePct">The binomial standard error of that drop, percent, when the summary carries one.</param>
+public sealed record StudyTaskDto(string Name, double Acc, double? BaselineAcc, double? DropPct, double? DropSePct);

@@ -1,0 +1,38 @@
+using QuantScope.Web.Studies;
+
+namespace QuantScope.Web.Tests.Studies;
+
+public sealed class StudyRepositoryTests
+{
+    [Theory]
+    [InlineData(new[] { RunStatus.Completed, RunStatus.Queued, RunStatus.Failed }, RunStatus.Running)]
+    [InlineData(new[] { RunStatus.Completed, RunStatus.Pending }, RunStatus.Running)]
+    [InlineData(new[] { RunStatus.Completed, RunStatus.Completed }, RunStatus.Completed)]
+    [InlineData(new[] { RunStatus.Cancelled, RunStatus.Failed, RunStatus.Completed }, RunStatus.Failed)]
+    [InlineData(new[] { RunStatus.Cancelled, RunStatus.Interrupted }, RunStatus.Interrupted)]
+    [InlineData(new[] { RunStatus.Cancelled, RunStatus.Completed }, RunStatus.Cancelled)]
+    public void StatusOf_RunsStatuses_GiveTheStudys(RunStatus[] runs, RunStatus study) => Assert.Equal(study, StudyRepository.StatusOf(runs));
+
+    [Fact]
+    public async Task Get_RunsTaggedWithTwoStudies_GroupedInArmOrder()
+    {
+        await using var data = await TempQuantScopeData.CreateAsync();
+        var repository = new StudyRepository(data.Runs);
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+        var second = await data.CreateRunAsync();
+        var first = await data.CreateRunAsync();
+        var other = await data.CreateRunAsync();
+        var plain = await data.CreateRunAsync();
+        await data.Runs.EditAsync(second, null, StudyTags.For(a, "high-lr", 1), null, CancellationToken.None);
+        await data.Runs.EditAsync(first, null, StudyTags.For(a, "fixed", 0), null, CancellationToken.None);
+        await data.Runs.EditAsync(other, null, StudyTags.For(b, "fixed", 0), null, CancellationToken.None);
+        await data.Runs.EditAsync(plain, null, ["study-arm:fixed"], null, CancellationToken.None); // no study id: not a member
+
+        var study = (await repository.GetAsync(a, CancellationToken.None))!;
+        Assert.Equal([first, second], study.Runs.Select(r => r.RunId));
+        Assert.Equal(["fixed", "high-lr"], study.Runs.Select(r => r.Arm));
+        Assert.Equal(RunStatus.Running, study.Status); // pending runs
+        Assert.Equal(2, (await repository.ListAsync(CancellationToken.None)).Count);
+        Assert.Null(await repository.GetAsync(Guid.NewGuid(), CancellationToken.None));
+    }
+}
