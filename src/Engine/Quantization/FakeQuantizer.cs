@@ -40,7 +40,7 @@ public static class FakeQuantizer
             var overflow = target >= format.MaxValue ? scaled.sub(clamped).count_nonzero() : QuantErrorStats.OverflowCount(scaled, target);
             var onGrid = format is FloatFormat ff ? FloatQuantizer.QuantizeClamped(clamped, ff) : format.QuantizeDequantize(clamped);
             q = onGrid.div_(scale).MoveToOuterDisposeScope(); // in place (a new tensor); no graph: created under no_grad, a constant
-            stats = Raw(x, q, overflow, fullStats, format is HiF8Format ? scaled : null).MoveToOuterDisposeScope();
+            stats = Raw(x, q, overflow, fullStats, format is HiF8Format ? scaled : null, () => Extra(scaled, format, null, q)).MoveToOuterDisposeScope();
         }
 
         return WithStraightThrough(x, q, stats);
@@ -58,14 +58,19 @@ public static class FakeQuantizer
         {
             q = format.QuantizeDequantize(x.detach()).MoveToOuterDisposeScope();
             var overflow = zeros(Array.Empty<long>(), dtype: ScalarType.Int64, device: x.device);
-            stats = Raw(x, q, overflow, fullStats, null).MoveToOuterDisposeScope();
+            stats = Raw(x, q, overflow, fullStats, null, () =>
+            {
+                using var view = BlockScaleView.Of(x.detach(), format);
+                return Extra(view?.Scaled, format, view, q);
+            }).MoveToOuterDisposeScope();
         }
 
         return WithStraightThrough(x, q, stats);
     }
 
-    // float64 [elements, overflow count] or, with full stats, also [nonzero x, nonzero q, Σ(q-x)², Σx², 8 HiF8 bins].
-    private static Tensor Raw(Tensor x, Tensor q, Tensor overflow, bool fullStats, Tensor? hif8Scaled)
+    // float64 [elements, overflow count] or, with full stats, also [nonzero x, nonzero q, Σ(q-x)², Σx², 8 HiF8 bins]
+    // and the extra groups' columns (magnitude histogram, block scales).
+    private static Tensor Raw(Tensor x, Tensor q, Tensor overflow, bool fullStats, Tensor? hif8Scaled, Func<Tensor> extra)
     {
         using var numel = x.numel().ToScalar(); // held; full() is a kernel, tensor(value) a host->device copy (sync on CUDA)
         var elements = full(Array.Empty<long>(), numel, dtype: ScalarType.Int64, device: x.device);
@@ -75,7 +80,16 @@ public static class FakeQuantizer
             ? full([HiF8TierStats.Bins], NotHiF8, dtype: ScalarType.Int64, device: x.device) // -1 marks "not HiF8"
             : HiF8TierStats.CountBins(hif8Scaled);
         var integers = cat([stack([elements, overflow]), counts]).to(ScalarType.Float64);
-        return cat([integers, energies.to(ScalarType.Float64), bins.to(ScalarType.Float64)]);
+        return cat([integers, energies.to(ScalarType.Float64), bins.to(ScalarType.Float64), extra()]);
+    }
+
+    // The magnitude histogram of the scaled values (the elements in block-scale units for block formats) and the block
+    // scales' statistics (NaN for per-tensor formats): MagnitudeHistogram's then BlockScaleStats' raw columns.
+    private static Tensor Extra(Tensor? scaled, INumberFormat format, BlockScaleView? view, Tensor q)
+    {
+        var histogram = scaled is null ? MagnitudeHistogram.NotMeasured(q.device) : MagnitudeHistogram.Count(scaled, format);
+        var blocks = view is null ? BlockScaleStats.NotMeasured(q.device) : BlockScaleStats.Compute(view, q);
+        return cat([histogram, blocks]);
     }
 
     private static FakeQuantResult WithStraightThrough(Tensor x, Tensor q, Tensor stats)

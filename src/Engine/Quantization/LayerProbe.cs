@@ -121,6 +121,15 @@ public sealed class LayerProbe : IDisposable
         using (no_grad()) LayerStatsWriter.Row(_raw, row, values, RoleQuantizer.Amax.Offset);
     }
 
+    /// <summary>On stats steps: the smallest nonzero magnitude of role <paramref name="row"/>'s tensor (its dynamic range with amax).</summary>
+    internal void RecordRange(int row, Tensor t)
+    {
+        if (!CollectStats) return;
+        using var noGrad = no_grad();
+        using var smallest = RangeStats.SmallestNonzero(t);
+        LayerStatsWriter.Row(_raw, row, smallest, RangeStats.MinNonzero.Offset);
+    }
+
     /// <summary>On stats steps: what each what-if format would have done to role <paramref name="row"/>'s tensor.</summary>
     internal void RecordWhatIf(int row, Tensor t, Tensor amax)
     {

@@ -204,6 +204,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, Probe.CollectStats);
         using (stats) Probe.Record(LayerProbe.GradRow, stats);
         Probe.RecordWhatIf(LayerProbe.GradRow, gradOutput, amax);
+        Probe.RecordRange(LayerProbe.GradRow, gradOutput);
         return output;
     }
 
@@ -212,6 +213,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     {
         using var amax = ScaleMath.Amax(t);
         Probe.RecordWhatIf(row, t, amax);
+        Probe.RecordRange(row, t);
         if (recipe is null || format is null)
         {
             using (no_grad()) Probe.Record(row, amax.reshape(1));
