@@ -106,6 +106,8 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
                     if (state is DelayedScalingState d) d.Reset();
                     else if (state is CurrentScalingState c) c.Reset();
                 }
+
+                Probe.ResetGradHistories();
             }
 
             _enabled = value;
@@ -147,6 +149,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         _inputScaling = Attach("input_scaling", input, InputFormat, _inputScaling);
         _weightScaling = Attach("weight_scaling", weight, WeightFormat, _weightScaling);
         _gradOutputScaling = Attach("grad_scaling", gradOutput, GradOutputFormat, _gradOutputScaling);
+        Probe.GradWhatIfRecipe = input as DelayedScalingRecipe ?? new DelayedScalingRecipe(); // the delayed recipe a watched gradient is measured by
     }
 
     private nn.Module? Attach(string name, IScalingRecipe? recipe, INumberFormat? format, nn.Module? old)
@@ -174,7 +177,9 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         using var weight = Quantize(_weight, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, LayerProbe.WeightRow);
         var y = Matmul(input, weight);
         Probe.Observe(x, input, weight, y, Measured(InputRecipe), Measured(WeightRecipe), Matmul);
-        if (GradOutputRecipe is null || !_enabled || !training || !y.requires_grad) return y;
+        if (!training || !y.requires_grad) return y;
+        var quantizedGrad = GradOutputRecipe is not null && _enabled;
+        if (!quantizedGrad && !(GradOutputRecipe is null && Probe.ObserveGrad)) return y;
         using (y) return GradOutputFunction.Attach(y, this);
     }
 
@@ -194,12 +199,19 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The backward half: quantizes dL/dy by the grad recipe and records its stats row. Called by autograd
+    /// The backward half: quantizes dL/dy by the grad recipe and records its stats row, or, for a gradient kept in high
+    /// precision, records its amax and what-if FP8 statistics and passes it on unchanged. Called by autograd
     /// (<see cref="GradOutputFunction"/>) once per backward pass.
     /// </summary>
     internal Tensor QuantizeGradOutput(Tensor gradOutput)
     {
         using var _ = no_grad();
+        if (GradOutputRecipe is null) // kept in high precision: watched (stats.grad), passed on unchanged
+        {
+            Probe.RecordGradOutput(gradOutput);
+            return gradOutput.alias();
+        }
+
         using var amax = ScaleMath.Amax(gradOutput);
         var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, Probe.CollectStats);
         using (stats) Probe.Record(LayerProbe.GradRow, stats);

@@ -72,8 +72,9 @@ public class TrainerPlanTests
         var points = RunBatches(trainer).SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput).ToArray();
         float[] At(int step, string metric) => points.Single(p => p.Step == step && p.Metric == metric).Values;
 
-        // Per step: amax, amaxPred, scale, overflow, underflow, mse, sqnr, then saturationEvent, -Rate and amaxRatio.
-        Assert.Equal(3 * 10, points.Length);
+        // Per step: amax, amaxPred, scale, overflow, underflow, mse, sqnr, dynamicRange, E5M2's 35 histogram bins
+        // (zero, under, e-16..e15, over), then saturationEvent, -Rate and amaxRatio.
+        Assert.Equal(3 * (11 + 35), points.Length);
         for (var step = 0; step < 3; step++)
         {
             var amax = At(step, MetricCatalog.Amax);
@@ -89,10 +90,22 @@ public class TrainerPlanTests
     }
 
     [Fact]
-    public void FwdOnlyPreset_EmitsNoGradOutputPoints()
+    public void FwdOnlyPreset_GradNotWatched_EmitsNoGradOutputPoints()
+    {
+        using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("fp8-delayed") with { Stats = new StatsConfig { Grad = false } }));
+        Assert.DoesNotContain(RunBatches(trainer).SelectMany(b => b.LayerPoints), p => p.Role == TensorRoles.GradOutput);
+    }
+
+    [Fact]
+    public void FwdOnlyPreset_GradWatched_AmaxRangeAndWhatIfFp8Only()
     {
         using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("fp8-delayed")));
-        Assert.DoesNotContain(RunBatches(trainer).SelectMany(b => b.LayerPoints), p => p.Role == TensorRoles.GradOutput);
+        var grad = RunBatches(trainer).SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput).ToArray();
+        Assert.Equal(
+            [MetricCatalog.Amax, MetricCatalog.DynamicRange, "whatIf.e5m2.overflowFraction", "whatIf.e5m2.underflowFraction", "whatIf.e4m3.overflowFraction", "whatIf.e4m3.underflowFraction"],
+            grad.Where(p => p.Step == 0).Select(p => p.Metric));
+        Assert.All(grad.Where(p => p.Metric.StartsWith("whatIf.", StringComparison.Ordinal)), p => Assert.All(p.Values, v => Assert.InRange(v, 0f, 1f)));
+        Assert.All(grad.Single(p => p.Step == 2 && p.Metric == MetricCatalog.Amax).Values, v => Assert.True(v > 0 && float.IsFinite(v)));
     }
 
     [Fact]
