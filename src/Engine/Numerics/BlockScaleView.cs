@@ -26,12 +26,19 @@ public sealed record BlockScaleView(Tensor Blocks, Tensor Scaled, Tensor ScaleIn
     {
         MxFormat mx => Mx(x, mx),
         NvFp4Format => NvFp4(x),
+        NvFp4TileFormat => NvFp4Tiles(x),
         IntFormat i => Int(x, i),
         _ => null,
     };
 
+    /// <summary>True for 2D tiles (<see cref="NvFp4TileFormat"/>), whose blocks are not a plain reshape of the input.</summary>
+    public bool Tiled { get; init; }
+
     /// <summary>Reshapes <paramref name="t"/> (same shape as the input) into <see cref="Blocks"/>' shape.</summary>
-    public Tensor Blocked(Tensor t) => t.reshape(Blocks.shape);
+    public Tensor Blocked(Tensor t) => Tiled ? NvFp4TileFormat.Tiles(t) : t.reshape(Blocks.shape);
+
+    /// <summary>Back from <see cref="Blocks"/>' shape to the input's <paramref name="shape"/>.</summary>
+    public Tensor Unblocked(Tensor t, long[] shape) => Tiled ? NvFp4TileFormat.Untile(t, shape) : t.reshape(shape);
 
     private static long[] BlockShape(Tensor x, int blockSize)
     {
@@ -68,6 +75,20 @@ public sealed record BlockScaleView(Tensor Blocks, Tensor Scaled, Tensor ScaleIn
         var atLimit = blockScale.ge(E4M3Max).logical_or_(blockScale.le(E4M3MinSubnormal));
         var scaleInv = blockScale.to(ScalarType.Float64).div(sGlobal.to(ScalarType.Float64));
         return Moved(blocks, scaled, scaleInv, atLimit);
+    }
+
+    private static BlockScaleView NvFp4Tiles(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var tiles = NvFp4TileFormat.Tiles(x);
+        var tileAmax = FiniteMagnitude.Max(tiles, -1);
+        var amax = tileAmax.max();
+        var sGlobal = where(amax.eq(ScalarOps.Zero), ones_like(amax), full_like(amax, E4M3TimesE2M1Max).div(amax)); // as NvFp4TileFormat
+        var tileScale = FloatQuantizer.Quantize(tileAmax.div(E2M1Max).mul(sGlobal), FloatFormat.E4M3);
+        var safe = where(tileScale.eq(ScalarOps.Zero), ones_like(tileScale), tileScale);
+        var atLimit = tileScale.ge(E4M3Max).logical_or_(tileScale.le(E4M3MinSubnormal));
+        var view = Moved(tiles, tiles.mul(sGlobal).div_(safe), tileScale.to(ScalarType.Float64).div(sGlobal.to(ScalarType.Float64)), atLimit);
+        return view with { Tiled = true };
     }
 
     private static BlockScaleView Int(Tensor x, IntFormat format)

@@ -135,6 +135,44 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     public LayerProbe Probe { get; }
 
     /// <summary>
+    /// Seed of the stochastic rounding of the roles whose recipe asks for it (<see cref="RoundingMode.Stochastic"/>): each
+    /// role draws from its own generator, seeded from this seed, the layer's name and the role, so a run is deterministic
+    /// for its seed. The trainer sets the run's seed; setting it restarts the generators. Not saved in resume checkpoints.
+    /// </summary>
+    public long RoundingSeed
+    {
+        get => _roundingSeed;
+        set
+        {
+            _roundingSeed = value;
+            BuildGenerators();
+        }
+    }
+
+    private long _roundingSeed;
+    private readonly Generator?[] _stochastic = new Generator?[3];
+
+    private void BuildGenerators()
+    {
+        IScalingRecipe?[] recipes = [InputRecipe, WeightRecipe, GradOutputRecipe];
+        for (var role = 0; role < recipes.Length; role++)
+        {
+            _stochastic[role]?.Dispose();
+            _stochastic[role] = recipes[role]?.Rounding == RoundingMode.Stochastic
+                ? new Generator(StochasticSeed(_roundingSeed, GetName(), role), _weight.device) // host API: made outside a step
+                : null;
+        }
+    }
+
+    // FNV-1a over the layer name and role, mixed with the run's seed: distinct, reproducible streams per layer and role.
+    private static ulong StochasticSeed(long seed, string name, int role)
+    {
+        var hash = 14695981039346656037UL ^ (ulong)seed;
+        foreach (var c in name + "/" + role) hash = (hash ^ c) * 1099511628211UL;
+        return hash;
+    }
+
+    /// <summary>
     /// Sets the recipes of the three roles (building fresh scaling states). Meant for model construction, before the first
     /// forward: the model is built first so that a <c>QuantPlan</c> can be resolved against full layer names.
     /// </summary>
@@ -150,6 +188,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         _weightScaling = Attach("weight_scaling", weight, WeightFormat, _weightScaling);
         _gradOutputScaling = Attach("grad_scaling", gradOutput, GradOutputFormat, _gradOutputScaling);
         Probe.GradWhatIfRecipe = input as DelayedScalingRecipe ?? new DelayedScalingRecipe(); // the delayed recipe a watched gradient is measured by
+        BuildGenerators();
     }
 
     private nn.Module? Attach(string name, IScalingRecipe? recipe, INumberFormat? format, nn.Module? old)
@@ -213,7 +252,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         }
 
         using var amax = ScaleMath.Amax(gradOutput);
-        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, Probe.CollectStats);
+        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, Probe.CollectStats, _stochastic[LayerProbe.GradRow]);
         using (stats) Probe.Record(LayerProbe.GradRow, stats);
         Probe.RecordWhatIf(LayerProbe.GradRow, gradOutput, amax);
         Probe.RecordRange(LayerProbe.GradRow, gradOutput);
@@ -232,7 +271,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
             return t.alias();
         }
 
-        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training, Probe.CollectStats);
+        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training, Probe.CollectStats, _stochastic[row]);
         using (stats) Probe.Record(row, stats);
         return output;
     }
@@ -240,7 +279,11 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing) Probe.Dispose();
+        if (disposing)
+        {
+            Probe.Dispose();
+            foreach (var generator in _stochastic) generator?.Dispose();
+        }
 
         base.Dispose(disposing);
     }

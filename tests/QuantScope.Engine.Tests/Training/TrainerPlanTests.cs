@@ -44,8 +44,36 @@ public class TrainerPlanTests
         Assert.Equal(3, losses.Length);
         Assert.All(losses, l => Assert.True(float.IsFinite(l)));
         // grad entries: every layer in the hybrid recipe, the 3 MLP projections of block 3 in hif8-pangu.
-        var gradEntries = preset switch { "fp8-hybrid-delayed" => trainer.Layout.Layers.Count, "hif8-pangu" => 3, _ => 0 };
+        // nvfp4-training: every layer of blocks 0-4 (the last 15 % of 6 blocks, rounded up to 1, stays in high precision).
+        var gradEntries = preset switch
+        {
+            "fp8-hybrid-delayed" => trainer.Layout.Layers.Count,
+            "hif8-pangu" => 3,
+            Nvfp4TrainingPlan.Name => trainer.Layout.Layers.Count(l => QuantPlan.BlockIndex(l) is >= 0 and < 5),
+            _ => 0,
+        };
         Assert.Equal(trainer.Layout.Layers.Count * 2 + gradEntries, trainer.EffectivePlan.Count);
+    }
+
+    [Fact]
+    public void Nvfp4Training_StochasticGradients_SameSeedSameLosses_OtherSeedOther()
+    {
+        using var a = new Trainer(ConfigValidator.Require(SixBlocks(Nvfp4TrainingPlan.Name)));
+        using var b = new Trainer(ConfigValidator.Require(SixBlocks(Nvfp4TrainingPlan.Name)));
+        using var c = new Trainer(ConfigValidator.Require(SixBlocks(Nvfp4TrainingPlan.Name) with { Seed = 2 }));
+        var first = Run(a);
+        Assert.Equal(first, Run(b));
+        Assert.NotEqual(first, Run(c));
+    }
+
+    [Fact]
+    public void StochasticRounding_OnHiF8_RefusedNamingTheRule()
+    {
+        var config = SixBlocks(null) with
+        {
+            Quant = new QuantConfig { Rules = [new QuantRule { Layer = "**", Role = TensorRole.Grad, Format = FormatName.HiF8, Rounding = RoundingMode.Stochastic }] },
+        };
+        Assert.Contains(ConfigValidator.Validate(config).Errors, e => e.Field == "quant.rules[0].rounding");
     }
 
     [Fact]
