@@ -74,6 +74,8 @@ public static class MetricCatalog
     public const string BlocksAtScaleLimit = "blocksAtScaleLimit";
     /// <summary>Per layer and role (block formats): share of blocks where more than half of the nonzero values flushed to 0.</summary>
     public const string BlockUnderflow = "blockUnderflow";
+    /// <summary>Per layer and role, imported from Transformer Engine logs: the largest dynamic range of any block, binades.</summary>
+    public const string MaxBlockwiseDynamicRange = "maxBlockwiseDynamicRange";
     /// <summary>Prefix of the magnitude histogram: <c>magHist.zero</c>, <c>magHist.under</c>, <c>magHist.e{k}</c>, <c>magHist.over</c> (shares of elements).</summary>
     public const string MagHistPrefix = "magHist.";
     /// <summary>The histogram family's name pattern (README, pickers): <c>magHist.e{k}</c>.</summary>
@@ -136,6 +138,9 @@ public static class MetricCatalog
     /// <summary>What format <paramref name="format"/> would have given for <paramref name="metric"/>: <c>whatIf.FORMAT.METRIC</c>.</summary>
     public static string WhatIf(string format, string metric) => $"{WhatIfPrefix}{format}.{metric}";
 
+    /// <summary>Statistics imported logs report per recipe (Transformer Engine's <c>RECIPE_scale_inv_min</c>, ...) beside <see cref="WhatIfMetrics"/>: <c>whatIf.RECIPE.METRIC</c> takes METRIC's definition.</summary>
+    public static IReadOnlyList<string> ImportedWhatIfMetrics { get; } = [ScaleInvMin, ScaleInvMax, DynamicRange, MaxBlockwiseDynamicRange, Amax];
+
     /// <summary>The statistics a what-if format reports, in this order.</summary>
     public static IReadOnlyList<string> WhatIfMetrics { get; } = [OverflowFraction, UnderflowFraction, Mse, SqnrDb];
 
@@ -174,7 +179,7 @@ public static class MetricCatalog
         if (!name.StartsWith(WhatIfPrefix, StringComparison.Ordinal)) return null;
         var last = name.LastIndexOf('.');
         var inner = name[(last + 1)..];
-        return last > WhatIfPrefix.Length && WhatIfMetrics.Contains(inner) ? MetricCatalogEntries.ByName[inner] with { Name = name } : null;
+        return last > WhatIfPrefix.Length && (WhatIfMetrics.Contains(inner) || ImportedWhatIfMetrics.Contains(inner)) ? MetricCatalogEntries.ByName[inner] with { Name = name } : null;
     }
 
     /// <summary>True for <c>magHist.zero</c>, <c>magHist.under</c>, <c>magHist.over</c>, <c>magHist.e{k}</c> with an integer k, and the pattern itself.</summary>

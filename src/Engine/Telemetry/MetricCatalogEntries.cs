@@ -58,6 +58,7 @@ internal static class MetricCatalogEntries
         Layer(ScaleStd, "scale_inv", "std of block scale_inv", AllRoles, BetterDirection.Neither),
         Layer(BlocksAtScaleLimit, Fraction, "blocks at the scale format's limit (0–1)", AllRoles, BetterDirection.Lower),
         Layer(BlockUnderflow, Fraction, "blocks mostly flushed to zero (0–1)", AllRoles, BetterDirection.Lower),
+        Layer(MaxBlockwiseDynamicRange, "binades", "largest block dynamic range (binades, imported)", AllRoles, BetterDirection.Lower),
     ];
 
     /// <summary>Task accuracies, <c>task.NAME.acc</c> and <c>.acc_norm</c> (the twin's start with <c>baseline_</c>).</summary>
