@@ -6,9 +6,9 @@ namespace QuantScope.Bench.Diagnostics;
 
 /// <summary>
 /// The cost of the per-layer diagnostics: fake-quant (<c>fp8-delayed</c>) training steps of each model in
-/// <see cref="BenchPlan.DiagnosticsModels"/> with full stats every step, every 10 steps, and the weight/input error
-/// split every step, relative to the same step with only the amax, amaxPred, scale and overflow the quantizer needs
-/// anyway. Rounds build a fresh trainer per (model, variant), rotate the variant order and drop each trainer's first
+/// <see cref="BenchPlan.DiagnosticsModels"/> with full stats every step, every 10 steps, the weight/input error
+/// split every step, and every statistic with the gradient watched (<see cref="AllStatistics"/>), relative to the same
+/// step with only the amax, amaxPred, scale and overflow the quantizer needs anyway. Rounds build a fresh trainer per (model, variant), rotate the variant order and drop each trainer's first
 /// step; step times come from the trainer's <c>step_ms</c> (which covers the device-side stats row, not the logging
 /// window's one host copy).
 /// </summary>
@@ -17,12 +17,21 @@ public static class DiagnosticsBench
     /// <summary>The variants; the first (no diagnostics) is the baseline of every ratio.</summary>
     public static IReadOnlyList<(string Name, StatsConfig Stats)> Variants { get; } =
     [
-        ("off", new StatsConfig { Every = 0, ErrorSplitEvery = 0 }),
-        ("stats every step", new StatsConfig { Every = 1, ErrorSplitEvery = 0 }),
-        ("stats every 10", new StatsConfig { Every = 10, ErrorSplitEvery = 0 }),
-        ("error split every step", new StatsConfig { Every = 0, ErrorSplitEvery = 1 }),
-        ("stats every 2, paired", new StatsConfig { Every = 2, ErrorSplitEvery = 0 }),
+        ("off", new StatsConfig { Every = 0, ErrorSplitEvery = 0, Grad = false }),
+        ("stats every step", new StatsConfig { Every = 1, ErrorSplitEvery = 0, Grad = false }),
+        ("stats every 10", new StatsConfig { Every = 10, ErrorSplitEvery = 0, Grad = false }),
+        ("error split every step", new StatsConfig { Every = 0, ErrorSplitEvery = 1, Grad = false }),
+        ("stats every 2, paired", new StatsConfig { Every = 2, ErrorSplitEvery = 0, Grad = false }),
+        (AllStatistics, new StatsConfig { Every = 1, ErrorSplitEvery = 0, Grad = true }),
     ];
+
+    /// <summary>
+    /// The variant with every statistic of issue 23 on every step: the full stats (with the magnitude histogram, the
+    /// dynamic range and, for block formats, the block-scale statistics) and the watched high-precision gradient
+    /// (<c>stats.grad</c>: its amax, shadow delayed scales and what-if E5M2/E4M3). The other variants leave the
+    /// gradient unwatched, so "off" is a bare fake-quant step.
+    /// </summary>
+    public const string AllStatistics = "all statistics every step (+ grad watch)";
 
     /// <summary>
     /// Timed steps per trainer must be a multiple of this (the least common multiple of the variants' periods): a

@@ -5,7 +5,10 @@ namespace QuantScope.Engine.Numerics;
 /// <summary>
 /// Looks formats up by name (case-insensitive): <c>e4m3</c>, <c>e5m2</c>, <c>e2m1</c>, <c>hif8</c>, <c>intN</c> (N 2..8,
 /// per channel), <c>intN-pt</c> (per tensor), <c>intN-gG</c> (per group of G, 16..1024), <c>mxfp8-e4m3</c>,
-/// <c>mxfp8-e5m2</c>, <c>mxfp4</c>, <c>nvfp4</c>. Immutable: no registration at run time.
+/// <c>mxfp8-e5m2</c>, <c>mxfp4</c>, <c>nvfp4</c>; and, for the FP4 training recipe, <c>nvfp4-2d</c> (16 × 16 tile scales,
+/// <see cref="NvFp4TileFormat"/>) and any of them seen through the random Hadamard transform, <c>FORMAT-rht</c>
+/// (<see cref="HadamardFormat"/>): these two kinds are known by name but not listed in <see cref="Names"/>. Immutable:
+/// no registration at run time.
 /// </summary>
 public static class NumberFormats
 {
@@ -26,6 +29,9 @@ public static class NumberFormats
             "mxfp8-e5m2" => MxFormat.Mxfp8E5M2,
             "mxfp4" => MxFormat.Mxfp4,
             "nvfp4" => NvFp4Format.Instance,
+            "nvfp4-2d" => NvFp4TileFormat.Instance,
+            var s when s.EndsWith(HadamardFormat.Suffix, StringComparison.Ordinal) && s.Length > HadamardFormat.Suffix.Length =>
+                TryGet(s[..^HadamardFormat.Suffix.Length], out var inner) && inner is not HadamardFormat ? new HadamardFormat(inner) : null,
             var s => ParseInt(s),
         };
         return format is not null;

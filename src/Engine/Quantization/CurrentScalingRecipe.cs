@@ -1,3 +1,5 @@
+using QuantScope.Engine.Configuration;
+using System.Text.Json.Serialization;
 using QuantScope.Engine.Numerics;
 
 namespace QuantScope.Engine.Quantization;
@@ -14,4 +16,8 @@ public sealed record CurrentScalingRecipe : IScalingRecipe
     public FormatName Format { get; init; } = FormatName.E4M3;
     /// <summary>Extra headroom in powers of two.</summary>
     public int Margin { get; init; }
+    /// <summary>Rounding onto the grid: <c>nearest</c> (default, left out of the JSON) or <c>stochastic</c> (set by a rule's <c>rounding</c>).</summary>
+    [JsonConverter(typeof(WireEnumConverter<RoundingMode>))]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public RoundingMode Rounding { get; init; }
 }

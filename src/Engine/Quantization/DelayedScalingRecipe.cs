@@ -24,4 +24,8 @@ public sealed record DelayedScalingRecipe : IScalingRecipe
     /// between updates the scale is held. Larger periods save work and mimic hardware recipes that rescale rarely.
     /// </summary>
     public int UpdatePeriod { get; init; } = 1;
+    /// <summary>Rounding onto the grid: <c>nearest</c> (default, left out of the JSON) or <c>stochastic</c> (set by a rule's <c>rounding</c>).</summary>
+    [JsonConverter(typeof(WireEnumConverter<RoundingMode>))]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public RoundingMode Rounding { get; init; }
 }

@@ -27,7 +27,9 @@ public static class FakeQuantizer
     /// through <see cref="INumberFormat.QuantizeDequantize"/>. Overflow counts |x·scale| above the scaling target
     /// (<see cref="ScaleMath.TargetMax"/>: the format max, or HiF8's max_val 15).</param>
     /// <param name="fullStats">Also count and sum for underflow, MSE, SQNR (and HiF8 tiers); otherwise only the overflow.</param>
-    public static FakeQuantResult Apply(Tensor x, Tensor scale, INumberFormat format, bool fullStats = false)
+    /// <param name="stochastic">Round stochastically with u from this generator (<see cref="StochasticRounding"/>;
+    /// FP8/E2M1 and per-tensor INT only); null = the format's round to nearest even.</param>
+    public static FakeQuantResult Apply(Tensor x, Tensor scale, INumberFormat format, bool fullStats = false, Generator? stochastic = null)
     {
         Tensor q, stats;
         using (no_grad())
@@ -38,9 +40,10 @@ public static class FakeQuantizer
             var target = ScaleMath.TargetMax(format);
             // Elements beyond ±max are exactly those changed by the clamp: reuse it when the target is the format max.
             var overflow = target >= format.MaxValue ? scaled.sub(clamped).count_nonzero() : QuantErrorStats.OverflowCount(scaled, target);
-            var onGrid = format is FloatFormat ff ? FloatQuantizer.QuantizeClamped(clamped, ff) : format.QuantizeDequantize(clamped);
+            var onGrid = stochastic is not null ? Stochastic(clamped, format, stochastic)
+                : format is FloatFormat ff ? FloatQuantizer.QuantizeClamped(clamped, ff) : format.QuantizeDequantize(clamped);
             q = onGrid.div_(scale).MoveToOuterDisposeScope(); // in place (a new tensor); no graph: created under no_grad, a constant
-            stats = Raw(x, q, overflow, fullStats, format is HiF8Format ? scaled : null).MoveToOuterDisposeScope();
+            stats = Raw(x, q, overflow, fullStats, format is HiF8Format ? scaled : null, () => Extra(scaled, format, null, q)).MoveToOuterDisposeScope();
         }
 
         return WithStraightThrough(x, q, stats);
@@ -50,22 +53,27 @@ public static class FakeQuantizer
     /// Fake-quantizes onto a block-scaled format (INT-n, MX, NVFP4) that computes its own scales; straight-through
     /// gradient. Overflow is 0 by construction (each block's scale comes from the block's own max).
     /// </summary>
-    public static FakeQuantResult ApplyBlock(Tensor x, INumberFormat format, bool fullStats = false)
+    public static FakeQuantResult ApplyBlock(Tensor x, INumberFormat format, bool fullStats = false, Generator? stochastic = null)
     {
         Tensor q, stats;
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
-            q = format.QuantizeDequantize(x.detach()).MoveToOuterDisposeScope();
+            q = (stochastic is null ? format.QuantizeDequantize(x.detach()) : StochasticRounding.QuantizeBlocks(x.detach(), format, stochastic)).MoveToOuterDisposeScope();
             var overflow = zeros(Array.Empty<long>(), dtype: ScalarType.Int64, device: x.device);
-            stats = Raw(x, q, overflow, fullStats, null).MoveToOuterDisposeScope();
+            stats = Raw(x, q, overflow, fullStats, null, () =>
+            {
+                using var view = BlockScaleView.Of(x.detach(), format);
+                return Extra(view?.Scaled, format, view, q);
+            }).MoveToOuterDisposeScope();
         }
 
         return WithStraightThrough(x, q, stats);
     }
 
-    // float64 [elements, overflow count] or, with full stats, also [nonzero x, nonzero q, Σ(q-x)², Σx², 8 HiF8 bins].
-    private static Tensor Raw(Tensor x, Tensor q, Tensor overflow, bool fullStats, Tensor? hif8Scaled)
+    // float64 [elements, overflow count] or, with full stats, also [nonzero x, nonzero q, Σ(q-x)², Σx², 8 HiF8 bins]
+    // and the extra groups' columns (magnitude histogram, block scales).
+    private static Tensor Raw(Tensor x, Tensor q, Tensor overflow, bool fullStats, Tensor? hif8Scaled, Func<Tensor> extra)
     {
         using var numel = x.numel().ToScalar(); // held; full() is a kernel, tensor(value) a host->device copy (sync on CUDA)
         var elements = full(Array.Empty<long>(), numel, dtype: ScalarType.Int64, device: x.device);
@@ -75,8 +83,25 @@ public static class FakeQuantizer
             ? full([HiF8TierStats.Bins], NotHiF8, dtype: ScalarType.Int64, device: x.device) // -1 marks "not HiF8"
             : HiF8TierStats.CountBins(hif8Scaled);
         var integers = cat([stack([elements, overflow]), counts]).to(ScalarType.Float64);
-        return cat([integers, energies.to(ScalarType.Float64), bins.to(ScalarType.Float64)]);
+        return cat([integers, energies.to(ScalarType.Float64), bins.to(ScalarType.Float64), extra()]);
     }
+
+    // The magnitude histogram of the scaled values (the elements in block-scale units for block formats) and the block
+    // scales' statistics (NaN for per-tensor formats): MagnitudeHistogram's then BlockScaleStats' raw columns.
+    private static Tensor Extra(Tensor? scaled, INumberFormat format, BlockScaleView? view, Tensor q)
+    {
+        var histogram = scaled is null ? MagnitudeHistogram.NotMeasured(q.device) : MagnitudeHistogram.Count(scaled, format);
+        var blocks = view is null ? BlockScaleStats.NotMeasured(q.device) : BlockScaleStats.Compute(view, q);
+        return cat([histogram, blocks]);
+    }
+
+    // A per-tensor-scaled (already clamped) tensor rounded stochastically: FP8/E2M1 grids, or INT's per-tensor blocks.
+    private static Tensor Stochastic(Tensor clamped, INumberFormat format, Generator generator) => format switch
+    {
+        FloatFormat f => StochasticRounding.OntoFloatGrid(clamped, f, rand(clamped.shape, device: clamped.device, generator: generator)),
+        IntFormat => StochasticRounding.QuantizeBlocks(clamped, format, generator),
+        _ => throw new ArgumentException($"Stochastic rounding is not available for '{format.Name}'.", nameof(format)),
+    };
 
     private static FakeQuantResult WithStraightThrough(Tensor x, Tensor q, Tensor stats)
     {

@@ -11,4 +11,7 @@ public interface IScalingRecipe
 {
     /// <summary>The number format (a name <see cref="NumberFormats"/> knows).</summary>
     FormatName Format { get; }
+
+    /// <summary>Rounding onto the grid (nearest even, or stochastic).</summary>
+    RoundingMode Rounding { get; }
 }

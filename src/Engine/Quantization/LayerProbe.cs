@@ -41,6 +41,36 @@ public sealed class LayerProbe : IDisposable
     /// <summary>Compute the full statistics on this step (set by the trainer per step; default on).</summary>
     public bool CollectStats { get; set; } = true;
 
+    /// <summary>
+    /// Watch dL/dy where the plan keeps it in high precision (<c>stats.grad</c>): its amax every step, and on stats
+    /// steps its dynamic range and the what-if E5M2 / E4M3 overflow and underflow under shadow delayed scales
+    /// (<see cref="GradWhatIfStats"/>). Default off; the trainer sets it. A quantized gradient is measured by its quantizer
+    /// instead. Set outside a step: switching it on allocates the shadow scaling states.
+    /// </summary>
+    public bool ObserveGrad
+    {
+        get => _gradWhatIf is not null;
+        set
+        {
+            _gradWhatIf?.Dispose();
+            _gradWhatIf = value ? new GradWhatIfStats(_gradRecipe, _weight.device) : null;
+        }
+    }
+
+    /// <summary>The delayed recipe the shadow gradient states follow (the layer's input recipe when delayed); rebuilds them when watched.</summary>
+    internal DelayedScalingRecipe GradWhatIfRecipe
+    {
+        get => _gradRecipe;
+        set
+        {
+            _gradRecipe = value;
+            if (ObserveGrad) ObserveGrad = true; // rebuild with the new recipe (outside a step: at model construction)
+        }
+    }
+
+    private DelayedScalingRecipe _gradRecipe = new();
+    private GradWhatIfStats? _gradWhatIf;
+
     /// <summary>Compute the weight/input error split on this step (three extra matmuls; default off).</summary>
     public bool SplitError { get; set; }
 
@@ -121,6 +151,37 @@ public sealed class LayerProbe : IDisposable
         using (no_grad()) LayerStatsWriter.Row(_raw, row, values, RoleQuantizer.Amax.Offset);
     }
 
+    /// <summary>On stats steps: the smallest nonzero magnitude of role <paramref name="row"/>'s tensor (its dynamic range with amax).</summary>
+    internal void RecordRange(int row, Tensor t)
+    {
+        if (!CollectStats) return;
+        using var noGrad = no_grad();
+        using var smallest = RangeStats.SmallestNonzero(t);
+        LayerStatsWriter.Row(_raw, row, smallest, RangeStats.MinNonzero.Offset);
+    }
+
+    /// <summary>
+    /// The backward pass of a high-precision gradient (<see cref="ObserveGrad"/>): records its amax in the grad row, and on
+    /// stats steps its dynamic range and the what-if FP8 fractions under <see cref="GradWhatIfRecipe"/>'s delayed scaling.
+    /// </summary>
+    internal void RecordGradOutput(Tensor grad)
+    {
+        if (_gradWhatIf is null) return;
+        using var noGrad = no_grad();
+        using var amax = ScaleMath.Amax(grad);
+        Record(GradRow, amax.reshape(1));
+        RecordRange(GradRow, grad);
+        using var fractions = _gradWhatIf.Observe(grad, amax, CollectStats);
+        if (fractions is not null) LayerStatsWriter.Row(_raw, GradRow, fractions, GradWhatIfStats.Fractions.Offset);
+    }
+
+    /// <summary>The watched gradient's shadow delayed states by module name (<c>grad_whatif_e5m2</c>, <c>grad_whatif_e4m3</c>); empty when not watched. Resume checkpoints save them.</summary>
+    internal IEnumerable<(string Name, DelayedScalingState State)> GradShadowStates =>
+        _gradWhatIf is null ? [] : _gradWhatIf.States.Select(s => (s.GetName(), s));
+
+    /// <summary>Forgets the shadow gradient histories (quantization switched on after a warmup).</summary>
+    internal void ResetGradHistories() => _gradWhatIf?.Reset();
+
     /// <summary>On stats steps: what each what-if format would have done to role <paramref name="row"/>'s tensor.</summary>
     internal void RecordWhatIf(int row, Tensor t, Tensor amax)
     {
@@ -146,6 +207,7 @@ public sealed class LayerProbe : IDisposable
     {
         _topChannels?.Dispose();
         _whatIf?.Dispose();
+        _gradWhatIf?.Dispose();
         _raw.Dispose();
     }
 }

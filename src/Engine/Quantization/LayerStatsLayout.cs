@@ -18,13 +18,15 @@ public static class LayerStatsLayout
     public static IReadOnlyList<string> Roles => TensorRoles.All;
 
     /// <summary>
-    /// The stats groups, in buffer order: the quantizer's (every step), the error sums', the HiF8 tiers', the input's
-    /// shape, then the error split and the norms. Their metrics make the columns here, their raw columns those of
-    /// <see cref="RawStatsLayout"/> (the quantizer writes its three groups as one vector, so they lead, in this order).
+    /// The stats groups, in buffer order: the quantizer's (every step), the error sums', the HiF8 tiers', the magnitude
+    /// histogram's and the block scales' (all five written by the quantizer), the dynamic range, the input's shape, then
+    /// the error split and the norms, and the what-if FP8 gradient of a high-precision gradient. Their metrics make the columns here, their raw columns those of
+    /// <see cref="RawStatsLayout"/> (the quantizer writes its five groups as one vector, so they lead, in this order).
     /// </summary>
     internal static IReadOnlyList<LayerStatsGroup> Groups { get; } =
     [
-        RoleQuantizer.Group, QuantErrorStats.Group, HiF8TierStats.Group, DistributionStats.Group, LayerStatsWriter.Group,
+        RoleQuantizer.Group, QuantErrorStats.Group, HiF8TierStats.Group, MagnitudeHistogram.Group, BlockScaleStats.Group,
+        RangeStats.Group, DistributionStats.Group, LayerStatsWriter.Group, GradWhatIfStats.Group,
     ];
 
     /// <summary>The columns, as each stats group declares them next to the kernels that fill them.</summary>

@@ -106,6 +106,8 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
                     if (state is DelayedScalingState d) d.Reset();
                     else if (state is CurrentScalingState c) c.Reset();
                 }
+
+                Probe.ResetGradHistories();
             }
 
             _enabled = value;
@@ -133,6 +135,44 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     public LayerProbe Probe { get; }
 
     /// <summary>
+    /// Seed of the stochastic rounding of the roles whose recipe asks for it (<see cref="RoundingMode.Stochastic"/>): each
+    /// role draws from its own generator, seeded from this seed, the layer's name and the role, so a run is deterministic
+    /// for its seed. The trainer sets the run's seed; setting it restarts the generators. Not saved in resume checkpoints.
+    /// </summary>
+    public long RoundingSeed
+    {
+        get => _roundingSeed;
+        set
+        {
+            _roundingSeed = value;
+            BuildGenerators();
+        }
+    }
+
+    private long _roundingSeed;
+    private readonly Generator?[] _stochastic = new Generator?[3];
+
+    private void BuildGenerators()
+    {
+        IScalingRecipe?[] recipes = [InputRecipe, WeightRecipe, GradOutputRecipe];
+        for (var role = 0; role < recipes.Length; role++)
+        {
+            _stochastic[role]?.Dispose();
+            _stochastic[role] = recipes[role]?.Rounding == RoundingMode.Stochastic
+                ? new Generator(StochasticSeed(_roundingSeed, GetName(), role), _weight.device) // host API: made outside a step
+                : null;
+        }
+    }
+
+    // FNV-1a over the layer name and role, mixed with the run's seed: distinct, reproducible streams per layer and role.
+    private static ulong StochasticSeed(long seed, string name, int role)
+    {
+        var hash = 14695981039346656037UL ^ (ulong)seed;
+        foreach (var c in name + "/" + role) hash = (hash ^ c) * 1099511628211UL;
+        return hash;
+    }
+
+    /// <summary>
     /// Sets the recipes of the three roles (building fresh scaling states). Meant for model construction, before the first
     /// forward: the model is built first so that a <c>QuantPlan</c> can be resolved against full layer names.
     /// </summary>
@@ -147,6 +187,8 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         _inputScaling = Attach("input_scaling", input, InputFormat, _inputScaling);
         _weightScaling = Attach("weight_scaling", weight, WeightFormat, _weightScaling);
         _gradOutputScaling = Attach("grad_scaling", gradOutput, GradOutputFormat, _gradOutputScaling);
+        Probe.GradWhatIfRecipe = input as DelayedScalingRecipe ?? new DelayedScalingRecipe(); // the delayed recipe a watched gradient is measured by
+        BuildGenerators();
     }
 
     private nn.Module? Attach(string name, IScalingRecipe? recipe, INumberFormat? format, nn.Module? old)
@@ -174,7 +216,9 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         using var weight = Quantize(_weight, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, LayerProbe.WeightRow);
         var y = Matmul(input, weight);
         Probe.Observe(x, input, weight, y, Measured(InputRecipe), Measured(WeightRecipe), Matmul);
-        if (GradOutputRecipe is null || !_enabled || !training || !y.requires_grad) return y;
+        if (!training || !y.requires_grad) return y;
+        var quantizedGrad = GradOutputRecipe is not null && _enabled;
+        if (!quantizedGrad && !(GradOutputRecipe is null && Probe.ObserveGrad)) return y;
         using (y) return GradOutputFunction.Attach(y, this);
     }
 
@@ -194,16 +238,24 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The backward half: quantizes dL/dy by the grad recipe and records its stats row. Called by autograd
+    /// The backward half: quantizes dL/dy by the grad recipe and records its stats row, or, for a gradient kept in high
+    /// precision, records its amax and what-if FP8 statistics and passes it on unchanged. Called by autograd
     /// (<see cref="GradOutputFunction"/>) once per backward pass.
     /// </summary>
     internal Tensor QuantizeGradOutput(Tensor gradOutput)
     {
         using var _ = no_grad();
+        if (GradOutputRecipe is null) // kept in high precision: watched (stats.grad), passed on unchanged
+        {
+            Probe.RecordGradOutput(gradOutput);
+            return gradOutput.alias();
+        }
+
         using var amax = ScaleMath.Amax(gradOutput);
-        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, Probe.CollectStats);
+        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, Probe.CollectStats, _stochastic[LayerProbe.GradRow]);
         using (stats) Probe.Record(LayerProbe.GradRow, stats);
         Probe.RecordWhatIf(LayerProbe.GradRow, gradOutput, amax);
+        Probe.RecordRange(LayerProbe.GradRow, gradOutput);
         return output;
     }
 
@@ -212,13 +264,14 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     {
         using var amax = ScaleMath.Amax(t);
         Probe.RecordWhatIf(row, t, amax);
+        Probe.RecordRange(row, t);
         if (recipe is null || format is null)
         {
             using (no_grad()) Probe.Record(row, amax.reshape(1));
             return t.alias();
         }
 
-        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training, Probe.CollectStats);
+        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training, Probe.CollectStats, _stochastic[row]);
         using (stats) Probe.Record(row, stats);
         return output;
     }
@@ -226,7 +279,11 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing) Probe.Dispose();
+        if (disposing)
+        {
+            Probe.Dispose();
+            foreach (var generator in _stochastic) generator?.Dispose();
+        }
 
         base.Dispose(disposing);
     }

@@ -28,7 +28,7 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
     public static IReadOnlyList<string> PresetNames { get; } =
     [
         "fp8-delayed", "fp8-hybrid-delayed", "fp8-e4m3-current", "hif8-pangu",
-        "w4a4-g128", "w4a4-g128-fc2-int8", "mxfp8", "mxfp4", "nvfp4",
+        "w4a4-g128", "w4a4-g128-fc2-int8", "mxfp8", "mxfp4", "nvfp4", Nvfp4TrainingPlan.Name,
     ];
 
     /// <summary>Every layer's input and weight with one delayed-scaling recipe (what <c>quantize</c> + <c>recipe</c> mean).</summary>
@@ -56,6 +56,7 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
             "mxfp8" => Both("mxfp8", "**", FormatName.Mxfp8E4M3, RecipeKind.Block),
             "mxfp4" => Both("mxfp4", "**", FormatName.Parse("mxfp4"), RecipeKind.Block),
             "nvfp4" => Both("nvfp4", "**", FormatName.Parse("nvfp4"), RecipeKind.Block),
+            Nvfp4TrainingPlan.Name => Nvfp4TrainingPlan.Create(),
             _ => null,
         };
         return plan is not null;
@@ -125,10 +126,11 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
         {
             var r = Rules[i];
             if (r.Role != role || !regexes[i].IsMatch(layer)) continue;
-            if (r.SkipFirstBlocks > 0 || r.SkipLastBlocks > 0)
+            var (first, last) = r.SkipsFor(blocks);
+            var skipLast = Math.Max(last, (int)Math.Ceiling(r.SkipLastShare * blocks - 1e-9)); // share: of the blocks
+            if (r.SkipFirstBlocks > 0 || r.SkipLastBlocks > 0 || skipLast > 0)
             {
-                var (first, last) = r.SkipsFor(blocks);
-                if (block < 0 || block < first || block >= blocks - last) continue;
+                if (block < 0 || block < first || block >= blocks - skipLast) continue;
             }
 
             return i;
@@ -146,8 +148,10 @@ public sealed partial record QuantPlan(string Name, IReadOnlyList<QuantRule> Rul
                 return (fallback, $"group size {f.GroupSize} does not divide {dim} {width}: fell back to int{f.Bits} per channel");
             case MxFormat m when width % m.BlockSize != 0:
                 return (null, $"block size {m.BlockSize} does not divide {dim} {width}: fell back to high precision");
-            case NvFp4Format when width % NvFp4Format.BlockSize != 0:
+            case NvFp4Format or NvFp4TileFormat or HadamardFormat when width % NvFp4Format.BlockSize != 0:
                 return (null, $"block size {NvFp4Format.BlockSize} does not divide {dim} {width}: fell back to high precision");
+            case HadamardFormat h when h.Inner is MxFormat or IntFormat { Granularity: IntGranularity.PerGroup }:
+                return CheckBlocks(new BlockScalingRecipe { Format = FormatName.Parse(h.Inner.Name) }, width, dim) is (null, var note) ? (null, note) : (recipe, null);
             default:
                 return (recipe, null);
         }

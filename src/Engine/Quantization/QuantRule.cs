@@ -43,12 +43,30 @@ public sealed record QuantRule
 
     private static int Scaled(int skip, int blocks, int full) => (int)Math.Round((double)skip * blocks / full, MidpointRounding.AwayFromZero);
 
+    /// <summary>Only blocks below the last ceil(share × blocks) match (0..1; <c>0.15</c> keeps the last 15 % of the blocks out); with <see cref="SkipLastBlocks"/> the larger skip wins.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double SkipLastShare { get; init; }
+
+    /// <summary>
+    /// See the tensor through the random Hadamard transform (16 × 16 blocks along the last dim, applied and undone:
+    /// the format becomes <c>FORMAT-rht</c>, <see cref="HadamardFormat"/>); default false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Hadamard { get; init; }
+
+    /// <summary>Rounding onto the grid: <c>nearest</c> (default) or <c>stochastic</c> (<see cref="RoundingMode"/>; not for HiF8).</summary>
+    [JsonConverter(typeof(WireEnumConverter<RoundingMode>))]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public RoundingMode Rounding { get; init; }
+
     /// <summary>The recipe this rule builds for a tensor, or null for <see cref="RecipeKind.Keep"/>.</summary>
-    public IScalingRecipe? BuildRecipe(FormatName format) => Recipe switch
+    public IScalingRecipe? BuildRecipe(FormatName format) => BuildFor(Hadamard && format.Format is not HadamardFormat ? FormatName.Parse(format.Name + HadamardFormat.Suffix) : format);
+
+    private IScalingRecipe? BuildFor(FormatName format) => Recipe switch
     {
-        RecipeKind.Delayed => Delayed with { Format = format },
-        RecipeKind.Current => new CurrentScalingRecipe { Format = format, Margin = Margin },
-        RecipeKind.Block => new BlockScalingRecipe { Format = format },
+        RecipeKind.Delayed => Delayed with { Format = format, Rounding = Rounding == RoundingMode.Stochastic ? Rounding : Delayed.Rounding },
+        RecipeKind.Current => new CurrentScalingRecipe { Format = format, Margin = Margin, Rounding = Rounding },
+        RecipeKind.Block => new BlockScalingRecipe { Format = format, Rounding = Rounding },
         _ => null,
     };
 }

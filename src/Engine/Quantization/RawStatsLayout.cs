@@ -8,8 +8,9 @@ namespace QuantScope.Engine.Quantization;
 /// <para>
 /// Nothing here is numbered by hand: the columns are the groups' own declarations (<see cref="LayerStatsGroup.Raw"/>)
 /// placed one after another in <see cref="LayerStatsLayout.Groups"/> order. The quantizer writes its groups' columns
-/// (<see cref="RoleQuantizer"/>, <see cref="QuantErrorStats"/>, <see cref="HiF8TierStats"/>) as one vector from
-/// column 0, so those three come first and in that order.
+/// (<see cref="RoleQuantizer"/>, <see cref="QuantErrorStats"/>, <see cref="HiF8TierStats"/>,
+/// <see cref="MagnitudeHistogram"/>, <see cref="BlockScaleStats"/>) as one vector from column 0, so those five come
+/// first and in that order.
 /// </para>
 /// </summary>
 internal static class RawStatsLayout

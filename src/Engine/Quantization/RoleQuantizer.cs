@@ -25,7 +25,8 @@ internal static class RoleQuantizer
     /// or null for a block format that scales itself.</param>
     /// <param name="advance">True in training: delayed states take this step's amax, current states remember their scale.</param>
     /// <param name="fullStats">Compute the error statistics too (a stats step).</param>
-    public static (Tensor Output, Tensor Stats) Quantize(Tensor t, Tensor amax, INumberFormat format, nn.Module? state, bool advance, bool fullStats)
+    /// <param name="stochastic">The role's stochastic-rounding generator, or null (round to nearest even).</param>
+    public static (Tensor Output, Tensor Stats) Quantize(Tensor t, Tensor amax, INumberFormat format, nn.Module? state, bool advance, bool fullStats, Generator? stochastic = null)
     {
         Tensor scale, pred;
         FakeQuantResult result;
@@ -33,18 +34,18 @@ internal static class RoleQuantizer
         {
             case DelayedScalingState delayed:
                 (scale, pred) = delayed.ScaleFor(amax);
-                result = FakeQuantizer.Apply(t, scale, format, fullStats);
+                result = FakeQuantizer.Apply(t, scale, format, fullStats, stochastic);
                 if (advance) delayed.Update(amax);
                 break;
             case CurrentScalingState current:
                 scale = current.ScaleFor(amax, advance);
                 pred = amax.clone();
-                result = FakeQuantizer.Apply(t, scale, format, fullStats);
+                result = FakeQuantizer.Apply(t, scale, format, fullStats, stochastic);
                 break;
             default: // block formats: their own scales
                 scale = ones_like(amax);
                 pred = amax.clone();
-                result = FakeQuantizer.ApplyBlock(t, format, fullStats);
+                result = FakeQuantizer.ApplyBlock(t, format, fullStats, stochastic);
                 break;
         }
 

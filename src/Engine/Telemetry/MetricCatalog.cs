@@ -62,6 +62,24 @@ public static class MetricCatalog
     public const string SaturationRate = "saturationRate";
     /// <summary>Per layer and role: amax / amaxPred.</summary>
     public const string AmaxRatio = "amaxRatio";
+    /// <summary>Per layer and role: log2(amax) - log2(smallest nonzero |x|) of the tensor before scaling, binades (compare the format's, <c>Numerics.MagnitudeBins.DynamicRangeBinades</c>).</summary>
+    public const string DynamicRange = "dynamicRange";
+    /// <summary>Per layer and role (block formats): smallest per-block dequantization scale (scale_inv).</summary>
+    public const string ScaleInvMin = "scaleInvMin";
+    /// <summary>Per layer and role (block formats): largest per-block dequantization scale (scale_inv).</summary>
+    public const string ScaleInvMax = "scaleInvMax";
+    /// <summary>Per layer and role (block formats): population standard deviation of the per-block scale_inv.</summary>
+    public const string ScaleStd = "scaleStd";
+    /// <summary>Per layer and role (MX, NVFP4): share of blocks whose scale sits at the scale format's min or max.</summary>
+    public const string BlocksAtScaleLimit = "blocksAtScaleLimit";
+    /// <summary>Per layer and role (block formats): share of blocks where more than half of the nonzero values flushed to 0.</summary>
+    public const string BlockUnderflow = "blockUnderflow";
+    /// <summary>Per layer and role, imported from Transformer Engine logs: the largest dynamic range of any block, binades.</summary>
+    public const string MaxBlockwiseDynamicRange = "maxBlockwiseDynamicRange";
+    /// <summary>Prefix of the magnitude histogram: <c>magHist.zero</c>, <c>magHist.under</c>, <c>magHist.e{k}</c>, <c>magHist.over</c> (shares of elements).</summary>
+    public const string MagHistPrefix = "magHist.";
+    /// <summary>The histogram family's name pattern (README, pickers): <c>magHist.e{k}</c>.</summary>
+    public const string MagHistPattern = "magHist.e{k}";
     /// <summary>Prefix of the FC2 outlier scalars: <c>outliers.LAYER.RANK.channel</c> and <c>outliers.LAYER.RANK.absmax</c>.</summary>
     public const string OutlierPrefix = "outliers.";
     /// <summary>Prefix of the what-if metrics: <c>whatIf.FORMAT.METRIC</c> for each of <see cref="WhatIfMetrics"/>.</summary>
@@ -120,6 +138,9 @@ public static class MetricCatalog
     /// <summary>What format <paramref name="format"/> would have given for <paramref name="metric"/>: <c>whatIf.FORMAT.METRIC</c>.</summary>
     public static string WhatIf(string format, string metric) => $"{WhatIfPrefix}{format}.{metric}";
 
+    /// <summary>Statistics imported logs report per recipe (Transformer Engine's <c>RECIPE_scale_inv_min</c>, ...) beside <see cref="WhatIfMetrics"/>: <c>whatIf.RECIPE.METRIC</c> takes METRIC's definition.</summary>
+    public static IReadOnlyList<string> ImportedWhatIfMetrics { get; } = [ScaleInvMin, ScaleInvMax, DynamicRange, MaxBlockwiseDynamicRange, Amax];
+
     /// <summary>The statistics a what-if format reports, in this order.</summary>
     public static IReadOnlyList<string> WhatIfMetrics { get; } = [OverflowFraction, UnderflowFraction, Mse, SqnrDb];
 
@@ -130,7 +151,8 @@ public static class MetricCatalog
     public static IReadOnlyList<MetricInfo> All => MetricCatalogEntries.All;
 
     /// <summary>
-    /// Metrics named by a pattern (their <see cref="MetricInfo.Name"/>): task accuracies and the FC2 outlier channels.
+    /// Metrics named by a pattern (their <see cref="MetricInfo.Name"/>): task accuracies, the FC2 outlier channels and the
+    /// magnitude histogram's bins.
     /// What-if metrics take the definition of the metric they repeat.
     /// </summary>
     public static IReadOnlyList<MetricInfo> Families => MetricCatalogEntries.Families;
@@ -152,10 +174,21 @@ public static class MetricCatalog
             return MetricCatalogEntries.TaskAccuracy with { Name = name };
         if (name.StartsWith(OutlierPrefix, StringComparison.Ordinal))
             return (name.EndsWith(OutlierChannelSuffix, StringComparison.Ordinal) ? MetricCatalogEntries.OutlierChannel : MetricCatalogEntries.OutlierAbsMax) with { Name = name };
+        if (name.StartsWith(MagHistPrefix, StringComparison.Ordinal))
+            return IsMagHistBin(name) ? MetricCatalogEntries.MagnitudeHistogram with { Name = name } : null;
         if (!name.StartsWith(WhatIfPrefix, StringComparison.Ordinal)) return null;
         var last = name.LastIndexOf('.');
         var inner = name[(last + 1)..];
-        return last > WhatIfPrefix.Length && WhatIfMetrics.Contains(inner) ? MetricCatalogEntries.ByName[inner] with { Name = name } : null;
+        return last > WhatIfPrefix.Length && (WhatIfMetrics.Contains(inner) || ImportedWhatIfMetrics.Contains(inner)) ? MetricCatalogEntries.ByName[inner] with { Name = name } : null;
+    }
+
+    /// <summary>True for <c>magHist.zero</c>, <c>magHist.under</c>, <c>magHist.over</c>, <c>magHist.e{k}</c> with an integer k, and the pattern itself.</summary>
+    public static bool IsMagHistBin(string name)
+    {
+        if (!name.StartsWith(MagHistPrefix, StringComparison.Ordinal)) return false;
+        var bin = name[MagHistPrefix.Length..];
+        return bin is "zero" or "under" or "over" || name == MagHistPattern
+            || (bin.Length > 1 && bin[0] == 'e' && int.TryParse(bin[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
     }
 
     /// <summary>The unit of <paramref name="metric"/>; an unknown metric is labelled with its own name.</summary>

@@ -52,6 +52,13 @@ internal static class MetricCatalogEntries
         Layer(ErrorBoth, "relative error", "output error, both quantized", InputRole, BetterDirection.Lower),
         Layer(WeightNorm, "Frobenius norm", "weight norm (Frobenius)", WeightRole, BetterDirection.Neither),
         Layer(GradNorm, "Frobenius norm", "gradient norm (Frobenius, before clipping)", WeightRole, BetterDirection.Neither),
+        Layer(DynamicRange, "binades", "dynamic range (log2 amax - log2 min nonzero, binades)", AllRoles, BetterDirection.Lower),
+        Layer(ScaleInvMin, "scale_inv", "smallest block scale_inv", AllRoles, BetterDirection.Neither),
+        Layer(ScaleInvMax, "scale_inv", "largest block scale_inv", AllRoles, BetterDirection.Neither),
+        Layer(ScaleStd, "scale_inv", "std of block scale_inv", AllRoles, BetterDirection.Neither),
+        Layer(BlocksAtScaleLimit, Fraction, "blocks at the scale format's limit (0–1)", AllRoles, BetterDirection.Lower),
+        Layer(BlockUnderflow, Fraction, "blocks mostly flushed to zero (0–1)", AllRoles, BetterDirection.Lower),
+        Layer(MaxBlockwiseDynamicRange, "binades", "largest block dynamic range (binades, imported)", AllRoles, BetterDirection.Lower),
     ];
 
     /// <summary>Task accuracies, <c>task.NAME.acc</c> and <c>.acc_norm</c> (the twin's start with <c>baseline_</c>).</summary>
@@ -66,7 +73,11 @@ internal static class MetricCatalogEntries
     public static MetricInfo OutlierChannel { get; } =
         Step(Outlier("LAYER", "R", channel: true), "channel index", "outlier channel index", BetterDirection.Neither);
 
-    public static IReadOnlyList<MetricInfo> Families { get; } = [TaskAccuracy, OutlierAbsMax, OutlierChannel];
+    /// <summary>The magnitude histogram's bins, <c>magHist.zero</c>, <c>.under</c>, <c>.e{k}</c>, <c>.over</c>: shares of elements.</summary>
+    public static MetricInfo MagnitudeHistogram { get; } =
+        Layer(MagHistPattern, Fraction, "magnitude histogram bin (0–1, share of elements)", AllRoles, BetterDirection.Neither);
+
+    public static IReadOnlyList<MetricInfo> Families { get; } = [TaskAccuracy, OutlierAbsMax, OutlierChannel, MagnitudeHistogram];
 
     public static IReadOnlyDictionary<string, MetricInfo> ByName { get; } = All.ToDictionary(m => m.Name, StringComparer.Ordinal);
 

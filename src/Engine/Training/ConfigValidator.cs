@@ -177,6 +177,9 @@ public static class ConfigValidator
             check(r.Delayed.UpdatePeriod is >= 1 and <= 1_000_000, $"{at}.delayed.updatePeriod", "must be between 1 and 1000000");
             check(r.SkipFirstBlocks >= 0 && r.SkipLastBlocks >= 0, $"{at}.skipFirstBlocks", "block skips must not be negative");
             check(r.SkipFullFromBlocks is null or >= 1, $"{at}.skipFullFromBlocks", "must be at least 1 (or left out)");
+            check(r.SkipLastShare is >= 0 and <= 1, $"{at}.skipLastShare", "must be between 0 and 1 (a share of the blocks)");
+            check(r.Rounding != RoundingMode.Stochastic || r.Recipe == RecipeKind.Keep || r.Format is null || StochasticRounding.Supports(r.Format.Format),
+                $"{at}.rounding", "stochastic rounding is available for e4m3, e5m2, e2m1, int, mx and nvfp4 formats, not for " + r.Format?.Name);
         }
     }
 }

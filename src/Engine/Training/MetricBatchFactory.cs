@@ -124,6 +124,20 @@ internal sealed class MetricBatchFactory(
         points.Add(new LayerPoint(step, MetricCatalog.AmaxRatio, role, ratio));
     }
 
+    // A configured what-if E5M2/E4M3 of quantized gradients and the watched high-precision gradients' own
+    // (GradWhatIfStats) share a name on the grad row: one point per step, each layer's measured value kept.
+    private static bool MergeIntoGradWhatIf(List<LayerPoint> points, int step, string metric, string role, float[] values)
+    {
+        if (role != TensorRoles.GradOutput || !LayerStatsLayout.Metrics.Contains(metric)) return false;
+        var index = points.FindLastIndex(p => p.Step == step && p.Metric == metric && p.Role == role);
+        if (index < 0) return false;
+        var merged = (float[])points[index].Values.Clone();
+        for (var l = 0; l < merged.Length; l++)
+            if (float.IsNaN(merged[l])) merged[l] = values[l];
+        points[index] = points[index] with { Values = merged };
+        return true;
+    }
+
     private void AddWhatIf(List<LayerPoint> points, int step, float[] row)
     {
         var formats = whatIfFormats;
@@ -142,7 +156,9 @@ internal sealed class MetricBatchFactory(
                         values[l] = start < 0 ? float.NaN : row[start + r * perRole + f * WhatIfStats.Metrics.Count + m];
                     }
 
-                    Add(points, step, WhatIfStats.MetricName(formats[f], WhatIfStats.Metrics[m]), LayerStatsLayout.Roles[r], values);
+                    var name = WhatIfStats.MetricName(formats[f], WhatIfStats.Metrics[m]);
+                    if (!MergeIntoGradWhatIf(points, step, name, LayerStatsLayout.Roles[r], values))
+                        Add(points, step, name, LayerStatsLayout.Roles[r], values);
                 }
             }
         }

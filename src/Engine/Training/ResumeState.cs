@@ -20,7 +20,19 @@ internal static class ResumeState
     /// <summary>The last bytes of every complete file: a file without them was cut short.</summary>
     public static readonly byte[] Trailer = "QSRSEND\n"u8.ToArray();
 
-    private static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web);
+    // stats.grad joined the config later, on by default: left out of the hash while it is on, so the hashes (and the
+    // resumability) of configs written before it stay as they were; switching it off changes the hash.
+    private static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { OmitDefaultGrad } },
+    };
+
+    private static void OmitDefaultGrad(System.Text.Json.Serialization.Metadata.JsonTypeInfo info)
+    {
+        if (info.Type != typeof(StatsConfig)) return;
+        foreach (var property in info.Properties)
+            if (property.Name == "grad") property.ShouldSerialize = (_, value) => value is false;
+    }
 
     /// <summary>
     /// SHA-256 (hex) of the config as JSON, without its display name and device (renaming a run does not change what it
@@ -131,7 +143,7 @@ internal static class ResumeState
 
     private static void WriteModel(BinaryWriter writer, LlamaForCausalLM model)
     {
-        var tensors = model.state_dict().OrderBy(t => t.Key, StringComparer.Ordinal).ToArray();
+        var tensors = Tensors(model).OrderBy(t => t.Key, StringComparer.Ordinal).ToArray();
         writer.Write(tensors.Length);
         foreach (var (name, t) in tensors)
         {
@@ -166,7 +178,7 @@ internal static class ResumeState
 
     private static void ReadModel(BinaryReader reader, LlamaForCausalLM model, string path, int step)
     {
-        var tensors = model.state_dict();
+        var tensors = Tensors(model);
         var count = ResumeFormat.ReadCount(reader, "model tensors");
         if (count != tensors.Count) throw new ResumeCheckpointException(path, "model", $"holds {count} tensors; this model has {tensors.Count}.");
         for (var i = 0; i < count; i++)
@@ -223,6 +235,19 @@ internal static class ResumeState
             if (layer.InputScaling is { } input) yield return (name + ".input_scaling", input);
             if (layer.WeightScaling is { } weight) yield return (name + ".weight_scaling", weight);
             if (layer.GradOutputScaling is { } grad) yield return (name + ".grad_scaling", grad);
+            foreach (var (shadow, state) in layer.Probe.GradShadowStates) yield return (name + "." + shadow, state);
         }
+    }
+
+    // The model's parameters and buffers, and the buffers of the watched gradients' shadow scaling states (stats.grad:
+    // not part of the model, but the what-if statistics after a resume must match a straight run's).
+    private static Dictionary<string, TorchSharp.torch.Tensor> Tensors(LlamaForCausalLM model)
+    {
+        var tensors = new Dictionary<string, TorchSharp.torch.Tensor>(model.state_dict(), StringComparer.Ordinal);
+        foreach (var (name, layer) in model.QuantizedLayers)
+            foreach (var (shadow, state) in layer.Probe.GradShadowStates)
+                foreach (var (buffer, t) in state.named_buffers())
+                    tensors[name + "." + shadow + "." + buffer] = t;
+        return tensors;
     }
 }

@@ -14,6 +14,12 @@ public sealed record StatsConfig
     /// <summary>Top-k input channels tracked for every <c>mlp.down_proj</c> (FC2); 0 = none.</summary>
     public int TopChannels { get; init; } = 4;
 
+    /// <summary>
+    /// Watch the output gradient of layers whose plan keeps it in high precision: its amax every step, its dynamic range
+    /// and the what-if E5M2 / E4M3 overflow and underflow (under shadow delayed scales) on stats steps. Default on.
+    /// </summary>
+    public bool Grad { get; init; } = true;
+
     /// <summary>Extra formats (registry names, e.g. <c>mxfp8-e4m3</c>, <c>mxfp4</c>) whose overflow, underflow, MSE and SQNR are computed on the same tensors on stats steps, without affecting training.</summary>
     public IReadOnlyList<FormatName> WhatIf { get; init; } = [];
 }

@@ -56,6 +56,8 @@ public sealed class Trainer : IDisposable
         {
             if (name.EndsWith(".mlp.down_proj", StringComparison.Ordinal)) layer.Probe.TopChannelCount = _config.Stats.TopChannels;
             layer.Probe.WhatIfFormats = whatIf;
+            layer.Probe.ObserveGrad = _config.Stats.Grad;
+            layer.RoundingSeed = _config.Seed; // stochastic rounding, where a rule asks for it
         }
     }
 

@@ -149,4 +149,32 @@ public class QuantPlanTests
         Assert.Equal(a, b);
         Assert.All(a, e => Assert.Equal(("e4m3", "delayed(h=16,max,margin=0)"), (e.Format, e.Recipe)));
     }
+
+    [Fact]
+    public void Nvfp4Training_FourBlocks_LastBlockHighPrecision_2DWeights_StochasticGradients()
+    {
+        var plan = QuantPlan.Preset(Nvfp4TrainingPlan.Name);
+        var r = plan.Resolve(Names(4));
+        Assert.Null(r.RecipeFor("model.layers.3.mlp.down_proj", TensorRole.Input)); // ceil(0.15 · 4) = 1 block kept
+        Assert.Null(r.RecipeFor("model.layers.3.self_attn.q_proj", TensorRole.Weight));
+        Assert.Equal("nvfp4", r.RecipeFor("model.layers.2.mlp.down_proj", TensorRole.Input)!.Format.Name);
+        Assert.Equal("nvfp4-2d", r.RecipeFor("model.layers.2.mlp.down_proj", TensorRole.Weight)!.Format.Name);
+        var grad = r.RecipeFor("model.layers.0.self_attn.v_proj", TensorRole.Grad)!;
+        Assert.Equal(("nvfp4", RoundingMode.Stochastic), (grad.Format.Name, grad.Rounding));
+        Assert.Equal(RoundingMode.Nearest, r.RecipeFor("model.layers.0.self_attn.v_proj", TensorRole.Input)!.Rounding);
+        Assert.Empty(r.Warnings);
+    }
+
+    [Theory]
+    [InlineData(0.15, 12, 2)]
+    [InlineData(0.15, 6, 1)]
+    [InlineData(0.5, 4, 2)]
+    [InlineData(0.0, 4, 0)]
+    public void SkipLastShare_KeepsTheCeilingOfTheShare(double share, int blocks, int kept)
+    {
+        var plan = new QuantPlan("t", [new QuantRule { Layer = "**", Role = TensorRole.Input, SkipLastShare = share }]);
+        var r = plan.Resolve(Names(blocks));
+        var highPrecision = Enumerable.Range(0, blocks).Count(b => r.RecipeFor($"model.layers.{b}.mlp.up_proj", TensorRole.Input) is null);
+        Assert.Equal(kept, highPrecision);
+    }
 }

@@ -76,11 +76,13 @@ public sealed class RawStatsLayoutTests
         using var scope = NewDisposeScope();
         var x = linspace(-3, 3, 64);
         var (_, stats) = RoleQuantizer.Quantize(x, x.abs().max(), FloatFormat.E4M3, null, advance: false, fullStats);
-        var groups = fullStats ? new[] { RoleQuantizer.Group, QuantErrorStats.Group, HiF8TierStats.Group } : [RoleQuantizer.Group];
+        var groups = fullStats ? new[] { RoleQuantizer.Group, QuantErrorStats.Group, HiF8TierStats.Group, MagnitudeHistogram.Group, BlockScaleStats.Group } : [RoleQuantizer.Group];
         Assert.Equal(groups.Sum(g => g.RawWidth), (int)stats.shape[0]);
         Assert.Equal(0, RoleQuantizer.Amax.Offset);
         Assert.Equal(RoleQuantizer.OverflowCount.Offset + 1, QuantErrorStats.NonzeroInput.Offset);
         Assert.Equal(QuantErrorStats.SignalEnergy.Offset + 1, HiF8TierStats.BinCounts.Offset);
+        Assert.Equal(HiF8TierStats.BinCounts.Offset + HiF8TierStats.Bins, MagnitudeHistogram.Counts.Offset);
+        Assert.Equal(MagnitudeHistogram.Counts.Offset + MagnitudeHistogram.Counts.Count, BlockScaleStats.Columns.Offset);
     }
 
     [Fact]

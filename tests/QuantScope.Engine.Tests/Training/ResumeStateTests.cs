@@ -26,6 +26,14 @@ public sealed class ResumeStateTests
     }
 
     [Fact]
+    public void ConfigHash_StatsGrad_OnByDefaultLeavesTheHash_OffChangesIt()
+    {
+        var config = JsonSerializer.Deserialize<TrainConfig>(Typed, Web)!;
+        Assert.Equal(ResumeState.ConfigHash(config), ResumeState.ConfigHash(config with { Stats = config.Stats with { Grad = true } }));
+        Assert.NotEqual(ResumeState.ConfigHash(config), ResumeState.ConfigHash(config with { Stats = config.Stats with { Grad = false } }));
+    }
+
+    [Fact]
     public void ConfigHash_TypedFields_SerializeAsTheirOwnText()
     {
         var json = JsonSerializer.Serialize(JsonSerializer.Deserialize<TrainConfig>(Typed, Web)!, Web);

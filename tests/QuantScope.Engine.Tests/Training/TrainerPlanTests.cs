@@ -45,8 +45,36 @@ public class TrainerPlanTests
         Assert.All(losses, l => Assert.True(float.IsFinite(l)));
         // grad entries: every layer in the hybrid recipe, the 3 MLP projections of blocks 1-5 in hif8-pangu (its skips
         // scale to 6 blocks: round(3 * 6 / 26) = 1 first, round(2 * 6 / 26) = 0 last).
-        var gradEntries = preset switch { "fp8-hybrid-delayed" => trainer.Layout.Layers.Count, "hif8-pangu" => 5 * 3, _ => 0 };
+        // nvfp4-training: every layer of blocks 0-4 (the last 15 % of 6 blocks, rounded up to 1, stays in high precision).
+        var gradEntries = preset switch
+        {
+            "fp8-hybrid-delayed" => trainer.Layout.Layers.Count,
+            "hif8-pangu" => 5 * 3,
+            Nvfp4TrainingPlan.Name => trainer.Layout.Layers.Count(l => QuantPlan.BlockIndex(l) is >= 0 and < 5),
+            _ => 0,
+        };
         Assert.Equal(trainer.Layout.Layers.Count * 2 + gradEntries, trainer.EffectivePlan.Count);
+    }
+
+    [Fact]
+    public void Nvfp4Training_StochasticGradients_SameSeedSameLosses_OtherSeedOther()
+    {
+        using var a = new Trainer(ConfigValidator.Require(SixBlocks(Nvfp4TrainingPlan.Name)));
+        using var b = new Trainer(ConfigValidator.Require(SixBlocks(Nvfp4TrainingPlan.Name)));
+        using var c = new Trainer(ConfigValidator.Require(SixBlocks(Nvfp4TrainingPlan.Name) with { Seed = 2 }));
+        var first = Run(a);
+        Assert.Equal(first, Run(b));
+        Assert.NotEqual(first, Run(c));
+    }
+
+    [Fact]
+    public void StochasticRounding_OnHiF8_RefusedNamingTheRule()
+    {
+        var config = SixBlocks(null) with
+        {
+            Quant = new QuantConfig { Rules = [new QuantRule { Layer = "**", Role = TensorRole.Grad, Format = FormatName.HiF8, Rounding = RoundingMode.Stochastic }] },
+        };
+        Assert.Contains(ConfigValidator.Validate(config).Errors, e => e.Field == "quant.rules[0].rounding");
     }
 
     [Fact]
@@ -73,8 +101,9 @@ public class TrainerPlanTests
         var points = RunBatches(trainer).SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput).ToArray();
         float[] At(int step, string metric) => points.Single(p => p.Step == step && p.Metric == metric).Values;
 
-        // Per step: amax, amaxPred, scale, overflow, underflow, mse, sqnr, then saturationEvent, -Rate and amaxRatio.
-        Assert.Equal(3 * 10, points.Length);
+        // Per step: amax, amaxPred, scale, overflow, underflow, mse, sqnr, dynamicRange, E5M2's 35 histogram bins
+        // (zero, under, e-16..e15, over), then saturationEvent, -Rate and amaxRatio.
+        Assert.Equal(3 * (11 + 35), points.Length);
         for (var step = 0; step < 3; step++)
         {
             var amax = At(step, MetricCatalog.Amax);
@@ -90,10 +119,22 @@ public class TrainerPlanTests
     }
 
     [Fact]
-    public void FwdOnlyPreset_EmitsNoGradOutputPoints()
+    public void FwdOnlyPreset_GradNotWatched_EmitsNoGradOutputPoints()
+    {
+        using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("fp8-delayed") with { Stats = new StatsConfig { Grad = false } }));
+        Assert.DoesNotContain(RunBatches(trainer).SelectMany(b => b.LayerPoints), p => p.Role == TensorRoles.GradOutput);
+    }
+
+    [Fact]
+    public void FwdOnlyPreset_GradWatched_AmaxRangeAndWhatIfFp8Only()
     {
         using var trainer = new Trainer(ConfigValidator.Require(SixBlocks("fp8-delayed")));
-        Assert.DoesNotContain(RunBatches(trainer).SelectMany(b => b.LayerPoints), p => p.Role == TensorRoles.GradOutput);
+        var grad = RunBatches(trainer).SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput).ToArray();
+        Assert.Equal(
+            [MetricCatalog.Amax, MetricCatalog.DynamicRange, "whatIf.e5m2.overflowFraction", "whatIf.e5m2.underflowFraction", "whatIf.e4m3.overflowFraction", "whatIf.e4m3.underflowFraction"],
+            grad.Where(p => p.Step == 0).Select(p => p.Metric));
+        Assert.All(grad.Where(p => p.Metric.StartsWith("whatIf.", StringComparison.Ordinal)), p => Assert.All(p.Values, v => Assert.InRange(v, 0f, 1f)));
+        Assert.All(grad.Single(p => p.Step == 2 && p.Metric == MetricCatalog.Amax).Values, v => Assert.True(v > 0 && float.IsFinite(v)));
     }
 
     [Fact]

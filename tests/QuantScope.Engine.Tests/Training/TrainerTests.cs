@@ -52,14 +52,21 @@ public class TrainerTests
             var expected = new List<(string, string)>();
             foreach (var role in new[] { TensorRoles.Input, TensorRoles.Weight })
             {
-                // Every step is a stats step; the error split comes every 10 steps; HiF8 tiers never (E4M3).
+                // Every step is a stats step; the error split comes every 10 steps; HiF8 tiers never (E4M3), nor the
+                // block-scale statistics (per-tensor scaling), the histogram bins outside E4M3's or the grad-only what-ifs.
+                var e4m3Bins = MagnitudeBins.For(FormatName.E4M3).Select(b => b.Metric).ToHashSet();
+                string[] blockScale = [MetricCatalog.ScaleInvMin, MetricCatalog.ScaleInvMax, MetricCatalog.ScaleStd, MetricCatalog.BlocksAtScaleLimit, MetricCatalog.BlockUnderflow];
                 expected.AddRange(LayerStatsLayout.Metrics
                     .Where(m => !m.StartsWith("hif8", StringComparison.Ordinal))
+                    .Where(m => !MetricCatalog.IsMagHistBin(m) || e4m3Bins.Contains(m))
+                    .Where(m => !blockScale.Contains(m) && !m.StartsWith(MetricCatalog.WhatIfPrefix, StringComparison.Ordinal))
                     .Where(m => role == TensorRoles.Input ? m is not (MetricCatalog.WeightNorm or MetricCatalog.GradNorm) : m is not (MetricCatalog.Kurtosis or MetricCatalog.ChannelRatio))
                     .Where(m => role == TensorRoles.Input && step % 10 == 0 || !m.StartsWith("error", StringComparison.Ordinal))
                     .Select(m => (m, role)));
                 expected.AddRange([(MetricCatalog.SaturationEvent, role), (MetricCatalog.SaturationRate, role), (MetricCatalog.AmaxRatio, role)]);
             }
+
+            expected.AddRange(GradWatched.Select(m => (m, TensorRoles.GradOutput))); // the gradient stays in high precision: watched
 
             Assert.Equal(expected, batch.LayerPoints.Select(p => (p.Metric, p.Role)));
             Assert.All(batch.LayerPoints, p => Assert.Equal(trainer.Layout.Layers.Count, p.Values.Length));
@@ -81,13 +88,22 @@ public class TrainerTests
         var (batches, error) = RunToEnd(trainer);
         Assert.Null(error);
         Assert.Equal([4, 9, 11], batches.Select(b => b.LastStep));
-        // Unquantized: per role only what needs no quantizer: amax, the input's shape, the weight's norms.
+        // Unquantized: per role only what needs no quantizer: amax and the dynamic range, the input's shape, the weight's
+        // norms, and the watched gradient's what-if FP8 (stats.grad, on by default).
         Assert.Equal(
-            [(MetricCatalog.Amax, TensorRoles.Input), (MetricCatalog.Kurtosis, TensorRoles.Input), (MetricCatalog.ChannelRatio, TensorRoles.Input),
-             (MetricCatalog.Amax, TensorRoles.Weight), (MetricCatalog.WeightNorm, TensorRoles.Weight), (MetricCatalog.GradNorm, TensorRoles.Weight)],
+            [(MetricCatalog.Amax, TensorRoles.Input), (MetricCatalog.DynamicRange, TensorRoles.Input), (MetricCatalog.Kurtosis, TensorRoles.Input),
+             (MetricCatalog.ChannelRatio, TensorRoles.Input), (MetricCatalog.Amax, TensorRoles.Weight), (MetricCatalog.DynamicRange, TensorRoles.Weight),
+             (MetricCatalog.WeightNorm, TensorRoles.Weight), (MetricCatalog.GradNorm, TensorRoles.Weight), .. GradWatched.Select(m => (m, TensorRoles.GradOutput))],
             batches[0].LayerPoints.Where(p => p.Step == 1).Select(p => (p.Metric, p.Role)));
         Assert.Equal(Enumerable.Range(0, 12), batches.SelectMany(b => b.Scalars).Where(s => s.Metric == MetricCatalog.Loss).Select(s => s.Step));
     }
+
+    // A high-precision gradient's points on a stats step, in layout order.
+    private static readonly string[] GradWatched =
+    [
+        MetricCatalog.Amax, MetricCatalog.DynamicRange, "whatIf.e5m2.overflowFraction", "whatIf.e5m2.underflowFraction",
+        "whatIf.e4m3.overflowFraction", "whatIf.e4m3.underflowFraction",
+    ];
 
     [Fact]
     public void Run_SameSeed_SameLosses()

@@ -9,7 +9,8 @@ namespace QuantScope.Data.Import.Logs;
 /// <c>model.layers.0.mlp.fc2_activation_underflows% iteration=000002 value=4.3188</c>, i.e.
 /// <c>LAYER_TENSOR_STAT iteration=N value=V</c>, anywhere in the line (log prefixes are fine). The layer is everything
 /// before the last <c>_TENSOR_</c>; tensors map to roles (activation → input, weight → weight, gradient → grad; others
-/// keep their name) and stats to QuantScope metrics where one exists (<see cref="MapStat"/>). Other lines are ignored;
+/// keep their name) and stats to QuantScope metrics where one exists (<see cref="TeStatName"/>: recipe-prefixed stats
+/// such as <c>mxfp8_underflows%</c> become what-if metrics of that recipe, <c>_columnwise</c> a role variant). Other lines are ignored;
 /// a stats line whose name or value does not parse is skipped.
 /// </summary>
 public static partial class NvInspectImporter
@@ -40,8 +41,8 @@ public static partial class NvInspectImporter
                 continue;
             }
 
-            var (metric, divisor) = MapStat(name.Groups["stat"].Value);
-            into.AddLayer(step, metric, ImportRoles.Normalize(name.Groups["tensor"].Value), name.Groups["layer"].Value, value / divisor);
+            var mapped = TeStatName.Map(name.Groups["stat"].Value, ImportRoles.Normalize(name.Groups["tensor"].Value));
+            into.AddLayer(step, mapped.Metric, mapped.Role, name.Groups["layer"].Value, value / mapped.Divisor);
         }
     }
 
@@ -56,18 +57,10 @@ public static partial class NvInspectImporter
     }
 
     /// <summary>
-    /// A stat's metric name and the number its value is divided by: percentages become fractions
-    /// (<c>underflows%</c> → underflowFraction ÷100, <c>overflows%</c> → overflowFraction ÷100), <c>cur_amax</c> → amax,
-    /// <c>mse</c> → mse; any other stat (scale_inv_min, dynamic_range, std, l2_norm, ...) keeps its name.
+    /// A stat's metric name and the number its value is divided by, recipe prefix and <c>_columnwise</c> aside
+    /// (<see cref="TeStatName.Base"/>): percentages become fractions, TE's names become the catalogue's.
     /// </summary>
-    public static (string Metric, double Divisor) MapStat(string stat) => stat switch
-    {
-        "underflows%" => (MetricCatalog.UnderflowFraction, 100),
-        "overflows%" => (MetricCatalog.OverflowFraction, 100),
-        "cur_amax" => (MetricCatalog.Amax, 1),
-        "mse" => (MetricCatalog.Mse, 1),
-        _ => (stat, 1),
-    };
+    public static (string Metric, double Divisor) MapStat(string stat) => TeStatName.Base(stat);
 
     // (?<!\S): the name starts a token. Without it a long line with no match backtracked quadratically (found by
     // fuzzing: 29 KB without spaces took over 5 s); the leftmost match starts a token anyway, so nothing else changes.

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using QuantScope.Engine.Numerics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>
+/// Magnitude histogram of the scaled values a format sees (|x·scale| for per-tensor formats, |x / scale_inv| of each
+/// block for block formats): the share of elements per bin of <see cref="MagnitudeBins"/> (zero, under, one bin per
+/// power of two from the smallest subnormal's exponent to the max's, over). The device counts them in one bucketize
+/// and one scatter_add on stats steps (no host sync); bins outside the format's range stay NaN (not measured).
+/// </summary>
+public static class MagnitudeHistogram
+{
+    private static readonly Scalar NaN64 = double.NaN.ToScalar();
+
+    // Per format and device, made once (not per step): a host->device copy inside a step would stall the GPU.
+    private static readonly ConcurrentDictionary<(string, DeviceType, int), Tensor> BoundariesByFormat = new();
+
+    /// <summary>Raw: the bin counts over <see cref="MagnitudeBins.AllMetrics"/> (NaN outside the format's bins), written on stats steps by the quantizer.</summary>
+    internal static readonly RawColumn Counts = new("magHist", MagnitudeBins.AllMetrics.Count);
+
+    /// <summary>One column per bin: its count / elements (the shares sum to 1 over the format's bins; NaN elsewhere).</summary>
+    internal static LayerStatsGroup Group { get; } = new(
+        [Counts],
+        [.. MagnitudeBins.AllMetrics.Select((metric, i) => new LayerStat(metric, (raw, _) => raw[Counts.Offset + i] / Math.Max(1, raw[RoleQuantizer.Elements.Offset])))]);
+
+    /// <summary>
+    /// Device: float64 [<see cref="MagnitudeBins.AllMetrics"/>.Count] element counts of |<paramref name="scaled"/>| per bin of
+    /// <paramref name="format"/>, placed at the bins' columns of the union; the other columns NaN.
+    /// </summary>
+    public static Tensor Count(Tensor scaled, INumberFormat format)
+    {
+        using var scope = NewDisposeScope();
+        var device = scaled.device;
+        var boundaries = BoundariesByFormat.GetOrAdd((format.Name, device.type, device.index),
+            _ => tensor(MagnitudeBins.Thresholds(format), device: device).DetachFromDisposeScope()); // once per device (and format)
+        var bins = scaled.detach().abs().reshape(-1).bucketize(boundaries, right: true); // [N] in 0..thresholds
+        var n = boundaries.shape[0] + 1;
+        // scatter_add, not bincount: bincount sizes its output from the data's max, a host sync on CUDA.
+        var counts = zeros([n], dtype: ScalarType.Int64, device: device).scatter_add_(0, bins, ones_like(bins)).to(ScalarType.Float64);
+        var below = MagnitudeBins.MinExponent(format) - MagnitudeBins.UnionMinExponent;
+        var above = MagnitudeBins.UnionMaxExponent - MagnitudeBins.MaxExponent(format);
+        var parts = new List<Tensor> { counts.narrow(0, 0, 2) }; // zero, under
+        if (below > 0) parts.Add(full([below], NaN64, dtype: ScalarType.Float64, device: device));
+        parts.Add(counts.narrow(0, 2, n - 3)); // the powers of two
+        if (above > 0) parts.Add(full([above], NaN64, dtype: ScalarType.Float64, device: device));
+        parts.Add(counts.narrow(0, n - 1, 1)); // over
+        return cat(parts).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Device: float64 NaN [<see cref="MagnitudeBins.AllMetrics"/>.Count] (nothing measured).</summary>
+    internal static Tensor NotMeasured(Device device) => full([Counts.Count], NaN64, dtype: ScalarType.Float64, device: device);
+}

@@ -1,0 +1,36 @@
+using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Telemetry;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>
+/// A tensor's own dynamic range: log2(amax) - log2(smallest nonzero |x|), in binades, on stats steps for every role
+/// (quantized or not), measured before scaling. Compare with the format's
+/// (<see cref="MagnitudeBins.DynamicRangeBinades"/>: E4M3 17.8, E5M2 31.8, E2M1 3.6 binades).
+/// </summary>
+public static class RangeStats
+{
+    private static readonly Scalar Infinity = float.PositiveInfinity.ToScalar();
+
+    /// <summary>Raw: the smallest nonzero |x| (+∞ for an all-zero tensor).</summary>
+    internal static readonly RawColumn MinNonzero = new("minNonzero");
+
+    /// <summary>The dynamic-range column (NaN off stats steps, for an all-zero tensor and for non-finite amax).</summary>
+    internal static LayerStatsGroup Group { get; } = new(
+        [MinNonzero],
+        [new(MetricCatalog.DynamicRange, (raw, _) => DynamicRange(raw[RoleQuantizer.Amax.Offset], raw[MinNonzero.Offset]))]);
+
+    /// <summary>Device: 0-d float64 smallest nonzero |<paramref name="t"/>| (+∞ when every element is 0).</summary>
+    public static Tensor SmallestNonzero(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        var magnitude = t.detach().abs();
+        return magnitude.masked_fill_(magnitude.eq(ScalarOps.Zero), Infinity).min().to(ScalarType.Float64).reshape(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Host: log2(amax) - log2(min nonzero), binades; NaN when either is not a positive finite number.</summary>
+    public static double DynamicRange(double amax, double minNonzero) =>
+        double.IsFinite(amax) && double.IsFinite(minNonzero) && amax > 0 && minNonzero > 0 ? Math.Log2(amax) - Math.Log2(minNonzero) : double.NaN;
+}
