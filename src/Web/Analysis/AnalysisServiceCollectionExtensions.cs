@@ -10,7 +10,7 @@ public static class AnalysisServiceCollectionExtensions
     public const string DiagnosisSection = "Diagnosis";
 
     /// <summary>
-    /// Adds <see cref="DiagnosisInputLoader"/>, <see cref="RunDiagnoser"/> and <see cref="RunReplayer"/> (stateless
+    /// Adds <see cref="DiagnosisInputLoader"/>, <see cref="RunDiagnoser"/>, <see cref="RunReplayer"/> and <see cref="KeepListAdvisor"/> (stateless
     /// singletons), with the thresholds bound from <see cref="DiagnosisSection"/> and validated when the host starts
     /// (an out-of-range value stops the start with the field named).
     /// </summary>
@@ -23,6 +23,7 @@ public static class AnalysisServiceCollectionExtensions
         services.AddSingleton<DiagnosisInputLoader>();
         services.AddSingleton<RunDiagnoser>();
         services.AddSingleton<RunReplayer>();
+        services.AddSingleton<KeepListAdvisor>();
         return services;
     }
 }

@@ -26,9 +26,11 @@ public sealed class DiagnosisInputLoader(RunRepository runs, MetricSeriesReposit
     private static readonly string[] LayerMetrics =
     [
         MetricCatalog.Amax, MetricCatalog.AmaxPred, MetricCatalog.SaturationEvent, MetricCatalog.OverflowFraction, MetricCatalog.UnderflowFraction,
+        MetricCatalog.SqnrDb, // the keep-list's fallback error
     ];
 
-    private static readonly string[] InputOnlyMetrics = [MetricCatalog.Kurtosis, MetricCatalog.ErrorInputOnly, MetricCatalog.ErrorWeightOnly];
+    private static readonly string[] InputOnlyMetrics =
+        [MetricCatalog.Kurtosis, MetricCatalog.ChannelRatio, MetricCatalog.ErrorInputOnly, MetricCatalog.ErrorWeightOnly, MetricCatalog.ErrorBoth];
 
     /// <summary>The run's input, or null when no run has <paramref name="id"/>.</summary>
     public async Task<DiagnosisInput?> LoadAsync(Guid id, CancellationToken ct)

@@ -5,10 +5,11 @@ namespace QuantScope.Web.Api;
 /// <summary><c>GET /api/runs/{id}/diagnosis</c>: what the detectors find in a run, live or ended.</summary>
 public static class DiagnosisEndpoints
 {
-    /// <summary>Maps the diagnosis endpoint.</summary>
+    /// <summary>Maps the diagnosis endpoint and the keep-list's (<see cref="KeepListEndpoints"/>), both read from the detectors' input.</summary>
     public static IEndpointRouteBuilder MapDiagnosisEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/runs/{id:guid}/diagnosis", DiagnoseAsync);
+        app.MapKeepListEndpoints();
         return app;
     }
 

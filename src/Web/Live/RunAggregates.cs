@@ -11,6 +11,7 @@ namespace QuantScope.Web.Live;
 public sealed class RunAggregates
 {
     private readonly List<LayerPoint> _layerPoints = [];
+    private readonly HashSet<(string Metric, string Role)> _recorded = [];
     private readonly List<ScalarPoint> _outliers = [];
     private readonly Dictionary<int, double> _tokens = [];
     private readonly List<(int Step, float Value)> _loss = [];
@@ -23,6 +24,10 @@ public sealed class RunAggregates
 
     /// <summary>Every per-layer point so far, in arrival order.</summary>
     public IReadOnlyList<LayerPoint> LayerPoints => _layerPoints;
+
+    /// <summary>The per-layer metric names recorded so far for <paramref name="role"/> (any role when null), unordered.</summary>
+    public IReadOnlyCollection<string> Recorded(string? role) =>
+        _recorded.Where(r => role is null || r.Role == role).Select(r => r.Metric).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The outlier-channel scalars so far (<see cref="MetricCatalog.OutlierPrefix"/>), in arrival order.</summary>
     public IReadOnlyList<ScalarPoint> OutlierScalars => _outliers;
@@ -46,6 +51,7 @@ public sealed class RunAggregates
         foreach (var p in layerPoints)
         {
             _layerPoints.Add(p);
+            _recorded.Add((p.Metric, p.Role));
             if (p.Role != TensorRoles.Input) continue;
             switch (p.Metric)
             {

@@ -59,6 +59,9 @@ public sealed class RunViewState(
     /// <summary>The layer the layer panel shows.</summary>
     public int LayerIndex { get; set; }
 
+    /// <summary>The tensor role the layer panel shows (a heatmap click sets the heatmap's role).</summary>
+    public string LayerRole { get; set; } = TensorRoles.Input;
+
     /// <summary>The effective quantization plan, if any.</summary>
     public EffectivePlanDto? Plan { get; private set; }
 
@@ -88,6 +91,9 @@ public sealed class RunViewState(
 
     /// <summary>Every per-layer point so far (the layer panel's).</summary>
     public IReadOnlyList<LayerPoint> LayerPoints => _aggregates.LayerPoints;
+
+    /// <summary>The per-layer metric names the run recorded so far for <paramref name="role"/> (any role when null): the pickers' choices.</summary>
+    public IReadOnlyCollection<string> RecordedMetrics(string? role = null) => _aggregates.Recorded(role);
 
     /// <summary>The outlier-channel scalars so far (the layer panel's).</summary>
     public IReadOnlyList<ScalarPoint> OutlierScalars => _aggregates.OutlierScalars;
@@ -202,11 +208,16 @@ public sealed class RunViewState(
     /// <summary>Tokens seen at <paramref name="step"/>, or null when not logged.</summary>
     public double? TokensAt(int step) => _aggregates.TokensAt(step);
 
-    /// <summary>Shows <paramref name="layer"/> (a full module name) in the layer panel, if it is one of the run's.</summary>
-    public void PickLayer(string layer)
+    /// <summary>
+    /// Shows <paramref name="layer"/> (a full module name) in the layer panel, if it is one of the run's, with
+    /// <paramref name="role"/> when given (a heatmap click passes the heatmap's role).
+    /// </summary>
+    public void PickLayer(string layer, string? role = null)
     {
         var index = Layers.ToList().IndexOf(layer);
-        if (index >= 0) LayerIndex = index;
+        if (index < 0) return;
+        LayerIndex = index;
+        if (TensorRoles.IsKnown(role)) LayerRole = role!;
     }
 
     /// <summary>
@@ -253,7 +264,7 @@ public sealed class RunViewState(
         _aggregates = new RunAggregates();
         _summaryLoading = false;
         Missing = false;
-        (Status, Error, LastStep, Steps, Layers, LayerIndex) = (default, null, -1, 0, [], 0);
+        (Status, Error, LastStep, Steps, Layers, LayerIndex, LayerRole) = (default, null, -1, 0, [], 0, TensorRoles.Input);
         (Plan, Config, Summary, ResumeFrom) = (null, new Dictionary<string, string>(), null, null);
         (LossInitial, EvalInitial, HasEval, LayerTable, Heatmap) = ([], [], false, [], new HeatmapView());
     }

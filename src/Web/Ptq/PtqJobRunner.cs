@@ -45,6 +45,11 @@ public sealed class PtqJobRunner : IDisposable
         return job;
     }
 
+    /// <summary>The latest completed report of <paramref name="runId"/> that ranked layers by sensitivity, or null.</summary>
+    public PtqReport? LatestSensitivity(Guid runId) => _order.Reverse()
+        .Select(id => _jobs.GetValueOrDefault(id))
+        .FirstOrDefault(j => j is not null && j.RunId == runId && j.Result is { Sensitivity.Count: > 0 })?.Result;
+
     /// <summary>The job, or null when unknown (or forgotten).</summary>
     public PtqJob? Get(Guid jobId) => _jobs.GetValueOrDefault(jobId);
 

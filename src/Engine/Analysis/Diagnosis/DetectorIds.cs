@@ -9,6 +9,8 @@ public static class DetectorIds
     public const string Forgetting = "forgetting";
     /// <summary>One layer's input kurtosis or error share dominating.</summary>
     public const string OutlierBottleneck = "outlier-bottleneck";
+    /// <summary>FC2-input kurtosis or channel ratio rising over the last logged steps (an early warning, before any overflow).</summary>
+    public const string OutlierGrowth = "outlier-growth";
     /// <summary>Gradients or activations flushed to zero.</summary>
     public const string Underflow = "underflow";
     /// <summary>Loss spikes or a non-finite loss.</summary>

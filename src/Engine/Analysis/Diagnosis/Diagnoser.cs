@@ -11,6 +11,7 @@ public static class Diagnoser
         SaturationDetector.Detect,
         ForgettingDetector.Detect,
         OutlierDetector.Detect,
+        OutlierGrowthDetector.Detect,
         UnderflowDetector.Detect,
         ConfigMismatchDetector.Detect,
     ];

@@ -63,6 +63,18 @@ public sealed record DiagnosisThresholds
     /// <summary>Divergence: critical from this many spikes on.</summary>
     public int SpikeCriticalCount { get; init; } = 3;
 
+    /// <summary>Early warning: the trailing window of logged steps whose FC2-input kurtosis and channel ratio are tested for a rising trend.</summary>
+    public int TrendWindow { get; init; } = 20;
+    /// <summary>Early warning: finite values the window must hold before a trend is judged.</summary>
+    public int TrendMinPoints { get; init; } = 8;
+    /// <summary>Early warning: the Mann-Kendall Z the window must reach (2.33 = a rising trend at one-sided p &lt; 0.01).</summary>
+    public double TrendZScore { get; init; } = 2.33;
+    /// <summary>
+    /// Early warning: and the Theil-Sen line must have grown by at least this fraction of its value at the window's start
+    /// over the window (0.5 = +50 %), so that a slow, harmless drift is not flagged.
+    /// </summary>
+    public double TrendMinGrowth { get; init; } = 0.5;
+
     /// <summary>How many layers or steps a finding lists.</summary>
     public int MaxListed { get; init; } = 5;
 
@@ -114,6 +126,11 @@ public sealed record DiagnosisThresholds
         Positive(nameof(SpikeZScore), SpikeZScore);
         Positive(nameof(SpikeMinRelativeJump), SpikeMinRelativeJump);
         AtLeast(nameof(SpikeCriticalCount), SpikeCriticalCount, 1);
+        AtLeast(nameof(TrendWindow), TrendWindow, 3);
+        AtLeast(nameof(TrendMinPoints), TrendMinPoints, 3);
+        if (TrendMinPoints > TrendWindow) errors.Add(new(nameof(TrendMinPoints), $"must not exceed {nameof(TrendWindow)} ({TrendWindow})"));
+        Positive(nameof(TrendZScore), TrendZScore);
+        Positive(nameof(TrendMinGrowth), TrendMinGrowth);
         AtLeast(nameof(MaxListed), MaxListed, 1);
         return errors;
     }

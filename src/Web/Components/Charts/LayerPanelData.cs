@@ -9,16 +9,20 @@ namespace QuantScope.Web.Components.Charts;
 public static partial class LayerPanelData
 {
     /// <summary>
-    /// The amax history length the layer's input was scaled with, read from its effective-plan recipe
-    /// (<c>delayed(h=16,max,margin=0)</c> → 16); null for current scaling, block formats or no plan.
+    /// The amax history length the layer's <paramref name="role"/> (input by default) was scaled with, read from its
+    /// effective-plan recipe (<c>delayed(h=16,max,margin=0)</c> → 16); null for current scaling, block formats or no plan.
     /// </summary>
-    public static int? HistoryWindow(EffectivePlanDto? plan, string layer)
+    public static int? HistoryWindow(EffectivePlanDto? plan, string layer, string role = TensorRoles.Input)
     {
-        var recipe = plan?.Entries.FirstOrDefault(e => e.Layer == layer && e.Role == TensorRoles.Input)?.Recipe;
+        var recipe = Entry(plan, layer, role)?.Recipe;
         if (recipe is null) return null;
         var match = HistoryPattern().Match(recipe);
         return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }
+
+    /// <summary>The effective-plan row of (<paramref name="layer"/>, <paramref name="role"/>), or null.</summary>
+    public static PlanEntry? Entry(EffectivePlanDto? plan, string layer, string role) =>
+        plan?.Entries.FirstOrDefault(e => e.Layer == layer && e.Role == role);
 
     /// <summary>
     /// The top channels of <paramref name="layer"/> at the latest step that has them, from the scalars

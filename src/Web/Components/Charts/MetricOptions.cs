@@ -2,7 +2,10 @@ using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Web.Components.Charts;
 
-/// <summary>The metrics the pickers offer (those the <see cref="MetricCatalog"/> marks offered, in its order), each with its unit, and the tensor roles.</summary>
+/// <summary>
+/// The metrics the pickers offer, each with its unit, and the tensor roles: for a run, every per-layer metric it
+/// recorded, grouped (<see cref="ForRun"/>); the <see cref="MetricCatalog"/>'s offered ones before anything is recorded.
+/// </summary>
 public static class MetricOptions
 {
     /// <summary>Per-layer metrics for heatmaps.</summary>
@@ -18,6 +21,38 @@ public static class MetricOptions
         new(TensorRoles.Weight, "weight"),
         new(TensorRoles.GradOutput, "grad (output gradient)"),
     ];
+
+    /// <summary>
+    /// The grouped picker of a run: every name in <paramref name="recorded"/> (the run's per-layer metrics), or the
+    /// catalogue's offered ones while it has none, plus <paramref name="selected"/> so the current pick always shows.
+    /// Groups in <see cref="MetricGrouping.Order"/>, then what-if formats, then the names the catalogue does not know;
+    /// within a group the catalogue's order, magnitude-histogram bins by exponent, then by name.
+    /// </summary>
+    public static IReadOnlyList<MetricGroup> ForRun(IEnumerable<string> recorded, string? selected = null)
+    {
+        var names = new HashSet<string>(recorded, StringComparer.Ordinal);
+        if (names.Count == 0) names.UnionWith(Heatmap.Select(o => o.Metric));
+        if (selected is not null) names.Add(selected);
+        return names.GroupBy(MetricGrouping.GroupOf)
+            .OrderBy(g => GroupRank(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new MetricGroup(g.Key, g
+                .OrderBy(n => CatalogOrder.GetValueOrDefault(n, int.MaxValue)).ThenBy(MagHistRank).ThenBy(n => n, StringComparer.Ordinal)
+                .Select(n => new MetricOption(n, MetricGrouping.LabelOf(n))).ToList()))
+            .ToList();
+    }
+
+    private static readonly Dictionary<string, int> CatalogOrder =
+        MetricCatalog.All.Select((m, i) => (m.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+
+    private static int GroupRank(string group)
+    {
+        var fixedRank = MetricGrouping.Order.ToList().IndexOf(group);
+        if (fixedRank >= 0) return fixedRank;
+        return group == MetricGrouping.Other ? MetricGrouping.Order.Count + 1 : MetricGrouping.Order.Count;
+    }
+
+    // magHist.zero, magHist.under, magHist.e{k} by k, magHist.over; other names 0.
+    private static int MagHistRank(string name) => MagnitudeBin.TryParse(name, out var bin) ? bin.Rank : 0;
 
     /// <summary>The colour scale of <paramref name="metric"/>'s heatmap (Viridis for a metric the catalog does not know).</summary>
     public static string ColorScaleOf(string metric) =>

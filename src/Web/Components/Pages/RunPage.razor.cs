@@ -25,6 +25,7 @@ public partial class RunPage
     private LayerPanel? _layerPanel;
     private LiveLineChart? _eval;
     private bool _consuming;
+    private string _layerMetric = MetricCatalog.Kurtosis;
 
     /// <summary>The run's id, from the address.</summary>
     [Parameter] public Guid Id { get; set; }
@@ -36,7 +37,7 @@ public partial class RunPage
     [Inject] private Microsoft.JSInterop.IJSRuntime JS { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
-    private string HeatLabel => MetricOptions.LabelOf(MetricOptions.Heatmap, State.Heatmap.Metric);
+    private string HeatLabel => MetricGrouping.LabelOf(State.Heatmap.Metric);
 
     private string HeatTitle => $"{HeatLabel} · {State.Heatmap.Role} · layers × steps";
 
@@ -120,9 +121,14 @@ public partial class RunPage
         State.ReplotLoss();
     }
 
-    private void OnLayerClicked(string layer) => State.PickLayer(layer);
+    // A click on a weight or grad cell opens that role: the panel follows the heatmap's role.
+    private void OnLayerClicked(string layer) => State.PickLayer(layer, State.Heatmap.Role);
 
     private void OnLayerIndexChanged(int index) => State.LayerIndex = index;
+
+    private void OnLayerRoleChanged(string role) => State.LayerRole = role;
+
+    private void OnLayerMetricChanged(string metric) => _layerMetric = metric;
 
     private async Task CancelAsync()
     {

@@ -36,4 +36,13 @@ public class DiagnosisThresholdsTests
             ["SaturationRateCritical: must not be below SaturationRateWarning (0.05)", "SpikeMinHistory: must not exceed SpikeWindow (20)"],
             t.Validate().Select(e => $"{e.Field}: {e.Message}"));
     }
+
+    [Fact]
+    public void Validate_TrendMinPointsAboveWindowAndZeroGrowth_NamesBoth()
+    {
+        var t = DiagnosisThresholds.Default with { TrendWindow = 5, TrendMinGrowth = 0 };
+        Assert.Equal(
+            ["TrendMinPoints: must not exceed TrendWindow (5)", "TrendMinGrowth: must be a positive number, was 0"],
+            t.Validate().Select(e => $"{e.Field}: {e.Message}"));
+    }
 }
