@@ -94,8 +94,8 @@ class Probe:
         for layer in self._layers:
             if layer.gemm is not None:
                 weight = layer.gemm.weight
-                if "weight" in self.roles and isinstance(weight, nn.Parameter) and weight.requires_grad:
-                    layer.handles.append(weight.register_hook(self._weight_grad_hook(layer)))
+                if isinstance(weight, nn.Parameter) and weight.requires_grad:
+                    layer.handles.append(weight.register_hook(self._te_weight_grad_hook(layer)))
                 continue
             if self.apply:
                 layer.module.forward = self._quantized_forward(layer)  # instance attribute: `del` restores the class's
@@ -105,7 +105,7 @@ class Probe:
                 layer.handles.append(layer.module.weight.register_hook(self._weight_grad_hook(layer)))
         for module, layers in self._te_modules:
             layers[0].handles.append(module.register_forward_hook(self._te_forward_hook(layers)))
-            if "grad" in self.roles:
+            if "grad" in self.roles:  # frozen weights: the module's backward hook reads dL/dy's metadata instead
                 layers[0].handles.append(module.register_full_backward_hook(self._te_backward_hook(layers)))
 
     def _add(self, name, module, top, include, skip, gemm=None):
@@ -271,9 +271,23 @@ class Probe:
         return hook
 
     def _te_backward_hook(self, layers):
+        # Fires once the module's backward is done, but when no input of the module requires a gradient torch calls
+        # it before (grad_input all None): what it copied then is overwritten by the weight-gradient hooks below.
         def hook(module, grad_input, grad_output):
             with torch.no_grad():
                 self._te_write(layers, forward=False)
+        return hook
+
+    def _te_weight_grad_hook(self, layer):
+        """dL/dW of a TE GEMM exists only after TE cast that GEMM's dL/dy: its metadata is read here (and ||dL/dW||)."""
+        weight_hook = self._weight_grad_hook(layer) if "weight" in self.roles else None
+
+        def hook(grad):
+            if "grad" in self.roles:
+                with torch.no_grad():
+                    self._te_write([layer], forward=False)
+            if weight_hook is not None:
+                weight_hook(grad)
         return hook
 
     # ---- collection ----------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ What is read (TE's module base, `fp8_meta`, delayed scaling, TE 1.x and 2.x alik
 - fp8_max and margin come from `fp8_meta["recipe"]` (`fp8_format.value.max_fwd` / `max_bwd`, `margin`).
 
 GEMMs per module: `Linear` and `LayerNormLinear` one (reported under the module's name); `LayerNormMLP` two,
-reported as `<name>.fc1` and `<name>.fc2`. TE 2.x (modules with a `quantizers` attribute) casts FC2's dL/dy with the
+reported as `<name>.fc1` and `<name>.fc2` (plain `fc1`, `fc2` when the model itself is the module). TE 2.x (modules with a `quantizers` attribute) casts FC2's dL/dy with the
 backward slot of GEMM 2 and FC1's with GEMM 1; TE 1.x the other way round.
 
 Nothing here reads the host: the hooks copy device scalars into the probe's window like the emulated path. A step
@@ -63,10 +63,11 @@ def find_gemms(model, types):
             continue
         if hasattr(module, "fc2_weight"):
             te2 = hasattr(module, "quantizers")  # TE 2.x: FC2's dL/dy in backward slot 2 (GRAD_OUTPUT2), FC1's in 0
-            gemms = [TEGemm(f"{name}.fc1", module, 0, 1, 0 if te2 else 2, "fc1_weight"),
-                     TEGemm(f"{name}.fc2", module, 3, 4, 2 if te2 else 0, "fc2_weight")]
+            prefix = f"{name}." if name else ""  # the model itself: plain fc1 / fc2
+            gemms = [TEGemm(f"{prefix}fc1", module, 0, 1, 0 if te2 else 2, "fc1_weight"),
+                     TEGemm(f"{prefix}fc2", module, 3, 4, 2 if te2 else 0, "fc2_weight")]
         else:
-            gemms = [TEGemm(name, module, 0, 1, 0, "weight")]
+            gemms = [TEGemm(name or type(module).__name__, module, 0, 1, 0, "weight")]
         found.append((name, module, gemms))
     return found
 
