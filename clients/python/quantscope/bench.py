@@ -1,5 +1,5 @@
 """Benchmark (not a test): step time of a job with `watch` against the same job without, on CPU and, where present,
-on CUDA. Prints the ratios (median step time of each variant over the plain job's).
+on CUDA. Prints the ratios of each watched variant's step time over the plain job's.
 
     python -m quantscope.bench [--layers 4] [--dim 512] [--batch 8] [--seq 128] [--rounds 3] [--steps 10]
 
@@ -7,8 +7,8 @@ Three copies of the model (plain, watched every step, watched every 10 steps) tr
 in turn with the order rotating, because a shared machine's speed drifts. Each ratio is the median, over windows of
 10 consecutive steps, of the summed step times over the plain job's (so the every-10 job's stats step is counted).
 On CPU the ratios are printed twice: by wall-clock time and by the process's CPU time (which a busy neighbour on a
-shared machine cannot stretch; the sender thread's work counts in it too). Watched variants use an offline run: every statistic is computed,
-copied and finished into metric points exactly as when sending, nothing goes over the network.
+shared machine cannot stretch; the sender thread's work counts in it too). Watched variants use an offline run: every
+statistic is computed, copied and finished into metric points exactly as when sending, nothing goes over the network.
 Targets (issue 19): every 10 steps <= 1.05 and every step <= 1.25 on CPU; every step <= 1.10 on CUDA."""
 
 import argparse

@@ -79,8 +79,9 @@ def quantize_float(x, spec):
     rounded = ((bits + ((1 << (drop - 1)) - 1) + ((bits >> drop) & 1)) & ~((1 << drop) - 1)).view(x.dtype)
     sub_spacing = 2.0 ** (spec.min_normal_exponent - spec.mantissa_bits)
     subnormal = torch.round(clamped / sub_spacing) * sub_spacing  # exact: a power-of-two spacing
-    rounded = torch.where(clamped.abs() < 2.0 ** spec.min_normal_exponent, subnormal, rounded)
-    return torch.where(torch.isnan(clamped), clamped, rounded)
+    # One select for both exceptions to the bit path: below the smallest normal, and NaN (whose comparison is false;
+    # the spacing path keeps it NaN, where the integer rounding could carry a NaN's payload into the sign bit).
+    return torch.where(clamped.abs() >= 2.0 ** spec.min_normal_exponent, rounded, subnormal)
 
 
 def _hif8_tier(e):
