@@ -103,10 +103,10 @@ class Probe:
                 layer.handles.append(layer.module.register_forward_hook(self._forward_hook(layer)))
             if "weight" in self.roles:
                 layer.handles.append(layer.module.weight.register_hook(self._weight_grad_hook(layer)))
+        # No module backward hook: torch wraps the outputs of such a module in views, and a model that then changes
+        # an output in place (`h += residual`) would fail. dL/dy's metadata is read when dL/dW arrives instead.
         for module, layers in self._te_modules:
             layers[0].handles.append(module.register_forward_hook(self._te_forward_hook(layers)))
-            if "grad" in self.roles:  # frozen weights: the module's backward hook reads dL/dy's metadata instead
-                layers[0].handles.append(module.register_full_backward_hook(self._te_backward_hook(layers)))
 
     def _add(self, name, module, top, include, skip, gemm=None):
         """A hooked layer, unless `layers` / `exclude` leave its name out."""
@@ -270,16 +270,9 @@ class Probe:
                 self._te_write(layers, forward=True)
         return hook
 
-    def _te_backward_hook(self, layers):
-        # Fires once the module's backward is done, but when no input of the module requires a gradient torch calls
-        # it before (grad_input all None): what it copied then is overwritten by the weight-gradient hooks below.
-        def hook(module, grad_input, grad_output):
-            with torch.no_grad():
-                self._te_write(layers, forward=False)
-        return hook
-
     def _te_weight_grad_hook(self, layer):
-        """dL/dW of a TE GEMM exists only after TE cast that GEMM's dL/dy: its metadata is read here (and ||dL/dW||)."""
+        """dL/dW of a TE GEMM exists only after TE cast that GEMM's dL/dy: its metadata is read here (and ||dL/dW||).
+        A frozen weight, or TE's fuse_wgrad_accumulation (no dL/dW handed to autograd), leaves the grad role unread."""
         weight_hook = self._weight_grad_hook(layer) if "weight" in self.roles else None
 
         def hook(grad):

@@ -6,8 +6,10 @@ What is read (TE's module base, `fp8_meta`, delayed scaling, TE 1.x and 2.x alik
   GPU). Forward slots per GEMM g: input 3g, weight 3g+1, output 3g+2; backward: grad output 2g, grad input 2g+1.
 - Row 0 of `amax_history` is the slot the cast kernels write this step's amax into; TE folds it into the history and
   recomputes `scale = fp8_max / max(history) / 2^margin` when the autocast region exits (forward) or after the
-  backward pass. So right after the module's forward (backward) row 0 holds this step's amax and `scale` is the scale
-  the step was cast with: that is when the hooks here read them.
+  backward pass. So right after the module's forward row 0 holds this step's amax and `scale` is the scale the step
+  was cast with; in the backward pass the same holds once the GEMM's dL/dW arrives (TE casts dL/dy before its wgrad
+  GEMM): that is when the probe's hooks read them. A frozen weight, or `fuse_wgrad_accumulation` (dL/dW goes to
+  `main_grad`, not through autograd), leaves the grad role unread.
 - amaxPred (the amax the scale stands for) = fp8_max / (scale * 2^margin): the inverse of TE's own scale formula, so
   `saturationEvent = amax > amaxPred` says exactly whether TE's scale clipped this step's tensor. TE's initial scale 1
   stands for amaxPred = fp8_max (448 for E4M3).
