@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import torch
 
-__all__ = ["FloatSpec", "E4M3", "E5M2", "E2M1", "HIF8_MAX", "HIF8_MAX_VAL", "NAMES", "quantize", "quantize_float",
+__all__ = ["FloatSpec", "E4M3", "E5M2", "E2M1", "HIF8_MAX", "HIF8_MAX_VAL", "NAMES", "quantize", "quantize_float", "round_float", "FLOAT_SPECS",
            "quantize_hif8", "quantize_int", "quantize_mx", "quantize_nvfp4", "target_max", "format_max", "block_size",
            "is_per_tensor"]
 
@@ -41,6 +41,7 @@ E4M3 = FloatSpec("e4m3", 4, 3, 7, 448.0)
 E5M2 = FloatSpec("e5m2", 5, 2, 15, 57344.0)
 E2M1 = FloatSpec("e2m1", 2, 1, 1, 6.0)
 _FLOATS = {"e4m3": E4M3, "e5m2": E5M2, "e2m1": E2M1}
+FLOAT_SPECS = _FLOATS  # per-tensor float formats by name
 _MX = {"mxfp8-e4m3": E4M3, "mxfp8-e5m2": E5M2, "mxfp4": E2M1}
 
 HIF8_MAX = 32768.0
@@ -68,19 +69,27 @@ def quantize_float(x, spec):
     float32/float64 take a bit path with the same result, ~4x faster: in the format's normal range, round the stored
     mantissa to `mbits` bits to nearest even on the integer view (a carry moves into the exponent, as rounding up to
     the next power of two should); below the smallest normal the spacing is fixed, 2^(emin - mbits)."""
-    clamped = x.clamp(-spec.max_value, spec.max_value)
-    if x.dtype not in _BITS:
+    return round_float(x.clamp(-spec.max_value, spec.max_value), spec)
+
+
+def round_float(clamped, spec):
+    """quantize_float's rounding of a tensor already clamped to +-max (callers that clamped anyway skip a pass). The
+    bit path works in place on fresh intermediates: on a CPU every new multi-megabyte tensor costs page faults that
+    outweigh the arithmetic."""
+    if clamped.dtype not in _BITS:
         exponent = _floor_log2(clamped.abs()).clamp_min_(spec.min_normal_exponent)
         spacing = torch.exp2(exponent - spec.mantissa_bits)
         return torch.round(clamped / spacing) * spacing
-    int_type, stored = _BITS[x.dtype]
+    int_type, stored = _BITS[clamped.dtype]
     drop = stored - spec.mantissa_bits
     bits = clamped.view(int_type)
-    rounded = ((bits + ((1 << (drop - 1)) - 1) + ((bits >> drop) & 1)) & ~((1 << drop) - 1)).view(x.dtype)
+    # bits + (2^(drop-1) - 1) + lsb, low `drop` bits cleared: round half to even on the stored mantissa.
+    rounded = (bits >> drop).bitwise_and_(1).add_(bits).add_((1 << (drop - 1)) - 1).bitwise_and_(~((1 << drop) - 1))
     sub_spacing = 2.0 ** (spec.min_normal_exponent - spec.mantissa_bits)
-    subnormal = torch.round(clamped / sub_spacing) * sub_spacing  # exact: a power-of-two spacing
-    rounded = torch.where(clamped.abs() < 2.0 ** spec.min_normal_exponent, subnormal, rounded)
-    return torch.where(torch.isnan(clamped), clamped, rounded)
+    subnormal = (clamped / sub_spacing).round_().mul_(sub_spacing)  # exact: a power-of-two spacing
+    # One select for both exceptions to the bit path: below the smallest normal, and NaN (whose comparison is false;
+    # the spacing path keeps it NaN, where the integer rounding could carry a NaN's payload into the sign bit).
+    return torch.where(clamped.abs() >= 2.0 ** spec.min_normal_exponent, rounded.view(clamped.dtype), subnormal)
 
 
 def _hif8_tier(e):

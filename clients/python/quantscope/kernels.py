@@ -26,7 +26,8 @@ def _on_grid(clamped, fmt):
     native = _NATIVE.get(fmt)
     if native is not None and clamped.dtype == torch.float32:
         return clamped.to(native).to(torch.float32)
-    return formats.quantize(clamped, fmt)
+    spec = formats.FLOAT_SPECS.get(fmt)
+    return formats.round_float(clamped, spec) if spec is not None else formats.quantize(clamped, fmt)
 
 
 def fake_quant(x, scale, fmt):
@@ -38,7 +39,7 @@ def fake_quant(x, scale, fmt):
     target = formats.target_max(fmt)
     limited = clamped if target >= fmax else scaled.clamp(-target, target)
     overflow = torch.count_nonzero(scaled - limited)
-    return _on_grid(clamped, fmt) / scale, overflow, scaled
+    return _on_grid(clamped, fmt).div_(scale), overflow, scaled  # in place: _on_grid's result is a fresh tensor
 
 
 def _sums(x, q):

@@ -5,7 +5,11 @@ preallocated buffers; hooks never read the host; the run copies one window to th
 Per training forward of a hooked layer: amax of the input and the weight (dL/dy in the backward pass, through a
 tensor hook on the output), the scale and amaxPred the recipe gives, then the state update. On stats steps (every
 `every` logged steps) also the fake quantization with its overflow, underflow, error and HiF8 tier counts, the
-input's power sums and channel absmax (FC2: top channels), ||dL/dW|| and the what-if formats."""
+input's power sums and channel absmax (FC2: top channels), ||dL/dW|| and the what-if formats.
+
+Transformer Engine's Linear, LayerNormLinear and LayerNormMLP (when transformer_engine imports, or the classes given
+as `te_types`) are not emulated: their hooks read TE's own amax, scale and amaxPred from the module's FP8 metadata
+(quantscope.te), plus ||dL/dW||; `recipe` and `apply` do not touch them."""
 
 import re
 
@@ -13,7 +17,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from . import formats, kernels
+from . import formats, kernels, te
 from .finish import Finisher, ROLES
 from .recipe import Block, Current, Delayed
 from .scaling import ScalingState, amax_of
@@ -26,18 +30,20 @@ _NAN = float("nan")
 class _Layer:
     """One hooked module: its index, the scaling states of its roles and its hooks."""
 
-    def __init__(self, index, name, module, top_k):
+    def __init__(self, index, name, module, top_k, gemm=None):
         self.index, self.name, self.module, self.top_k = index, name, module, top_k
+        self.gemm = gemm  # a te.TEGemm: Transformer Engine's metadata is read, nothing is emulated
         self.states = {}
         self.handles = []
 
 
 class Probe:
     """What `quantscope.watch` returns; see the module docs. Use `run.log(step, ...)` once per optimizer step (it
-    collects the probe), `close()` (or the `with` form) removes the hooks."""
+    collects the probe), `close()` (or the `with` form) removes the hooks. `te_types`: the module classes read as
+    Transformer Engine layers (default: TE's Linear, LayerNormLinear and LayerNormMLP when it imports, else none)."""
 
     def __init__(self, model, recipe=None, every=1, roles=ROLES, fc2=r".*mlp\.down_proj$", what_if=(), layers=None,
-                 exclude=r"(^|\.)lm_head$", top_channels=4, reduce=None, apply=False):
+                 exclude=r"(^|\.)lm_head$", top_channels=4, reduce=None, apply=False, te_types=None):
         self.recipe = recipe if recipe is not None else Delayed()
         if not isinstance(self.recipe, (Delayed, Current, Block)):
             raise ValueError(f"recipe: expected qs.Delayed, qs.Current or qs.Block, not {type(recipe).__name__}")
@@ -59,15 +65,22 @@ class Probe:
         skip = re.compile(exclude) if exclude else None
         fc2_re = re.compile(fc2) if fc2 else None
         self._layers = []
+        te_types = te.layer_types() if te_types is None else tuple(te_types)
+        te_modules = {id(module): gemms for _, module, gemms in te.find_gemms(model, te_types)}
+        self._te_modules = []  # (module, [its _Layer]) of the Transformer Engine modules
         for name, module in model.named_modules():
+            if id(module) in te_modules:
+                kept = [self._add(g.name, module, 0, include, skip, g) for g in te_modules[id(module)]]
+                kept = [layer for layer in kept if layer is not None]
+                if kept:
+                    self._te_modules.append((module, kept))
+                continue
             if not isinstance(module, nn.Linear):
                 continue
-            if (include and not include.fullmatch(name)) or (skip and skip.search(name)):
-                continue
             top = top_channels if fc2_re is not None and fc2_re.fullmatch(name) else 0
-            self._layers.append(_Layer(len(self._layers), name, module, top))
+            self._add(name, module, top, include, skip)
         if not self._layers:
-            raise ValueError("model: no nn.Linear module matched (check `layers` and `exclude`)")
+            raise ValueError("model: no nn.Linear (or Transformer Engine) module matched (check `layers` and `exclude`)")
         self.layer_names = [layer.name for layer in self._layers]
         self._top = [layer for layer in self._layers if layer.top_k > 0]
         self.top_k = max([layer.top_k for layer in self._top], default=0)
@@ -79,12 +92,29 @@ class Probe:
         if self.apply and isinstance(self.recipe, Block):
             self._check_blocks()
         for layer in self._layers:
+            if layer.gemm is not None:
+                weight = layer.gemm.weight
+                if isinstance(weight, nn.Parameter) and weight.requires_grad:
+                    layer.handles.append(weight.register_hook(self._te_weight_grad_hook(layer)))
+                continue
             if self.apply:
                 layer.module.forward = self._quantized_forward(layer)  # instance attribute: `del` restores the class's
             else:
                 layer.handles.append(layer.module.register_forward_hook(self._forward_hook(layer)))
             if "weight" in self.roles:
                 layer.handles.append(layer.module.weight.register_hook(self._weight_grad_hook(layer)))
+        # No module backward hook: torch wraps the outputs of such a module in views, and a model that then changes
+        # an output in place (`h += residual`) would fail. dL/dy's metadata is read when dL/dW arrives instead.
+        for module, layers in self._te_modules:
+            layers[0].handles.append(module.register_forward_hook(self._te_forward_hook(layers)))
+
+    def _add(self, name, module, top, include, skip, gemm=None):
+        """A hooked layer, unless `layers` / `exclude` leave its name out."""
+        if (include and not include.fullmatch(name)) or (skip and skip.search(name)):
+            return None
+        layer = _Layer(len(self._layers), name, module, top, gemm)
+        self._layers.append(layer)
+        return layer
 
     # ---- buffers -------------------------------------------------------------------------------------------------
     def _ensure(self, device):
@@ -147,7 +177,7 @@ class Probe:
 
     def _check_blocks(self):
         """apply with a block format: every quantized tensor's last dim must hold whole blocks (checked once, here)."""
-        for layer in self._layers:
+        for layer in (layer for layer in self._layers if layer.gemm is None):
             for role, fmt, last in (("input", self.recipe.format, layer.module.in_features),
                                     ("weight", self.recipe.format, layer.module.in_features),
                                     ("grad", self.recipe.grad_format, layer.module.out_features)):
@@ -216,6 +246,41 @@ class Probe:
             if self._buffers is not None and self.stats_step_now and layer.module.training:
                 with torch.no_grad():
                     self._buffers["raw"][layer.index, 1, kernels.RAW.index("gradNorm")].copy_(grad.detach().float().norm())
+        return hook
+
+    def _te_write(self, layers, forward):
+        """Copies TE's (amax, amaxPred, scale) of each GEMM of one module into this step's window slot."""
+        module = layers[0].module
+        if not module.training:
+            return
+        for layer in layers:
+            for role in (("input", "weight") if forward else ("grad",)):
+                if role not in self.roles:
+                    continue
+                slot = {"input": layer.gemm.fwd_input, "weight": layer.gemm.fwd_weight, "grad": layer.gemm.bwd_grad}[role]
+                values = te.read(module, forward, slot)
+                if values is None:
+                    continue
+                window = self._ensure(values.device)["window"]
+                window[self._collects % self.every, layer.index, ROLES.index(role)].copy_(values)
+
+    def _te_forward_hook(self, layers):
+        def hook(module, inputs, output):
+            with torch.no_grad():
+                self._te_write(layers, forward=True)
+        return hook
+
+    def _te_weight_grad_hook(self, layer):
+        """dL/dW of a TE GEMM exists only after TE cast that GEMM's dL/dy: its metadata is read here (and ||dL/dW||).
+        A frozen weight, or TE's fuse_wgrad_accumulation (no dL/dW handed to autograd), leaves the grad role unread."""
+        weight_hook = self._weight_grad_hook(layer) if "weight" in self.roles else None
+
+        def hook(grad):
+            if "grad" in self.roles:
+                with torch.no_grad():
+                    self._te_write([layer], forward=False)
+            if weight_hook is not None:
+                weight_hook(grad)
         return hook
 
     # ---- collection ----------------------------------------------------------------------------------------------
