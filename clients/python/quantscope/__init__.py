@@ -37,8 +37,9 @@ def current_run():
 
 
 def watch(model, recipe=None, run=None, **kwargs):
-    """Hooks every nn.Linear of `model` (see quantscope.probe.Probe for the options: every, roles, fc2, what_if,
-    layers, exclude, top_channels, reduce) and attaches the probe to `run` (default: the current run), whose `log`
+    """Hooks every nn.Linear of `model`, and reads Transformer Engine layers' own FP8 metadata (see
+    quantscope.probe.Probe for the options: every, roles, fc2, what_if, layers, exclude, top_channels, reduce, apply,
+    te_types) and attaches the probe to `run` (default: the current run), whose `log`
     then sends the probe's statistics. Usable as a context manager (`with qs.watch(model): ...` removes the hooks)."""
     target = run if run is not None else _current
     if target is None:
@@ -54,6 +55,6 @@ def __getattr__(name):
     import importlib
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    if name in ("formats", "recipe", "probe", "run", "scaling", "kernels", "finish", "integrations", "bench"):
+    if name in ("formats", "recipe", "probe", "run", "scaling", "kernels", "finish", "integrations", "bench", "te"):
         return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module 'quantscope' has no attribute {name!r}")

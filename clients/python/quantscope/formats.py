@@ -73,9 +73,9 @@ def quantize_float(x, spec):
 
 
 def round_float(clamped, spec):
-    """quantize_float's rounding of a tensor already clamped to +-max (callers that clamped anyway skip a pass). The
-    bit path works in place on fresh intermediates: on a CPU every new multi-megabyte tensor costs page faults that
-    outweigh the arithmetic."""
+    """quantize_float's rounding of a tensor already clamped to +-max (callers that clamped anyway skip a pass).
+    float32/float64 `clamped` is overwritten (pass a tensor of your own): the bit path works in place, as on a CPU every
+    new multi-megabyte tensor costs page faults that outweigh the arithmetic."""
     if clamped.dtype not in _BITS:
         exponent = _floor_log2(clamped.abs()).clamp_min_(spec.min_normal_exponent)
         spacing = torch.exp2(exponent - spec.mantissa_bits)
@@ -89,7 +89,8 @@ def round_float(clamped, spec):
     subnormal = (clamped / sub_spacing).round_().mul_(sub_spacing)  # exact: a power-of-two spacing
     # One select for both exceptions to the bit path: below the smallest normal, and NaN (whose comparison is false;
     # the spacing path keeps it NaN, where the integer rounding could carry a NaN's payload into the sign bit).
-    return torch.where(clamped.abs() >= 2.0 ** spec.min_normal_exponent, rounded.view(clamped.dtype), subnormal)
+    normal = clamped.abs_() >= 2.0 ** spec.min_normal_exponent  # clamped is not needed after this
+    return torch.where(normal, rounded.view(clamped.dtype), subnormal)
 
 
 def _hif8_tier(e):

@@ -22,7 +22,7 @@ _NATIVE = {"e4m3": getattr(torch, "float8_e4m3fn", None), "e5m2": getattr(torch,
 
 def _on_grid(clamped, fmt):
     """The clamped, scaled tensor on the format's grid: torch's float8 cast where torch has it (2.1+; identical values,
-    the engine does the same with libtorch's), the emulation otherwise (torch 1.13)."""
+    the engine does the same with libtorch's), the emulation otherwise (torch 1.13; it overwrites `clamped`)."""
     native = _NATIVE.get(fmt)
     if native is not None and clamped.dtype == torch.float32:
         return clamped.to(native).to(torch.float32)
@@ -32,14 +32,19 @@ def _on_grid(clamped, fmt):
 
 def fake_quant(x, scale, fmt):
     """(q, overflow count, scaled): q = Q(clamp(x*scale, +-max)) / scale; overflow = elements with |x*scale| above the
-    scaling target (HiF8: 15), NaN counted. x float32, scale 0-d float32."""
+    scaling target (HiF8: 15), NaN counted; scaled = x*scale where the target is below the format max (HiF8, whose
+    tier bins need it), else None. x float32, scale 0-d float32. Every big intermediate is made once and then worked
+    in place (on a CPU a new multi-megabyte tensor costs more in page faults than the arithmetic)."""
     scaled = x * scale
     fmax = formats.format_max(fmt)
     clamped = scaled.clamp(-fmax, fmax)
     target = formats.target_max(fmt)
-    limited = clamped if target >= fmax else scaled.clamp(-target, target)
-    overflow = torch.count_nonzero(scaled - limited)
-    return _on_grid(clamped, fmt).div_(scale), overflow, scaled  # in place: _on_grid's result is a fresh tensor
+    if target >= fmax:
+        overflow = torch.count_nonzero(scaled.sub_(clamped))  # scaled is not needed after this
+        scaled = None
+    else:
+        overflow = torch.count_nonzero(scaled - scaled.clamp(-target, target))
+    return _on_grid(clamped, fmt).div_(scale), overflow, scaled  # _on_grid's result is a fresh tensor
 
 
 def _sums(x, q):
