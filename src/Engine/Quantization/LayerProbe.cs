@@ -169,13 +169,13 @@ public sealed class LayerProbe : IDisposable
         if (_gradWhatIf is null) return;
         using var noGrad = no_grad();
         using var amax = ScaleMath.Amax(grad);
-        Record(GradRow, amax.reshape(1));
+        using (var row = amax.reshape(1)) Record(GradRow, row);
         RecordRange(GradRow, grad);
         using var fractions = _gradWhatIf.Observe(grad, amax, CollectStats);
         if (fractions is not null) LayerStatsWriter.Row(_raw, GradRow, fractions, GradWhatIfStats.Fractions.Offset);
     }
 
-    /// <summary>The watched gradient's shadow delayed states by module name (<c>grad_whatif_e5m2</c>, <c>grad_whatif_e4m3</c>); empty when not watched. Resume checkpoints save them.</summary>
+    /// <summary>The watched gradient's shadow delayed states by module name (<c>grad_whatif_e5m2</c>, the one state both formats share); empty when not watched. Resume checkpoints save it.</summary>
     internal IEnumerable<(string Name, DelayedScalingState State)> GradShadowStates =>
         _gradWhatIf is null ? [] : _gradWhatIf.States.Select(s => (s.GetName(), s));
 
