@@ -80,6 +80,19 @@ public sealed class MetricSeriesRepository(QuantScopeDatabase database)
         return steps.Count == 0 ? Heatmap.Empty : new Heatmap([.. steps], [.. values]);
     }
 
+    /// <summary>The per-layer metrics a run recorded, each with its tensor role, by metric then role (one read of the series index, no points).</summary>
+    public async Task<IReadOnlyList<(string Metric, string Role)>> ReadLayerMetricNamesAsync(Guid runId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = Command(connection,
+            $"SELECT metric, role FROM series WHERE run_id = @run_id AND kind = '{SeriesKinds.Layer}' ORDER BY metric, role;",
+            ("@run_id", DbValues.Key(runId)));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var names = new List<(string, string)>();
+        while (await reader.ReadAsync(ct)) names.Add((reader.GetString(0), reader.GetString(1)));
+        return names;
+    }
+
     /// <summary>Every scalar point of a run, by step then metric (a page loading history).</summary>
     public async Task<IReadOnlyList<ScalarPoint>> ReadScalarPointsAsync(Guid runId, CancellationToken ct)
     {

@@ -21,6 +21,8 @@ public static class DemoStudyTargets
     public const double WorseFactor = 2.0;
     /// <summary>QAT steps counted as "at QAT start" for the no-warmup arm.</summary>
     public const int EarlySteps = 20;
+    /// <summary>What <see cref="StudyTarget.Measured"/> reads when the runs do not have the figure (a NaN), e.g. no twin, so no APE.</summary>
+    public const string NotMeasured = "–";
 
     /// <summary>Every target, in arm order; arms missing from <paramref name="arms"/> are skipped.</summary>
     public static IReadOnlyList<StudyTarget> Evaluate(IReadOnlyList<StudyArmResult> arms, double wallSeconds, DiagnosisThresholds? thresholds = null)
@@ -112,5 +114,5 @@ public static class DemoStudyTargets
             $"{string.Join(" or ", detectors)} at {atLeast} or above", hit is not null);
     }
 
-    private static string F(double v, string format) => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
+    private static string F(double v, string format) => double.IsNaN(v) ? NotMeasured : v.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -71,6 +71,21 @@ public sealed class CompareService(RunRepository runs, MetricSeriesRepository se
         return compared.Count > 0;
     }
 
+    /// <summary>The per-layer metrics any of <paramref name="compared"/> recorded, each with its role (the union over the runs).</summary>
+    public async Task<IReadOnlySet<(string Metric, string Role)>> RecordedLayerMetricsAsync(IReadOnlyList<RunEntity> compared, CancellationToken ct)
+    {
+        var recorded = new HashSet<(string Metric, string Role)>();
+        foreach (var run in compared) recorded.UnionWith(await series.ReadLayerMetricNamesAsync(run.Id, ct));
+        return recorded;
+    }
+
+    /// <summary>
+    /// The heatmap picker's groups (<see cref="Components.Charts.MetricOptions.ForRun"/>) for <paramref name="role"/>: every
+    /// metric in <paramref name="recorded"/> with that role, plus <paramref name="selected"/>.
+    /// </summary>
+    public static IReadOnlyList<Components.Charts.MetricGroup> HeatmapGroups(IReadOnlySet<(string Metric, string Role)> recorded, string role, string selected) =>
+        Components.Charts.MetricOptions.ForRun(recorded.Where(r => r.Role == role).Select(r => r.Metric), selected);
+
     /// <summary>A run's per-layer metric and role as layers × steps.</summary>
     public async Task<HeatmapDto> HeatmapAsync(RunEntity run, string metric, string role, CancellationToken ct) =>
         HeatmapMath.FromStored(run.GetLayers(), await series.ReadHeatmapAsync(run.Id, metric, role, ct));

@@ -9,6 +9,6 @@ namespace QuantScope.Web.Studies;
 /// Interrupted, Failed or Cancelled (<see cref="StudyRepository.StatusOf"/>).</param>
 /// <param name="CreatedAt">When its first run was recorded (UTC).</param>
 /// <param name="Runs">The runs in arm order.</param>
-/// <param name="Targets">The study's targets with what the runs measured (<see cref="StudyTargets"/>).</param>
+/// <param name="Targets">The study's targets with what the runs measured (the engine's, through <see cref="StudyJudge"/>).</param>
 public sealed record StudyDto(
     Guid Id, string Name, RunStatus Status, DateTime CreatedAt, IReadOnlyList<StudyRunDto> Runs, IReadOnlyList<StudyTargetDto> Targets);

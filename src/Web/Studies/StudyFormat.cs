@@ -25,8 +25,14 @@ public static class StudyFormat
         _ => value.ToString("G3", Invariant),
     };
 
-    /// <summary>A task drop with its standard error when there is one: "0.52 ± 0.31 %", else "0.52 %".</summary>
-    public static string Drop(double? dropPct, double? sePct) =>
-        dropPct is not { } d || !double.IsFinite(d) ? Missing
-        : sePct is { } se && double.IsFinite(se) ? $"{Value(d)} ± {Value(se)} %" : Percent(d);
+    /// <summary>
+    /// A task drop with its standard error and item count where the summary has them: "0.52 ± 0.31 % (720 items)",
+    /// "0.52 ± 0.31 %", "0.52 % (720 items)" or "0.52 %".
+    /// </summary>
+    public static string Drop(double? dropPct, double? sePct, int? items = null)
+    {
+        if (dropPct is not { } d || !double.IsFinite(d)) return Missing;
+        var drop = sePct is { } se && double.IsFinite(se) ? $"{Value(d)} ± {Value(se)} %" : Percent(d);
+        return items is { } n ? $"{drop} ({n.ToString(Invariant)} items)" : drop;
+    }
 }

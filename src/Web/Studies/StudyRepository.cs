@@ -4,27 +4,33 @@ using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Web.Studies;
 
-/// <summary>Studies as their runs' tags describe them (<see cref="StudyTags"/>): all from the store, so they outlive restarts.</summary>
-public sealed class StudyRepository(RunRepository runs)
+/// <summary>
+/// Studies as their runs' tags describe them (<see cref="StudyTags"/>): all from the store, so they outlive restarts; their
+/// targets judged by the engine's rules through <see cref="StudyJudge"/>.
+/// </summary>
+public sealed class StudyRepository(RunRepository runs, StudyJudge judge)
 {
     /// <summary>The demo study's display name.</summary>
     public const string DemoName = "demo study";
 
     /// <summary>All studies, newest first.</summary>
-    public async Task<IReadOnlyList<StudyDto>> ListAsync(CancellationToken ct) =>
-        (await MembersAsync(ct)).GroupBy(m => m.Membership.StudyId)
-            .Select(g => ToDto(g.Key, g.ToList())).OrderByDescending(s => s.CreatedAt).ToList();
+    public async Task<IReadOnlyList<StudyDto>> ListAsync(CancellationToken ct)
+    {
+        var studies = new List<StudyDto>();
+        foreach (var group in (await MembersAsync(ct)).GroupBy(m => m.Membership.StudyId)) studies.Add(await ToDtoAsync(group.Key, group.ToList(), ct));
+        return studies.OrderByDescending(s => s.CreatedAt).ToList();
+    }
 
     /// <summary>The study with its runs in arm order, or null.</summary>
     public async Task<StudyDto?> GetAsync(Guid id, CancellationToken ct)
     {
         var members = (await MembersAsync(ct)).Where(m => m.Membership.StudyId == id).ToList();
-        return members.Count == 0 ? null : ToDto(id, members);
+        return members.Count == 0 ? null : await ToDtoAsync(id, members, ct);
     }
 
-    private async Task<List<(RunEntity Run, StudyMembership Membership)>> MembersAsync(CancellationToken ct)
+    private async Task<List<StudyMember>> MembersAsync(CancellationToken ct)
     {
-        var members = new List<(RunEntity, StudyMembership)>();
+        var members = new List<StudyMember>();
         foreach (var run in await runs.ListAsync(ct))
         {
             if (!run.TagsJson.Contains("study:", StringComparison.Ordinal)) continue; // cheap filter before parsing
@@ -37,7 +43,7 @@ public sealed class StudyRepository(RunRepository runs)
             {
                 continue;
             }
-            if (StudyTags.Parse(tags) is { } membership) members.Add((run, membership));
+            if (StudyTags.Parse(tags) is { } membership) members.Add(new StudyMember(run, membership));
         }
 
         return members;
@@ -56,9 +62,11 @@ public sealed class StudyRepository(RunRepository runs)
         return RunStatus.Completed;
     }
 
-    private static StudyDto ToDto(Guid id, List<(RunEntity Run, StudyMembership Membership)> members)
+    private async Task<StudyDto> ToDtoAsync(Guid id, List<StudyMember> members, CancellationToken ct)
     {
-        var studyRuns = members.OrderBy(m => m.Membership.Index).Select(m => StudyRunReader.Read(m.Run, m.Membership)).ToList();
-        return new StudyDto(id, DemoName, StatusOf(studyRuns.Select(r => r.Status)), members.Min(m => m.Run.CreatedAt), studyRuns, StudyTargets.Measure(studyRuns));
+        members = members.OrderBy(m => m.Membership.Index).ToList();
+        var studyRuns = members.Select(m => StudyRunReader.Read(m.Run, m.Membership)).ToList();
+        var targets = await judge.TargetsAsync(id, members, studyRuns, ct);
+        return new StudyDto(id, DemoName, StatusOf(studyRuns.Select(r => r.Status)), members.Min(m => m.Run.CreatedAt), studyRuns, targets);
     }
 }

@@ -22,50 +22,14 @@ public static class StudyRunReader
             run.Id, membership.Index, membership.Arm, label, expect, run.Name, run.Status, run.Error, run.LastStep, steps,
             summary?.LossApe?.MeanPct, summary?.LossApe?.LastPct, summary?.Saturation?.StepRate, summary?.Saturation?.OverflowFractionMax,
             summary?.Saturation?.WorstLayer, forgetting?.HeldOutLossStart, forgetting?.HeldOutLossEnd,
-            forgetting?.ProbeAccuracyStart, forgetting?.ProbeAccuracyEnd, Tasks(summary, run.SummaryJson));
+            forgetting?.ProbeAccuracyStart, forgetting?.ProbeAccuracyEnd, Tasks(summary));
     }
 
-    private static List<StudyTaskDto> Tasks(RunSummary? summary, string? json)
-    {
-        if (summary?.Tasks is not { Count: > 0 } tasks) return [];
-        var errors = StandardErrors(json);
-        return tasks.Select((t, i) => new StudyTaskDto(t.Name, t.Acc, t.BaselineAcc, t.RelativeDropPct, i < errors.Count ? errors[i] : null)).ToList();
-    }
-
-    /// <summary>
-    /// The standard error of each task's drop, percent, in task order (null where the summary has none): read from the
-    /// summary's JSON by name, since summaries stored before the engine wrote it have none. A task property counts when
-    /// its name says standard error (<c>...StandardError...</c>, <c>...StdErr...</c>, <c>...SePct</c>, <c>...DropSe</c>).
-    /// </summary>
-    public static IReadOnlyList<double?> StandardErrors(string? summaryJson)
-    {
-        if (string.IsNullOrEmpty(summaryJson)) return [];
-        try
-        {
-            using var doc = JsonDocument.Parse(summaryJson);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object
-                || !doc.RootElement.TryGetProperty("tasks", out var tasks) || tasks.ValueKind != JsonValueKind.Array) return [];
-            return tasks.EnumerateArray().Select(StandardError).ToList();
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-    }
-
-    private static double? StandardError(JsonElement task)
-    {
-        if (task.ValueKind != JsonValueKind.Object) return null;
-        foreach (var p in task.EnumerateObject())
-        {
-            if (p.Value.ValueKind == JsonValueKind.Number && IsStandardError(p.Name) && p.Value.TryGetDouble(out var v) && double.IsFinite(v)) return v;
-        }
-        return null;
-    }
-
-    private static bool IsStandardError(string name) =>
-        name.Contains("standarderror", StringComparison.OrdinalIgnoreCase) || name.Contains("stderr", StringComparison.OrdinalIgnoreCase)
-        || name.EndsWith("SePct", StringComparison.OrdinalIgnoreCase) || name.EndsWith("DropSe", StringComparison.OrdinalIgnoreCase);
+    // The engine's typed fields: the drop shown is the relative one, so its standard error is the relative one too.
+    private static List<StudyTaskDto> Tasks(RunSummary? summary) =>
+        summary?.Tasks is { Count: > 0 } tasks
+            ? tasks.Select(t => new StudyTaskDto(t.Name, t.Acc, t.BaselineAcc, t.RelativeDropPct, t.RelativeDropStdErrPct, t.Items)).ToList()
+            : [];
 
     private static T? Parse<T>(string? json) where T : class
     {

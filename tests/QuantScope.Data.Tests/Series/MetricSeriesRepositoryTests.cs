@@ -48,6 +48,33 @@ public sealed class MetricSeriesRepositoryTests
     }
 
     [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
+    public async Task ReadLayerMetricNamesAsync_EveryMetricAndRoleOfTheRunOnly_ScalarsLeftOut(StoreProvider store)
+    {
+        await using var temp = TestStores.Create(store);
+        var services = await temp.OpenAsync();
+        var runs = services.GetRequiredService<RunRepository>();
+        var run = TestRuns.New("a");
+        var other = TestRuns.New("b");
+        await runs.CreateAsync(run, Ct);
+        await runs.CreateAsync(other, Ct);
+        await services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+        [
+            TestRuns.Batch(run.Id, scalars: [new(0, MetricCatalog.Loss, 2f)], layerPoints:
+            [
+                new(0, MetricCatalog.OverflowFraction, TensorRoles.Input, [0f]), new(0, MetricCatalog.Amax, TensorRoles.Weight, [1f]),
+                new(1, MetricCatalog.Amax, TensorRoles.Input, [1f]), new(2, MetricCatalog.Amax, TensorRoles.Input, [2f]),
+            ]),
+            TestRuns.Batch(other.Id, layerPoints: [new(0, MetricCatalog.Kurtosis, TensorRoles.Input, [3f])]),
+        ], Ct);
+        var series = services.GetRequiredService<MetricSeriesRepository>();
+
+        Assert.Equal(
+            [(MetricCatalog.Amax, TensorRoles.Input), (MetricCatalog.Amax, TensorRoles.Weight), (MetricCatalog.OverflowFraction, TensorRoles.Input)],
+            await series.ReadLayerMetricNamesAsync(run.Id, Ct));
+        Assert.Empty(await series.ReadLayerMetricNamesAsync(Guid.NewGuid(), Ct));
+    }
+
+    [Theory, InlineData(StoreProvider.Sqlite), PostgresData]
     public async Task ReadHeatmapAsync_NoPoints_ReturnsEmpty(StoreProvider store)
     {
         await using var temp = TestStores.Create(store);

@@ -51,6 +51,32 @@ public sealed class CompareServiceTests(QuantScopeWebFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task HeatmapGroups_UnionOfTheRunsRecordedMetrics_GroupedPerRole()
+    {
+        const string whatIf = MetricCatalog.WhatIfPrefix + "mxfp8." + MetricCatalog.OverflowFraction;
+        var a = await RunAsync(["l0"], (0, [0.5f])); // overflowFraction, input
+        var b = await RunAsync(["l0"]);
+        await factory.Services.GetRequiredService<MetricSeriesWriter>().WriteAsync(
+            [new MetricBatch(b, [], [new LayerPoint(0, whatIf, TensorRoles.Input, [0.25f]), new LayerPoint(0, MetricCatalog.Amax, TensorRoles.Weight, [2f])])],
+            CancellationToken.None);
+        var runs = factory.Services.GetRequiredService<RunRepository>();
+        var service = new CompareService(runs, factory.Services.GetRequiredService<MetricSeriesRepository>());
+        var compared = new[] { (await runs.GetAsync(a, CancellationToken.None))!, (await runs.GetAsync(b, CancellationToken.None))! };
+
+        var recorded = await service.RecordedLayerMetricsAsync(compared, CancellationToken.None);
+
+        Assert.True(recorded.SetEquals([(MetricCatalog.OverflowFraction, TensorRoles.Input), (whatIf, TensorRoles.Input), (MetricCatalog.Amax, TensorRoles.Weight)]),
+            string.Join(", ", recorded));
+        var input = CompareService.HeatmapGroups(recorded, TensorRoles.Input, MetricCatalog.OverflowFraction);
+        Assert.Equal(["Saturation and range", "What-if mxfp8"], input.Select(g => g.Label));
+        Assert.Equal([[MetricCatalog.OverflowFraction], [whatIf]], input.Select(g => g.Options.Select(o => o.Metric).ToArray()));
+        Assert.StartsWith("what-if mxfp8: ", input[1].Options[0].Label, StringComparison.Ordinal);
+        // The weight role: what it recorded, plus the current pick so it always shows.
+        var weight = CompareService.HeatmapGroups(recorded, TensorRoles.Weight, MetricCatalog.OverflowFraction);
+        Assert.Equal([MetricCatalog.Amax, MetricCatalog.OverflowFraction], weight.SelectMany(g => g.Options).Select(o => o.Metric).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task SeriesAndSummary_TokensAxisAndOverflowFromHeatmap()
     {
         var a = await RunAsync(["l0", "l1"], (0, [0.5f, 0f]), (1, [0.25f, 0.1f]));

@@ -26,5 +26,7 @@ public sealed class StudyFormatTests
         Assert.Equal("3.13 ± 1.20 %", StudyFormat.Drop(3.125, 1.2));
         Assert.Equal("0.52 %", StudyFormat.Drop(0.52, null));
         Assert.Equal("–", StudyFormat.Drop(null, 0.3));
+        Assert.Equal("0.52 ± 0.31 % (720 items)", StudyFormat.Drop(0.52, 0.31, 720));
+        Assert.Equal("0.52 % (32 items)", StudyFormat.Drop(0.52, null, 32));
     }
 }

@@ -1,3 +1,4 @@
+using QuantScope.Web.Analysis;
 using QuantScope.Web.Studies;
 
 namespace QuantScope.Web.Tests.Studies;
@@ -17,7 +18,8 @@ public sealed class StudyRepositoryTests
     public async Task Get_RunsTaggedWithTwoStudies_GroupedInArmOrder()
     {
         await using var data = await TempQuantScopeData.CreateAsync();
-        var repository = new StudyRepository(data.Runs);
+        var loader = new DiagnosisInputLoader(data.Runs, data.Series);
+        var repository = new StudyRepository(data.Runs, new StudyJudge(loader, new RunDiagnoser(loader)));
         var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
         var second = await data.CreateRunAsync();
         var first = await data.CreateRunAsync();
@@ -32,6 +34,8 @@ public sealed class StudyRepositoryTests
         Assert.Equal([first, second], study.Runs.Select(r => r.RunId));
         Assert.Equal(["fixed", "high-lr"], study.Runs.Select(r => r.Arm));
         Assert.Equal(RunStatus.Running, study.Status); // pending runs
+        Assert.All(study.Targets, t => Assert.Equal(StudyTargetDto.PendingVerdict, t.Verdict)); // nothing ended: nothing judged yet
+        Assert.Equal([StudyTargets.Study, "fixed", "high-lr"], study.Targets.Select(t => t.Arm));
         Assert.Equal(2, (await repository.ListAsync(CancellationToken.None)).Count);
         Assert.Null(await repository.GetAsync(Guid.NewGuid(), CancellationToken.None));
     }

@@ -16,7 +16,7 @@ public sealed class StudyRunReaderTests
          "baseline":{"finalLoss":2.49},"lossApe":{"meanPct":0.25,"lastPct":0.125},
          "saturation":{"stepRate":0.0625,"overflowFractionMax":0.001,"overflowFractionMean":0.0001,"worstLayer":"model.layers.0.mlp.down_proj"},
          "forgetting":{"heldOutLossStart":2.0,"heldOutLossEnd":2.5,"baselineHeldOutLossEnd":2.4,"probeAccuracyStart":0.75,"probeAccuracyEnd":0.5,"baselineProbeAccuracyEnd":0.625},
-         "tasks":[{"name":"facts","acc":0.5,"accNorm":0.5,"baselineAcc":0.625,"relativeDropPct":20.0,"relativeDropSePct":4.5},
+         "tasks":[{"name":"facts","acc":0.5,"accNorm":0.5,"baselineAcc":0.625,"relativeDropPct":20.0,"items":720,"dropPp":12.5,"dropStdErrPp":2.5,"relativeDropStdErrPct":4.0},
                   {"name":"reasoning","acc":0.75,"accNorm":0.75,"baselineAcc":0.75,"relativeDropPct":0.0}]}
         """;
 
@@ -30,7 +30,7 @@ public sealed class StudyRunReaderTests
         Assert.Equal("model.layers.0.mlp.down_proj", run.WorstLayer);
         Assert.Equal(0.5, run.HeldOutLossRise);
         Assert.Equal(
-            [new StudyTaskDto("facts", 0.5, 0.625, 20.0, 4.5), new StudyTaskDto("reasoning", 0.75, 0.75, 0.0, null)],
+            [new StudyTaskDto("facts", 0.5, 0.625, 20.0, 4.0, 720), new StudyTaskDto("reasoning", 0.75, 0.75, 0.0, null, null)],
             run.Tasks);
         Assert.Equal(20.0, run.WorstTaskDropPct);
     }
@@ -44,17 +44,4 @@ public sealed class StudyRunReaderTests
         Assert.Empty(run.Tasks);
         Assert.Null(run.WorstTaskDropPct);
     }
-
-    [Theory]
-    [InlineData("relativeDropSePct")]
-    [InlineData("dropStandardErrorPct")]
-    [InlineData("relativeDropStdErr")]
-    public void StandardErrors_NamedAsStandardError_AreRead(string name) =>
-        Assert.Equal([1.5, null], StudyRunReader.StandardErrors($$"""{"tasks":[{"name":"a","{{name}}":1.5},{"name":"b","acc":0.5}]}"""));
-
-    [Theory]
-    [InlineData("not json")]
-    [InlineData("""{"tasks":3}""")]
-    [InlineData("[]")]
-    public void StandardErrors_UnreadableSummary_IsEmpty(string json) => Assert.Empty(StudyRunReader.StandardErrors(json));
 }

@@ -11,7 +11,8 @@ namespace QuantScope.Web.Components.Pages;
 
 /// <summary>
 /// 2-6 runs side by side: the config and plan fields that differ, overlaid curves on step or tokens, a summary table,
-/// heatmaps on one colour scale and the A − B difference. Everything is read through <see cref="CompareService"/>.
+/// heatmaps on one colour scale (of any per-layer metric some run recorded, picked by group) and the A − B difference.
+/// Everything is read through <see cref="CompareService"/>.
 /// </summary>
 public partial class Compare : IDisposable
 {
@@ -29,6 +30,7 @@ public partial class Compare : IDisposable
     private IReadOnlyList<CompareSummaryRow> _summary = [];
     private IReadOnlyList<OverlaySeries> _curves = [];
     private IReadOnlyList<HeatmapDto> _heatmaps = [];
+    private IReadOnlySet<(string Metric, string Role)> _recorded = new HashSet<(string, string)>();
     private HeatmapDto? _difference;
     private (float Min, float Max)? _range;
     private double _diffAbs;
@@ -51,11 +53,11 @@ public partial class Compare : IDisposable
 
     private string ScalarLabel => MetricOptions.LabelOf(MetricOptions.Scalar, _scalarMetric);
 
-    private string HeatLabel => MetricOptions.LabelOf(MetricOptions.Heatmap, _heatMetric);
+    private string HeatLabel => MetricGrouping.LabelOf(_heatMetric);
 
     private string ScaleText => _range is { } r ? $"{r.Min:G4} to {r.Max:G4}" : "no values";
 
-    private string DiffApi => $"/api/compare/heatmap-diff?a={_runs[0].Id}&b={_runs[1].Id}&metric={_heatMetric}&role={_heatRole}";
+    private string DiffApi => $"/api/compare/heatmap-diff?a={_runs[0].Id}&b={_runs[1].Id}&metric={Uri.EscapeDataString(_heatMetric)}&role={_heatRole}";
 
     private static string Letter(int i) => ((char)('A' + i)).ToString();
 
@@ -86,6 +88,7 @@ public partial class Compare : IDisposable
             foreach (var run in _runs) summary.Add(await _service.SummaryAsync(run, _cts.Token));
             _summary = summary;
             _tokensAvailable = await _service.AllHaveTokensAsync(_runs, _cts.Token);
+            _recorded = await _service.RecordedLayerMetricsAsync(_runs, _cts.Token);
             await LoadCurvesAsync();
             await LoadHeatmapsAsync();
         }

@@ -132,8 +132,6 @@ public partial class StudyPage
 
     private static string Pct(double? percent) => StudyFormat.Percent(percent);
 
-    private static string Measured(StudyTargetDto t) => t.Measured is { } m ? StudyFormat.Value(m) + " " + t.Unit : "–";
-
     private static string MetClass(StudyTargetDto t) => t.Met switch { true => "met target-met", false => "met target-missed", null => "met target-open" };
 
     /// <inheritdoc />
