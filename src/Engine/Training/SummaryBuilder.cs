@@ -196,7 +196,7 @@ public sealed class SummaryBuilder
                 Items = items,
                 DropPp = baseline is { } b2 ? (b2 - acc) * 100.0 : null,
                 DropStdErrPp = se,
-                RelativeDropStdErrPct = se is { } e && baseline is > 0 ? e / baseline.Value * 100.0 : null,
+                RelativeDropStdErrPct = se is { } e && baseline is > 0 ? e / baseline.Value : null, // pp over the twin (a fraction) = percent of it
             };
         }).ToArray();
     }
