@@ -6,9 +6,10 @@ public sealed class ResumeStateTests
 {
     // Every typed config field (init kind and tokenizer, what-if formats, quant format, rule roles and formats, a delayed
     // recipe's format) as stored configs and the Python client write them. The hash was taken before these fields were
-    // typed (when they were strings): a resume state saved then must still match.
+    // typed (when they were strings): a resume state saved then must still match. The model is the demo preset of that
+    // time (6 blocks, FFN 344) written out, as stored configs carry it; the preset's FFN is 384 since.
     private const string Typed = """
-        {"name":"wire","init":{"kind":"hf","path":"models/x","tokenizer":"byte"},
+        {"name":"wire","model":{"layers":6,"ffnDim":344},"init":{"kind":"hf","path":"models/x","tokenizer":"byte"},
          "stats":{"whatIf":["mxfp4","int4-g128","E5M2"]},
          "quant":{"preset":null,"format":"hif8","rules":[
            {"layer":"**","role":"input","format":"int8-pt","delayed":{"format":"e5m2","amaxComputeAlgo":"mean"}},
