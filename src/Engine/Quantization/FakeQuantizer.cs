@@ -29,7 +29,9 @@ public static class FakeQuantizer
     /// <param name="fullStats">Also count and sum for underflow, MSE, SQNR (and HiF8 tiers); otherwise only the overflow.</param>
     /// <param name="stochastic">Round stochastically with u from this generator (<see cref="StochasticRounding"/>;
     /// FP8/E2M1 and per-tensor INT only); null = the format's round to nearest even.</param>
-    public static FakeQuantResult Apply(Tensor x, Tensor scale, INumberFormat format, bool fullStats = false, Generator? stochastic = null)
+    /// <param name="pictures">With <paramref name="fullStats"/>: also the magnitude histogram and the block-scale
+    /// statistics (their own cadence, <c>stats.histogramEvery</c>); false leaves their columns out of the vector.</param>
+    public static FakeQuantResult Apply(Tensor x, Tensor scale, INumberFormat format, bool fullStats = false, Generator? stochastic = null, bool pictures = true)
     {
         Tensor q, stats;
         using (no_grad())
@@ -43,7 +45,7 @@ public static class FakeQuantizer
             var onGrid = stochastic is not null ? Stochastic(clamped, format, stochastic)
                 : format is FloatFormat ff ? FloatQuantizer.QuantizeClamped(clamped, ff) : format.QuantizeDequantize(clamped);
             q = onGrid.div_(scale).MoveToOuterDisposeScope(); // in place (a new tensor); no graph: created under no_grad, a constant
-            stats = Raw(x, q, overflow, fullStats, format is HiF8Format ? scaled : null, () => Extra(scaled, format, null, q)).MoveToOuterDisposeScope();
+            stats = Raw(x, q, overflow, fullStats, format is HiF8Format ? scaled : null, !pictures ? null : () => Extra(scaled, format, null, q)).MoveToOuterDisposeScope();
         }
 
         return WithStraightThrough(x, q, stats);
@@ -53,7 +55,12 @@ public static class FakeQuantizer
     /// Fake-quantizes onto a block-scaled format (INT-n, MX, NVFP4) that computes its own scales; straight-through
     /// gradient. Overflow is 0 by construction (each block's scale comes from the block's own max).
     /// </summary>
-    public static FakeQuantResult ApplyBlock(Tensor x, INumberFormat format, bool fullStats = false, Generator? stochastic = null)
+    /// <param name="x">Any shape, float32; may require grad.</param>
+    /// <param name="format">A block-scaled format.</param>
+    /// <param name="fullStats">Also the error statistics (as <see cref="Apply"/>).</param>
+    /// <param name="stochastic">Round stochastically with u from this generator; null = round to nearest even.</param>
+    /// <param name="pictures">With <paramref name="fullStats"/>: also the magnitude histogram and the block-scale statistics.</param>
+    public static FakeQuantResult ApplyBlock(Tensor x, INumberFormat format, bool fullStats = false, Generator? stochastic = null, bool pictures = true)
     {
         Tensor q, stats;
         using (no_grad())
@@ -61,7 +68,7 @@ public static class FakeQuantizer
         {
             q = (stochastic is null ? format.QuantizeDequantize(x.detach()) : StochasticRounding.QuantizeBlocks(x.detach(), format, stochastic)).MoveToOuterDisposeScope();
             var overflow = zeros(Array.Empty<long>(), dtype: ScalarType.Int64, device: x.device);
-            stats = Raw(x, q, overflow, fullStats, null, () =>
+            stats = Raw(x, q, overflow, fullStats, null, !pictures ? null : () =>
             {
                 using var view = BlockScaleView.Of(x.detach(), format);
                 return Extra(view?.Scaled, format, view, q);
@@ -72,8 +79,8 @@ public static class FakeQuantizer
     }
 
     // float64 [elements, overflow count] or, with full stats, also [nonzero x, nonzero q, Σ(q-x)², Σx², 8 HiF8 bins]
-    // and the extra groups' columns (magnitude histogram, block scales).
-    private static Tensor Raw(Tensor x, Tensor q, Tensor overflow, bool fullStats, Tensor? hif8Scaled, Func<Tensor> extra)
+    // and the extra groups' columns (magnitude histogram, block scales) when asked for (null: left out, NaN in the row).
+    private static Tensor Raw(Tensor x, Tensor q, Tensor overflow, bool fullStats, Tensor? hif8Scaled, Func<Tensor>? extra)
     {
         using var numel = x.numel().ToScalar(); // held; full() is a kernel, tensor(value) a host->device copy (sync on CUDA)
         var elements = full(Array.Empty<long>(), numel, dtype: ScalarType.Int64, device: x.device);
@@ -83,7 +90,8 @@ public static class FakeQuantizer
             ? full([HiF8TierStats.Bins], NotHiF8, dtype: ScalarType.Int64, device: x.device) // -1 marks "not HiF8"
             : HiF8TierStats.CountBins(hif8Scaled);
         var integers = cat([stack([elements, overflow]), counts]).to(ScalarType.Float64);
-        return cat([integers, energies.to(ScalarType.Float64), bins.to(ScalarType.Float64), extra()]);
+        var errors = cat([integers, energies.to(ScalarType.Float64), bins.to(ScalarType.Float64)]);
+        return extra is null ? errors : cat([errors, extra()]);
     }
 
     // The magnitude histogram of the scaled values (the elements in block-scale units for block formats) and the block

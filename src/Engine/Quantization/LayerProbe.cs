@@ -74,6 +74,12 @@ public sealed class LayerProbe : IDisposable
     /// <summary>Compute the weight/input error split on this step (three extra matmuls; default off).</summary>
     public bool SplitError { get; set; }
 
+    /// <summary>
+    /// On stats steps, also the magnitude histogram and the block-scale statistics (pictures, on their own cadence
+    /// <c>stats.histogramEvery</c>; set by the trainer per step; default on). Off: their columns stay NaN (no points).
+    /// </summary>
+    public bool Pictures { get; set; } = true;
+
     /// <summary>How many top input channels to track on stats steps (0 = none; the trainer sets it for FC2).</summary>
     public int TopChannelCount
     {

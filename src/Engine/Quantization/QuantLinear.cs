@@ -252,7 +252,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         }
 
         using var amax = ScaleMath.Amax(gradOutput);
-        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, Probe.CollectStats, _stochastic[LayerProbe.GradRow]);
+        var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, Probe.CollectStats, _stochastic[LayerProbe.GradRow], Probe.Pictures);
         using (stats) Probe.Record(LayerProbe.GradRow, stats);
         Probe.RecordWhatIf(LayerProbe.GradRow, gradOutput, amax);
         Probe.RecordRange(LayerProbe.GradRow, gradOutput);
@@ -271,7 +271,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
             return t.alias();
         }
 
-        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training, Probe.CollectStats, _stochastic[row]);
+        var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training, Probe.CollectStats, _stochastic[row], Probe.Pictures);
         using (stats) Probe.Record(row, stats);
         return output;
     }

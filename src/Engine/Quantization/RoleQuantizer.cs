@@ -26,7 +26,8 @@ internal static class RoleQuantizer
     /// <param name="advance">True in training: delayed states take this step's amax, current states remember their scale.</param>
     /// <param name="fullStats">Compute the error statistics too (a stats step).</param>
     /// <param name="stochastic">The role's stochastic-rounding generator, or null (round to nearest even).</param>
-    public static (Tensor Output, Tensor Stats) Quantize(Tensor t, Tensor amax, INumberFormat format, nn.Module? state, bool advance, bool fullStats, Generator? stochastic = null)
+    /// <param name="pictures">With <paramref name="fullStats"/>: also the magnitude histogram and block-scale columns (their cadence).</param>
+    public static (Tensor Output, Tensor Stats) Quantize(Tensor t, Tensor amax, INumberFormat format, nn.Module? state, bool advance, bool fullStats, Generator? stochastic = null, bool pictures = true)
     {
         Tensor scale, pred;
         FakeQuantResult result;
@@ -34,18 +35,18 @@ internal static class RoleQuantizer
         {
             case DelayedScalingState delayed:
                 (scale, pred) = delayed.ScaleFor(amax);
-                result = FakeQuantizer.Apply(t, scale, format, fullStats, stochastic);
+                result = FakeQuantizer.Apply(t, scale, format, fullStats, stochastic, pictures);
                 if (advance) delayed.Update(amax);
                 break;
             case CurrentScalingState current:
                 scale = current.ScaleFor(amax, advance);
                 pred = amax.clone();
-                result = FakeQuantizer.Apply(t, scale, format, fullStats, stochastic);
+                result = FakeQuantizer.Apply(t, scale, format, fullStats, stochastic, pictures);
                 break;
             default: // block formats: their own scales
                 scale = ones_like(amax);
                 pred = amax.clone();
-                result = FakeQuantizer.ApplyBlock(t, format, fullStats, stochastic);
+                result = FakeQuantizer.ApplyBlock(t, format, fullStats, stochastic, pictures);
                 break;
         }
 

@@ -71,6 +71,7 @@ public static class ConfigValidator
         {
             Check(config.Stats.Every >= 0, "stats.every", "must be 0 (off) or a positive number of steps");
             Check(config.Stats.ErrorSplitEvery >= 0, "stats.errorSplitEvery", "must be 0 (off) or a positive number of steps");
+            Check(config.Stats.HistogramEvery >= 0, "stats.histogramEvery", "must be 0 (off) or a positive number of steps");
             Check(config.Stats.TopChannels is >= 0 and <= 64, "stats.topChannels", "must be between 0 and 64");
             for (var i = 0; i < (config.Stats.WhatIf?.Count ?? 0); i++)
             {

@@ -11,6 +11,12 @@ public sealed record StatsConfig
     /// <summary>The weight/input error split (three extra matmuls per layer) every N steps; 0 = never.</summary>
     public int ErrorSplitEvery { get; init; } = 10;
 
+    /// <summary>
+    /// The magnitude histogram (<c>magHist.*</c>) and the block-scale statistics (scaleInv*, scaleStd, blocksAtScaleLimit,
+    /// blockUnderflow) every N steps, on stats steps only (pictures: they need not be every step); 0 = never.
+    /// </summary>
+    public int HistogramEvery { get; init; } = 10;
+
     /// <summary>Top-k input channels tracked for every <c>mlp.down_proj</c> (FC2); 0 = none.</summary>
     public int TopChannels { get; init; } = 4;
 

@@ -201,10 +201,12 @@ public sealed class Trainer : IDisposable
             var lr = LrSchedule.At(step, _config.Steps, _config.LearningRate, _config.LrWarmupSteps);
             var collect = stats.Every > 0 && step % stats.Every == 0;
             var split = stats.ErrorSplitEvery > 0 && step % stats.ErrorSplitEvery == 0;
+            var pictures = stats.HistogramEvery > 0 && step % stats.HistogramEvery == 0;
             foreach (var layer in layers)
             {
                 layer.Probe.CollectStats = collect;
                 layer.Probe.SplitError = split;
+                layer.Probe.Pictures = pictures;
             }
 
             watch.Restart();

@@ -33,6 +33,11 @@ public class ConfigValidatorTests
     }
 
     [Fact]
+    public void Stats_NegativeCadencesNamed() =>
+        Assert.Equal(["stats.every", "stats.errorSplitEvery", "stats.histogramEvery"],
+            Fields(TrainConfig.Tiny with { Stats = new StatsConfig { Every = -1, ErrorSplitEvery = -1, HistogramEvery = -1 } }));
+
+    [Fact]
     public void Phases_OutOfRangeValuesNamed()
     {
         var config = TrainConfig.Tiny with
