@@ -20,8 +20,9 @@ internal static class ResumeState
     /// <summary>The last bytes of every complete file: a file without them was cut short.</summary>
     public static readonly byte[] Trailer = "QSRSEND\n"u8.ToArray();
 
-    // stats.grad joined the config later, on by default: left out of the hash while it is on, so the hashes (and the
-    // resumability) of configs written before it stay as they were; switching it off changes the hash.
+    // stats.grad and stats.histogramEvery joined the config later: each is left out of the hash while it has its default
+    // (grad on, histograms every 10 steps), so the hashes (and the resumability) of configs written before them stay as
+    // they were; any other value changes the hash.
     private static readonly JsonSerializerOptions HashJson = new(JsonSerializerDefaults.Web)
     {
         TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { OmitDefaultGrad } },
@@ -32,6 +33,7 @@ internal static class ResumeState
         if (info.Type != typeof(StatsConfig)) return;
         foreach (var property in info.Properties)
             if (property.Name == "grad") property.ShouldSerialize = (_, value) => value is false;
+            else if (property.Name == "histogramEvery") property.ShouldSerialize = (_, value) => value is not StatsDefaults.HistogramEvery;
     }
 
     /// <summary>

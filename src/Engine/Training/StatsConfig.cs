@@ -15,7 +15,7 @@ public sealed record StatsConfig
     /// The magnitude histogram (<c>magHist.*</c>) and the block-scale statistics (scaleInv*, scaleStd, blocksAtScaleLimit,
     /// blockUnderflow) every N steps, on stats steps only (pictures: they need not be every step); 0 = never.
     /// </summary>
-    public int HistogramEvery { get; init; } = 10;
+    public int HistogramEvery { get; init; } = StatsDefaults.HistogramEvery;
 
     /// <summary>Top-k input channels tracked for every <c>mlp.down_proj</c> (FC2); 0 = none.</summary>
     public int TopChannels { get; init; } = 4;

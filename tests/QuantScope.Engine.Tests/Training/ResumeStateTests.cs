@@ -35,6 +35,14 @@ public sealed class ResumeStateTests
     }
 
     [Fact]
+    public void ConfigHash_HistogramEvery_DefaultLeavesTheHash_OtherChangesIt()
+    {
+        var config = JsonSerializer.Deserialize<TrainConfig>(Typed, Web)!;
+        Assert.Equal(ResumeState.ConfigHash(config), ResumeState.ConfigHash(config with { Stats = config.Stats with { HistogramEvery = 10 } }));
+        Assert.NotEqual(ResumeState.ConfigHash(config), ResumeState.ConfigHash(config with { Stats = config.Stats with { HistogramEvery = 5 } }));
+    }
+
+    [Fact]
     public void ConfigHash_TypedFields_SerializeAsTheirOwnText()
     {
         var json = JsonSerializer.Serialize(JsonSerializer.Deserialize<TrainConfig>(Typed, Web)!, Web);
