@@ -1,4 +1,3 @@
-using System.Text.Json;
 using QuantScope.Data.Runs;
 using QuantScope.Engine.Telemetry;
 using QuantScope.Engine.Training;
@@ -14,8 +13,8 @@ public static class StudyRunReader
     /// <summary>The run with its arm's label and expectation (the run's name when the arm is not a known one).</summary>
     public static StudyRunDto Read(RunEntity run, StudyMembership membership)
     {
-        var summary = Parse<RunSummary>(run.SummaryJson);
-        var steps = Parse<TrainConfig>(run.ConfigJson)?.Steps ?? 0;
+        var summary = StoredJson.Parse<RunSummary>(run.SummaryJson);
+        var steps = StoredJson.Parse<TrainConfig>(run.ConfigJson)?.Steps ?? 0;
         var (label, expect) = Arms.TryGetValue(membership.Arm, out var arm) ? (arm.Label, arm.Expect) : (run.Name, "");
         var forgetting = summary?.Forgetting;
         return new StudyRunDto(
@@ -30,17 +29,4 @@ public static class StudyRunReader
         summary?.Tasks is { Count: > 0 } tasks
             ? tasks.Select(t => new StudyTaskDto(t.Name, t.Acc, t.BaselineAcc, t.RelativeDropPct, t.RelativeDropStdErrPct, t.Items)).ToList()
             : [];
-
-    private static T? Parse<T>(string? json) where T : class
-    {
-        if (string.IsNullOrEmpty(json)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<T>(json, JsonDefaults.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using QuantScope.Data;
 using QuantScope.Data.Runs;
 using QuantScope.Engine.Numerics;
@@ -15,8 +14,8 @@ public static class SweepMetricsReader
     /// <summary>The run's metrics; fields whose source is missing or unreadable are null.</summary>
     public static SweepMetricsDto Read(RunEntity run)
     {
-        var summary = Parse<RunSummary>(run.SummaryJson);
-        var config = Parse<TrainConfig>(run.ConfigJson);
+        var summary = StoredJson.Parse<RunSummary>(run.SummaryJson);
+        var config = StoredJson.Parse<TrainConfig>(run.ConfigJson);
         var (group, bits) = WeightFormat(run, config);
 
         var final = summary?.FinalLoss;
@@ -40,7 +39,7 @@ public static class SweepMetricsReader
     /// </summary>
     private static (int? Group, int? Bits) WeightFormat(RunEntity run, TrainConfig? config)
     {
-        var formats = Parse<EffectivePlanDto>(run.PlanJson)?.Entries?
+        var formats = StoredJson.Parse<EffectivePlanDto>(run.PlanJson)?.Entries?
             .Where(e => e.Role == TensorRoles.Weight).Select(e => e.Format).ToList();
         if (formats is not { Count: > 0 } && config?.Quant is not null)
         {
@@ -58,18 +57,5 @@ public static class SweepMetricsReader
         var grouped = ints.Where(f => f.Granularity == IntGranularity.PerGroup).GroupBy(f => (f.GroupSize, f.Bits)).MaxBy(g => g.Count())?.Key;
         if (grouped is { } g) return (g.GroupSize, g.Bits);
         return (null, ints.GroupBy(f => f.Bits).MaxBy(x => x.Count())?.Key);
-    }
-
-    private static T? Parse<T>(string? json) where T : class
-    {
-        if (string.IsNullOrEmpty(json)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<T>(json, JsonDefaults.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }
