@@ -59,7 +59,8 @@ public static class MagnitudeHistogram
         using var over = (n - 1).ToScalar();
         using var max = ((float)format.MaxValue).ToScalar();
         using var zero = 0L.ToScalar();
-        var bins = magnitude.frexp().Exponent.to(ScalarType.Int64).add_(shift).clamp_(under, over);
+        using var one = 1L.ToScalar(); // add_(Scalar) alone would make its alpha = 1 as a temporary Scalar
+        var bins = magnitude.frexp().Exponent.to(ScalarType.Int64).add_(shift, one).clamp_(under, over);
         return bins.masked_fill_(magnitude.le(max).logical_not_(), over).masked_fill_(magnitude.eq(zero), zero);
     }
 
