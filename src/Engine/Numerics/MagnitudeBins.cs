@@ -12,7 +12,7 @@ namespace QuantScope.Engine.Numerics;
 public static class MagnitudeBins
 {
     /// <summary>Prefix of the histogram's metrics.</summary>
-    public const string Prefix = "magHist.";
+    public const string Prefix = Telemetry.MetricCatalog.MagHistPrefix;
 
     /// <summary>Metric of the exact-zero bin.</summary>
     public const string Zero = Prefix + "zero";

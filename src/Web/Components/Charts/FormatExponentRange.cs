@@ -16,6 +16,6 @@ public sealed record FormatExponentRange(string Format, int MinExponent, int Max
     public static FormatExponentRange? Of(string? format)
     {
         if (format is null || !NumberFormats.TryGet(format, out var f) || !(f.MinSubnormal > 0) || !(f.MaxValue > 0)) return null;
-        return new FormatExponentRange(f.Name, (int)Math.Floor(Math.Log2(f.MinSubnormal)), (int)Math.Floor(Math.Log2(f.MaxValue)));
+        return new FormatExponentRange(f.Name, MagnitudeBins.MinExponent(f), MagnitudeBins.MaxExponent(f));
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Web.Components.Charts;
 
@@ -19,8 +20,8 @@ public sealed record MagnitudeBin(string Metric, int? Exponent, int Rank)
     public static bool TryParse(string metric, [NotNullWhen(true)] out MagnitudeBin? bin)
     {
         bin = null;
-        if (!metric.StartsWith(MetricGrouping.MagHistPrefix, StringComparison.Ordinal)) return false;
-        var rest = metric[MetricGrouping.MagHistPrefix.Length..];
+        if (!metric.StartsWith(MetricCatalog.MagHistPrefix, StringComparison.Ordinal)) return false;
+        var rest = metric[MetricCatalog.MagHistPrefix.Length..];
         bin = rest switch
         {
             "zero" => new MagnitudeBin(metric, null, -Edge - 1),
@@ -34,7 +35,7 @@ public sealed record MagnitudeBin(string Metric, int? Exponent, int Rank)
     }
 
     /// <summary>The axis label: <c>0</c>, <c>under</c>, <c>2^k</c>, <c>over</c>.</summary>
-    public string Label => Exponent is { } k ? $"2^{k.ToString(CultureInfo.InvariantCulture)}" : Metric[MetricGrouping.MagHistPrefix.Length..] switch
+    public string Label => Exponent is { } k ? $"2^{k.ToString(CultureInfo.InvariantCulture)}" : Metric[MetricCatalog.MagHistPrefix.Length..] switch
     {
         "zero" => "0",
         var other => other,

@@ -37,8 +37,8 @@ public sealed record MagnitudeHistogram(IReadOnlyList<MagnitudeBin> Bins, IReadO
         var (low, high) = (exponents.Min(), exponents.Max());
         double XOf(MagnitudeBin b) => b.Exponent ?? b.Metric switch
         {
-            "magHist.zero" => low - 2,
-            "magHist.under" => low - 1,
+            Engine.Numerics.MagnitudeBins.Zero => low - 2,
+            Engine.Numerics.MagnitudeBins.Under => low - 1,
             _ => high + 1,
         };
 

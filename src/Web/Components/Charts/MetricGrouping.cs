@@ -9,9 +9,6 @@ namespace QuantScope.Web.Components.Charts;
 /// </summary>
 public static class MetricGrouping
 {
-    /// <summary>Prefix of the magnitude-histogram bins (<c>magHist.zero</c>, <c>magHist.under</c>, <c>magHist.e{k}</c>, <c>magHist.over</c>).</summary>
-    public const string MagHistPrefix = "magHist.";
-
     /// <summary>The groups, in picker order (what-if groups, one per format, come after these, then "other").</summary>
     public static IReadOnlyList<string> Order { get; } =
         ["Saturation and range", "Quantization error", "Distribution", "Block scales", "HiF8 tiers", "Norms", "Magnitude histogram"];
@@ -20,11 +17,12 @@ public static class MetricGrouping
     {
         [MetricCatalog.OverflowFraction] = Order[0], [MetricCatalog.SaturationEvent] = Order[0], [MetricCatalog.SaturationRate] = Order[0],
         [MetricCatalog.AmaxRatio] = Order[0], [MetricCatalog.Amax] = Order[0], [MetricCatalog.AmaxPred] = Order[0],
-        [MetricCatalog.Scale] = Order[0], ["dynamicRange"] = Order[0],
+        [MetricCatalog.Scale] = Order[0], [MetricCatalog.DynamicRange] = Order[0],
         [MetricCatalog.UnderflowFraction] = Order[1], [MetricCatalog.Mse] = Order[1], [MetricCatalog.SqnrDb] = Order[1],
         [MetricCatalog.ErrorBoth] = Order[1], [MetricCatalog.ErrorInputOnly] = Order[1], [MetricCatalog.ErrorWeightOnly] = Order[1],
         [MetricCatalog.Kurtosis] = Order[2], [MetricCatalog.ChannelRatio] = Order[2],
-        ["scaleInvMin"] = Order[3], ["scaleInvMax"] = Order[3], ["scaleStd"] = Order[3], ["blocksAtScaleLimit"] = Order[3], ["blockUnderflow"] = Order[3],
+        [MetricCatalog.ScaleInvMin] = Order[3], [MetricCatalog.ScaleInvMax] = Order[3], [MetricCatalog.ScaleStd] = Order[3],
+        [MetricCatalog.BlocksAtScaleLimit] = Order[3], [MetricCatalog.BlockUnderflow] = Order[3],
         [MetricCatalog.Hif8Tier3Bit] = Order[4], [MetricCatalog.Hif8Tier2Bit] = Order[4], [MetricCatalog.Hif8Tier1Bit] = Order[4], [MetricCatalog.Hif8Tier0Bit] = Order[4],
         [MetricCatalog.WeightNorm] = Order[5], [MetricCatalog.GradNorm] = Order[5],
     };
@@ -36,7 +34,7 @@ public static class MetricGrouping
     public static string GroupOf(string metric)
     {
         if (ByName.TryGetValue(metric, out var group)) return group;
-        if (metric.StartsWith(MagHistPrefix, StringComparison.Ordinal)) return Order[6];
+        if (metric.StartsWith(MetricCatalog.MagHistPrefix, StringComparison.Ordinal)) return Order[6];
         if (WhatIfFormat(metric) is { } format) return $"What-if {format}";
         return Other;
     }
