@@ -1,11 +1,13 @@
 """Device kernels of the per-layer statistics: counts and sums only, written into the probe's float64 buffer, never
 read on the host here (the engine's FakeQuantizer, QuantErrorStats, DistributionStats, HiF8TierStats, WhatIfStats).
 Cheap forms as measured for the engine: count_nonzero instead of bool sums, dot products for energies, raw power sums
-for the kurtosis, overflow = count_nonzero(scaled - clamp(scaled))."""
+for the kurtosis, overflow = count_nonzero(scaled - clamp(scaled)). Big intermediates go into work tensors a `scratch`
+(quantscope.scratch.Scratch) lends, when given."""
 
 import torch
 
 from . import formats
+from .scratch import take
 
 __all__ = ["RAW", "RAW_WIDTH", "WHATIF_WIDTH", "HIF8_BINS", "fake_quant", "role_stats", "shape_stats", "what_if"]
 
@@ -20,38 +22,48 @@ _HIF8_THRESHOLDS = [2.0 ** -23, 2.0 ** -15, 2.0 ** -7, 2.0 ** -3, 2.0 ** 4, 2.0 
 _NATIVE = {"e4m3": getattr(torch, "float8_e4m3fn", None), "e5m2": getattr(torch, "float8_e5m2", None)}
 
 
-def _on_grid(clamped, fmt):
-    """The clamped, scaled tensor on the format's grid: torch's float8 cast where torch has it (2.1+; identical values,
-    the engine does the same with libtorch's), the emulation otherwise (torch 1.13; it overwrites `clamped`)."""
+def _on_grid(clamped, fmt, work):
+    """The clamped, scaled tensor on the format's grid, in place where it can: torch's float8 cast where torch has it
+    (2.1+; identical values, the engine does the same with libtorch's), the emulation otherwise (torch 1.13; `work`:
+    round_float's two work tensors)."""
     native = _NATIVE.get(fmt)
     if native is not None and clamped.dtype == torch.float32:
-        return clamped.to(native).to(torch.float32)
+        return clamped.copy_(clamped.to(native))
     spec = formats.FLOAT_SPECS.get(fmt)
-    return formats.round_float(clamped, spec) if spec is not None else formats.quantize(clamped, fmt)
+    return formats.round_float(clamped, spec, work) if spec is not None else formats.quantize(clamped, fmt)
 
 
-def fake_quant(x, scale, fmt):
+def fake_quant(x, scale, fmt, scratch=None):
     """(q, overflow count, scaled): q = Q(clamp(x*scale, +-max)) / scale; overflow = elements with |x*scale| above the
     scaling target (HiF8: 15), NaN counted; scaled = x*scale where the target is below the format max (HiF8, whose
-    tier bins need it), else None. x float32, scale 0-d float32. Every big intermediate is made once and then worked
-    in place (on a CPU a new multi-megabyte tensor costs more in page faults than the arithmetic)."""
-    scaled = x * scale
+    tier bins need it), else None. x float32, scale 0-d float32.
+
+    Every big intermediate is written into an existing tensor: `scratch` lends three (q is then its slot 1 and HiF8's
+    scaled its slot 0, valid until the scratch is used again); without it they are made here. On a CPU a new
+    multi-megabyte tensor costs more in page faults than the arithmetic on it."""
+    flat = x.reshape(-1)
+    scaled, clamped, spare = take(scratch, flat, 3)
+    torch.mul(flat, scale, out=scaled)
     fmax = formats.format_max(fmt)
-    clamped = scaled.clamp(-fmax, fmax)
+    torch.clamp(scaled, -fmax, fmax, out=clamped)
     target = formats.target_max(fmt)
     if target >= fmax:
-        overflow = torch.count_nonzero(scaled.sub_(clamped))  # scaled is not needed after this
+        overflow = torch.count_nonzero(scaled.sub_(clamped))
+        q = _on_grid(clamped, fmt, (scaled, spare))  # scaled is not needed any more: work space
         scaled = None
     else:
-        overflow = torch.count_nonzero(scaled - scaled.clamp(-target, target))
-    return _on_grid(clamped, fmt).div_(scale), overflow, scaled  # _on_grid's result is a fresh tensor
+        overflow = torch.count_nonzero(torch.clamp(scaled, -target, target, out=spare).sub_(scaled))
+        q = _on_grid(clamped, fmt, None)
+        scaled = scaled.view(x.shape)
+    return q.div_(scale).view(x.shape), overflow, scaled
 
 
-def _sums(x, q):
-    """[elements, nonzero x, nonzero q] (int64) and [sum (q-x)^2, sum x^2] (float32) of one tensor."""
-    flat_x = x.reshape(-1)
-    diff = q.reshape(-1) - flat_x
-    counts = torch.stack([torch.count_nonzero(flat_x), torch.count_nonzero(q)])
+def _sums(x, q, scratch):
+    """[elements, nonzero x, nonzero q] (int64) and [sum (q-x)^2, sum x^2] (float32) of one tensor; q - x is written
+    into the scratch's slot 0 (or a new tensor)."""
+    flat_x, flat_q = x.reshape(-1), q.reshape(-1)
+    counts = torch.stack([torch.count_nonzero(flat_x), torch.count_nonzero(flat_q)])
+    diff = torch.sub(flat_q, flat_x, out=take(scratch, flat_x, 1)[0])
     return counts, torch.stack([torch.dot(diff, diff), torch.dot(flat_x, flat_x)])
 
 
@@ -65,25 +77,27 @@ def _boundaries(device):
     return _BOUNDARIES[device]
 
 
-def role_stats(x, q, overflow, scaled_hif8):
-    """float64 [elements .. hif8Bin7] (RAW[0:14]) of a quantized role; HiF8 bins -1 unless `scaled_hif8` is given."""
-    counts, energies = _sums(x, q)
-    elements = torch.full((1,), float(x.numel()), dtype=torch.float64, device=x.device)
+def role_stats(x, q, overflow, scaled_hif8, scratch=None):
+    """float64 [elements .. hif8Bin7] (RAW[0:14]) of a quantized role; HiF8 bins -1 unless `scaled_hif8` is given.
+    With `scratch`, q and scaled_hif8 may be fake_quant's scratch slots (read before slot 0 is written)."""
     if scaled_hif8 is None:
         bins = torch.full((HIF8_BINS,), -1.0, dtype=torch.float64, device=x.device)
     else:
         boundaries = _boundaries(x.device)
         bins = torch.bucketize(scaled_hif8.abs().reshape(-1), boundaries, right=True).bincount(minlength=HIF8_BINS)
+    counts, energies = _sums(x, q, scratch)
+    elements = torch.full((1,), float(x.numel()), dtype=torch.float64, device=x.device)
     return torch.cat([elements, overflow.reshape(1).to(torch.float64), counts.to(torch.float64),
                       energies.to(torch.float64), bins.to(torch.float64)])
 
 
-def shape_stats(x, top_k):
+def shape_stats(x, top_k, scratch=None):
     """Input shape: float64 [sum x, sum x^3, sum x^4, median channel absmax] and, for top_k > 0, (absmax [k], channel
-    indices [k]) of the largest channels (channels = the last dim)."""
+    indices [k]) of the largest channels (channels = the last dim). Uses the scratch's slots 0 and 1."""
     flat = x.reshape(-1)
-    square = flat * flat
-    per_channel = x.reshape(-1, x.shape[-1]).abs().amax(0)
+    square, magnitude = take(scratch, flat, 2)
+    torch.mul(flat, flat, out=square)
+    per_channel = torch.abs(flat, out=magnitude).view(-1, x.shape[-1]).amax(0)
     sums = torch.stack([flat.sum(), torch.dot(square, flat), torch.dot(square, square), per_channel.median()])
     if top_k <= 0:
         return sums.to(torch.float64), None
@@ -91,24 +105,20 @@ def shape_stats(x, top_k):
     return sums.to(torch.float64), torch.stack([values, indices.to(values.dtype)])
 
 
-def what_if(x, amax, fmt):
+def what_if(x, amax, fmt, scratch=None):
     """float64 [WHATIF_WIDTH] of casting x to `fmt` beside training: per-tensor formats scaled by this step's amax to
     their target, block formats by their own blocks (NaN when the last dim does not fit the block)."""
     if formats.is_per_tensor(fmt):
-        target = formats.target_max(fmt)
         usable = (amax > 0) & torch.isfinite(amax)
         # The engine writes amax.reciprocal() * target; kept in that order for identical float32 rounding.
-        scale = torch.where(usable, amax.reciprocal() * target, torch.ones_like(amax))
-        scaled = x * scale
-        overflow = torch.count_nonzero(scaled - scaled.clamp(-target, target))
-        fmax = formats.format_max(fmt)
-        q = formats.quantize(scaled.clamp(-fmax, fmax), fmt) / scale
+        scale = torch.where(usable, amax.reciprocal() * formats.target_max(fmt), torch.ones_like(amax))
+        q, overflow, _ = fake_quant(x, scale, fmt, scratch)
     else:
         block = formats.block_size(fmt)
         if block is not None and x.shape[-1] % block:
             return torch.full((WHATIF_WIDTH,), float("nan"), dtype=torch.float64, device=x.device)
         q = formats.quantize(x, fmt)
         overflow = torch.zeros((), dtype=torch.int64, device=x.device)
-    counts, energies = _sums(x, q)
+    counts, energies = _sums(x, q, scratch)
     elements = torch.full((1,), float(x.numel()), dtype=torch.float64, device=x.device)
     return torch.cat([elements, overflow.reshape(1).to(torch.float64), counts.to(torch.float64), energies.to(torch.float64)])

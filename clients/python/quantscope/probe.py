@@ -21,6 +21,7 @@ from . import formats, kernels, te
 from .finish import Finisher, ROLES
 from .recipe import Block, Current, Delayed
 from .scaling import ScalingState, amax_of
+from .scratch import Scratch
 
 __all__ = ["Probe"]
 
@@ -86,6 +87,7 @@ class Probe:
         self.top_k = max([layer.top_k for layer in self._top], default=0)
         self.finisher = Finisher(self.layer_names, self.what_if, [layer.index for layer in self._top], self.top_k)
         self._buffers = None
+        self._scratch = Scratch()  # the stats kernels' work tensors, reused step after step on a CPU
         self._collects = 0  # logged steps so far
         self._slot_steps = []  # step of each filled slot of the current window
         self._stats_step = None
@@ -186,26 +188,27 @@ class Probe:
                     raise ValueError(f"apply: {layer.name}'s {role} has last dim {last}, not a multiple of {fmt}'s block {block}")
 
     def _full(self, layer, r, x, amax, scale, fmt, block, buffers):
-        """The stats step's counts and sums into the buffers; returns the dequantized tensor (None when a block
-        format does not fit the last dim)."""
+        """The stats step's counts and sums into the buffers; with apply returns the dequantized tensor (None when a
+        block format does not fit the last dim), else None."""
         if block:
             if formats.block_size(fmt) and x.shape[-1] % formats.block_size(fmt):
                 return None
             q, overflow, scaled = formats.quantize(x, fmt), torch.zeros((), dtype=torch.int64, device=x.device), None
         else:
-            q, overflow, scaled = kernels.fake_quant(x, scale, fmt)
-        stats = kernels.role_stats(x, q, overflow, scaled if fmt == "hif8" else None)
+            # With apply, q goes on into the layer: a tensor of its own, not a scratch slot.
+            q, overflow, scaled = kernels.fake_quant(x, scale, fmt, None if self.apply else self._scratch)
+        stats = kernels.role_stats(x, q, overflow, scaled if fmt == "hif8" else None, self._scratch)
         row = buffers["raw"][layer.index, r]
         row[:stats.shape[0]].copy_(stats)
         if r == 0:
-            shape, top = kernels.shape_stats(x, layer.top_k)
+            shape, top = kernels.shape_stats(x, layer.top_k, self._scratch)
             row[14:18].copy_(shape)
             if top is not None:
                 target = buffers["top"][self._top.index(layer)]
                 target[:, :top.shape[1]].copy_(top)
         if self.what_if:
-            buffers["whatif"][layer.index, r].copy_(torch.cat([kernels.what_if(x, amax, f) for f in self.what_if]))
-        return q
+            buffers["whatif"][layer.index, r].copy_(torch.cat([kernels.what_if(x, amax, f, self._scratch) for f in self.what_if]))
+        return q if self.apply else None  # without apply q is a scratch slot, reused by the next layer
 
     def _forward_hook(self, layer):
         def hook(module, inputs, output):
