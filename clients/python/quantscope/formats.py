@@ -69,16 +69,17 @@ def quantize_float(x, spec):
     return round_float(x.clamp(-spec.max_value, spec.max_value), spec)
 
 
-def round_float(clamped, spec, work=None):
+def round_float(clamped, spec, work=None, signed_zeros=True):
     """quantize_float's rounding of a tensor already clamped to +-max (callers that clamped anyway skip a pass).
     float32/float64 `clamped` is overwritten and returned (pass a tensor of your own); `work`: two flat tensors of its
     numel and dtype to use as scratch (else made here): on a CPU every new multi-megabyte tensor costs page faults that
-    outweigh the arithmetic.
+    outweigh the arithmetic. `signed_zeros=False` (for counts and sums, which cannot tell -0 from +0) leaves a negative
+    value that rounds to zero at +0 and saves two passes.
 
     float32/float64 round by adding and taking away C = 1.5 * 2^(stored mantissa bits) * spacing, made on the integer
     view from each element's exponent field (clamped below at the format's smallest normal exponent: the subnormal
     spacing): the float addition rounds to a multiple of the spacing, half to even, and the subtraction is exact.
-    Zeros get the input's sign back (an exact sum is +0). NaN stays NaN. Seven passes, all in place, no select."""
+    Zeros get the input's sign back (an exact sum is +0). NaN stays NaN. Seven passes (five without the signs), in place, no select."""
     if clamped.dtype not in _BITS:
         exponent = _floor_log2(clamped.abs()).clamp_min_(spec.min_normal_exponent)
         spacing = torch.exp2(exponent - spec.mantissa_bits)
@@ -93,9 +94,11 @@ def round_float(clamped, spec, work=None):
     torch.bitwise_and(bits, ((1 << (top - stored)) - 1) << stored, out=magic_bits)  # the exponent field
     magic_bits.clamp_((spec.min_normal_exponent + bias) << stored, (spec.max_exponent + bias) << stored)
     magic_bits.add_(((stored - spec.mantissa_bits) << stored) + (1 << (stored - 1)))
-    torch.bitwise_and(bits, -(1 << top), out=sign_bits)
+    if signed_zeros:
+        torch.bitwise_and(bits, -(1 << top), out=sign_bits)
     flat.add_(magic).sub_(magic)
-    bits.bitwise_or_(sign_bits)
+    if signed_zeros:
+        bits.bitwise_or_(sign_bits)
     return clamped
 
 

@@ -22,7 +22,7 @@ _HIF8_THRESHOLDS = [2.0 ** -23, 2.0 ** -15, 2.0 ** -7, 2.0 ** -3, 2.0 ** 4, 2.0 
 _NATIVE = {"e4m3": getattr(torch, "float8_e4m3fn", None), "e5m2": getattr(torch, "float8_e5m2", None)}
 
 
-def _on_grid(clamped, fmt, work):
+def _on_grid(clamped, fmt, work, signed_zeros):
     """The clamped, scaled tensor on the format's grid, in place where it can: torch's float8 cast where torch has it
     (2.1+; identical values, the engine does the same with libtorch's), the emulation otherwise (torch 1.13; `work`:
     round_float's two work tensors)."""
@@ -30,7 +30,9 @@ def _on_grid(clamped, fmt, work):
     if native is not None and clamped.dtype == torch.float32:
         return clamped.copy_(clamped.to(native))
     spec = formats.FLOAT_SPECS.get(fmt)
-    return formats.round_float(clamped, spec, work) if spec is not None else formats.quantize(clamped, fmt)
+    if spec is None:
+        return formats.quantize(clamped, fmt)
+    return formats.round_float(clamped, spec, work, signed_zeros)
 
 
 def fake_quant(x, scale, fmt, scratch=None):
@@ -40,7 +42,8 @@ def fake_quant(x, scale, fmt, scratch=None):
 
     Every big intermediate is written into an existing tensor: `scratch` lends three (q is then its slot 1 and HiF8's
     scaled its slot 0, valid until the scratch is used again); without it they are made here. On a CPU a new
-    multi-megabyte tensor costs more in page faults than the arithmetic on it."""
+    multi-megabyte tensor costs more in page faults than the arithmetic on it. With `scratch` q is for statistics
+    (counts and sums): a negative value that the cast takes to -0 may read +0 there."""
     flat = x.reshape(-1)
     scaled, clamped, spare = take(scratch, flat, 3)
     torch.mul(flat, scale, out=scaled)
@@ -49,11 +52,11 @@ def fake_quant(x, scale, fmt, scratch=None):
     target = formats.target_max(fmt)
     if target >= fmax:
         overflow = torch.count_nonzero(scaled.sub_(clamped))
-        q = _on_grid(clamped, fmt, (scaled, spare))  # scaled is not needed any more: work space
+        q = _on_grid(clamped, fmt, (scaled, spare), scratch is None)  # scaled is not needed any more: work space
         scaled = None
     else:
         overflow = torch.count_nonzero(torch.clamp(scaled, -target, target, out=spare).sub_(scaled))
-        q = _on_grid(clamped, fmt, None)
+        q = _on_grid(clamped, fmt, None, True)
         scaled = scaled.view(x.shape)
     return q.div_(scale).view(x.shape), overflow, scaled
 

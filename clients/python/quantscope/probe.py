@@ -22,6 +22,7 @@ from .finish import Finisher, ROLES
 from .recipe import Block, Current, Delayed
 from .scaling import ScalingState, amax_of
 from .scratch import Scratch
+from .shared import SharedInput
 
 __all__ = ["Probe"]
 
@@ -88,6 +89,7 @@ class Probe:
         self.finisher = Finisher(self.layer_names, self.what_if, [layer.index for layer in self._top], self.top_k)
         self._buffers = None
         self._scratch = Scratch()  # the stats kernels' work tensors, reused step after step on a CPU
+        self._shared = SharedInput()  # q/k/v (gate/up) read one input: computed once
         self._collects = 0  # logged steps so far
         self._slot_steps = []  # step of each filled slot of the current window
         self._stats_step = None
@@ -151,12 +153,18 @@ class Probe:
         if t.numel() == 0:
             return t
         with torch.no_grad():
-            x = t.detach()
-            if x.dtype != torch.float32:
-                x = x.float()
+            seen, hit = self._shared.entry(t) if role == "input" and not apply else (None, False)
+            if hit:  # the input another layer just read: same tensor, same amax
+                x, amax = seen.x, seen.amax
+            else:
+                x = t.detach()
+                if x.dtype != torch.float32:
+                    x = x.float()
+                amax = amax_of(x)
+                if seen is not None:
+                    seen.x, seen.amax = x, amax
             buffers = self._ensure(x.device)
             r = ROLES.index(role)
-            amax = amax_of(x)
             state, fmt = self._state(layer, role, x.device)
             if state is None:  # block format: its own scales
                 scale, pred = torch.ones_like(amax), amax
@@ -167,9 +175,12 @@ class Probe:
                 slot = self._collects % self.every
                 buffers["window"][slot, layer.index, r].copy_(torch.stack([amax, pred, scale]))
                 if self.stats_step_now:
-                    q = self._full(layer, r, x, amax, scale, fmt, state is None, buffers)
+                    lineage = state.lineage if state is not None else None
+                    q = self._full(layer, r, x, amax, scale, fmt, state is None, buffers, seen, lineage)
                 if state is not None:
                     state.update(amax)
+                    if seen is not None:
+                        state.lineage = self._shared.advance(state.lineage, seen)
             if not apply:
                 return t
             if q is None:
@@ -187,27 +198,44 @@ class Probe:
                 if role in self.roles and block and last % block:
                     raise ValueError(f"apply: {layer.name}'s {role} has last dim {last}, not a multiple of {fmt}'s block {block}")
 
-    def _full(self, layer, r, x, amax, scale, fmt, block, buffers):
+    def _full(self, layer, r, x, amax, scale, fmt, block, buffers, seen=None, lineage=None):
         """The stats step's counts and sums into the buffers; with apply returns the dequantized tensor (None when a
-        block format does not fit the last dim), else None."""
-        if block:
-            if formats.block_size(fmt) and x.shape[-1] % formats.block_size(fmt):
-                return None
-            q, overflow, scaled = formats.quantize(x, fmt), torch.zeros((), dtype=torch.int64, device=x.device), None
-        else:
-            # With apply, q goes on into the layer: a tensor of its own, not a scratch slot.
-            q, overflow, scaled = kernels.fake_quant(x, scale, fmt, None if self.apply else self._scratch)
-        stats = kernels.role_stats(x, q, overflow, scaled if fmt == "hif8" else None, self._scratch)
+        block format does not fit the last dim), else None. `seen`: the shared input's entry (quantscope.shared),
+        whose results for the same tensor (and, for the quantization statistics, the same scaling lineage) are copied
+        instead of recomputed."""
+        if block and formats.block_size(fmt) and x.shape[-1] % formats.block_size(fmt):
+            return None
+        q = None
+        stats = seen.role.get(lineage) if seen is not None else None
+        if stats is None:
+            if block:
+                q, overflow, scaled = formats.quantize(x, fmt), torch.zeros((), dtype=torch.int64, device=x.device), None
+            else:
+                # With apply, q goes on into the layer: a tensor of its own, not a scratch slot.
+                q, overflow, scaled = kernels.fake_quant(x, scale, fmt, None if self.apply else self._scratch)
+            stats = kernels.role_stats(x, q, overflow, scaled if fmt == "hif8" else None, self._scratch)
+            if seen is not None:
+                seen.role[lineage] = stats
         row = buffers["raw"][layer.index, r]
         row[:stats.shape[0]].copy_(stats)
         if r == 0:
-            shape, top = kernels.shape_stats(x, layer.top_k, self._scratch)
-            row[14:18].copy_(shape)
+            shape = seen.shape.get(layer.top_k) if seen is not None else None
+            if shape is None:
+                shape = kernels.shape_stats(x, layer.top_k, self._scratch)
+                if seen is not None:
+                    seen.shape[layer.top_k] = shape
+            sums, top = shape
+            row[14:18].copy_(sums)
             if top is not None:
                 target = buffers["top"][self._top.index(layer)]
                 target[:, :top.shape[1]].copy_(top)
         if self.what_if:
-            buffers["whatif"][layer.index, r].copy_(torch.cat([kernels.what_if(x, amax, f, self._scratch) for f in self.what_if]))
+            whatif = seen.whatif if seen is not None else None
+            if whatif is None:
+                whatif = torch.cat([kernels.what_if(x, amax, f, self._scratch) for f in self.what_if])
+                if seen is not None:
+                    seen.whatif = whatif
+            buffers["whatif"][layer.index, r].copy_(whatif)
         return q if self.apply else None  # without apply q is a scratch slot, reused by the next layer
 
     def _forward_hook(self, layer):
@@ -289,6 +317,7 @@ class Probe:
     # ---- collection ----------------------------------------------------------------------------------------------
     def collect(self, step):
         """Ends a step: returns (device tensor to copy, finish function) when the window is full, else None."""
+        self._shared.forget()
         if self._buffers is None:
             return None
         if self.stats_step_now:

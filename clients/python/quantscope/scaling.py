@@ -44,6 +44,7 @@ class ScalingState:
         self.scale = torch.ones((), dtype=torch.float32, device=device)
         self.pred = torch.zeros((), dtype=torch.float32, device=device)
         self.updates = 0
+        self.lineage = 0  # equal for states updated with the same tensors (quantscope.shared)
 
     def scale_for(self, amax):
         if self.delayed and self.updates > 0:
