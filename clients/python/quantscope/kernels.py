@@ -51,22 +51,31 @@ def fake_quant(x, scale, fmt, scratch=None):
     torch.clamp(scaled, -fmax, fmax, out=clamped)
     target = formats.target_max(fmt)
     if target >= fmax:
-        overflow = torch.count_nonzero(scaled.sub_(clamped))
+        overflow = torch.count_nonzero(scaled.sub_(clamped).view(torch.int32))  # x - x is +0: zero bits
         q = _on_grid(clamped, fmt, (scaled, spare), scratch is None)  # scaled is not needed any more: work space
         scaled = None
     else:
-        overflow = torch.count_nonzero(torch.clamp(scaled, -target, target, out=spare).sub_(scaled))
+        overflow = torch.count_nonzero(torch.clamp(scaled, -target, target, out=spare).sub_(scaled).view(torch.int32))
         q = _on_grid(clamped, fmt, None, True)
         scaled = scaled.view(x.shape)
     return q.div_(scale).view(x.shape), overflow, scaled
 
 
+def _count_nonzero(flat, work):
+    """Nonzero elements of a flat float32 tensor (NaN counted, -0 not): on the integer view with the sign bit cleared
+    into `work`, twice as fast on a CPU as counting floats."""
+    if flat.dtype != torch.float32:
+        return torch.count_nonzero(flat)
+    return torch.count_nonzero(torch.bitwise_and(flat.view(torch.int32), 0x7FFFFFFF, out=work.view(torch.int32)))
+
+
 def _sums(x, q, scratch):
-    """[elements, nonzero x, nonzero q] (int64) and [sum (q-x)^2, sum x^2] (float32) of one tensor; q - x is written
-    into the scratch's slot 0 (or a new tensor)."""
+    """[elements, nonzero x, nonzero q] (int64) and [sum (q-x)^2, sum x^2] (float32) of one tensor; uses the
+    scratch's slot 0 (or a new tensor), ending with q - x there."""
     flat_x, flat_q = x.reshape(-1), q.reshape(-1)
-    counts = torch.stack([torch.count_nonzero(flat_x), torch.count_nonzero(flat_q)])
-    diff = torch.sub(flat_q, flat_x, out=take(scratch, flat_x, 1)[0])
+    work = take(scratch, flat_x, 1)[0]
+    counts = torch.stack([_count_nonzero(flat_x, work), _count_nonzero(flat_q, work)])
+    diff = torch.sub(flat_q, flat_x, out=work)
     return counts, torch.stack([torch.dot(diff, diff), torch.dot(flat_x, flat_x)])
 
 

@@ -13,9 +13,10 @@ _FLOAT32_MAX = torch.finfo(torch.float32).max
 
 
 def amax_of(x):
-    """max |x| as a 0-d float32 tensor (NaN when x holds a NaN), in one aminmax pass."""
-    lo, hi = torch.aminmax(x.detach())
-    return torch.maximum(-lo, hi).to(torch.float32)
+    """max |x| as a 0-d float32 tensor (NaN when x holds a NaN): max(-min, max), from amin and amax (two vectorized
+    reductions, faster on a CPU than torch 1.13's one aminmax pass)."""
+    x = x.detach()
+    return torch.maximum(x.amin().neg_(), x.amax()).to(torch.float32)
 
 
 def compute_scale(target, amax_pred, margin, previous):
