@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import torch
 
+from .scratch import take
+
 __all__ = ["FloatSpec", "E4M3", "E5M2", "E2M1", "HIF8_MAX", "HIF8_MAX_VAL", "NAMES", "quantize", "quantize_float", "round_float", "FLOAT_SPECS",
            "quantize_hif8", "quantize_int", "quantize_mx", "quantize_nvfp4", "target_max", "format_max", "block_size",
            "is_per_tensor"]
@@ -108,9 +110,51 @@ def _hif8_tier(e):
                        torch.where(a <= 7, torch.full_like(e, 2.0), torch.where(a <= 15, torch.ones_like(e), torch.zeros_like(e))))
 
 
-def quantize_hif8(x):
+def quantize_hif8(x, scratch=None):
     """HiFloat8: mantissa 3/2/1/0 bits for |E| <= 3/7/15/22, rounding half away from zero; |x| >= 1.25*2^15 -> +-inf,
-    |x| < 2^-23 -> +-0, NaN stays NaN (src/Engine/Numerics/HiF8Format)."""
+    |x| < 2^-23 -> +-0, NaN stays NaN (src/Engine/Numerics/HiF8Format).
+
+    float32/float64 take the spacing 2^(E - mantissa bits) from a table indexed by the exponent and work in place
+    (in the float slots 3-5, int and bool slots 0-1 of `scratch`, a quantscope.scratch.Scratch, when given: the result
+    is then float slot 5, valid until that is used again); other dtypes the elementwise formula."""
+    if x.dtype not in _BITS:
+        return _quantize_hif8_formula(x)
+    int_type = _BITS[x.dtype][0]
+    flat = x.reshape(-1)
+    mag, spacing, whole = take(scratch, flat, 3, first=3)
+    exponent = take(scratch, flat, 1, dtype=torch.int32)[0]
+    sign = take(scratch, flat, 1, first=int(int_type == torch.int32), dtype=int_type)[0]
+    half, over = take(scratch, flat, 2, dtype=torch.bool)
+    torch.abs(flat, out=mag)
+    torch.ge(mag, _HIF8_OVERFLOW, out=over)
+    mag.clamp_max_(HIF8_MAX)
+    torch.frexp(mag, out=(spacing, exponent))  # mag = f * 2^exponent, f in [0.5, 1): floor(log2 mag) = exponent - 1
+    exponent.clamp_(-21, 16).sub_(-21)  # E clamped to -22 .. 15, as a table index 0 .. 37
+    torch.index_select(_hif8_spacings(x.dtype, x.device), 0, exponent, out=spacing)
+    v = mag.div_(spacing)  # exact: a power of two
+    torch.floor(v, out=whole)
+    torch.ge(v.sub_(whole), 0.5, out=half)  # the fraction: half away from zero
+    whole.add_(half).mul_(spacing).masked_fill_(over, math.inf)
+    # whole is >= +0 (or NaN): the sign bit of x makes it copysign(whole, x).
+    bits = whole.view(int_type)
+    bits.bitwise_or_(torch.bitwise_and(flat.view(int_type), -(1 << (8 * flat.element_size() - 1)), out=sign))
+    return whole.view(x.shape)
+
+
+def _hif8_spacings(dtype, device):
+    """2^(E - mantissa bits of E) for E = -22 .. 15, as `dtype` on `device` (made once each)."""
+    key = (dtype, device)
+    if key not in _SPACINGS:
+        e = torch.arange(-22, 16, dtype=torch.float64)
+        _SPACINGS[key] = torch.exp2(e - _hif8_tier(e)).to(dtype=dtype, device=device)
+    return _SPACINGS[key]
+
+
+_SPACINGS = {}
+
+
+def _quantize_hif8_formula(x):
+    """quantize_hif8 as the formula, for any float dtype."""
     mag = x.abs()
     safe = mag.clamp_max(HIF8_MAX)
     e = _floor_log2(safe).clamp_(-22, 15)

@@ -22,13 +22,15 @@ _HIF8_THRESHOLDS = [2.0 ** -23, 2.0 ** -15, 2.0 ** -7, 2.0 ** -3, 2.0 ** 4, 2.0 
 _NATIVE = {"e4m3": getattr(torch, "float8_e4m3fn", None), "e5m2": getattr(torch, "float8_e5m2", None)}
 
 
-def _on_grid(clamped, fmt, work, signed_zeros):
+def _on_grid(clamped, fmt, work, signed_zeros, scratch):
     """The clamped, scaled tensor on the format's grid, in place where it can: torch's float8 cast where torch has it
     (2.1+; identical values, the engine does the same with libtorch's), the emulation otherwise (torch 1.13; `work`:
-    round_float's two work tensors)."""
+    round_float's two work tensors). HiF8 in the scratch's slots (float slot 5 holds the result)."""
     native = _NATIVE.get(fmt)
     if native is not None and clamped.dtype == torch.float32:
         return clamped.copy_(clamped.to(native))
+    if fmt == "hif8":
+        return formats.quantize_hif8(clamped, scratch)
     spec = formats.FLOAT_SPECS.get(fmt)
     if spec is None:
         return formats.quantize(clamped, fmt)
@@ -40,9 +42,9 @@ def fake_quant(x, scale, fmt, scratch=None):
     scaling target (HiF8: 15), NaN counted; scaled = x*scale where the target is below the format max (HiF8, whose
     tier bins need it), else None. x float32, scale 0-d float32.
 
-    Every big intermediate is written into an existing tensor: `scratch` lends three (q is then its slot 1 and HiF8's
-    scaled its slot 0, valid until the scratch is used again); without it they are made here. On a CPU a new
-    multi-megabyte tensor costs more in page faults than the arithmetic on it. With `scratch` q is for statistics
+    Every big intermediate is written into an existing tensor: `scratch` lends them (q is then its slot 1, HiF8's q
+    its slot 5 and scaled its slot 0, valid until the scratch is used again); without it they are made here. On a CPU
+    a new multi-megabyte tensor costs more in page faults than the arithmetic on it. With `scratch` q is for statistics
     (counts and sums): a negative value that the cast takes to -0 may read +0 there."""
     flat = x.reshape(-1)
     scaled, clamped, spare = take(scratch, flat, 3)
@@ -52,11 +54,11 @@ def fake_quant(x, scale, fmt, scratch=None):
     target = formats.target_max(fmt)
     if target >= fmax:
         overflow = torch.count_nonzero(scaled.sub_(clamped).view(torch.int32))  # x - x is +0: zero bits
-        q = _on_grid(clamped, fmt, (scaled, spare), scratch is None)  # scaled is not needed any more: work space
+        q = _on_grid(clamped, fmt, (scaled, spare), scratch is None, scratch)  # scaled is no longer needed: work space
         scaled = None
     else:
         overflow = torch.count_nonzero(torch.clamp(scaled, -target, target, out=spare).sub_(scaled).view(torch.int32))
-        q = _on_grid(clamped, fmt, None, True)
+        q = _on_grid(clamped, fmt, None, True, scratch)
         scaled = scaled.view(x.shape)
     return q.div_(scale).view(x.shape), overflow, scaled
 

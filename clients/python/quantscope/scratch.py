@@ -12,27 +12,29 @@ __all__ = ["Scratch", "take"]
 
 
 class Scratch:
-    """Flat work tensors per (device, dtype); `take(like, count)` gives `count` of like.numel() elements."""
+    """Flat work tensors per (device, dtype), in numbered slots; `take` gives some of like.numel() elements."""
 
     def __init__(self):
         self._kept = {}
 
-    def take(self, like, count):
-        n = like.numel()
+    def take(self, like, count, first=0, dtype=None):
+        """Slots first .. first+count-1 of `dtype` (default like's), like.numel() elements each."""
+        n, dtype = like.numel(), dtype or like.dtype
         if like.device.type != "cpu":
-            return [torch.empty(n, dtype=like.dtype, device=like.device) for _ in range(count)]
-        key = (like.device, like.dtype)
+            return [torch.empty(n, dtype=dtype, device=like.device) for _ in range(count)]
+        key = (like.device, dtype)
         kept = self._kept.get(key, [])
         if kept and kept[0].numel() < n:
             kept = []  # grown: made anew at the larger size
-        while len(kept) < count:
-            kept.append(torch.empty(max(n, kept[0].numel() if kept else 0), dtype=like.dtype, device=like.device))
+        while len(kept) < first + count:
+            kept.append(torch.empty(max(n, kept[0].numel() if kept else 0), dtype=dtype, device=like.device))
         self._kept[key] = kept
-        return [t[:n] for t in kept[:count]]
+        return [t[:n] for t in kept[first:first + count]]
 
 
-def take(scratch, like, count):
-    """`count` flat tensors shaped and typed as like.reshape(-1): from `scratch`, or fresh when it is None."""
+def take(scratch, like, count, first=0, dtype=None):
+    """`count` flat tensors of like.numel() elements (of `dtype`, default like's): the scratch's slots first ..
+    first+count-1, or fresh ones when `scratch` is None."""
     if scratch is None:
-        return [torch.empty(like.numel(), dtype=like.dtype, device=like.device) for _ in range(count)]
-    return scratch.take(like, count)
+        return [torch.empty(like.numel(), dtype=dtype or like.dtype, device=like.device) for _ in range(count)]
+    return scratch.take(like, count, first, dtype)
