@@ -189,19 +189,26 @@ def quantize_int(x, bits, granularity="channel", group_size=0):
     return q * scale
 
 
-def quantize_mx(x, element, block=32):
+def quantize_mx(x, element, block=32, scratch=None):
     """OCP MX: each block of 32 along the last dim shares 2^(floor(log2 absmax) - emax_elem) (E8M0, exponent clamped to
     [-127, 127]; absmax over finite values, 0 -> 2^-127), elements on the element grid; float64 math, exact
-    (src/Engine/Numerics/MxFormat)."""
+    (src/Engine/Numerics/MxFormat). Works in place on a float64 copy (`scratch`'s float64 slots 0-2 when given; the
+    result is then its slot 1 of x's dtype, valid until that is used again)."""
     last = 1 if x.dim() == 0 else x.shape[-1]
     if last % block:
         raise ValueError(f"last dim {last} is not divisible by the MX block size {block}")
-    xd = x.to(torch.float64).reshape(tuple(x.shape[:-1]) + (last // block, block))
-    mag = torch.where(torch.isfinite(xd), xd.abs(), torch.zeros_like(xd))
-    absmax = mag.amax(-1, keepdim=True)
+    flat = x.reshape(-1)
+    xd, mag, spare = take(scratch, flat, 3, dtype=torch.float64)
+    xd.copy_(flat)
+    absmax = torch.abs(xd, out=mag).nan_to_num_(0.0, 0.0, 0.0).view(-1, block).amax(-1, keepdim=True)  # finite only
     shared = torch.where(absmax > 0, _floor_log2(absmax) - element.max_exponent, torch.full_like(absmax, -127.0))
     scale = torch.exp2(shared.clamp_(-127, 127))
-    return (quantize_float(xd / scale, element) * scale).reshape(x.shape).to(x.dtype)
+    blocks = xd.view(-1, block)
+    blocks.div_(scale).clamp_(-element.max_value, element.max_value)  # exact: a power of two
+    round_float(xd, element, (mag, spare))
+    blocks.mul_(scale)
+    out = take(scratch, flat, 1, first=1)[0]
+    return out.copy_(xd).view(x.shape)
 
 
 def quantize_nvfp4(x, block=16):
@@ -241,15 +248,16 @@ def _check(name):
     raise ValueError(f"unknown number format {name!r} (known: {', '.join(NAMES)}, intN, intN-pt, intN-gG)")
 
 
-def quantize(x, name):
-    """Quantize-dequantize `x` onto format `name` (any shape; block formats along the last dim). Same dtype."""
+def quantize(x, name, scratch=None):
+    """Quantize-dequantize `x` onto format `name` (any shape; block formats along the last dim). Same dtype. With
+    `scratch` (quantscope.scratch.Scratch) HiF8 and MX work in its slots and may return one of them."""
     key = _check(name)
     if key in _FLOATS:
         return quantize_float(x, _FLOATS[key])
     if key == "hif8":
-        return quantize_hif8(x)
+        return quantize_hif8(x, scratch)
     if key in _MX:
-        return quantize_mx(x, _MX[key])
+        return quantize_mx(x, _MX[key], scratch=scratch)
     if key == "nvfp4":
         return quantize_nvfp4(x)
     bits, granularity, group = _parse_int(key)

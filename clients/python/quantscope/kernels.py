@@ -131,7 +131,7 @@ def what_if(x, amax, fmt, scratch=None):
         block = formats.block_size(fmt)
         if block is not None and x.shape[-1] % block:
             return torch.full((WHATIF_WIDTH,), float("nan"), dtype=torch.float64, device=x.device)
-        q = formats.quantize(x, fmt)
+        q = formats.quantize(x, fmt, scratch)
         overflow = torch.zeros((), dtype=torch.int64, device=x.device)
     counts, energies = _sums(x, q, scratch)
     elements = torch.full((1,), float(x.numel()), dtype=torch.float64, device=x.device)

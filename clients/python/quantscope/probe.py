@@ -208,11 +208,12 @@ class Probe:
         q = None
         stats = seen.role.get(lineage) if seen is not None else None
         if stats is None:
+            # With apply, q goes on into the layer: a tensor of its own, not a scratch slot.
+            scratch = None if self.apply else self._scratch
             if block:
-                q, overflow, scaled = formats.quantize(x, fmt), torch.zeros((), dtype=torch.int64, device=x.device), None
+                q, overflow, scaled = formats.quantize(x, fmt, scratch), torch.zeros((), dtype=torch.int64, device=x.device), None
             else:
-                # With apply, q goes on into the layer: a tensor of its own, not a scratch slot.
-                q, overflow, scaled = kernels.fake_quant(x, scale, fmt, None if self.apply else self._scratch)
+                q, overflow, scaled = kernels.fake_quant(x, scale, fmt, scratch)
             stats = kernels.role_stats(x, q, overflow, scaled if fmt == "hif8" else None, self._scratch)
             if seen is not None:
                 seen.role[lineage] = stats
