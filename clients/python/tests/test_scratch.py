@@ -49,6 +49,18 @@ def test_roundFloat_withoutSignedZeros_onlyZerosSignDiffers():
     assert int(differs.sum()) == int(((signed == 0) & torch.signbit(signed)).sum()) > 0
 
 
+def test_hif8_tableAndInPlace_equalsTheFormulaBitForBit():
+    torch.manual_seed(8)
+    k = torch.arange(-3000, 3000, dtype=torch.float32)
+    x = torch.cat([torch.randn(50000) * torch.exp2(torch.randint(-30, 20, (50000,)).float()), k / 8 + 1 / 16,
+                   k * 16 + 8, k / 2 ** 26, torch.tensor([0.0, -0.0, 2.0 ** -23, -2.0 ** -24, 32768.0, 40959.0,
+                                                          40960.0, -40960.0, float("inf"), float("-inf"), 1e-45])])
+    expected = formats._quantize_hif8_formula(x)
+    for scratch in (None, Scratch()):
+        assert torch.equal(formats.quantize_hif8(x, scratch).view(torch.int32), expected.view(torch.int32))
+    assert torch.isnan(formats.quantize_hif8(torch.tensor([float("nan")]))).all()
+
+
 def _same(a, b):
     """Equal values, NaN where the other has NaN (NaN: not measured)."""
     return torch.equal(a.isnan(), b.isnan()) and torch.equal(a.nan_to_num(), b.nan_to_num())
