@@ -4,8 +4,10 @@ on CUDA. Prints the ratios of each watched variant's step time over the plain jo
     python -m quantscope.bench [--layers 4] [--dim 512] [--batch 8] [--seq 128] [--rounds 3] [--steps 10] [--what-if F,..]
 
 Three copies of the model (plain, watched every step, watched every 10 steps) train side by side, one step of each
-in turn with the order rotating, because a shared machine's speed drifts. Each ratio is the median, over windows of
-10 consecutive steps, of the summed step times over the plain job's (so the every-10 job's stats step is counted).
+in turn with the order rotating, because a shared machine's speed drifts; the copies are made anew for each round (of
+--steps steps) in a rotating order, because on a CPU a copy's memory placement alone moves its step time by ~10%.
+Each ratio is the median, over windows of 10 consecutive steps, of the summed step times over the plain job's (so the
+every-10 job's stats step is counted).
 On CPU the ratios are printed twice: by wall-clock time and by the process's CPU time (which a busy neighbour on a
 shared machine cannot stretch; the sender thread's work counts in it too). Watched variants use an offline run: every
 statistic is computed, copied and finished into metric points exactly as when sending, nothing goes over the network.
@@ -65,27 +67,35 @@ class _Model(nn.Module):
         return self.lm_head(x)
 
 
+EVERY = {"plain": None, "every step": 1, "every 10 steps": 10}
+
+
+def _variant(base, name, args):
+    """A fresh copy of `base` with its optimizer, watched every EVERY[name] steps (offline) unless plain."""
+    model = copy.deepcopy(base)
+    run = None
+    if EVERY[name] is not None:
+        run = LiveRun(name="bench", offline=True)
+        run.watch(model, recipe=Delayed(format="e4m3", history=16), every=EVERY[name], what_if=args.what_if)
+    return model, torch.optim.AdamW(model.parameters(), lr=1e-4), run
+
+
 def _measure(device, args):
     """Three copies of one model (plain, watched every step, watched every 10 steps) train side by side, one step of
-    each in turn (the order rotating), so a neighbour's load hits every variant alike."""
+    each in turn (the order rotating), so a neighbour's load hits every variant alike. The copies are made anew each
+    round, in a rotating order: on a CPU where a copy's memory lies moves its step time by itself (two plain copies
+    made one after the other measured 0.89x here), so no variant keeps the luck of one placement."""
     torch.manual_seed(0)
     vocab = 256
     base = _Model(vocab, args.dim, args.layers, heads=max(1, args.dim // 64)).to(device)
     tokens = torch.randint(0, vocab, (args.batch, args.seq + 1), device=device)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-    variants = {}
-    for name, every in (("plain", None), ("every step", 1), ("every 10 steps", 10)):
-        model = copy.deepcopy(base)
-        run = None
-        if every is not None:
-            run = LiveRun(name="bench", offline=True)
-            run.watch(model, recipe=Delayed(format="e4m3", history=16), every=every, what_if=args.what_if)
-        variants[name] = (model, torch.optim.AdamW(model.parameters(), lr=1e-4), run)
-    samples = {name: [] for name in variants}
-    cpu_samples = {name: [] for name in variants}  # process CPU time: what a neighbour's load cannot stretch
+    names = list(EVERY)
+    samples = {name: [] for name in names}
+    cpu_samples = {name: [] for name in names}  # process CPU time: what a neighbour's load cannot stretch
 
-    def step(name, index):
-        model, opt, run = variants[name]
+    def step(variant, index):
+        model, opt, run = variant
         sync()
         start, cpu_start = time.perf_counter(), time.process_time()
         loss = F.cross_entropy(model(tokens[:, :-1]).reshape(-1, vocab), tokens[:, 1:].reshape(-1))
@@ -97,25 +107,25 @@ def _measure(device, args):
         sync()
         return time.perf_counter() - start, time.process_time() - cpu_start
 
-    names = list(variants)
-    for index in range(2):  # warm-up: allocator, kernels (and the first stats step)
-        for name in names:
-            step(name, index)
-    total = args.rounds * args.steps
-    for i in range(total):
-        index = 2 + i
-        for name in names[i % 3:] + names[:i % 3]:
-            wall, cpu = step(name, index)
-            samples[name].append(wall)
-            cpu_samples[name].append(cpu)
-        if (i + 1) % args.steps == 0:
-            when = "final" if i + 1 == total else f"after {i + 1} of {total} steps"
-            _report(device, args, samples, when, "wall-clock")
-            if device.type == "cpu":
-                _report(device, args, cpu_samples, when, "process CPU time")
-    for _, _, run in variants.values():
-        if run is not None:
-            run.finish(timeout=60)
+    for r in range(args.rounds):
+        made = names[r % 3:] + names[:r % 3]
+        variants = {name: _variant(base, name, args) for name in made}
+        for index in range(2):  # warm-up: allocator, kernels (and the first stats step)
+            for name in names:
+                step(variants[name], index)
+        for i in range(args.steps):  # with 10 steps, the every-10 job's stats step (its 11th) is one of them
+            for name in names[i % 3:] + names[:i % 3]:
+                wall, cpu = step(variants[name], 2 + i)
+                samples[name].append(wall)
+                cpu_samples[name].append(cpu)
+        when = "final" if r + 1 == args.rounds else f"after round {r + 1} of {args.rounds}"
+        _report(device, args, samples, when, "wall-clock")
+        if device.type == "cpu":
+            _report(device, args, cpu_samples, when, "process CPU time")
+        for _, _, run in variants.values():
+            if run is not None:
+                run.finish(timeout=60)
+        del variants
 
 
 def window_ratio(watched, plain, window=10):
