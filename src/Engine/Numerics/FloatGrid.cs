@@ -65,11 +65,12 @@ internal static class FloatGrid
     /// Rounds float32 <paramref name="x"/> onto a binary float grid with <paramref name="mantissaBits"/> stored bits,
     /// smallest normal exponent <paramref name="minNormalExponent"/> (below it the spacing stays 2^(emin - m):
     /// subnormals), ties to even, saturating at ±<paramref name="maxValue"/> (±inf become ±max); NaN stays NaN and the
-    /// sign of zero is kept. A new tensor; 9 elementwise passes (three allocations, the two temporaries freed inside).
+    /// sign of zero is kept. A new tensor; 9 elementwise passes (three allocations, the two temporaries freed inside), run in
+    /// pieces (<see cref="ElementChunks"/>).
     /// </summary>
     public static Tensor RoundNearestEven(Tensor x, int mantissaBits, int minNormalExponent, double maxValue)
     {
-        return RoundMagnitudes(x.abs(), x, mantissaBits, minNormalExponent, maxValue);
+        return ElementChunks.Map(x, (part, _) => RoundMagnitudes(part.abs(), part, mantissaBits, minNormalExponent, maxValue));
     }
 
     /// <summary>

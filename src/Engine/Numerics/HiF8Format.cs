@@ -52,7 +52,7 @@ public sealed class HiF8Format : INumberFormat
     public Tensor QuantizeDequantize(Tensor x) => Quantize(x);
 
     /// <summary>Quantizes onto the HiF8 grid (see type docs). Same shape and dtype.</summary>
-    public static Tensor Quantize(Tensor x) => x.dtype == ScalarType.Float32 ? QuantizeFloat32(x) : QuantizeByExponent(x);
+    public static Tensor Quantize(Tensor x) => x.dtype == ScalarType.Float32 ? ElementChunks.Map(x, (part, _) => QuantizeFloat32(part)) : QuantizeByExponent(x);
 
     /// <summary>
     /// The float32 path, cheap elementwise passes only (no log2, exp2, where or masks), on negative magnitudes
@@ -62,7 +62,7 @@ public sealed class HiF8Format : INumberFormat
     /// from zero): n / s is exact, and the add rounds to the next integer only at a tie, where 1/2 would too, while for
     /// |x| / s just below 1/2 (|x| just below 2^-23) it stays below, where 1/2 would round up. -q ≤ -1.5 · 2^15 (the
     /// overflow code, reached exactly from |x| ≥ 1.25 · 2^15) becomes -inf by one threshold; the sign of x last.
-    /// Equal to <see cref="QuantizeByExponent"/> bit for bit (tested).
+    /// Equal to <see cref="QuantizeByExponent"/> bit for bit (tested). Run in pieces (<see cref="ElementChunks"/>).
     /// </summary>
     private static Tensor QuantizeFloat32(Tensor x)
     {

@@ -48,7 +48,7 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
         var last = x.dim() == 0 ? 1 : x.shape[^1];
         if (last % BlockSize != 0)
             throw new ArgumentException($"Last dim {last} is not divisible by the MX block size {BlockSize}.", nameof(x));
-        return x.dtype == ScalarType.Float32 ? QuantizeFloat32(x, last) : QuantizeFloat64(x, last);
+        return x.dtype == ScalarType.Float32 ? QuantizeFloat32(x) : QuantizeFloat64(x, last);
     }
 
     // Float32 input, all in float32: 2^-sharedExp from the blocks' amax by ufp (1/32 of the elements), elements rounded
@@ -56,13 +56,14 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
     // equal to the float64 path: x / X = x · 2^-sharedExp is exact (2^-sharedExp is a normal float32 for every float32
     // amax: sharedExp lies in [-127, 125]); a product too small for float32's normals is far below half the element
     // grid's least step, so it rounds to a signed zero on both paths; dividing the element back by 2^-sharedExp rounds
-    // once, as the cast of the exact float64 product does.
-    private Tensor QuantizeFloat32(Tensor x, long last)
+    // once, as the cast of the exact float64 product does. Run in pieces of whole blocks (ElementChunks).
+    private Tensor QuantizeFloat32(Tensor x) => ElementChunks.Map(x, (part, _) => QuantizeBlocksFloat32(part));
+
+    // One flat piece of whole blocks (ElementChunks' pieces are multiples of 32 values).
+    private Tensor QuantizeBlocksFloat32(Tensor flat)
     {
-        using var scope = NewDisposeScope();
-        var shape = x.shape;
-        var blocks = x.reshape([.. shape[..^1], last / BlockSize, BlockSize]); // [..., blocks, 32], a view
-        using var inverse = InverseScaleFloat32(blocks); // [..., blocks, 1]
+        using var blocks = flat.reshape(-1, BlockSize); // [blocks, 32], a view
+        using var inverse = InverseScaleFloat32(blocks); // [blocks, 1]
         var scaled = blocks.mul(inverse); // exact: power of two
         Tensor elems;
         if (FloatQuantizer.NativeCastIsFaster(Element))
@@ -75,7 +76,7 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
             elems = FloatGrid.RoundNearestEvenInPlace(scaled, blocks, Element.MantissaBits, Element.MinNormalExponent, Element.MaxValue);
         }
 
-        return elems.div_(inverse).reshape(shape).MoveToOuterDisposeScope();
+        return elems.div_(inverse);
     }
 
     // float32 2^-sharedExp = 2^(emax - E), E = floor(log2 amax) clamped to [emax - 127, 127] (amax 0 -> emax - 127):
