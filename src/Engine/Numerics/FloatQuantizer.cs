@@ -41,7 +41,7 @@ public static class FloatQuantizer
 
     /// <summary>
     /// Quantizes through libtorch's native float8 cast (only for formats with <see cref="FloatFormat.NativeScalarType"/>;
-    /// on float32 faster than the tensor ops for E5M2 only, see <see cref="NativeCastIsFaster"/>).
+    /// on CPU float32 faster than the tensor ops for E5M2 only, see <see cref="NativeCastIsFaster"/>).
     /// The cast does not saturate, so values are clamped to ±max first.
     /// </summary>
     /// <exception cref="NotSupportedException">The format has no libtorch dtype.</exception>
@@ -63,17 +63,19 @@ public static class FloatQuantizer
             : Quantize(clamped, format);
 
     /// <summary>
-    /// True where libtorch's float8 cast beats <see cref="FloatGrid.RoundNearestEven"/> on float32 (measured on CPU,
-    /// issue 25: the float8_e5m2 cast goes through float16 and is cheap; the float8_e4m3fn cast converts element by
-    /// element and costs about three times the magic add's nine passes). False for formats without a libtorch dtype.
+    /// True where libtorch's float8 cast beats <see cref="FloatGrid.RoundNearestEven"/> on float32 <paramref name="x"/>:
+    /// always off the CPU (a GPU casts in one kernel), and on the CPU for E5M2 only (measured, issue 25: the
+    /// float8_e5m2 cast goes through float16 and is cheap; the float8_e4m3fn cast converts element by element and cost
+    /// about twice the magic add's nine passes). False for formats without a libtorch dtype.
     /// </summary>
-    internal static bool NativeCastIsFaster(FloatFormat format) => format.NativeScalarType == (ScalarType)23;
+    internal static bool NativeCastIsFaster(FloatFormat format, Tensor x) =>
+        format.NativeScalarType is { } native && (x.device_type != DeviceType.CPU || native == (ScalarType)23);
 
     // The native cast where it is the faster exact route: float32 only where it beats the magic add, and bfloat16 or
     // float16 always (their tensor-op route is the slower exponent emulation).
     private static bool UsesNativeCast(Tensor x, FloatFormat format) => format.NativeScalarType is not null && x.dtype switch
     {
-        ScalarType.Float32 => NativeCastIsFaster(format),
+        ScalarType.Float32 => NativeCastIsFaster(format, x),
         ScalarType.BFloat16 or ScalarType.Float16 => true,
         _ => false,
     };

@@ -68,8 +68,7 @@ public sealed class HiF8Format : INumberFormat
     {
         // Temporaries are disposed as soon as they are spent: a freed 16 MB buffer is reused by the next allocation,
         // whereas several freed at once at the end can be handed back to the OS and faulted in again on the next call.
-        using var minusOne = tensor(-1f); // a CPU scalar tensor: broadcasts to any device
-        var n = x.copysign(minusOne); // -|x|; NaN stays NaN
+        var n = x.abs().neg_(); // -|x|; NaN stays NaN
         using var spacing = FloatGrid.NegativeUfp(n, Math.Pow(2, MinExponent), Math.Pow(2, MaxExponent)); // U = 2^E, E in [-22, 15]
         using (var v = spacing.reciprocal().clamp_(spacing, null)) // V = max(1/U, U) = 2^|E|, exact
         {

@@ -66,7 +66,7 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
         using var inverse = InverseScaleFloat32(blocks); // [blocks, 1]
         var scaled = blocks.mul(inverse); // exact: power of two
         Tensor elems;
-        if (FloatQuantizer.NativeCastIsFaster(Element))
+        if (FloatQuantizer.NativeCastIsFaster(Element, scaled))
         {
             elems = FloatQuantizer.QuantizeNative(scaled, Element);
             scaled.Dispose(); // freed before the next allocation reuses it
