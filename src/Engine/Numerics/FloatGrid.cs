@@ -28,7 +28,8 @@ internal static class FloatGrid
 
     /// <summary>
     /// A new float32 tensor 2^k · ufp(clamp(a, floor, ceiling)) for a ≥ 0 (or NaN). <paramref name="floor"/> and
-    /// <paramref name="ceiling"/> must be normal float32 powers of two with 2^k · ceiling below 2^104.
+    /// <paramref name="ceiling"/> must be normal float32 powers of two with 2^k · ceiling below 2^104 and 2^k · floor at
+    /// least 2^-126 · 2^-23 (then φ·2^k·floor is normal; the result itself may be a subnormal power of two, exactly).
     /// </summary>
     /// <param name="a">Non-negative float32 magnitudes (NaN passes through; +inf gives the ceiling).</param>
     /// <param name="floor">Lower bound applied before ufp (a power of two).</param>
@@ -45,14 +46,31 @@ internal static class FloatGrid
     }
 
     /// <summary>
+    /// A new float32 tensor ufp(clamp(|n|, floor, ceiling)) for n ≤ 0 (or NaN): <see cref="ScaledUfp"/> (k = 0) on the
+    /// mirrored values, with the last subtraction turned round so that the result is positive. Same bounds as there.
+    /// </summary>
+    /// <param name="n">Non-positive float32 values, e.g. -|x| (NaN passes through; -inf gives the ceiling).</param>
+    /// <param name="floor">Lower bound of |n| applied before ufp (a power of two).</param>
+    /// <param name="ceiling">Upper bound of |n| applied before ufp (a power of two).</param>
+    public static Tensor NegativeUfp(Tensor n, double floor, double ceiling)
+    {
+        using var phi = Phi.ToScalar(); // held: a temporary Scalar can be freed mid-call
+        using var low = (-Phi * ceiling).ToScalar(); // exact: ceiling is a power of two
+        using var high = (-Phi * floor).ToScalar();
+        using var q = n.mul(phi).clamp_(low, high); // = fl(φ·clamp(n, -ceiling, -floor)): rounding is monotone
+        return q.mul(OneMinusU).sub_(q); // r - q = -(q - r) = ufp, exactly (q is freed here, before the caller's next allocation)
+    }
+
+    /// <summary>
     /// Rounds float32 <paramref name="x"/> onto a binary float grid with <paramref name="mantissaBits"/> stored bits,
     /// smallest normal exponent <paramref name="minNormalExponent"/> (below it the spacing stays 2^(emin - m):
     /// subnormals), ties to even, saturating at ±<paramref name="maxValue"/> (±inf become ±max); NaN stays NaN and the
-    /// sign of zero is kept. A new tensor; 9 elementwise passes (two allocations).
+    /// sign of zero is kept. A new tensor; 9 elementwise passes (three allocations, the two temporaries freed inside), run in
+    /// pieces (<see cref="ElementChunks"/>).
     /// </summary>
     public static Tensor RoundNearestEven(Tensor x, int mantissaBits, int minNormalExponent, double maxValue)
     {
-        return RoundNearestEvenInPlace(x.abs(), x, mantissaBits, minNormalExponent, maxValue);
+        return ElementChunks.Map(x, (part, _) => RoundMagnitudes(part.abs(), part, mantissaBits, minNormalExponent, maxValue));
     }
 
     /// <summary>
@@ -62,8 +80,14 @@ internal static class FloatGrid
     /// </summary>
     public static Tensor RoundNearestEvenInPlace(Tensor values, Tensor signs, int mantissaBits, int minNormalExponent, double maxValue)
     {
+        return RoundMagnitudes(values.abs_(), signs, mantissaBits, minNormalExponent, maxValue);
+    }
+
+    // RoundNearestEvenInPlace for values that are already magnitudes (|x| or NaN).
+    private static Tensor RoundMagnitudes(Tensor magnitudes, Tensor signs, int mantissaBits, int minNormalExponent, double maxValue)
+    {
         using var max = maxValue.ToScalar(); // held: a temporary Scalar can be freed mid-call
-        var a = values.abs_().clamp_max_(max); // clamp passes NaN through
+        var a = magnitudes.clamp_max_(max); // clamp passes NaN through
         var ceiling = Math.Pow(2, Math.Floor(Math.Log2(maxValue))); // ufp(max): a is at most max
         using var magic = ScaledUfp(a, Math.Pow(2, minNormalExponent), ceiling, 23 - mantissaBits); // M = 2^(max(E, emin) + 23 - m)
         return a.add_(magic, ScalarOps.One).sub_(magic).copysign_(signs); // the add rounds (RNE at the target spacing), the sub is exact

@@ -23,8 +23,8 @@ public sealed class HiF8Format : INumberFormat
     private static readonly Scalar Overflow = OverflowThreshold.ToScalar(), Inf = float.PositiveInfinity.ToScalar();
     private static readonly Scalar NoTier = (-1).ToScalar();
     private static readonly Scalar Three = 3.ToScalar(), Seven = 7.ToScalar(), Fifteen = 15.ToScalar();
-    private static readonly Scalar OverflowCode = 49152f.ToScalar(); // 1.5 · 2^15
-    private static readonly Scalar BelowHalfMin = MathF.BitDecrement(MathF.ScaleB(1f, MinExponent - 1)).ToScalar(); // the float below 2^-23
+    private static readonly Scalar MinusOverflowCode = (-49152f).ToScalar(), MinusInf = float.NegativeInfinity.ToScalar(); // -1.5 · 2^15
+    private static readonly Scalar MinusHalfBelow = (-(0.5f - MathF.ScaleB(1f, -25))).ToScalar(); // -(1/2 - 2^-25), exact in float32
     private static readonly Scalar OneEighth = 0.125.ToScalar(), OneQuarter = 0.25.ToScalar();
     private static readonly Scalar EdgeFour = Math.Pow(2, -6).ToScalar(), EdgeEight = Math.Pow(2, -7).ToScalar(), EdgeSixteen = Math.Pow(2, -15).ToScalar();
 
@@ -52,28 +52,33 @@ public sealed class HiF8Format : INumberFormat
     public Tensor QuantizeDequantize(Tensor x) => Quantize(x);
 
     /// <summary>Quantizes onto the HiF8 grid (see type docs). Same shape and dtype.</summary>
-    public static Tensor Quantize(Tensor x) => x.dtype == ScalarType.Float32 ? QuantizeFloat32(x) : QuantizeByExponent(x);
+    public static Tensor Quantize(Tensor x) => x.dtype == ScalarType.Float32 ? ElementChunks.Map(x, (part, _) => QuantizeFloat32(part)) : QuantizeByExponent(x);
 
     /// <summary>
-    /// The float32 path, cheap elementwise passes only (no log2, exp2 or where): U = 2^E = ufp(clamp(|x|, 2^-22, 2^15))
-    /// (<see cref="FloatGrid.ScaledUfp"/>); V = max(U, 1/U) = 2^|E|; the spacing U · 2^-bits(E) from three clamps that
-    /// are each 1 or 2 because V is a power of two (one per tier edge |E| = 4, 8, 16); q = floor(|x| / spacing + 1/2)
-    /// · spacing (exact: the add can only round once the sum has reached the next integer, or, for |x| below 2^-23,
-    /// up to 1, which is why those are zeroed first); q ≥ 1.5 · 2^15 (the
-    /// overflow code, reached exactly from |x| ≥ 1.25 · 2^15) becomes inf. Equal to <see cref="QuantizeByExponent"/> bit for bit (tested).
+    /// The float32 path, cheap elementwise passes only (no log2, exp2, where or masks), on negative magnitudes
+    /// n = -|x|: U = 2^E = ufp(clamp(|x|, 2^-22, 2^15)) (<see cref="FloatGrid.NegativeUfp"/>); V = max(U, 1/U) = 2^|E|;
+    /// the spacing s = U · 2^-bits(E) from three clamps that are each 1 or 2 because V is a power of two (one per tier
+    /// edge |E| = 4, 8, 16); -q = ceil(n / s - c) · s with c = 1/2 - 2^-25, which is -floor(|x| / s + 1/2) · s (half away
+    /// from zero): n / s is exact, and the add rounds to the next integer only at a tie, where 1/2 would too, while for
+    /// |x| / s just below 1/2 (|x| just below 2^-23) it stays below, where 1/2 would round up. -q ≤ -1.5 · 2^15 (the
+    /// overflow code, reached exactly from |x| ≥ 1.25 · 2^15) becomes -inf by one threshold; the sign of x last.
+    /// Equal to <see cref="QuantizeByExponent"/> bit for bit (tested). Run in pieces (<see cref="ElementChunks"/>).
     /// </summary>
     private static Tensor QuantizeFloat32(Tensor x)
     {
-        using var scope = NewDisposeScope();
-        var a = x.abs().threshold_(BelowHalfMin, ScalarOps.Zero); // |x| < 2^-23 -> 0 here: x / 2^-22 + 1/2 could round up to 1
-        var u = FloatGrid.ScaledUfp(a, Math.Pow(2, MinExponent), Math.Pow(2, MaxExponent), 0); // 2^E, E in [-22, 15]
-        var v = maximum(u, u.reciprocal()); // 2^|E|, exact
-        var spacing = v.mul(EdgeFour).clamp_(OneEighth, OneQuarter); // 2^-3, or 2^-2 from |E| = 4 on
-        spacing.mul_(v.mul(EdgeEight).clamp_(ScalarOps.One, ScalarOps.Two)); // x2 from |E| = 8 on
-        spacing.mul_(v.mul_(EdgeSixteen).clamp_(ScalarOps.One, ScalarOps.Two)).mul_(u); // x2 from |E| = 16 on; times 2^E
-        var q = a.div_(spacing).add_(Half, ScalarOps.One).floor_().mul_(spacing); // half away from zero on magnitudes, exact
-        q.masked_fill_(q.ge(OverflowCode), Inf); // NaN compares false and stays NaN
-        return q.copysign_(x).MoveToOuterDisposeScope();
+        // Temporaries are disposed as soon as they are spent: a freed 16 MB buffer is reused by the next allocation,
+        // whereas several freed at once at the end can be handed back to the OS and faulted in again on the next call.
+        var n = x.abs().neg_(); // -|x|; NaN stays NaN
+        using var spacing = FloatGrid.NegativeUfp(n, Math.Pow(2, MinExponent), Math.Pow(2, MaxExponent)); // U = 2^E, E in [-22, 15]
+        using (var v = spacing.reciprocal().clamp_(spacing, null)) // V = max(1/U, U) = 2^|E|, exact
+        {
+            using (var edge = v.mul(EdgeFour).clamp_(OneEighth, OneQuarter)) spacing.mul_(edge); // 2^-3, or 2^-2 from |E| = 4 on
+            using (var edge = v.mul(EdgeEight).clamp_(ScalarOps.One, ScalarOps.Two)) spacing.mul_(edge); // x2 from |E| = 8 on
+            spacing.mul_(v.mul_(EdgeSixteen).clamp_(ScalarOps.One, ScalarOps.Two)); // x2 from |E| = 16 on
+        }
+
+        n.div_(spacing).add_(MinusHalfBelow, ScalarOps.One).ceil_().mul_(spacing); // -floor(|x| / s + 1/2) · s, exact
+        return n.threshold_(MinusOverflowCode, MinusInf).copysign_(x); // NaN compares false and stays NaN
     }
 
     /// <summary>The exponent emulation for any floating dtype (log2, exp2, where): the reference of the float32 path.</summary>

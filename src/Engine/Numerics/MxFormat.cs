@@ -48,25 +48,45 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
         var last = x.dim() == 0 ? 1 : x.shape[^1];
         if (last % BlockSize != 0)
             throw new ArgumentException($"Last dim {last} is not divisible by the MX block size {BlockSize}.", nameof(x));
-        return x.dtype == ScalarType.Float32 ? QuantizeFloat32(x, last) : QuantizeFloat64(x, last);
+        return x.dtype == ScalarType.Float32 ? QuantizeFloat32(x) : QuantizeFloat64(x, last);
     }
 
-    // Float32 input: scales from the blocks' amax in float64 (1/32 of the elements), elements in float32. Exact and
+    // Float32 input, all in float32: 2^-sharedExp from the blocks' amax by ufp (1/32 of the elements), elements rounded
+    // by FloatGrid's magic add or, where that is faster, libtorch's float8 cast (<see cref="FloatQuantizer.NativeCastIsFaster"/>). Exact and
     // equal to the float64 path: x / X = x · 2^-sharedExp is exact (2^-sharedExp is a normal float32 for every float32
     // amax: sharedExp lies in [-127, 125]); a product too small for float32's normals is far below half the element
     // grid's least step, so it rounds to a signed zero on both paths; dividing the element back by 2^-sharedExp rounds
-    // once, as the cast of the exact float64 product does.
-    private Tensor QuantizeFloat32(Tensor x, long last)
+    // once, as the cast of the exact float64 product does. Run in pieces of whole blocks (ElementChunks).
+    private Tensor QuantizeFloat32(Tensor x) => ElementChunks.Map(x, (part, _) => QuantizeBlocksFloat32(part));
+
+    // One flat piece of whole blocks (ElementChunks' pieces are multiples of 32 values).
+    private Tensor QuantizeBlocksFloat32(Tensor flat)
     {
-        using var scope = NewDisposeScope();
-        var shape = x.shape;
-        var blocks = x.reshape([.. shape[..^1], last / BlockSize, BlockSize]); // [..., blocks, 32], a view
-        var inverse = InverseScale(FiniteMagnitude.Max(blocks, -1)).to(ScalarType.Float32); // [..., blocks, 1] 2^-sharedExp, exact
+        using var blocks = flat.reshape(-1, BlockSize); // [blocks, 32], a view
+        using var inverse = InverseScaleFloat32(blocks); // [blocks, 1]
         var scaled = blocks.mul(inverse); // exact: power of two
-        var elems = Element.NativeScalarType is null
-            ? FloatGrid.RoundNearestEvenInPlace(scaled, blocks, Element.MantissaBits, Element.MinNormalExponent, Element.MaxValue)
-            : FloatQuantizer.QuantizeNative(scaled, Element);
-        return elems.div_(inverse).reshape(shape).MoveToOuterDisposeScope();
+        Tensor elems;
+        if (FloatQuantizer.NativeCastIsFaster(Element, scaled))
+        {
+            elems = FloatQuantizer.QuantizeNative(scaled, Element);
+            scaled.Dispose(); // freed before the next allocation reuses it
+        }
+        else
+        {
+            elems = FloatGrid.RoundNearestEvenInPlace(scaled, blocks, Element.MantissaBits, Element.MinNormalExponent, Element.MaxValue);
+        }
+
+        return elems.div_(inverse);
+    }
+
+    // float32 2^-sharedExp = 2^(emax - E), E = floor(log2 amax) clamped to [emax - 127, 127] (amax 0 -> emax - 127):
+    // 2^(E - 24) by ufp (scaled down so that float32's max does not overflow; at the bottom it is a subnormal power of
+    // two, exact), times 2^(24 - emax), reciprocal: each step exact, the result a normal power of two in [2^-125, 2^127].
+    private Tensor InverseScaleFloat32(Tensor blocks)
+    {
+        using var amax = FiniteMagnitude.Max(blocks, -1);
+        using var shift = Math.Pow(2, 24 - Element.MaxExponent).ToScalar(); // held: a temporary Scalar can be freed mid-call
+        return FloatGrid.ScaledUfp(amax, Math.Pow(2, Element.MaxExponent - 127), Math.Pow(2, 127), -24).mul_(shift).reciprocal_();
     }
 
     // Any other dtype: everything in float64 (X = 2^-127 is a float32 subnormal), exact, cast back at the end.

@@ -9,6 +9,7 @@ namespace QuantScope.Engine.Numerics;
 /// block_scale = E4M3(amax_block / 6 · s_global); q = E2M1(x · s_global / block_scale) (ties to even, saturating);
 /// result = q · block_scale / s_global. Blocks whose E4M3 scale is 0 give zeros. amax values use finite elements
 /// only (NaN stays a local NaN, ±inf saturate). Limits and grid are E2M1's, in units of block_scale / s_global.
+/// The elementwise part runs in pieces (<see cref="ElementChunks"/>).
 /// </summary>
 public sealed class NvFp4Format : INumberFormat
 {
@@ -47,16 +48,21 @@ public sealed class NvFp4Format : INumberFormat
         if (last % BlockSize != 0)
             throw new ArgumentException($"Last dim {last} is not divisible by the NVFP4 block size {BlockSize}.", nameof(x));
         using var scope = NewDisposeScope();
-        var shape = x.shape;
-        long[] blocked = [.. shape[..^1], last / BlockSize, BlockSize];
-        var xf = x.to(ScalarType.Float32).reshape(blocked); // no copy for float32 input
-        var blockAmax = FiniteMagnitude.Max(xf, -1); // [..., blocks, 1] finite elements only
+        var xf = x.to(ScalarType.Float32); // no copy for float32 input
+        var blockAmax = FiniteMagnitude.Max(xf.reshape(-1, BlockSize), -1); // [blocks, 1] finite elements only
         var amax = blockAmax.max();
         var sGlobal = where(amax.eq(ScalarOps.Zero), ones_like(amax), full_like(amax, E4M3TimesE2M1Max).div(amax));
         var blockScale = FloatQuantizer.Quantize(blockAmax.div(E2M1Max).mul(sGlobal), FloatFormat.E4M3);
         var safe = where(blockScale.eq(ScalarOps.Zero), ones_like(blockScale), blockScale);
-        var scaled = xf.mul(sGlobal).div_(safe); // two roundings, in this order (the recipe's)
-        var q = FloatGrid.RoundNearestEvenInPlace(scaled, xf, FloatFormat.E2M1.MantissaBits, FloatFormat.E2M1.MinNormalExponent, FloatFormat.E2M1.MaxValue);
-        return q.mul_(blockScale).div_(sGlobal).reshape(shape).to(x.dtype).MoveToOuterDisposeScope();
+        var q = ElementChunks.Map(xf, (part, start) =>
+        {
+            using var blocks = part.reshape(-1, BlockSize);
+            using var pieceScale = blockScale.narrow(0, start / BlockSize, blocks.shape[0]);
+            using var pieceSafe = safe.narrow(0, start / BlockSize, blocks.shape[0]);
+            var scaled = blocks.mul(sGlobal).div_(pieceSafe); // two roundings, in this order (the recipe's)
+            var e2m1 = FloatGrid.RoundNearestEvenInPlace(scaled, blocks, FloatFormat.E2M1.MantissaBits, FloatFormat.E2M1.MinNormalExponent, FloatFormat.E2M1.MaxValue);
+            return e2m1.mul_(pieceScale).div_(sGlobal);
+        });
+        return q.to(x.dtype).MoveToOuterDisposeScope();
     }
 }
