@@ -46,18 +46,19 @@ internal sealed class GradWhatIfStats : IDisposable
     public IReadOnlyList<DelayedScalingState> States => [_state];
 
     /// <summary>
-    /// One backward pass: on stats steps (<paramref name="measure"/>) a new float64 [4] of the fractions under this
-    /// step's delayed scale, else null; then the state takes <paramref name="amax"/> (every step, as a real grad state would).
+    /// One backward pass: on stats steps (<paramref name="magnitude"/> = |g| given) a new float64 [4] of the fractions
+    /// under this step's delayed scale, else null; then the state takes <paramref name="amax"/> (every step, as a real
+    /// grad state would).
     /// </summary>
-    public Tensor? Observe(Tensor grad, Tensor amax, bool measure)
+    public Tensor? Observe(Tensor? magnitude, Tensor amax)
     {
         using var noGrad = no_grad();
         Tensor? result = null;
-        if (measure)
+        if (magnitude is not null)
         {
             using var scope = NewDisposeScope();
             var (scale, _) = _state.ScaleFor(amax);
-            var v = grad.detach().mul(scale).abs_().reshape(-1);
+            var v = magnitude.detach().mul(scale).reshape(-1); // |g|·s = |g·s| exactly (s > 0)
             // Three comparisons and counts (count_nonzero of a bool is a cheap pass; a bucketize was 10-20x slower on CPU):
             // zeros = n - nonzero(v); flushed = (v <= limit) - zeros; overflow = n - (v <= 57344), NaN included.
             using var numel = v.numel().ToScalar(); // held

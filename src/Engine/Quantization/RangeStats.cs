@@ -23,12 +23,21 @@ public static class RangeStats
     /// <summary>Device: 0-d float64 smallest nonzero |<paramref name="t"/>| (+∞ when every element is 0; NaN when one is NaN).</summary>
     public static Tensor SmallestNonzero(Tensor t)
     {
+        using var magnitude = t.detach().abs();
+        return SmallestNonzeroMagnitude(magnitude);
+    }
+
+    /// <summary>
+    /// Device: <see cref="SmallestNonzero"/> of a tensor given as its magnitude |t| (computed once by a caller that needs
+    /// it for more statistics); <paramref name="magnitude"/> is left unchanged. [1] float64.
+    /// </summary>
+    internal static Tensor SmallestNonzeroMagnitude(Tensor magnitude)
+    {
         using var scope = NewDisposeScope();
-        var magnitude = t.detach().abs();
         // Zeros become +∞ without a mask (comparisons and masked_fill were the slow part on CPU): with s = sign|x| (0 or 1),
-        // 1/s - 1 is +∞ for a zero and exactly 0 otherwise, so |x| + (1/s - 1) is |x| itself, or +∞ (NaN stays NaN).
-        var zeroToInfinity = magnitude.sign().reciprocal_().sub_(ScalarOps.One);
-        return magnitude.add_(zeroToInfinity, ScalarOps.One).min().to(ScalarType.Float64).reshape(1).MoveToOuterDisposeScope();
+        // 1/s - 1 is +∞ for a zero and exactly 0 otherwise, so (1/s - 1) + |x| is |x| itself, or +∞ (NaN stays NaN).
+        var shifted = magnitude.detach().sign().reciprocal_().sub_(ScalarOps.One).add_(magnitude, ScalarOps.One);
+        return shifted.min().to(ScalarType.Float64).reshape(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Host: log2(amax) - log2(min nonzero), binades; NaN when either is not a positive finite number.</summary>
