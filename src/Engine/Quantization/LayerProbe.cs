@@ -176,8 +176,14 @@ public sealed class LayerProbe : IDisposable
         using var noGrad = no_grad();
         using var amax = ScaleMath.Amax(grad);
         using (var row = amax.reshape(1)) Record(GradRow, row);
-        RecordRange(GradRow, grad);
-        using var fractions = _gradWhatIf.Observe(grad, amax, CollectStats);
+        using var magnitude = CollectStats ? grad.detach().abs() : null; // |g| once, for the range and the what-if counts
+        if (magnitude is not null)
+        {
+            using var smallest = RangeStats.SmallestNonzeroMagnitude(magnitude);
+            LayerStatsWriter.Row(_raw, GradRow, smallest, RangeStats.MinNonzero.Offset);
+        }
+
+        using var fractions = _gradWhatIf.Observe(magnitude, amax);
         if (fractions is not null) LayerStatsWriter.Row(_raw, GradRow, fractions, GradWhatIfStats.Fractions.Offset);
     }
 
