@@ -23,6 +23,12 @@ public sealed record DiagnosisThresholds
     /// 0.5 %, the OpenPangu study's bar for near-lossless is 0.11 %) is a loss impact: saturation with it can be Critical.
     /// </summary>
     public double LossImpactApePct { get; init; } = 0.5;
+    /// <summary>
+    /// Saturation at QAT start: the first this many QAT steps are the early window. A history that starts empty saturates
+    /// there (about 1/(k+1) of layers at step k for amax values varying at random: 13 % of the first 20 steps); flagged at
+    /// twice <see cref="SaturationRateWarning"/> or more and at least twice the rate of the rest of QAT.
+    /// </summary>
+    public int EarlyQatSteps { get; init; } = 20;
     /// <summary>Saturation: the history length the fix recommends and the replay predicts with (max algorithm).</summary>
     public int RecommendedHistoryLength { get; init; } = 64;
 
@@ -107,6 +113,7 @@ public sealed record DiagnosisThresholds
             errors.Add(new(nameof(SaturationRateCritical), $"must not be below {nameof(SaturationRateWarning)} ({SaturationRateWarning})"));
         AtLeast(nameof(MinSaturationEvents), MinSaturationEvents, 1);
         AtLeast(nameof(RecommendedHistoryLength), RecommendedHistoryLength, 1);
+        AtLeast(nameof(EarlyQatSteps), EarlyQatSteps, 2);
         Fraction(nameof(NegligibleClippedFraction), NegligibleClippedFraction);
         Positive(nameof(LossImpactApePct), LossImpactApePct);
         Positive(nameof(HeldOutLossGap), HeldOutLossGap);

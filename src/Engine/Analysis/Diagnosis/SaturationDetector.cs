@@ -14,7 +14,7 @@ namespace QuantScope.Engine.Analysis.Diagnosis;
 /// </summary>
 public static class SaturationDetector
 {
-    /// <summary>At most one finding per tensor role.</summary>
+    /// <summary>At most one finding per tensor role: saturation over QAT, or else saturation at QAT start (<see cref="ColdStartSaturation"/>).</summary>
     public static IEnumerable<Finding> Detect(DiagnosisInput input, DiagnosisThresholds t)
     {
         var start = input.QatStart();
@@ -25,7 +25,11 @@ public static class SaturationDetector
             var flagged = Enumerable.Range(0, stats.Length)
                 .Where(l => stats[l].Measured > 0 && stats[l].Events >= t.MinSaturationEvents && stats[l].Rate >= t.SaturationRateWarning)
                 .OrderByDescending(l => stats[l].Rate).ToArray();
-            if (flagged.Length == 0) continue;
+            if (flagged.Length == 0)
+            {
+                if (ColdStartSaturation.Detect(input, role, start, t) is { } cold) yield return cold;
+                continue;
+            }
 
             var worst = flagged[0];
             var name = input.Layers[worst];

@@ -62,4 +62,46 @@ public class ForgettingDetectorTests
             .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [3f, 3.3f, 3.5f]));
         Assert.Empty(ForgettingDetector.Detect(input, DiagnosisThresholds.Default)); // +16.7 % < 20 %
     }
+
+    [Fact]
+    public void Detect_RunAndTwinRiseAlikeWithProbesKept_InfoAboutTheFineTuningText()
+    {
+        // The demo's fixed recipe: new-domain fine-tuning at LR 3e-5 raises the held-out pretraining loss in the run and
+        // its twin alike (+60 % here), while the probes hold (0.5 -> 0.52 / 0.55): not the format's doing.
+        var input = HealthyRun.Input()
+            .With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [0.5f, 0.7f, 0.8f]))
+            .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [0.5f, 0.7f, 0.8f]));
+        var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Info, finding.Severity);
+        Assert.Equal("Held-out loss rose in the run and its BF16 twin alike: the fine-tuning text, not the format", finding.Title);
+        Assert.Contains("held-out loss 0.5 at QAT start, 0.8 at step 60 (+60 %), the BF16 twin 0.8; probe accuracy up 2 points since QAT began", finding.Evidence);
+        Assert.Equal([60], finding.Steps);
+    }
+
+    [Fact]
+    public void Detect_RunAndTwinRiseAlikeWithProbesLost_WarningAboutTheTraining()
+    {
+        var input = HealthyRun.Input()
+            .With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [0.5f, 0.6f, 0.65f]))
+            .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [0.5f, 0.6f, 0.65f]))
+            .With(MetricCatalog.ProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.45f, 0.40f]))
+            .With(MetricCatalog.BaselineProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.45f, 0.40f]));
+        input = input with { Requested = input.Requested! with { LearningRate = 1e-3 } };
+        var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Warning, finding.Severity); // +30 % < 100 %, but 10 points of probe accuracy lost
+        Assert.Equal("The run forgets its pretraining, and so does its BF16 twin", finding.Title);
+        Assert.Contains("(+30 %), the BF16 twin 0.65; probe accuracy down 10 points since QAT began", finding.Evidence);
+        Assert.Contains("the LR 0.001 is high", finding.Fix);
+    }
+
+    [Fact]
+    public void Detect_ProbesLostWithoutAHeldOutRise_WarningAboutTheTraining()
+    {
+        var input = HealthyRun.Input()
+            .With(MetricCatalog.ProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.44f, 0.47f]))
+            .With(MetricCatalog.BaselineProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.44f, 0.47f]));
+        var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Warning, finding.Severity); // held-out +0 %, probes down 6 points (lowest, step 30)
+        Assert.Contains("probe accuracy down 6 points since QAT began", finding.Evidence);
+    }
 }
