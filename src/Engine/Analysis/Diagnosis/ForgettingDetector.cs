@@ -11,12 +11,11 @@ namespace QuantScope.Engine.Analysis.Diagnosis;
 /// <para>
 /// A run whose twin forgets just as much is not losing anything to the format: the fine-tuning itself moves the model.
 /// Then the held-out loss's rise since QAT began decides: below <see cref="DiagnosisThresholds.HeldOutLossRise"/>
-/// nothing; up to 5 times that bar with the knowledge probes kept (probe accuracy down by less than
-/// <see cref="DiagnosisThresholds.ProbeAccuracyDrop"/> since QAT began) only an Info (fine-tuning on other text drifts
-/// away from the pretraining text in BF16 too, at any LR); with the probes lost a Warning, and from 5 times the bar (the
-/// held-out loss doubled at the defaults) a Critical: the training overwrites its pretraining (LR, no warmup).
-/// Without a twin, a rise of <see cref="DiagnosisThresholds.HeldOutLossGap"/> is an Info asking for one.
-/// </para>
+/// nothing; below <see cref="DiagnosisThresholds.HeldOutLossOverwrite"/> only an Info (fine-tuning on other text drifts
+/// away from the pretraining text in BF16 too, probes included); from it a Warning, and from 5 times it a Critical: the
+/// training overwrites its pretraining (LR, no warmup). Without a twin, a rise of
+/// <see cref="DiagnosisThresholds.HeldOutLossGap"/> is an Info asking for one.
+/// /// </para>
 /// </summary>
 public static class ForgettingDetector
 {
@@ -92,21 +91,20 @@ public static class ForgettingDetector
                 [], [peak.Step], chart, "Rerun with baseline: true to measure QAT's share; " + Fix(input.Requested, t));
         }
 
-        var probeDrop = ProbeDrop(input, start, peak.Step);
-        var kept = !(probeDrop >= t.ProbeAccuracyDrop); // NaN (no probes) counts as kept: the loss alone decides
-        if (rise < t.HeldOutLossRise && kept) return null;
+        if (rise < t.HeldOutLossRise) return null;
         var twinAt = twin.Finite().Where(p => p.Step == peak.Step).Select(p => (double?)p.Value).FirstOrDefault();
         var twinText = twinAt is { } b ? $", the BF16 twin {Num(b)}" : "";
+        var probeDrop = ProbeDrop(input, start, peak.Step);
         var probeText = double.IsNaN(probeDrop) ? "" : $"; probe accuracy {(probeDrop > 0 ? "down" : "up")} {Num(Math.Abs(probeDrop) * 100)} points since QAT began";
-        if (kept && rise < 5 * t.HeldOutLossRise)
+        if (rise < t.HeldOutLossOverwrite)
         {
-            return new Finding(DetectorIds.Forgetting, FindingSeverity.Info, "Held-out loss rose in the run and its BF16 twin alike: the fine-tuning text, not the format",
-                change + twinText + probeText + ": the fine-tuning data differs from the pretraining text and moves the model away from it in BF16 too; "
-                + "the knowledge probes are kept and QAT adds nothing the twin does not show.", [], [peak.Step], chart,
+            return new Finding(DetectorIds.Forgetting, FindingSeverity.Info, "Held-out loss rose in the run and its BF16 twin alike: the fine-tuning, not the format",
+                change + twinText + probeText + ": the fine-tuning data differs from the pretraining text and moves the model away from it "
+                + "in BF16 too, and QAT loses nothing the twin keeps.", [], [peak.Step], chart,
                 "Nothing to fix in the format. To keep more of the pretraining, mix pretraining text into the fine-tuning data or lower the LR.");
         }
 
-        return new Finding(DetectorIds.Forgetting, rise >= 5 * t.HeldOutLossRise ? FindingSeverity.Critical : FindingSeverity.Warning,
+        return new Finding(DetectorIds.Forgetting, rise >= 5 * t.HeldOutLossOverwrite ? FindingSeverity.Critical : FindingSeverity.Warning,
             "The run forgets its pretraining, and so does its BF16 twin", change + twinText + probeText
             + ": the fine-tuning itself overwrites the pretraining, whatever the number format.", [], [peak.Step], chart, Fix(input.Requested, t));
     }

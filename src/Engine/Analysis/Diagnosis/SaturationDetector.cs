@@ -14,7 +14,7 @@ namespace QuantScope.Engine.Analysis.Diagnosis;
 /// </summary>
 public static class SaturationDetector
 {
-    /// <summary>At most one finding per tensor role: saturation over QAT, or else saturation at QAT start (<see cref="ColdStartSaturation"/>).</summary>
+    /// <summary>Per tensor role, at most one finding of saturation over QAT and one of saturation at QAT start (<see cref="ColdStartSaturation"/>).</summary>
     public static IEnumerable<Finding> Detect(DiagnosisInput input, DiagnosisThresholds t)
     {
         var start = input.QatStart();
@@ -25,9 +25,10 @@ public static class SaturationDetector
             var flagged = Enumerable.Range(0, stats.Length)
                 .Where(l => stats[l].Measured > 0 && stats[l].Events >= t.MinSaturationEvents && stats[l].Rate >= t.SaturationRateWarning)
                 .OrderByDescending(l => stats[l].Rate).ToArray();
+            var cold = ColdStartSaturation.Detect(input, role, start, t); // the first QAT steps, judged on their own
             if (flagged.Length == 0)
             {
-                if (ColdStartSaturation.Detect(input, role, start, t) is { } cold) yield return cold;
+                if (cold is not null) yield return cold;
                 continue;
             }
 
@@ -56,6 +57,7 @@ public static class SaturationDetector
                 TopSteps(events, flagged, start, t.MaxListed),
                 new ChartHint(MetricCatalog.SaturationEvent, role, name),
                 Fix(own, replayed, t));
+            if (cold is not null) yield return cold;
         }
     }
 

@@ -48,7 +48,7 @@ public class ForgettingDetectorTests
             .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [0.456f, 2.1f, 3.344f]));
         input = input with { Requested = input.Requested! with { LearningRate = 1e-3 } };
         var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
-        Assert.Equal(FindingSeverity.Critical, finding.Severity); // +633 % >= 5 x 20 %
+        Assert.Equal(FindingSeverity.Critical, finding.Severity); // +633 % >= 5 x 100 % (HeldOutLossOverwrite)
         Assert.Equal([60], finding.Steps);
         Assert.Contains("3.34 at step 60 (+633 %), the BF16 twin 3.34", finding.Evidence);
         Assert.Contains("the LR 0.001 is high", finding.Fix);
@@ -64,44 +64,45 @@ public class ForgettingDetectorTests
     }
 
     [Fact]
-    public void Detect_RunAndTwinRiseAlikeWithProbesKept_InfoAboutTheFineTuningText()
+    public void Detect_RunAndTwinRiseAlikeBelowDoubling_InfoAboutTheFineTuning()
     {
-        // The demo's fixed recipe: new-domain fine-tuning at LR 3e-5 raises the held-out pretraining loss in the run and
-        // its twin alike (+60 % here), while the probes hold (0.5 -> 0.52 / 0.55): not the format's doing.
+        // The demo's fixed recipe (measured): new-domain fine-tuning at LR 3e-5 raised the held-out pretraining loss from
+        // 0.508 to 0.772 in the run and its twin alike and cost both ~9 probe points: the data's doing, not the format's.
         var input = HealthyRun.Input()
-            .With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [0.5f, 0.7f, 0.8f]))
-            .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [0.5f, 0.7f, 0.8f]));
+            .With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [0.508f, 0.7f, 0.772f]))
+            .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [0.508f, 0.7f, 0.772f]))
+            .With(MetricCatalog.ProbeAccuracy, new StepSeries([0, 30, 60], [0.75f, 0.7f, 0.66f]))
+            .With(MetricCatalog.BaselineProbeAccuracy, new StepSeries([0, 30, 60], [0.75f, 0.7f, 0.66f]));
         var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
-        Assert.Equal(FindingSeverity.Info, finding.Severity);
-        Assert.Equal("Held-out loss rose in the run and its BF16 twin alike: the fine-tuning text, not the format", finding.Title);
-        Assert.Contains("held-out loss 0.5 at QAT start, 0.8 at step 60 (+60 %), the BF16 twin 0.8; probe accuracy up 2 points since QAT began", finding.Evidence);
+        Assert.Equal(FindingSeverity.Info, finding.Severity); // +52 %: above the 20 % rise, below the doubling
+        Assert.Equal("Held-out loss rose in the run and its BF16 twin alike: the fine-tuning, not the format", finding.Title);
+        Assert.Contains("held-out loss 0.508 at QAT start, 0.772 at step 60 (+52 %), the BF16 twin 0.772; probe accuracy down 9 points since QAT began", finding.Evidence);
         Assert.Equal([60], finding.Steps);
+        Assert.StartsWith("Nothing to fix in the format.", finding.Fix);
     }
 
     [Fact]
-    public void Detect_RunAndTwinRiseAlikeWithProbesLost_WarningAboutTheTraining()
+    public void Detect_RunAndTwinMoreThanDoubleAlike_WarningAboutTheTraining()
     {
         var input = HealthyRun.Input()
-            .With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [0.5f, 0.6f, 0.65f]))
-            .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [0.5f, 0.6f, 0.65f]))
+            .With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [0.5f, 1.0f, 1.25f]))
+            .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [0.5f, 1.0f, 1.25f]))
             .With(MetricCatalog.ProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.45f, 0.40f]))
             .With(MetricCatalog.BaselineProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.45f, 0.40f]));
         input = input with { Requested = input.Requested! with { LearningRate = 1e-3 } };
         var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
-        Assert.Equal(FindingSeverity.Warning, finding.Severity); // +30 % < 100 %, but 10 points of probe accuracy lost
+        Assert.Equal(FindingSeverity.Warning, finding.Severity); // +150 %: doubled, below 5 x 100 %
         Assert.Equal("The run forgets its pretraining, and so does its BF16 twin", finding.Title);
-        Assert.Contains("(+30 %), the BF16 twin 0.65; probe accuracy down 10 points since QAT began", finding.Evidence);
+        Assert.Contains("(+150 %), the BF16 twin 1.25; probe accuracy down 10 points since QAT began", finding.Evidence);
         Assert.Contains("the LR 0.001 is high", finding.Fix);
     }
 
     [Fact]
-    public void Detect_ProbesLostWithoutAHeldOutRise_WarningAboutTheTraining()
+    public void Detect_RunAndTwinLoseProbesAlikeWithoutARise_Nothing()
     {
         var input = HealthyRun.Input()
             .With(MetricCatalog.ProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.44f, 0.47f]))
             .With(MetricCatalog.BaselineProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.44f, 0.47f]));
-        var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
-        Assert.Equal(FindingSeverity.Warning, finding.Severity); // held-out +0 %, probes down 6 points (lowest, step 30)
-        Assert.Contains("probe accuracy down 6 points since QAT began", finding.Evidence);
+        Assert.Empty(ForgettingDetector.Detect(input, DiagnosisThresholds.Default)); // no gap to the twin, held-out loss did not rise
     }
 }
