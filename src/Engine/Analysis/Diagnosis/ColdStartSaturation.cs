@@ -54,16 +54,19 @@ internal static class ColdStartSaturation
 
         var layers = Enumerable.Range(0, perLayer.Length).Where(l => perLayer[l] > 0).OrderByDescending(l => perLayer[l]).ToArray();
         var impact = SaturationImpact.Of(input, role, layers, start, t);
-        var cold = input.Requested?.Bf16WarmupSteps == 0 ? $"QAT started at step {start} without a BF16 warmup, so" : "At QAT start";
-        var evidence = $"{cold} every delayed-scaling history started empty: {Pct(earlyRate)} of (layer, step) pairs of the {role} "
-            + $"saturated (amax > amaxPred) in the first {t.EarlyQatSteps} QAT steps (steps {start}-{end - 1}), against {Pct(laterRate)} "
-            + $"afterwards, in {layers.Length} of {input.Layers.Count} layers. " + impact.Describe();
+        var cold = input.Requested?.Bf16WarmupSteps == 0 ? $"QAT started at step {start} without a BF16 warmup:" : "At QAT start:";
+        var evidence = $"{cold} {Pct(earlyRate)} of (layer, step) pairs of the {role} saturated (amax > amaxPred) in the first "
+            + $"{t.EarlyQatSteps} QAT steps (steps {start}-{end - 1}), against {Pct(laterRate)} afterwards, in {layers.Length} of "
+            + $"{input.Layers.Count} layers: the pattern of amax histories that start empty. " + impact.Describe();
+        var fix = role == TensorRoles.GradOutput
+            ? "Gradient histories cannot be calibrated in a BF16 warmup (their amax is not recorded while quantization is off): "
+                + "where the clipping matters, use current scaling for the gradients."
+            : "Warm up in BF16 and calibrate the histories there (bf16WarmupSteps, quant.calibrateInWarmup: true), so the first "
+                + "quantized steps scale from a full window.";
         return new Finding(DetectorIds.Saturation, impact.Severity(highRate: false),
             $"{role}: saturation at QAT start (empty amax histories)", evidence,
             layers.Take(t.MaxListed).Select(l => input.Layers[l]).ToArray(),
             Enumerable.Range(start, Math.Min(t.MaxListed, t.EarlyQatSteps)).ToArray(),
-            new ChartHint(MetricCatalog.SaturationEvent, role, layers.Length > 0 ? input.Layers[layers[0]] : null),
-            "Warm up in BF16 and calibrate the histories there (bf16WarmupSteps, quant.calibrateInWarmup: true), so the first "
-            + "quantized steps scale from a full window.");
+            new ChartHint(MetricCatalog.SaturationEvent, role, layers.Length > 0 ? input.Layers[layers[0]] : null), fix);
     }
 }

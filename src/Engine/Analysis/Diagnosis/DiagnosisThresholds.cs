@@ -43,7 +43,8 @@ public sealed record DiagnosisThresholds
     /// <summary>
     /// Forgetting: a rise shared with the twin of at least this fraction (1.0 = the held-out loss doubled) means the
     /// training overwrites its pretraining (the demo's LR 1e-3: +688 %; its LR 3e-5 on new-domain text: +52 %): a Warning
-    /// about the LR and warmup, Critical at 5 times this.
+    /// about the LR and warmup, Critical at 5 times this. Below it, a shared rise is an Info unless the LR is at least
+    /// <see cref="HighLearningRate"/> (then the LR is the cause, and the Warning says so).
     /// </summary>
     public double HeldOutLossOverwrite { get; init; } = 1.0;
     /// <summary>Forgetting: "early" = within this fraction of the QAT steps.</summary>

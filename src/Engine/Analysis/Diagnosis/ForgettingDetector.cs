@@ -11,9 +11,10 @@ namespace QuantScope.Engine.Analysis.Diagnosis;
 /// <para>
 /// A run whose twin forgets just as much is not losing anything to the format: the fine-tuning itself moves the model.
 /// Then the held-out loss's rise since QAT began decides: below <see cref="DiagnosisThresholds.HeldOutLossRise"/>
-/// nothing; below <see cref="DiagnosisThresholds.HeldOutLossOverwrite"/> only an Info (fine-tuning on other text drifts
-/// away from the pretraining text in BF16 too, probes included); from it a Warning, and from 5 times it a Critical: the
-/// training overwrites its pretraining (LR, no warmup). Without a twin, a rise of
+/// nothing; below <see cref="DiagnosisThresholds.HeldOutLossOverwrite"/> at an LR below
+/// <see cref="DiagnosisThresholds.HighLearningRate"/> only an Info (fine-tuning on other text drifts away from the
+/// pretraining text in BF16 too, probes included); from that rise, or at a high LR, a Warning, and from 5 times it a
+/// Critical: the training overwrites its pretraining (LR, no warmup). Without a twin, a rise of
 /// <see cref="DiagnosisThresholds.HeldOutLossGap"/> is an Info asking for one.
 /// /// </para>
 /// </summary>
@@ -96,7 +97,8 @@ public static class ForgettingDetector
         var twinText = twinAt is { } b ? $", the BF16 twin {Num(b)}" : "";
         var probeDrop = ProbeDrop(input, start, peak.Step);
         var probeText = double.IsNaN(probeDrop) ? "" : $"; probe accuracy {(probeDrop > 0 ? "down" : "up")} {Num(Math.Abs(probeDrop) * 100)} points since QAT began";
-        if (rise < t.HeldOutLossOverwrite)
+        var highLr = input.Requested?.LearningRate >= t.HighLearningRate;
+        if (rise < t.HeldOutLossOverwrite && !highLr)
         {
             return new Finding(DetectorIds.Forgetting, FindingSeverity.Info, "Held-out loss rose in the run and its BF16 twin alike: the fine-tuning, not the format",
                 change + twinText + probeText + ": the fine-tuning data differs from the pretraining text and moves the model away from it "

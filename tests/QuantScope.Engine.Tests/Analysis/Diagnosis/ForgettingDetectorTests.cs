@@ -105,4 +105,18 @@ public class ForgettingDetectorTests
             .With(MetricCatalog.BaselineProbeAccuracy, new StepSeries([0, 30, 60], [0.5f, 0.44f, 0.47f]));
         Assert.Empty(ForgettingDetector.Detect(input, DiagnosisThresholds.Default)); // no gap to the twin, held-out loss did not rise
     }
+
+    [Fact]
+    public void Detect_RunAndTwinRiseAlikeBelowDoublingAtHighLr_WarningAboutTheLr()
+    {
+        // A barely pretrained model (held-out 2.43) at LR 1e-2 cannot double its loss, but the high LR is the cause.
+        var input = HealthyRun.Input()
+            .With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [2.43f, 4.0f, 4.49f]))
+            .With(MetricCatalog.BaselineHeldOutLoss, new StepSeries([0, 30, 60], [2.43f, 4.0f, 4.49f]));
+        input = input with { Requested = input.Requested! with { LearningRate = 1e-2 } };
+        var finding = Assert.Single(ForgettingDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Warning, finding.Severity); // +85 % < 100 %, LR 0.01 >= 1e-4
+        Assert.Equal("The run forgets its pretraining, and so does its BF16 twin", finding.Title);
+        Assert.Contains("the LR 0.01 is high", finding.Fix);
+    }
 }

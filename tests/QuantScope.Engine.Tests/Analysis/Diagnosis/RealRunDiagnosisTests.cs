@@ -81,7 +81,7 @@ public sealed class RealRunDiagnosisTests(PretrainCacheFixture cache) : IClassFi
 
         var coldStart = Assert.Single(cold.Findings, f => f.Detector == DetectorIds.Saturation && f.Title.Contains("saturation at QAT start", StringComparison.Ordinal));
         Assert.Equal(FindingSeverity.Info, coldStart.Severity); // nothing clipped, no loss impact against the twin
-        Assert.StartsWith("QAT started at step 0 without a BF16 warmup", coldStart.Evidence);
+        Assert.StartsWith("QAT started at step 0 without a BF16 warmup: ", coldStart.Evidence);
         Assert.DoesNotContain(calibrated.Findings, f => f.Title.Contains("saturation at QAT start", StringComparison.Ordinal));
         var (c, w) = (DemoStudyTargets.EarlySaturation(cold.Input), DemoStudyTargets.EarlySaturation(calibrated.Input));
         Assert.True(c >= 2 * w && c >= 0.1, $"early saturation {c} without warmup vs {w} calibrated");

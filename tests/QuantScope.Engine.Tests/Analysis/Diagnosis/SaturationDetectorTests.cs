@@ -80,8 +80,8 @@ public class SaturationDetectorTests
         var finding = Assert.Single(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
         Assert.Equal(FindingSeverity.Info, finding.Severity);
         Assert.Equal("input: saturation at QAT start (empty amax histories)", finding.Title);
-        Assert.StartsWith("QAT started at step 0 without a BF16 warmup, so every delayed-scaling history started empty: 10 % of (layer, step) pairs "
-            + "of the input saturated (amax > amaxPred) in the first 20 QAT steps (steps 0-19), against 0 % afterwards, in 4 of 4 layers.", finding.Evidence);
+        Assert.StartsWith("QAT started at step 0 without a BF16 warmup: 10 % of (layer, step) pairs of the input saturated (amax > amaxPred) "
+            + "in the first 20 QAT steps (steps 0-19), against 0 % afterwards, in 4 of 4 layers: the pattern of amax histories that start empty.", finding.Evidence);
         Assert.Equal(HealthyRun.Layers, finding.Layers);
         Assert.Contains("quant.calibrateInWarmup: true", finding.Fix);
     }
