@@ -31,6 +31,13 @@ public sealed record QuantConfig
     /// <summary>Explicit rules (first match wins); when set, <see cref="Preset"/> is ignored.</summary>
     public IReadOnlyList<QuantRule>? Rules { get; init; }
 
+    /// <summary>
+    /// Calibrate during the BF16 warmup (Transformer Engine's calibration): the warmup's recorded input and weight amax
+    /// fill each delayed-scaling history when QAT starts, so the first quantized steps scale from a full window instead of
+    /// an empty one. Default false (histories start empty at QAT start); no effect without <c>bf16WarmupSteps</c>.
+    /// </summary>
+    public bool CalibrateInWarmup { get; init; }
+
     /// <summary>The plan these settings describe (the preset must exist: validate first).</summary>
     public QuantPlan ToPlan()
     {

@@ -30,6 +30,13 @@ internal static class ResumeState
 
     private static void OmitDefaultGrad(System.Text.Json.Serialization.Metadata.JsonTypeInfo info)
     {
+        if (info.Type == typeof(QuantConfig))
+        {
+            foreach (var property in info.Properties)
+                if (property.Name == "calibrateInWarmup") property.ShouldSerialize = (_, value) => value is true; // added later: off keeps old hashes
+            return;
+        }
+
         if (info.Type != typeof(StatsConfig)) return;
         foreach (var property in info.Properties)
             if (property.Name == "grad") property.ShouldSerialize = (_, value) => value is false;

@@ -20,7 +20,8 @@ public static class StudyRunner
         foreach (var arm in arms)
         {
             var result = RunOne(arm.Config, cacheDirectory, arm.Key, thresholds, ct);
-            log?.Invoke($"{arm.Key}: {result.WallSeconds:F0} s, {result.Summary.Status.ToString().ToLowerInvariant()}, {result.Findings.Count} finding(s)");
+            log?.Invoke($"{arm.Key}: {result.WallSeconds:F0} s, {result.Summary.Status.ToString().ToLowerInvariant()}, {result.Findings.Count} finding(s)"
+                + string.Concat(result.Findings.Select(f => $"\n  {f.Severity} {f.Detector}: {f.Title}. {f.Evidence}")));
             results.Add(result);
         }
 

@@ -175,6 +175,10 @@ public sealed class Trainer : IDisposable
         using var twin = _twin is null ? null : new ModelTrainer(_twin, _config.LearningRate, _config.WeightDecay, _config.GradClip);
         (Optimizers, Window) = (twin is null ? [main] : [main, twin], window);
         var sampler = new BatchSampler(_data.Main.Train, _config.Seed);
+        var calibration = _config.Quant?.CalibrateInWarmup == true && _config.Bf16WarmupSteps > start
+            ? new WarmupCalibration(_config.Bf16WarmupSteps, layers.Select(l => l.InputScaling?.Recipe.AmaxHistoryLength ?? 0)
+                .Concat(layers.Select(l => l.WeightScaling?.Recipe.AmaxHistoryLength ?? 0)).DefaultIfEmpty(0).Max())
+            : null;
         var pending = new List<StepRecord>(_config.LogEvery);
         var tokensPerStep = (long)_config.BatchSize * _config.SeqLen;
         var watch = new Stopwatch();
@@ -197,7 +201,11 @@ public sealed class Trainer : IDisposable
             ct.ThrowIfCancellationRequested();
             _options.BetweenSteps?.Invoke();
             BeforeStep?.Invoke(step);
-            if (step == _config.Bf16WarmupSteps && step > 0) SetQuantization(true); // resets every scaling history
+            if (step == _config.Bf16WarmupSteps && step > 0)
+            {
+                SetQuantization(true); // resets every scaling history
+                calibration?.Seed(layers); // then fills them from the warmup's amax (quant.calibrateInWarmup)
+            }
             var lr = LrSchedule.At(step, _config.Steps, _config.LearningRate, _config.LrWarmupSteps);
             var collect = stats.Every > 0 && step % stats.Every == 0;
             var split = stats.ErrorSplitEvery > 0 && step % stats.ErrorSplitEvery == 0;
@@ -232,6 +240,7 @@ public sealed class Trainer : IDisposable
                 if (_device.IsCuda) AfterWindowOnCuda(pending, windowWatch);
                 var batch = factory.Build(runId, pending, rows, out var diverged);
                 pending.Clear();
+                calibration?.Take(batch);
                 if (batch.Scalars.Count > 0) emit(batch);
                 if (diverged is not null) throw diverged;
             }

@@ -29,6 +29,12 @@ public sealed record StudyRunDto(
     string? WorstLayer, double? HeldOutLossStart, double? HeldOutLossEnd, double? ProbeAccuracyStart,
     double? ProbeAccuracyEnd, IReadOnlyList<StudyTaskDto> Tasks)
 {
+    /// <summary>The BF16 twin's held-out pretraining loss at the end, nats/token (forgetting is judged against it); null without a twin.</summary>
+    public double? BaselineHeldOutLossEnd { get; init; }
+
+    /// <summary>The BF16 twin's knowledge-probe accuracy at the end, 0..1; null without a twin.</summary>
+    public double? BaselineProbeAccuracyEnd { get; init; }
+
     /// <summary>Held-out loss at the end minus at the start (forgetting), nats/token.</summary>
     public double? HeldOutLossRise => HeldOutLossEnd - HeldOutLossStart;
 

@@ -21,7 +21,11 @@ public static class StudyRunReader
             run.Id, membership.Index, membership.Arm, label, expect, run.Name, run.Status, run.Error, run.LastStep, steps,
             summary?.LossApe?.MeanPct, summary?.LossApe?.LastPct, summary?.Saturation?.StepRate, summary?.Saturation?.OverflowFractionMax,
             summary?.Saturation?.WorstLayer, forgetting?.HeldOutLossStart, forgetting?.HeldOutLossEnd,
-            forgetting?.ProbeAccuracyStart, forgetting?.ProbeAccuracyEnd, Tasks(summary));
+            forgetting?.ProbeAccuracyStart, forgetting?.ProbeAccuracyEnd, Tasks(summary))
+        {
+            BaselineHeldOutLossEnd = forgetting?.BaselineHeldOutLossEnd,
+            BaselineProbeAccuracyEnd = forgetting?.BaselineProbeAccuracyEnd,
+        };
     }
 
     // The engine's typed fields: the drop shown is the relative one, so its standard error is the relative one too.

@@ -29,6 +29,7 @@ public sealed class StudyRunReaderTests
         Assert.Equal((0.25, 0.125, 0.0625, 0.001), (run.ApeMeanPct!.Value, run.ApeLastPct!.Value, run.SaturationRate!.Value, run.OverflowMax!.Value));
         Assert.Equal("model.layers.0.mlp.down_proj", run.WorstLayer);
         Assert.Equal(0.5, run.HeldOutLossRise);
+        Assert.Equal((2.4, 0.625), (run.BaselineHeldOutLossEnd!.Value, run.BaselineProbeAccuracyEnd!.Value)); // forgetting is judged against the twin
         Assert.Equal(
             [new StudyTaskDto("facts", 0.5, 0.625, 20.0, 4.0, 720), new StudyTaskDto("reasoning", 0.75, 0.75, 0.0, null, null)],
             run.Tasks);

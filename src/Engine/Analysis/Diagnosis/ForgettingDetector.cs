@@ -4,11 +4,19 @@ using static QuantScope.Engine.Analysis.Diagnosis.DiagnosisText;
 namespace QuantScope.Engine.Analysis.Diagnosis;
 
 /// <summary>
-/// Forgetting: held-out pretraining loss above the BF16 twin's by <see cref="DiagnosisThresholds.HeldOutLossGap"/>
+/// Forgetting, judged against the BF16 twin (the product's definition: knowledge QAT loses that the twin, trained on the
+/// same batches, keeps): held-out pretraining loss above the twin's by <see cref="DiagnosisThresholds.HeldOutLossGap"/>
 /// (relative) or probe accuracy below it by <see cref="DiagnosisThresholds.ProbeAccuracyDrop"/> (absolute) at an
-/// evaluation after QAT started. Without a twin, a held-out loss rising that much since QAT began is only an info
-/// (fine-tuning forgets in BF16 too); with a twin that forgets just as much, a rise of
-/// <see cref="DiagnosisThresholds.HeldOutLossRise"/> is a warning about the training itself (LR, no warmup).
+/// evaluation after QAT started is a Warning (Critical at twice either bar).
+/// <para>
+/// A run whose twin forgets just as much is not losing anything to the format: the fine-tuning itself moves the model.
+/// Then the held-out loss's rise since QAT began decides: below <see cref="DiagnosisThresholds.HeldOutLossRise"/>
+/// nothing; below <see cref="DiagnosisThresholds.HeldOutLossOverwrite"/> at an LR below
+/// <see cref="DiagnosisThresholds.HighLearningRate"/> only an Info (fine-tuning on other text drifts away from the
+/// pretraining text in BF16 too, probes included); from that rise, or at a high LR, a Warning, and from 5 times it a
+/// Critical: the training overwrites its pretraining (LR, no warmup). Without a twin, a rise of
+/// <see cref="DiagnosisThresholds.HeldOutLossGap"/> is an Info asking for one.
+/// /// </para>
 /// </summary>
 public static class ForgettingDetector
 {
@@ -75,7 +83,7 @@ public static class ForgettingDetector
         var peak = after.MaxBy(p => p.Value);
         var rise = (peak.Value - before) / before;
         var chart = new ChartHint(MetricCatalog.HeldOutLoss, TensorRoles.None, null);
-        var change = $"held-out loss {Num(before)} at QAT start, {Num(peak.Value)} at step {peak.Step} (+{Pct(rise)})";
+        var change = $"held-out loss {Num(before)} at QAT start, {Num(peak.Value)} at step {peak.Step} ({(rise >= 0 ? "+" : "")}{Pct(rise)})";
         if (twin is null)
         {
             if (rise < t.HeldOutLossGap) return null;
@@ -87,9 +95,29 @@ public static class ForgettingDetector
         if (rise < t.HeldOutLossRise) return null;
         var twinAt = twin.Finite().Where(p => p.Step == peak.Step).Select(p => (double?)p.Value).FirstOrDefault();
         var twinText = twinAt is { } b ? $", the BF16 twin {Num(b)}" : "";
-        return new Finding(DetectorIds.Forgetting, rise >= 5 * t.HeldOutLossRise ? FindingSeverity.Critical : FindingSeverity.Warning,
-            "The run forgets its pretraining, and so does its BF16 twin", change + twinText
-            + ": the fine-tuning itself forgets, whatever the number format.", [], [peak.Step], chart, Fix(input.Requested, t));
+        var probeDrop = ProbeDrop(input, start, peak.Step);
+        var probeText = double.IsNaN(probeDrop) ? "" : $"; probe accuracy {(probeDrop > 0 ? "down" : "up")} {Num(Math.Abs(probeDrop) * 100)} points since QAT began";
+        var highLr = input.Requested?.LearningRate >= t.HighLearningRate;
+        if (rise < t.HeldOutLossOverwrite && !highLr)
+        {
+            return new Finding(DetectorIds.Forgetting, FindingSeverity.Info, "Held-out loss rose in the run and its BF16 twin alike: the fine-tuning, not the format",
+                change + twinText + probeText + ": the fine-tuning data differs from the pretraining text and moves the model away from it "
+                + "in BF16 too, and QAT loses nothing the twin keeps.", [], [peak.Step], chart,
+                "Nothing to fix in the format. To keep more of the pretraining, mix pretraining text into the fine-tuning data or lower the LR.");
+        }
+
+        return new Finding(DetectorIds.Forgetting, rise >= 5 * t.HeldOutLossOverwrite ? FindingSeverity.Critical : FindingSeverity.Warning,
+            "The run forgets its pretraining, and so does its BF16 twin", change + twinText + probeText
+            + ": the fine-tuning itself overwrites the pretraining, whatever the number format.", [], [peak.Step], chart, Fix(input.Requested, t));
+    }
+
+    // Probe accuracy (absolute, 0..1) lost between QAT start and the evaluation at `step`; NaN without probes at both.
+    private static double ProbeDrop(DiagnosisInput input, int start, int step)
+    {
+        if (input.Scalar(MetricCatalog.ProbeAccuracy) is not { } probe) return double.NaN;
+        var before = probe.Finite().Where(p => p.Step <= start).Select(p => (double)p.Value).LastOrDefault(double.NaN);
+        var at = probe.Finite(start + 1).Where(p => p.Step <= step).Select(p => (double)p.Value).DefaultIfEmpty(double.NaN).Min();
+        return before - at;
     }
 
     private static string Fix(RequestedSettings? requested, DiagnosisThresholds t)

@@ -14,7 +14,7 @@ namespace QuantScope.Engine.Analysis.Diagnosis;
 /// </summary>
 public static class SaturationDetector
 {
-    /// <summary>At most one finding per tensor role.</summary>
+    /// <summary>Per tensor role, at most one finding of saturation over QAT and one of saturation at QAT start (<see cref="ColdStartSaturation"/>).</summary>
     public static IEnumerable<Finding> Detect(DiagnosisInput input, DiagnosisThresholds t)
     {
         var start = input.QatStart();
@@ -25,7 +25,12 @@ public static class SaturationDetector
             var flagged = Enumerable.Range(0, stats.Length)
                 .Where(l => stats[l].Measured > 0 && stats[l].Events >= t.MinSaturationEvents && stats[l].Rate >= t.SaturationRateWarning)
                 .OrderByDescending(l => stats[l].Rate).ToArray();
-            if (flagged.Length == 0) continue;
+            var cold = ColdStartSaturation.Detect(input, role, start, t); // the first QAT steps, judged on their own
+            if (flagged.Length == 0)
+            {
+                if (cold is not null) yield return cold;
+                continue;
+            }
 
             var worst = flagged[0];
             var name = input.Layers[worst];
@@ -52,6 +57,7 @@ public static class SaturationDetector
                 TopSteps(events, flagged, start, t.MaxListed),
                 new ChartHint(MetricCatalog.SaturationEvent, role, name),
                 Fix(own, replayed, t));
+            if (cold is not null) yield return cold;
         }
     }
 

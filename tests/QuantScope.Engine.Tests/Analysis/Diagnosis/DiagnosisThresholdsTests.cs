@@ -45,4 +45,13 @@ public class DiagnosisThresholdsTests
             ["TrendMinPoints: must not exceed TrendWindow (5)", "TrendMinGrowth: must be a positive number, was 0"],
             t.Validate().Select(e => $"{e.Field}: {e.Message}"));
     }
+
+    [Fact]
+    public void Validate_OverwriteBelowRiseAndOneStepEarlyWindow_NamesBoth()
+    {
+        var t = DiagnosisThresholds.Default with { HeldOutLossOverwrite = 0.1, EarlyQatSteps = 1 };
+        Assert.Equal(
+            ["EarlyQatSteps: must be at least 2, was 1", "HeldOutLossOverwrite: must not be below HeldOutLossRise (0.2)"],
+            t.Validate().Select(e => $"{e.Field}: {e.Message}"));
+    }
 }

@@ -74,6 +74,22 @@ public sealed class RealRunDiagnosisTests(PretrainCacheFixture cache) : IClassFi
     }
 
     [Fact]
+    public void Diagnose_NoWarmupAgainstCalibratedWarmup_SaturationAtQatStartNamedOnlyWithoutWarmup()
+    {
+        var calibrated = Run(Healthy with { Name = "calibrated", EvalEvery = 0, Quant = Healthy.Quant! with { CalibrateInWarmup = true } });
+        var cold = Run(Healthy with { Name = "no warmup", EvalEvery = 0, Bf16WarmupSteps = 0 });
+
+        var coldStart = Assert.Single(cold.Findings, f => f.Detector == DetectorIds.Saturation && f.Title.Contains("saturation at QAT start", StringComparison.Ordinal));
+        Assert.Equal(FindingSeverity.Info, coldStart.Severity); // nothing clipped, no loss impact against the twin
+        Assert.StartsWith("QAT started at step 0 without a BF16 warmup: ", coldStart.Evidence);
+        Assert.DoesNotContain(calibrated.Findings, f => f.Title.Contains("saturation at QAT start", StringComparison.Ordinal));
+        var (c, w) = (DemoStudyTargets.EarlySaturation(cold.Input), DemoStudyTargets.EarlySaturation(calibrated.Input));
+        Assert.True(c >= 2 * w && c >= 0.1, $"early saturation {c} without warmup vs {w} calibrated");
+        AssertOnlyLoud(cold);
+        AssertOnlyLoud(calibrated);
+    }
+
+    [Fact]
     public void Diagnose_NaNWeightMidRun_OriginAndDivergenceNamedCritical()
     {
         const string target = "model.layers.1.mlp.up_proj";

@@ -71,4 +71,26 @@ public class SaturationDetectorTests
         input = input with { Requested = input.Requested! with { Bf16WarmupSteps = 20 } };
         Assert.Empty(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
     }
+
+    [Fact]
+    public void Detect_EventsOnlyAtQatStartWithoutWarmup_InfoNamingTheEmptyHistories()
+    {
+        // Two events per layer in the first QAT steps (too few for the whole-run finding), none afterwards, nothing clipped.
+        var input = HealthyRun.Input().With(MetricCatalog.SaturationEvent, TensorRoles.Input, HealthyRun.PerLayer((s, _) => s is 1 or 3 ? 1f : 0f));
+        var finding = Assert.Single(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
+        Assert.Equal(FindingSeverity.Info, finding.Severity);
+        Assert.Equal("input: saturation at QAT start (empty amax histories)", finding.Title);
+        Assert.StartsWith("QAT started at step 0 without a BF16 warmup: 10 % of (layer, step) pairs of the input saturated (amax > amaxPred) "
+            + "in the first 20 QAT steps (steps 0-19), against 0 % afterwards, in 4 of 4 layers: the pattern of amax histories that start empty.", finding.Evidence);
+        Assert.Equal(HealthyRun.Layers, finding.Layers);
+        Assert.Contains("quant.calibrateInWarmup: true", finding.Fix);
+    }
+
+    [Fact]
+    public void Detect_FewEventsAtQatStart_NoColdStartFinding()
+    {
+        // One event per layer in the first 20 QAT steps: 5 %, under twice the 5 % warning rate.
+        var input = HealthyRun.Input().With(MetricCatalog.SaturationEvent, TensorRoles.Input, HealthyRun.PerLayer((s, _) => s == 3 ? 1f : 0f));
+        Assert.Empty(SaturationDetector.Detect(input, DiagnosisThresholds.Default));
+    }
 }
