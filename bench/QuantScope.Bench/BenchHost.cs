@@ -8,6 +8,7 @@ public static class BenchHost
     {
         if (args.FirstOrDefault() == Contention.ContentionChild.Verb) return await Contention.ContentionChild.RunAsync(args[1..]);
         Engine.Hosting.OpenMpWaitPolicy.Apply(); // as the dashboard does, before libtorch loads
+        Engine.Hosting.NativeHeap.Apply(); // likewise: freed tensor memory kept for reuse
         var parsed = BenchCommand.Create(Console.Out, Console.Error).Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -1,8 +1,10 @@
 using QuantScope.Web.Cli;
 using QuantScope.Web.Setup;
 
-// Before libtorch loads: idle OpenMP workers sleep instead of spinning (see OpenMpWaitPolicy), in every verb.
+// Before libtorch loads: idle OpenMP workers sleep instead of spinning (see OpenMpWaitPolicy), and freed tensor
+// memory stays in the process for the next step (see NativeHeap), in every verb.
 QuantScope.Engine.Hosting.OpenMpWaitPolicy.Apply();
+QuantScope.Engine.Hosting.NativeHeap.Apply();
 if (QuantScopeCli.IsVerb(args)) return await QuantScopeCli.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);

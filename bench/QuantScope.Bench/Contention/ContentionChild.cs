@@ -25,6 +25,7 @@ public static class ContentionChild
     public static async Task<int> RunAsync(string[] args)
     {
         var policy = OpenMpWaitPolicy.Apply(); // before libtorch loads; the parent's environment decides
+        NativeHeap.Apply();
         switch (args.FirstOrDefault())
         {
             case "spin":
