@@ -81,7 +81,8 @@ def round_float(clamped, spec, work=None, signed_zeros=True):
     float32/float64 round by adding and taking away C = 1.5 * 2^(stored mantissa bits) * spacing, made on the integer
     view from each element's exponent field (clamped below at the format's smallest normal exponent: the subnormal
     spacing): the float addition rounds to a multiple of the spacing, half to even, and the subtraction is exact.
-    Zeros get the input's sign back (an exact sum is +0). NaN stays NaN. Seven passes (five without the signs), in place, no select."""
+    Zeros get the input's sign back (an exact sum is +0). NaN stays NaN. Seven passes (five without the signs), in
+    place, no select."""
     if clamped.dtype not in _BITS:
         exponent = _floor_log2(clamped.abs()).clamp_min_(spec.min_normal_exponent)
         spacing = torch.exp2(exponent - spec.mantissa_bits)

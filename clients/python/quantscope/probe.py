@@ -211,7 +211,8 @@ class Probe:
             # With apply, q goes on into the layer: a tensor of its own, not a scratch slot.
             scratch = None if self.apply else self._scratch
             if block:
-                q, overflow, scaled = formats.quantize(x, fmt, scratch), torch.zeros((), dtype=torch.int64, device=x.device), None
+                q, scaled = formats.quantize(x, fmt, scratch), None
+                overflow = torch.zeros((), dtype=torch.int64, device=x.device)
             else:
                 q, overflow, scaled = kernels.fake_quant(x, scale, fmt, scratch)
             stats = kernels.role_stats(x, q, overflow, scaled if fmt == "hif8" else None, self._scratch)
