@@ -13,7 +13,7 @@ namespace QuantScope.Engine.Quantization;
 /// </summary>
 public static class MagnitudeHistogram
 {
-    private static readonly Scalar NaN64 = double.NaN.ToScalar(), FloatMax = float.MaxValue.ToScalar(), OneCount = 1L.ToScalar();
+    private static readonly Scalar NaN64 = double.NaN.ToScalar();
 
     // Per format and device, made once (not per step): a host->device copy inside a step would stall the GPU.
     private static readonly ConcurrentDictionary<(string, DeviceType, int), Tensor> BoundariesByFormat = new();
@@ -35,8 +35,9 @@ public static class MagnitudeHistogram
         using var scope = NewDisposeScope();
         var device = scaled.device;
         var n = MagnitudeBins.Thresholds(format).Length + 1;
+        var bins = scaled.dtype == ScalarType.Float32 ? ByExponent(scaled, format, n) : ByThresholds(scaled, format);
         // scatter_add, not bincount: bincount sizes its output from the data's max, a host sync on CUDA.
-        var counts = (scaled.dtype == ScalarType.Float32 ? ByExponent(scaled, format, n) : ByThresholds(scaled, format, n)).to(ScalarType.Float64);
+        var counts = zeros([n], dtype: ScalarType.Int64, device: device).scatter_add_(0, bins, ones_like(bins)).to(ScalarType.Float64);
         var below = MagnitudeBins.MinExponent(format) - MagnitudeBins.UnionMinExponent;
         var above = MagnitudeBins.UnionMaxExponent - MagnitudeBins.MaxExponent(format);
         var parts = new List<Tensor> { counts.narrow(0, 0, 2) }; // zero, under
@@ -48,44 +49,28 @@ public static class MagnitudeHistogram
     }
 
     // float32: the bin from the binary exponent (frexp: |v| = m·2^e, m in [0.5, 1), so floor(log2|v|) = e - 1, exact for
-    // subnormals too), clamped into under..the last power bin, counted with one scatter_add. Two counts then move the
-    // zeros (frexp gives them e = 0: a known bin) into bin 0 and |v| > max into over: finite ones sit in the last power
-    // bin after the clamp, and so do ±inf and NaN, replaced by float.MaxValue (exponent 128) before frexp, whose
-    // exponent of a non-finite value is unspecified. The same bins as the thresholds' bucketize
-    // (MagnitudeBins.Thresholds), several times cheaper on CPU; the int32 exponents and two counts replace two masks.
+    // subnormals too), clamped into under..over; two masks put 0 in zero and |v| > max (±inf, NaN) in over. The same bins
+    // as the thresholds' bucketize (MagnitudeBins.Thresholds), several times cheaper on CPU.
     private static Tensor ByExponent(Tensor scaled, INumberFormat format, long n)
     {
         var magnitude = scaled.detach().abs().reshape(-1);
-        var device = magnitude.device;
-        using var elements = magnitude.numel().ToScalar(); // held, as the rest
+        using var shift = (1L - MagnitudeBins.MinExponent(format)).ToScalar(); // e - 1 = min -> bin 2
+        using var under = 1L.ToScalar();
+        using var over = (n - 1).ToScalar();
         using var max = ((float)format.MaxValue).ToScalar();
-        var shiftValue = 1 - MagnitudeBins.MinExponent(format); // e - 1 = min -> bin 2
-        using var shift = shiftValue.ToScalar();
-        using var last = ((int)n - 2).ToScalar();
-        var zeroCount = magnitude.count_nonzero().neg_().add_(elements, ScalarOps.One);
-        var overCount = magnitude.le(max).count_nonzero().neg_().add_(elements, ScalarOps.One); // NaN is not <= max: over
-        var finite = magnitude.fmin(full(Array.Empty<long>(), FloatMax, dtype: ScalarType.Float32, device: device));
-        var bins = finite.frexp().Exponent.add_(shift, ScalarOps.One).clamp_(ScalarOps.One, last).to(ScalarType.Int64);
-        var counts = zeros([n], dtype: ScalarType.Int64, device: device);
-        using (var one = full([1], OneCount, dtype: ScalarType.Int64, device: device))
-        using (var ones = one.expand(bins.shape)) // one held value for every element: no [N] tensor of ones
-            counts.scatter_add_(0, bins, ones);
-        var zeroBin = Math.Clamp(shiftValue, 1, (int)n - 2);
-        counts.narrow(0, zeroBin, 1).sub_(zeroCount);
-        counts.narrow(0, 0, 1).add_(zeroCount, ScalarOps.One);
-        counts.narrow(0, n - 2, 1).sub_(overCount);
-        counts.narrow(0, n - 1, 1).add_(overCount, ScalarOps.One);
-        return counts;
+        using var zero = 0L.ToScalar();
+        using var one = 1L.ToScalar(); // add_(Scalar) alone would make its alpha = 1 as a temporary Scalar
+        var bins = magnitude.frexp().Exponent.to(ScalarType.Int64).add_(shift, one).clamp_(under, over);
+        return bins.masked_fill_(magnitude.le(max).logical_not_(), over).masked_fill_(magnitude.eq(zero), zero);
     }
 
     // Other dtypes: a right-closed bucketize of |v| against the format's float32 thresholds.
-    private static Tensor ByThresholds(Tensor scaled, INumberFormat format, long n)
+    private static Tensor ByThresholds(Tensor scaled, INumberFormat format)
     {
         var device = scaled.device;
         var boundaries = BoundariesByFormat.GetOrAdd((format.Name, device.type, device.index),
             _ => tensor(MagnitudeBins.Thresholds(format), device: device).DetachFromDisposeScope()); // once per device (and format)
-        var bins = scaled.detach().abs().reshape(-1).bucketize(boundaries, right: true); // [N] in 0..thresholds
-        return zeros([n], dtype: ScalarType.Int64, device: device).scatter_add_(0, bins, ones_like(bins));
+        return scaled.detach().abs().reshape(-1).bucketize(boundaries, right: true); // [N] in 0..thresholds
     }
 
     /// <summary>Device: float64 NaN [<see cref="MagnitudeBins.AllMetrics"/>.Count] (nothing measured).</summary>
