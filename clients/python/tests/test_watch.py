@@ -103,7 +103,11 @@ def test_watch_faultFromStep40_saturationAndOverflowJumpThere(server, job):
 def test_watch_faultFromStep40_saturationDetectorNamesTheLayer(server, job):
     findings = server.get(f"/api/runs/{job['id']}/diagnosis")["findings"]
     saturation = [f for f in findings if f["detector"] == "amax-saturation" and f["chart"]["role"] == "input"]
-    assert len(saturation) == 1
+    # Histories start empty at step 0 (no warmup), so the detector may add its "saturation at QAT start" finding for
+    # the first steps; the whole-run finding is the one that must name the faulty layer.
+    whole_run = [f for f in saturation if "QAT start" not in f["title"]]
+    assert len(whole_run) == 1 and len(saturation) <= 2
+    saturation = whole_run
     # A young model's activations grow step after step, so delayed scaling saturates in other layers too (the finding
     # says so); the faulty layer must be among the layers it names (its jump at step 40 is checked above).
     assert FAULT_LAYER in saturation[0]["layers"]

@@ -35,7 +35,9 @@ public sealed record QuantConfig
     /// Calibrate during the BF16 warmup (Transformer Engine's calibration): the warmup's recorded input and weight amax
     /// fill each delayed-scaling history when QAT starts, so the first quantized steps scale from a full window instead of
     /// an empty one. Default false (histories start empty at QAT start); no effect without <c>bf16WarmupSteps</c>.
+    /// Left out of the written config at its default, so configs written before it existed read back unchanged.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool CalibrateInWarmup { get; init; }
 
     /// <summary>The plan these settings describe (the preset must exist: validate first).</summary>
