@@ -18,6 +18,13 @@ namespace QuantScope.Web.Studies;
 public sealed class StudyJudge(DiagnosisInputLoader loader, RunDiagnoser diagnoser)
 {
     private readonly ConcurrentDictionary<Guid, (string Ends, IReadOnlyList<StudyTargetDto> Targets)> _judged = new();
+    private readonly ConcurrentDictionary<Guid, IReadOnlyList<Finding>> _findings = new();
+
+    /// <summary>
+    /// The findings run <paramref name="runId"/> was last judged with (a study page shows them instead of diagnosing the
+    /// run again); null for a run not judged yet (running, cancelled, or its study not read since it ended).
+    /// </summary>
+    public IReadOnlyList<Finding>? FindingsOf(Guid runId) => _findings.TryGetValue(runId, out var findings) ? findings : null;
 
     /// <summary>The targets of study <paramref name="studyId"/>: <paramref name="members"/> and their <paramref name="runs"/>, both in arm order.</summary>
     public async Task<IReadOnlyList<StudyTargetDto>> TargetsAsync(
@@ -32,6 +39,7 @@ public sealed class StudyJudge(DiagnosisInputLoader loader, RunDiagnoser diagnos
             if (!IsJudged(member.Run) || RunOverviews.ReadSummary(member.Run.SummaryJson) is not { } summary) continue;
             if (await loader.LoadAsync(member.Run.Id, ct) is not { } input) continue; // deleted meanwhile
             var findings = Diagnoser.Run(input, diagnoser.Thresholds);
+            _findings[member.Run.Id] = findings;
             results.Add(new StudyArmResult(member.Membership.Arm, summary, findings, Seconds(member.Run.StartedAt, member.Run.EndedAt) ?? 0,
                 input, member.Run.Error));
         }

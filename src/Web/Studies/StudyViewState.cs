@@ -16,7 +16,7 @@ namespace QuantScope.Web.Studies;
 /// </summary>
 public sealed class StudyViewState(
     StudyRepository studies, LiveRunStore live, RunRepository runs, MetricSeriesRepository series, RunDiagnoser diagnoser,
-    ILogger<StudyViewState> log) : IDisposable
+    StudyJudge judge, ILogger<StudyViewState> log) : IDisposable
 {
     /// <summary>How long a run's first point waits for others before the push (coalescing a busy run's steps).</summary>
     public static readonly TimeSpan Throttle = TimeSpan.FromMilliseconds(250);
@@ -106,12 +106,14 @@ public sealed class StudyViewState(
         await DiagnoseEndedAsync(ct);
     }
 
-    // Diagnosis reads the run's whole series: once per run, after it ended and its points are stored.
+    // Diagnosis reads the run's whole series: once per run, after it ended and its points are stored. Reading the study
+    // (RefreshAsync) has judged its completed runs already: their findings are the judge's; others are diagnosed here.
     private async Task DiagnoseEndedAsync(CancellationToken ct)
     {
         foreach (var arm in Arms.Where(a => a.Status.HasEnded() && a.Run.Status.HasEnded() && !_findings.ContainsKey(a.Run.RunId)))
         {
-            if (await diagnoser.DiagnoseAsync(arm.Run.RunId, ct) is { } findings) _findings[arm.Run.RunId] = findings;
+            if ((judge.FindingsOf(arm.Run.RunId) ?? await diagnoser.DiagnoseAsync(arm.Run.RunId, ct)) is { } findings)
+                _findings[arm.Run.RunId] = findings;
         }
     }
 

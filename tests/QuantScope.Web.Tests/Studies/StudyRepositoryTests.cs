@@ -1,4 +1,6 @@
+using System.Text.Json;
 using QuantScope.Web.Analysis;
+using QuantScope.Web.Setup;
 using QuantScope.Web.Studies;
 
 namespace QuantScope.Web.Tests.Studies;
@@ -38,5 +40,31 @@ public sealed class StudyRepositoryTests
         Assert.Equal([StudyTargets.Study, "fixed", "high-lr"], study.Targets.Select(t => t.Arm));
         Assert.Equal(2, (await repository.ListAsync(CancellationToken.None)).Count);
         Assert.Null(await repository.GetAsync(Guid.NewGuid(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Get_CompletedRun_JudgeKeepsTheFindingsTheDiagnoserGives()
+    {
+        await using var data = await TempQuantScopeData.CreateAsync();
+        var loader = new DiagnosisInputLoader(data.Runs, data.Series);
+        var diagnoser = new RunDiagnoser(loader);
+        var judge = new StudyJudge(loader, diagnoser);
+        var repository = new StudyRepository(data.Runs, judge);
+        var studyId = Guid.NewGuid();
+        var (ended, running) = (await data.CreateRunAsync("model.layers.0.mlp.down_proj"), await data.CreateRunAsync());
+        await data.Runs.EditAsync(ended, null, StudyTags.For(studyId, "fixed", 0), null, CancellationToken.None);
+        await data.Runs.EditAsync(running, null, StudyTags.For(studyId, "high-lr", 1), null, CancellationToken.None);
+        var summary = new RunSummary(ended, RunStatus.Completed, 10, 2.5, null, null, null, null, []);
+        await data.Runs.SetSummaryAsync(ended, JsonSerializer.Serialize(summary, JsonDefaults.Options), CancellationToken.None);
+        await data.Runs.MarkEndedAsync(ended, RunStatus.Completed, null, CancellationToken.None);
+        Assert.Null(judge.FindingsOf(ended)); // not judged before the study is read
+
+        await repository.GetAsync(studyId, CancellationToken.None);
+
+        var expected = await diagnoser.DiagnoseAsync(ended, CancellationToken.None);
+        Assert.NotNull(judge.FindingsOf(ended));
+        Assert.Equal(expected!.Select(f => (f.Detector, f.Severity, f.Title, f.Evidence)),
+            judge.FindingsOf(ended)!.Select(f => (f.Detector, f.Severity, f.Title, f.Evidence)));
+        Assert.Null(judge.FindingsOf(running)); // still running: the study page diagnoses it once it ended
     }
 }
