@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Numerics;
@@ -18,13 +19,14 @@ internal static class ElementChunks
     /// <paramref name="piece"/> applied to consecutive flat pieces of <paramref name="x"/> (row-major order; each a 1-D
     /// tensor, with its offset into the flattened input), the results put together in <paramref name="x"/>'s shape. The
     /// piece function must return a contiguous tensor (any shape) of its input's length and <paramref name="x"/>'s dtype. A tensor of at most
-    /// <see cref="Size"/> elements is one piece (no copy).
+    /// <see cref="Size"/> elements is one piece (no copy), and so is a tensor off the CPU: a GPU's elementwise kernels gain
+    /// nothing from pieces and would pay more launches and a copy.
     /// </summary>
     public static Tensor Map(Tensor x, Func<Tensor, long, Tensor> piece)
     {
         var count = x.numel();
         using var flat = x.reshape(-1);
-        if (count <= Size)
+        if (count <= Size || x.device_type != DeviceType.CPU)
         {
             using var whole = piece(flat, 0);
             return whole.reshape(x.shape);
