@@ -1,14 +1,18 @@
 namespace QuantScope.Engine.Data;
 
 /// <summary>
-/// Renders <see cref="SyntheticWorld.Tasks"/>: four-choice items whose distractors are other values of the same kind
-/// from the world itself (so every choice is a plausible word for the slot) and whose gold position is drawn at random.
+/// Renders <see cref="SyntheticWorld.Tasks"/>: four-choice items in the phrasings the pretraining text states its facts in
+/// (<see cref="WorldKnowledgeText"/>), so a task measures whether the model still recalls what pretraining taught it, the
+/// way MMLU and HellaSwag ask in the question and prose forms a pretraining corpus is full of. (A model of the demo's size
+/// does not carry a fact over to a phrasing it never saw: asked in new words it answers at chance, so a drop would be
+/// noise. Recall in new words is what the held-out probes measure.) Distractors are other values of the same kind from
+/// the world itself, and the gold position is drawn at random.
 /// </summary>
 internal static class WorldTasks
 {
     private const int ChoiceCount = 4;
 
-    /// <summary>Phrasings per fact in the facts task, and sentence templates per person in the other two.</summary>
+    /// <summary>Phrasings per fact in the facts task (a question-and-answer line and a statement), and templates per person in the other two.</summary>
     private const int FactPhrasings = 2, PersonTemplates = 6;
 
     /// <summary>
@@ -31,61 +35,85 @@ internal static class WorldTasks
         ];
     }
 
-    /// <summary>MMLU-like: one fact asked as a question; the choices are bare values (full-text answers, not letters).</summary>
+    /// <summary>MMLU-like: one fact asked as the pretraining text's "Q: ... A:" line, or its statement cut before the value; the choices are bare values.</summary>
     private static McItem FactItem(SyntheticWorld world, Random random, WorldFact fact, int phrasing)
     {
         var s = fact.Subject;
-        var first = phrasing == 0;
-        var (question, candidates) = fact.Kind switch
+        var asked = phrasing == 0;
+        var (context, candidates) = fact.Kind switch
         {
-            FactKind.City => (first ? $"Which city is home to {s}?" : $"Where does {s} live?", CityNames(world)),
-            FactKind.Job => (first ? $"What does {s} do for a living?" : $"What is the trade of {s}?", SyntheticWorld.Jobs),
-            FactKind.Colour => (first ? $"Which colour does {s} like best?" : $"What is the favourite colour of {s}?", SyntheticWorld.Colours),
-            FactKind.Friend => (first ? $"Who is the friend of {s}?" : $"Whom does {s} call a friend?", NotFriendsOf(world, s)),
-            FactKind.Region => (first ? $"In which region is {s}?" : $"Which region is {s} part of?", SyntheticWorld.Regions),
-            _ => (first ? $"Which river flows through {s}?" : $"What river runs past {s}?", world.Cities.Select(c => c.River).ToArray()),
+            FactKind.City => (asked ? $"Q: Where does {s} live? A:" : $"The home of {s} is", CityNames(world)),
+            FactKind.Job => (asked ? $"Q: What is the job of {s}? A:" : $"{s} works as a", SyntheticWorld.Jobs),
+            FactKind.Colour => (asked ? $"Q: What colour does {s} like? A:" : $"The favourite colour of {s} is", SyntheticWorld.Colours),
+            FactKind.Friend => (asked ? $"Q: Who is the friend of {s}? A:" : $"{s} often shares a meal with", NotFriendsOf(world, s)),
+            FactKind.Region => (asked ? $"Q: Where is {s}? A: in the" : $"{s} lies in the", SyntheticWorld.Regions),
+            _ => (asked ? $"Q: Which river runs through {s}? A:" : $"{s} is a town in the {world.City(s).Region}, on the river", Rivers(world)),
         };
-        return Item(random, $"Question: {question}\nAnswer:", fact.Value(world), candidates, v => " " + v);
+        return Item(random, context, fact.Value(world), candidates, v => " " + v);
     }
 
-    /// <summary>HellaSwag-like: a sentence start and four endings; only the gold ending agrees with the world.</summary>
+    /// <summary>HellaSwag-like: a sentence start of the pretraining text and four endings; only the gold ending agrees with the world.</summary>
     private static McItem ContinuationItem(SyntheticWorld world, Random random, WorldPerson p, int template)
     {
         var n = p.Name;
         return template switch
         {
-            0 => Item(random, $"After a day of work, {n} walked home to", p.City, CityNames(world),
-                c => $" {c}, on the river {world.City(c).River}."),
-            1 => Item(random, $"At the market, {n} the {p.Job} chose a cloth of", p.Colour, SyntheticWorld.Colours,
-                c => $" {c}, as always."),
-            2 => Item(random, $"{n} packed some bread and set off to see", p.Friend, NotFriendsOf(world, n),
-                f => $" {f}, who lives in {world.Person(f).City}."),
-            3 => Item(random, $"Every morning {n} the {p.Job} opened the door of a house in", p.City, CityNames(world),
-                c => $" {c}, in the {world.City(c).Region}."),
-            4 => Item(random, $"For the feast, {n} hung up a banner of", p.Colour, SyntheticWorld.Colours,
-                c => $" {c} over the door."),
-            _ => Item(random, $"In {p.City}, {n} put on the apron of a", p.Job, SyntheticWorld.Jobs,
-                j => $" {j} and went to work."),
+            0 => Item(random, $"By trade, {n} is a", p.Job, SyntheticWorld.Jobs, j => $" {j} from {p.City}."),
+            1 => Item(random, $"Everyone in {p.City} knows {n} the", p.Job, SyntheticWorld.Jobs, j => $" {j}."),
+            2 => Item(random, $"{n}, the {p.Job}, likes", p.Colour, SyntheticWorld.Colours, c => $" {c} and visits {p.Friend}."),
+            3 => Item(random, $"{n} always wears", p.Colour, SyntheticWorld.Colours, c => $" {c}."),
+            4 => Item(random, $"{n} lives in", p.City, CityNames(world), c => $" {c}."),
+            _ => Item(random, $"{n} is a friend of", p.Friend, NotFriendsOf(world, n), f => $" {f}."),
         };
     }
 
-    /// <summary>ARC-like: the answer needs two facts chained (the person's city or friend, then that one's fact).</summary>
+    /// <summary>
+    /// ARC-like: the ending chains two facts, the person's city or friend and then a fact of that one, each in a sentence
+    /// of the pretraining text; only the gold ending has both right.
+    /// </summary>
     private static McItem ReasoningItem(SyntheticWorld world, Random random, WorldPerson p, int template)
     {
         var n = p.Name;
-        var home = world.City(p.City);
-        var friend = world.Person(p.Friend);
-        var rivers = world.Cities.Select(c => c.River).ToArray();
-        var (question, gold, candidates) = template switch
+        var cities = CityNames(world);
+        var friends = NotFriendsOf(world, n);
+        return template switch
         {
-            0 => ($"In which city does the friend of {n} live?", friend.City, CityNames(world)),
-            1 => ($"In which region is the home town of {n}?", home.Region, SyntheticWorld.Regions),
-            2 => ($"Which river flows through the town where {n} lives?", home.River, rivers),
-            3 => ($"What is the job of the friend of {n}?", friend.Job, SyntheticWorld.Jobs),
-            4 => ($"Which colour does the friend of {n} like best?", friend.Colour, SyntheticWorld.Colours),
-            _ => ($"Which river flows through the town of the friend of {n}?", world.City(friend.City).River, rivers),
+            0 => Chain(random, $"{n} lives in", p.City, cities, c => world.City(c).Region, SyntheticWorld.Regions, (c, r) => $" {c}. {c} lies in the {r}."),
+            1 => Chain(random, $"Q: Where does {n} live? A:", p.City, cities, c => world.City(c).River, Rivers(world), (c, v) => $" {c}. The river {v} flows through {c}."),
+            2 => Chain(random, $"The home of {n} is", p.City, cities, c => world.City(c).River, Rivers(world), (c, v) => $" {c}. Q: Which river runs through {c}? A: {v}."),
+            3 => Chain(random, $"{n} is a friend of", p.Friend, friends, f => world.Person(f).Job, SyntheticWorld.Jobs, (f, j) => $" {f}. {f} works as a {j}."),
+            4 => Chain(random, $"{n} often shares a meal with", p.Friend, friends, f => world.Person(f).City, cities, (f, c) => $" {f}. {f} lives in {c}."),
+            _ => Chain(random, $"Q: Who is the friend of {n}? A:", p.Friend, friends, f => world.Person(f).Colour, SyntheticWorld.Colours, (f, c) => $" {f}. The favourite colour of {f} is {c}."),
         };
-        return Item(random, $"Question: {question}\nAnswer:", gold, candidates, v => " " + v);
+    }
+
+    /// <summary>
+    /// Gold (a, second(a)) and three distractors, each wrong in a different way: the right first fact with a wrong second;
+    /// a wrong first fact with its own true second (a consistent chain from the wrong start); and wrong in both.
+    /// </summary>
+    private static McItem Chain(Random random, string context, string first, IReadOnlyList<string> firsts, Func<string, string> second,
+        IReadOnlyList<string> seconds, Func<string, string, string> render)
+    {
+        string Other(IReadOnlyList<string> from, params string[] not)
+        {
+            var left = from.Where(v => !not.Contains(v)).Distinct().ToArray();
+            return left[random.Next(left.Length)];
+        }
+
+        var gold = render(first, second(first));
+        var wrongFirst = Other(firsts, first);
+        var otherFirst = Other(firsts, first, wrongFirst);
+        string[] distractors =
+        [
+            render(first, Other(seconds, second(first))),
+            render(wrongFirst, second(wrongFirst)),
+            render(otherFirst, Other(seconds, second(otherFirst), second(first))),
+        ];
+        random.Shuffle(distractors);
+        var choices = distractors.ToList();
+        var goldIndex = random.Next(ChoiceCount);
+        choices.Insert(goldIndex, gold);
+        return new McItem(context, choices, goldIndex);
     }
 
     /// <summary>Gold plus three distinct distractors from <paramref name="candidates"/>, gold at a random position.</summary>
@@ -104,6 +132,8 @@ internal static class WorldTasks
         world.People.Where(q => q.Name != name && q.Friend != name).Select(q => q.Name).ToArray();
 
     private static string[] CityNames(SyntheticWorld world) => world.Cities.Select(c => c.Name).ToArray();
+
+    private static string[] Rivers(SyntheticWorld world) => world.Cities.Select(c => c.River).ToArray();
 
     /// <summary>Every (subject index, template index) pair, shuffled.</summary>
     private static (int Subject, int Template)[] Pairs(Random random, int subjects, int templates)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using QuantScope.Engine.Data;
+using QuantScope.Engine.Training;
 
 namespace QuantScope.Engine.Tests.Data;
 
@@ -139,13 +140,13 @@ public class SyntheticWorldTests
     }
 
     [Fact]
-    public void Tasks_240Items_NoQuestionRepeatsSoOneItemIsUnderHalfAPercent()
+    public void Tasks_BuiltinItemCount_NoQuestionRepeatsSoOneItemIsUnderHalfAPercent()
     {
         // 208 facts x 2 phrasings = 416 distinct questions; 48 people x 6 templates = 288 for the other two tasks.
-        var tasks = World.Tasks(240);
+        var tasks = World.Tasks(ExperimentData.TaskItems);
         Assert.All(tasks, t =>
         {
-            Assert.Equal(240, t.Items.Select(i => i.Context).Distinct().Count());
+            Assert.Equal(ExperimentData.TaskItems, t.Items.Select(i => i.Context).Distinct().Count());
             Assert.True(100.0 / t.Items.Count < 0.5);
         });
         var longer = World.Tasks(300);
@@ -177,29 +178,62 @@ public class SyntheticWorldTests
     }
 
     [Fact]
-    public void Tasks_Reasoning_GoldChainsTwoFactsAndNoDistractorDoes()
+    public void Tasks_Reasoning_GoldChainsTwoTrueFactsAndEachDistractorBreaksTheChainItsOwnWay()
     {
-        var kinds = new HashSet<string>();
-        Assert.All(World.Tasks(200)[2].Items, item =>
+        var seconds = new HashSet<string>();
+        Assert.All(World.Tasks(288)[2].Items, item =>
         {
-            var values = item.Choices.Select(c => c.Trim()).ToArray();
             var person = World.Person(Words(item.Context).Single(w => World.People.Any(p => p.Name == w)));
-            var kind = Domain(values);
-            kinds.Add(kind);
-            var friend = World.Person(person.Friend);
-            var expected = kind switch
+            var viaFriend = item.Context.Contains("friend", StringComparison.Ordinal) || item.Context.Contains("meal", StringComparison.Ordinal);
+            var expectedFirst = viaFriend ? person.Friend : person.City;
+            var chains = item.Choices.Select(c =>
             {
-                "city" => friend.City,
-                "region" => World.City(person.City).Region,
-                "river" when item.Context.Contains("friend of", StringComparison.Ordinal) => World.City(friend.City).River,
-                "river" => World.City(person.City).River,
-                "colour" => friend.Colour,
-                _ => friend.Job,
-            };
-            Assert.Equal(expected, values[item.Gold]);
-            Assert.Single(values, v => v == expected);
+                var words = Words(c);
+                var first = words[0];
+                var kind = c.Contains("lies in the", StringComparison.Ordinal) ? "region"
+                    : c.Contains("river", StringComparison.Ordinal) ? "river"
+                    : c.Contains("works as", StringComparison.Ordinal) ? "job"
+                    : c.Contains("colour", StringComparison.Ordinal) ? "colour" : "city";
+                seconds.Add(kind);
+                IEnumerable<string> values = kind switch
+                {
+                    "region" => SyntheticWorld.Regions,
+                    "river" => World.Cities.Select(x => x.River),
+                    "job" => SyntheticWorld.Jobs,
+                    "colour" => SyntheticWorld.Colours,
+                    _ => World.Cities.Select(x => x.Name),
+                };
+                var second = words.Skip(1).Single(values.Contains);
+                var trueSecond = kind switch
+                {
+                    "region" => World.City(first).Region,
+                    "river" => World.City(first).River,
+                    "job" => World.Person(first).Job,
+                    "colour" => World.Person(first).Colour,
+                    _ => World.Person(first).City,
+                };
+                return (RightFirst: first == expectedFirst, RightSecond: second == trueSecond);
+            }).ToArray();
+            Assert.Equal((true, true), chains[item.Gold]);
+            var wrong = chains.Where((_, i) => i != item.Gold).Order().ToArray();
+            // the right first fact with a wrong second; a wrong first with its own true second; wrong in both
+            Assert.Equal(new[] { (false, false), (false, true), (true, false) }, wrong);
         });
-        Assert.Equal(new[] { "city", "colour", "job", "region", "river" }, kinds.Order());
+        Assert.Equal(new[] { "city", "colour", "job", "region", "river" }, seconds.Order());
+    }
+
+    [Fact]
+    public void Tasks_GoldAnswers_AreSentencesOfThePretrainingText()
+    {
+        // Tasks ask in the phrasings pretraining states facts in (probes are the held-out phrasings): every gold
+        // context + ending, sentence by sentence, occurs in the knowledge part the pretraining reads.
+        var knowledge = World.KnowledgePart(ExperimentData.BuiltinChars);
+        Assert.All(World.Tasks(ExperimentData.TaskItems), task => Assert.All(task.Items, item =>
+        {
+            var text = item.Context + item.Choices[item.Gold];
+            foreach (var sentence in Regex.Split(text.TrimEnd('.'), @"\. (?=[A-Z])"))
+                Assert.Contains(sentence, knowledge, StringComparison.Ordinal);
+        }));
     }
 
     [Fact]
@@ -207,17 +241,20 @@ public class SyntheticWorldTests
     {
         var worldWords = World.People.Select(p => p.Name).Concat(World.Cities.SelectMany(c => new[] { c.Name, c.River, c.Region }))
             .Concat(SyntheticWorld.Jobs).Concat(SyntheticWorld.Colours).ToHashSet();
-        Assert.All(World.Tasks(200)[1].Items, item =>
+        Assert.All(World.Tasks(288)[1].Items, item =>
         {
             var p = World.Person(Words(item.Context).Single(w => World.People.Any(q => q.Name == w)));
-            // Everything true about p: its own facts, its city's river and region, and its friend's city.
-            var consistent = new HashSet<string> { p.Name, p.City, p.Job, p.Colour, p.Friend, World.City(p.City).River, World.City(p.City).Region, World.Person(p.Friend).City };
-            for (var i = 0; i < item.Choices.Count; i++)
+            var facts = new[] { p.City, p.Job, p.Colour, p.Friend };
+            var gold = Words(item.Choices[item.Gold]);
+            Assert.All(gold.Where(worldWords.Contains), w => Assert.Contains(w, facts)); // everything the gold ending claims is true of p
+            foreach (var choice in item.Choices.Where((_, i) => i != item.Gold))
             {
-                var claims = Words(item.Choices[i]).Where(worldWords.Contains).ToArray();
-                Assert.NotEmpty(claims);
-                if (i == item.Gold) Assert.All(claims, w => Assert.Contains(w, consistent));
-                else Assert.Contains(claims, w => !consistent.Contains(w));
+                // a distractor is the gold ending with the asked fact swapped for another value of its kind
+                var words = Words(choice);
+                Assert.Equal(gold.Length, words.Length);
+                var slot = Enumerable.Range(0, gold.Length).Single(k => words[k] != gold[k]);
+                Assert.Contains(gold[slot], facts);
+                Assert.Equal(Domain([gold[slot]]), Domain([words[slot]]));
             }
         });
     }
