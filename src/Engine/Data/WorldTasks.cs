@@ -1,7 +1,7 @@
 namespace QuantScope.Engine.Data;
 
 /// <summary>
-/// Renders <see cref="SyntheticWorld.Tasks"/>: four-choice items in the phrasings the pretraining text states its facts in
+/// Renders <see cref="SyntheticWorld.Tasks()"/>: four-choice items in the phrasings the pretraining text states its facts in
 /// (<see cref="WorldKnowledgeText"/>), so a task measures whether the model still recalls what pretraining taught it, the
 /// way MMLU and HellaSwag ask in the question and prose forms a pretraining corpus is full of. (A model of the demo's size
 /// does not carry a fact over to a phrasing it never saw: asked in new words it answers at chance, so a drop would be
@@ -18,11 +18,11 @@ internal static class WorldTasks
     /// <summary>
     /// The three tasks in the fixed order facts, continuation, reasoning. Each task walks its distinct (subject, template)
     /// pairs in a shuffled order (416 for facts, 288 for each of the others on the 48-person world), so items do not repeat
-    /// until those run out; past them the walk starts again with fresh distractors.
+    /// until those run out; past them the walk starts again with fresh distractors. A null count takes each pair once.
     /// </summary>
-    public static IReadOnlyList<McTask> Generate(SyntheticWorld world, Random random, int itemsPerTask)
+    public static IReadOnlyList<McTask> Generate(SyntheticWorld world, Random random, int? itemsPerTask)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(itemsPerTask);
+        if (itemsPerTask is { } n) ArgumentOutOfRangeException.ThrowIfNegative(n, nameof(itemsPerTask));
         var facts = WorldFact.All(world);
         var factPairs = Pairs(random, facts.Count, FactPhrasings);
         var continuationPairs = Pairs(random, world.People.Count, PersonTemplates);
@@ -143,7 +143,7 @@ internal static class WorldTasks
         return pairs;
     }
 
-    /// <summary><paramref name="count"/> items from the pairs in order, cycling past their end.</summary>
-    private static McItem[] Walk(int count, (int Subject, int Template)[] pairs, Func<int, int, McItem> item) =>
-        Enumerable.Range(0, count).Select(k => pairs[k % pairs.Length]).Select(p => item(p.Subject, p.Template)).ToArray();
+    /// <summary><paramref name="count"/> items (null: one per pair) from the pairs in order, cycling past their end.</summary>
+    private static McItem[] Walk(int? count, (int Subject, int Template)[] pairs, Func<int, int, McItem> item) =>
+        Enumerable.Range(0, count ?? pairs.Length).Select(k => pairs[k % pairs.Length]).Select(p => item(p.Subject, p.Template)).ToArray();
 }

@@ -49,12 +49,12 @@ public static class DemoStudy
         : new TrainConfig
         {
             // Sized for the 10-minute budget on 2 cores: one cached pretraining, then per arm 160 lockstep steps of
-            // run + twin and two evaluations (0 and 160) of 864 task items, 48 probes and 16 held-out windows (a middle
-            // evaluation would add half again to the evaluation cost, and no target reads it). 800 pretraining steps
-            // (~75 s) teach the demo model its world: the twin answers about 70 % of the task items (chance 25 %), so a
+            // run + twin and two evaluations (0 and 160) of 992 task items, 48 probes and 16 held-out windows (a middle
+            // evaluation would add half again to the evaluation cost, and no target reads it). 1000 pretraining steps
+            // (~100 s) teach the demo model its world: the twin answers about 70 % of the task items (chance 25 %), so a
             // task drop measures damage, not noise (after 300 steps it knew under half).
             // LR 3e-5 sits below the diagnosis's "high LR" (1e-4); the high-LR arm uses 1e-3 (33x).
-            Model = ModelConfig.Demo, Pretrain = new PretrainConfig { Steps = 800 }, Steps = 160, LearningRate = 3e-5,
+            Model = ModelConfig.Demo, Pretrain = new PretrainConfig { Steps = 1000 }, Steps = 160, LearningRate = 3e-5,
             Bf16WarmupSteps = 40, Baseline = true, EvalEvery = 160, Stats = new StatsConfig { ErrorSplitEvery = 20 },
             // The BF16 warmup calibrates the delayed-scaling histories (Transformer Engine's calibration), so QAT starts
             // from a full window; the no-warmup arm has nothing to calibrate from and starts them empty.

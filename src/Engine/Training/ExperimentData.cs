@@ -15,11 +15,6 @@ internal sealed class ExperimentData
     public const int BuiltinChars = 400_000;
     public const double HeldOutFraction = 0.1;
     public const int ProbeCount = 48;
-    /// <summary>
-    /// Items per built-in task: one item is 0.35 % of a task, and under 0.5 % of the score of a model that gets 70 % or more
-    /// of them right (the demo model does), so a 1 % drop is more than two items.
-    /// </summary>
-    public const int TaskItems = 288;
 
     private ExperimentData(ITextTokenizer tokenizer, TextDataset main, TextDataset? pretrain, TextDataset forgetting, IReadOnlyList<KnowledgeProbe> probes, IReadOnlyList<McTask> tasks)
     {
@@ -77,7 +72,7 @@ internal sealed class ExperimentData
         var forgetting = pretrain ?? (config.Data.Kind == DataKind.BuiltinPretrain ? main : Read(new DataConfig { Kind = DataKind.BuiltinPretrain }));
         var builtin = config.Data.Kind != DataKind.Text || config.Pretrain?.Data.Kind is DataKind.Builtin or DataKind.BuiltinPretrain;
         var probes = builtin ? world.Value.Probes(ProbeCount) : [];
-        var tasks = (builtin ? world.Value.Tasks(TaskItems) : [])
+        var tasks = (builtin ? world.Value.Tasks() : [])
             .Concat(config.Tasks.Select(t => McTaskReader.Read(ConfigValidator.Resolve(t, baseDirectory))))
             .ToArray();
         return new ExperimentData(tokenizer, main, pretrain, forgetting, probes, tasks) { MainIsText = config.Data.Kind == DataKind.Text };

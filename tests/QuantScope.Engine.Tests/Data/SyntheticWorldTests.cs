@@ -140,13 +140,14 @@ public class SyntheticWorldTests
     }
 
     [Fact]
-    public void Tasks_BuiltinItemCount_NoQuestionRepeatsSoOneItemIsUnderHalfAPercent()
+    public void Tasks_AsEvaluated_EveryDistinctQuestionOnceSoOneItemIsUnderHalfAPercent()
     {
         // 208 facts x 2 phrasings = 416 distinct questions; 48 people x 6 templates = 288 for the other two tasks.
-        var tasks = World.Tasks(ExperimentData.TaskItems);
+        var tasks = World.Tasks(); // what a run evaluates: every distinct question once
+        Assert.Equal([416, 288, 288], tasks.Select(t => t.Items.Count));
         Assert.All(tasks, t =>
         {
-            Assert.Equal(ExperimentData.TaskItems, t.Items.Select(i => i.Context).Distinct().Count());
+            Assert.Equal(t.Items.Count, t.Items.Select(i => i.Context).Distinct().Count());
             Assert.True(100.0 / t.Items.Count < 0.5);
         });
         var longer = World.Tasks(300);
@@ -228,7 +229,7 @@ public class SyntheticWorldTests
         // Tasks ask in the phrasings pretraining states facts in (probes are the held-out phrasings): every gold
         // context + ending, sentence by sentence, occurs in the knowledge part the pretraining reads.
         var knowledge = World.KnowledgePart(ExperimentData.BuiltinChars);
-        Assert.All(World.Tasks(ExperimentData.TaskItems), task => Assert.All(task.Items, item =>
+        Assert.All(World.Tasks(), task => Assert.All(task.Items, item =>
         {
             var text = item.Context + item.Choices[item.Gold];
             foreach (var sentence in Regex.Split(text.TrimEnd('.'), @"\. (?=[A-Z])"))
