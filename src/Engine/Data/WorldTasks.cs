@@ -68,22 +68,24 @@ internal static class WorldTasks
     }
 
     /// <summary>
-    /// ARC-like: the ending chains two facts, the person's city or friend and then a fact of that one, each in a sentence
-    /// of the pretraining text; only the gold ending has both right.
+    /// ARC-like: the ending chains two facts, the person's home town and then a fact of that town (its region or river),
+    /// each in a sentence of the pretraining text; only the gold ending has both right. (Chains through a friend, two
+    /// person facts in a row, were answered near chance by the demo model: a drop on them was noise.)
     /// </summary>
     private static McItem ReasoningItem(SyntheticWorld world, Random random, WorldPerson p, int template)
     {
         var n = p.Name;
         var cities = CityNames(world);
-        var friends = NotFriendsOf(world, n);
+        string Region(string c) => world.City(c).Region;
+        string River(string c) => world.City(c).River;
         return template switch
         {
-            0 => Chain(random, $"{n} lives in", p.City, cities, c => world.City(c).Region, SyntheticWorld.Regions, (c, r) => $" {c}. {c} lies in the {r}."),
-            1 => Chain(random, $"Q: Where does {n} live? A:", p.City, cities, c => world.City(c).River, Rivers(world), (c, v) => $" {c}. The river {v} flows through {c}."),
-            2 => Chain(random, $"The home of {n} is", p.City, cities, c => world.City(c).River, Rivers(world), (c, v) => $" {c}. Q: Which river runs through {c}? A: {v}."),
-            3 => Chain(random, $"{n} is a friend of", p.Friend, friends, f => world.Person(f).Job, SyntheticWorld.Jobs, (f, j) => $" {f}. {f} works as a {j}."),
-            4 => Chain(random, $"{n} often shares a meal with", p.Friend, friends, f => world.Person(f).City, cities, (f, c) => $" {f}. {f} lives in {c}."),
-            _ => Chain(random, $"Q: Who is the friend of {n}? A:", p.Friend, friends, f => world.Person(f).Colour, SyntheticWorld.Colours, (f, c) => $" {f}. The favourite colour of {f} is {c}."),
+            0 => Chain(random, $"{n} lives in", p.City, cities, Region, SyntheticWorld.Regions, (c, r) => $" {c}. {c} lies in the {r}."),
+            1 => Chain(random, $"{n} lives in", p.City, cities, River, Rivers(world), (c, v) => $" {c}. The river {v} flows through {c}."),
+            2 => Chain(random, $"Q: Where does {n} live? A:", p.City, cities, Region, SyntheticWorld.Regions, (c, r) => $" {c}. Q: Where is {c}? A: in the {r}."),
+            3 => Chain(random, $"Q: Where does {n} live? A:", p.City, cities, River, Rivers(world), (c, v) => $" {c}. Q: Which river runs through {c}? A: {v}."),
+            4 => Chain(random, $"The home of {n} is", p.City, cities, Region, SyntheticWorld.Regions, (c, r) => $" {c}. {c} lies in the {r}."),
+            _ => Chain(random, $"By trade, {n} is a {p.Job} from", p.City, cities, River, Rivers(world), (c, v) => $" {c}. The river {v} flows through {c}."),
         };
     }
 
