@@ -69,12 +69,12 @@ internal static class FloatGrid
     /// Rounds float32 <paramref name="x"/> onto a binary float grid with <paramref name="mantissaBits"/> stored bits,
     /// smallest normal exponent <paramref name="minNormalExponent"/> (below it the spacing stays 2^(emin - m):
     /// subnormals), ties to even, saturating at ±<paramref name="maxValue"/> (±inf become ±max); NaN stays NaN and the
-    /// sign of zero is kept. A new tensor; 7 elementwise passes (two allocations, the temporary freed inside), run in
-    /// pieces (<see cref="ElementChunks"/>).
+    /// sign of zero is kept. A new tensor; 7 elementwise passes (one temporary, freed inside) written into the result's
+    /// slots, run in pieces (<see cref="ElementChunks"/>).
     /// </summary>
     public static Tensor RoundNearestEven(Tensor x, int mantissaBits, int minNormalExponent, double maxValue)
     {
-        return ElementChunks.Map(x, (part, _) => RoundMagnitudes(part.abs(), part, mantissaBits, minNormalExponent, maxValue));
+        return ElementChunks.Map(x, (part, _, slot) => RoundMagnitudes(slot is null ? part.abs() : slot.copy_(part).abs_(), part, mantissaBits, minNormalExponent, maxValue));
     }
 
     /// <summary>
