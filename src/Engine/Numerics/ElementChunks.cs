@@ -6,7 +6,7 @@ namespace QuantScope.Engine.Numerics;
 /// <summary>
 /// Runs an elementwise quantizer over a large tensor in flat pieces of <see cref="Size"/> elements, so that its dozen
 /// passes and their temporaries stay in the CPU's cache instead of streaming 16 MB buffers through memory each time.
-/// Measured on the shared 2-core machine (issue 25, 4 M float32 values): HiF8 and the E4M3 magic add several times
+/// Measured on the shared 2-core machine (issue 25, 4 M float32 values): HiF8 and the E4M3 rounding several times
 /// faster in pieces than whole; whole-tensor temporaries of 16 MB were also handed back to the OS by glibc when freed
 /// together (more than 32 MB free at the top of its heap) and faulted in again on the next call. Smaller pieces
 /// (2^16..2^19) were slower here: each op call costs a fixed overhead (thread wake-up) that more pieces multiply.

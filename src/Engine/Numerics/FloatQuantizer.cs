@@ -12,7 +12,7 @@ public static class FloatQuantizer
 {
     /// <summary>
     /// Quantizes with plain tensor ops (works for any format, no native float8 needed). Float32 input takes
-    /// <see cref="FloatGrid.RoundNearestEven"/> (multiplies and adds only); other dtypes the exponent emulation
+    /// <see cref="FloatGrid.RoundNearestEven"/> (multiplies, adds and clamps); other dtypes the exponent emulation
     /// <see cref="QuantizeByExponent"/>. Both are exact and give the same values (tested bit for bit).
     /// </summary>
     /// <param name="x">Any shape, floating dtype.</param>
@@ -66,12 +66,12 @@ public static class FloatQuantizer
     /// True where libtorch's float8 cast beats <see cref="FloatGrid.RoundNearestEven"/> on float32 <paramref name="x"/>:
     /// always off the CPU (a GPU casts in one kernel), and on the CPU for E5M2 only (measured, issue 25: the
     /// float8_e5m2 cast goes through float16 and is cheap; the float8_e4m3fn cast converts element by element and cost
-    /// about twice the magic add's nine passes). False for formats without a libtorch dtype.
+    /// about twice FloatGrid's tensor ops, then nine passes, now seven). False for formats without a libtorch dtype.
     /// </summary>
     internal static bool NativeCastIsFaster(FloatFormat format, Tensor x) =>
         format.NativeScalarType is { } native && (x.device_type != DeviceType.CPU || native == (ScalarType)23);
 
-    // The native cast where it is the faster exact route: float32 only where it beats the magic add, and bfloat16 or
+    // The native cast where it is the faster exact route: float32 only where it beats FloatGrid's tensor ops, and bfloat16 or
     // float16 always (their tensor-op route is the slower exponent emulation).
     private static bool UsesNativeCast(Tensor x, FloatFormat format) => format.NativeScalarType is not null && x.dtype switch
     {

@@ -52,7 +52,7 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
     }
 
     // Float32 input, all in float32: 2^-sharedExp from the blocks' amax by ufp (1/32 of the elements), elements rounded
-    // by FloatGrid's magic add or, where that is faster, libtorch's float8 cast (<see cref="FloatQuantizer.NativeCastIsFaster"/>). Exact and
+    // by FloatGrid's rounding (Veltkamp's splitting) or, where that is faster, libtorch's float8 cast (<see cref="FloatQuantizer.NativeCastIsFaster"/>). Exact and
     // equal to the float64 path: x / X = x · 2^-sharedExp is exact (2^-sharedExp is a normal float32 for every float32
     // amax: sharedExp lies in [-127, 125]); a product too small for float32's normals is far below half the element
     // grid's least step, so it rounds to a signed zero on both paths; dividing the element back by 2^-sharedExp rounds

@@ -23,7 +23,7 @@ public static class FakeQuantizer
     /// <summary>Fake-quantizes <paramref name="x"/> with <paramref name="scale"/> onto <paramref name="format"/>.</summary>
     /// <param name="x">Any shape, float32; may require grad.</param>
     /// <param name="scale">0-d float32 (or broadcastable) scale; multiplies x before the cast.</param>
-    /// <param name="format">Target element grid: FP8 through its fastest exact route (the native cast or the magic add,
+    /// <param name="format">Target element grid: FP8 through its fastest exact route (the native cast or FloatGrid's tensor ops,
     /// see <see cref="FloatQuantizer.QuantizeClamped"/>), others such as HiF8
     /// through <see cref="INumberFormat.QuantizeDequantize"/>. Overflow counts |x·scale| above the scaling target
     /// (<see cref="ScaleMath.TargetMax"/>: the format max, or HiF8's max_val 15).</param>
