@@ -80,21 +80,23 @@ internal static class FloatGrid
     /// <summary>
     /// <see cref="RoundNearestEven"/> written into <paramref name="values"/> (a float32 tensor the caller owns and no
     /// longer needs; may hold signed values or magnitudes), signed like <paramref name="signs"/> (the same signs as
-    /// values, broadcastable). Returns <paramref name="values"/>.
+    /// values, broadcastable). Returns <paramref name="values"/>. A null <paramref name="maxValue"/> says the values are
+    /// already within ±max (clamped by the caller): one pass fewer.
     /// </summary>
-    public static Tensor RoundNearestEvenInPlace(Tensor values, Tensor signs, int mantissaBits, int minNormalExponent, double maxValue)
+    public static Tensor RoundNearestEvenInPlace(Tensor values, Tensor signs, int mantissaBits, int minNormalExponent, double? maxValue)
     {
         return RoundMagnitudes(values.abs_(), signs, mantissaBits, minNormalExponent, maxValue);
     }
 
-    // RoundNearestEvenInPlace for values that are already magnitudes (|x| or NaN): Veltkamp's splitting (see the type).
-    private static Tensor RoundMagnitudes(Tensor magnitudes, Tensor signs, int mantissaBits, int minNormalExponent, double maxValue)
+    // RoundNearestEvenInPlace for values that are already magnitudes (|x| or NaN): Veltkamp's splitting (see the type),
+    // after the clamp to maxValue (null: none needed).
+    private static Tensor RoundMagnitudes(Tensor magnitudes, Tensor signs, int mantissaBits, int minNormalExponent, double? maxValue)
     {
         var sigma = Math.Pow(2, 23 - mantissaBits) + 1; // σ = 2^(23 - m) + 1, exact in float32
-        using var max = maxValue.ToScalar(); // held: a temporary Scalar can be freed mid-call
-        using var split = sigma.ToScalar();
+        using var split = sigma.ToScalar(); // held: a temporary Scalar can be freed mid-call
         using var floor = (sigma * Math.Pow(2, minNormalExponent)).ToScalar(); // K = σ·2^emin, exact: at most 24 bits
-        var a = magnitudes.clamp_max_(max); // clamp passes NaN through
+        using var max = maxValue?.ToScalar();
+        var a = max is null ? magnitudes : magnitudes.clamp_max_(max); // clamp passes NaN through
         using var c = a.mul(split).clamp_min_(floor); // c = max(fl(σ·a), K): monotone, so c ≥ K exactly where a ≥ 2^emin
         a.sub_(c); // a - c = -fl(c - a): round to nearest is symmetric
         return a.add_(c, ScalarOps.One).copysign_(signs); // c - fl(c - a) = a on the grid, exact; the sign of x last (NaN stays NaN)

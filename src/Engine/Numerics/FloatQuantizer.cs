@@ -55,11 +55,15 @@ public static class FloatQuantizer
 
     /// <summary>
     /// <see cref="QuantizeFastest"/> for a tensor already clamped to ±max by the caller (the fake quantizer clamps
-    /// anyway to count the overflow): saves the second clamp. Values beyond ±max would not saturate here.
+    /// anyway to count the overflow), which the caller no longer needs: the native cast, or, for float32 of at most one
+    /// <see cref="ElementChunks"/> piece, the tensor ops rounding <paramref name="clamped"/> in place without a second
+    /// clamp (returning it; <paramref name="signs"/>: the values' signs, e.g. the tensor before the clamp), else the
+    /// tensor ops in pieces. Values beyond ±max would not saturate on the first two routes.
     /// </summary>
-    internal static Tensor QuantizeClamped(Tensor clamped, FloatFormat format) =>
-        format.NativeScalarType is { } native && UsesNativeCast(clamped, format)
-            ? CastThrough(clamped, native, clamped.dtype)
+    internal static Tensor QuantizeClamped(Tensor clamped, Tensor signs, FloatFormat format) =>
+        format.NativeScalarType is { } native && UsesNativeCast(clamped, format) ? CastThrough(clamped, native, clamped.dtype)
+        : clamped.dtype == ScalarType.Float32 && clamped.numel() <= ElementChunks.Size
+            ? FloatGrid.RoundNearestEvenInPlace(clamped, signs, format.MantissaBits, format.MinNormalExponent, null)
             : Quantize(clamped, format);
 
     /// <summary>

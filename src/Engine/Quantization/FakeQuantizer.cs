@@ -44,8 +44,8 @@ public static class FakeQuantizer
             // Elements beyond ±max are exactly those changed by the clamp: reuse it when the target is the format max.
             var overflow = target >= format.MaxValue ? scaled.sub(clamped).count_nonzero() : QuantErrorStats.OverflowCount(scaled, target);
             var onGrid = stochastic is not null ? Stochastic(clamped, format, stochastic)
-                : format is FloatFormat ff ? FloatQuantizer.QuantizeClamped(clamped, ff) : format.QuantizeDequantize(clamped);
-            q = onGrid.div_(scale).MoveToOuterDisposeScope(); // in place (a new tensor); no graph: created under no_grad, a constant
+                : format is FloatFormat ff ? FloatQuantizer.QuantizeClamped(clamped, scaled, ff) : format.QuantizeDequantize(clamped);
+            q = onGrid.div_(scale).MoveToOuterDisposeScope(); // in place (a tensor of this call, maybe the clamped one); no graph: created under no_grad, a constant
             stats = Raw(x, q, overflow, fullStats, format is HiF8Format ? scaled : null, !pictures ? null : () => Extra(scaled, format, null, q)).MoveToOuterDisposeScope();
         }
 
