@@ -68,8 +68,14 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
         var scaled = slot is null ? blocks.mul(inverse) : slot.view(-1, BlockSize).copy_(blocks).mul_(inverse); // exact: power of two
         if (FloatQuantizer.NativeCastIsFaster(Element, scaled))
         {
-            using var elems = FloatQuantizer.QuantizeNative(scaled, Element);
-            scaled.copy_(elems);
+            var elems = FloatQuantizer.QuantizeNative(scaled, Element);
+            if (slot is null)
+            {
+                scaled.Dispose(); // freed before the next allocation reuses it
+                return elems.div_(inverse);
+            }
+
+            using (elems) scaled.copy_(elems);
         }
         else
         {
