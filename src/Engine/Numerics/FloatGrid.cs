@@ -5,17 +5,21 @@ namespace QuantScope.Engine.Numerics;
 
 /// <summary>
 /// Float32 grid rounding with a handful of cheap elementwise passes (multiplies, adds, clamps), no log2, exp2, where
-/// or comparisons. TorchSharp 0.107 cannot view float32 bits as int32, so the exponent comes from arithmetic instead:
+/// or comparisons. TorchSharp 0.107 cannot view float32 bits as int32, so exponents and roundings come from arithmetic:
 /// <para>
 /// ufp(a) (the unit in the first place, 2^floor(log2 a)) is Rump's three-operation formula for round-to-nearest
 /// binary32: q = fl(φ·a), r = fl((1 - 2^-24)·q), ufp = q - r, with φ = 2^23 + 1. Scaling φ by a power of two scales
-/// the result exactly. Valid for normal a up to ~2^104 (no overflow of φ·a); callers clamp first.
+/// the result exactly. Valid for normal a up to ~2^104 (no overflow of φ·a); callers clamp first. (MX block scales and
+/// HiF8's spacing use it.)
 /// </para>
 /// <para>
-/// Rounding a ≥ 0 to spacing 2^(E - m) (m mantissa bits) is then (a + M) - M with M = 2^(E + 23 - m): the sum lies in
-/// M's binade, whose float32 ulp is exactly the target spacing, so the hardware's round-to-nearest-even is the format's
-/// (M is an even multiple of the spacing, so "even" means the same on both grids). Every step is exact or a single
-/// correctly rounded operation: the results are bit-identical to the exponent/log2 emulation (tested).
+/// Rounding a ≥ 0 to m mantissa bits is Veltkamp's splitting: c = fl(σ·a) with σ = 2^(23 - m) + 1, then
+/// h = fl(c - fl(c - a)) is a rounded to nearest on m bits, ties to even (checked on every non-negative float32 for
+/// E4M3, E5M2 and E2M1). Below the format's smallest normal 2^emin the spacing must stay 2^(emin - m) (subnormals):
+/// c is clamped from below to K = σ·2^emin, so that for a &lt; 2^emin the difference c - a = K - a lies in the binade
+/// [2^(emin + 23 - m), 2^(emin + 24 - m)), whose float32 ulp is exactly 2^(emin - m), and K - fl(K - a) is a rounded
+/// there (K is an even multiple of that spacing, so ties go to even); for a ≥ 2^emin, c ≥ K already. Every step is
+/// exact or a single correctly rounded operation: the results are bit-identical to the exponent/log2 emulation (tested).
 /// </para>
 /// </summary>
 internal static class FloatGrid
@@ -65,31 +69,36 @@ internal static class FloatGrid
     /// Rounds float32 <paramref name="x"/> onto a binary float grid with <paramref name="mantissaBits"/> stored bits,
     /// smallest normal exponent <paramref name="minNormalExponent"/> (below it the spacing stays 2^(emin - m):
     /// subnormals), ties to even, saturating at ±<paramref name="maxValue"/> (±inf become ±max); NaN stays NaN and the
-    /// sign of zero is kept. A new tensor; 9 elementwise passes (three allocations, the two temporaries freed inside), run in
-    /// pieces (<see cref="ElementChunks"/>).
+    /// sign of zero is kept. A new tensor; 7 elementwise passes (one temporary, freed inside) written into the result's
+    /// slots, run in pieces (<see cref="ElementChunks"/>).
     /// </summary>
     public static Tensor RoundNearestEven(Tensor x, int mantissaBits, int minNormalExponent, double maxValue)
     {
-        return ElementChunks.Map(x, (part, _) => RoundMagnitudes(part.abs(), part, mantissaBits, minNormalExponent, maxValue));
+        return ElementChunks.Map(x, (part, _, slot) => RoundMagnitudes(slot is null ? part.abs() : slot.copy_(part).abs_(), part, mantissaBits, minNormalExponent, maxValue));
     }
 
     /// <summary>
     /// <see cref="RoundNearestEven"/> written into <paramref name="values"/> (a float32 tensor the caller owns and no
     /// longer needs; may hold signed values or magnitudes), signed like <paramref name="signs"/> (the same signs as
-    /// values, broadcastable). Returns <paramref name="values"/>.
+    /// values, broadcastable). Returns <paramref name="values"/>. A null <paramref name="maxValue"/> says the values are
+    /// already within ±max (clamped by the caller): one pass fewer.
     /// </summary>
-    public static Tensor RoundNearestEvenInPlace(Tensor values, Tensor signs, int mantissaBits, int minNormalExponent, double maxValue)
+    public static Tensor RoundNearestEvenInPlace(Tensor values, Tensor signs, int mantissaBits, int minNormalExponent, double? maxValue)
     {
         return RoundMagnitudes(values.abs_(), signs, mantissaBits, minNormalExponent, maxValue);
     }
 
-    // RoundNearestEvenInPlace for values that are already magnitudes (|x| or NaN).
-    private static Tensor RoundMagnitudes(Tensor magnitudes, Tensor signs, int mantissaBits, int minNormalExponent, double maxValue)
+    // RoundNearestEvenInPlace for values that are already magnitudes (|x| or NaN): Veltkamp's splitting (see the type),
+    // after the clamp to maxValue (null: none needed).
+    private static Tensor RoundMagnitudes(Tensor magnitudes, Tensor signs, int mantissaBits, int minNormalExponent, double? maxValue)
     {
-        using var max = maxValue.ToScalar(); // held: a temporary Scalar can be freed mid-call
-        var a = magnitudes.clamp_max_(max); // clamp passes NaN through
-        var ceiling = Math.Pow(2, Math.Floor(Math.Log2(maxValue))); // ufp(max): a is at most max
-        using var magic = ScaledUfp(a, Math.Pow(2, minNormalExponent), ceiling, 23 - mantissaBits); // M = 2^(max(E, emin) + 23 - m)
-        return a.add_(magic, ScalarOps.One).sub_(magic).copysign_(signs); // the add rounds (RNE at the target spacing), the sub is exact
+        var sigma = Math.Pow(2, 23 - mantissaBits) + 1; // σ = 2^(23 - m) + 1, exact in float32
+        using var split = sigma.ToScalar(); // held: a temporary Scalar can be freed mid-call
+        using var floor = (sigma * Math.Pow(2, minNormalExponent)).ToScalar(); // K = σ·2^emin, exact: at most 24 bits
+        using var max = maxValue?.ToScalar();
+        var a = max is null ? magnitudes : magnitudes.clamp_max_(max); // clamp passes NaN through
+        using var c = a.mul(split).clamp_min_(floor); // c = max(fl(σ·a), K): monotone, so c ≥ K exactly where a ≥ 2^emin
+        a.sub_(c); // a - c = -fl(c - a): round to nearest is symmetric
+        return a.add_(c, ScalarOps.One).copysign_(signs); // c - fl(c - a) = a on the grid, exact; the sign of x last (NaN stays NaN)
     }
 }

@@ -12,7 +12,7 @@ public static class FloatQuantizer
 {
     /// <summary>
     /// Quantizes with plain tensor ops (works for any format, no native float8 needed). Float32 input takes
-    /// <see cref="FloatGrid.RoundNearestEven"/> (multiplies and adds only); other dtypes the exponent emulation
+    /// <see cref="FloatGrid.RoundNearestEven"/> (multiplies, adds and clamps); other dtypes the exponent emulation
     /// <see cref="QuantizeByExponent"/>. Both are exact and give the same values (tested bit for bit).
     /// </summary>
     /// <param name="x">Any shape, floating dtype.</param>
@@ -55,23 +55,27 @@ public static class FloatQuantizer
 
     /// <summary>
     /// <see cref="QuantizeFastest"/> for a tensor already clamped to ±max by the caller (the fake quantizer clamps
-    /// anyway to count the overflow): saves the second clamp. Values beyond ±max would not saturate here.
+    /// anyway to count the overflow), which the caller no longer needs: the native cast, or, for float32 of at most one
+    /// <see cref="ElementChunks"/> piece, the tensor ops rounding <paramref name="clamped"/> in place without a second
+    /// clamp (returning it; <paramref name="signs"/>: the values' signs, e.g. the tensor before the clamp), else the
+    /// tensor ops in pieces. Values beyond ±max would not saturate on the first two routes.
     /// </summary>
-    internal static Tensor QuantizeClamped(Tensor clamped, FloatFormat format) =>
-        format.NativeScalarType is { } native && UsesNativeCast(clamped, format)
-            ? CastThrough(clamped, native, clamped.dtype)
+    internal static Tensor QuantizeClamped(Tensor clamped, Tensor signs, FloatFormat format) =>
+        format.NativeScalarType is { } native && UsesNativeCast(clamped, format) ? CastThrough(clamped, native, clamped.dtype)
+        : clamped.dtype == ScalarType.Float32 && clamped.numel() <= ElementChunks.Size
+            ? FloatGrid.RoundNearestEvenInPlace(clamped, signs, format.MantissaBits, format.MinNormalExponent, null)
             : Quantize(clamped, format);
 
     /// <summary>
     /// True where libtorch's float8 cast beats <see cref="FloatGrid.RoundNearestEven"/> on float32 <paramref name="x"/>:
     /// always off the CPU (a GPU casts in one kernel), and on the CPU for E5M2 only (measured, issue 25: the
     /// float8_e5m2 cast goes through float16 and is cheap; the float8_e4m3fn cast converts element by element and cost
-    /// about twice the magic add's nine passes). False for formats without a libtorch dtype.
+    /// about twice FloatGrid's tensor ops, then nine passes, now seven). False for formats without a libtorch dtype.
     /// </summary>
     internal static bool NativeCastIsFaster(FloatFormat format, Tensor x) =>
         format.NativeScalarType is { } native && (x.device_type != DeviceType.CPU || native == (ScalarType)23);
 
-    // The native cast where it is the faster exact route: float32 only where it beats the magic add, and bfloat16 or
+    // The native cast where it is the faster exact route: float32 only where it beats FloatGrid's tensor ops, and bfloat16 or
     // float16 always (their tensor-op route is the slower exponent emulation).
     private static bool UsesNativeCast(Tensor x, FloatFormat format) => format.NativeScalarType is not null && x.dtype switch
     {

@@ -52,7 +52,7 @@ public sealed class HiF8Format : INumberFormat
     public Tensor QuantizeDequantize(Tensor x) => Quantize(x);
 
     /// <summary>Quantizes onto the HiF8 grid (see type docs). Same shape and dtype.</summary>
-    public static Tensor Quantize(Tensor x) => x.dtype == ScalarType.Float32 ? ElementChunks.Map(x, (part, _) => QuantizeFloat32(part)) : QuantizeByExponent(x);
+    public static Tensor Quantize(Tensor x) => x.dtype == ScalarType.Float32 ? ElementChunks.Map(x, (part, _, slot) => QuantizeFloat32(part, slot)) : QuantizeByExponent(x);
 
     /// <summary>
     /// The float32 path, cheap elementwise passes only (no log2, exp2, where or masks), on negative magnitudes
@@ -62,13 +62,14 @@ public sealed class HiF8Format : INumberFormat
     /// from zero): n / s is exact, and the add rounds to the next integer only at a tie, where 1/2 would too, while for
     /// |x| / s just below 1/2 (|x| just below 2^-23) it stays below, where 1/2 would round up. -q ≤ -1.5 · 2^15 (the
     /// overflow code, reached exactly from |x| ≥ 1.25 · 2^15) becomes -inf by one threshold; the sign of x last.
-    /// Equal to <see cref="QuantizeByExponent"/> bit for bit (tested). Run in pieces (<see cref="ElementChunks"/>).
+    /// Equal to <see cref="QuantizeByExponent"/> bit for bit (tested). Run in pieces (<see cref="ElementChunks"/>),
+    /// written into the piece's <paramref name="slot"/> of the result (a new tensor when null).
     /// </summary>
-    private static Tensor QuantizeFloat32(Tensor x)
+    private static Tensor QuantizeFloat32(Tensor x, Tensor? slot)
     {
         // Temporaries are disposed as soon as they are spent: a freed 16 MB buffer is reused by the next allocation,
         // whereas several freed at once at the end can be handed back to the OS and faulted in again on the next call.
-        var n = x.abs().neg_(); // -|x|; NaN stays NaN
+        var n = (slot is null ? x.abs() : slot.copy_(x).abs_()).neg_(); // -|x|; NaN stays NaN
         using var spacing = FloatGrid.NegativeUfp(n, Math.Pow(2, MinExponent), Math.Pow(2, MaxExponent)); // U = 2^E, E in [-22, 15]
         using (var v = spacing.reciprocal().clamp_(spacing, null)) // V = max(1/U, U) = 2^|E|, exact
         {

@@ -52,31 +52,37 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
     }
 
     // Float32 input, all in float32: 2^-sharedExp from the blocks' amax by ufp (1/32 of the elements), elements rounded
-    // by FloatGrid's magic add or, where that is faster, libtorch's float8 cast (<see cref="FloatQuantizer.NativeCastIsFaster"/>). Exact and
+    // by FloatGrid's rounding (Veltkamp's splitting) or, where that is faster, libtorch's float8 cast (<see cref="FloatQuantizer.NativeCastIsFaster"/>). Exact and
     // equal to the float64 path: x / X = x · 2^-sharedExp is exact (2^-sharedExp is a normal float32 for every float32
     // amax: sharedExp lies in [-127, 125]); a product too small for float32's normals is far below half the element
     // grid's least step, so it rounds to a signed zero on both paths; dividing the element back by 2^-sharedExp rounds
     // once, as the cast of the exact float64 product does. Run in pieces of whole blocks (ElementChunks).
-    private Tensor QuantizeFloat32(Tensor x) => ElementChunks.Map(x, (part, _) => QuantizeBlocksFloat32(part));
+    private Tensor QuantizeFloat32(Tensor x) => ElementChunks.Map(x, (part, _, slot) => QuantizeBlocksFloat32(part, slot));
 
-    // One flat piece of whole blocks (ElementChunks' pieces are multiples of 32 values).
-    private Tensor QuantizeBlocksFloat32(Tensor flat)
+    // One flat piece of whole blocks (ElementChunks' pieces are multiples of 32 values), written into its slot of the
+    // result (a new tensor when the slot is null).
+    private Tensor QuantizeBlocksFloat32(Tensor flat, Tensor? slot)
     {
         using var blocks = flat.reshape(-1, BlockSize); // [blocks, 32], a view
         using var inverse = InverseScaleFloat32(blocks); // [blocks, 1]
-        var scaled = blocks.mul(inverse); // exact: power of two
-        Tensor elems;
+        var scaled = slot is null ? blocks.mul(inverse) : slot.view(-1, BlockSize).copy_(blocks).mul_(inverse); // exact: power of two
         if (FloatQuantizer.NativeCastIsFaster(Element, scaled))
         {
-            elems = FloatQuantizer.QuantizeNative(scaled, Element);
-            scaled.Dispose(); // freed before the next allocation reuses it
+            var elems = FloatQuantizer.QuantizeNative(scaled, Element);
+            if (slot is null)
+            {
+                scaled.Dispose(); // freed before the next allocation reuses it
+                return elems.div_(inverse);
+            }
+
+            using (elems) scaled.copy_(elems);
         }
         else
         {
-            elems = FloatGrid.RoundNearestEvenInPlace(scaled, blocks, Element.MantissaBits, Element.MinNormalExponent, Element.MaxValue);
+            FloatGrid.RoundNearestEvenInPlace(scaled, blocks, Element.MantissaBits, Element.MinNormalExponent, Element.MaxValue);
         }
 
-        return elems.div_(inverse);
+        return scaled.div_(inverse);
     }
 
     // float32 2^-sharedExp = 2^(emax - E), E = floor(log2 amax) clamped to [emax - 127, 127] (amax 0 -> emax - 127):

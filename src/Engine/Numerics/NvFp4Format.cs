@@ -54,12 +54,12 @@ public sealed class NvFp4Format : INumberFormat
         var sGlobal = where(amax.eq(ScalarOps.Zero), ones_like(amax), full_like(amax, E4M3TimesE2M1Max).div(amax));
         var blockScale = FloatQuantizer.Quantize(blockAmax.div(E2M1Max).mul(sGlobal), FloatFormat.E4M3);
         var safe = where(blockScale.eq(ScalarOps.Zero), ones_like(blockScale), blockScale);
-        var q = ElementChunks.Map(xf, (part, start) =>
+        var q = ElementChunks.Map(xf, (part, start, slot) =>
         {
             using var blocks = part.reshape(-1, BlockSize);
             using var pieceScale = blockScale.narrow(0, start / BlockSize, blocks.shape[0]);
             using var pieceSafe = safe.narrow(0, start / BlockSize, blocks.shape[0]);
-            var scaled = blocks.mul(sGlobal).div_(pieceSafe); // two roundings, in this order (the recipe's)
+            var scaled = (slot is null ? blocks.mul(sGlobal) : slot.view(-1, BlockSize).copy_(blocks).mul_(sGlobal)).div_(pieceSafe); // two roundings, in this order (the recipe's)
             var e2m1 = FloatGrid.RoundNearestEvenInPlace(scaled, blocks, FloatFormat.E2M1.MantissaBits, FloatFormat.E2M1.MinNormalExponent, FloatFormat.E2M1.MaxValue);
             return e2m1.mul_(pieceScale).div_(sGlobal);
         });

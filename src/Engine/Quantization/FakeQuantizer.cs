@@ -23,7 +23,7 @@ public static class FakeQuantizer
     /// <summary>Fake-quantizes <paramref name="x"/> with <paramref name="scale"/> onto <paramref name="format"/>.</summary>
     /// <param name="x">Any shape, float32; may require grad.</param>
     /// <param name="scale">0-d float32 (or broadcastable) scale; multiplies x before the cast.</param>
-    /// <param name="format">Target element grid: FP8 through its fastest exact route (the native cast or the magic add,
+    /// <param name="format">Target element grid: FP8 through its fastest exact route (the native cast or FloatGrid's tensor ops,
     /// see <see cref="FloatQuantizer.QuantizeClamped"/>), others such as HiF8
     /// through <see cref="INumberFormat.QuantizeDequantize"/>. Overflow counts |x·scale| above the scaling target
     /// (<see cref="ScaleMath.TargetMax"/>: the format max, or HiF8's max_val 15).</param>
@@ -44,8 +44,8 @@ public static class FakeQuantizer
             // Elements beyond ±max are exactly those changed by the clamp: reuse it when the target is the format max.
             var overflow = target >= format.MaxValue ? scaled.sub(clamped).count_nonzero() : QuantErrorStats.OverflowCount(scaled, target);
             var onGrid = stochastic is not null ? Stochastic(clamped, format, stochastic)
-                : format is FloatFormat ff ? FloatQuantizer.QuantizeClamped(clamped, ff) : format.QuantizeDequantize(clamped);
-            q = onGrid.div_(scale).MoveToOuterDisposeScope(); // in place (a new tensor); no graph: created under no_grad, a constant
+                : format is FloatFormat ff ? FloatQuantizer.QuantizeClamped(clamped, scaled, ff) : format.QuantizeDequantize(clamped);
+            q = onGrid.div_(scale).MoveToOuterDisposeScope(); // in place (a tensor of this call, maybe the clamped one); no graph: created under no_grad, a constant
             stats = Raw(x, q, overflow, fullStats, format is HiF8Format ? scaled : null, !pictures ? null : () => Extra(scaled, format, null, q)).MoveToOuterDisposeScope();
         }
 
