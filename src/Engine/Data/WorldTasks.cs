@@ -68,25 +68,19 @@ internal static class WorldTasks
     }
 
     /// <summary>
-    /// ARC-like: the ending chains two facts, the person's home town and then a fact of that town (its region or river),
-    /// each in a sentence of the pretraining text; only the gold ending has both right. (Chains through a friend, two
-    /// person facts in a row, were answered near chance by the demo model: a drop on them was noise.)
+    /// ARC-like: the ending chains two facts, the person's home town and then a fact of that town (its region or river)
+    /// asked as the pretraining text's question line, which the demo model recalls best; only the gold ending has both
+    /// right. Three ways to ask the town times two town facts: six templates. (Chains through a friend, two person facts
+    /// in a row, were answered near chance by the demo model: a drop on them was noise.)
     /// </summary>
     private static McItem ReasoningItem(SyntheticWorld world, Random random, WorldPerson p, int template)
     {
         var n = p.Name;
         var cities = CityNames(world);
-        string Region(string c) => world.City(c).Region;
-        string River(string c) => world.City(c).River;
-        return template switch
-        {
-            0 => Chain(random, $"{n} lives in", p.City, cities, Region, SyntheticWorld.Regions, (c, r) => $" {c}. {c} lies in the {r}."),
-            1 => Chain(random, $"{n} lives in", p.City, cities, River, Rivers(world), (c, v) => $" {c}. The river {v} flows through {c}."),
-            2 => Chain(random, $"Q: Where does {n} live? A:", p.City, cities, Region, SyntheticWorld.Regions, (c, r) => $" {c}. Q: Where is {c}? A: in the {r}."),
-            3 => Chain(random, $"Q: Where does {n} live? A:", p.City, cities, River, Rivers(world), (c, v) => $" {c}. Q: Which river runs through {c}? A: {v}."),
-            4 => Chain(random, $"The home of {n} is", p.City, cities, Region, SyntheticWorld.Regions, (c, r) => $" {c}. {c} lies in the {r}."),
-            _ => Chain(random, $"By trade, {n} is a {p.Job} from", p.City, cities, River, Rivers(world), (c, v) => $" {c}. The river {v} flows through {c}."),
-        };
+        var asked = (template / 2) switch { 0 => $"Q: Where does {n} live? A:", 1 => $"{n} lives in", _ => $"The home of {n} is" };
+        return template % 2 == 0
+            ? Chain(random, asked, p.City, cities, c => world.City(c).Region, SyntheticWorld.Regions, (c, r) => $" {c}. Q: Where is {c}? A: in the {r}.")
+            : Chain(random, asked, p.City, cities, c => world.City(c).River, Rivers(world), (c, v) => $" {c}. Q: Which river runs through {c}? A: {v}.");
     }
 
     /// <summary>
