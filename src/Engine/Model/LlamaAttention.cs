@@ -19,6 +19,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly QuantLinear _vProj;
     [ComponentName(Name = "o_proj")]
     private readonly QuantLinear _oProj;
+    private readonly SharedInput _input = new(); // q, k and v read the same x: its own statistics once
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headDim;
@@ -38,12 +39,14 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
         register_module("k_proj", _kProj);
         register_module("v_proj", _vProj);
         register_module("o_proj", _oProj);
+        _qProj.SharedInput = _kProj.SharedInput = _vProj.SharedInput = _input;
     }
 
     /// <summary>x [B, T, D], cos/sin [T, h] -> [B, T, D].</summary>
     public override Tensor forward(Tensor x, Tensor cos, Tensor sin)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
+        using var reading = _input.Read(x); // until the end of this call
         using var q = Heads(_qProj.forward(x), b, t, _heads); // [B, H, T, h]
         using var k = Heads(_kProj.forward(x), b, t, _kvHeads); // [B, Hkv, T, h]
         using var v = Heads(_vProj.forward(x), b, t, _kvHeads);

@@ -17,6 +17,7 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     private readonly QuantLinear _upProj;
     [ComponentName(Name = "down_proj")]
     private readonly QuantLinear _downProj;
+    private readonly SharedInput _input = new(); // gate and up read the same x: its own statistics once
 
     /// <summary>Creates the MLP for <paramref name="config"/>, unquantized (a plan configures its projections).</summary>
     public LlamaMlp(string name, ModelConfig config, Device? device = null) : base(name)
@@ -27,11 +28,13 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
         register_module("gate_proj", _gateProj);
         register_module("up_proj", _upProj);
         register_module("down_proj", _downProj);
+        _gateProj.SharedInput = _upProj.SharedInput = _input;
     }
 
     /// <summary>x [B, T, D] -> [B, T, D] (through [B, T, FfnDim]).</summary>
     public override Tensor forward(Tensor x)
     {
+        using var reading = _input.Read(x); // until the end of this call
         using var gate = _gateProj.forward(x); // [B, T, F]
         using var up = _upProj.forward(x); // [B, T, F]
         using var product = nn.functional.silu(gate).mul_(up);

@@ -35,9 +35,13 @@ public static class DistributionStats
     public static Tensor ChannelAbsMax(Tensor x)
     {
         using var scope = NewDisposeScope();
-        // abs + amax over rows: measured 15x faster on CPU than aminmax(dim 0), whose strided reduction is slow.
-        return x.detach().reshape(-1, x.shape[^1]).abs().amax([0]).MoveToOuterDisposeScope();
+        return ChannelAbsMaxOfMagnitude(x.detach().abs()).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Device: <see cref="ChannelAbsMax"/> of a tensor given as its magnitude |x| (computed once by a caller that needs it for more statistics).</summary>
+    internal static Tensor ChannelAbsMaxOfMagnitude(Tensor magnitude) =>
+        // abs + amax over rows: measured 15x faster on CPU than aminmax(dim 0), whose strided reduction is slow.
+        magnitude.reshape(-1, magnitude.shape[^1]).amax([0]);
 
     /// <summary>
     /// Host: Pearson kurtosis m4 / m2² (3 for a normal distribution, 1.8 for a uniform one) from the element count and

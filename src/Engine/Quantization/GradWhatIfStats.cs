@@ -12,14 +12,22 @@ namespace QuantScope.Engine.Quantization;
 /// and E4M3 would overflow and flush to zero. One state serves both formats: their histories are the same amax
 /// sequence, and E4M3's scale is E5M2's × 448 / 57344 = 2^-7 exactly, so with v = |g · s_E5M2| both formats overflow
 /// on v &gt; 57344, E5M2 flushes v ≤ 2^-17 (half its smallest subnormal 2^-16: ties go to the even 0) and E4M3 flushes
-/// v ≤ 2^-3 (128 × 2^-10, half of 2^-9, in E5M2-scaled units). Three comparisons of v count all of it. Training is
+/// v ≤ 2^-3 (128 × 2^-10, half of 2^-9, in E5M2-scaled units). A count of nonzero v and three clamped sums count all
+/// of it (<see cref="CountAbove"/>). Training is
 /// untouched (the gradient passes on unchanged); the shadow state is saved in resume checkpoints.
 /// </summary>
 internal sealed class GradWhatIfStats : IDisposable
 {
-    // Limits on v = |g · s_E5M2|, held (see Numerics/ScalarOps): E5M2 flushes v <= 2^-17, E4M3 v <= 2^-3, both overflow
-    // v > 57344 (NaN compares false with all of them, so it counts as overflow, as everywhere else). All exact in float32.
-    private static readonly Scalar E5M2FlushLimit = MathF.ScaleB(1, -17).ToScalar(), E4M3FlushLimit = MathF.ScaleB(1, -3).ToScalar(), OverflowLimit = 57344f.ToScalar();
+    // Limits on v = |g · s_E5M2| (E5M2 flushes v <= 2^-17, E4M3 v <= 2^-3, both overflow v > 57344; all exact in float32)
+    // and the float32 spacing just above each (the limits are the first values of their binades, 57344 = 1.75·2^15 inside
+    // its binade: the spacing is 2^(e - 23) either way). Held Scalars (see Numerics/ScalarOps).
+    private static readonly float[] Limits = [MathF.ScaleB(1, -17), MathF.ScaleB(1, -3), 57344f];
+    private static readonly Scalar[] LimitScalars = [.. Limits.Select(l => l.ToScalar())];
+    private static readonly Scalar[] SpacingScalars = [.. Limits.Select(l => (MathF.BitIncrement(l) - l).ToScalar())];
+    private static readonly Scalar[] InverseSpacingScalars = [.. Limits.Select(l => (1.0 / (MathF.BitIncrement(l) - l)).ToScalar())];
+
+    /// <summary>Elements per float32 sum in <see cref="CountAbove"/>: its partial sums k·spacing are exact up to 2^24 terms.</summary>
+    internal const long SumPiece = 1L << 24;
 
     /// <summary>Raw: [e5m2 overflow, e5m2 underflow, e4m3 overflow, e4m3 underflow] fractions of the gradient's elements, already final.</summary>
     public static readonly RawColumn Fractions = new("gradWhatIf", 4);
@@ -59,19 +67,36 @@ internal sealed class GradWhatIfStats : IDisposable
             using var scope = NewDisposeScope();
             var (scale, _) = _state.ScaleFor(amax);
             var v = magnitude.detach().mul(scale).reshape(-1); // |g|·s = |g·s| exactly (s > 0)
-            // Three comparisons and counts (count_nonzero of a bool is a cheap pass; a bucketize was 10-20x slower on CPU):
-            // zeros = n - nonzero(v); flushed = (v <= limit) - zeros; overflow = n - (v <= 57344), NaN included.
-            using var numel = v.numel().ToScalar(); // held
-            var zeros = v.count_nonzero().neg_().add_(numel, ScalarOps.One);
-            var flushedE5M2 = v.le(E5M2FlushLimit).count_nonzero().sub_(zeros);
-            var flushedE4M3 = v.le(E4M3FlushLimit).count_nonzero().sub_(zeros);
-            var overflow = v.le(OverflowLimit).count_nonzero().neg_().add_(numel, ScalarOps.One);
-            using var count = ((double)v.numel()).ToScalar(); // held
-            result = stack([overflow, flushedE5M2, overflow, flushedE4M3]).to(ScalarType.Float64).div_(count).MoveToOuterDisposeScope();
+            v.nan_to_num_(nan: double.PositiveInfinity, posinf: double.PositiveInfinity); // NaN is beyond every limit, as +inf (it was counted as overflow)
+            // Counts by sums, not comparisons (a comparison writing bools and its count_nonzero cost 2-3x this here):
+            // above(L) = elements with v > L; flushed = nonzero - above(limit); overflow = above(57344).
+            using var numel = ((double)v.numel()).ToScalar(); // held
+            var nonzero = v.count_nonzero().to(ScalarType.Float64);
+            var overflow = CountAbove(v, 2);
+            var flushedE5M2 = CountAbove(v, 0).neg_().add_(nonzero, ScalarOps.One);
+            var flushedE4M3 = CountAbove(v, 1).neg_().add_(nonzero, ScalarOps.One);
+            result = stack([overflow, flushedE5M2, overflow, flushedE4M3]).div_(numel).MoveToOuterDisposeScope();
         }
 
         _state.Update(amax);
         return result;
+    }
+
+    /// <summary>
+    /// Device: float64 0-d count of the elements of <paramref name="v"/> (≥ 0 or +∞, no NaN) above limit
+    /// <paramref name="limit"/> (0..2 of <see cref="Limits"/>). (v - L) clamped to [0, spacing] is 0 for v ≤ L (the
+    /// subtraction is exact near L) and the spacing above L for every larger v, so the sum is count × spacing, exact in
+    /// float32 for up to 2^24 terms: longer tensors are summed in pieces of <paramref name="piece"/> elements.
+    /// </summary>
+    internal static Tensor CountAbove(Tensor v, int limit, long piece = SumPiece)
+    {
+        using var scope = NewDisposeScope();
+        var steps = v.sub(LimitScalars[limit]).clamp_(ScalarOps.Zero, SpacingScalars[limit]);
+        var sum = steps.numel() <= piece
+            ? steps.sum().to(ScalarType.Float64)
+            : stack(Enumerable.Range(0, (int)((steps.numel() + piece - 1) / piece))
+                .Select(i => steps.narrow(0, i * piece, Math.Min(piece, steps.numel() - i * piece)).sum())).to(ScalarType.Float64).sum();
+        return sum.mul_(InverseSpacingScalars[limit]).MoveToOuterDisposeScope(); // a power of two: exact
     }
 
     /// <summary>Forgets the shadow history (quantization switched on after a warmup).</summary>

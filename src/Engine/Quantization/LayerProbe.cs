@@ -194,6 +194,15 @@ public sealed class LayerProbe : IDisposable
     /// <summary>Forgets the shadow gradient histories (quantization switched on after a warmup).</summary>
     internal void ResetGradHistories() => _gradWhatIf?.Reset();
 
+    /// <summary>On stats steps: what each what-if format would have done to the input (its rows from <paramref name="input"/>).</summary>
+    internal void RecordWhatIf(InputStats input)
+    {
+        if (!CollectStats || _whatIf is null) return;
+        using var noGrad = no_grad();
+        using var row = _whatIf[InputRow];
+        row.copy_(input.WhatIf(_whatIfFormats));
+    }
+
     /// <summary>On stats steps: what each what-if format would have done to role <paramref name="row"/>'s tensor.</summary>
     internal void RecordWhatIf(int row, Tensor t, Tensor amax)
     {
@@ -205,12 +214,13 @@ public sealed class LayerProbe : IDisposable
     }
 
     /// <summary>
-    /// After the forward matmul: on stats steps the input's shape (and top channels) and the norms of roles the quantizer
-    /// did not measure; on error-split steps the output error with only the weight, only the input, and both quantized.
+    /// After the forward matmul: on stats steps the input's range and shape (and top channels) from
+    /// <paramref name="input"/>, and the norms of roles the quantizer did not measure; on error-split steps the output
+    /// error with only the weight, only the input, and both quantized.
     /// </summary>
-    internal void Observe(Tensor x, Tensor qInput, Tensor qWeight, Tensor y, bool inputMeasured, bool weightMeasured, Func<Tensor, Tensor, Tensor> matmul)
+    internal void Observe(InputStats input, Tensor x, Tensor qInput, Tensor qWeight, Tensor y, bool inputMeasured, bool weightMeasured, Func<Tensor, Tensor, Tensor> matmul)
     {
-        if (CollectStats) LayerStatsWriter.Shape(_raw, _topChannels, x, _weight, TopChannelCount, inputMeasured, weightMeasured);
+        if (CollectStats) LayerStatsWriter.Shape(_raw, _topChannels, input, x, _weight, TopChannelCount, inputMeasured, weightMeasured);
         if (SplitError) LayerStatsWriter.ErrorSplit(_raw, x, _weight, qInput, qWeight, y, matmul);
     }
 

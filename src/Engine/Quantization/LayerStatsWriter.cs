@@ -40,20 +40,21 @@ internal static class LayerStatsWriter
     }
 
     /// <summary>
-    /// The input's power sums and channel median, and its top channels when <paramref name="k"/> &gt; 0; Σx² of a
-    /// role the quantizer did not measure (<paramref name="inputMeasured"/>, <paramref name="weightMeasured"/> false):
-    /// the input's for its kurtosis, the weight's for its norm.
+    /// The input's smallest nonzero magnitude, power sums and channel median, and its top channels when
+    /// <paramref name="k"/> &gt; 0, from <paramref name="input"/>; Σx² of a role the quantizer did not measure
+    /// (<paramref name="inputMeasured"/>, <paramref name="weightMeasured"/> false): the input's for its kurtosis, the
+    /// weight's for its norm.
     /// </summary>
-    public static void Shape(Tensor stats, Tensor? topChannels, Tensor x, Tensor weight, int k, bool inputMeasured, bool weightMeasured)
+    public static void Shape(Tensor stats, Tensor? topChannels, InputStats input, Tensor x, Tensor weight, int k, bool inputMeasured, bool weightMeasured)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var perChannel = DistributionStats.ChannelAbsMax(x); // [C]
-        Row(stats, 0, cat([DistributionStats.PowerSums(x), perChannel.median().reshape(1)]), DistributionStats.SumX.Offset); // [sumX, sumX3, sumX4, median]
+        Row(stats, 0, input.SmallestNonzero, RangeStats.MinNonzero.Offset);
+        Row(stats, 0, input.Shape, DistributionStats.SumX.Offset); // [sumX, sumX3, sumX4, median]
         if (!inputMeasured) SizeAndEnergy(stats, 0, x);
         if (!weightMeasured) SizeAndEnergy(stats, 1, weight);
         if (topChannels is null || k <= 0) return;
-        var (values, channels) = DistributionStats.TopChannels(perChannel, k);
+        var (values, channels) = DistributionStats.TopChannels(input.ChannelAbsMax, k);
         topChannels.fill_(NaN);
         topChannels[0].narrow(0, 0, values.shape[0]).copy_(values);
         topChannels[1].narrow(0, 0, channels.shape[0]).copy_(channels);

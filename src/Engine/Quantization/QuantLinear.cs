@@ -212,10 +212,17 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         Probe.Begin();
-        using var input = Quantize(x, _enabled ? InputRecipe : null, InputFormat, _inputScaling, LayerProbe.InputRow);
-        using var weight = Quantize(_weight, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, LayerProbe.WeightRow);
+        var shared = SharedInput?.Of(x);
+        using var own = shared is null ? new InputStats(x) : null;
+        var inputStats = shared ?? own!;
+        Probe.RecordWhatIf(inputStats);
+        using var input = Quantize(x, inputStats.Amax, _enabled ? InputRecipe : null, InputFormat, _inputScaling, LayerProbe.InputRow);
+        using var weightAmax = ScaleMath.Amax(_weight);
+        Probe.RecordWhatIf(LayerProbe.WeightRow, _weight, weightAmax);
+        Probe.RecordRange(LayerProbe.WeightRow, _weight);
+        using var weight = Quantize(_weight, weightAmax, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, LayerProbe.WeightRow);
         var y = Matmul(input, weight);
-        Probe.Observe(x, input, weight, y, Measured(InputRecipe), Measured(WeightRecipe), Matmul);
+        Probe.Observe(inputStats, x, input, weight, y, Measured(InputRecipe), Measured(WeightRecipe), Matmul);
         if (!training || !y.requires_grad) return y;
         var quantizedGrad = GradOutputRecipe is not null && _enabled;
         if (!quantizedGrad && !(GradOutputRecipe is null && Probe.ObserveGrad)) return y;
@@ -223,6 +230,13 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     }
 
     private bool Measured(IScalingRecipe? recipe) => _enabled && recipe is not null;
+
+    /// <summary>
+    /// The input share of the layers that read the same tensor (set by the module that owns them: q/k/v, gate/up): while
+    /// it reads this layer's input, the input's own statistics come from it (<see cref="InputStats"/>); null or another
+    /// tensor: computed here.
+    /// </summary>
+    internal SharedInput? SharedInput { get; set; }
 
     /// <summary>Dtype of the matmul (Float32, or BFloat16 with FP32 output); the quantizers always work in FP32.</summary>
     public ScalarType ComputeType { get; set; } = ScalarType.Float32;
@@ -259,12 +273,9 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         return output;
     }
 
-    // One role: its amax, what-if on stats steps, then the fake quantization (or the tensor itself, amax recorded).
-    private Tensor Quantize(Tensor t, IScalingRecipe? recipe, INumberFormat? format, nn.Module? state, int row)
+    // One forward role given its amax: the fake quantization (or the tensor itself, amax recorded).
+    private Tensor Quantize(Tensor t, Tensor amax, IScalingRecipe? recipe, INumberFormat? format, nn.Module? state, int row)
     {
-        using var amax = ScaleMath.Amax(t);
-        Probe.RecordWhatIf(row, t, amax);
-        Probe.RecordRange(row, t);
         if (recipe is null || format is null)
         {
             using (no_grad()) Probe.Record(row, amax.reshape(1));

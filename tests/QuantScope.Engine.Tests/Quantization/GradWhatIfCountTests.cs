@@ -40,6 +40,23 @@ public sealed class GradWhatIfCountTests
         Assert.Equal([overflow / n, flushedE5M2 / n, overflow / n, flushedE4M3 / n], measured);
     }
 
+    [Fact]
+    public void CountAbove_InPieces_EqualsTheHostCount()
+    {
+        var values = EdgeAndRandomValues().Select(MathF.Abs).Select(v => float.IsNaN(v) ? float.PositiveInfinity : v).ToArray();
+        using var v = tensor(values);
+        float[] limits = [MathF.ScaleB(1, -17), MathF.ScaleB(1, -3), 57344f];
+        for (var limit = 0; limit < limits.Length; limit++)
+        {
+            double expected = values.Count(x => x > limits[limit]);
+            foreach (var piece in new[] { GradWhatIfStats.SumPiece, 1000, 7 })
+            {
+                using var count = GradWhatIfStats.CountAbove(v, limit, piece);
+                Assert.Equal(expected, count.item<double>());
+            }
+        }
+    }
+
     // ±0, the limits and their float32 neighbours (unscaled and divided by a few scales), subnormals, ±inf, NaN, and
     // log-uniform random magnitudes of both signs from 2^-150 to 2^20.
     private static float[] EdgeAndRandomValues()

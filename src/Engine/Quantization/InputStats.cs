@@ -1,0 +1,69 @@
+using QuantScope.Engine.Numerics;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Quantization;
+
+/// <summary>
+/// The statistics of a layer's input that depend on the input tensor alone: its amax (every step), and on stats steps its
+/// smallest nonzero magnitude, power sums, per-channel absmax with its median, and the what-if rows. Each is computed on
+/// first use and kept until disposal, so layers that read the same tensor (<see cref="SharedInput"/>) compute it once;
+/// the values are those each layer would compute itself, bit for bit (the same ops on the same tensor). Device tensors
+/// owned here: callers copy them and never dispose them.
+/// </summary>
+internal sealed class InputStats : IDisposable
+{
+    private readonly Tensor _x;
+    private Tensor? _amax, _smallest, _shape, _perChannel, _whatIf;
+    private IReadOnlyList<INumberFormat>? _whatIfFormats;
+
+    /// <summary>The statistics of <paramref name="x"/> (nothing is computed yet).</summary>
+    public InputStats(Tensor x) => _x = x;
+
+    /// <summary>True when these are the statistics of that very tensor object.</summary>
+    public bool Reads(Tensor x) => ReferenceEquals(x, _x);
+
+    /// <summary>0-d amax (<see cref="ScaleMath.Amax"/>).</summary>
+    public Tensor Amax => _amax ??= ScaleMath.Amax(_x).DetachFromDisposeScope();
+
+    /// <summary>[1] float64 smallest nonzero |x| (<see cref="RangeStats.SmallestNonzeroMagnitude"/>).</summary>
+    public Tensor SmallestNonzero => Distribution()._smallest!;
+
+    /// <summary>[4] float32 [Σx, Σx³, Σx⁴, median channel absmax] (<see cref="DistributionStats"/>' raw columns from <see cref="DistributionStats.SumX"/> on).</summary>
+    public Tensor Shape => Distribution()._shape!;
+
+    /// <summary>[C] float32 absmax of every channel (<see cref="DistributionStats.ChannelAbsMax"/>).</summary>
+    public Tensor ChannelAbsMax => Distribution()._perChannel!;
+
+    /// <summary>float64 [formats × <see cref="WhatIfStats.RawWidth"/>]: <see cref="WhatIfStats.Compute"/> of each format in order.</summary>
+    public Tensor WhatIf(IReadOnlyList<INumberFormat> formats)
+    {
+        if (_whatIf is not null && ReferenceEquals(formats, _whatIfFormats)) return _whatIf;
+        _whatIf?.Dispose();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        _whatIf = cat(formats.Select(f => WhatIfStats.Compute(_x, Amax, f)).ToArray()).DetachFromDisposeScope();
+        _whatIfFormats = formats;
+        return _whatIf;
+    }
+
+    // |x| once for the range and the channel absmax (both used to take their own abs pass).
+    private InputStats Distribution()
+    {
+        if (_smallest is not null) return this;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var magnitude = _x.detach().abs();
+        var smallest = RangeStats.SmallestNonzeroMagnitude(magnitude);
+        var perChannel = DistributionStats.ChannelAbsMaxOfMagnitude(magnitude);
+        var shape = cat([DistributionStats.PowerSums(_x), perChannel.median().reshape(1)]);
+        (_smallest, _perChannel, _shape) = (smallest.DetachFromDisposeScope(), perChannel.DetachFromDisposeScope(), shape.DetachFromDisposeScope());
+        return this;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var t in new[] { _amax, _smallest, _shape, _perChannel, _whatIf }) t?.Dispose();
+        (_amax, _smallest, _shape, _perChannel, _whatIf) = (null, null, null, null, null);
+    }
+}
