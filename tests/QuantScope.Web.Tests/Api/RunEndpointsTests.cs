@@ -32,7 +32,8 @@ public sealed class RunEndpointsTests : IClassFixture<QuantScopeWebFactory>
         Assert.Equal(("completed", 6), (summary.GetProperty("status").GetString(), summary.GetProperty("steps").GetInt32()));
         Assert.True(summary.GetProperty("lossApe").GetProperty("meanPct").GetDouble() >= 0);
         Assert.True(summary.GetProperty("baseline").GetProperty("finalLoss").GetDouble() > 0);
-        Assert.Equal(["continuation", "facts", "reasoning"], summary.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        // reasoning's two-fact endings (over 40 bytes) do not fit tiny's 32-byte context, so that task is not scored
+        Assert.Equal(["continuation", "facts"], summary.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
 
         // Evaluations before the first step and after the last; the twin's loss on every step.
         var heldOut = await _client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}/series?metric=heldout_loss");

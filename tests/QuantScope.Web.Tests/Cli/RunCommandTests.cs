@@ -40,7 +40,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(JsonValueKind.Number, summary.GetProperty("baseline").GetProperty("finalLoss").ValueKind);
         Assert.Equal(JsonValueKind.Object, summary.GetProperty("forgetting").ValueKind);
         var tasks = summary.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray();
-        Assert.Equal(["continuation", "facts", "reasoning"], tasks.Order()); // names as the engine orders them: compare as a set
+        Assert.Equal(["continuation", "facts"], tasks.Order()); // as a set; reasoning's endings do not fit tiny's context
 
         await using var db = OpenDb();
         var id = summary.GetProperty("runId").GetGuid();
