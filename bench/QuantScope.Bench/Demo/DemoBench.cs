@@ -48,7 +48,7 @@ public static class DemoBench
         foreach (var r in results)
         {
             var s = r.Summary;
-            var drops = string.Join(", ", s.Tasks.Select(t => $"{t.Name} {F(t.RelativeDropPct, "F2")}±{F(t.RelativeDropStdErrPct, "F1")}"));
+            var drops = string.Join(", ", s.Tasks.Select(t => $"{t.Name} {F(t.RelativeDropPct, "F2")}±{F(t.RelativeDropStdErrPct, "F1")}{(t.TwinOnly is { } l && t.RunOnly is { } g ? $" (-{l}/+{g})" : "")}"));
             var findings = r.Findings.Count == 0 ? "none" : string.Join("; ", r.Findings.Select(f => $"{f.Severity} {f.Detector}"));
             arms.AddRow(Markup.Escape(r.Key), F(r.WallSeconds, "F0"), F(s.LossApe?.MeanPct, "F3"), F(s.Saturation?.StepRate * 100, "F2"),
                 F(s.Forgetting?.HeldOutLossEnd, "F3"), F(s.Forgetting?.ProbeAccuracyEnd * 100, "F1"), Markup.Escape(drops), Markup.Escape(findings));

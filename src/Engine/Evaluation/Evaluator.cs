@@ -110,13 +110,26 @@ public static class Evaluator
     /// <param name="tokenizer">How contexts and choices become tokens; null = byte-level.</param>
     /// <exception cref="ArgumentException">The task has no items, an item's gold is out of range, or an item is invalid (see <see cref="LogLikelihoods"/>).</exception>
     /// <exception cref="InvalidDataException">A token id is outside the model's vocabulary.</exception>
-    public static TaskScore Score(LlamaForCausalLM model, McTask task, ITextTokenizer? tokenizer = null)
+    public static TaskScore Score(LlamaForCausalLM model, McTask task, ITextTokenizer? tokenizer = null) =>
+        ScoreItems(model, task, tokenizer).ToScore();
+
+    /// <summary>
+    /// <see cref="Score"/> item by item: whether <c>acc</c> and <c>acc_norm</c> picked each item's gold, in the task's
+    /// item order (what a paired comparison of two models on the same items needs).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="task">The task.</param>
+    /// <param name="tokenizer">How contexts and choices become tokens; null = byte-level.</param>
+    /// <exception cref="ArgumentException">The task has no items, an item's gold is out of range, or an item is invalid (see <see cref="LogLikelihoods"/>).</exception>
+    /// <exception cref="InvalidDataException">A token id is outside the model's vocabulary.</exception>
+    public static ItemResults ScoreItems(LlamaForCausalLM model, McTask task, ITextTokenizer? tokenizer = null)
     {
         if (task.Items.Count == 0) throw new ArgumentException($"Task {task.Name} has no items.", nameof(task));
         foreach (var item in task.Items)
             if (item.Gold < 0 || item.Gold >= item.Choices.Count)
                 throw new ArgumentException($"Task {task.Name}: gold {item.Gold} is out of range for {item.Choices.Count} choices.", nameof(task));
-        int acc = 0, accNorm = 0;
+        var correct = new bool[task.Items.Count];
+        var correctNorm = new bool[task.Items.Count];
         using var mode = new EvalModeScope(model);
         // Several items' choices share one forward pass (about RowsPerBatch * 4 rows): one pass per item cost ~4x more.
         var perPass = Math.Max(1, RowsPerBatch * 4 / Math.Max(1, task.Items.Max(i => i.Choices.Count)));
@@ -128,13 +141,12 @@ public static class Evaluator
             {
                 var (logLik, scoredBytes) = scored[k];
                 var perByte = logLik.Select((ll, i) => ll / scoredBytes[i]).ToArray();
-                if (FirstArgMax(logLik) == items[k].Gold) acc++;
-                if (FirstArgMax(perByte) == items[k].Gold) accNorm++;
+                correct[first + k] = FirstArgMax(logLik) == items[k].Gold;
+                correctNorm[first + k] = FirstArgMax(perByte) == items[k].Gold;
             }
         }
 
-        var n = task.Items.Count;
-        return new TaskScore(task.Name, (double)acc / n, (double)accNorm / n, n);
+        return new ItemResults(task.Name, correct, correctNorm);
     }
 
     /// <summary>

@@ -117,6 +117,15 @@ public static class MetricCatalog
     /// <summary>Suffix of a task's per-byte normalised accuracy.</summary>
     public const string TaskNormalisedSuffix = ".acc_norm";
 
+    /// <summary>Suffixes of a task's discordant item counts against the twin (items right for only one of the two models).</summary>
+    public const string TaskTwinOnlySuffix = ".twin_only", TaskRunOnlySuffix = ".run_only";
+
+    /// <summary>
+    /// Discordant items of task <paramref name="name"/> at an evaluation with a twin, counts: <c>task.NAME.twin_only</c>
+    /// (right for the twin only) when <paramref name="twinOnly"/>, else <c>task.NAME.run_only</c> (right for the run only).
+    /// </summary>
+    public static string TaskDiscordant(string name, bool twinOnly) => TaskPrefix + name + (twinOnly ? TaskTwinOnlySuffix : TaskRunOnlySuffix);
+
     /// <summary>Accuracy metric of task <paramref name="name"/> (fraction 0..1), or of the twin's when <paramref name="baseline"/>.</summary>
     public static string TaskAccuracy(string name, bool baseline = false, bool normalised = false) =>
         (baseline ? BaselinePrefix : "") + TaskPrefix + name + (normalised ? TaskNormalisedSuffix : TaskAccuracySuffix);
@@ -171,7 +180,7 @@ public static class MetricCatalog
     private static MetricInfo? Family(string name)
     {
         if (name.StartsWith(TaskPrefix, StringComparison.Ordinal) || name.StartsWith(BaselinePrefix + TaskPrefix, StringComparison.Ordinal))
-            return MetricCatalogEntries.TaskAccuracy with { Name = name };
+            return (IsDiscordant(name) ? MetricCatalogEntries.TaskDiscordant : MetricCatalogEntries.TaskAccuracy) with { Name = name };
         if (name.StartsWith(OutlierPrefix, StringComparison.Ordinal))
             return (name.EndsWith(OutlierChannelSuffix, StringComparison.Ordinal) ? MetricCatalogEntries.OutlierChannel : MetricCatalogEntries.OutlierAbsMax) with { Name = name };
         if (name.StartsWith(MagHistPrefix, StringComparison.Ordinal))
@@ -181,6 +190,9 @@ public static class MetricCatalog
         var inner = name[(last + 1)..];
         return last > WhatIfPrefix.Length && (WhatIfMetrics.Contains(inner) || ImportedWhatIfMetrics.Contains(inner)) ? MetricCatalogEntries.ByName[inner] with { Name = name } : null;
     }
+
+    private static bool IsDiscordant(string name) =>
+        name.EndsWith(TaskTwinOnlySuffix, StringComparison.Ordinal) || name.EndsWith(TaskRunOnlySuffix, StringComparison.Ordinal);
 
     /// <summary>True for <c>magHist.zero</c>, <c>magHist.under</c>, <c>magHist.over</c>, <c>magHist.e{k}</c> with an integer k, and the pattern itself.</summary>
     public static bool IsMagHistBin(string name)

@@ -65,6 +65,10 @@ internal static class MetricCatalogEntries
     public static MetricInfo TaskAccuracy { get; } =
         Step(MetricCatalog.TaskAccuracy("NAME"), Fraction, "task accuracy (0–1)", BetterDirection.Higher);
 
+    /// <summary>A task's discordant items against the twin, <c>task.NAME.twin_only</c> and <c>.run_only</c>: counts of items.</summary>
+    public static MetricInfo TaskDiscordant { get; } =
+        Step(MetricCatalog.TaskDiscordant("NAME", twinOnly: true), "items", "task items right for only one of run and twin", BetterDirection.Neither);
+
     /// <summary>The absmax of an FC2 layer's R-th largest input channel.</summary>
     public static MetricInfo OutlierAbsMax { get; } =
         Step(Outlier("LAYER", "R", channel: false), XUnits, "outlier channel absmax (x units)", BetterDirection.Neither);
@@ -77,7 +81,7 @@ internal static class MetricCatalogEntries
     public static MetricInfo MagnitudeHistogram { get; } =
         Layer(MagHistPattern, Fraction, "magnitude histogram bin (0–1, share of elements)", AllRoles, BetterDirection.Neither);
 
-    public static IReadOnlyList<MetricInfo> Families { get; } = [TaskAccuracy, OutlierAbsMax, OutlierChannel, MagnitudeHistogram];
+    public static IReadOnlyList<MetricInfo> Families { get; } = [TaskAccuracy, TaskDiscordant, OutlierAbsMax, OutlierChannel, MagnitudeHistogram];
 
     public static IReadOnlyDictionary<string, MetricInfo> ByName { get; } = All.ToDictionary(m => m.Name, StringComparer.Ordinal);
 

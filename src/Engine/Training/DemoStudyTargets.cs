@@ -38,7 +38,8 @@ public static class DemoStudyTargets
         {
             var drop = task.RelativeDropPct ?? double.NaN;
             var se = task.RelativeDropStdErrPct is { } e ? $" ± {F(e, "F2")}" : "";
-            targets.Add(new(DemoStudy.Fixed, $"task drop {task.Name}, % ({task.Items} items)", F(drop, "F2") + se, $"< {FixedDropPct}", drop < FixedDropPct));
+            var flips = task.TwinOnly is { } lost && task.RunOnly is { } gained ? $"; {lost} lost, {gained} gained" : "";
+            targets.Add(new(DemoStudy.Fixed, $"task drop {task.Name}, % ({task.Items} items{flips})", F(drop, "F2") + se, $"< {FixedDropPct}", drop < FixedDropPct));
         }
 
         var loud = fix.Findings.Where(f => f.Severity >= FindingSeverity.Warning).Select(f => $"{f.Severity}: {f.Title}").ToArray();

@@ -6,7 +6,8 @@ namespace QuantScope.Engine.Training;
 
 /// <summary>
 /// Evaluates the run's model (and the twin's) after a number of main steps: held-out loss on the pretraining data
-/// (forgetting), knowledge-probe accuracy and every task's acc / acc_norm, as scalars at that step; when the main phase
+/// (forgetting), knowledge-probe accuracy and every task's acc / acc_norm, as scalars at that step, and with a twin each task's
+/// discordant items (right for only one of the two); when the main phase
 /// reads a text file, also the held-out loss and perplexity on that file's held-out part. Everything is tokenized with
 /// the run's tokenizer (<see cref="ExperimentData.Tokenizer"/>).
 /// </summary>
@@ -19,8 +20,17 @@ internal static class EvaluationStep
     public static IReadOnlyList<ScalarPoint> Run(int step, LlamaForCausalLM model, LlamaForCausalLM? twin, ExperimentData data, int seqLen)
     {
         var points = new List<ScalarPoint>();
-        Add(points, step, model, baseline: false, data, seqLen);
-        if (twin is not null) Add(points, step, twin, baseline: true, data, seqLen);
+        var scores = Add(points, step, model, baseline: false, data, seqLen);
+        if (twin is null) return points;
+        var twinScores = Add(points, step, twin, baseline: true, data, seqLen);
+        for (var t = 0; t < scores.Count; t++)
+        {
+            // The paired comparison: which items flipped, each way (both models score the same items, in the same order).
+            var (twinOnly, runOnly) = scores[t].Discordant(twinScores[t]);
+            points.Add(new ScalarPoint(step, MetricCatalog.TaskDiscordant(scores[t].Name, twinOnly: true), twinOnly));
+            points.Add(new ScalarPoint(step, MetricCatalog.TaskDiscordant(scores[t].Name, twinOnly: false), runOnly));
+        }
+
         return points;
     }
 
@@ -37,7 +47,8 @@ internal static class EvaluationStep
             .Where(t => t.Items.Count > 0).ToArray();
     }
 
-    private static void Add(List<ScalarPoint> points, int step, LlamaForCausalLM model, bool baseline, ExperimentData data, int seqLen)
+    /// <summary>Adds one model's scalars to <paramref name="points"/>; returns its tasks scored item by item, in <see cref="ScoredTasks"/> order.</summary>
+    private static IReadOnlyList<ItemResults> Add(List<ScalarPoint> points, int step, LlamaForCausalLM model, bool baseline, ExperimentData data, int seqLen)
     {
         var loss = Evaluator.HeldOutLoss(model, data.Forgetting.HeldOut, seqLen, HeldOutWindows);
         points.Add(new ScalarPoint(step, baseline ? MetricCatalog.BaselineHeldOutLoss : MetricCatalog.HeldOutLoss, (float)loss));
@@ -59,11 +70,16 @@ internal static class EvaluationStep
             points.Add(new ScalarPoint(step, baseline ? MetricCatalog.BaselineProbeAccuracy : MetricCatalog.ProbeAccuracy, (float)probe));
         }
 
+        var results = new List<ItemResults>();
         foreach (var task in ScoredTasks(data, model.Config))
         {
-            var score = Evaluator.Score(model, task, tokenizer);
+            var items = Evaluator.ScoreItems(model, task, tokenizer);
+            var score = items.ToScore();
             points.Add(new ScalarPoint(step, MetricCatalog.TaskAccuracy(task.Name, baseline), (float)score.Acc));
             points.Add(new ScalarPoint(step, MetricCatalog.TaskAccuracy(task.Name, baseline, normalised: true), (float)score.AccNorm));
+            results.Add(items);
         }
+
+        return results;
     }
 }

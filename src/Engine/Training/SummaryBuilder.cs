@@ -190,12 +190,19 @@ public sealed class SummaryBuilder
             var baseline = Last(MetricCatalog.TaskAccuracy(name, baseline: true));
             double? drop = baseline is > 0 ? (baseline.Value - acc) / baseline.Value * 100.0 : null;
             int? items = _taskItems.TryGetValue(name, out var n) ? n : null;
-            double? se = baseline is { } b && items is { } count ? TaskSummary.StdErrPp(acc, b, count) : null;
+            var twinOnly = Last(MetricCatalog.TaskDiscordant(name, twinOnly: true));
+            var runOnly = Last(MetricCatalog.TaskDiscordant(name, twinOnly: false));
+            var paired = twinOnly is not null && runOnly is not null;
+            double? se = baseline is not { } b || items is not { } count ? null
+                : paired ? TaskSummary.PairedStdErrPp((int)twinOnly!.Value, (int)runOnly!.Value, count)
+                : TaskSummary.StdErrPp(acc, b, count);
             return new TaskSummary(name, acc, norm, baseline, drop)
             {
                 Items = items,
                 DropPp = baseline is { } b2 ? (b2 - acc) * 100.0 : null,
                 DropStdErrPp = se,
+                TwinOnly = paired ? (int)twinOnly!.Value : null,
+                RunOnly = paired ? (int)runOnly!.Value : null,
                 RelativeDropStdErrPct = se is { } e && baseline is > 0 ? e / baseline.Value : null, // pp over the twin (a fraction) = percent of it
             };
         }).ToArray();

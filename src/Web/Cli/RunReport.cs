@@ -42,9 +42,13 @@ public static class RunReport
         if (summary.Tasks.Count == 0) return;
 
         var tasks = new Table().AddColumn("task");
-        foreach (var column in new[] { "acc", "acc_norm", "baseline acc", "drop (%)" }) tasks.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var column in new[] { "acc", "acc_norm", "baseline acc", "drop (%)", "± SE (%)", "items", "lost / gained" }) tasks.AddColumn(new TableColumn(column).RightAligned());
         foreach (var t in summary.Tasks)
-            tasks.AddRow(Markup.Escape(t.Name), Number(t.Acc), Number(t.AccNorm), Number(t.BaselineAcc), Number(t.RelativeDropPct, "F1"));
+        {
+            var flips = t.TwinOnly is { } lost && t.RunOnly is { } gained ? $"{lost} / {gained}" : "-";
+            tasks.AddRow(Markup.Escape(t.Name), Number(t.Acc), Number(t.AccNorm), Number(t.BaselineAcc), Number(t.RelativeDropPct, "F1"),
+                Number(t.RelativeDropStdErrPct, "F1"), t.Items?.ToString(CultureInfo.InvariantCulture) ?? "-", flips);
+        }
         console.Write(tasks);
     }
 

@@ -26,13 +26,16 @@ public static class StudyFormat
     };
 
     /// <summary>
-    /// A task drop with its standard error and item count where the summary has them: "0.52 ± 0.31 % (720 items)",
-    /// "0.52 ± 0.31 %", "0.52 % (720 items)" or "0.52 %".
+    /// A task drop with its standard error, item count and discordant items where the summary has them:
+    /// "0.52 ± 0.31 % (720 items; 5 lost, 2 gained)" (lost: right for the twin only; gained: right for the run only),
+    /// "0.52 ± 0.31 % (720 items)", "0.52 ± 0.31 %", "0.52 % (720 items)" or "0.52 %".
     /// </summary>
-    public static string Drop(double? dropPct, double? sePct, int? items = null)
+    public static string Drop(double? dropPct, double? sePct, int? items = null, int? lost = null, int? gained = null)
     {
         if (dropPct is not { } d || !double.IsFinite(d)) return Missing;
         var drop = sePct is { } se && double.IsFinite(se) ? $"{Value(d)} ± {Value(se)} %" : Percent(d);
-        return items is { } n ? $"{drop} ({n.ToString(Invariant)} items)" : drop;
+        if (items is not { } n) return drop;
+        var flips = lost is { } l && gained is { } g ? $"; {l.ToString(Invariant)} lost, {g.ToString(Invariant)} gained" : "";
+        return $"{drop} ({n.ToString(Invariant)} items{flips})";
     }
 }

@@ -31,6 +31,6 @@ public static class StudyRunReader
     // The engine's typed fields: the drop shown is the relative one, so its standard error is the relative one too.
     private static List<StudyTaskDto> Tasks(RunSummary? summary) =>
         summary?.Tasks is { Count: > 0 } tasks
-            ? tasks.Select(t => new StudyTaskDto(t.Name, t.Acc, t.BaselineAcc, t.RelativeDropPct, t.RelativeDropStdErrPct, t.Items)).ToList()
+            ? tasks.Select(t => new StudyTaskDto(t.Name, t.Acc, t.BaselineAcc, t.RelativeDropPct, t.RelativeDropStdErrPct, t.Items) { Lost = t.TwinOnly, Gained = t.RunOnly }).ToList()
             : [];
 }

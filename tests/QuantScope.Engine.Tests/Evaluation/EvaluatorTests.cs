@@ -214,6 +214,9 @@ public class EvaluatorTests
         Assert.Equal(0.5, score.AccNorm); // acc_norm picks the long one: right only on item 1
         var perItem = Evaluator.Score(model, task with { Items = [task.Items[0]] });
         Assert.Equal((0.0, 1.0), (perItem.Acc, perItem.AccNorm));
+        var items = Evaluator.ScoreItems(model, task); // the same, item by item
+        Assert.Equal([false, true], items.Correct);
+        Assert.Equal([true, false], items.CorrectNorm);
     }
 
     [Fact]

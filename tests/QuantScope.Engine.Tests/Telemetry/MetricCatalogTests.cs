@@ -61,6 +61,8 @@ public sealed class MetricCatalogTests
     [InlineData("whatIf.e5m2.sqnrDb", "dB")]
     [InlineData("task.facts.acc", "fraction")]
     [InlineData("baseline_task.facts.acc_norm", "fraction")]
+    [InlineData("task.reasoning.twin_only", "items")]
+    [InlineData("task.reasoning.run_only", "items")]
     [InlineData("outliers.model.layers.0.mlp.down_proj.2.channel", "channel index")]
     [InlineData("whatIf.e5m2.loss", "whatIf.e5m2.loss")]
     [InlineData("somethingNew", "somethingNew")]

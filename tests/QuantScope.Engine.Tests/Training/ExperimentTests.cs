@@ -49,6 +49,24 @@ public class ExperimentTests
     }
 
     [Fact]
+    public void Evaluation_WithTwin_DiscordantItemsAccountForTheDrop()
+    {
+        // Quantized run against its twin: the items each got right alone differ by exactly the drop in items.
+        var (fp8, _) = Run(Tiny(4) with { Baseline = true, EvalEvery = 4 });
+        Assert.Equal(["continuation", "facts"], fp8.Tasks.Select(t => t.Name)); // tiny's context holds no reasoning item
+        foreach (var t in fp8.Tasks)
+        {
+            var n = t.Items!.Value;
+            Assert.Equal((int)Math.Round((t.BaselineAcc!.Value - t.Acc) * n), t.TwinOnly!.Value - t.RunOnly!.Value);
+            Assert.Equal(TaskSummary.PairedStdErrPp(t.TwinOnly.Value, t.RunOnly.Value, n), t.DropStdErrPp!.Value, 12);
+        }
+
+        // With quantization off the twin is the same model: no item differs, and the drop has no noise at all.
+        var (same, _) = Run(Tiny(4) with { Quant = null, Baseline = true, EvalEvery = 4 });
+        Assert.All(same.Tasks, t => Assert.Equal((0, 0, 0.0, 0.0), (t.TwinOnly, t.RunOnly, t.DropPp, t.DropStdErrPp)));
+    }
+
+    [Fact]
     public void MostRecentH1_ExceedsMoreOftenThanMaxH64()
     {
         var config = Tiny(30) with { LearningRate = 1e-2 };

@@ -78,6 +78,32 @@ public class SummaryBuilderTests
         Assert.Equal((null, null, null), (reasoning.Items, reasoning.DropPp, reasoning.DropStdErrPp));
     }
 
+    [Fact]
+    public void Tasks_WithDiscordantItems_DropCarriesThePairedStandardError()
+    {
+        // 64 items, the twin right on 32, the run on 24: 9 right for the twin only, 1 for the run only (net 8 = 12.5 pp).
+        // Paired: sqrt(9 + 1 - 8² / 64) / 64 = 3 / 64 -> 4.6875 pp (the unpaired formula would give 8.6 pp); 9.375 % of 0.5.
+        var b = new SummaryBuilder(Layers, [false, false, false], 0, 1000, new Dictionary<string, int> { ["facts"] = 64 });
+        b.Add(new MetricBatch(Guid.Empty,
+        [
+            new ScalarPoint(10, MetricCatalog.TaskAccuracy("facts"), 0.375f), new ScalarPoint(10, MetricCatalog.TaskAccuracy("facts", baseline: true), 0.5f),
+            new ScalarPoint(10, MetricCatalog.TaskDiscordant("facts", twinOnly: true), 9), new ScalarPoint(10, MetricCatalog.TaskDiscordant("facts", twinOnly: false), 1),
+        ], []));
+        var facts = Assert.Single(b.Build(Guid.Empty, RunStatus.Completed).Tasks);
+
+        Assert.Equal((64, 12.5, 25.0, 9, 1), (facts.Items, facts.DropPp, facts.RelativeDropPct, facts.TwinOnly, facts.RunOnly));
+        Assert.Equal(4.6875, facts.DropStdErrPp!.Value, 12);
+        Assert.Equal(9.375, facts.RelativeDropStdErrPct!.Value, 12);
+    }
+
+    [Theory]
+    [InlineData(9, 1, 64, 4.6875)]              // sqrt(10 - 64 / 64) / 64 = 3 / 64
+    [InlineData(0, 0, 100, 0.0)]                // no item changed: no noise in the difference
+    [InlineData(2, 0, 4, 25.0)]                 // sqrt(2 - 4 / 4) / 4
+    [InlineData(3, 3, 10, 24.494897427831781)]  // sqrt(6) / 10
+    public void PairedStdErrPp_DiscordantItems_IsTheMcNemarFormulaInPoints(int twinOnly, int runOnly, int n, double expected) =>
+        Assert.Equal(expected, TaskSummary.PairedStdErrPp(twinOnly, runOnly, n), 12);
+
     [Theory]
     [InlineData(0.5, 0.5, 50, 10.0)]  // sqrt(0.25 / 50 * 2) = 0.1
     [InlineData(1.0, 0.0, 240, 0.0)]  // certain outcomes have no sampling error

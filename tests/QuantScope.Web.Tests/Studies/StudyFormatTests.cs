@@ -28,5 +28,6 @@ public sealed class StudyFormatTests
         Assert.Equal("–", StudyFormat.Drop(null, 0.3));
         Assert.Equal("0.52 ± 0.31 % (720 items)", StudyFormat.Drop(0.52, 0.31, 720));
         Assert.Equal("0.52 % (32 items)", StudyFormat.Drop(0.52, null, 32));
+        Assert.Equal("0.52 ± 0.31 % (720 items; 5 lost, 2 gained)", StudyFormat.Drop(0.52, 0.31, 720, 5, 2));
     }
 }

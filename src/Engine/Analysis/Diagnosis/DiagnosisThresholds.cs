@@ -42,7 +42,7 @@ public sealed record DiagnosisThresholds
     public double HeldOutLossRise { get; init; } = 0.2;
     /// <summary>
     /// Forgetting: a rise shared with the twin of at least this fraction (1.0 = the held-out loss doubled) means the
-    /// training overwrites its pretraining (the demo's LR 1e-3: +688 %; its LR 3e-5 on new-domain text: +52 %): a Warning
+    /// training overwrites its pretraining (the demo's LR 1e-3: +688 %; LR 3e-5 on its new-domain text: +52 %): a Warning
     /// about the LR and warmup, Critical at 5 times this. Below it, a shared rise is an Info unless the LR is at least
     /// <see cref="HighLearningRate"/> (then the LR is the cause, and the Warning says so).
     /// </summary>

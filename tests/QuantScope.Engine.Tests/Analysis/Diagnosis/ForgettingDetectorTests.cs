@@ -66,7 +66,7 @@ public class ForgettingDetectorTests
     [Fact]
     public void Detect_RunAndTwinRiseAlikeBelowDoubling_InfoAboutTheFineTuning()
     {
-        // The demo's fixed recipe (measured): new-domain fine-tuning at LR 3e-5 raised the held-out pretraining loss from
+        // Measured on the demo model: new-domain fine-tuning at LR 3e-5 raised the held-out pretraining loss from
         // 0.508 to 0.772 in the run and its twin alike and cost both ~9 probe points: the data's doing, not the format's.
         var input = HealthyRun.Input()
             .With(MetricCatalog.HeldOutLoss, new StepSeries([0, 30, 60], [0.508f, 0.7f, 0.772f]))
