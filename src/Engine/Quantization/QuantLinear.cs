@@ -224,8 +224,9 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         var y = Matmul(input, weight);
         Probe.Observe(inputStats, x, input, weight, y, Measured(InputRecipe), Measured(WeightRecipe), Matmul);
         if (!training || !y.requires_grad) return y;
-        var quantizedGrad = GradOutputRecipe is not null && _enabled;
-        if (!quantizedGrad && !(GradOutputRecipe is null && Probe.ObserveGrad)) return y;
+        // A quantized gradient role is attached in a warmup too, where it records only its amax (as the forward roles do),
+        // so the warmup can calibrate its history; a high-precision one only when watched (stats.grad).
+        if (GradOutputRecipe is null && !Probe.ObserveGrad) return y;
         using (y) return GradOutputFunction.Attach(y, this);
     }
 
@@ -252,8 +253,9 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The backward half: quantizes dL/dy by the grad recipe and records its stats row, or, for a gradient kept in high
-    /// precision, records its amax and what-if FP8 statistics and passes it on unchanged. Called by autograd
+    /// The backward half: quantizes dL/dy by the grad recipe and records its stats row (in a high-precision warmup only its
+    /// amax, passing it on unchanged), or, for a gradient kept in high precision, records its amax and what-if FP8
+    /// statistics and passes it on unchanged. Called by autograd
     /// (<see cref="GradOutputFunction"/>) once per backward pass.
     /// </summary>
     internal Tensor QuantizeGradOutput(Tensor gradOutput)
@@ -266,6 +268,12 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         }
 
         using var amax = ScaleMath.Amax(gradOutput);
+        if (!_enabled) // a high-precision warmup: the amax only (calibration reads it), the gradient passed on unchanged
+        {
+            using (var row = amax.reshape(1)) Probe.Record(LayerProbe.GradRow, row);
+            return gradOutput.alias();
+        }
+
         var (output, stats) = RoleQuantizer.Quantize(gradOutput, amax, GradOutputFormat!, _gradOutputScaling, training, Probe.CollectStats, _stochastic[LayerProbe.GradRow], Probe.Pictures);
         using (stats) Probe.Record(LayerProbe.GradRow, stats);
         Probe.RecordWhatIf(LayerProbe.GradRow, gradOutput, amax);

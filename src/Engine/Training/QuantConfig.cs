@@ -32,7 +32,7 @@ public sealed record QuantConfig
     public IReadOnlyList<QuantRule>? Rules { get; init; }
 
     /// <summary>
-    /// Calibrate during the BF16 warmup (Transformer Engine's calibration): the warmup's recorded input and weight amax
+    /// Calibrate during the BF16 warmup (Transformer Engine's calibration): the warmup's recorded input, weight and gradient amax
     /// fill each delayed-scaling history when QAT starts, so the first quantized steps scale from a full window instead of
     /// an empty one. Default false (histories start empty at QAT start); no effect without <c>bf16WarmupSteps</c>.
     /// Left out of the written config at its default, so configs written before it existed read back unchanged.

@@ -6,11 +6,11 @@ namespace QuantScope.Engine.Training;
 
 /// <summary>
 /// Calibration during the BF16 warmup (Transformer Engine's <c>fp8_autocast(calibrating=True)</c>): the warmup runs in
-/// high precision but its input and weight amax are recorded (the trainer logs them anyway), and when QAT starts each
+/// high precision but its input, weight and output-gradient amax are recorded (the trainer logs them anyway), and when QAT starts each
 /// delayed-scaling history is filled with the last H of them, oldest first, instead of starting empty. The first
 /// quantized steps then scale from a full window, as every later step does; a history that starts empty predicts from
 /// one or two steps and saturates whenever the next batch's amax is larger (the "no warmup" failure).
-/// Gradient histories are not calibrated (a quantized gradient's amax is not recorded while quantization is off).
+/// A gradient's amax is that of the warmup step's backward pass, so its history starts from the warmup's gradients.
 /// A run resumed inside its warmup calibrates from the warmup steps it ran after the resume.
 /// </summary>
 internal sealed class WarmupCalibration(int warmupSteps, int capacity)
@@ -19,6 +19,7 @@ internal sealed class WarmupCalibration(int warmupSteps, int capacity)
     {
         [TensorRoles.Input] = new(),
         [TensorRoles.Weight] = new(),
+        [TensorRoles.GradOutput] = new(),
     };
 
     /// <summary>Takes the warmup steps' amax (per layer, in telemetry order) from an emitted batch.</summary>
@@ -43,6 +44,7 @@ internal sealed class WarmupCalibration(int warmupSteps, int capacity)
         {
             filled += Fill(layers[l].InputScaling, _amax[TensorRoles.Input], l);
             filled += Fill(layers[l].WeightScaling, _amax[TensorRoles.Weight], l);
+            filled += Fill(layers[l].GradOutputScaling, _amax[TensorRoles.GradOutput], l);
         }
 
         return filled;

@@ -58,11 +58,8 @@ internal static class ColdStartSaturation
         var evidence = $"{cold} {Pct(earlyRate)} of (layer, step) pairs of the {role} saturated (amax > amaxPred) in the first "
             + $"{t.EarlyQatSteps} QAT steps (steps {start}-{end - 1}), against {Pct(laterRate)} afterwards, in {layers.Length} of "
             + $"{input.Layers.Count} layers: the pattern of amax histories that start empty. " + impact.Describe();
-        var fix = role == TensorRoles.GradOutput
-            ? "Gradient histories cannot be calibrated in a BF16 warmup (their amax is not recorded while quantization is off): "
-                + "where the clipping matters, use current scaling for the gradients."
-            : "Warm up in BF16 and calibrate the histories there (bf16WarmupSteps, quant.calibrateInWarmup: true), so the first "
-                + "quantized steps scale from a full window.";
+        const string fix = "Warm up in BF16 and calibrate the histories there (bf16WarmupSteps, quant.calibrateInWarmup: true: the "
+            + "input, weight and gradient histories), so the first quantized steps scale from a full window.";
         return new Finding(DetectorIds.Saturation, impact.Severity(highRate: false),
             $"{role}: saturation at QAT start (empty amax histories)", evidence,
             layers.Take(t.MaxListed).Select(l => input.Layers[l]).ToArray(),
