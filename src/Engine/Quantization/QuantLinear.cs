@@ -137,7 +137,8 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Seed of the stochastic rounding of the roles whose recipe asks for it (<see cref="RoundingMode.Stochastic"/>): each
     /// role draws from its own generator, seeded from this seed, the layer's name and the role, so a run is deterministic
-    /// for its seed. The trainer sets the run's seed; setting it restarts the generators. Not saved in resume checkpoints.
+    /// for its seed. The trainer sets the run's seed; setting it restarts the generators. Resume checkpoints save their
+    /// states (<see cref="RoundingGenerators"/>, <see cref="RestoreRounding"/>).
     /// </summary>
     public long RoundingSeed
     {
@@ -162,6 +163,30 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
                 ? new Generator(StochasticSeed(_roundingSeed, GetName(), role), _weight.device) // host API: made outside a step
                 : null;
         }
+    }
+
+    /// <summary>The stochastic-rounding generator of each role row (input, weight, output gradient); null where the role rounds to nearest.</summary>
+    internal IReadOnlyList<Generator?> RoundingGenerators => _stochastic;
+
+    /// <summary>
+    /// Restores role row <paramref name="role"/>'s generator from a resume checkpoint's <paramref name="state"/>. A state
+    /// of the other device kind (a different generator with a state of another size) cannot continue the stream, so the
+    /// generator is reseeded from the run's seed, the layer, the role and <paramref name="step"/>: the resumed run stays
+    /// deterministic. Returns whether the stream continued.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The role rounds to nearest (it has no generator).</exception>
+    internal bool RestoreRounding(int role, Tensor state, int step)
+    {
+        var generator = _stochastic[role] ?? throw new InvalidDataException($"role {role} of {GetName()} does not round stochastically");
+        using var current = generator.get_state();
+        if (current.numel() == state.numel())
+        {
+            generator.set_state(state);
+            return true;
+        }
+
+        generator.manual_seed(unchecked((long)(StochasticSeed(_roundingSeed, GetName(), role) ^ ((ulong)step * 1_000_003UL))));
+        return false;
     }
 
     // FNV-1a over the layer name and role, mixed with the run's seed: distinct, reproducible streams per layer and role.

@@ -9,13 +9,17 @@ namespace QuantScope.Engine.Training;
 /// Everything a run needs to continue exactly after <c>step</c> main steps, in one file (<c>step-N.resume</c>):
 /// header (magic, config hash, step), then per model (the run, then its twin if any) every parameter and persistent
 /// buffer (amax histories, scales, amaxPred) bit for bit, each delayed-scaling state's update count, the FC2 top-channel
-/// buffers and the dropout generator, then that model's AdamW state; then the saturation-event window and the summary
+/// buffers, the dropout generator and the stochastic-rounding generators (files written before those, <c>QSRS1</c>, have
+/// none: their generators restart from the seed), then that model's AdamW state; then the saturation-event window and the summary
 /// accumulators; then <see cref="Trailer"/>. The data position is the step itself: the sampler replays that many draws.
 /// Written through a temp file and a move, so a kill mid-save leaves the previous state intact.
 /// </summary>
 internal static class ResumeState
 {
-    public const string Magic = "QSRS1";
+    public const string Magic = "QSRS2";
+
+    /// <summary>The format before the stochastic-rounding generators were saved: still read.</summary>
+    private const string MagicWithoutRounding = "QSRS1";
 
     /// <summary>The last bytes of every complete file: a file without them was cut short.</summary>
     public static readonly byte[] Trailer = "QSRSEND\n"u8.ToArray();
@@ -90,7 +94,7 @@ internal static class ResumeState
             using var stream = File.OpenRead(path);
             if (stream.Length < Trailer.Length) throw new ResumeCheckpointException(path, "file", "is cut short (a save was interrupted?).");
             using var reader = new BinaryReader(stream, Encoding.UTF8);
-            if (reader.ReadString() != Magic) throw new ResumeCheckpointException(path, "magic", "is not a QuantScope resume state.");
+            if (reader.ReadString() is not (Magic or MagicWithoutRounding)) throw new ResumeCheckpointException(path, "magic", "is not a QuantScope resume state.");
             var header = (reader.ReadString(), reader.ReadInt32());
             stream.Seek(-Trailer.Length, SeekOrigin.End);
             if (!reader.ReadBytes(Trailer.Length).SequenceEqual(Trailer)) throw new ResumeCheckpointException(path, "file", "is cut short (a save was interrupted?).");
@@ -115,11 +119,11 @@ internal static class ResumeState
         try
         {
             using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-            reader.ReadString();
+            var rounding = reader.ReadString() == Magic;
             reader.ReadString();
             reader.ReadInt32();
             section = "model";
-            ReadModel(reader, parts.Model, path, step);
+            ReadModel(reader, parts.Model, path, step, rounding);
             section = "optimizer";
             parts.Optimizer.LoadState(reader);
             section = "twin";
@@ -127,7 +131,7 @@ internal static class ResumeState
                 throw new ResumeCheckpointException(path, "twin", "presence differs from the config's baseline setting.");
             if (parts.Twin is not null)
             {
-                ReadModel(reader, parts.Twin, path, step);
+                ReadModel(reader, parts.Twin, path, step, rounding);
                 section = "twin optimizer";
                 parts.TwinOptimizer!.LoadState(reader);
             }
@@ -183,9 +187,18 @@ internal static class ResumeState
             using var state = dropout.GetState();
             ResumeFormat.WriteTensor(writer, state);
         }
+
+        var generators = RoundingGenerators(model).ToArray();
+        writer.Write(generators.Length);
+        foreach (var (name, layer, role) in generators)
+        {
+            writer.Write(name);
+            using var state = layer.RoundingGenerators[role]!.get_state();
+            ResumeFormat.WriteTensor(writer, state);
+        }
     }
 
-    private static void ReadModel(BinaryReader reader, LlamaForCausalLM model, string path, int step)
+    private static void ReadModel(BinaryReader reader, LlamaForCausalLM model, string path, int step, bool rounding)
     {
         var tensors = Tensors(model);
         var count = ResumeFormat.ReadCount(reader, "model tensors");
@@ -223,6 +236,26 @@ internal static class ResumeState
             using var state = ResumeFormat.ReadTensor(reader);
             dropout.Restore(state, step); // a state from the other device kind reseeds (see SeededDropout.Restore)
         }
+
+        if (!rounding) return; // an older file: the generators go on from their seeds
+        var generators = RoundingGenerators(model).ToDictionary(g => g.Name, g => (g.Layer, g.Role), StringComparer.Ordinal);
+        count = ResumeFormat.ReadCount(reader, "rounding generators");
+        if (count != generators.Count) throw new ResumeCheckpointException(path, "rounding generators", $"number {count}; this model has {generators.Count}.");
+        for (var i = 0; i < count; i++)
+        {
+            var name = reader.ReadString();
+            if (!generators.TryGetValue(name, out var g)) throw new ResumeCheckpointException(path, name, "is not a stochastic-rounding generator of this model.");
+            using var state = ResumeFormat.ReadTensor(reader);
+            Field(path, name, () => g.Layer.RestoreRounding(g.Role, state, step)); // the other device kind reseeds
+        }
+    }
+
+    // Every stochastic-rounding generator, named LAYER.rounding.ROLE (the stats row's role name).
+    private static IEnumerable<(string Name, Quantization.QuantLinear Layer, int Role)> RoundingGenerators(LlamaForCausalLM model)
+    {
+        foreach (var (name, layer) in model.QuantizedLayers)
+            for (var role = 0; role < layer.RoundingGenerators.Count; role++)
+                if (layer.RoundingGenerators[role] is not null) yield return ($"{name}.rounding.{Quantization.LayerStatsLayout.Roles[role]}", layer, role);
     }
 
     private static void Field(string path, string field, Action read)

@@ -121,14 +121,15 @@ public class GradOutputQuantizerTests
         Backward(layer, [1f, 0.3f]); // quantized: seeds all three histories with amax 1 (g), 2 (x), 4 (W)
         layer.QuantizationEnabled = false;
 
-        // Warmup step: exact gradient (0.3 is not on the E5M2 grid at scale 57344), amax only, histories untouched.
+        // Warmup step: exact gradient (0.3 is not on the E5M2 grid at scale 57344), amax only (every role), histories untouched.
         var (dx, _) = Backward(layer, [8f, 0.3f]);
         Assert.Equal([8f + 0.9f, 16f + 1.2f], dx, new FloatTolerance(1e-5f));
         var stats = TensorAssert.Floats(layer.Probe.Stats);
         var width = LayerStatsLayout.Metrics.Count;
         Assert.Equal(2f, stats[0]); // input amax; scale and the rest not measured
         Assert.All(stats.Skip(1).Take(10), v => Assert.True(float.IsNaN(v)));
-        Assert.All(stats.Skip(2 * width), v => Assert.True(float.IsNaN(v))); // no gradient quantized
+        Assert.Equal(8f, stats[2 * width]); // the gradient's amax, measured for the warmup's calibration
+        Assert.All(stats.Skip(2 * width + 1), v => Assert.True(float.IsNaN(v))); // but not quantized
         Assert.Equal(1, layer.GradOutputScaling!.Updates);
 
         // Switched on: every state forgets the earlier quantized step and seeds from the current one (g amax 8).

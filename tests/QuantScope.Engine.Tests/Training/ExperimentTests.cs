@@ -93,11 +93,14 @@ public class ExperimentTests
     [Fact]
     public void Bf16Warmup_WithQuantizedGradients_IsNotADivergence()
     {
-        // During the warmup the gradient is not quantized, so not measured: that must not read as a NaN gradient.
+        // During the warmup the gradient is not quantized: only its amax is measured (as the forward roles' are, for the
+        // calibration), with no scale; none of that may read as a NaN gradient.
         var (summary, batches) = Run(Tiny(5) with { Bf16WarmupSteps = 2, Quant = new QuantConfig { Preset = "fp8-hybrid-delayed" } });
         Assert.Equal(5, summary.Steps);
-        var grad = batches.SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput && p.Metric == MetricCatalog.Amax).ToArray();
-        Assert.Equal([2, 3, 4], grad.Select(p => p.Step));
+        var grad = batches.SelectMany(b => b.LayerPoints).Where(p => p.Role == TensorRoles.GradOutput).ToArray();
+        Assert.Equal([0, 1, 2, 3, 4], grad.Where(p => p.Metric == MetricCatalog.Amax).Select(p => p.Step));
+        Assert.All(grad.Where(p => p.Metric == MetricCatalog.Amax).SelectMany(p => p.Values), a => Assert.True(float.IsFinite(a) && a > 0));
+        Assert.Equal([2, 3, 4], grad.Where(p => p.Metric == MetricCatalog.Scale).Select(p => p.Step));
     }
 
     [Fact]
