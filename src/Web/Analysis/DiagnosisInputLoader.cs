@@ -19,7 +19,7 @@ public sealed class DiagnosisInputLoader(RunRepository runs, MetricSeriesReposit
 {
     private static readonly string[] ScalarMetrics =
     [
-        MetricCatalog.Loss, MetricCatalog.BaselineLoss, MetricCatalog.HeldOutLoss, MetricCatalog.BaselineHeldOutLoss,
+        MetricCatalog.Loss, MetricCatalog.BaselineLoss, MetricCatalog.LossApe, MetricCatalog.HeldOutLoss, MetricCatalog.BaselineHeldOutLoss,
         MetricCatalog.ProbeAccuracy, MetricCatalog.BaselineProbeAccuracy,
     ];
 
