@@ -53,8 +53,8 @@ internal sealed class InputStats : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var magnitude = _x.detach().abs();
-        var smallest = RangeStats.SmallestNonzeroMagnitude(magnitude);
         var perChannel = DistributionStats.ChannelAbsMaxOfMagnitude(magnitude);
+        var smallest = RangeStats.SmallestNonzeroMagnitude(magnitude); // after the channel absmax: overwrites |x|'s zeros
         var shape = cat([DistributionStats.PowerSums(_x), perChannel.median().reshape(1)]);
         (_smallest, _perChannel, _shape) = (smallest.DetachFromDisposeScope(), perChannel.DetachFromDisposeScope(), shape.DetachFromDisposeScope());
         return this;

@@ -176,15 +176,12 @@ public sealed class LayerProbe : IDisposable
         using var noGrad = no_grad();
         using var amax = ScaleMath.Amax(grad);
         using (var row = amax.reshape(1)) Record(GradRow, row);
-        using var magnitude = CollectStats ? grad.detach().abs() : null; // |g| once, for the range and the what-if counts
-        if (magnitude is not null)
-        {
-            using var smallest = RangeStats.SmallestNonzeroMagnitude(magnitude);
-            LayerStatsWriter.Row(_raw, GradRow, smallest, RangeStats.MinNonzero.Offset);
-        }
-
+        using var magnitude = CollectStats ? grad.detach().abs() : null; // |g| once, for the what-if counts and the range
         using var fractions = _gradWhatIf.Observe(magnitude, amax);
         if (fractions is not null) LayerStatsWriter.Row(_raw, GradRow, fractions, GradWhatIfStats.Fractions.Offset);
+        if (magnitude is null) return;
+        using var smallest = RangeStats.SmallestNonzeroMagnitude(magnitude); // last: overwrites |g|'s zeros
+        LayerStatsWriter.Row(_raw, GradRow, smallest, RangeStats.MinNonzero.Offset);
     }
 
     /// <summary>The watched gradient's shadow delayed states by module name (<c>grad_whatif_e5m2</c>, the one state both formats share); empty when not watched. Resume checkpoints save it.</summary>
