@@ -67,10 +67,16 @@ internal sealed class InputStats : IDisposable
         if (_smallest is not null) return this;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var magnitude = _x.detach().abs();
-        var perChannel = DistributionStats.ChannelAbsMaxOfMagnitude(magnitude);
-        var smallest = RangeStats.SmallestNonzeroMagnitude(magnitude); // after the channel absmax: overwrites |x|'s zeros
-        var shape = cat([DistributionStats.PowerSums(_x), perChannel.median().reshape(1)]);
+        Tensor perChannel, smallest, median;
+        using (SingleThreaded.Enter()) // abs, max, min, median: the same values on any thread count (the power sums are not)
+        {
+            var magnitude = _x.detach().abs();
+            perChannel = DistributionStats.ChannelAbsMaxOfMagnitude(magnitude);
+            smallest = RangeStats.SmallestNonzeroMagnitude(magnitude); // after the channel absmax: overwrites |x|'s zeros
+            median = perChannel.median().reshape(1);
+        }
+
+        var shape = cat([DistributionStats.PowerSums(_x), median]);
         (_smallest, _perChannel, _shape) = (smallest.DetachFromDisposeScope(), perChannel.DetachFromDisposeScope(), shape.DetachFromDisposeScope());
         return this;
     }
