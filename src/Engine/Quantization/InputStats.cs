@@ -68,7 +68,7 @@ internal sealed class InputStats : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         Tensor perChannel, smallest, median;
-        using (SingleThreaded.Enter()) // abs, max, min, median: the same values on any thread count (the power sums are not)
+        using (SingleThreaded.Enter(_x.numel())) // abs, max, min, median: the same values on any thread count (the power sums are not)
         {
             var magnitude = _x.detach().abs();
             perChannel = DistributionStats.ChannelAbsMaxOfMagnitude(magnitude);

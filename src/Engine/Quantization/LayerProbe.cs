@@ -162,7 +162,7 @@ public sealed class LayerProbe : IDisposable
     {
         if (!CollectStats) return;
         using var noGrad = no_grad();
-        using var oneThread = SingleThreaded.Enter(); // abs, threshold_ and min: the same values on any thread count
+        using var oneThread = SingleThreaded.Enter(t.numel()); // abs, threshold_ and min: the same values on any thread count
         using var smallest = RangeStats.SmallestNonzero(t);
         LayerStatsWriter.Row(_raw, row, smallest, RangeStats.MinNonzero.Offset);
     }
@@ -175,7 +175,7 @@ public sealed class LayerProbe : IDisposable
     {
         if (_gradWhatIf is null) return;
         using var noGrad = no_grad();
-        using var oneThread = SingleThreaded.Enter(); // elementwise passes, min/max and exact counts only
+        using var oneThread = SingleThreaded.Enter(grad.numel()); // elementwise passes, min/max and exact counts only
         using var amax = ScaleMath.Amax(grad);
         using (var row = amax.reshape(1)) Record(GradRow, row);
         using var magnitude = CollectStats ? grad.detach().abs() : null; // |g| once, for the what-if counts and the range

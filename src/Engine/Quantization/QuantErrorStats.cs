@@ -24,13 +24,8 @@ public static class QuantErrorStats
         using var scope = NewDisposeScope();
         var flatX = x.detach().reshape(-1);
         var flatQ = q.detach().reshape(-1);
-        Tensor diff, counts;
-        using (SingleThreaded.Enter()) // an elementwise pass and exact counts (the dot products depend on the thread count)
-        {
-            diff = flatQ.sub(flatX);
-            counts = stack([flatX.count_nonzero(), flatQ.count_nonzero()]);
-        }
-
+        var diff = flatQ.sub(flatX);
+        var counts = stack([flatX.count_nonzero(), flatQ.count_nonzero()]);
         var energies = stack([diff.dot(diff), flatX.dot(flatX)]);
         return (counts.MoveToOuterDisposeScope(), energies.MoveToOuterDisposeScope());
     }
