@@ -8,7 +8,8 @@ namespace QuantScope.Engine.Quantization;
 /// fixed few tens of µs per op here, more than it saves on a few hundred thousand values: measured on the 2-core machine
 /// under the neighbours' load, the grad watch's passes took 0.24 against 0.49 ms per 147 k values on one thread and two,
 /// 0.66 against 0.95 ms per 393 k, and 2.35 against 2.49 ms per 1 M, at half the CPU time. Larger tensors keep the run's
-/// threads (<see cref="MaxElements"/>): with a free second core their passes finish sooner on two. Only for passes whose
+/// threads (<see cref="MaxElements"/>): one thread saved little there even under load, and with a free second core two
+/// should finish sooner (not measured: the machine was never idle). Only for passes whose
 /// results do not depend on the thread count: elementwise ops, min/max and exact counts. Float sums of arbitrary values
 /// (dot products, power sums, norms) split their terms by thread and would change in the last bits, so they stay
 /// outside; so does <c>count_nonzero</c>, a scalar loop that gains from the second thread (0.16 against 0.11 ms per
