@@ -46,6 +46,7 @@ public sealed class DelayedScalingState : nn.Module
         register_buffer("amax_history", _history);
         register_buffer("scale", _scale);
         register_buffer("amaxPred", _amaxPred);
+        Lineage = ScalingLineage.Fresh(recipe, format.Name);
     }
 
     /// <summary>The recipe this state follows.</summary>
@@ -62,6 +63,12 @@ public sealed class DelayedScalingState : nn.Module
 
     /// <summary>The parsed <see cref="DelayedScalingRecipe.AmaxComputeAlgo"/>.</summary>
     public AmaxAlgorithm Algorithm { get; }
+
+    /// <summary>
+    /// Which amax tensors this state took since it was fresh (host-side, not persisted): states with the same lineage hold
+    /// equal buffers, so their quantizers produce equal values from equal inputs.
+    /// </summary>
+    internal ScalingLineage Lineage { get; private set; }
 
     /// <summary>False until the first <see cref="Update"/>; host-side, not persisted.</summary>
     public bool IsSeeded { get; private set; }
@@ -99,6 +106,7 @@ public sealed class DelayedScalingState : nn.Module
         _amaxPred.zero_();
         Updates = 0;
         IsSeeded = false;
+        Lineage = ScalingLineage.Fresh(Recipe, Format.Name);
     }
 
     /// <summary>
@@ -111,6 +119,7 @@ public sealed class DelayedScalingState : nn.Module
         ArgumentOutOfRangeException.ThrowIfNegative(updates);
         Updates = updates;
         IsSeeded = updates > 0;
+        Lineage = new ScalingLineage(); // buffers read from a file: equal to no other state's as far as the host knows
     }
 
     /// <summary>
@@ -128,6 +137,7 @@ public sealed class DelayedScalingState : nn.Module
         _history.copy_(rolled);
         Updates++;
         IsSeeded = true;
+        Lineage = Lineage.Next(amaxNow);
         if (!ScaleMath.RecomputesAt(Updates, Recipe.UpdatePeriod)) return;
         var pred = ScaleMath.AmaxPred(_history, Algorithm, Updates);
         var scale = ScaleMath.ComputeScale(TargetMax, pred, Recipe.Margin, _scale);

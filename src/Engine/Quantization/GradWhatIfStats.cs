@@ -71,10 +71,14 @@ internal sealed class GradWhatIfStats : IDisposable
             // Counts by sums, not comparisons (a comparison writing bools and its count_nonzero cost 2-3x this here):
             // above(L) = elements with v > L; flushed = nonzero - above(limit); overflow = above(57344).
             using var numel = ((double)v.numel()).ToScalar(); // held
-            var nonzero = v.count_nonzero().to(ScalarType.Float64);
             var overflow = CountAbove(v, 2);
-            var flushedE5M2 = CountAbove(v, 0).neg_().add_(nonzero, ScalarOps.One);
-            var flushedE4M3 = CountAbove(v, 1).neg_().add_(nonzero, ScalarOps.One);
+            var flushedE5M2 = CountAbove(v, 0).neg_();
+            var flushedE4M3 = CountAbove(v, 1).neg_();
+            // Last, as it overwrites v: v ≥ 0 with no NaN, so sign_ leaves 1 for every nonzero element and 0 for the zeros
+            // (sign and sum cost about half of count_nonzero here, whose branchy loop is slower still on sparse tensors).
+            var nonzero = SumInPieces(v.sign_(), SumPiece);
+            flushedE5M2.add_(nonzero, ScalarOps.One);
+            flushedE4M3.add_(nonzero, ScalarOps.One);
             result = stack([overflow, flushedE5M2, overflow, flushedE4M3]).div_(numel).MoveToOuterDisposeScope();
         }
 
@@ -92,11 +96,18 @@ internal sealed class GradWhatIfStats : IDisposable
     {
         using var scope = NewDisposeScope();
         var steps = v.sub(LimitScalars[limit]).clamp_(ScalarOps.Zero, SpacingScalars[limit]);
-        var sum = steps.numel() <= piece
-            ? steps.sum().to(ScalarType.Float64)
-            : stack(Enumerable.Range(0, (int)((steps.numel() + piece - 1) / piece))
-                .Select(i => steps.narrow(0, i * piece, Math.Min(piece, steps.numel() - i * piece)).sum())).to(ScalarType.Float64).sum();
-        return sum.mul_(InverseSpacingScalars[limit]).MoveToOuterDisposeScope(); // a power of two: exact
+        return SumInPieces(steps, piece).mul_(InverseSpacingScalars[limit]).MoveToOuterDisposeScope(); // a power of two: exact
+    }
+
+    // float64 0-d sum of a flat float32 tensor of small multiples of one power of two: float32 sums of up to 2^24 such
+    // terms are exact, so longer tensors are summed in pieces of <piece> elements and the pieces' sums added in float64.
+    private static Tensor SumInPieces(Tensor steps, long piece)
+    {
+        var n = steps.numel();
+        if (n <= piece) return steps.sum().to(ScalarType.Float64);
+        using var scope = NewDisposeScope();
+        return stack(Enumerable.Range(0, (int)((n + piece - 1) / piece)).Select(i => steps.narrow(0, i * piece, Math.Min(piece, n - i * piece)).sum()))
+            .to(ScalarType.Float64).sum().MoveToOuterDisposeScope();
     }
 
     /// <summary>Forgets the shadow history (quantization switched on after a warmup).</summary>

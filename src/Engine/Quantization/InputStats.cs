@@ -7,7 +7,8 @@ namespace QuantScope.Engine.Quantization;
 /// The statistics of a layer's input that depend on the input tensor alone: its amax (every step), and on stats steps its
 /// smallest nonzero magnitude, power sums, per-channel absmax with its median, and the what-if rows. Each is computed on
 /// first use and kept until disposal, so layers that read the same tensor (<see cref="SharedInput"/>) compute it once;
-/// the values are those each layer would compute itself, bit for bit (the same ops on the same tensor). Device tensors
+/// the values are those each layer would compute itself, bit for bit (the same ops on the same tensor). So are the input
+/// quantizer's statistics of layers whose scaling states share a lineage (<see cref="QuantizerStats"/>). Device tensors
 /// owned here: callers copy them and never dispose them.
 /// </summary>
 internal sealed class InputStats : IDisposable
@@ -15,6 +16,7 @@ internal sealed class InputStats : IDisposable
     private readonly Tensor _x;
     private Tensor? _amax, _smallest, _shape, _perChannel, _whatIf;
     private IReadOnlyList<INumberFormat>? _whatIfFormats;
+    private readonly Dictionary<(ScalingLineage, INumberFormat, bool), Tensor> _quantizerStats = [];
 
     /// <summary>The statistics of <paramref name="x"/> (nothing is computed yet).</summary>
     public InputStats(Tensor x) => _x = x;
@@ -46,16 +48,35 @@ internal sealed class InputStats : IDisposable
         return _whatIf;
     }
 
+    /// <summary>
+    /// The input quantizer's raw stats vector (<see cref="RoleQuantizer.Quantize"/>'s, full statistics) that a layer with a
+    /// delayed state of <paramref name="lineage"/> on <paramref name="format"/> measured on this tensor on this step
+    /// (<paramref name="pictures"/>: with the magnitude histogram), or null. Equal lineages scale alike, so every value of
+    /// the vector is the one the asking layer would compute; it copies it and never disposes it.
+    /// </summary>
+    public Tensor? QuantizerStats(ScalingLineage lineage, INumberFormat format, bool pictures) =>
+        _quantizerStats.GetValueOrDefault((lineage, format, pictures));
+
+    /// <summary>Keeps <paramref name="stats"/> (now owned here) for the next layer of that lineage (<see cref="QuantizerStats"/>).</summary>
+    public void RememberQuantizerStats(ScalingLineage lineage, INumberFormat format, bool pictures, Tensor stats) =>
+        _quantizerStats[(lineage, format, pictures)] = stats;
+
     // |x| once for the range and the channel absmax (both used to take their own abs pass).
     private InputStats Distribution()
     {
         if (_smallest is not null) return this;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var magnitude = _x.detach().abs();
-        var smallest = RangeStats.SmallestNonzeroMagnitude(magnitude);
-        var perChannel = DistributionStats.ChannelAbsMaxOfMagnitude(magnitude);
-        var shape = cat([DistributionStats.PowerSums(_x), perChannel.median().reshape(1)]);
+        Tensor perChannel, smallest, median;
+        using (SingleThreaded.Enter(_x.numel())) // abs, max, min, median: the same values on any thread count (the power sums are not)
+        {
+            var magnitude = _x.detach().abs();
+            perChannel = DistributionStats.ChannelAbsMaxOfMagnitude(magnitude);
+            smallest = RangeStats.SmallestNonzeroMagnitude(magnitude); // after the channel absmax: overwrites |x|'s zeros
+            median = perChannel.median().reshape(1);
+        }
+
+        var shape = cat([DistributionStats.PowerSums(_x), median]);
         (_smallest, _perChannel, _shape) = (smallest.DetachFromDisposeScope(), perChannel.DetachFromDisposeScope(), shape.DetachFromDisposeScope());
         return this;
     }
@@ -64,6 +85,8 @@ internal sealed class InputStats : IDisposable
     public void Dispose()
     {
         foreach (var t in new[] { _amax, _smallest, _shape, _perChannel, _whatIf }) t?.Dispose();
+        foreach (var t in _quantizerStats.Values) t.Dispose();
+        _quantizerStats.Clear();
         (_amax, _smallest, _shape, _perChannel, _whatIf) = (null, null, null, null, null);
     }
 }

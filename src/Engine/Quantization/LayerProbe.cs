@@ -162,6 +162,7 @@ public sealed class LayerProbe : IDisposable
     {
         if (!CollectStats) return;
         using var noGrad = no_grad();
+        using var oneThread = SingleThreaded.Enter(t.numel()); // abs, threshold_ and min: the same values on any thread count
         using var smallest = RangeStats.SmallestNonzero(t);
         LayerStatsWriter.Row(_raw, row, smallest, RangeStats.MinNonzero.Offset);
     }
@@ -174,17 +175,15 @@ public sealed class LayerProbe : IDisposable
     {
         if (_gradWhatIf is null) return;
         using var noGrad = no_grad();
+        using var oneThread = SingleThreaded.Enter(grad.numel()); // elementwise passes, min/max and exact counts only
         using var amax = ScaleMath.Amax(grad);
         using (var row = amax.reshape(1)) Record(GradRow, row);
-        using var magnitude = CollectStats ? grad.detach().abs() : null; // |g| once, for the range and the what-if counts
-        if (magnitude is not null)
-        {
-            using var smallest = RangeStats.SmallestNonzeroMagnitude(magnitude);
-            LayerStatsWriter.Row(_raw, GradRow, smallest, RangeStats.MinNonzero.Offset);
-        }
-
+        using var magnitude = CollectStats ? grad.detach().abs() : null; // |g| once, for the what-if counts and the range
         using var fractions = _gradWhatIf.Observe(magnitude, amax);
         if (fractions is not null) LayerStatsWriter.Row(_raw, GradRow, fractions, GradWhatIfStats.Fractions.Offset);
+        if (magnitude is null) return;
+        using var smallest = RangeStats.SmallestNonzeroMagnitude(magnitude); // last: overwrites |g|'s zeros
+        LayerStatsWriter.Row(_raw, GradRow, smallest, RangeStats.MinNonzero.Offset);
     }
 
     /// <summary>The watched gradient's shadow delayed states by module name (<c>grad_whatif_e5m2</c>, the one state both formats share); empty when not watched. Resume checkpoints save it.</summary>

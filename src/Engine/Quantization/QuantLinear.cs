@@ -241,7 +241,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         using var own = shared is null ? new InputStats(x) : null;
         var inputStats = shared ?? own!;
         Probe.RecordWhatIf(inputStats);
-        using var input = Quantize(x, inputStats.Amax, _enabled ? InputRecipe : null, InputFormat, _inputScaling, LayerProbe.InputRow);
+        using var input = QuantizeInput(x, inputStats);
         using var weightAmax = ScaleMath.Amax(_weight);
         Probe.RecordWhatIf(LayerProbe.WeightRow, _weight, weightAmax);
         Probe.RecordRange(LayerProbe.WeightRow, _weight);
@@ -306,8 +306,30 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         return output;
     }
 
+    // The input role. On stats steps a layer whose delayed input state shares its lineage with a layer that already
+    // quantized this very tensor (q/k/v, gate/up) scales it alike: it quantizes without the full statistics and copies
+    // that layer's vector (every value equal, bit for bit), so the error sums and the histogram run once per input.
+    private Tensor QuantizeInput(Tensor x, InputStats stats)
+    {
+        var format = InputFormat;
+        var lineage = _enabled && InputRecipe is not null && Probe.CollectStats && _stochastic[LayerProbe.InputRow] is null
+            && _inputScaling is DelayedScalingState delayed ? delayed.Lineage : null; // before this step's update
+        var known = lineage is null ? null : stats.QuantizerStats(lineage, format!, Probe.Pictures);
+        if (known is null)
+        {
+            return Quantize(x, stats.Amax, _enabled ? InputRecipe : null, format, _inputScaling, LayerProbe.InputRow,
+                keep: lineage is null ? null : raw => stats.RememberQuantizerStats(lineage, format!, Probe.Pictures, raw));
+        }
+
+        var (shared, own) = RoleQuantizer.Quantize(x, stats.Amax, format!, _inputScaling, training, fullStats: false);
+        own.Dispose(); // its amax, amaxPred, scale, elements and overflow equal the known vector's first columns
+        Probe.Record(LayerProbe.InputRow, known);
+        return shared;
+    }
+
     // One forward role given its amax: the fake quantization (or the tensor itself, amax recorded).
-    private Tensor Quantize(Tensor t, Tensor amax, IScalingRecipe? recipe, INumberFormat? format, nn.Module? state, int row)
+    // keep: takes ownership of the stats vector (else disposed here).
+    private Tensor Quantize(Tensor t, Tensor amax, IScalingRecipe? recipe, INumberFormat? format, nn.Module? state, int row, Action<Tensor>? keep = null)
     {
         if (recipe is null || format is null)
         {
@@ -316,7 +338,9 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         }
 
         var (output, stats) = RoleQuantizer.Quantize(t, amax, format, state, training, Probe.CollectStats, _stochastic[row], Probe.Pictures);
-        using (stats) Probe.Record(row, stats);
+        Probe.Record(row, stats);
+        if (keep is null) stats.Dispose();
+        else keep(stats);
         return output;
     }
 

@@ -6,9 +6,10 @@ namespace QuantScope.Engine.Quantization;
 /// One input read by several layers: q/k/v read the same normed hidden state, gate/up another. The module that owns the
 /// layers opens <see cref="Read"/> around their calls; each layer given this share (<see cref="QuantLinear.SharedInput"/>)
 /// then takes the input's own statistics (<see cref="InputStats"/>: amax, range, shape, what-if) from it instead of
-/// computing them again. Only the input-only values are shared: they are the same tensor's, whatever each layer's
-/// recipe (the quantizer's statistics depend on each layer's scale and stay per layer). Disposing forgets them, so no
-/// tensor is held past the owner's forward.
+/// computing them again. The input-only values are shared whatever each layer's recipe (they are the same tensor's); the
+/// input quantizer's statistics depend on each layer's scale and are shared only between layers whose delayed scaling
+/// states share a lineage (<see cref="ScalingLineage"/>: the same recipe and amax sequence, hence the same scale).
+/// Disposing forgets them, so no tensor is held past the owner's forward.
 /// </summary>
 internal sealed class SharedInput : IDisposable
 {
