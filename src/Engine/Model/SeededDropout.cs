@@ -49,18 +49,7 @@ public sealed class SeededDropout : IDisposable
     /// states of different sizes) cannot continue the same stream: the generator is reseeded from the seed and
     /// <paramref name="step"/>, so the resumed run is still deterministic. Returns whether the stream continued.
     /// </summary>
-    public bool Restore(Tensor state, int step)
-    {
-        using var current = _generator.get_state();
-        if (current.numel() == state.numel())
-        {
-            _generator.set_state(state);
-            return true;
-        }
-
-        _generator.manual_seed(unchecked((long)_seed * 1_000_003L + step));
-        return false;
-    }
+    public bool Restore(Tensor state, int step) => Devices.GeneratorState.Restore(_generator, state, unchecked((long)_seed * 1_000_003L + step));
 
     /// <inheritdoc />
     public void Dispose() => _generator.Dispose();

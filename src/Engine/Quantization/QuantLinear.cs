@@ -178,15 +178,7 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
     internal bool RestoreRounding(int role, Tensor state, int step)
     {
         var generator = _stochastic[role] ?? throw new InvalidDataException($"role {role} of {GetName()} does not round stochastically");
-        using var current = generator.get_state();
-        if (current.numel() == state.numel())
-        {
-            generator.set_state(state);
-            return true;
-        }
-
-        generator.manual_seed(unchecked((long)(StochasticSeed(_roundingSeed, GetName(), role) ^ ((ulong)step * 1_000_003UL))));
-        return false;
+        return Devices.GeneratorState.Restore(generator, state, unchecked((long)(StochasticSeed(_roundingSeed, GetName(), role) ^ ((ulong)step * 1_000_003UL))));
     }
 
     // FNV-1a over the layer name and role, mixed with the run's seed: distinct, reproducible streams per layer and role.

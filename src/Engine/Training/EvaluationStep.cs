@@ -20,9 +20,10 @@ internal static class EvaluationStep
     public static IReadOnlyList<ScalarPoint> Run(int step, LlamaForCausalLM model, LlamaForCausalLM? twin, ExperimentData data, int seqLen)
     {
         var points = new List<ScalarPoint>();
-        var scores = Add(points, step, model, baseline: false, data, seqLen);
+        var tasks = ScoredTasks(data, model.Config); // once: the twin scores the same items
+        var scores = Add(points, step, model, baseline: false, data, seqLen, tasks);
         if (twin is null) return points;
-        var twinScores = Add(points, step, twin, baseline: true, data, seqLen);
+        var twinScores = Add(points, step, twin, baseline: true, data, seqLen, tasks);
         for (var t = 0; t < scores.Count; t++)
         {
             // The paired comparison: which items flipped, each way (both models score the same items, in the same order).
@@ -41,14 +42,17 @@ internal static class EvaluationStep
     public static IReadOnlyList<Data.McTask> ScoredTasks(ExperimentData data, ModelConfig model)
     {
         var room = model.ContextLength - 1;
-        var tokenizer = data.Tokenizer;
-        bool Fits(string s) => tokenizer is Data.ByteTokenizer ? System.Text.Encoding.UTF8.GetByteCount(s) <= room : tokenizer.Encode(s).Length <= room;
-        return data.Tasks.Select(full => full with { Items = full.Items.Where(i => i.Choices.All(Fits)).ToArray() })
+        return data.Tasks.Select(full => full with { Items = full.Items.Where(i => i.Choices.All(c => Fits(data.Tokenizer, room, c))).ToArray() })
             .Where(t => t.Items.Count > 0).ToArray();
     }
 
-    /// <summary>Adds one model's scalars to <paramref name="points"/>; returns its tasks scored item by item, in <see cref="ScoredTasks"/> order.</summary>
-    private static IReadOnlyList<ItemResults> Add(List<ScalarPoint> points, int step, LlamaForCausalLM model, bool baseline, ExperimentData data, int seqLen)
+    /// <summary>A text fits the context with at least one token before it (<paramref name="room"/> = context length - 1; contexts are cut from the left).</summary>
+    private static bool Fits(Data.ITextTokenizer tokenizer, int room, string s) =>
+        tokenizer is Data.ByteTokenizer ? System.Text.Encoding.UTF8.GetByteCount(s) <= room : tokenizer.Encode(s).Length <= room;
+
+    /// <summary>Adds one model's scalars to <paramref name="points"/>; returns <paramref name="tasks"/> (<see cref="ScoredTasks"/>) scored item by item, in order.</summary>
+    private static IReadOnlyList<ItemResults> Add(List<ScalarPoint> points, int step, LlamaForCausalLM model, bool baseline, ExperimentData data, int seqLen,
+        IReadOnlyList<Data.McTask> tasks)
     {
         var loss = Evaluator.HeldOutLoss(model, data.Forgetting.HeldOut, seqLen, HeldOutWindows);
         points.Add(new ScalarPoint(step, baseline ? MetricCatalog.BaselineHeldOutLoss : MetricCatalog.HeldOutLoss, (float)loss));
@@ -59,11 +63,8 @@ internal static class EvaluationStep
             points.Add(new ScalarPoint(step, baseline ? MetricCatalog.BaselinePerplexity : MetricCatalog.Perplexity, (float)Math.Exp(textLoss)));
         }
 
-        // A continuation must fit the context with at least one token before it; contexts are cut from the left.
-        var room = model.Config.ContextLength - 1;
         var tokenizer = data.Tokenizer;
-        bool Fits(string s) => tokenizer is Data.ByteTokenizer ? System.Text.Encoding.UTF8.GetByteCount(s) <= room : tokenizer.Encode(s).Length <= room;
-        var probes = data.Probes.Where(p => Fits(p.Answer)).ToArray();
+        var probes = data.Probes.Where(p => Fits(tokenizer, model.Config.ContextLength - 1, p.Answer)).ToArray();
         if (probes.Length > 0)
         {
             var probe = Evaluator.ProbeAccuracy(model, probes, tokenizer);
@@ -71,7 +72,7 @@ internal static class EvaluationStep
         }
 
         var results = new List<ItemResults>();
-        foreach (var task in ScoredTasks(data, model.Config))
+        foreach (var task in tasks)
         {
             var items = Evaluator.ScoreItems(model, task, tokenizer);
             var score = items.ToScore();

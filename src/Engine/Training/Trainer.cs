@@ -176,9 +176,8 @@ public sealed class Trainer : IDisposable
         (Optimizers, Window) = (twin is null ? [main] : [main, twin], window);
         var sampler = new BatchSampler(_data.Main.Train, _config.Seed);
         var calibration = _config.Quant?.CalibrateInWarmup == true && _config.Bf16WarmupSteps > start
-            ? new WarmupCalibration(_config.Bf16WarmupSteps, layers.Select(l => l.InputScaling?.Recipe.AmaxHistoryLength ?? 0)
-                .Concat(layers.Select(l => l.WeightScaling?.Recipe.AmaxHistoryLength ?? 0))
-                .Concat(layers.Select(l => l.GradOutputScaling?.Recipe.AmaxHistoryLength ?? 0)).DefaultIfEmpty(0).Max())
+            ? new WarmupCalibration(_config.Bf16WarmupSteps, layers.SelectMany(l => new[] { l.InputScaling, l.WeightScaling, l.GradOutputScaling })
+                .Select(s => s?.Recipe.AmaxHistoryLength ?? 0).DefaultIfEmpty(0).Max())
             : null;
         var pending = new List<StepRecord>(_config.LogEvery);
         var tokensPerStep = (long)_config.BatchSize * _config.SeqLen;
