@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics.Cpu;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,15 +12,17 @@ namespace QuantScope.Engine.Numerics;
 public static class FloatQuantizer
 {
     /// <summary>
-    /// Quantizes with plain tensor ops (works for any format, no native float8 needed). Float32 input takes
-    /// <see cref="FloatGrid.RoundNearestEven"/> (multiplies, adds and clamps); other dtypes the exponent emulation
+    /// Quantizes without libtorch's float8 dtypes (works for any format). Float32 input in CPU memory takes the one-pass
+    /// kernel <see cref="FloatGridKernel"/>, other float32 <see cref="FloatGrid.RoundNearestEven"/> (multiplies, adds and
+    /// clamps as tensor ops); other dtypes the exponent emulation
     /// <see cref="QuantizeByExponent"/>. Both are exact and give the same values (tested bit for bit).
     /// </summary>
     /// <param name="x">Any shape, floating dtype.</param>
     /// <param name="format">Target grid.</param>
     /// <returns>A new tensor, same shape and dtype, every finite element on the grid.</returns>
-    public static Tensor Quantize(Tensor x, FloatFormat format) => x.dtype == ScalarType.Float32
-        ? FloatGrid.RoundNearestEven(x, format.MantissaBits, format.MinNormalExponent, format.MaxValue)
+    public static Tensor Quantize(Tensor x, FloatFormat format) =>
+        CpuKernel.Applies(x) ? FloatGridKernel.RoundNearestEven(x, format.MantissaBits, format.MinNormalExponent, format.MaxValue)
+        : x.dtype == ScalarType.Float32 ? FloatGrid.RoundNearestEven(x, format.MantissaBits, format.MinNormalExponent, format.MaxValue)
         : QuantizeByExponent(x, format);
 
     /// <summary>
@@ -67,13 +70,14 @@ public static class FloatQuantizer
             : Quantize(clamped, format);
 
     /// <summary>
-    /// True where libtorch's float8 cast beats <see cref="FloatGrid.RoundNearestEven"/> on float32 <paramref name="x"/>:
-    /// always off the CPU (a GPU casts in one kernel), and on the CPU for E5M2 only (measured, issue 25: the
-    /// float8_e5m2 cast goes through float16 and is cheap; the float8_e4m3fn cast converts element by element and cost
-    /// about twice FloatGrid's tensor ops, then nine passes, now seven). False for formats without a libtorch dtype.
+    /// True where libtorch's float8 cast beats the tensor-op or kernel routes on float32 <paramref name="x"/>: off the
+    /// CPU only (a GPU casts in one kernel). On the CPU the one-pass kernel (<see cref="FloatGridKernel"/>) is faster
+    /// than the cast (measured, issue 25, 4 M values: E4M3 2x a multiply against the cast's 11x; the float8_e5m2 cast,
+    /// which goes through float16, 3.6x), and a tensor the kernel does not take is rare enough not to matter.
+    /// False for formats without a libtorch dtype.
     /// </summary>
     internal static bool NativeCastIsFaster(FloatFormat format, Tensor x) =>
-        format.NativeScalarType is { } native && (x.device_type != DeviceType.CPU || native == (ScalarType)23);
+        format.NativeScalarType is not null && x.device_type != DeviceType.CPU;
 
     // The native cast where it is the faster exact route: float32 only where it beats FloatGrid's tensor ops, and bfloat16 or
     // float16 always (their tensor-op route is the slower exponent emulation).

@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Numerics.Cpu;
+
+/// <summary>
+/// The CPU route of the quantizers and statistics: one pass over a float32 tensor's own memory in C# vector code
+/// (<see cref="System.Numerics.Vector{T}"/>: AVX2 on x64, NEON on Arm), where the same math as libtorch tensor ops takes
+/// several elementwise passes and temporaries (TorchSharp 0.107 fuses nothing and cannot view float32 bits as int32).
+/// Taken only for contiguous float32 tensors in CPU memory, which is then the run's device: no copy, no sync. Other
+/// devices keep the tensor-op routes, and those stay the reference: every kernel is tested bit for bit against them.
+/// Measured (issue 25, 4 M values, 2 threads): one such pass costs about what one libtorch multiply does.
+/// </summary>
+internal static class CpuKernel
+{
+    /// <summary>
+    /// Elements per thread below which a tensor runs on the calling thread alone (2^19, as <c>SingleThreaded</c>:
+    /// waking a second worker costs a fixed tens of µs here, more than it saves on fewer values).
+    /// </summary>
+    public const long MinPerThread = 1L << 19;
+
+    /// <summary>Parts are cut at multiples of this many elements (a multiple of every block size: 16, 32, 128).</summary>
+    public const int Alignment = 4096;
+
+    /// <summary>
+    /// True when <paramref name="x"/> can take a kernel: float32, contiguous, in CPU memory, and small enough for one
+    /// span (at most int.MaxValue bytes).
+    /// </summary>
+    public static bool Applies(Tensor x) =>
+        x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32 && x.is_contiguous() && x.numel() <= int.MaxValue / sizeof(float);
+
+    /// <summary>
+    /// The float32 values of a tensor for which <see cref="Applies"/> holds, as a span over its memory (no copy: writes
+    /// go to the tensor). Keep the tensor alive while the span is used.
+    /// </summary>
+    public static Span<float> Floats(Tensor x) => MemoryMarshal.Cast<byte, float>(x.bytes);
+
+    /// <summary>How many parts <see cref="For"/> cuts <paramref name="count"/> elements into: one per libtorch intra-op
+    /// thread of the calling thread, at least <see cref="MinPerThread"/> elements each.</summary>
+    public static int Parts(long count) => (int)Math.Clamp(count / MinPerThread, 1, Math.Max(1, get_num_threads()));
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(part, start, length) over <paramref name="parts"/> consecutive ranges covering
+    /// [0, <paramref name="count"/>), cut at multiples of <see cref="Alignment"/>; one part runs on the calling thread,
+    /// more in parallel (the calling thread takes one). A body that reduces writes its own part's slot, and the caller
+    /// merges the slots in part order, so results do not depend on scheduling.
+    /// </summary>
+    public static void For(long count, int parts, Action<int, int, int> body)
+    {
+        if (parts <= 1)
+        {
+            body(0, 0, (int)count);
+            return;
+        }
+
+        var per = (count / parts + Alignment - 1) / Alignment * Alignment;
+        Parallel.For(0, parts, part =>
+        {
+            var start = Math.Min(count, part * per);
+            var end = part == parts - 1 ? count : Math.Min(count, start + per);
+            body(part, (int)start, (int)(end - start));
+        });
+    }
+}

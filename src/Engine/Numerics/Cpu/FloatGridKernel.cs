@@ -1,0 +1,75 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantScope.Engine.Numerics.Cpu;
+
+/// <summary>
+/// <see cref="FloatGrid.RoundNearestEven"/> as one vector pass (<see cref="CpuKernel"/>): the same float32 operations
+/// in the same order on each lane (clamp of |x| to max, Veltkamp's splitting c = max(σ·a, K), c - (c - a), the sign
+/// of x back), so the results are the tensor-op route's bit for bit; the .NET JIT does not contract a multiply and an
+/// add into a fused multiply-add, which would change the roundings.
+/// </summary>
+internal static class FloatGridKernel
+{
+    /// <summary>
+    /// A new float32 tensor: <paramref name="x"/> (where <see cref="CpuKernel.Applies"/>) rounded to nearest, ties to
+    /// even, onto the grid with <paramref name="mantissaBits"/> stored bits and smallest normal exponent
+    /// <paramref name="minNormalExponent"/>, saturating at ±<paramref name="maxValue"/>; NaN stays NaN, the sign of zero
+    /// is kept.
+    /// </summary>
+    public static Tensor RoundNearestEven(Tensor x, int mantissaBits, int minNormalExponent, double maxValue)
+    {
+        var result = empty_like(x);
+        var grid = new Grid(mantissaBits, minNormalExponent, (float)maxValue);
+        var count = x.numel();
+        CpuKernel.For(count, CpuKernel.Parts(count), (_, start, length) =>
+            Round(CpuKernel.Floats(x).Slice(start, length), CpuKernel.Floats(result).Slice(start, length), grid));
+        return result;
+    }
+
+    /// <summary>Rounds <paramref name="source"/> into <paramref name="destination"/> (same length; may be the same memory).</summary>
+    public static void Round(ReadOnlySpan<float> source, Span<float> destination, Grid grid)
+    {
+        var width = Vector<float>.Count;
+        var whole = source.Length - source.Length % width;
+        var sources = MemoryMarshal.Cast<float, Vector<float>>(source[..whole]);
+        var destinations = MemoryMarshal.Cast<float, Vector<float>>(destination[..whole]);
+        for (var i = 0; i < sources.Length; i++) destinations[i] = grid.Round(sources[i]);
+        if (whole == source.Length) return;
+
+        // The tail through the same vector code, padded with zeros, so every element takes the same operations.
+        Span<float> tail = stackalloc float[width];
+        tail.Clear();
+        source[whole..].CopyTo(tail);
+        var rounded = grid.Round(new Vector<float>(tail));
+        for (var i = whole; i < source.Length; i++) destination[i] = rounded[i - whole];
+    }
+
+    /// <summary>The constants of one grid, broadcast to vectors (see <see cref="FloatGrid"/> for σ and K).</summary>
+    public readonly struct Grid
+    {
+        private readonly Vector<float> _sigma, _floor, _max;
+
+        /// <summary>σ = 2^(23 - m) + 1, K = σ·2^emin, max; all exact in float32.</summary>
+        public Grid(int mantissaBits, int minNormalExponent, float maxValue)
+        {
+            var sigma = Math.Pow(2, 23 - mantissaBits) + 1;
+            _sigma = new Vector<float>((float)sigma);
+            _floor = new Vector<float>((float)(sigma * Math.Pow(2, minNormalExponent)));
+            _max = new Vector<float>(maxValue);
+        }
+
+        /// <summary>One vector of values rounded onto the grid (NaN lanes stay NaN, ±inf saturate).</summary>
+        public Vector<float> Round(Vector<float> x)
+        {
+            var signs = Vector.AsVectorUInt32(x) & new Vector<uint>(0x8000_0000u);
+            var a = Vector.MinNative(Vector.Abs(x), _max); // NaN lanes are restored at the end
+            var c = Vector.MaxNative(a * _sigma, _floor);
+            var h = c - (c - a);
+            var signed = Vector.AsVectorSingle(Vector.AsVectorUInt32(h) | signs);
+            return Vector.ConditionalSelect(Vector.Equals(x, x), signed, x);
+        }
+    }
+}
