@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics.Cpu;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -57,7 +58,17 @@ public sealed record MxFormat(string Name, FloatFormat Element, int BlockSize = 
     // amax: sharedExp lies in [-127, 125]); a product too small for float32's normals is far below half the element
     // grid's least step, so it rounds to a signed zero on both paths; dividing the element back by 2^-sharedExp rounds
     // once, as the cast of the exact float64 product does. Run in pieces of whole blocks (ElementChunks).
-    private Tensor QuantizeFloat32(Tensor x) => ElementChunks.Map(x, (part, _, slot) => QuantizeBlocksFloat32(part, slot));
+    // A CPU float32 tensor takes the one-pass kernel (MxKernel), the same operations lane by lane. The kernel is made
+    // per call (a few constants), not held: a field would take part in this record's equality and survive `with`.
+    private Tensor QuantizeFloat32(Tensor x)
+    {
+        var kernel = new MxKernel(Element, BlockSize);
+        return kernel.Applies(x) ? kernel.QuantizeDequantize(x) : QuantizeFloat32ByTensorOps(x);
+    }
+
+    /// <summary>The float32 tensor-op route (any device; the reference of <see cref="MxKernel"/>); the last dim is a
+    /// multiple of the block size (checked by the caller).</summary>
+    internal Tensor QuantizeFloat32ByTensorOps(Tensor x) => ElementChunks.Map(x, (part, _, slot) => QuantizeBlocksFloat32(part, slot));
 
     // One flat piece of whole blocks (ElementChunks' pieces are multiples of 32 values), written into its slot of the
     // result (a new tensor when the slot is null).

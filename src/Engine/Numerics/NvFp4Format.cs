@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics.Cpu;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,6 +48,13 @@ public sealed class NvFp4Format : INumberFormat
         var last = x.dim() == 0 ? 1 : x.shape[^1];
         if (last % BlockSize != 0)
             throw new ArgumentException($"Last dim {last} is not divisible by the NVFP4 block size {BlockSize}.", nameof(x));
+        return NvFp4Kernel.Applies(x, BlockSize) ? NvFp4Kernel.QuantizeDequantize(x) : QuantizeDequantizeByTensorOps(x);
+    }
+
+    /// <summary>The tensor-op route (any device and dtype; the reference of <see cref="NvFp4Kernel"/>); the last dim is
+    /// a multiple of 16 (checked by the caller).</summary>
+    internal static Tensor QuantizeDequantizeByTensorOps(Tensor x)
+    {
         using var scope = NewDisposeScope();
         var xf = x.to(ScalarType.Float32); // no copy for float32 input
         var blockAmax = FiniteMagnitude.Max(xf.reshape(-1, BlockSize), -1); // [blocks, 1] finite elements only
