@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics.Cpu;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,6 +42,13 @@ public sealed class NvFp4TileFormat : INumberFormat
     /// <exception cref="ArgumentException">A dim is not a multiple of 16.</exception>
     public Tensor QuantizeDequantize(Tensor x)
     {
+        RowsAndColumns(x);
+        return NvFp4TileKernel.Applies(x) ? NvFp4TileKernel.QuantizeDequantize(x) : QuantizeDequantizeByTensorOps(x);
+    }
+
+    /// <summary>The tensor-op route (any device and dtype; the reference of <see cref="NvFp4TileKernel"/>).</summary>
+    internal static Tensor QuantizeDequantizeByTensorOps(Tensor x)
+    {
         using var scope = NewDisposeScope();
         var tiles = Tiles(x); // [R/16, C/16, 256]
         var tileAmax = FiniteMagnitude.Max(tiles, -1); // [R/16, C/16, 1]
@@ -56,12 +64,19 @@ public sealed class NvFp4TileFormat : INumberFormat
     /// <summary>float32 [R/16, C/16, 256]: the 16 × 16 tiles of <paramref name="x"/> viewed as [R, C], each tile row-major.</summary>
     public static Tensor Tiles(Tensor x)
     {
+        var (rows, columns) = RowsAndColumns(x);
+        return x.to(ScalarType.Float32).reshape(rows / TileSize, TileSize, columns / TileSize, TileSize)
+            .permute(0, 2, 1, 3).reshape(rows / TileSize, columns / TileSize, TileSize * TileSize);
+    }
+
+    // [rows, columns] of x viewed as a matrix (rows = every leading dim together); both must be multiples of 16.
+    private static (long Rows, long Columns) RowsAndColumns(Tensor x)
+    {
         var columns = x.dim() == 0 ? 1 : x.shape[^1];
         var rows = x.numel() / Math.Max(1, columns);
         if (rows % TileSize != 0 || columns % TileSize != 0)
             throw new ArgumentException($"nvfp4-2d needs rows and columns divisible by {TileSize}; the tensor is {rows} x {columns}.", nameof(x));
-        return x.to(ScalarType.Float32).reshape(rows / TileSize, TileSize, columns / TileSize, TileSize)
-            .permute(0, 2, 1, 3).reshape(rows / TileSize, columns / TileSize, TileSize * TileSize);
+        return (rows, columns);
     }
 
     /// <summary>Undoes <see cref="Tiles"/>: [R/16, C/16, 256] back to <paramref name="shape"/>.</summary>
