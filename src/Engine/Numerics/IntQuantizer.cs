@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics.Cpu;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,6 +15,21 @@ public static class IntQuantizer
     /// <summary>Quantize-dequantize <paramref name="x"/> (any shape, floating dtype).</summary>
     /// <exception cref="ArgumentException">PerGroup and the last dim is not divisible by <paramref name="groupSize"/>.</exception>
     public static Tensor QuantizeDequantize(Tensor x, IntFormat format, IntGranularity granularity, int groupSize = 0)
+    {
+        if (granularity == IntGranularity.PerGroup && x.dim() > 0)
+        {
+            ValidateGroupSize(groupSize);
+            if (x.shape[^1] % groupSize != 0)
+                throw new ArgumentException($"Last dim {x.shape[^1]} is not divisible by groupSize {groupSize}.", nameof(groupSize));
+        }
+
+        return IntKernel.Applies(x, granularity, groupSize)
+            ? IntKernel.QuantizeDequantize(x, format.Bits, granularity, groupSize)
+            : QuantizeDequantizeByTensorOps(x, format, granularity, groupSize);
+    }
+
+    /// <summary>The tensor-op route (any device and dtype; the reference of <see cref="IntKernel"/>).</summary>
+    internal static Tensor QuantizeDequantizeByTensorOps(Tensor x, IntFormat format, IntGranularity granularity, int groupSize)
     {
         using var scope = NewDisposeScope();
         var shape = x.shape;
