@@ -1,7 +1,5 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Numerics.Cpu;
@@ -10,7 +8,7 @@ namespace QuantScope.Engine.Numerics.Cpu;
 /// <see cref="NvFp4Format"/>'s quantize-dequantize as two passes over a CPU float32 tensor's memory
 /// (<see cref="CpuKernel"/>): pass 1 the tensor's largest finite magnitude (s_global); pass 2 block by block of 16
 /// values, all in registers: the block's finite amax, its E4M3 scale, the elements scaled, rounded onto E2M1 and
-/// dequantized. Each lane takes the tensor-op route's float32 operations in the same order (amax / 6 · s_global, then
+/// dequantized (on AVX2 eight blocks at a time, <see cref="NvFp4EightsKernel"/>). Each lane takes the tensor-op route's float32 operations in the same order (amax / 6 · s_global, then
 /// x · s_global / scale, then q · scale / s_global: divisions stay divisions), so the results are the same bit for bit
 /// (tested; NaN payloads aside). The tensor-op route does a dozen elementwise passes with temporaries instead.
 /// Measured (issue 25, 4 M values, shared 2-core machine): see <see cref="NvFp4Format"/>.
@@ -36,59 +34,13 @@ internal static class NvFp4Kernel
     /// </summary>
     public static Tensor QuantizeDequantize(Tensor x)
     {
+        if (NvFp4EightsKernel.Applies) return NvFp4EightsKernel.QuantizeDequantize(x);
         var sGlobal = GlobalScale(BlockLanes.FiniteMax(x));
         var result = empty_like(x);
         var count = x.numel();
-        var eights = EightsApply;
         CpuKernel.For(count, CpuKernel.Parts(count), (_, start, length) =>
-        {
-            var source = CpuKernel.Floats(x).Slice(start, length);
-            var destination = CpuKernel.Floats(result).Slice(start, length);
-            if (eights) BlocksInEights(source, destination, sGlobal);
-            else Blocks(source, destination, NvFp4Format.BlockSize, sGlobal);
-        });
+            Blocks(CpuKernel.Floats(x).Slice(start, length), CpuKernel.Floats(result).Slice(start, length), NvFp4Format.BlockSize, sGlobal));
         return result;
-    }
-
-    /// <summary>True where <see cref="BlocksInEights"/> runs: AVX2 with 256-bit <see cref="Vector{T}"/> (.NET's default on x64).</summary>
-    public static bool EightsApply => Avx2.IsSupported && Vector<float>.Count == 8;
-
-    /// <summary>
-    /// <see cref="Blocks"/> for 16-value blocks, eight blocks at a time (where <see cref="EightsApply"/>): the eight
-    /// block maxima land in one vector (<see cref="BlockLanes.MaxOfEach"/>), whose E4M3 scales are rounded together;
-    /// each block then takes its scale broadcast from that vector. The same operations per lane as <see cref="Blocks"/>
-    /// with fewer of them, and the eight scale chains (two divisions, two roundings) run side by side instead of one
-    /// after the other. Measured (4 M values, one thread, CPU time): 2.9 ms against <see cref="Blocks"/>' 4.5 ms.
-    /// </summary>
-    public static void BlocksInEights(ReadOnlySpan<float> source, Span<float> destination, float sGlobal)
-    {
-        const int group = 8 * NvFp4Format.BlockSize;
-        var whole = source.Length - source.Length % group;
-        var sources = MemoryMarshal.Cast<float, Vector<float>>(source[..whole]);
-        var destinations = MemoryMarshal.Cast<float, Vector<float>>(destination[..whole]);
-        var (s, six, e4m3, e2m1) = (new Vector<float>(sGlobal), new Vector<float>(6f), E4M3, E2M1);
-        for (var g = 0; g < sources.Length; g += 16)
-        {
-            var block = sources.Slice(g, 16);
-            var maxima = BlockLanes.MaxOfEach(
-                Pair(block[0], block[1]), Pair(block[2], block[3]), Pair(block[4], block[5]), Pair(block[6], block[7]),
-                Pair(block[8], block[9]), Pair(block[10], block[11]), Pair(block[12], block[13]), Pair(block[14], block[15])).AsVector();
-            var scales = e4m3.Round(maxima / six * s).AsVector256(); // E4M3(amax / 6 · s_global) of the eight blocks
-            var safes = Vector256.ConditionalSelect(Vector256.Equals(scales, Vector256<float>.Zero), Vector256<float>.One, scales); // 0 -> 1
-            var output = destinations.Slice(g, 16);
-            for (var k = 0; k < 8; k++)
-            {
-                var lane = Vector256.Create(k);
-                var scale = Avx2.PermuteVar8x32(scales, lane).AsVector();
-                var safe = Avx2.PermuteVar8x32(safes, lane).AsVector();
-                output[2 * k] = e2m1.Round(block[2 * k] * s / safe) * scale / s; // two roundings each, in the recipe's order
-                output[2 * k + 1] = e2m1.Round(block[2 * k + 1] * s / safe) * scale / s;
-            }
-        }
-
-        if (whole < source.Length) Blocks(source[whole..], destination[whole..], NvFp4Format.BlockSize, sGlobal);
-
-        static Vector256<float> Pair(Vector<float> a, Vector<float> b) => Vector.MaxNative(BlockLanes.FiniteAbs(a), BlockLanes.FiniteAbs(b)).AsVector256();
     }
 
     /// <summary>
