@@ -8,9 +8,10 @@ namespace QuantScope.Engine.Numerics.Cpu;
 /// <see cref="NvFp4Format"/>'s quantize-dequantize as two passes over a CPU float32 tensor's memory
 /// (<see cref="CpuKernel"/>): pass 1 the tensor's largest finite magnitude (s_global); pass 2 block by block of 16
 /// values, all in registers: the block's finite amax, its E4M3 scale, the elements scaled, rounded onto E2M1 and
-/// dequantized (on AVX2 eight blocks at a time, <see cref="NvFp4EightsKernel"/>). Each lane takes the tensor-op route's float32 operations in the same order (amax / 6 · s_global, then
-/// x · s_global / scale, then q · scale / s_global: divisions stay divisions), so the results are the same bit for bit
-/// (tested; NaN payloads aside). The tensor-op route does a dozen elementwise passes with temporaries instead.
+/// dequantized (on AVX2 eight blocks at a time, <see cref="NvFp4EightsKernel"/>). Each lane takes the tensor-op
+/// route's float32 operations in the same order (amax / 6 · s_global, then x · s_global / scale, then
+/// q · scale / s_global: divisions stay divisions), so the results are the same bit for bit (tested; NaN payloads
+/// aside). The tensor-op route does a dozen elementwise passes with temporaries instead.
 /// Measured (issue 25, 4 M values, shared 2-core machine): see <see cref="NvFp4Format"/>.
 /// </summary>
 internal static class NvFp4Kernel
