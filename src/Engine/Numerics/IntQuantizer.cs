@@ -11,8 +11,8 @@ namespace QuantScope.Engine.Numerics;
 /// saturate to ±absmax (or 0 when the group has no nonzero finite value). A group with absmax 0 gives zeros.
 /// A contiguous float32 tensor in CPU memory takes <see cref="IntKernel"/> (per tensor two passes, per channel or
 /// group one; the same float32 operations per lane, bit for bit; tested). Measured (issue 25, bench --quick
-/// --numerics, 4 M values, shared 2-core machine): int8 per tensor 3.5-6.2x and int4 g128 3.8-4.9x one multiply
-/// (tensor ops: 4.4-6.9x and 4.4-8.3x; one thread's CPU time 11 and 5.3 ms before, 3.2 ms each after).
+/// --numerics, 4 M values, shared 2-core machine, four runs): int8 per tensor 3.2-6.2x and int4 g128 3.3-4.9x one
+/// multiply (tensor ops: 4.4-6.9x and 4.4-8.4x; one thread's CPU time 11 and 5.3 ms before, 3.1 ms each after).
 /// </summary>
 public static class IntQuantizer
 {

@@ -13,7 +13,7 @@ namespace QuantScope.Engine.Numerics;
 /// instead of the spec's whole-block NaN. An all-zero block gives zeros. Limits and grid are the element's (units of X).
 /// A contiguous float32 tensor in CPU memory takes the one-pass block kernel <see cref="MxKernel"/> (the float32
 /// route's operations per lane, bit for bit; tested). Measured (issue 25, bench --quick --numerics, 4 M values, shared
-/// 2-core machine): mxfp8-e4m3 3.4-3.7x and mxfp4 3.2-3.5x one multiply, 8.5-13.6x on the tensor ops.
+/// 2-core machine): mxfp8-e4m3 1.9-2.7x and mxfp4 1.8-2.6x one multiply, 8.5-14.6x on the tensor ops.
 /// </summary>
 /// <param name="Name">Registry name.</param>
 /// <param name="Element">Element format (E4M3, E5M2 or E2M1).</param>

@@ -13,7 +13,7 @@ namespace QuantScope.Engine.Numerics;
 /// A contiguous float32 tensor in CPU memory takes the block kernel <see cref="NvFp4Kernel"/> (two passes over its
 /// memory, the same float32 operations per lane, bit for bit; tested); others the tensor ops, whose elementwise part
 /// runs in pieces (<see cref="ElementChunks"/>). Measured (issue 25, bench --quick --numerics, 4 M values, shared
-/// 2-core machine): 3.1-3.6x one multiply on the kernel, 12-18x on the tensor ops.
+/// 2-core machine, four runs): 3.1-4.9x one multiply on the kernel, 12-18x on the tensor ops.
 /// </summary>
 public sealed class NvFp4Format : INumberFormat
 {
