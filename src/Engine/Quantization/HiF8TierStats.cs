@@ -13,7 +13,8 @@ namespace QuantScope.Engine.Quantization;
 public static class HiF8TierStats
 {
     // Magnitude thresholds, ascending; bin b holds t[b-1] <= |v| < t[b] (bin 0: below 2^-23, bin 7: 2^16 and up).
-    private static readonly float[] Thresholds =
+    // Also the CPU kernel's bin edges (FakeQuantKernel counts the bins in the quantizer's own pass).
+    internal static readonly float[] Thresholds =
         [MathF.Pow(2, -23), MathF.Pow(2, -15), MathF.Pow(2, -7), MathF.Pow(2, -3), MathF.Pow(2, 4), MathF.Pow(2, 8), MathF.Pow(2, 16)];
 
     // The thresholds as a tensor per device, made once per device (not per step): a host->device copy inside a step

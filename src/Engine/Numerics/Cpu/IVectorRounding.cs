@@ -4,7 +4,7 @@ namespace QuantScope.Engine.Numerics.Cpu;
 
 /// <summary>
 /// One grid's rounding of a vector of float32 values, as a struct so that a generic kernel
-/// (the fused fake quantizer) is compiled once per grid with the rounding inlined (no call or branch per vector).
+/// (<see cref="FakeQuantKernel"/>) is compiled once per grid with the rounding inlined (no call or branch per vector).
 /// </summary>
 internal interface IVectorRounding
 {
