@@ -25,6 +25,9 @@ internal static class FakeQuantKernel
     /// <summary>Elements per chunk of the float64 sums: <see cref="CpuKernel.Alignment"/>, so no chunk spans two parts.</summary>
     public const int ChunkSize = CpuKernel.Alignment;
 
+    /// <summary>How many bin thresholds the kernel takes: HiF8's tier edges (unrolled: an array of accumulators cost 3x).</summary>
+    public const int Thresholds = 7;
+
     // Integer columns accumulated per part: overflow, nonzero x, nonzero q, NaN |v|, then one per bin threshold.
     private const int Overflow = 0, NonzeroInput = 1, NonzeroQuantized = 2, NaNs = 3, FirstThreshold = 4;
 
@@ -39,20 +42,21 @@ internal static class FakeQuantKernel
     /// <param name="rounding">The grid's rounding of the scaled values, saturating at ±max.</param>
     /// <param name="overflowLimit">Elements with |x·scale| above this (or NaN) count as overflow.</param>
     /// <param name="fullStats">Also the nonzero counts and the two sums.</param>
-    /// <param name="thresholds">With <paramref name="fullStats"/>: ascending magnitude thresholds of bins over |x·scale|
-    /// (HiF8's tiers), or null for none.</param>
+    /// <param name="thresholds">With <paramref name="fullStats"/>: <see cref="Thresholds"/> ascending magnitude
+    /// thresholds of bins over |x·scale| (HiF8's tiers), or null for none.</param>
     public static FakeQuantTotals Run<TRounding>(Tensor x, float scale, Tensor output, TRounding rounding, float overflowLimit, bool fullStats, float[]? thresholds)
         where TRounding : struct, IVectorRounding
     {
         var count = x.numel();
         var parts = CpuKernel.Parts(count);
-        var bins = fullStats ? thresholds?.Length ?? 0 : 0;
+        if (thresholds is not null && thresholds.Length != Thresholds) throw new ArgumentException($"Expected {Thresholds} thresholds.", nameof(thresholds));
+        var bins = fullStats && thresholds is not null ? Thresholds : 0;
         var columns = FirstThreshold + bins;
         var integers = new long[parts * columns];
         var chunks = (int)((count + ChunkSize - 1) / ChunkSize);
         var errors = fullStats ? new double[chunks] : [];
         var signals = fullStats ? new double[chunks] : [];
-        var limits = thresholds?.Take(bins).Select(t => new Vector<float>(t)).ToArray() ?? [];
+        var constants = new Constants<TRounding>(rounding, scale, overflowLimit, bins == 0 ? null : thresholds);
         CpuKernel.For(count, parts, (part, start, length) =>
         {
             var source = CpuKernel.Floats(x).Slice(start, length);
@@ -62,7 +66,7 @@ internal static class FakeQuantKernel
             {
                 var size = Math.Min(ChunkSize, length - offset);
                 var chunk = (start + offset) / ChunkSize;
-                var sums = Chunk(source.Slice(offset, size), destination.Slice(offset, size), new Constants<TRounding>(rounding, scale, overflowLimit, limits), fullStats, totals);
+                var sums = Chunk(source.Slice(offset, size), destination.Slice(offset, size), constants, fullStats, totals);
                 if (!fullStats) continue;
                 errors[chunk] = sums.Error;
                 signals[chunk] = sums.Signal;
@@ -103,7 +107,7 @@ internal static class FakeQuantKernel
         var whole = source.Length - source.Length % width;
         var sources = MemoryMarshal.Cast<float, Vector<float>>(source[..whole]);
         var destinations = MemoryMarshal.Cast<float, Vector<float>>(destination[..whole]);
-        var acc = new Accumulators(k.Limits.Length);
+        var acc = default(Accumulators);
         for (var i = 0; i < sources.Length; i++) destinations[i] = Step(sources[i], Vector<int>.AllBitsSet, k, fullStats, ref acc);
         if (whole < source.Length)
         {
@@ -120,7 +124,17 @@ internal static class FakeQuantKernel
         totals[NonzeroInput] += Vector.Sum(acc.NonzeroInput);
         totals[NonzeroQuantized] += Vector.Sum(acc.NonzeroQuantized);
         totals[NaNs] += Vector.Sum(acc.NaNs);
-        for (var t = 0; t < acc.AtLeast.Length; t++) totals[FirstThreshold + t] += Vector.Sum(acc.AtLeast[t]);
+        if (k.Binned)
+        {
+            totals[FirstThreshold] += Vector.Sum(acc.AtLeast0);
+            totals[FirstThreshold + 1] += Vector.Sum(acc.AtLeast1);
+            totals[FirstThreshold + 2] += Vector.Sum(acc.AtLeast2);
+            totals[FirstThreshold + 3] += Vector.Sum(acc.AtLeast3);
+            totals[FirstThreshold + 4] += Vector.Sum(acc.AtLeast4);
+            totals[FirstThreshold + 5] += Vector.Sum(acc.AtLeast5);
+            totals[FirstThreshold + 6] += Vector.Sum(acc.AtLeast6);
+        }
+
         return (Vector.Sum(acc.Error), Vector.Sum(acc.Signal));
     }
 
@@ -142,10 +156,16 @@ internal static class FakeQuantKernel
         acc.Error += dLow * dLow + dHigh * dHigh; // each square exact in float64
         Vector.Widen(x, out var xLow, out var xHigh); // padding lanes are 0
         acc.Signal += xLow * xLow + xHigh * xHigh;
-        if (k.Limits.Length == 0) return q;
+        if (!k.Binned) return q;
 
         acc.NaNs -= Vector.AndNot(valid, Vector.Equals(magnitude, magnitude));
-        for (var t = 0; t < k.Limits.Length; t++) acc.AtLeast[t] -= Vector.GreaterThanOrEqual(magnitude, k.Limits[t]) & valid;
+        acc.AtLeast0 -= Vector.GreaterThanOrEqual(magnitude, k.Limit0) & valid;
+        acc.AtLeast1 -= Vector.GreaterThanOrEqual(magnitude, k.Limit1) & valid;
+        acc.AtLeast2 -= Vector.GreaterThanOrEqual(magnitude, k.Limit2) & valid;
+        acc.AtLeast3 -= Vector.GreaterThanOrEqual(magnitude, k.Limit3) & valid;
+        acc.AtLeast4 -= Vector.GreaterThanOrEqual(magnitude, k.Limit4) & valid;
+        acc.AtLeast5 -= Vector.GreaterThanOrEqual(magnitude, k.Limit5) & valid;
+        acc.AtLeast6 -= Vector.GreaterThanOrEqual(magnitude, k.Limit6) & valid;
         return q;
     }
 
@@ -156,20 +176,24 @@ internal static class FakeQuantKernel
         return new Vector<int>(lanes);
     }
 
-    // The pass's constants, broadcast once per chunk.
-    private readonly struct Constants<TRounding>(TRounding rounding, float scale, float overflowLimit, Vector<float>[] limits)
+    // The pass's constants, broadcast once.
+    private readonly struct Constants<TRounding>(TRounding rounding, float scale, float overflowLimit, float[]? thresholds)
         where TRounding : struct, IVectorRounding
     {
         public readonly TRounding Rounding = rounding;
         public readonly Vector<float> Scale = new(scale), OverflowLimit = new(overflowLimit);
-        public readonly Vector<float>[] Limits = limits;
+        public readonly bool Binned = thresholds is not null;
+        public readonly Vector<float> Limit0 = Limit(thresholds, 0), Limit1 = Limit(thresholds, 1), Limit2 = Limit(thresholds, 2),
+            Limit3 = Limit(thresholds, 3), Limit4 = Limit(thresholds, 4), Limit5 = Limit(thresholds, 5), Limit6 = Limit(thresholds, 6);
+
+        private static Vector<float> Limit(float[]? thresholds, int t) => thresholds is null ? default : new Vector<float>(thresholds[t]);
     }
 
     // Per-lane counts (each true compare is -1, subtracted) and float64 sums of one chunk.
-    private struct Accumulators(int thresholds)
+    private struct Accumulators
     {
         public Vector<int> Overflow, NonzeroInput, NonzeroQuantized, NaNs;
+        public Vector<int> AtLeast0, AtLeast1, AtLeast2, AtLeast3, AtLeast4, AtLeast5, AtLeast6;
         public Vector<double> Error, Signal;
-        public readonly Vector<int>[] AtLeast = new Vector<int>[thresholds];
     }
 }
