@@ -45,9 +45,13 @@ public static class FakeQuantizer
         stochastic is null && KernelApplies(x, scale, format) ? ApplyKernel(x, scale, format, fullStats, pictures)
         : ApplyTensorOps(x, scale, format, fullStats, stochastic, pictures);
 
-    /// <summary>True where <see cref="Apply"/> takes the CPU kernel (for round to nearest).</summary>
+    /// <summary>
+    /// True where <see cref="Apply"/> takes the CPU kernel (for round to nearest): float32 in CPU memory, contiguous or
+    /// not (a strided tensor, e.g. a gradient out of a transpose, is first copied: one pass against the tensor ops' ten).
+    /// </summary>
     internal static bool KernelApplies(Tensor x, Tensor scale, INumberFormat format) =>
-        format is FloatFormat or HiF8Format && CpuKernel.Applies(x) && CpuKernel.Applies(scale) && scale.numel() == 1;
+        format is FloatFormat or HiF8Format && CpuKernel.Applies(scale) && scale.numel() == 1
+        && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32 && x.numel() <= int.MaxValue / sizeof(float);
 
     /// <summary><see cref="Apply"/> by tensor ops on any device (the CPU kernel's reference).</summary>
     internal static FakeQuantResult ApplyTensorOps(Tensor x, Tensor scale, INumberFormat format, bool fullStats = false, Generator? stochastic = null, bool pictures = true)
@@ -74,14 +78,18 @@ public static class FakeQuantizer
     // the host, which is this device. Pictures need the scaled tensor: made only then, by today's multiply.
     private static FakeQuantResult ApplyKernel(Tensor x, Tensor scale, INumberFormat format, bool fullStats, bool pictures)
     {
-        var output = x.requires_grad ? x.clone() : empty_like(x); // clone: identity gradient to x, nothing saved
+        // The output: a copy with identity gradient to x (CloneBackward saves nothing) when x requires grad, else a new
+        // tensor; a strided x is read from its contiguous copy, which then takes q in place.
+        var contiguous = x.is_contiguous();
+        var output = !contiguous ? x.contiguous() : x.requires_grad ? x.clone() : empty_like(x);
+        var source = contiguous ? x : output;
         using (no_grad())
         {
             var factor = CpuKernel.Floats(scale)[0]; // CPU memory: no device read
             var limit = (float)Math.Min(ScaleMath.TargetMax(format), format.MaxValue); // the target, or the clamp's max
             var totals = format is FloatFormat f
-                ? FakeQuantKernel.Run(x, factor, output, new FloatGridRounding(f), limit, fullStats, null)
-                : FakeQuantKernel.Run(x, factor, output, new SaturatingHiF8Rounding(), limit, fullStats, HiF8TierStats.Thresholds);
+                ? FakeQuantKernel.Run(source, factor, output, new FloatGridRounding(f), limit, fullStats, null)
+                : FakeQuantKernel.Run(source, factor, output, new SaturatingHiF8Rounding(), limit, fullStats, HiF8TierStats.Thresholds);
             var stats = empty(fullStats ? FullColumns : 2, dtype: ScalarType.Float64);
             var values = MemoryMarshal.Cast<byte, double>(stats.bytes);
             values[0] = x.numel();

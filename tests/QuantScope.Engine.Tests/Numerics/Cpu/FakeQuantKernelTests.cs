@@ -61,6 +61,28 @@ public class FakeQuantKernelTests
         Assert.All(TensorAssert.Floats(x.grad!), g => Assert.Equal(1f, g));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Apply_KernelStridedInput_EqualsTensorOpsRouteAndPassesTheGradient(bool requiresGrad)
+    {
+        // A transposed tensor (as a gradient out of an attention reshape may be) is read through its contiguous copy.
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(5, CPU);
+        var x = randn([300, 70], generator: generator).mul_(100).t().requires_grad_(requiresGrad);
+        Assert.False(x.is_contiguous());
+        using var scale = tensor(1.7f);
+        var before = TensorAssert.Floats(x);
+        var kernel = FakeQuantizer.Apply(x, scale, FloatFormat.E5M2, fullStats: true, pictures: false);
+        var ops = FakeQuantizer.ApplyTensorOps(x.detach(), scale, FloatFormat.E5M2, fullStats: true, pictures: false);
+        Assert.Equal(TensorAssert.Floats(ops.Output), TensorAssert.Floats(kernel.Output));
+        AssertSameStats(ops.Stats, kernel.Stats);
+        Assert.Equal(before, TensorAssert.Floats(x)); // q went into the copy, not into x
+        if (!requiresGrad) return;
+        kernel.Output.sum().backward();
+        Assert.All(TensorAssert.Floats(x.grad!), g => Assert.Equal(1f, g));
+    }
+
     [Fact]
     public void Apply_KernelHandValues_CountsAndSumsExactly()
     {
