@@ -32,10 +32,13 @@ public static class FakeQuantizer
     /// <summary>Fake-quantizes <paramref name="x"/> with <paramref name="scale"/> onto <paramref name="format"/>.</summary>
     /// <param name="x">Any shape, float32; may require grad.</param>
     /// <param name="scale">0-d float32 (or broadcastable) scale; multiplies x before the cast.</param>
-    /// <param name="format">Target element grid: FP8 through its fastest exact route (the native cast or FloatGrid's tensor ops,
-    /// see <see cref="FloatQuantizer.QuantizeClamped"/>), others such as HiF8
-    /// through <see cref="INumberFormat.QuantizeDequantize"/>. Overflow counts |x·scale| above the scaling target
-    /// (<see cref="ScaleMath.TargetMax"/>: the format max, or HiF8's max_val 15).</param>
+    /// <param name="format">Target element grid. On the CPU, FP8/FP4 grids and HiF8 round to nearest in one
+    /// <see cref="FakeQuantKernel"/> pass (forward, overflow and full statistics together; measured, issue 25: E4M3 on
+    /// 131 k values 60-70 µs with or without full stats, against 105-340 µs for the tensor ops; HiF8 with full stats
+    /// 0.2 ms against 5-8 ms). Elsewhere FP8 takes its fastest exact route (the native cast or FloatGrid's tensor ops, see
+    /// <see cref="FloatQuantizer.QuantizeClamped"/>), others such as HiF8 <see cref="INumberFormat.QuantizeDequantize"/>.
+    /// Overflow counts |x·scale| above the scaling target (<see cref="ScaleMath.TargetMax"/>: the format max, or HiF8's
+    /// max_val 15).</param>
     /// <param name="fullStats">Also count and sum for underflow, MSE, SQNR (and HiF8 tiers); otherwise only the overflow.</param>
     /// <param name="stochastic">Round stochastically with u from this generator (<see cref="StochasticRounding"/>;
     /// FP8/E2M1 and per-tensor INT only); null = the format's round to nearest even.</param>

@@ -7,8 +7,9 @@ namespace QuantScope.Engine.Quantization;
 /// <summary>
 /// Where a HiF8 tensor's scaled values fall among HiF8's mantissa tiers (E = floor(log2|v|)): 3 bits for |E| ≤ 3,
 /// 2 bits for |E| ≤ 7, 1 bit for |E| ≤ 15, 0 bits down to E = -22 (values below 2^-23 become 0, values from 2^16 on
-/// are beyond the 1-bit tier). The device counts magnitudes into <see cref="Bins"/> bins in one bucketize pass; the host
-/// turns the counts into tier fractions.
+/// are beyond the 1-bit tier). The device counts magnitudes into <see cref="Bins"/> bins in one bucketize pass (on the
+/// CPU the fake quantizer's own kernel pass counts them, <see cref="Numerics.Cpu.FakeQuantKernel"/>, with identical
+/// counts); the host turns the counts into tier fractions.
 /// </summary>
 public static class HiF8TierStats
 {
