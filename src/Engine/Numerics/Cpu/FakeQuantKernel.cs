@@ -44,20 +44,21 @@ internal static class FakeQuantKernel
     /// <param name="fullStats">Also the nonzero counts and the two sums.</param>
     /// <param name="thresholds">With <paramref name="fullStats"/>: <see cref="Thresholds"/> ascending magnitude
     /// thresholds of bins over |x·scale| (HiF8's tiers), or null for none.</param>
-    public static FakeQuantTotals Run<TRounding>(Tensor x, float scale, Tensor output, TRounding rounding, float overflowLimit, bool fullStats, float[]? thresholds)
+    /// <param name="parts">Parts to run in (null: <see cref="CpuKernel.Parts"/>); the results do not depend on it (tested).</param>
+    public static FakeQuantTotals Run<TRounding>(Tensor x, float scale, Tensor output, TRounding rounding, float overflowLimit, bool fullStats, float[]? thresholds, int? parts = null)
         where TRounding : struct, IVectorRounding
     {
         var count = x.numel();
-        var parts = CpuKernel.Parts(count);
+        var partCount = parts ?? CpuKernel.Parts(count);
         if (thresholds is not null && thresholds.Length != Thresholds) throw new ArgumentException($"Expected {Thresholds} thresholds.", nameof(thresholds));
         var bins = fullStats && thresholds is not null ? Thresholds : 0;
         var columns = FirstThreshold + bins;
-        var integers = new long[parts * columns];
+        var integers = new long[partCount * columns];
         var chunks = (int)((count + ChunkSize - 1) / ChunkSize);
         var errors = fullStats ? new double[chunks] : [];
         var signals = fullStats ? new double[chunks] : [];
         var constants = new Constants<TRounding>(rounding, scale, overflowLimit, bins == 0 ? null : thresholds);
-        CpuKernel.For(count, parts, (part, start, length) =>
+        CpuKernel.For(count, partCount, (part, start, length) =>
         {
             var source = CpuKernel.Floats(x).Slice(start, length);
             var destination = CpuKernel.Floats(output).Slice(start, length);
@@ -74,7 +75,7 @@ internal static class FakeQuantKernel
         });
 
         var merged = new long[columns];
-        for (var part = 0; part < parts; part++)
+        for (var part = 0; part < partCount; part++)
             for (var c = 0; c < columns; c++) merged[c] += integers[part * columns + c];
         double error = 0, signal = 0;
         for (var chunk = 0; chunk < errors.Length; chunk++)

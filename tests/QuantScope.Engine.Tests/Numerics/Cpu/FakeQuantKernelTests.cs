@@ -84,6 +84,29 @@ public class FakeQuantKernelTests
     }
 
     [Fact]
+    public void Run_AnyPartCount_GivesTheSameQCountsAndSumsBitForBit()
+    {
+        // The float64 sums go per fixed chunk, the chunks in order: one, two or five parts must not change a bit.
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(12, CPU);
+        var x = randn(3 * (1 << 20) + 5, generator: generator).mul_(rand(3 * (1 << 20) + 5, generator: generator).mul_(40).sub_(20).exp2_()); // finite: the sums are numbers
+        var results = new[] { 1, 2, 5 }.Select(parts =>
+        {
+            var q = empty_like(x);
+            var totals = FakeQuantKernel.Run(x, 0.37f, q, new SaturatingHiF8Rounding(), 15f, true, HiF8TierStats.Thresholds, parts);
+            return (q, totals);
+        }).ToArray();
+        foreach (var (q, totals) in results[1..])
+        {
+            Assert.True(CpuKernel.Floats(results[0].q).SequenceEqual(CpuKernel.Floats(q)));
+            Assert.Equal(results[0].totals with { Bins = [] }, totals with { Bins = [] });
+            Assert.Equal(results[0].totals.Bins, totals.Bins);
+        }
+
+        Assert.True(results[0].totals.ErrorEnergy > 0 && results[0].totals.Bins.Sum() == x.numel());
+    }
+
+    [Fact]
     public void Apply_KernelHandValues_CountsAndSumsExactly()
     {
         // E4M3, scale 2: 0.53125 -> 1.0625 (tie -> 1) -> 0.5; 300 -> 600 -> 448 -> 224 (overflow); 1e-4 -> 2e-4 below
