@@ -58,16 +58,31 @@ public static class FloatQuantizer
 
     /// <summary>
     /// <see cref="QuantizeFastest"/> for a tensor already clamped to ±max by the caller (the fake quantizer clamps
-    /// anyway to count the overflow), which the caller no longer needs: the native cast, or, for float32 of at most one
-    /// <see cref="ElementChunks"/> piece, the tensor ops rounding <paramref name="clamped"/> in place without a second
-    /// clamp (returning it; <paramref name="signs"/>: the values' signs, e.g. the tensor before the clamp), else the
-    /// tensor ops in pieces. Values beyond ±max would not saturate on the first two routes.
+    /// anyway to count the overflow), which the caller no longer needs: in CPU memory the one-pass kernel
+    /// (<see cref="FloatGridKernel"/>) rounding <paramref name="clamped"/> in place (returning it); elsewhere the native
+    /// cast, or, for float32 of at most one <see cref="ElementChunks"/> piece, the tensor ops rounding it in place without
+    /// a second clamp (returning it; <paramref name="signs"/>: the values' signs, e.g. the tensor before the clamp),
+    /// else the tensor ops in pieces. Values beyond ±max would not saturate on the native cast and the in-place tensor ops.
     /// </summary>
     internal static Tensor QuantizeClamped(Tensor clamped, Tensor signs, FloatFormat format) =>
-        format.NativeScalarType is { } native && UsesNativeCast(clamped, format) ? CastThrough(clamped, native, clamped.dtype)
+        CpuKernel.Applies(clamped) ? RoundInPlace(clamped, format)
+        : format.NativeScalarType is { } native && UsesNativeCast(clamped, format) ? CastThrough(clamped, native, clamped.dtype)
         : clamped.dtype == ScalarType.Float32 && clamped.numel() <= ElementChunks.Size
             ? FloatGrid.RoundNearestEvenInPlace(clamped, signs, format.MantissaBits, format.MinNormalExponent, null)
             : Quantize(clamped, format);
+
+    // The kernel's rounding written over the values of a tensor of the caller's (CpuKernel.Applies holds).
+    private static Tensor RoundInPlace(Tensor values, FloatFormat format)
+    {
+        var grid = new FloatGridKernel.Grid(format.MantissaBits, format.MinNormalExponent, (float)format.MaxValue);
+        var count = values.numel();
+        CpuKernel.For(count, CpuKernel.Parts(count), (_, start, length) =>
+        {
+            var span = CpuKernel.Floats(values).Slice(start, length);
+            FloatGridKernel.Round(span, span, grid);
+        });
+        return values;
+    }
 
     /// <summary>
     /// True where libtorch's float8 cast beats the tensor-op or kernel routes on float32 <paramref name="x"/>: off the

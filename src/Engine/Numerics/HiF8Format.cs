@@ -1,3 +1,4 @@
+using QuantScope.Engine.Numerics.Cpu;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,8 +52,18 @@ public sealed class HiF8Format : INumberFormat
     /// <inheritdoc/>
     public Tensor QuantizeDequantize(Tensor x) => Quantize(x);
 
-    /// <summary>Quantizes onto the HiF8 grid (see type docs). Same shape and dtype.</summary>
-    public static Tensor Quantize(Tensor x) => x.dtype == ScalarType.Float32 ? ElementChunks.Map(x, (part, _, slot) => QuantizeFloat32(part, slot)) : QuantizeByExponent(x);
+    /// <summary>
+    /// Quantizes onto the HiF8 grid (see type docs). Same shape and dtype. Float32 in CPU memory takes the one-pass
+    /// kernel <see cref="HiF8Kernel"/> (about 2x a multiply, against 14-16x for the tensor ops), other float32 the
+    /// tensor-op route <see cref="QuantizeTensorOps"/>, other dtypes <see cref="QuantizeByExponent"/>; all bit-identical (tested).
+    /// </summary>
+    public static Tensor Quantize(Tensor x) =>
+        CpuKernel.Applies(x) ? HiF8Kernel.Quantize(x)
+        : x.dtype == ScalarType.Float32 ? QuantizeTensorOps(x)
+        : QuantizeByExponent(x);
+
+    /// <summary>The float32 tensor-op route on any device (the reference of <see cref="HiF8Kernel"/>): see <see cref="QuantizeFloat32"/>.</summary>
+    internal static Tensor QuantizeTensorOps(Tensor x) => ElementChunks.Map(x, (part, _, slot) => QuantizeFloat32(part, slot));
 
     /// <summary>
     /// The float32 path, cheap elementwise passes only (no log2, exp2, where or masks), on negative magnitudes

@@ -6,7 +6,8 @@ namespace QuantScope.Engine.Quantization;
 /// <param name="Output">Q(x·scale)/scale in the forward pass, identity gradient to x in the backward pass; x's shape.</param>
 /// <param name="Stats">float64 device vector of raw counts and sums, the <see cref="RawStatsLayout"/> columns from
 /// <see cref="RoleQuantizer.Elements"/> on: [elements, overflow count] (elements with |x·scale| above the scaling target; NaN counts too), or with
-/// full stats also <see cref="QuantErrorStats"/>' [nonzero x, nonzero q, Σ(q - x)², Σx²] and <see cref="HiF8TierStats"/>' 8
+/// full stats also <see cref="QuantErrorStats"/>' [nonzero x, nonzero q, Σ(q - x)², Σx²] (the sums float64 on the CPU
+/// kernel's route, float32 converted on the tensor-op route) and <see cref="HiF8TierStats"/>' 8
 /// magnitude bins (-1 for other formats). The host
 /// turns them into fractions, MSE and SQNR (<see cref="LayerStatsFinalizer"/>).</param>
 public readonly record struct FakeQuantResult(Tensor Output, Tensor Stats)

@@ -6,7 +6,9 @@ namespace QuantScope.Engine.Quantization;
 /// Autograd node placed on a <see cref="QuantLinear"/>'s output: identity in the forward pass; in the backward pass it
 /// hands the incoming output gradient (dL/dy) to the layer's grad quantizer, so the gradient that flows into
 /// the layer's matmul backward (and on to the weight gradient and the previous layer) is the quantized one, as in
-/// Transformer Engine's HYBRID recipe (E5M2 gradients).
+/// Transformer Engine's HYBRID recipe (E5M2 gradients). The gradient does not require grad, so on the CPU it takes the
+/// fake quantizer's one-pass kernel straight into a new tensor (no straight-through copy; a strided gradient through its
+/// contiguous copy): <see cref="FakeQuantizer.Apply"/>.
 /// </summary>
 internal sealed class GradOutputFunction : autograd.SingleTensorFunction<GradOutputFunction>
 {

@@ -7,13 +7,15 @@ namespace QuantScope.Engine.Quantization;
 /// <summary>
 /// Where a HiF8 tensor's scaled values fall among HiF8's mantissa tiers (E = floor(log2|v|)): 3 bits for |E| ≤ 3,
 /// 2 bits for |E| ≤ 7, 1 bit for |E| ≤ 15, 0 bits down to E = -22 (values below 2^-23 become 0, values from 2^16 on
-/// are beyond the 1-bit tier). The device counts magnitudes into <see cref="Bins"/> bins in one bucketize pass; the host
-/// turns the counts into tier fractions.
+/// are beyond the 1-bit tier). The device counts magnitudes into <see cref="Bins"/> bins in one bucketize pass (on the
+/// CPU the fake quantizer's own kernel pass counts them, <see cref="Numerics.Cpu.FakeQuantKernel"/>, with identical
+/// counts); the host turns the counts into tier fractions.
 /// </summary>
 public static class HiF8TierStats
 {
     // Magnitude thresholds, ascending; bin b holds t[b-1] <= |v| < t[b] (bin 0: below 2^-23, bin 7: 2^16 and up).
-    private static readonly float[] Thresholds =
+    // Also the CPU kernel's bin edges (FakeQuantKernel counts the bins in the quantizer's own pass).
+    internal static readonly float[] Thresholds =
         [MathF.Pow(2, -23), MathF.Pow(2, -15), MathF.Pow(2, -7), MathF.Pow(2, -3), MathF.Pow(2, 4), MathF.Pow(2, 8), MathF.Pow(2, 16)];
 
     // The thresholds as a tensor per device, made once per device (not per step): a host->device copy inside a step

@@ -7,7 +7,9 @@ namespace QuantScope.Engine.Quantization;
 /// <summary>
 /// Error statistics of a quantized tensor against its original, split for cost (see STACK-FACTS): the device produces
 /// counts and sums in a few reductions (<c>count_nonzero</c>, <c>dot</c>), nothing syncs; the host divides and takes
-/// logarithms once per logging window.
+/// logarithms once per logging window. On the CPU the fake quantizer counts and sums the same columns inside its own
+/// pass (<see cref="Numerics.Cpu.FakeQuantKernel"/>: the counts identical, the sums in float64 rather than libtorch's
+/// float32 dot, so they agree to float32 rounding), so full statistics cost it almost nothing there.
 /// </summary>
 public static class QuantErrorStats
 {
