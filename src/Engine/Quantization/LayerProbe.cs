@@ -138,8 +138,8 @@ public sealed class LayerProbe : IDisposable
         if (!CollectStats || _weight.grad is not { } grad) return;
         using var noGrad = no_grad();
         using var norm = grad.norm();
-        using var cell = _raw[WeightRow, LayerStatsWriter.GradNorm.Offset];
-        cell.copy_(norm);
+        using var cell = norm.reshape(1);
+        LayerStatsWriter.Row(_raw, WeightRow, cell, LayerStatsWriter.GradNorm.Offset); // on the CPU a store into the buffer's memory
     }
 
     /// <summary>Start of a forward: every value of the previous step becomes NaN (not measured).</summary>
