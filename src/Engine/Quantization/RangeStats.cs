@@ -28,6 +28,7 @@ public static class RangeStats
     /// Device: [1] float64 smallest nonzero |<paramref name="t"/>| (+∞ when every element is 0; NaN when one is NaN). On
     /// the CPU (<see cref="CpuKernel.Applies"/>) one vector pass over t's memory (<see cref="StatsKernel"/>), written into
     /// a new CPU tensor; elsewhere abs, threshold_ and min (<see cref="SmallestNonzeroMagnitude"/>). Both exact: equal.
+    /// Measured (issue 25, Release, 2 shared cores): 0.035 against 0.13 ms per 393 k values, 0.085 against 0.20 ms per 1 M.
     /// </summary>
     public static Tensor SmallestNonzero(Tensor t)
     {
