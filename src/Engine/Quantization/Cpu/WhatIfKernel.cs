@@ -12,7 +12,8 @@ namespace QuantScope.Engine.Quantization.Cpu;
 /// included), rounds onto the grid as <see cref="FloatGridKernel"/> does (bit for bit the tensor route's), divides by s,
 /// and counts the nonzero x and q and sums (q - x)² and x² in float64, where the tensor route takes a multiply, a clamp,
 /// a subtraction and count for the overflow, the rounding, a division, two count_nonzero, a subtraction and two dots.
-/// Counts equal the tensor route's; the sums differ only by its float32 rounding.
+/// Counts equal the tensor route's; the sums differ only by its float32 rounding. Measured (issue 25, Release, 2 shared
+/// cores, E4M3, fastest of 60): 0.20 against 0.52 ms per 393 k values, 0.53 against 1.65 ms per 1 M.
 /// </summary>
 internal static class WhatIfKernel
 {
@@ -63,8 +64,21 @@ internal static class WhatIfKernel
         var (s, limit) = (new Vector<float>(scale), new Vector<float>(target));
         Vector<int> overflow = Vector<int>.Zero, nonzeroX = Vector<int>.Zero, nonzeroQ = Vector<int>.Zero;
         Vector<double> error = Vector<double>.Zero, signal = Vector<double>.Zero;
+        // Comparisons give -1 per true lane, so the int counters run negative (a part holds < 2^29 elements). The body
+        // is written out here, not called: a call taking the accumulators by reference ran 5x slower.
         foreach (var v in MemoryMarshal.Cast<float, Vector<float>>(x[..whole]))
-            Accumulate(v, s, limit, grid, ref overflow, ref nonzeroX, ref nonzeroQ, ref error, ref signal);
+        {
+            var scaled = v * s;
+            overflow += ~Vector.LessThanOrEqual(Vector.Abs(scaled), limit); // above the max, or NaN
+            var q = grid.Round(scaled) / s; // the grid clamps to ±max itself
+            nonzeroX += ~Vector.Equals(v, Vector<float>.Zero); // NaN is nonzero, as for count_nonzero
+            nonzeroQ += ~Vector.Equals(q, Vector<float>.Zero);
+            Vector.Widen(q - v, out var diffLow, out var diffHigh);
+            Vector.Widen(v, out var low, out var high);
+            error += diffLow * diffLow + diffHigh * diffHigh;
+            signal += low * low + high * high;
+        }
+
         if (whole < x.Length) // the tail: the same vector rounding, padded with zeros, and its own lanes counted alone
         {
             Span<float> tail = stackalloc float[width];
@@ -89,21 +103,5 @@ internal static class WhatIfKernel
         part.ErrorEnergy += Vector.Sum(error);
         part.SignalEnergy += Vector.Sum(signal);
         return part;
-    }
-
-    // One vector: comparisons give -1 per true lane, so the int counters run negative (a part holds < 2^29 elements).
-    private static void Accumulate(Vector<float> x, Vector<float> s, Vector<float> limit, FloatGridKernel.Grid grid,
-        ref Vector<int> overflow, ref Vector<int> nonzeroX, ref Vector<int> nonzeroQ, ref Vector<double> error, ref Vector<double> signal)
-    {
-        var scaled = x * s;
-        var magnitude = Vector.Abs(scaled);
-        overflow += ~Vector.LessThanOrEqual(magnitude, limit); // above the max, or NaN
-        var q = grid.Round(scaled) / s; // the grid clamps to ±max itself
-        nonzeroX += ~Vector.Equals(x, Vector<float>.Zero); // NaN is nonzero, as for count_nonzero
-        nonzeroQ += ~Vector.Equals(q, Vector<float>.Zero);
-        Vector.Widen(q - x, out var diffLow, out var diffHigh);
-        Vector.Widen(x, out var low, out var high);
-        error += diffLow * diffLow + diffHigh * diffHigh;
-        signal += low * low + high * high;
     }
 }
