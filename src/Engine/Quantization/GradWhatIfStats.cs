@@ -1,4 +1,6 @@
 using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Numerics.Cpu;
+using QuantScope.Engine.Quantization.Cpu;
 using QuantScope.Engine.Telemetry;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -84,6 +86,40 @@ internal sealed class GradWhatIfStats : IDisposable
 
         _state.Update(amax);
         return result;
+    }
+
+    /// <summary>
+    /// The CPU route of a stats step (<paramref name="grad"/> where <see cref="CpuKernel.Applies"/>): one
+    /// <see cref="GradWatchKernel"/> pass gives the gradient's amax, smallest nonzero |g| and the what-if counts under
+    /// this step's delayed scale, read from the state's memory; then the state takes the amax, as in <see cref="Observe"/>.
+    /// A seeded state's scale does not depend on this step's amax, so one pass gives everything; the first step (scaled
+    /// by its own amax) takes the amax first (<see cref="ScaleMath.Amax"/>). Returns the counts and the 0-d float32 amax
+    /// the state took (the caller's). Equal to <see cref="Observe"/>'s fractions and
+    /// <see cref="RangeStats.SmallestNonzeroMagnitude"/>, bit for bit (exact counts, max and min).
+    /// </summary>
+    public (GradWatchKernel.Result Counts, Tensor Amax) ObserveOnCpu(Tensor grad)
+    {
+        using var noGrad = no_grad();
+        GradWatchKernel.Result counts;
+        Tensor amax;
+        if (_state.IsSeeded)
+        {
+            counts = GradWatchKernel.Measure(grad, StatsKernel.Value(_state.Scale)); // ScaleFor's scale: a clone of this one
+            amax = StatsKernel.Filled(counts.Amax);
+        }
+        else
+        {
+            amax = ScaleMath.Amax(grad);
+            var (scale, pred) = _state.ScaleFor(amax);
+            using (scale)
+            using (pred)
+            {
+                counts = GradWatchKernel.Measure(grad, StatsKernel.Value(scale));
+            }
+        }
+
+        _state.Update(amax);
+        return (counts, amax);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Numerics.Cpu;
+using QuantScope.Engine.Quantization.Cpu;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Quantization;
@@ -61,24 +63,47 @@ internal sealed class InputStats : IDisposable
     public void RememberQuantizerStats(ScalingLineage lineage, INumberFormat format, bool pictures, Tensor stats) =>
         _quantizerStats[(lineage, format, pictures)] = stats;
 
-    // |x| once for the range and the channel absmax (both used to take their own abs pass).
     private InputStats Distribution()
     {
         if (_smallest is not null) return this;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        var (perChannel, smallest, shape) = CpuKernel.Applies(_x) && _x.dim() > 0 ? ShapeOnCpu(_x) : ShapeByTensorOps(_x);
+        (_smallest, _perChannel, _shape) = (smallest.DetachFromDisposeScope(), perChannel.DetachFromDisposeScope(), shape.DetachFromDisposeScope());
+        return this;
+    }
+
+    /// <summary>
+    /// The CPU route of <see cref="ChannelAbsMax"/>, <see cref="SmallestNonzero"/> and <see cref="Shape"/>: one
+    /// <see cref="InputShapeKernel"/> pass, then the median of the channel absmax. Measured (issue 25, Release, 2 shared
+    /// cores, fastest of 60): 0.12 against the tensor route's 0.29 ms per [1024, 384] input, 0.21 against 0.70 ms per
+    /// [1024, 1024].
+    /// </summary>
+    internal static (Tensor ChannelAbsMax, Tensor Smallest, Tensor Shape) ShapeOnCpu(Tensor x)
+    {
+        var (perChannel, smallest, sums) = InputShapeKernel.Measure(x);
+        using var median = perChannel.median().reshape(1);
+        using (sums) return (perChannel, smallest, cat([sums, median]));
+    }
+
+    /// <summary>
+    /// The tensor-op route of <see cref="ShapeOnCpu"/> (other devices): |x| once for the range and the channel absmax
+    /// (both used to take their own abs pass), the median, and <see cref="DistributionStats.PowerSums"/>.
+    /// </summary>
+    internal static (Tensor ChannelAbsMax, Tensor Smallest, Tensor Shape) ShapeByTensorOps(Tensor x)
+    {
+        using var scope = NewDisposeScope();
         Tensor perChannel, smallest, median;
-        using (SingleThreaded.Enter(_x.numel())) // abs, max, min, median: the same values on any thread count (the power sums are not)
+        using (SingleThreaded.Enter(x.numel())) // abs, max, min, median: the same values on any thread count (the power sums are not)
         {
-            var magnitude = _x.detach().abs();
+            var magnitude = x.detach().abs();
             perChannel = DistributionStats.ChannelAbsMaxOfMagnitude(magnitude);
             smallest = RangeStats.SmallestNonzeroMagnitude(magnitude); // after the channel absmax: overwrites |x|'s zeros
             median = perChannel.median().reshape(1);
         }
 
-        var shape = cat([DistributionStats.PowerSums(_x), median]);
-        (_smallest, _perChannel, _shape) = (smallest.DetachFromDisposeScope(), perChannel.DetachFromDisposeScope(), shape.DetachFromDisposeScope());
-        return this;
+        var shape = cat([DistributionStats.PowerSums(x), median]);
+        return (perChannel.MoveToOuterDisposeScope(), smallest.MoveToOuterDisposeScope(), shape.MoveToOuterDisposeScope());
     }
 
     /// <inheritdoc />

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Numerics.Cpu;
+using QuantScope.Engine.Quantization.Cpu;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,6 +33,24 @@ public static class MagnitudeHistogram
     /// <paramref name="format"/>, placed at the bins' columns of the union; the other columns NaN.
     /// </summary>
     public static Tensor Count(Tensor scaled, INumberFormat format)
+    {
+        var min = MagnitudeBins.MinExponent(format);
+        if (!CpuKernel.Applies(scaled) || !MagnitudeHistogramKernel.Supports(min)) return CountByTensorOps(scaled, format);
+        // The CPU route: one MagnitudeHistogramKernel pass, its counts placed through the result's memory. Measured (issue
+        // 25, Release, 2 shared cores, E4M3): 0.31 against the tensor route's 2.2 ms per 393 k values, 0.79 against 15 ms per 1 M.
+        var n = MagnitudeBins.Thresholds(format).Length + 1;
+        var counts = MagnitudeHistogramKernel.Count(scaled, min, n, (float)format.MaxValue);
+        var result = empty([Counts.Count], dtype: ScalarType.Float64);
+        var columns = StatsKernel.Doubles(result);
+        columns.Fill(double.NaN);
+        (columns[0], columns[1], columns[^1]) = (counts[0], counts[1], counts[n - 1]); // zero, under, over
+        var first = 2 + min - MagnitudeBins.UnionMinExponent; // the format's lowest power of two in the union
+        for (var b = 2; b < n - 1; b++) columns[first + b - 2] = counts[b];
+        return result;
+    }
+
+    /// <summary>The tensor-op route of <see cref="Count"/> (other devices, and the reference of the CPU kernel).</summary>
+    internal static Tensor CountByTensorOps(Tensor scaled, INumberFormat format)
     {
         using var scope = NewDisposeScope();
         var device = scaled.device;

@@ -1,4 +1,5 @@
 using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Numerics.Cpu;
 using QuantScope.Engine.Telemetry;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,9 +24,22 @@ public static class RangeStats
         [MinNonzero],
         [new(MetricCatalog.DynamicRange, (raw, _) => DynamicRange(raw[RoleQuantizer.Amax.Offset], raw[MinNonzero.Offset]))]);
 
-    /// <summary>Device: 0-d float64 smallest nonzero |<paramref name="t"/>| (+∞ when every element is 0; NaN when one is NaN).</summary>
+    /// <summary>
+    /// Device: [1] float64 smallest nonzero |<paramref name="t"/>| (+∞ when every element is 0; NaN when one is NaN). On
+    /// the CPU (<see cref="CpuKernel.Applies"/>) one vector pass over t's memory (<see cref="StatsKernel"/>), written into
+    /// a new CPU tensor; elsewhere abs, threshold_ and min (<see cref="SmallestNonzeroMagnitude"/>). Both exact: equal.
+    /// Measured (issue 25, Release, 2 shared cores): 0.035 against 0.13 ms per 393 k values, 0.085 against 0.20 ms per 1 M.
+    /// </summary>
     public static Tensor SmallestNonzero(Tensor t)
     {
+        if (CpuKernel.Applies(t))
+        {
+            using var values = t.detach();
+            var result = empty([1], dtype: ScalarType.Float64);
+            StatsKernel.Doubles(result)[0] = StatsKernel.SmallestNonzeroMagnitude(values);
+            return result;
+        }
+
         using var magnitude = t.detach().abs();
         return SmallestNonzeroMagnitude(magnitude);
     }

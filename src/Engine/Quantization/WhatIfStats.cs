@@ -1,5 +1,6 @@
 using TorchSharp;
 using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Quantization.Cpu;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Quantization;
@@ -23,9 +24,23 @@ public static class WhatIfStats
 
     /// <summary>
     /// Device: float64 [<see cref="RawWidth"/>] raw counts and sums of <paramref name="t"/> cast to <paramref name="format"/>;
-    /// <see cref="Finish"/> turns them into <see cref="Metrics"/> on the host.
+    /// <see cref="Finish"/> turns them into <see cref="Metrics"/> on the host. FP8/FP4 grids on the CPU take one
+    /// <see cref="WhatIfKernel"/> pass (equal counts; float64 sums), other formats and devices the tensor ops.
     /// </summary>
     public static Tensor Compute(Tensor t, Tensor amax, INumberFormat format)
+    {
+        using var noGrad = no_grad();
+        if (WhatIfKernel.Applies(t, amax, format))
+        {
+            using var values = t.detach();
+            return WhatIfKernel.Compute(values, amax, (FloatFormat)format);
+        }
+
+        return ComputeByTensorOps(t, amax, format);
+    }
+
+    /// <summary>The tensor-op route of <see cref="Compute"/> (other devices and formats; the reference of the CPU kernel).</summary>
+    internal static Tensor ComputeByTensorOps(Tensor t, Tensor amax, INumberFormat format)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
