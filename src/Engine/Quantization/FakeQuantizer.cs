@@ -91,7 +91,7 @@ public static class FakeQuantizer
             var factor = CpuKernel.Floats(scale)[0]; // CPU memory: no device read
             var limit = (float)Math.Min(ScaleMath.TargetMax(format), format.MaxValue); // the target, or the clamp's max
             var totals = format is FloatFormat f
-                ? FakeQuantKernel.Run(source, factor, output, new FloatGridRounding(f), limit, fullStats, null)
+                ? FakeQuantKernel.Run(source, factor, output, new FloatGridKernel.Grid(f), limit, fullStats, null)
                 : FakeQuantKernel.Run(source, factor, output, new SaturatingHiF8Rounding(), limit, fullStats, HiF8TierStats.Thresholds);
             var stats = empty(fullStats ? FullColumns : 2, dtype: ScalarType.Float64);
             var values = MemoryMarshal.Cast<byte, double>(stats.bytes);

@@ -31,24 +31,10 @@ internal static class FloatGridKernel
 
     /// <summary>Rounds <paramref name="source"/> into <paramref name="destination"/> (same length; may be the same memory).</summary>
     public static void Round(ReadOnlySpan<float> source, Span<float> destination, Grid grid)
-    {
-        var width = Vector<float>.Count;
-        var whole = source.Length - source.Length % width;
-        var sources = MemoryMarshal.Cast<float, Vector<float>>(source[..whole]);
-        var destinations = MemoryMarshal.Cast<float, Vector<float>>(destination[..whole]);
-        for (var i = 0; i < sources.Length; i++) destinations[i] = grid.Round(sources[i]);
-        if (whole == source.Length) return;
-
-        // The tail through the same vector code, padded with zeros, so every element takes the same operations.
-        Span<float> tail = stackalloc float[width];
-        tail.Clear();
-        source[whole..].CopyTo(tail);
-        var rounded = grid.Round(new Vector<float>(tail));
-        for (var i = whole; i < source.Length; i++) destination[i] = rounded[i - whole];
-    }
+        => RoundingPass.Round(source, destination, grid);
 
     /// <summary>The constants of one grid, broadcast to vectors (see <see cref="FloatGrid"/> for σ and K).</summary>
-    public readonly struct Grid
+    public readonly struct Grid : IVectorRounding
     {
         private readonly Vector<float> _sigma, _floor, _max;
 
@@ -60,6 +46,9 @@ internal static class FloatGridKernel
             _floor = new Vector<float>((float)(sigma * Math.Pow(2, minNormalExponent)));
             _max = new Vector<float>(maxValue);
         }
+
+        /// <summary>The grid of <paramref name="format"/>.</summary>
+        public Grid(FloatFormat format) : this(format.MantissaBits, format.MinNormalExponent, (float)format.MaxValue) { }
 
         /// <summary>One vector of values rounded onto the grid (NaN lanes stay NaN, ±inf saturate).</summary>
         public Vector<float> Round(Vector<float> x)

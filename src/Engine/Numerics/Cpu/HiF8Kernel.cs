@@ -31,22 +31,7 @@ internal static class HiF8Kernel
 
     /// <summary>Rounds <paramref name="source"/> into <paramref name="destination"/> (same length; may be the same memory).</summary>
     public static void Round(ReadOnlySpan<float> source, Span<float> destination)
-    {
-        var grid = default(Grid);
-        var width = Vector<float>.Count;
-        var whole = source.Length - source.Length % width;
-        var sources = MemoryMarshal.Cast<float, Vector<float>>(source[..whole]);
-        var destinations = MemoryMarshal.Cast<float, Vector<float>>(destination[..whole]);
-        for (var i = 0; i < sources.Length; i++) destinations[i] = grid.Round(sources[i]);
-        if (whole == source.Length) return;
-
-        // The tail through the same vector code, padded with zeros, so every element takes the same operations.
-        Span<float> tail = stackalloc float[width];
-        tail.Clear();
-        source[whole..].CopyTo(tail);
-        var rounded = grid.Round(new Vector<float>(tail));
-        for (var i = whole; i < source.Length; i++) destination[i] = rounded[i - whole];
-    }
+        => RoundingPass.Round(source, destination, default(Grid));
 
     /// <summary>The HiF8 rounding of one vector (no state: the constants are literals the JIT folds).</summary>
     public readonly struct Grid : IVectorRounding
