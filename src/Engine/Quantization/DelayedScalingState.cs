@@ -1,4 +1,5 @@
 using QuantScope.Engine.Numerics;
+using QuantScope.Engine.Numerics.Cpu;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -130,6 +131,7 @@ public sealed class DelayedScalingState : nn.Module
     /// </summary>
     public void Update(Tensor amaxNow)
     {
+        if (UpdateOnCpu(amaxNow)) return;
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var rolled = _history.roll(1, 0); // shift older by one slot; slot 0 then receives the newest amax
@@ -143,5 +145,29 @@ public sealed class DelayedScalingState : nn.Module
         var scale = ScaleMath.ComputeScale(TargetMax, pred, Recipe.Margin, _scale);
         _amaxPred.copy_(pred);
         _scale.copy_(scale);
+    }
+
+    // The CPU route of Update: the same steps on the buffers' own memory (CPU memory is this device's: no copy, no
+    // sync), for float32 amax and the max and most-recent algorithms, whose managed twins in ScaleMath are bit-identical
+    // to the tensor versions (the mean's summation order is not, so it keeps the tensor route). The tensor route is a
+    // dozen small ops of a few µs fixed cost each, per state and step: the grad watch's shadow states alone took ~10 ms
+    // of a `small` step (issue 23). Tested against the tensor route (DelayedScalingStateCpuTests).
+    private bool UpdateOnCpu(Tensor amaxNow)
+    {
+        if (Algorithm == AmaxAlgorithm.Mean || amaxNow.numel() != 1 || !CpuKernel.Applies(amaxNow) || !CpuKernel.Applies(_history)
+            || !CpuKernel.Applies(_scale) || !CpuKernel.Applies(_amaxPred))
+            return false;
+        var history = CpuKernel.Floats(_history);
+        history[..^1].CopyTo(history[1..]); // older by one slot (an overlapping copy moves like memmove)
+        history[0] = CpuKernel.Floats(amaxNow)[0];
+        Updates++;
+        IsSeeded = true;
+        Lineage = Lineage.Next(amaxNow);
+        if (!ScaleMath.RecomputesAt(Updates, Recipe.UpdatePeriod)) return true;
+        var pred = ScaleMath.AmaxPred(history, Algorithm, Updates);
+        var scale = CpuKernel.Floats(_scale);
+        CpuKernel.Floats(_amaxPred)[0] = pred;
+        scale[0] = ScaleMath.ComputeScale(TargetMax, pred, Recipe.Margin, scale[0]);
+        return true;
     }
 }
