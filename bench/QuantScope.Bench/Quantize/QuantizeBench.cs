@@ -22,8 +22,8 @@ public static class QuantizeBench
     /// <summary>The quantizers compared, in table order.</summary>
     public static IReadOnlyList<Variant> Variants { get; } =
     [
-        new("e4m3 (native cast)", x => FloatQuantizer.QuantizeNative(x, FloatFormat.E4M3)),
-        new("e4m3 (tensor ops)", x => FloatQuantizer.Quantize(x, FloatFormat.E4M3)),
+        new("e4m3 (libtorch cast)", x => FloatQuantizer.QuantizeNative(x, FloatFormat.E4M3)),
+        new("e4m3", x => FloatQuantizer.Quantize(x, FloatFormat.E4M3)),
         FromRegistry("e5m2"),
         FromRegistry("hif8"),
         FromRegistry("int8-pt", "int8 (per tensor)"),
