@@ -159,7 +159,7 @@ public sealed class DelayedScalingState : nn.Module
             return false;
         var history = CpuKernel.Floats(_history);
         history[..^1].CopyTo(history[1..]); // older by one slot (an overlapping copy moves like memmove)
-        history[0] = CpuKernel.Floats(amaxNow)[0];
+        history[0] = CpuKernel.Value(amaxNow);
         Updates++;
         IsSeeded = true;
         Lineage = Lineage.Next(amaxNow);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Numerics.Cpu;
@@ -88,13 +87,13 @@ public static class FakeQuantizer
         var source = contiguous ? x : output;
         using (no_grad())
         {
-            var factor = CpuKernel.Floats(scale)[0]; // CPU memory: no device read
+            var factor = CpuKernel.Value(scale); // CPU memory: no device read
             var limit = (float)Math.Min(ScaleMath.TargetMax(format), format.MaxValue); // the target, or the clamp's max
             var totals = format is FloatFormat f
                 ? FakeQuantKernel.Run(source, factor, output, new FloatGridKernel.Grid(f), limit, fullStats, null)
                 : FakeQuantKernel.Run(source, factor, output, new SaturatingHiF8Rounding(), limit, fullStats, HiF8TierStats.Thresholds);
             var stats = empty(fullStats ? FullColumns : 2, dtype: ScalarType.Float64);
-            var values = MemoryMarshal.Cast<byte, double>(stats.bytes);
+            var values = CpuKernel.Doubles(stats);
             values[0] = x.numel();
             values[1] = totals.Overflow;
             if (!fullStats) return new FakeQuantResult(output, stats);

@@ -104,8 +104,8 @@ internal sealed class GradWhatIfStats : IDisposable
         Tensor amax;
         if (_state.IsSeeded)
         {
-            counts = GradWatchKernel.Measure(grad, StatsKernel.Value(_state.Scale)); // ScaleFor's scale: a clone of this one
-            amax = StatsKernel.Filled(counts.Amax);
+            counts = GradWatchKernel.Measure(grad, CpuKernel.Value(_state.Scale)); // ScaleFor's scale: a clone of this one
+            amax = CpuKernel.Filled(counts.Amax);
         }
         else
         {
@@ -114,7 +114,7 @@ internal sealed class GradWhatIfStats : IDisposable
             using (scale)
             using (pred)
             {
-                counts = GradWatchKernel.Measure(grad, StatsKernel.Value(scale));
+                counts = GradWatchKernel.Measure(grad, CpuKernel.Value(scale));
             }
         }
 

@@ -177,7 +177,7 @@ public sealed class LayerProbe : IDisposable
     {
         if (_gradWhatIf is null) return;
         using var noGrad = no_grad();
-        if (CollectStats && CpuKernel.Applies(grad) && StatsKernel.AppliesFloat64(_raw))
+        if (CollectStats && CpuKernel.Applies(grad) && CpuKernel.AppliesFloat64(_raw))
         {
             RecordGradOutputOnCpu(grad);
             return;
@@ -204,8 +204,8 @@ public sealed class LayerProbe : IDisposable
         var (counts, amax) = _gradWhatIf!.ObserveOnCpu(grad);
         using (amax)
         {
-            var row = StatsKernel.Doubles(_raw).Slice(GradRow * RawStatsLayout.Width, RawStatsLayout.Width);
-            row[RoleQuantizer.Amax.Offset] = StatsKernel.Value(amax);
+            var row = CpuKernel.Doubles(_raw).Slice(GradRow * RawStatsLayout.Width, RawStatsLayout.Width);
+            row[RoleQuantizer.Amax.Offset] = CpuKernel.Value(amax);
             counts.Fractions(grad.numel()).CopyTo(row[GradWhatIfStats.Fractions.Offset..]);
             row[RangeStats.MinNonzero.Offset] = counts.SmallestNonzero;
         }

@@ -39,12 +39,12 @@ internal static class LayerStatsWriter
     /// </summary>
     public static void Row(Tensor stats, int row, Tensor values, int column)
     {
-        if (StatsKernel.AppliesFloat64(stats) && values.dim() == 1 && values.device_type == DeviceType.CPU && values.is_contiguous())
+        if (CpuKernel.AppliesFloat64(stats) && values.dim() == 1 && values.device_type == DeviceType.CPU && values.is_contiguous())
         {
-            var cells = StatsKernel.Doubles(stats).Slice(row * (int)stats.shape[1] + column, (int)values.shape[0]);
+            var cells = CpuKernel.Doubles(stats).Slice(row * (int)stats.shape[1] + column, (int)values.shape[0]);
             if (values.dtype == ScalarType.Float64)
             {
-                StatsKernel.Doubles(values).CopyTo(cells);
+                CpuKernel.Doubles(values).CopyTo(cells);
                 return;
             }
 

@@ -41,7 +41,7 @@ public static class MagnitudeHistogram
         var n = MagnitudeBins.Thresholds(format).Length + 1;
         var counts = MagnitudeHistogramKernel.Count(scaled, min, n, (float)format.MaxValue);
         var result = empty([Counts.Count], dtype: ScalarType.Float64);
-        var columns = StatsKernel.Doubles(result);
+        var columns = CpuKernel.Doubles(result);
         columns.Fill(double.NaN);
         (columns[0], columns[1], columns[^1]) = (counts[0], counts[1], counts[n - 1]); // zero, under, over
         var first = 2 + min - MagnitudeBins.UnionMinExponent; // the format's lowest power of two in the union

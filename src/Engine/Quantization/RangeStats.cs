@@ -36,7 +36,7 @@ public static class RangeStats
         {
             using var values = t.detach();
             var result = empty([1], dtype: ScalarType.Float64);
-            StatsKernel.Doubles(result)[0] = StatsKernel.SmallestNonzeroMagnitude(values);
+            CpuKernel.Doubles(result)[0] = StatsKernel.SmallestNonzeroMagnitude(values);
             return result;
         }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using QuantScope.Engine.Numerics;
 using QuantScope.Engine.Numerics.Cpu;
 using QuantScope.Engine.Telemetry;
@@ -68,11 +67,11 @@ internal static class RoleQuantizer
         if (!(OneFloat(amax) && OneFloat(pred) && OneFloat(scale) && stats.device_type == DeviceType.CPU && stats.dtype == ScalarType.Float64 && stats.is_contiguous()))
             return cat([stack([amax, pred, scale]).to(ScalarType.Float64), stats]);
         var row = empty(3 + stats.numel(), dtype: ScalarType.Float64);
-        var values = MemoryMarshal.Cast<byte, double>(row.bytes);
-        values[0] = CpuKernel.Floats(amax)[0]; // CPU memory: no device read
-        values[1] = CpuKernel.Floats(pred)[0];
-        values[2] = CpuKernel.Floats(scale)[0];
-        MemoryMarshal.Cast<byte, double>(stats.bytes).CopyTo(values[3..]);
+        var values = CpuKernel.Doubles(row);
+        values[0] = CpuKernel.Value(amax); // CPU memory: no device read
+        values[1] = CpuKernel.Value(pred);
+        values[2] = CpuKernel.Value(scale);
+        CpuKernel.Doubles(stats).CopyTo(values[3..]);
         return row;
     }
 

@@ -36,17 +36,36 @@ internal static class CpuKernel
     /// </summary>
     public static Span<float> Floats(Tensor x) => MemoryMarshal.Cast<byte, float>(x.bytes);
 
+    /// <summary>True when <paramref name="t"/> is a contiguous float64 tensor in CPU memory (a raw stats buffer the kernels write into).</summary>
+    public static bool AppliesFloat64(Tensor t) =>
+        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float64 && t.is_contiguous() && t.numel() <= int.MaxValue / sizeof(double);
+
+    /// <summary>The float64 values of a tensor for which <see cref="AppliesFloat64"/> holds (no copy: writes go to the tensor).</summary>
+    public static Span<double> Doubles(Tensor t) => MemoryMarshal.Cast<byte, double>(t.bytes);
+
+    /// <summary>The value of a 0-d (or one-element) float32 CPU tensor, read from its memory (a load, not a device sync).</summary>
+    public static float Value(Tensor zeroDim) => Floats(zeroDim)[0];
+
+    /// <summary>A new float32 CPU tensor of <paramref name="shape"/> with every element <paramref name="value"/>, written through its memory.</summary>
+    public static Tensor Filled(float value, params long[] shape)
+    {
+        var t = empty(shape, dtype: ScalarType.Float32);
+        Floats(t).Fill(value);
+        return t;
+    }
+
     /// <summary>How many parts <see cref="For"/> cuts <paramref name="count"/> elements into: one per libtorch intra-op
     /// thread of the calling thread, at least <see cref="MinPerThread"/> elements each.</summary>
     public static int Parts(long count) => (int)Math.Clamp(count / MinPerThread, 1, Math.Max(1, get_num_threads()));
 
     /// <summary>
     /// Runs <paramref name="body"/>(part, start, length) over <paramref name="parts"/> consecutive ranges covering
-    /// [0, <paramref name="count"/>), cut at multiples of <see cref="Alignment"/>; one part runs on the calling thread,
-    /// more in parallel (the calling thread takes one). A body that reduces writes its own part's slot, and the caller
-    /// merges the slots in part order, so results do not depend on scheduling.
+    /// [0, <paramref name="count"/>), cut at multiples of <paramref name="alignment"/> (elements: <see cref="Alignment"/>;
+    /// rows: 1); one part runs on the calling thread, more in parallel (the calling thread takes one). A part may be empty
+    /// when there are fewer units than parts. A body that reduces writes its own part's slot, and the caller merges the
+    /// slots in part order, so results do not depend on scheduling.
     /// </summary>
-    public static void For(long count, int parts, Action<int, int, int> body)
+    public static void For(long count, int parts, Action<int, int, int> body, int alignment = Alignment)
     {
         if (parts <= 1)
         {
@@ -54,7 +73,7 @@ internal static class CpuKernel
             return;
         }
 
-        var per = (count / parts + Alignment - 1) / Alignment * Alignment;
+        var per = (count / parts + alignment - 1) / alignment * alignment;
         Parallel.For(0, parts, part =>
         {
             var start = Math.Min(count, part * per);

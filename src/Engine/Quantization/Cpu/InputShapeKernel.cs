@@ -35,8 +35,8 @@ internal static class InputShapeKernel
         var rows = channels == 0 ? 0 : x.numel() / channels;
         var partCount = (int)Math.Min(CpuKernel.Parts(x.numel()), Math.Max(1, rows));
         var parts = new Part[partCount];
-        StatsKernel.ForRows(rows, partCount, (part, start, count) =>
-            parts[part] = Measure(CpuKernel.Floats(x).Slice(start * channels, count * channels), channels));
+        CpuKernel.For(rows, partCount, (part, start, count) =>
+            parts[part] = Measure(CpuKernel.Floats(x).Slice(start * channels, count * channels), channels), alignment: 1);
 
         var total = parts[0];
         for (var p = 1; p < parts.Length; p++) // in part order: the float64 sums do not depend on scheduling
@@ -51,7 +51,7 @@ internal static class InputShapeKernel
         var perChannel = empty([channels], dtype: ScalarType.Float32);
         total.ChannelAbsMax.CopyTo(CpuKernel.Floats(perChannel));
         var smallest = empty([1], dtype: ScalarType.Float64);
-        StatsKernel.Doubles(smallest)[0] = total.AnyNaN ? double.NaN : total.Smallest;
+        CpuKernel.Doubles(smallest)[0] = total.AnyNaN ? double.NaN : total.Smallest;
         var sums = empty([3], dtype: ScalarType.Float32);
         var s = CpuKernel.Floats(sums);
         (s[0], s[1], s[2]) = ((float)total.Sum, (float)total.SumCubes, (float)total.SumFourth);

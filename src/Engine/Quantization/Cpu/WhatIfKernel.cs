@@ -34,7 +34,7 @@ internal static class WhatIfKernel
     /// </summary>
     public static Tensor Compute(Tensor x, Tensor amax, FloatFormat format)
     {
-        var a = StatsKernel.Value(amax);
+        var a = CpuKernel.Value(amax);
         var target = (float)ScaleMath.TargetMax(format);
         var scale = a > 0 && float.IsFinite(a) ? 1f / a * target : 1f;
         var grid = new FloatGridKernel.Grid(format.MantissaBits, format.MinNormalExponent, (float)format.MaxValue);
@@ -44,7 +44,7 @@ internal static class WhatIfKernel
         CpuKernel.For(count, partCount, (part, start, length) => parts[part] = Measure(CpuKernel.Floats(x).Slice(start, length), scale, target, grid));
 
         var result = empty([WhatIfStats.RawWidth], dtype: ScalarType.Float64);
-        var raw = StatsKernel.Doubles(result);
+        var raw = CpuKernel.Doubles(result);
         raw.Clear();
         raw[0] = count;
         foreach (var p in parts) // in part order: deterministic sums
