@@ -65,24 +65,11 @@ public static class FloatQuantizer
     /// else the tensor ops in pieces. Values beyond ±max would not saturate on the native cast and the in-place tensor ops.
     /// </summary>
     internal static Tensor QuantizeClamped(Tensor clamped, Tensor signs, FloatFormat format) =>
-        CpuKernel.Applies(clamped) ? RoundInPlace(clamped, format)
+        CpuKernel.Applies(clamped) ? RoundingPass.Into(clamped, clamped, new FloatGridKernel.Grid(format))
         : format.NativeScalarType is { } native && UsesNativeCast(clamped, format) ? CastThrough(clamped, native, clamped.dtype)
         : clamped.dtype == ScalarType.Float32 && clamped.numel() <= ElementChunks.Size
             ? FloatGrid.RoundNearestEvenInPlace(clamped, signs, format.MantissaBits, format.MinNormalExponent, null)
             : Quantize(clamped, format);
-
-    // The kernel's rounding written over the values of a tensor of the caller's (CpuKernel.Applies holds).
-    private static Tensor RoundInPlace(Tensor values, FloatFormat format)
-    {
-        var grid = new FloatGridKernel.Grid(format.MantissaBits, format.MinNormalExponent, (float)format.MaxValue);
-        var count = values.numel();
-        CpuKernel.For(count, CpuKernel.Parts(count), (_, start, length) =>
-        {
-            var span = CpuKernel.Floats(values).Slice(start, length);
-            FloatGridKernel.Round(span, span, grid);
-        });
-        return values;
-    }
 
     /// <summary>
     /// True where libtorch's float8 cast beats the tensor-op or kernel routes on float32 <paramref name="x"/>: off the

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,19 +18,8 @@ internal static class FloatGridKernel
     /// <paramref name="minNormalExponent"/>, saturating at ±<paramref name="maxValue"/>; NaN stays NaN, the sign of zero
     /// is kept.
     /// </summary>
-    public static Tensor RoundNearestEven(Tensor x, int mantissaBits, int minNormalExponent, double maxValue)
-    {
-        var result = empty_like(x);
-        var grid = new Grid(mantissaBits, minNormalExponent, (float)maxValue);
-        var count = x.numel();
-        CpuKernel.For(count, CpuKernel.Parts(count), (_, start, length) =>
-            Round(CpuKernel.Floats(x).Slice(start, length), CpuKernel.Floats(result).Slice(start, length), grid));
-        return result;
-    }
-
-    /// <summary>Rounds <paramref name="source"/> into <paramref name="destination"/> (same length; may be the same memory).</summary>
-    public static void Round(ReadOnlySpan<float> source, Span<float> destination, Grid grid)
-        => RoundingPass.Round(source, destination, grid);
+    public static Tensor RoundNearestEven(Tensor x, int mantissaBits, int minNormalExponent, double maxValue) =>
+        RoundingPass.Into(x, empty_like(x), new Grid(mantissaBits, minNormalExponent, (float)maxValue));
 
     /// <summary>The constants of one grid, broadcast to vectors (see <see cref="FloatGrid"/> for σ and K).</summary>
     public readonly struct Grid : IVectorRounding

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Numerics.Cpu;
@@ -20,18 +19,7 @@ namespace QuantScope.Engine.Numerics.Cpu;
 internal static class HiF8Kernel
 {
     /// <summary>A new float32 tensor: <paramref name="x"/> (where <see cref="CpuKernel.Applies"/>) on the HiF8 grid.</summary>
-    public static Tensor Quantize(Tensor x)
-    {
-        var result = empty_like(x);
-        var count = x.numel();
-        CpuKernel.For(count, CpuKernel.Parts(count), (_, start, length) =>
-            Round(CpuKernel.Floats(x).Slice(start, length), CpuKernel.Floats(result).Slice(start, length)));
-        return result;
-    }
-
-    /// <summary>Rounds <paramref name="source"/> into <paramref name="destination"/> (same length; may be the same memory).</summary>
-    public static void Round(ReadOnlySpan<float> source, Span<float> destination)
-        => RoundingPass.Round(source, destination, default(Grid));
+    public static Tensor Quantize(Tensor x) => RoundingPass.Into(x, empty_like(x), default(Grid));
 
     /// <summary>The HiF8 rounding of one vector (no state: the constants are literals the JIT folds).</summary>
     public readonly struct Grid : IVectorRounding

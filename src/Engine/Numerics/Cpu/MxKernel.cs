@@ -33,7 +33,7 @@ internal sealed class MxKernel
         _high = new Vector<float>((float)(phi * Math.Pow(2, 127)));
         _oneMinusU = new Vector<float>((float)(1.0 - Math.Pow(2, -24)));
         _shift = new Vector<float>((float)Math.Pow(2, 24 - emax));
-        _element = new FloatGridKernel.Grid(element.MantissaBits, element.MinNormalExponent, (float)element.MaxValue);
+        _element = new FloatGridKernel.Grid(element);
         _blockSize = blockSize;
     }
 

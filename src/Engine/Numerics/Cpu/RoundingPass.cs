@@ -1,11 +1,26 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using static TorchSharp.torch;
 
 namespace QuantScope.Engine.Numerics.Cpu;
 
 /// <summary>The vector loop every element-grid kernel runs: one rounding over a span, the tail through the same code.</summary>
 internal static class RoundingPass
 {
+    /// <summary>
+    /// Rounds <paramref name="source"/> with <paramref name="rounding"/> into <paramref name="destination"/> (both where
+    /// <see cref="CpuKernel.Applies"/>, same length; the same tensor rounds in place), in <see cref="CpuKernel.Parts"/>
+    /// parts, and returns the destination.
+    /// </summary>
+    public static Tensor Into<TRounding>(Tensor source, Tensor destination, TRounding rounding)
+        where TRounding : struct, IVectorRounding
+    {
+        var count = source.numel();
+        CpuKernel.For(count, CpuKernel.Parts(count), (_, start, length) =>
+            Round(CpuKernel.Floats(source).Slice(start, length), CpuKernel.Floats(destination).Slice(start, length), rounding));
+        return destination;
+    }
+
     /// <summary>
     /// Rounds <paramref name="source"/> into <paramref name="destination"/> (same length; may be the same memory) with
     /// <paramref name="rounding"/> (a struct, so the call is compiled per grid with its rounding inlined).

@@ -37,7 +37,7 @@ internal static class WhatIfKernel
         var a = CpuKernel.Value(amax);
         var target = (float)ScaleMath.TargetMax(format);
         var scale = a > 0 && float.IsFinite(a) ? 1f / a * target : 1f;
-        var grid = new FloatGridKernel.Grid(format.MantissaBits, format.MinNormalExponent, (float)format.MaxValue);
+        var grid = new FloatGridKernel.Grid(format);
         var count = x.numel();
         var partCount = CpuKernel.Parts(count);
         var parts = new Part[partCount];
