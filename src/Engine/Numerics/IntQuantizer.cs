@@ -20,12 +20,7 @@ public static class IntQuantizer
     /// <exception cref="ArgumentException">PerGroup and the last dim is not divisible by <paramref name="groupSize"/>.</exception>
     public static Tensor QuantizeDequantize(Tensor x, IntFormat format, IntGranularity granularity, int groupSize = 0)
     {
-        if (granularity == IntGranularity.PerGroup && x.dim() > 0)
-        {
-            ValidateGroupSize(groupSize);
-            if (x.shape[^1] % groupSize != 0)
-                throw new ArgumentException($"Last dim {x.shape[^1]} is not divisible by groupSize {groupSize}.", nameof(groupSize));
-        }
+        if (granularity == IntGranularity.PerGroup && x.dim() > 0) CheckGroups(x, groupSize);
 
         return IntKernel.Applies(x, granularity, groupSize)
             ? IntKernel.QuantizeDequantize(x, format.Bits, granularity, groupSize)
@@ -53,11 +48,8 @@ public static class IntQuantizer
         }
         else
         {
-            ValidateGroupSize(groupSize);
-            var last = shape[^1];
-            if (last % groupSize != 0)
-                throw new ArgumentException($"Last dim {last} is not divisible by groupSize {groupSize}.", nameof(groupSize));
-            view = x.reshape([.. shape[..^1], last / groupSize, groupSize]);
+            CheckGroups(x, groupSize);
+            view = x.reshape([.. shape[..^1], shape[^1] / groupSize, groupSize]);
             absmax = FiniteMagnitude.Max(view, -1); // [..., groups, 1], broadcast below instead of expanded
         }
 
@@ -73,6 +65,14 @@ public static class IntQuantizer
     }
 
     /// <summary>Checks 16 &lt;= G &lt;= 1024.</summary>
+    // A valid group size that divides the last dim, or an ArgumentException naming groupSize (both routes check first).
+    private static void CheckGroups(Tensor x, int groupSize)
+    {
+        ValidateGroupSize(groupSize);
+        if (x.shape[^1] % groupSize != 0)
+            throw new ArgumentException($"Last dim {x.shape[^1]} is not divisible by groupSize {groupSize}.", nameof(groupSize));
+    }
+
     internal static int ValidateGroupSize(int groupSize) => groupSize is >= 16 and <= 1024
         ? groupSize
         : throw new ArgumentException($"groupSize must be 16..1024, got {groupSize}.", nameof(groupSize));
