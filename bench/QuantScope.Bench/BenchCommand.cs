@@ -226,8 +226,8 @@ public static class BenchCommand
     {
         static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
         var steps = string.Join(", ", rows.DistinctBy(r => r.Model).Select(r => $"{r.Model} {r.Steps}"));
-        console.WriteLine($"Diagnostics cost: fp8-delayed training steps with per-layer stats / the same step without ({steps} timed steps per variant, interleaved rounds, first step of each trainer dropped).");
-        console.WriteLine("off = only amax, amaxPred, scale and overflow (the quantizer needs them). ratio = median / off median; * = mean / off mean, because only 1 step in 10 pays and the median would hide it; exp. = 1 + (every-step ratio - 1) / 10. The error split row is the split's own cost per split step. p = a stats step / the mean of its two neighbours without stats in the same trainer (stats every 2): a busy neighbour on the machine hits both sides alike, but alternating steps also pay for switching allocation patterns, so on an idle machine this is an upper bound of the every-step cost.");
+        console.WriteLine($"Diagnostics cost: fp8-delayed training steps with per-layer stats / the same step without ({steps} timed steps per variant; in each round the variants train in turns, one step each, first step of each trainer dropped).");
+        console.WriteLine("off = only amax, amaxPred, scale and overflow (the quantizer needs them). ratio = median over turns of the step / the off step of the same turn; * = mean / off mean, because only 1 step in 10 pays and the median would hide it; exp. = 1 + (every-step ratio - 1) / 10. The error split row is the split's own cost per split step. p = a stats step / the mean of its two neighbours without stats in the same trainer (stats every 2): a busy neighbour on the machine hits both sides alike, but alternating steps also pay for switching allocation patterns, so on an idle machine this is an upper bound of the every-step cost.");
         var table = new Table();
         table.AddColumn("model");
         table.AddColumn("variant");

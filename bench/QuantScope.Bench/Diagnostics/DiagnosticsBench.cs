@@ -8,9 +8,10 @@ namespace QuantScope.Bench.Diagnostics;
 /// The cost of the per-layer diagnostics: fake-quant (<c>fp8-delayed</c>) training steps of each model in
 /// <see cref="BenchPlan.DiagnosticsModels"/> with full stats every step, every 10 steps, the weight/input error
 /// split every step, and every statistic with the gradient watched (<see cref="AllStatistics"/>), relative to the same
-/// step with only the amax, amaxPred, scale and overflow the quantizer needs anyway. Rounds build a fresh trainer per (model, variant), rotate the variant order and drop each trainer's first
-/// step; step times come from the trainer's <c>step_ms</c> (which covers the device-side stats row, not the logging
-/// window's one host copy).
+/// step with only the amax, amaxPred, scale and overflow the quantizer needs anyway. Each round builds a fresh trainer
+/// per (model, variant) and trains them in turns, one step each (<see cref="BenchTrainer.StepMillisInTurns"/>), in an
+/// order that rotates from round to round, and drops each trainer's first step; step times come from the trainer's
+/// <c>step_ms</c> (which covers the device-side stats row, not the logging window's one host copy).
 /// </summary>
 public static class DiagnosticsBench
 {
@@ -59,12 +60,11 @@ public static class DiagnosticsBench
         {
             for (var m = 0; m < models.Count; m++)
             {
-                for (var k = 0; k < Variants.Count; k++)
-                {
-                    var i = (k + round) % Variants.Count; // rotate the order so no variant always runs first
-                    status($"Diagnostics cost: round {round + 1}/{plan.DiagnosticsRounds}, {models[m].Model}, {Variants[i].Name}");
-                    samples[m][i].AddRange(BenchTrainer.StepMillis(Config(models[m].Model, i, models[m].StepsPerRound)));
-                }
+                // Every variant's trainer in turns, one step each; the order rotates so no variant always runs first.
+                var order = Enumerable.Range(0, Variants.Count).Select(k => (k + round) % Variants.Count).ToArray();
+                status($"Diagnostics cost: round {round + 1}/{plan.DiagnosticsRounds}, {models[m].Model}, the {Variants.Count} variants in turns");
+                var millis = BenchTrainer.StepMillisInTurns(order.Select(i => Config(models[m].Model, i, models[m].StepsPerRound)).ToArray());
+                for (var k = 0; k < order.Length; k++) samples[m][order[k]].AddRange(millis[k]);
             }
         }
 
@@ -85,28 +85,53 @@ public static class DiagnosticsBench
         };
 
     /// <summary>
-    /// The table rows of one model from its step times (ms, one list per variant in <see cref="Variants"/> order).
-    /// Ratios to the first variant use medians, except for variants that pay their cost on only some steps (a period
-    /// above 1): there the median is a step without stats, so both sides of the ratio are means. Pure.
+    /// The table rows of one model from its step times (ms, one list per variant in <see cref="Variants"/> order, the
+    /// k-th step of every list from the same turn of the same round). A variant that pays its cost every step is
+    /// compared turn by turn: the median over k of its k-th step / the baseline's k-th step, so a slow stretch of the
+    /// machine hits both sides of each ratio. Variants that pay on only some steps (a period above 1) compare means,
+    /// as the median would be a step without stats; the paired variant compares its stats steps with its own
+    /// neighbours (<see cref="PairedRatio"/>). Pure.
     /// </summary>
+    /// <exception cref="ArgumentException">An empty list, or lists of different lengths.</exception>
     public static IReadOnlyList<DiagnosticsBenchRow> Rows(string model, IReadOnlyList<IReadOnlyList<double>> samples)
     {
+        if (samples.Any(s => s.Count == 0)) throw new ArgumentException("No samples.", nameof(samples));
+        if (samples.Any(s => s.Count != samples[0].Count)) throw new ArgumentException("Every variant needs a step time for every turn.", nameof(samples));
         var medians = samples.Select(BenchMath.Median).ToArray();
-        var means = samples.Select(s => s.Count == 0 ? throw new ArgumentException("No samples.", nameof(samples)) : s.Average()).ToArray();
+        var means = samples.Select(s => s.Average()).ToArray();
+        var ratios = new double[Variants.Count];
+        var ofMeans = new bool[Variants.Count];
+        for (var i = 0; i < Variants.Count; i++)
+        {
+            var stats = Variants[i].Stats;
+            ofMeans[i] = stats.Every != 2 && (stats.Every > 1 || stats.ErrorSplitEvery > 1);
+            ratios[i] = stats.Every == 2 ? PairedRatio(samples[i]) : ofMeans[i] ? means[i] / means[0] : TurnRatio(samples[i], samples[0]);
+        }
+
         var rows = new DiagnosticsBenchRow[Variants.Count];
         for (var i = 0; i < Variants.Count; i++)
         {
             var stats = Variants[i].Stats;
-            var paired = stats.Every == 2;
-            var ofMeans = !paired && (stats.Every > 1 || stats.ErrorSplitEvery > 1);
-            var ratio = paired ? PairedRatio(samples[i]) : ofMeans ? means[i] / means[0] : medians[i] / medians[0];
             double? expected = null;
             if (stats.Every > 2 && EveryStepIndex(stats) is { } j)
-                expected = 1 + (medians[j] / medians[0] - 1) / stats.Every; // one stats step in Every pays the every-step cost
-            rows[i] = new DiagnosticsBenchRow(model, Variants[i].Name, samples[i].Count, medians[i], means[i], ratio, ofMeans, expected, paired);
+                expected = 1 + (ratios[j] - 1) / stats.Every; // one stats step in Every pays the every-step cost
+            rows[i] = new DiagnosticsBenchRow(model, Variants[i].Name, samples[i].Count, medians[i], means[i], ratios[i], ofMeans[i], expected, stats.Every == 2);
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The median over turns k of <paramref name="variant"/>[k] / <paramref name="baseline"/>[k]: steps taken within
+    /// one round of each other, so a load change between rounds moves neither the numerator nor the denominator
+    /// alone. Pure.
+    /// </summary>
+    /// <exception cref="ArgumentException">Empty or unequal lists.</exception>
+    public static double TurnRatio(IReadOnlyList<double> variant, IReadOnlyList<double> baseline)
+    {
+        if (variant.Count == 0 || variant.Count != baseline.Count)
+            throw new ArgumentException("Turn ratios need one baseline step per variant step.", nameof(variant));
+        return BenchMath.Median(variant.Select((v, k) => v / baseline[k]).ToArray());
     }
 
     /// <summary>

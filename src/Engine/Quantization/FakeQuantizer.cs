@@ -77,7 +77,7 @@ public static class FakeQuantizer
     }
 
     // The CPU route (see the type): one kernel pass writes q into the output and counts; the stats vector is written on
-    // the host, which is this device. Pictures need the scaled tensor: made only then, by today's multiply.
+    // the host, which is this device. The pictures' histogram scales x as it reads it (the same float32 products).
     private static FakeQuantResult ApplyKernel(Tensor x, Tensor scale, INumberFormat format, bool fullStats, bool pictures)
     {
         // The output: a copy with identity gradient to x (CloneBackward saves nothing) when x requires grad, else a new
@@ -106,8 +106,10 @@ public static class FakeQuantizer
             if (!pictures) return new FakeQuantResult(output, stats);
 
             using var scope = NewDisposeScope();
-            var scaled = x.detach().mul(scale);
-            var withPictures = cat([stats, Extra(scaled, format, null, output.detach())]).MoveToOuterDisposeScope();
+            var histogram = MagnitudeHistogram.KernelApplies(x, format)
+                ? MagnitudeHistogram.CountScaled(x, factor, format) // scales as it reads: no scaled copy
+                : MagnitudeHistogram.Count(x.detach().mul(scale), format);
+            var withPictures = cat([stats, histogram, BlockScaleStats.NotMeasured(x.device)]).MoveToOuterDisposeScope();
             stats.Dispose();
             return new FakeQuantResult(output, withPictures);
         }

@@ -21,16 +21,17 @@ internal static class MagnitudeHistogramKernel
     public static bool Supports(int minExponent) => minExponent > -126;
 
     /// <summary>
-    /// Element counts of |<paramref name="scaled"/>| (<see cref="CpuKernel.Applies"/>) in <paramref name="bins"/> bins:
-    /// 0 zero, 1 under, 2.. one per power of two from 2^<paramref name="minExponent"/>, the last over (|v| &gt;
+    /// Element counts of |v| = |x·<paramref name="scale"/>| over <paramref name="x"/> (<see cref="CpuKernel.Applies"/>;
+    /// the float32 product, as a tensor multiply gives it, so a scale of 1 counts x itself) in <paramref name="bins"/>
+    /// bins: 0 zero, 1 under, 2.. one per power of two from 2^<paramref name="minExponent"/>, the last over (|v| &gt;
     /// <paramref name="max"/> or NaN). Parts are summed in order.
     /// </summary>
-    public static long[] Count(Tensor scaled, int minExponent, int bins, float max)
+    public static long[] Count(Tensor x, float scale, int minExponent, int bins, float max)
     {
-        var count = scaled.numel();
+        var count = x.numel();
         var parts = CpuKernel.Parts(count);
         var tallies = new long[parts][];
-        CpuKernel.For(count, parts, (part, start, length) => tallies[part] = Count(CpuKernel.Floats(scaled).Slice(start, length), minExponent, bins, max));
+        CpuKernel.For(count, parts, (part, start, length) => tallies[part] = Count(CpuKernel.Floats(x).Slice(start, length), scale, minExponent, bins, max));
         var total = new long[bins];
         foreach (var tally in tallies)
         {
@@ -40,8 +41,8 @@ internal static class MagnitudeHistogramKernel
         return total;
     }
 
-    /// <summary>The counts of one span (see <see cref="Count(Tensor, int, int, float)"/>).</summary>
-    public static long[] Count(ReadOnlySpan<float> values, int minExponent, int bins, float max)
+    /// <summary>The counts of one span (see <see cref="Count(Tensor, float, int, int, float)"/>).</summary>
+    public static long[] Count(ReadOnlySpan<float> values, float scale, int minExponent, int bins, float max)
     {
         var width = Vector<float>.Count;
         var whole = values.Length - values.Length % width;
@@ -50,9 +51,10 @@ internal static class MagnitudeHistogramKernel
         var shift = new Vector<int>(127 - 2 + minExponent); // bin = (biased - 127) + 2 - minExponent
         var (under, over, maxValue) = (new Vector<int>(1), new Vector<int>(bins - 1), new Vector<float>(max));
         var lanes = new Vector<int>(bins) * new Vector<int>(Enumerable.Range(0, width).ToArray()); // each lane's tally offset
+        var factor = new Vector<float>(scale);
         foreach (var x in vectors)
         {
-            var a = Vector.Abs(x);
+            var a = Vector.Abs(x * factor);
             var bin = Vector.ShiftRightLogical(Vector.AsVectorInt32(a), 23) - shift;
             bin = Vector.Min(Vector.Max(bin, under), over);
             bin = Vector.ConditionalSelect(Vector.LessThanOrEqual(a, maxValue), bin, over); // NaN is not ≤ max: over
@@ -69,7 +71,7 @@ internal static class MagnitudeHistogramKernel
 
         foreach (var x in values[whole..])
         {
-            var a = MathF.Abs(x);
+            var a = MathF.Abs(x * scale);
             var bin = a == 0 ? 0 : !(a <= max) ? bins - 1 : Math.Clamp((BitConverter.SingleToInt32Bits(a) >> 23) - 127 + 2 - minExponent, 1, bins - 1);
             counts[bin]++;
         }

@@ -30,6 +30,24 @@ public sealed class MagnitudeHistogramKernelTests
         Assert.Equal(values.Length, kernel.data<double>().ToArray().Where(c => !double.IsNaN(c)).Sum());
     }
 
+    [Theory]
+    [InlineData("e4m3", 4099, 3.1f)]
+    [InlineData("e5m2", 1 << 21, 0.0078125f)]
+    [InlineData("hif8", 1000, 1.7e-3f)]
+    [InlineData("e2m1", 77, 1e30f)]
+    public void CountScaled_EqualsTheTensorRouteOfTheProduct(string name, int length, float scale)
+    {
+        var format = FormatName.Parse(name).Format;
+        var values = Values(format, length);
+        using var x = empty([values.Length]);
+        values.CopyTo(CpuKernel.Floats(x));
+        using var factor = full(Array.Empty<long>(), scale);
+        using var product = x.mul(factor);
+        using var kernel = MagnitudeHistogram.CountScaled(x, scale, format);
+        using var reference = MagnitudeHistogram.CountByTensorOps(product, format);
+        Assert.Equal(reference.data<double>().ToArray(), kernel.data<double>().ToArray());
+    }
+
     // The edges first (cut to `length` when shorter), then log-uniform magnitudes of both signs from 2^-150 to 2^20.
     private static float[] Values(INumberFormat format, int length)
     {
