@@ -29,6 +29,25 @@ internal sealed class InputStats : IDisposable
     /// <summary>0-d amax (<see cref="ScaleMath.Amax"/>).</summary>
     public Tensor Amax => _amax ??= ScaleMath.Amax(_x).DetachFromDisposeScope();
 
+    /// <summary>
+    /// For a stats step, which measures the shape anyway: on the CPU route, the shape pass now, and the amax (when not yet
+    /// taken) as the max of its channel absmax, NaN propagated (the same value as <see cref="ScaleMath.Amax"/>: both select
+    /// the largest |x|), so the input is read once for both. Elsewhere nothing changes.
+    /// </summary>
+    public void MeasureShapeFirst()
+    {
+        if (_amax is not null || !ShapeOnCpuApplies(_x) || _x.numel() == 0) return;
+        var channels = CpuKernel.Floats(Distribution()._perChannel!);
+        var amax = 0f;
+        foreach (var c in channels)
+        {
+            amax = float.IsNaN(c) ? float.NaN : MathF.Max(amax, c);
+            if (float.IsNaN(amax)) break;
+        }
+
+        _amax = CpuKernel.Filled(amax).DetachFromDisposeScope();
+    }
+
     /// <summary>[1] float64 smallest nonzero |x| (<see cref="RangeStats.SmallestNonzeroMagnitude"/>).</summary>
     public Tensor SmallestNonzero => Distribution()._smallest!;
 
@@ -68,10 +87,12 @@ internal sealed class InputStats : IDisposable
         if (_smallest is not null) return this;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var (perChannel, smallest, shape) = CpuKernel.Applies(_x) && _x.dim() > 0 ? ShapeOnCpu(_x) : ShapeByTensorOps(_x);
+        var (perChannel, smallest, shape) = ShapeOnCpuApplies(_x) ? ShapeOnCpu(_x) : ShapeByTensorOps(_x);
         (_smallest, _perChannel, _shape) = (smallest.DetachFromDisposeScope(), perChannel.DetachFromDisposeScope(), shape.DetachFromDisposeScope());
         return this;
     }
+
+    private static bool ShapeOnCpuApplies(Tensor x) => CpuKernel.Applies(x) && x.dim() > 0;
 
     /// <summary>
     /// The CPU route of <see cref="ChannelAbsMax"/>, <see cref="SmallestNonzero"/> and <see cref="Shape"/>: one

@@ -158,6 +158,25 @@ public sealed class LayerProbe : IDisposable
         using (no_grad()) LayerStatsWriter.Row(_raw, row, values, RoleQuantizer.Amax.Offset);
     }
 
+    /// <summary>
+    /// The 0-d amax of role <paramref name="row"/>'s tensor (<see cref="ScaleMath.Amax"/>), and on stats steps its smallest
+    /// nonzero magnitude (<see cref="RecordRange"/>). On the CPU a stats step takes both from one pass
+    /// (<see cref="StatsKernel.Range(Tensor)"/>: the same max, the same min), the smallest written straight into the row.
+    /// </summary>
+    internal Tensor AmaxWithRange(int row, Tensor t)
+    {
+        if (!CollectStats || !CpuKernel.Applies(t) || t.numel() == 0 || !CpuKernel.AppliesFloat64(_raw))
+        {
+            var amax = ScaleMath.Amax(t);
+            RecordRange(row, t);
+            return amax;
+        }
+
+        var (largest, smallest) = StatsKernel.Range(t);
+        CpuKernel.Doubles(_raw)[row * RawStatsLayout.Width + RangeStats.MinNonzero.Offset] = smallest;
+        return CpuKernel.Filled(largest);
+    }
+
     /// <summary>On stats steps: the smallest nonzero magnitude of role <paramref name="row"/>'s tensor (its dynamic range with amax).</summary>
     internal void RecordRange(int row, Tensor t)
     {

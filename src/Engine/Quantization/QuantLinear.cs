@@ -232,11 +232,11 @@ public sealed class QuantLinear : nn.Module<Tensor, Tensor>
         var shared = SharedInput?.Of(x);
         using var own = shared is null ? new InputStats(x) : null;
         var inputStats = shared ?? own!;
+        if (Probe.CollectStats) inputStats.MeasureShapeFirst(); // a stats step measures the shape anyway: the amax comes with it
         Probe.RecordWhatIf(inputStats);
         using var input = QuantizeInput(x, inputStats);
-        using var weightAmax = ScaleMath.Amax(_weight);
+        using var weightAmax = Probe.AmaxWithRange(LayerProbe.WeightRow, _weight);
         Probe.RecordWhatIf(LayerProbe.WeightRow, _weight, weightAmax);
-        Probe.RecordRange(LayerProbe.WeightRow, _weight);
         using var weight = Quantize(_weight, weightAmax, _enabled ? WeightRecipe : null, WeightFormat, _weightScaling, LayerProbe.WeightRow);
         var y = Matmul(input, weight);
         Probe.Observe(inputStats, x, input, weight, y, Measured(InputRecipe), Measured(WeightRecipe), Matmul);
