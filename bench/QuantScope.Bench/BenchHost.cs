@@ -7,6 +7,7 @@ public static class BenchHost
     public static async Task<int> Main(string[] args)
     {
         if (args.FirstOrDefault() == Contention.ContentionChild.Verb) return await Contention.ContentionChild.RunAsync(args[1..]);
+        if (args.FirstOrDefault() == Diagnostics.DiagnosticsChild.Verb) return Diagnostics.DiagnosticsChild.Run(args[1..]);
         Engine.Hosting.OpenMpWaitPolicy.Apply(); // as the dashboard does, before libtorch loads
         Engine.Hosting.NativeHeap.Apply(); // likewise: freed tensor memory kept for reuse
         var parsed = BenchCommand.Create(Console.Out, Console.Error).Parse(args);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using QuantScope.Bench.Shared;
 using Spectre.Console;
 
 namespace QuantScope.Bench.Contention;
@@ -105,11 +106,7 @@ public static class ContentionBench
 
     private static Process Start(Setting setting, string[] args)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var entry = Environment.GetCommandLineArgs()[0];
-        if (entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) info.ArgumentList.Add(entry); // started as `dotnet QuantScope.Bench.dll`
-        info.ArgumentList.Add(ContentionChild.Verb);
-        foreach (var a in args) info.ArgumentList.Add(a);
+        var info = BenchChild.StartInfo(ContentionChild.Verb, args);
         info.Environment.Remove("OMP_WAIT_POLICY");
         info.Environment.Remove("GOMP_SPINCOUNT");
         info.Environment.Remove("OMP_NUM_THREADS");

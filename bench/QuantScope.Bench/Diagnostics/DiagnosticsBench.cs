@@ -9,9 +9,10 @@ namespace QuantScope.Bench.Diagnostics;
 /// <see cref="BenchPlan.DiagnosticsModels"/> with full stats every step, every 10 steps, the weight/input error
 /// split every step, and every statistic with the gradient watched (<see cref="AllStatistics"/>), relative to the same
 /// step with only the amax, amaxPred, scale and overflow the quantizer needs anyway. Each round builds a fresh trainer
-/// per (model, variant) and trains them in turns, one step each (<see cref="BenchTrainer.StepMillisInTurns"/>), in an
-/// order that rotates from round to round, and drops each trainer's first step; step times come from the trainer's
-/// <c>step_ms</c> (which covers the device-side stats row, not the logging window's one host copy).
+/// per (model, variant) and trains them in turns, one step each (<see cref="BenchTrainer.StepMillisInTurns"/>, in a
+/// child process with one malloc arena: <see cref="DiagnosticsChild"/>), in an order that rotates from round to round,
+/// and drops each trainer's first step; step times come from the trainer's <c>step_ms</c> (which covers the device-side
+/// stats row, not the logging window's one host copy).
 /// </summary>
 public static class DiagnosticsBench
 {
@@ -44,23 +45,33 @@ public static class DiagnosticsBench
         .Where(n => n > 0)
         .Aggregate(1, (a, b) => a / Gcd(a, b) * b);
 
-    /// <summary>Runs every round on the calling thread (TorchSharp dispose scopes are thread-static).</summary>
+    /// <summary>
+    /// The table rows: the measurement (<see cref="Measure"/>) in a child process with one malloc arena where that is
+    /// needed (<see cref="DiagnosticsChild"/>), else in this process.
+    /// </summary>
     /// <exception cref="ArgumentException">A model's steps per round is not a positive multiple of <see cref="Cycle"/>.</exception>
     public static IReadOnlyList<DiagnosticsBenchRow> Run(BenchPlan plan, Action<string> status)
     {
-        var models = plan.DiagnosticsModels;
-        foreach (var (model, steps) in models)
-        {
-            if (steps <= 0 || steps % Cycle != 0)
-                throw new ArgumentException($"Diagnostics bench: {model} needs a positive multiple of {Cycle} timed steps, got {steps}.", nameof(plan));
-        }
+        Check(plan);
+        var samples = DiagnosticsChild.Needed ? DiagnosticsChild.Measure(plan, status) : Measure(plan, status);
+        return samples.SelectMany(m => Rows(m.Model, m.Samples)).ToArray();
+    }
 
+    /// <summary>
+    /// The step times of every model and variant (ms, per model one list per variant in <see cref="Variants"/> order):
+    /// per round and model, a fresh trainer per variant, all of them in turns, one step each
+    /// (<see cref="BenchTrainer.StepMillisInTurns"/>), in an order that rotates from round to round.
+    /// </summary>
+    /// <exception cref="ArgumentException">A model's steps per round is not a positive multiple of <see cref="Cycle"/>.</exception>
+    public static IReadOnlyList<(string Model, IReadOnlyList<IReadOnlyList<double>> Samples)> Measure(BenchPlan plan, Action<string> status)
+    {
+        Check(plan);
+        var models = plan.DiagnosticsModels;
         var samples = models.Select(_ => Variants.Select(_ => new List<double>()).ToArray()).ToArray();
         for (var round = 0; round < plan.DiagnosticsRounds; round++)
         {
             for (var m = 0; m < models.Count; m++)
             {
-                // Every variant's trainer in turns, one step each; the order rotates so no variant always runs first.
                 var order = Enumerable.Range(0, Variants.Count).Select(k => (k + round) % Variants.Count).ToArray();
                 status($"Diagnostics cost: round {round + 1}/{plan.DiagnosticsRounds}, {models[m].Model}, the {Variants.Count} variants in turns");
                 var millis = BenchTrainer.StepMillisInTurns(order.Select(i => Config(models[m].Model, i, models[m].StepsPerRound)).ToArray());
@@ -68,7 +79,16 @@ public static class DiagnosticsBench
             }
         }
 
-        return models.SelectMany((model, m) => Rows(model.Model, samples[m])).ToArray();
+        return [.. models.Select((model, m) => (model.Model, (IReadOnlyList<IReadOnlyList<double>>)samples[m]))];
+    }
+
+    private static void Check(BenchPlan plan)
+    {
+        foreach (var (model, steps) in plan.DiagnosticsModels)
+        {
+            if (steps <= 0 || steps % Cycle != 0)
+                throw new ArgumentException($"Diagnostics bench: {model} needs a positive multiple of {Cycle} timed steps, got {steps}.", nameof(plan));
+        }
     }
 
     /// <summary>
@@ -86,11 +106,10 @@ public static class DiagnosticsBench
 
     /// <summary>
     /// The table rows of one model from its step times (ms, one list per variant in <see cref="Variants"/> order, the
-    /// k-th step of every list from the same turn of the same round). A variant that pays its cost every step is
-    /// compared turn by turn: the median over k of its k-th step / the baseline's k-th step, so a slow stretch of the
-    /// machine hits both sides of each ratio. Variants that pay on only some steps (a period above 1) compare means,
-    /// as the median would be a step without stats; the paired variant compares its stats steps with its own
-    /// neighbours (<see cref="PairedRatio"/>). Pure.
+    /// k-th step of every list from the same turn of the same round, so every list covers the same stretch of time and a
+    /// slower stretch of the machine weighs on all of them alike). A variant that pays its cost every step compares
+    /// medians; variants that pay on only some steps (a period above 1) compare means, as the median would be a step
+    /// without stats; the paired variant compares its stats steps with its own neighbours (<see cref="PairedRatio"/>). Pure.
     /// </summary>
     /// <exception cref="ArgumentException">An empty list, or lists of different lengths.</exception>
     public static IReadOnlyList<DiagnosticsBenchRow> Rows(string model, IReadOnlyList<IReadOnlyList<double>> samples)
@@ -105,7 +124,7 @@ public static class DiagnosticsBench
         {
             var stats = Variants[i].Stats;
             ofMeans[i] = stats.Every != 2 && (stats.Every > 1 || stats.ErrorSplitEvery > 1);
-            ratios[i] = stats.Every == 2 ? PairedRatio(samples[i]) : ofMeans[i] ? means[i] / means[0] : TurnRatio(samples[i], samples[0]);
+            ratios[i] = stats.Every == 2 ? PairedRatio(samples[i]) : ofMeans[i] ? means[i] / means[0] : medians[i] / medians[0];
         }
 
         var rows = new DiagnosticsBenchRow[Variants.Count];
@@ -119,19 +138,6 @@ public static class DiagnosticsBench
         }
 
         return rows;
-    }
-
-    /// <summary>
-    /// The median over turns k of <paramref name="variant"/>[k] / <paramref name="baseline"/>[k]: steps taken within
-    /// one round of each other, so a load change between rounds moves neither the numerator nor the denominator
-    /// alone. Pure.
-    /// </summary>
-    /// <exception cref="ArgumentException">Empty or unequal lists.</exception>
-    public static double TurnRatio(IReadOnlyList<double> variant, IReadOnlyList<double> baseline)
-    {
-        if (variant.Count == 0 || variant.Count != baseline.Count)
-            throw new ArgumentException("Turn ratios need one baseline step per variant step.", nameof(variant));
-        return BenchMath.Median(variant.Select((v, k) => v / baseline[k]).ToArray());
     }
 
     /// <summary>
