@@ -14,16 +14,23 @@ namespace QuantScope.Engine.Numerics.Cpu;
 /// libtorch's <c>div_</c> on the CPU), written straight into the output. With statistics the same pass counts
 /// x ≠ 0 and q ≠ 0, sums (q - x)² and x² and, given thresholds, counts |v| into magnitude bins.
 /// <para>
-/// The sums are float64 (each square is exact in float64): per lane within a chunk of <see cref="ChunkSize"/>
-/// elements, the chunk's lanes then added up, and the chunks in order at the end. The chunks are fixed by the element
-/// index and the parts of <see cref="CpuKernel.For"/> are cut at chunk boundaries, so the sums do not depend on the
-/// thread count or scheduling. (libtorch's float32 dot gave the tensor-op route's sums; they agree to float32 rounding.)
+/// The squares are float32 (as the tensor route's dot takes them) summed per lane over runs of
+/// <see cref="RunLength"/> vectors, each run's sums then added in float64: per lane within a chunk of
+/// <see cref="ChunkSize"/> elements, the chunk's lanes then added up, and the chunks in order at the end. A run's float32
+/// sum rounds by at most about 2^-20 of itself, so the totals agree with the tensor route's float32 dots to float32
+/// rounding. Against float64 squares throughout, the runs halved the statistics' extra cost in the pass (Release, 2
+/// cores: 0.05 against 0.10 ms per [1024, 384] input, 0.08 against 0.19 ms per [1024, 1024]). The chunks are fixed by
+/// the element index and the parts of <see cref="CpuKernel.For"/> are cut at chunk boundaries, so the sums do not
+/// depend on the thread count or scheduling.
 /// </para>
 /// </summary>
 internal static class FakeQuantKernel
 {
     /// <summary>Elements per chunk of the float64 sums: <see cref="CpuKernel.Alignment"/>, so no chunk spans two parts.</summary>
     public const int ChunkSize = CpuKernel.Alignment;
+
+    /// <summary>Vectors per float32 run of the error and signal sums before they go into the float64 sums.</summary>
+    public const int RunLength = 16;
 
     /// <summary>How many bin thresholds the kernel takes: HiF8's tier edges (unrolled: an array of accumulators cost 3x).</summary>
     public const int Thresholds = 7;
@@ -109,7 +116,13 @@ internal static class FakeQuantKernel
         var sources = MemoryMarshal.Cast<float, Vector<float>>(source[..whole]);
         var destinations = MemoryMarshal.Cast<float, Vector<float>>(destination[..whole]);
         var acc = default(Accumulators);
-        for (var i = 0; i < sources.Length; i++) destinations[i] = Step(sources[i], Vector<int>.AllBitsSet, k, fullStats, ref acc);
+        for (var run = 0; run < sources.Length; run += RunLength)
+        {
+            var end = Math.Min(sources.Length, run + RunLength);
+            for (var i = run; i < end; i++) destinations[i] = Step(sources[i], Vector<int>.AllBitsSet, k, fullStats, ref acc);
+            if (fullStats) Flush(ref acc);
+        }
+
         if (whole < source.Length)
         {
             Span<float> tail = stackalloc float[width];
@@ -118,6 +131,7 @@ internal static class FakeQuantKernel
             var valid = Vector.LessThan(Lanes(), new Vector<int>(source.Length - whole));
             var q = Step(new Vector<float>(tail), valid, k, fullStats, ref acc);
             for (var i = whole; i < source.Length; i++) destination[i] = q[i - whole];
+            if (fullStats) Flush(ref acc);
         }
 
         totals[Overflow] += Vector.Sum(acc.Overflow);
@@ -153,10 +167,8 @@ internal static class FakeQuantKernel
         acc.NonzeroInput -= Vector.AndNot(valid, Vector.Equals(x, Vector<float>.Zero));
         acc.NonzeroQuantized -= Vector.AndNot(valid, Vector.Equals(q, Vector<float>.Zero));
         var d = Vector.AsVectorSingle(Vector.AsVectorInt32(q - x) & valid); // float32 difference, as the tensor route's
-        Vector.Widen(d, out var dLow, out var dHigh);
-        acc.Error += dLow * dLow + dHigh * dHigh; // each square exact in float64
-        Vector.Widen(x, out var xLow, out var xHigh); // padding lanes are 0
-        acc.Signal += xLow * xLow + xHigh * xHigh;
+        acc.ErrorRun += d * d; // float32 over a run of RunLength vectors, then float64 (Flush)
+        acc.SignalRun += x * x; // padding lanes are 0
         if (!k.Binned) return q;
 
         acc.NaNs -= Vector.AndNot(valid, Vector.Equals(magnitude, magnitude));
@@ -168,6 +180,17 @@ internal static class FakeQuantKernel
         acc.AtLeast5 -= Vector.GreaterThanOrEqual(magnitude, k.Limit5) & valid;
         acc.AtLeast6 -= Vector.GreaterThanOrEqual(magnitude, k.Limit6) & valid;
         return q;
+    }
+
+    // A run's float32 sums (at most RunLength terms per lane: relative rounding below 2^-20) added to the float64 ones.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Flush(ref Accumulators acc)
+    {
+        Vector.Widen(acc.ErrorRun, out var errorLow, out var errorHigh);
+        Vector.Widen(acc.SignalRun, out var signalLow, out var signalHigh);
+        acc.Error += errorLow + errorHigh;
+        acc.Signal += signalLow + signalHigh;
+        (acc.ErrorRun, acc.SignalRun) = (Vector<float>.Zero, Vector<float>.Zero);
     }
 
     private static Vector<int> Lanes()
@@ -195,6 +218,7 @@ internal static class FakeQuantKernel
     {
         public Vector<int> Overflow, NonzeroInput, NonzeroQuantized, NaNs;
         public Vector<int> AtLeast0, AtLeast1, AtLeast2, AtLeast3, AtLeast4, AtLeast5, AtLeast6;
+        public Vector<float> ErrorRun, SignalRun;
         public Vector<double> Error, Signal;
     }
 }
