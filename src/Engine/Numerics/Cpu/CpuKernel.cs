@@ -57,8 +57,10 @@ internal static class CpuKernel
     }
 
     /// <summary>How many parts <see cref="For"/> cuts <paramref name="count"/> elements into: one per libtorch intra-op
-    /// thread of the calling thread, at least <see cref="MinPerThread"/> elements each.</summary>
-    public static int Parts(long count) => (int)Math.Clamp(count / MinPerThread, 1, Math.Max(1, get_num_threads()));
+    /// thread of the calling thread, at least <paramref name="minPerThread"/> (default <see cref="MinPerThread"/>)
+    /// elements each.</summary>
+    public static int Parts(long count, long minPerThread = MinPerThread) =>
+        (int)Math.Clamp(count / minPerThread, 1, Math.Max(1, get_num_threads()));
 
     /// <summary>
     /// Runs <paramref name="body"/>(part, start, length) over <paramref name="parts"/> consecutive ranges covering

@@ -10,7 +10,7 @@ namespace QuantScope.Engine.Tests.Quantization.Cpu;
 /// </summary>
 public sealed class GradWatchKernelTests
 {
-    public static TheoryData<int> Lengths => new() { 1, 7, 4001, 1 << 21 }; // tails shorter than a vector; 2^21: several parts
+    public static TheoryData<int> Lengths => new() { 1, 7, 4001, 1 << 21, (1 << 22) + 9 }; // tails shorter than a vector; 2^22 + 9: several parts
 
     [Theory]
     [MemberData(nameof(Lengths))]
