@@ -52,13 +52,13 @@ internal static class StatsKernel
 
     /// <summary>
     /// <see cref="Range(ReadOnlySpan{float})"/> of a float32 CPU tensor (<see cref="CpuKernel.Applies"/>) over
-    /// <see cref="CpuKernel.Parts"/> parts merged in order: the amax (as <see cref="Quantization.ScaleMath.Amax"/>) and
+    /// <see cref="CpuKernel.Parts"/> parts (<see cref="CpuKernel.StatsMinPerThread"/>) merged in order: the amax (as <see cref="Quantization.ScaleMath.Amax"/>) and
     /// the smallest nonzero |x|, both NaN when any element is NaN.
     /// </summary>
     public static (float Amax, float Smallest) Range(Tensor x)
     {
         var count = x.numel();
-        var parts = CpuKernel.Parts(count);
+        var parts = CpuKernel.Parts(count, CpuKernel.StatsMinPerThread);
         var results = new (float Amax, float Smallest, bool AnyNaN)[parts];
         CpuKernel.For(count, parts, (part, start, length) => results[part] = Range(CpuKernel.Floats(x).Slice(start, length)));
         return results.Any(r => r.AnyNaN) ? (float.NaN, float.NaN) : (results.Max(r => r.Amax), results.Min(r => r.Smallest));

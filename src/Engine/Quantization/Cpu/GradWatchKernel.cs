@@ -39,22 +39,13 @@ internal static class GradWatchKernel
     }
 
     /// <summary>
-    /// Elements per thread below which the watch runs on the calling thread alone (2^21). It runs in the backward pass,
-    /// between libtorch's matmuls, where waking a second worker cost more than it saved. Measured in training steps of
-    /// <c>small</c> (Release, 2 cores, per call): 0.11 ms per [1024, 384] gradient on one thread against 0.16 ms in two
-    /// parts, 0.23-0.27 ms per [1024, 1024] against 0.24-0.36 ms. (In a loop over the same tensor, where the worker
-    /// stays awake, two parts were faster: 0.05 against 0.07 ms.)
-    /// </summary>
-    public const long MinPerThread = 1L << 21;
-
-    /// <summary>
     /// <see cref="Measure(ReadOnlySpan{float}, float)"/> of a float32 CPU tensor (<see cref="CpuKernel.Applies"/>) over
-    /// <see cref="CpuKernel.Parts"/> parts (of at least <see cref="MinPerThread"/> elements) merged in part order.
+    /// <see cref="CpuKernel.Parts"/> parts (of at least <see cref="CpuKernel.StatsMinPerThread"/> elements) merged in part order.
     /// </summary>
     public static Result Measure(Tensor g, float scale)
     {
         var count = g.numel();
-        var parts = CpuKernel.Parts(count, MinPerThread);
+        var parts = CpuKernel.Parts(count, CpuKernel.StatsMinPerThread);
         if (parts == 1) return Measure(CpuKernel.Floats(g), scale);
         var results = new Result[parts];
         CpuKernel.For(count, parts, (part, start, length) => results[part] = Measure(CpuKernel.Floats(g).Slice(start, length), scale));

@@ -33,7 +33,7 @@ internal static class InputShapeKernel
     {
         var channels = (int)x.shape[^1];
         var rows = channels == 0 ? 0 : x.numel() / channels;
-        var partCount = (int)Math.Min(CpuKernel.Parts(x.numel()), Math.Max(1, rows));
+        var partCount = (int)Math.Min(CpuKernel.Parts(x.numel(), CpuKernel.StatsMinPerThread), Math.Max(1, rows));
         var parts = new Part[partCount];
         CpuKernel.For(rows, partCount, (part, start, count) =>
             parts[part] = Measure(CpuKernel.Floats(x).Slice(start * channels, count * channels), channels), alignment: 1);
