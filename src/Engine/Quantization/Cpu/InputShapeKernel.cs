@@ -9,12 +9,20 @@ namespace QuantScope.Engine.Quantization.Cpu;
 /// The CPU route of an input's shape statistics (<see cref="InputStats"/>): one vector pass over x seen as
 /// [rows, channels] (channels = the last dimension) gives every channel's absmax, the smallest nonzero |x| and the
 /// power sums Σx, Σx³, Σx⁴, where the tensor-op route takes abs, a strided amax, threshold_, min, a square, a sum and
-/// two dots. The absmax and the minimum are exact (equal to the tensor route's, NaN propagated); the sums accumulate in
-/// float64 per lane and part, merged in a fixed order (deterministic for a thread count), so they differ from the
-/// tensor route's float32 sums only by the latter's rounding.
+/// two dots. The absmax and the minimum are exact (equal to the tensor route's, NaN propagated); the float32 powers
+/// accumulate per lane in runs of <see cref="RunLength"/> vectors, then in float64 per lane and part, merged in a fixed
+/// order (deterministic for a thread count), so they agree with the tensor route's float32 sums to float32 rounding.
 /// </summary>
 internal static class InputShapeKernel
 {
+    /// <summary>
+    /// Vectors per float32 run of the power sums before they go into the float64 sums: the powers are float32 products
+    /// (as the tensor route's) and a run's sum of 8 terms per lane rounds by at most about 2^-21 of Σ|x|^p. Against
+    /// float64 powers throughout the pass took 0.12 against 0.09 ms per [1024, 384] input and 0.32 against 0.23 ms per
+    /// [1024, 1024] (Release, one thread, medians of 200).
+    /// </summary>
+    public const int RunLength = 8;
+
     /// <summary>One part's (or the whole tensor's) results.</summary>
     private sealed class Part(int channels)
     {
@@ -70,6 +78,8 @@ internal static class InputShapeKernel
         var smallest = infinity;
         var nan = Vector<int>.Zero;
         Vector<double> sum = Vector<double>.Zero, cubes = Vector<double>.Zero, fourth = Vector<double>.Zero;
+        Vector<float> runSum = Vector<float>.Zero, runCubes = Vector<float>.Zero, runFourth = Vector<float>.Zero;
+        var pending = 0;
         var rows = values.Length / channels;
         for (var r = 0; r < rows; r++)
         {
@@ -82,12 +92,15 @@ internal static class InputShapeKernel
                 absMax[j] = Vector.Max(absMax[j], a); // IEEE maximum: NaN propagates, as torch's amax
                 nan |= ~Vector.Equals(a, a);
                 smallest = Vector.MinNative(smallest, Vector.ConditionalSelect(Vector.Equals(a, Vector<float>.Zero), infinity, a)); // NaN: flagged above
-                Vector.Widen(x, out var low, out var high);
-                var lowSquare = low * low;
-                var highSquare = high * high;
-                sum += low + high;
-                cubes += lowSquare * low + highSquare * high;
-                fourth += lowSquare * lowSquare + highSquare * highSquare;
+                var square = x * x;
+                runSum += x;
+                runCubes += square * x;
+                runFourth += square * square;
+                if (++pending < RunLength) continue;
+                Flush(ref runSum, ref sum);
+                Flush(ref runCubes, ref cubes);
+                Flush(ref runFourth, ref fourth);
+                pending = 0;
             }
 
             for (var c = vectorChannels; c < channels; c++)
@@ -102,12 +115,23 @@ internal static class InputShapeKernel
             }
         }
 
+        Flush(ref runSum, ref sum);
+        Flush(ref runCubes, ref cubes);
+        Flush(ref runFourth, ref fourth);
         part.AnyNaN |= nan != Vector<int>.Zero;
         for (var i = 0; i < width; i++) part.Smallest = MathF.Min(part.Smallest, smallest[i]);
         part.Sum += Vector.Sum(sum);
         part.SumCubes += Vector.Sum(cubes);
         part.SumFourth += Vector.Sum(fourth);
         return part;
+    }
+
+    // A run's float32 sums added to the float64 ones, and the run restarted.
+    private static void Flush(ref Vector<float> run, ref Vector<double> total)
+    {
+        Vector.Widen(run, out var low, out var high);
+        total += low + high;
+        run = Vector<float>.Zero;
     }
 
     // max with NaN propagated (torch's amax), for the per-element channels and the merge.
