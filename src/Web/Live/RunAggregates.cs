@@ -4,8 +4,8 @@ namespace QuantScope.Web.Live;
 
 /// <summary>
 /// What the run page's views need of a run's points, kept as they arrive: the loss and held-out series, tokens seen
-/// per step, the outlier-channel scalars, every per-layer point (the heatmap's pickers and the layer panel redraw from
-/// them) and each layer's latest input amax, amaxPred and overflow. Other scalars are not kept. Points must come in the
+/// per step, the outlier-channel scalars, every other scalar's series (the curve picker's), every per-layer point (the
+/// heatmap's pickers and the layer panel redraw from them) and each layer's latest input amax, amaxPred and overflow. Points must come in the
 /// order the feed gives them (history, then live updates deduplicated by step); the float arrays are shared, not copied.
 /// </summary>
 public sealed class RunAggregates
@@ -17,6 +17,7 @@ public sealed class RunAggregates
     private readonly List<(int Step, float Value)> _loss = [];
     private readonly List<(int Step, float Value)> _heldOut = [];
     private readonly List<(int Step, float Value)> _baselineHeldOut = [];
+    private readonly Dictionary<string, List<(int Step, float Value)>> _scalars = new(StringComparer.Ordinal);
     // The latest point (highest step, the first of equals) of each metric the layer table shows, input role.
     private LayerPoint? _amax;
     private LayerPoint? _amaxPred;
@@ -31,6 +32,16 @@ public sealed class RunAggregates
 
     /// <summary>The outlier-channel scalars so far (<see cref="MetricCatalog.OutlierPrefix"/>), in arrival order.</summary>
     public IReadOnlyList<ScalarPoint> OutlierScalars => _outliers;
+
+    /// <summary>
+    /// Every scalar metric recorded so far except the outlier channels (which the layer panel draws): the curve picker's
+    /// choices, unordered.
+    /// </summary>
+    public IReadOnlyCollection<string> ScalarNames => _scalars.Keys;
+
+    /// <summary>The series of scalar <paramref name="metric"/> so far, steps ascending (a copy; empty when never recorded).</summary>
+    public IReadOnlyList<(int Step, float Value)> Scalar(string metric) =>
+        _scalars.TryGetValue(metric, out var series) ? [.. series] : [];
 
     /// <summary>Takes the next points.</summary>
     public void Add(IEnumerable<ScalarPoint> scalars, IEnumerable<LayerPoint> layerPoints)
@@ -47,6 +58,10 @@ public sealed class RunAggregates
                     if (p.Metric.StartsWith(MetricCatalog.OutlierPrefix, StringComparison.Ordinal)) _outliers.Add(p);
                     break;
             }
+
+            if (p.Metric.StartsWith(MetricCatalog.OutlierPrefix, StringComparison.Ordinal)) continue;
+            if (!_scalars.TryGetValue(p.Metric, out var series)) _scalars[p.Metric] = series = [];
+            Insert(series, p);
         }
         foreach (var p in layerPoints)
         {

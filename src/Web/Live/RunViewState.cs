@@ -95,6 +95,12 @@ public sealed class RunViewState(
     /// <summary>The per-layer metric names the run recorded so far for <paramref name="role"/> (any role when null): the pickers' choices.</summary>
     public IReadOnlyCollection<string> RecordedMetrics(string? role = null) => _aggregates.Recorded(role);
 
+    /// <summary>Every scalar metric the run recorded so far except the outlier channels: the curve picker's choices.</summary>
+    public IReadOnlyCollection<string> RecordedScalars => _aggregates.ScalarNames;
+
+    /// <summary>The series of scalar <paramref name="metric"/> so far, steps ascending (the picked curve's).</summary>
+    public IReadOnlyList<(int Step, float Value)> ScalarSeries(string metric) => _aggregates.Scalar(metric);
+
     /// <summary>The outlier-channel scalars so far (the layer panel's).</summary>
     public IReadOnlyList<ScalarPoint> OutlierScalars => _aggregates.OutlierScalars;
 

@@ -135,6 +135,17 @@ public sealed class RunPageTests(ITestOutputHelper output)
             Assert.True(await page.Locator("#plan-table tbody tr").CountAsync() >= 7);
             Assert.True(await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "flow-chart"), n => n >= 12, Patience) >= 12);
 
+            // Every scalar the run recorded can be drawn: the step time first, then the learning rate.
+            Assert.Equal(MetricCatalog.StepMillis, await page.InputValueAsync("#curve-metric"));
+            Assert.Equal(12, await ChartProbe.WaitForAsync(() => ChartProbe.PointCountAsync(page, "curve-chart"), n => n >= 12, Patience));
+            var curveChoices = await page.Locator("#curve-metric option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)");
+            Assert.Contains(MetricCatalog.LearningRate, curveChoices);
+            Assert.Contains(MetricCatalog.Tokens, curveChoices);
+            Assert.DoesNotContain(curveChoices, c => c.StartsWith(MetricCatalog.OutlierPrefix, StringComparison.Ordinal));
+            await page.SelectOptionAsync("#curve-metric", MetricCatalog.LearningRate);
+            await ChartProbe.WaitForAsync(() => page.InnerTextAsync("#curves .gtitle"), t => t.Contains("learning rate"), Patience);
+            Assert.Equal(12, await ChartProbe.PointCountAsync(page, "curve-chart"));
+
             // Another metric: the heatmap is redrawn from the same run, and the export links follow the pick.
             await page.SelectOptionAsync("#heatmap-metric", "sqnrDb");
             await ChartProbe.WaitForAsync(() => page.GetAttributeAsync("#export-heatmap-png", "href"), h => h!.Contains("metric=sqnrDb"), Patience);

@@ -89,4 +89,25 @@ public sealed class RunAggregatesTests
         Assert.Equal(Layers, table.Select(r => r.Layer));
         Assert.All(table, r => Assert.True(float.IsNaN(r.Amax) && float.IsNaN(r.AmaxPred) && float.IsNaN(r.Saturation)));
     }
+
+    [Fact]
+    public void Scalars_EveryOneButTheOutliersIsKeptInStepOrder()
+    {
+        var aggregates = new RunAggregates();
+        aggregates.Add(
+        [
+            new ScalarPoint(2, MetricCatalog.LearningRate, 3e-4f),
+            new ScalarPoint(0, MetricCatalog.LearningRate, 1e-4f),
+            new ScalarPoint(1, "task.facts.acc", 0.5f),
+            new ScalarPoint(0, MetricCatalog.OutlierPrefix + Layers[0] + ".0.absmax", 9f),
+            new ScalarPoint(0, MetricCatalog.Loss, 5f),
+        ], []);
+        aggregates.Add([new ScalarPoint(1, MetricCatalog.LearningRate, 2e-4f)], []);
+
+        Assert.Equal([MetricCatalog.Loss, MetricCatalog.LearningRate, "task.facts.acc"], aggregates.ScalarNames.Order(StringComparer.Ordinal)); // "loss" < "lr"
+        Assert.Equal([(0, 1e-4f), (1, 2e-4f), (2, 3e-4f)], aggregates.Scalar(MetricCatalog.LearningRate));
+        Assert.Equal([(1, 0.5f)], aggregates.Scalar("task.facts.acc"));
+        Assert.Empty(aggregates.Scalar("never"));
+        Assert.Single(aggregates.OutlierScalars);
+    }
 }

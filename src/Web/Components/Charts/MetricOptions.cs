@@ -41,6 +41,18 @@ public static class MetricOptions
             .ToList();
     }
 
+    /// <summary>
+    /// The run page's curve picker: every scalar in <paramref name="recorded"/>, in the catalogue's order, then by name;
+    /// a named metric with the catalogue's label, a family member (a task's accuracy) as its own name with its unit.
+    /// </summary>
+    public static IReadOnlyList<MetricOption> ForScalars(IEnumerable<string> recorded) =>
+        [.. recorded.Distinct(StringComparer.Ordinal)
+            .OrderBy(n => CatalogOrder.GetValueOrDefault(n, int.MaxValue)).ThenBy(n => n, StringComparer.Ordinal)
+            .Select(n => new MetricOption(n, CatalogLabels.TryGetValue(n, out var label) ? label : $"{n} ({MetricCatalog.UnitOf(n)})"))];
+
+    private static readonly Dictionary<string, string> CatalogLabels =
+        MetricCatalog.All.ToDictionary(m => m.Name, m => m.Label, StringComparer.Ordinal);
+
     private static readonly Dictionary<string, int> CatalogOrder =
         MetricCatalog.All.Select((m, i) => (m.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
 

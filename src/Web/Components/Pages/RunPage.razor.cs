@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using QuantScope.Engine.Telemetry;
+using QuantScope.Web.Compare;
 using QuantScope.Web.Components.Charts;
 using QuantScope.Web.Live;
 using QuantScope.Web.Runs;
@@ -26,6 +27,7 @@ public partial class RunPage
     private LiveLineChart? _eval;
     private bool _consuming;
     private string _layerMetric = MetricCatalog.Kurtosis;
+    private string? _curveMetric;
 
     /// <summary>The run's id, from the address.</summary>
     [Parameter] public Guid Id { get; set; }
@@ -122,6 +124,27 @@ public partial class RunPage
     }
 
     // A click on a weight or grad cell opens that role: the panel follows the heatmap's role.
+    // The curve panel's pick: the user's, else the step time, else the first scalar recorded.
+    private string CurveMetric => _curveMetric is { } picked && State.RecordedScalars.Contains(picked) ? picked
+        : State.RecordedScalars.Contains(MetricCatalog.StepMillis) ? MetricCatalog.StepMillis
+        : MetricOptions.ForScalars(State.RecordedScalars).FirstOrDefault()?.Metric ?? MetricCatalog.Loss;
+
+    private string CurveLabel => MetricOptions.ForScalars([CurveMetric])[0].Label;
+
+    private IReadOnlyList<OverlaySeries> CurveSeries
+    {
+        get
+        {
+            var points = State.ScalarSeries(CurveMetric);
+            return [new OverlaySeries(CurveMetric, [.. points.Select(p => (double)p.Step)], [.. points.Select(p => p.Value)])];
+        }
+    }
+
+    // Redrawn when the pick changes or its series grows.
+    private string CurveKey => $"{CurveMetric}-{State.ScalarSeries(CurveMetric).Count}";
+
+    private void OnCurveMetric(ChangeEventArgs e) => _curveMetric = e.Value?.ToString();
+
     private void OnLayerClicked(string layer) => State.PickLayer(layer, State.Heatmap.Role);
 
     private void OnLayerIndexChanged(int index) => State.LayerIndex = index;

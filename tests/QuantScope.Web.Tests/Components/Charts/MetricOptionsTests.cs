@@ -67,4 +67,16 @@ public sealed class MetricOptionsTests
     [InlineData("fp32")]
     [InlineData(null)]
     public void FormatExponentRange_HighPrecision_None(string? format) => Assert.Null(FormatExponentRange.Of(format));
+
+    [Fact]
+    public void ForScalars_CatalogueOrderThenNamesWithUnits()
+    {
+        var options = MetricOptions.ForScalars(["task.facts.acc", MetricCatalog.StepMillis, MetricCatalog.Loss, "custom_metric", MetricCatalog.Loss]);
+
+        Assert.Equal([MetricCatalog.Loss, MetricCatalog.StepMillis, "custom_metric", "task.facts.acc"], options.Select(o => o.Metric));
+        Assert.Equal("loss (nats/token)", options[0].Label);
+        Assert.Equal("step time (ms)", options[1].Label);
+        Assert.Equal("custom_metric (custom_metric)", options[2].Label); // unknown: its own name as the unit
+        Assert.Equal("task.facts.acc (fraction)", options[3].Label);
+    }
 }
