@@ -30,6 +30,9 @@ public sealed class RunAggregates
     public IReadOnlyCollection<string> Recorded(string? role) =>
         _recorded.Where(r => role is null || r.Role == role).Select(r => r.Metric).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>The roles recorded so far (the three tensor roles, and variants an import names, e.g. <c>input-columnwise</c>), unordered.</summary>
+    public IReadOnlyCollection<string> RecordedRoles => _recorded.Select(r => r.Role).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The outlier-channel scalars so far (<see cref="MetricCatalog.OutlierPrefix"/>), in arrival order.</summary>
     public IReadOnlyList<ScalarPoint> OutlierScalars => _outliers;
 

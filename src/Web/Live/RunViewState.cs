@@ -95,6 +95,9 @@ public sealed class RunViewState(
     /// <summary>The per-layer metric names the run recorded so far for <paramref name="role"/> (any role when null): the pickers' choices.</summary>
     public IReadOnlyCollection<string> RecordedMetrics(string? role = null) => _aggregates.Recorded(role);
 
+    /// <summary>The roles the run recorded so far, imported variants included: the role pickers' choices beside the three tensor roles.</summary>
+    public IReadOnlyCollection<string> RecordedRoles => _aggregates.RecordedRoles;
+
     /// <summary>Every scalar metric the run recorded so far except the outlier channels: the curve picker's choices.</summary>
     public IReadOnlyCollection<string> RecordedScalars => _aggregates.ScalarNames;
 
@@ -223,7 +226,7 @@ public sealed class RunViewState(
         var index = Layers.ToList().IndexOf(layer);
         if (index < 0) return;
         LayerIndex = index;
-        if (TensorRoles.IsKnown(role)) LayerRole = role!;
+        if (TensorRoles.IsKnown(role) || (role is not null && RecordedRoles.Contains(role))) LayerRole = role!;
     }
 
     /// <summary>

@@ -110,4 +110,13 @@ public sealed class RunAggregatesTests
         Assert.Empty(aggregates.Scalar("never"));
         Assert.Single(aggregates.OutlierScalars);
     }
+
+    [Fact]
+    public void RecordedRoles_IncludeImportedVariants()
+    {
+        var aggregates = new RunAggregates();
+        aggregates.Add([], [Point(0, MetricCatalog.Amax, 1f), Point(0, MetricCatalog.ScaleInvMin, 2f, "input-columnwise")]);
+        Assert.Equal([TensorRoles.Input, "input-columnwise"], aggregates.RecordedRoles.Order(StringComparer.Ordinal));
+        Assert.Equal([MetricCatalog.ScaleInvMin], aggregates.Recorded("input-columnwise"));
+    }
 }

@@ -64,6 +64,9 @@ public partial class LayerPanel
     /// <summary>The tensor role shown (<see cref="TensorRoles"/>).</summary>
     [Parameter, EditorRequired] public string Role { get; set; } = TensorRoles.Input;
 
+    /// <summary>The roles offered (the three tensor roles, and what an import recorded beside them).</summary>
+    [Parameter] public IReadOnlyList<MetricOption> Roles { get; set; } = MetricOptions.Roles;
+
     /// <summary>Raised when the user picks another role here.</summary>
     [Parameter] public EventCallback<string> RoleChanged { get; set; }
 
@@ -137,7 +140,7 @@ public partial class LayerPanel
         metrics.Select(m => ChartData.Layer(points, m, role, LayerIndex)).ToList();
 
     private Task OnRolePickedAsync(ChangeEventArgs e) =>
-        TensorRoles.IsKnown(e.Value?.ToString()) ? RoleChanged.InvokeAsync(e.Value!.ToString()!) : Task.CompletedTask;
+        e.Value?.ToString() is { } role && Roles.Any(o => o.Metric == role) ? RoleChanged.InvokeAsync(role) : Task.CompletedTask;
 
     private Task OnMetricPicked(ChangeEventArgs e) =>
         e.Value?.ToString() is { Length: > 0 } metric ? MetricChanged.InvokeAsync(metric) : Task.CompletedTask;

@@ -1,3 +1,4 @@
+using QuantScope.Data.Import.Logs;
 using QuantScope.Engine.Telemetry;
 
 namespace QuantScope.Web.Components.Charts;
@@ -21,6 +22,14 @@ public static class MetricOptions
         new(TensorRoles.Weight, "weight"),
         new(TensorRoles.GradOutput, "grad (output gradient)"),
     ];
+
+    /// <summary>
+    /// The role pickers of a run: the three tensor roles, then every other role it recorded (an imported variant such as
+    /// Transformer Engine's columnwise copy, <c>input-columnwise</c>, labelled so), by name.
+    /// </summary>
+    public static IReadOnlyList<MetricOption> RolesFor(IEnumerable<string> recorded) =>
+        [.. Roles, .. recorded.Where(r => Roles.All(o => o.Metric != r)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(r => new MetricOption(r, r.EndsWith(TeStatName.ColumnwiseSuffix, StringComparison.Ordinal) ? $"{r[..^TeStatName.ColumnwiseSuffix.Length]} (columnwise copy)" : r))];
 
     /// <summary>
     /// The grouped picker of a run: every name in <paramref name="recorded"/> (the run's per-layer metrics), or the

@@ -79,4 +79,14 @@ public sealed class MetricOptionsTests
         Assert.Equal("custom_metric (custom_metric)", options[2].Label); // unknown: its own name as the unit
         Assert.Equal("task.facts.acc (fraction)", options[3].Label);
     }
+
+    [Fact]
+    public void RolesFor_TheThreeRolesThenRecordedVariants()
+    {
+        var roles = MetricOptions.RolesFor([TensorRoles.Weight, "input-columnwise", TensorRoles.Input, "grad-columnwise", "input-columnwise"]);
+
+        Assert.Equal([TensorRoles.Input, TensorRoles.Weight, TensorRoles.GradOutput, "grad-columnwise", "input-columnwise"], roles.Select(r => r.Metric));
+        Assert.Equal("input (columnwise copy)", roles[4].Label);
+        Assert.Equal(MetricOptions.Roles, MetricOptions.RolesFor([]));
+    }
 }
