@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using QuantScope.Engine.Telemetry;
-using QuantScope.Web.Compare;
 using QuantScope.Web.Components.Charts;
 using QuantScope.Web.Live;
 using QuantScope.Web.Runs;
@@ -28,6 +27,7 @@ public partial class RunPage
     private bool _consuming;
     private string _layerMetric = MetricCatalog.Kurtosis;
     private string? _curveMetric;
+    private LiveLineChart? _curve;
 
     /// <summary>The run's id, from the address.</summary>
     [Parameter] public Guid Id { get; set; }
@@ -86,7 +86,7 @@ public partial class RunPage
     private async Task ApplyAsync(RunFeedUpdate update)
     {
         // Decided here, synchronously: a chart not rendered yet gets its points through Initial when it first renders.
-        var (heatmap, eval) = (_heatmap, _eval);
+        var (heatmap, eval, curve, curveMetric) = (_heatmap, _eval, _curve, CurveMetric);
         var delta = State.Apply(update, heatmapShown: heatmap is not null, evalShown: eval is not null);
         if (delta.SummaryDue) _ = LoadSummaryAsync();
         if (delta.HeatmapRebuilt) _heatKey++;
@@ -97,6 +97,7 @@ public partial class RunPage
         var pushes = new List<Task>();
         if (_loss is not null) pushes.Add(_loss.AppendAsync(0, delta.Loss));
         if (eval is not null) pushes.Add(eval.AppendAsync(delta.Eval));
+        if (curve is not null) pushes.Add(curve.AppendAsync(0, ChartData.Scalar(update.Scalars, curveMetric)));
         if (heatmap is not null && !delta.HeatmapRebuilt) pushes.Add(heatmap.AppendAsync(delta.HeatmapColumns));
         if (_layerPanel is not null) pushes.Add(_layerPanel.AppendAsync(delta.LayerPoints));
         await Task.WhenAll(pushes);
@@ -130,18 +131,6 @@ public partial class RunPage
         : MetricOptions.ForScalars(State.RecordedScalars).FirstOrDefault()?.Metric ?? MetricCatalog.Loss;
 
     private string CurveLabel => MetricOptions.ForScalars([CurveMetric])[0].Label;
-
-    private IReadOnlyList<OverlaySeries> CurveSeries
-    {
-        get
-        {
-            var points = State.ScalarSeries(CurveMetric);
-            return [new OverlaySeries(CurveMetric, [.. points.Select(p => (double)p.Step)], [.. points.Select(p => p.Value)])];
-        }
-    }
-
-    // Redrawn when the pick changes or its series grows.
-    private string CurveKey => $"{CurveMetric}-{State.ScalarSeries(CurveMetric).Count}";
 
     private void OnCurveMetric(ChangeEventArgs e) => _curveMetric = e.Value?.ToString();
 
