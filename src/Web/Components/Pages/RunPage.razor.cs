@@ -124,7 +124,6 @@ public partial class RunPage
         State.ReplotLoss();
     }
 
-    // A click on a weight or grad cell opens that role: the panel follows the heatmap's role.
     // The curve panel's pick: the user's, else the step time, else the first scalar recorded.
     private string CurveMetric => _curveMetric is { } picked && State.RecordedScalars.Contains(picked) ? picked
         : State.RecordedScalars.Contains(MetricCatalog.StepMillis) ? MetricCatalog.StepMillis
@@ -134,6 +133,7 @@ public partial class RunPage
 
     private void OnCurveMetric(ChangeEventArgs e) => _curveMetric = e.Value?.ToString();
 
+    // A click on a weight or grad cell opens that role: the panel follows the heatmap's role.
     private void OnLayerClicked(string layer) => State.PickLayer(layer, State.Heatmap.Role);
 
     private void OnLayerIndexChanged(int index) => State.LayerIndex = index;
