@@ -143,7 +143,7 @@ public sealed class RunPageTests(ITestOutputHelper output)
             Assert.Contains(MetricCatalog.Tokens, curveChoices);
             Assert.DoesNotContain(curveChoices, c => c.StartsWith(MetricCatalog.OutlierPrefix, StringComparison.Ordinal));
             await page.SelectOptionAsync("#curve-metric", MetricCatalog.LearningRate);
-            await ChartProbe.WaitForAsync(() => page.InnerTextAsync("#curves .gtitle"), t => t.Contains("learning rate"), Patience);
+            await ChartProbe.WaitForAsync(() => page.TextContentAsync("#curves .gtitle"), t => t?.Contains("learning rate") == true, Patience); // an SVG text: no innerText
             Assert.Equal(12, await ChartProbe.PointCountAsync(page, "curve-chart"));
 
             // Another metric: the heatmap is redrawn from the same run, and the export links follow the pick.
