@@ -16,7 +16,7 @@ namespace QuantScope.Bench.Diagnostics;
 /// </summary>
 public static class DiagnosticsChild
 {
-    /// <summary>The first argument that selects child mode; then <c>quick</c> or <c>full</c>.</summary>
+    /// <summary>The first argument that selects child mode; then the plan's diagnostics part (<see cref="Arguments"/>).</summary>
     public const string Verb = "diagnostics-child";
 
     private const string ArenaVariable = "MALLOC_ARENA_MAX";
@@ -32,13 +32,17 @@ public static class DiagnosticsChild
     {
         OpenMpWaitPolicy.Apply();
         NativeHeap.Apply();
-        if (args is not ["quick" or "full"])
+        BenchPlan plan;
+        try
         {
-            Console.Error.WriteLine($"usage: {Verb} quick | full");
+            plan = PlanOf(args);
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"usage: {Verb} ROUNDS MODEL:STEPS [MODEL:STEPS ...] ({e.Message})");
             return 2;
         }
 
-        var plan = args[0] == "quick" ? BenchPlan.Quick : BenchPlan.Full;
         var samples = DiagnosticsBench.Measure(plan, status => Console.Error.WriteLine($"STATUS {status}"));
         foreach (var (model, variants) in samples)
         {
@@ -50,13 +54,12 @@ public static class DiagnosticsChild
     }
 
     /// <summary>
-    /// Parent side: runs the child for <paramref name="plan"/> (<see cref="BenchPlan.Quick"/> or <see cref="BenchPlan.Full"/>),
-    /// passes its progress to <paramref name="status"/> and returns its samples, in the order of the plan's models.
+    /// Parent side: runs the child for <paramref name="plan"/>'s diagnostics rounds and models, passes its progress to <paramref name="status"/> and returns its samples, in the order of the plan's models.
     /// </summary>
     /// <exception cref="InvalidOperationException">The child failed or printed no samples.</exception>
     public static IReadOnlyList<(string Model, IReadOnlyList<IReadOnlyList<double>> Samples)> Measure(BenchPlan plan, Action<string> status)
     {
-        var info = BenchChild.StartInfo(Verb, [ReferenceEquals(plan, BenchPlan.Quick) ? "quick" : "full"]);
+        var info = BenchChild.StartInfo(Verb, Arguments(plan));
         info.Environment[ArenaVariable] = "1";
         using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("could not start the diagnostics bench's child");
         var errors = new List<string>();
@@ -73,6 +76,23 @@ public static class DiagnosticsChild
         if (process.ExitCode != 0 || samples.Count == 0)
             throw new InvalidOperationException($"the diagnostics bench's child failed (exit {process.ExitCode}): {string.Join(Environment.NewLine, errors.TakeLast(20))}");
         return samples;
+    }
+
+    /// <summary>The child's arguments for <paramref name="plan"/>: its diagnostics rounds, then <c>MODEL:STEPS</c> per model. Pure.</summary>
+    public static IReadOnlyList<string> Arguments(BenchPlan plan) =>
+        [plan.DiagnosticsRounds.ToString(CultureInfo.InvariantCulture),
+            .. plan.DiagnosticsModels.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Model}:{m.StepsPerRound}"))];
+
+    /// <summary>The plan the child measures from <see cref="Arguments"/>: only its diagnostics part is read. Pure.</summary>
+    /// <exception cref="FormatException">No rounds, no model, or a malformed number or pair.</exception>
+    public static BenchPlan PlanOf(IReadOnlyList<string> args)
+    {
+        if (args.Count < 2 || !int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var rounds))
+            throw new FormatException("expected the rounds and at least one MODEL:STEPS");
+        var models = args.Skip(1).Select(a => a.Split(':') is [var model, var steps] && model.Length > 0
+            && int.TryParse(steps, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? (model, n)
+            : throw new FormatException($"'{a}' is not MODEL:STEPS")).ToArray();
+        return BenchPlan.Quick with { DiagnosticsRounds = rounds, DiagnosticsModels = models };
     }
 
     /// <summary>The child's <c>SAMPLES</c> lines grouped by model in order of appearance, variants by index. Pure.</summary>

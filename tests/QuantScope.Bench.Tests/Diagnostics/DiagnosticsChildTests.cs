@@ -1,4 +1,5 @@
 using QuantScope.Bench.Diagnostics;
+using QuantScope.Bench.Shared;
 
 namespace QuantScope.Bench.Tests.Diagnostics;
 
@@ -34,4 +35,27 @@ public sealed class DiagnosticsChildTests
 
     [Fact]
     public void Parse_NoSamples_IsEmpty() => Assert.Empty(DiagnosticsChild.Parse("usage: ..."));
+
+    [Fact]
+    public void Arguments_RoundTripTheDiagnosticsPartOfAnyPlan()
+    {
+        var custom = BenchPlan.Full with { DiagnosticsRounds = 3, DiagnosticsModels = [("tiny", 20)] };
+        foreach (var plan in new[] { BenchPlan.Quick, BenchPlan.Full, custom })
+        {
+            var back = DiagnosticsChild.PlanOf(DiagnosticsChild.Arguments(plan));
+            Assert.Equal(plan.DiagnosticsRounds, back.DiagnosticsRounds);
+            Assert.Equal(plan.DiagnosticsModels, back.DiagnosticsModels);
+        }
+
+        Assert.Equal(["3", "tiny:20"], DiagnosticsChild.Arguments(custom));
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("x", "small:10")]
+    [InlineData("2", "small")]
+    [InlineData("2", "small:-1")]
+    [InlineData("2", ":10")]
+    public void PlanOf_MalformedArguments_Throws(params string[] args) =>
+        Assert.Throws<FormatException>(() => DiagnosticsChild.PlanOf(args));
 }
